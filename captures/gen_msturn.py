@@ -1,0 +1,1366 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen_msturn.py - deterministic, spec-built test captures for the msstun plugin.
+
+Usage:  python3 gen_msturn.py [--check] [OUTDIR]
+
+  Writes msturn-udp3478.pcap, msice2-checks.pcap, msturn-tcp443.pcap,
+  msturn-tcp443-midstream.pcap and MANIFEST.md into OUTDIR (default: the
+  directory of this script), then re-reads the pcaps with an independent
+  parser and verifies them (IP/UDP/TCP checksums, TCP sequence continuity,
+  MS-TURN TCP framing, every FINGERPRINT and MESSAGE-INTEGRITY, every XOR
+  address).  With --check nothing is written: the files already in OUTDIR are
+  compared byte for byte with a fresh in-memory build and verified the same
+  way.  Only the Python standard library is used; there is no randomness
+  (every "random" value is a SHA-256 of a fixed label), so two runs produce
+  byte-identical files.
+
+Where every construct comes from (section numbers of
+/work/shared/reference/ms-turn-reference.md and of the underlying specs):
+  * pcap: classic libpcap, magic a1b2c3d4, v2.4, LINKTYPE_ETHERNET (1).
+  * IPv4 (RFC 791) header checksum, UDP (RFC 768) and TCP (RFC 793) checksums
+    over the IPv4 pseudo-header.  TCP handshake/ACK/FIN per RFC 793.
+  * MS-TURN header (ref 1.2, 3.1; MS-TURN 2.2.1): raw 16-bit type, length
+    excluding the 20-byte header, bytes 4..19 = 0x2112A442 + 96-bit TID
+    ("cookie form", ref 3.1 / 9) for Allocate/Send/SAD, a plain 128-bit TID
+    for Data Indications 0x0115 (ref 9) and for the legacy vector (ref 7.3).
+  * MS-TURN attributes are NOT padded (ref 1.2, 3.1, 9); MAGIC-COOKIE 0x000F =
+    0x72C64BC6 is always the first attribute (MS-TURN 2.2.2.8, ref 2.2).
+  * NONCE = 0x0014, REALM = 0x0015 in MS-TURN (ref 2.2).
+  * MAPPED-ADDRESS 0x0001, MS-ALT-MAPPED-ADDRESS 0x8090, DESTINATION-ADDRESS
+    0x0011, REMOTE-ADDRESS 0x0012, ALTERNATE-SERVER 0x000E are plain
+    (ref 2.2, 6, 8 item 1); XOR-MAPPED-ADDRESS 0x8020, 0x0020 and MS-TURNBWM
+    0x8059..0x805C are XORed with message bytes 4..5 (port), 4..7 (IPv4),
+    4..19 (IPv6) (ref 3.3; MS-TURN 2.2.2.16; MS-TURNBWM 2.2.6; RFC 5389 15.2).
+  * MS-VERSION 0x8008, MS-SEQUENCE-NUMBER 0x8050 (20-byte connection id +
+    uint32), MS-SERVICE-QUALITY 0x8055, BANDWIDTH 0x0010, LIFETIME 0x000D,
+    REQUESTED-ADDRESS-FAMILY 0x0017, MULTIPLEXED-TURN-SESSION-ID 0x8095 (8 B),
+    ERROR-CODE 0x0009 (RFC 5389 15.6): ref 2.1 / 2.2.
+  * MS-TURNBWM 0x8056..0x8062, 0x8068: ref 2.4 (BANDWIDTH-RSV-AMOUNT in the
+    spec-figure/LUA order MinSend, MaxSend, MinRecv, MaxRecv).
+  * MESSAGE-INTEGRITY: RFC 5389 15.4 procedure (ref 3.4).  MS-TURN with
+    MS-VERSION >= 3: HMAC-SHA256, 32 bytes (ref 2.2 MS-VERSION, 9), long-term
+    key MD5(username ":" realm ":" password).  MS-ICE2 checks: HMAC-SHA1,
+    20 bytes, short-term key = ICE password (RFC 5389 15.4 / RFC 5245 7.1.2.3).
+  * FINGERPRINT 0x8028 = CRC-32 ^ 0x5354554E (RFC 5389 15.5, ref 3.4); the
+    legacy MS variant uses the CRC-32 table with entry 0x8BBEB8EA replaced by
+    0x08BBE8EA (ref 3.4, libnice stuncrc32.c).
+  * MS-ICE2 checks (ref 2.3, 1.3; MS-ICE2 2.2): RFC 5389 Binding with cookie
+    and padded attributes; PRIORITY 0x0024, USE-CANDIDATE 0x0025,
+    ICE-CONTROLLED 0x8029 / ICE-CONTROLLING 0x802A (RFC 5245 19.1),
+    CANDIDATE-IDENTIFIER 0x8054 (NUL-padded foundation), IMPLEMENTATION-VERSION
+    0x8070; responses carry XOR-MAPPED-ADDRESS 0x0020; 487 Role Conflict per
+    RFC 5245 7.2.1.1.  MS-ICE2 also allows unpadded attributes (ref 3.1).
+  * Multiplexed TURN 0xFF10 (ref 1.4; MS-TURN 2.2.3): Length counts the
+    8-byte session id and the data.
+  * MS-TURN TCP framing (ref 4.1; MS-TURN 2.1.4): Type 0x02 control / 0x03
+    end-to-end data, Reserved 0, Length = payload length.  End-to-end data and
+    relayed data inside DATA on TCP are RFC 4571 framed (ref 4.1, 4.3, 4.6).
+  * Pseudo-TLS on TCP 443 (ref 4.2; MS-TURN 2.1.1): 50-byte ClientHello
+    (libnice bytes) and an 83-byte ServerHello+ServerHelloDone in one record.
+  * RTP/RTCP (RFC 3550 5.1, 6.4.1, 6.4.2, 6.5): V=2, PT 104 (SILK WB, 16 kHz,
+    dynamic) and PT 0/8; SR/RR with report blocks, compound with SDES CNAME.
+  * Media after a successful Set Active Destination is sent unwrapped on the
+    client<->Edge 5-tuple (ref 6, media-flow facts).
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import os
+import struct
+import sys
+import zlib
+
+T0 = 1767225600          # 2026-01-01 00:00:00 UTC
+STEP_US = 20000          # frames are 20 ms apart
+NTP_OFFSET = 2208988800  # 1900 -> 1970
+
+COOKIE = 0x2112A442
+MS_MAGIC = 0x72C64BC6
+FP_XOR = 0x5354554E
+
+# credentials (MS-TURN long-term, MS-ICE2 short-term)
+TURN_USER = b'msstun-user'
+TURN_PASS = b'msstun-pass'
+REALM = b'SIP Communications Service'
+TURN_KEY = hashlib.md5(TURN_USER + b':' + REALM + b':' + TURN_PASS).digest()
+CLIENT_UFRAG, CLIENT_PWD = b'Ab3d', b'clientIcePasswordMsstun1'
+PEER_UFRAG, PEER_PWD = b'pQ7z', b'peerIcePasswordMsstun01'
+
+MAC_CLIENT = bytes.fromhex('00005e00530a')
+MAC_EDGE = bytes.fromhex('00005e005301')
+MAC_GW = bytes.fromhex('00005e0053fe')
+
+
+def H(label, n):
+    """Deterministic pseudo-random bytes: SHA-256 of a fixed label."""
+    out, i = b'', 0
+    while len(out) < n:
+        out += hashlib.sha256(b'msstun-gen:%s:%d' % (label.encode(), i)).digest()
+        i += 1
+    return out[:n]
+
+
+def cookie_tid(label):
+    return struct.pack('!I', COOKIE) + H('tid:' + label, 12)
+
+
+def plain_tid(label):
+    t = H('tid16:' + label, 16)
+    assert t[:4] != struct.pack('!I', COOKIE)
+    return t
+
+
+# ----------------------------------------------------------------------------
+# CRC-32 (table driven) and the legacy MS variant (ref 3.4)
+
+def _crc_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
+        t.append(c)
+    return t
+
+
+CRC_TABLE = _crc_table()
+LEGACY_TABLE = list(CRC_TABLE)
+assert LEGACY_TABLE.count(0x8BBEB8EA) == 1
+LEGACY_TABLE[LEGACY_TABLE.index(0x8BBEB8EA)] = 0x08BBE8EA
+
+
+def crc32_table(data, table):
+    c = 0xFFFFFFFF
+    for b in data:
+        c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def crc32_std(data):
+    r = zlib.crc32(data) & 0xFFFFFFFF
+    assert r == crc32_table(data, CRC_TABLE)
+    return r
+
+
+def crc32_legacy(data):
+    return crc32_table(data, LEGACY_TABLE)
+
+
+# ----------------------------------------------------------------------------
+# STUN / MS-TURN construction
+
+def fmt_addr(ip, port):
+    a = ipaddress.ip_address(ip)
+    return ('[%s]:%d' if a.version == 6 else '%s:%d') % (a.compressed, port)
+
+
+def addr_value(ip, port, key=None):
+    """rsvd(1) family(1) port(2) address(4/16); XORed with key (msg bytes 4..19) if given."""
+    a = ipaddress.ip_address(ip)
+    raw = a.packed
+    fam = 1 if a.version == 4 else 2
+    if key is not None:
+        port ^= struct.unpack('!H', key[0:2])[0]
+        raw = bytes(x ^ y for x, y in zip(raw, key[:len(raw)]))
+    return struct.pack('!BBH', 0, fam, port) + raw
+
+
+class Attr:
+    """One attribute.  kind: 'raw', 'addr', 'xaddr', 'data'."""
+
+    def __init__(self, atype, name, kind='raw', value=b'', text='', ip=None, port=None, inner=None):
+        self.type, self.name, self.kind = atype, name, kind
+        self._value, self.text = value, text
+        self.ip, self.port, self.inner = ip, port, inner
+
+    def value(self, key):
+        if self.kind == 'addr':
+            return addr_value(self.ip, self.port)
+        if self.kind == 'xaddr':
+            return addr_value(self.ip, self.port, key)
+        if self.kind == 'data':
+            return self.inner.raw
+        return self._value
+
+    def describe(self, key, v):
+        if self.kind == 'addr':
+            fam = 'IPv4' if v[1] == 1 else 'IPv6'
+            return ['family %s (0x%02x), port %d, address %s -> %s (plain, not XORed)'
+                    % (fam, v[1], self.port, ipaddress.ip_address(self.ip).compressed,
+                       fmt_addr(self.ip, self.port))]
+        if self.kind == 'xaddr':
+            fam = 'IPv4' if v[1] == 1 else 'IPv6'
+            klen = 4 if v[1] == 1 else 16
+            return ['family %s (0x%02x), X-Port 0x%s, X-Address 0x%s; XOR key = message bytes 4..%d '
+                    '(0x%s) -> decoded %s' % (fam, v[1], v[2:4].hex(), v[4:].hex(), 3 + klen,
+                                              key[:klen].hex(), fmt_addr(self.ip, self.port))]
+        if self.kind == 'data':
+            return ['%d bytes; the value (inner packet) starts %d bytes after the attribute header; contains:'
+                    % (len(v), 4)]
+        return [self.text] if self.text else []
+
+
+def a_raw(t, name, value, text):
+    return Attr(t, name, 'raw', value, text)
+
+
+def a_u32(t, name, n, extra=''):
+    return a_raw(t, name, struct.pack('!I', n), '%d (0x%08x)%s' % (n, n, extra))
+
+
+def a_str(t, name, s):
+    return a_raw(t, name, s, '"%s" (%d bytes)' % (s.decode(), len(s)))
+
+
+def a_magic():
+    return a_u32(0x000F, 'MAGIC-COOKIE', MS_MAGIC)
+
+
+def a_msver(v):
+    return a_u32(0x8008, 'MS-VERSION', v)
+
+
+SQ_STREAM = {1: 'Audio', 2: 'Video', 3: 'Supplemental Video', 4: 'Data'}
+SQ_QUAL = {0: 'Best effort', 1: 'Reliable delivery'}
+
+
+def a_svcq(stream, qual):
+    return a_raw(0x8055, 'MS-SERVICE-QUALITY', struct.pack('!HH', stream, qual),
+                 'Stream Type %d (%s), Service Quality %d (%s)'
+                 % (stream, SQ_STREAM[stream], qual, SQ_QUAL[qual]))
+
+
+def a_seqnum(connid, seq):
+    return a_raw(0x8050, 'MS-SEQUENCE-NUMBER', connid + struct.pack('!I', seq),
+                 'Connection ID (20 bytes) %s, Sequence Number %d' % (connid.hex(), seq))
+
+
+def a_error(code, reason):
+    v = struct.pack('!HBB', 0, code // 100, code % 100) + reason
+    return a_raw(0x0009, 'ERROR-CODE', v, 'class %d, number %d -> error %d, reason "%s" (%d bytes)'
+                 % (code // 100, code % 100, code, reason.decode(), len(reason)))
+
+
+def a_addr(t, name, ip, port):
+    return Attr(t, name, 'addr', ip=ip, port=port)
+
+
+def a_xaddr(t, name, ip, port):
+    return Attr(t, name, 'xaddr', ip=ip, port=port)
+
+
+def a_data(inner):
+    return Attr(0x0013, 'DATA', 'data', inner=inner)
+
+
+MSTURN_TYPES = {
+    0x0003: 'Allocate Request', 0x0103: 'Allocate Response', 0x0113: 'Allocate Error Response',
+    0x0004: 'Send Request', 0x0115: 'Data Indication',
+    0x0006: 'Set Active Destination Request', 0x0106: 'Set Active Destination Response',
+    0x0116: 'Set Active Destination Error Response',
+}
+STUN_TYPES = {0x0001: 'Binding Request', 0x0101: 'Binding Success Response',
+              0x0111: 'Binding Error Response', 0x0011: 'Binding Indication'}
+
+REGISTRY = []   # every Msg built, for the self-check
+
+
+class Integrity:
+    def __init__(self, alg, key, desc):
+        self.alg, self.key, self.desc = alg, key, desc
+        self.size = 32 if alg == 'sha256' else 20
+
+
+MI_TURN = Integrity('sha256', TURN_KEY, 'HMAC-SHA256, long-term key MD5("%s:%s:%s") = %s'
+                    % (TURN_USER.decode(), REALM.decode(), TURN_PASS.decode(), TURN_KEY.hex()))
+MI_PEER = Integrity('sha1', PEER_PWD, 'HMAC-SHA1, short-term key = peer ICE password "%s"' % PEER_PWD.decode())
+MI_CLIENT = Integrity('sha1', CLIENT_PWD, 'HMAC-SHA1, short-term key = client ICE password "%s"'
+                      % CLIENT_PWD.decode())
+ALL_KEYS = [MI_TURN, MI_PEER, MI_CLIENT]
+
+
+class Msg:
+    """A STUN-format message.  dialect: 'ms-turn' (unpadded, MAGIC-COOKIE first),
+    'rfc5389' (padded), 'ms-ice2-unpadded'.  fp: None, 'std', 'legacy', 'bad'."""
+
+    BAD_XOR = 0x0000FFFF
+
+    def __init__(self, mtype, tid, attrs, dialect, mi=None, fp=None, note=''):
+        self.mtype, self.tid, self.attrs, self.dialect = mtype, tid, attrs, dialect
+        self.mi, self.fp, self.note = mi, fp, note
+        self.padded = dialect == 'rfc5389'
+        self.build()
+        REGISTRY.append(self)
+
+    def build(self):
+        body = b''
+        self.layout = []
+        for a in self.attrs:
+            v = a.value(self.tid)
+            self.layout.append((20 + len(body), a, v))
+            body += struct.pack('!HH', a.type, len(v)) + v
+            if self.padded:
+                body += b'\0' * (-len(v) % 4)
+        if self.mi:
+            ln = len(body) + 4 + self.mi.size
+            mac = hmac.new(self.mi.key, struct.pack('!HH', self.mtype, ln) + self.tid + body,
+                           self.mi.alg).digest()
+            self.mi_value, self.mi_offset = mac, 20 + len(body)
+            body += struct.pack('!HH', 0x0008, len(mac)) + mac
+        if self.fp:
+            ln = len(body) + 8
+            pre = struct.pack('!HH', self.mtype, ln) + self.tid + body
+            self.fp_std = crc32_std(pre) ^ FP_XOR
+            self.fp_legacy = crc32_legacy(pre) ^ FP_XOR
+            if self.fp == 'std':
+                val = self.fp_std
+            elif self.fp == 'legacy':
+                val = self.fp_legacy
+                assert self.fp_legacy != self.fp_std
+            else:
+                val = self.fp_std ^ self.BAD_XOR
+                assert val != self.fp_legacy
+            self.fp_value, self.fp_offset = val, 20 + len(body)
+            body += struct.pack('!HHI', 0x8028, 4, val)
+        self.raw = struct.pack('!HH', self.mtype, len(body)) + self.tid + body
+
+    def type_name(self):
+        if self.dialect == 'ms-turn':
+            return MSTURN_TYPES[self.mtype]
+        return STUN_TYPES[self.mtype]
+
+    def describe(self):
+        L = []
+        dial = {'ms-turn': 'MS-TURN (MAGIC-COOKIE first, attributes NOT padded)',
+                'rfc5389': 'RFC 5389 / MS-ICE2 (attributes padded to 4 bytes with zeros)',
+                'ms-ice2-unpadded': 'MS-ICE2 RFC 5389 header but attributes NOT padded'}[self.dialect]
+        L.append('Message type 0x%04x %s; dialect %s; message length field %d (0x%04x); total %d bytes%s'
+                 % (self.mtype, self.type_name(), dial, len(self.raw) - 20, len(self.raw) - 20,
+                    len(self.raw), ('; ' + self.note) if self.note else ''))
+        if self.tid[:4] == struct.pack('!I', COOKIE):
+            L.append('Header bytes 4..7 = 0x2112a442 (RFC 5389 magic cookie); transaction ID (bytes 8..19) = %s'
+                     % self.tid[4:].hex())
+        else:
+            L.append('No RFC 5389 cookie: 128-bit transaction ID (bytes 4..19) = %s' % self.tid.hex())
+        for off, a, v in self.layout:
+            d = a.describe(self.tid, v)
+            L.append('@%d 0x%04x %s, length %d%s' % (off, a.type, a.name, len(v),
+                                                     (': ' + d[0]) if d else ''))
+            if a.kind == 'data':
+                L.extend('    ' + x for x in a.inner.describe())
+        if self.mi:
+            L.append('@%d 0x0008 MESSAGE-INTEGRITY, length %d: %s (%s; VALID)'
+                     % (self.mi_offset, self.mi.size, self.mi_value.hex(), self.mi.desc))
+        if self.fp:
+            if self.fp == 'std':
+                s = 'VALID (CRC-32 ^ 0x5354554e)'
+            elif self.fp == 'legacy':
+                s = ('VALID only with the legacy MS CRC-32 table (entry 0x8bbeb8ea -> 0x08bbe8ea); '
+                     'standard CRC-32 would give 0x%08x' % self.fp_std)
+            else:
+                s = ('DELIBERATELY WRONG: correct value is 0x%08x (legacy-table value 0x%08x); '
+                     'stored = correct ^ 0x%08x' % (self.fp_std, self.fp_legacy, self.BAD_XOR))
+            L.append('@%d 0x8028 FINGERPRINT, length 4: 0x%08x -> %s' % (self.fp_offset, self.fp_value, s))
+        return L
+
+
+# ----------------------------------------------------------------------------
+# RTP / RTCP (RFC 3550)
+
+PT_NAMES = {0: 'PCMU', 8: 'PCMA', 104: 'SILK WB (dynamic, 16 kHz)'}
+
+
+class RtpStream:
+    def __init__(self, name, ssrc, pt, seq, ts, step, plen, cname):
+        self.name, self.ssrc, self.pt, self.seq, self.ts = name, ssrc, pt, seq, ts
+        self.step, self.plen, self.cname = step, plen, cname
+        self.packets = self.octets = 0
+        self.last_sr_ntp = None
+        self.last_sr_time = None
+
+    def next(self, marker=False):
+        p = Rtp(self, self.seq, self.ts, marker, H('rtp:%s:%d' % (self.name, self.seq), self.plen))
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.ts = (self.ts + self.step) & 0xFFFFFFFF
+        self.packets += 1
+        self.octets += self.plen
+        return p
+
+
+class Rtp:
+    def __init__(self, st, seq, ts, marker, payload):
+        self.st, self.seq, self.ts, self.marker = st, seq, ts, marker
+        self.raw = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | st.pt, seq, ts, st.ssrc) + payload
+        self.kind = 'RTP'
+
+    def describe(self):
+        return ['RTP: V=2 P=0 X=0 CC=0 M=%d PT=%d (%s) seq=%d timestamp=%d SSRC=0x%08x, payload %d bytes '
+                '(RTP packet %d bytes)' % (int(self.marker), self.st.pt, PT_NAMES[self.st.pt], self.seq,
+                                           self.ts, self.st.ssrc, len(self.raw) - 12, len(self.raw))]
+
+
+def ntp64(t_us):
+    sec = t_us // 1000000 + NTP_OFFSET
+    frac = ((t_us % 1000000) << 32) // 1000000
+    return sec, frac
+
+
+class Rtcp:
+    """Compound RTCP: SR or RR (one report block about `about`) + SDES CNAME."""
+
+    def __init__(self, kind, st, about, t_us):
+        self.kind = 'RTCP'
+        self.parts = []
+        # report block about the other stream (RFC 3550 6.4.1)
+        if about.last_sr_ntp is not None:
+            lsr = ((about.last_sr_ntp[0] & 0xFFFF) << 16) | (about.last_sr_ntp[1] >> 16)
+            dlsr = ((t_us - about.last_sr_time) * 65536) // 1000000
+        else:
+            lsr = dlsr = 0
+        ext_seq = (about.seq - 1) & 0xFFFF
+        jitter = 12
+        rb = struct.pack('!IIIIII', about.ssrc, 0, ext_seq, jitter, lsr, dlsr)
+        self.rb = (about.ssrc, ext_seq, jitter, lsr, dlsr)
+        if kind == 'SR':
+            sec, frac = ntp64(t_us)
+            st.last_sr_ntp, st.last_sr_time = (sec, frac), t_us
+            rtp_ts = st.ts
+            body = struct.pack('!IIIIII', st.ssrc, sec, frac, rtp_ts, st.packets, st.octets) + rb
+            self.sr = (sec, frac, rtp_ts, st.packets, st.octets)
+            pt = 200
+        else:
+            body = struct.pack('!I', st.ssrc) + rb
+            pt = 201
+        length = (4 + len(body)) // 4 - 1
+        first = struct.pack('!BBH', 0x80 | 1, pt, length) + body
+        self.first = (kind, pt, length, len(first), st.ssrc)
+        chunk = struct.pack('!IBB', st.ssrc, 1, len(st.cname)) + st.cname + b'\0'
+        chunk += b'\0' * (-len(chunk) % 4)
+        slen = (4 + len(chunk)) // 4 - 1
+        sdes = struct.pack('!BBH', 0x81, 202, slen) + chunk
+        self.sdes = (slen, len(sdes), st.cname)
+        self.raw = first + sdes
+
+    def describe(self):
+        kind, pt, length, nbytes, ssrc = self.first
+        L = ['RTCP compound packet (%d bytes):' % len(self.raw)]
+        if kind == 'SR':
+            sec, frac, rtp_ts, pc, oc = self.sr
+            L.append('  SR: V=2 P=0 RC=1 PT=200 length=%d (%d bytes) SSRC=0x%08x NTP=0x%08x.%08x '
+                     'RTP timestamp=%d sender packet count=%d sender octet count=%d'
+                     % (length, nbytes, ssrc, sec, frac, rtp_ts, pc, oc))
+        else:
+            L.append('  RR: V=2 P=0 RC=1 PT=201 length=%d (%d bytes) SSRC=0x%08x' % (length, nbytes, ssrc))
+        s, ext, jit, lsr, dlsr = self.rb
+        L.append('    report block: SSRC=0x%08x fraction lost=0 cumulative lost=0 extended highest seq=%d '
+                 'jitter=%d LSR=0x%08x DLSR=%d' % (s, ext, jit, lsr, dlsr))
+        slen, sbytes, cname = self.sdes
+        L.append('  SDES: V=2 P=0 SC=1 PT=202 length=%d (%d bytes) SSRC=0x%08x CNAME="%s"'
+                 % (slen, sbytes, ssrc, cname.decode()))
+        return L
+
+
+class Rfc4571:
+    def __init__(self, inner):
+        self.inner = inner
+        self.raw = struct.pack('!H', len(inner.raw)) + inner.raw
+
+    def describe(self):
+        return ['RFC 4571 frame: LENGTH=%d, then:' % len(self.inner.raw)] + \
+               ['  ' + x for x in self.inner.describe()]
+
+
+class MTurn:
+    def __init__(self, session_id, inner):
+        self.session_id, self.inner = session_id, inner
+        self.raw = struct.pack('!HH', 0xFF10, 8 + len(inner.raw)) + session_id + inner.raw
+
+    def describe(self):
+        return ['MS-TURN Multiplexed TURN: Channel 0xff10, Length %d (= 8-byte session id + %d data bytes), '
+                'MTURN_Session_ID %s; data:' % (8 + len(self.inner.raw), len(self.inner.raw),
+                                                self.session_id.hex())] + \
+               ['  ' + x for x in self.inner.describe()]
+
+
+class Stun:   # adaptor so a Msg can be nested in DATA / frames
+    def __init__(self, msg):
+        self.msg, self.raw = msg, msg.raw
+
+    def describe(self):
+        return self.msg.describe()
+
+
+# ----------------------------------------------------------------------------
+# Packet / pcap writing
+
+def csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+class Host:
+    def __init__(self, ip, mac, ttl, ident):
+        self.ip, self.mac, self.ttl, self.ident = ip, mac, ttl, ident
+        self.packed = ipaddress.ip_address(ip).packed
+
+
+def ipv4(src, dst, proto, payload, df):
+    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), src.ident, 0x4000 if df else 0,
+                      src.ttl, proto, 0, src.packed, dst.packed)
+    src.ident = (src.ident + 1) & 0xFFFF
+    hdr = hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def l4_csum(src, dst, proto, seg):
+    return csum(src.packed + dst.packed + struct.pack('!BBH', 0, proto, len(seg)) + seg)
+
+
+def udp_frame(src, sport, dst, dport, payload, smac, dmac):
+    ln = 8 + len(payload)
+    seg = struct.pack('!HHHH', sport, dport, ln, 0) + payload
+    c = l4_csum(src, dst, 17, seg) or 0xFFFF
+    seg = seg[:6] + struct.pack('!H', c) + seg[8:]
+    return dmac + smac + b'\x08\x00' + ipv4(src, dst, 17, seg, False)
+
+
+def flag_str(f):
+    return ', '.join(n for b, n in [(0x01, 'FIN'), (0x02, 'SYN'), (0x04, 'RST'), (0x08, 'PSH'), (0x10, 'ACK')]
+                     if f & b)
+
+
+class Capture:
+    def __init__(self, name, title):
+        self.name, self.title = name, title
+        self.frames = []   # (frame bytes, summary, detail lines)
+
+    def time_us(self, idx=None):
+        idx = len(self.frames) if idx is None else idx
+        return T0 * 1000000 + idx * STEP_US
+
+    def add(self, frame, summary, lines):
+        self.frames.append((frame, summary, lines))
+
+    def pcap(self):
+        out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+        for i, (f, _, _) in enumerate(self.frames):
+            t = self.time_us(i)
+            out += struct.pack('<IIII', t // 1000000, t % 1000000, len(f), len(f)) + f
+        return out
+
+
+class UdpFlow:
+    def __init__(self, cap, a, aport, amac, b, bport, bmac):
+        self.cap = cap
+        self.ends = {'A': (a, aport, amac), 'B': (b, bport, bmac)}
+
+    def send(self, frm, obj, summary):
+        src, sport, smac = self.ends[frm]
+        dst, dport, dmac = self.ends['B' if frm == 'A' else 'A']
+        f = udp_frame(src, sport, dst, dport, obj.raw, smac, dmac)
+        head = '%s -> %s, UDP, payload %d bytes' % (fmt_addr(src.ip, sport), fmt_addr(dst.ip, dport),
+                                                     len(obj.raw))
+        self.cap.add(f, summary, [head] + obj.describe())
+
+
+class TcpFlow:
+    """RFC 793 segments with correct seq/ack; ack = everything the peer has sent."""
+
+    def __init__(self, cap, a, aport, amac, b, bport, bmac, isn_a, isn_b, win_a, win_b):
+        self.cap = cap
+        self.ends = {'A': (a, aport, amac, win_a), 'B': (b, bport, bmac, win_b)}
+        self.nxt = {'A': isn_a, 'B': isn_b}
+        self.isn = {'A': isn_a, 'B': isn_b}
+        self.synced = {'A': False, 'B': False}
+
+    def seg(self, frm, flags, payload=b'', summary='', lines=()):
+        other = 'B' if frm == 'A' else 'A'
+        src, sport, smac, win = self.ends[frm]
+        dst, dport, dmac, _ = self.ends[other]
+        seq = self.nxt[frm]
+        ack = self.nxt[other] if flags & 0x10 else 0
+        opts = b'\x02\x04\x05\xb4' if flags & 0x02 else b''
+        hl = 20 + len(opts)
+        seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, (hl // 4) << 4, flags, win, 0, 0) + opts + payload
+        c = l4_csum(src, dst, 6, seg)
+        seg = seg[:16] + struct.pack('!H', c) + seg[18:]
+        f = dmac + smac + b'\x08\x00' + ipv4(src, dst, 6, seg, True)
+        self.nxt[frm] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF
+        rel = (seq - self.isn[frm]) & 0xFFFFFFFF
+        rack = (ack - self.isn[other]) & 0xFFFFFFFF if flags & 0x10 else 0
+        head = ('%s -> %s, TCP [%s] seq=%d (relative %d) ack=%d (relative %d) win=%d, payload %d bytes%s'
+                % (fmt_addr(src.ip, sport), fmt_addr(dst.ip, dport), flag_str(flags), seq, rel, ack, rack,
+                   win, len(payload), ', MSS option 1460' if opts else ''))
+        self.cap.add(f, summary or ('TCP ' + flag_str(flags)), [head] + list(lines))
+
+
+def frame02(msg):
+    return struct.pack('!BBH', 2, 0, len(msg.raw)) + msg.raw
+
+
+def frame03(payload):
+    return struct.pack('!BBH', 3, 0, len(payload)) + payload
+
+
+def desc02(msg, note=''):
+    return (['MS-TURN TCP framing: Type 0x02 (TURN control message), Reserved 0, Length %d%s; payload:'
+             % (len(msg.raw), note)] + ['  ' + x for x in msg.describe()])
+
+
+def desc03(objs, note=''):
+    total = sum(len(o.raw) for o in objs)
+    L = ['MS-TURN TCP framing: Type 0x03 (end-to-end data), Reserved 0, Length %d%s; payload:' % (total, note)]
+    for o in objs:
+        L.extend('  ' + x for x in o.describe())
+    return L
+
+
+# ----------------------------------------------------------------------------
+# MS-TURN / ICE message helpers
+
+def prio(type_pref, local_pref, comp=1):
+    return (type_pref << 24) | (local_pref << 8) | (256 - comp)
+
+
+def ice_request(label, src_is_client, prio_val, tiebreak, controlling, foundation, use_cand=False,
+                impl=3, dialect='rfc5389', fp='std', note='', username=None):
+    if src_is_client:
+        user = username or (PEER_UFRAG + b':' + CLIENT_UFRAG)
+        mi = MI_PEER
+    else:
+        user = username or (CLIENT_UFRAG + b':' + PEER_UFRAG)
+        mi = MI_CLIENT
+    attrs = [a_str(0x0006, 'USERNAME', user),
+             a_u32(0x0024, 'PRIORITY', prio_val)]
+    if controlling:
+        attrs.append(a_raw(0x802A, 'ICE-CONTROLLING', struct.pack('!Q', tiebreak),
+                           'tie-breaker 0x%016x' % tiebreak))
+    else:
+        attrs.append(a_raw(0x8029, 'ICE-CONTROLLED', struct.pack('!Q', tiebreak),
+                           'tie-breaker 0x%016x' % tiebreak))
+    if use_cand:
+        attrs.append(a_raw(0x0025, 'USE-CANDIDATE', b'', '(empty)'))
+    if foundation is not None:
+        f = foundation + b'\0' * (-len(foundation) % 4)
+        attrs.append(a_raw(0x8054, 'CANDIDATE-IDENTIFIER', f,
+                           'foundation "%s" NUL-padded to %d bytes (%s)' % (foundation.decode(), len(f), f.hex())))
+    if impl is not None:
+        attrs.append(a_u32(0x8070, 'IMPLEMENTATION-VERSION', impl))
+    return Msg(0x0001, cookie_tid(label), attrs, dialect, mi, fp, note)
+
+
+def ice_response(req, mapped_ip, mapped_port, impl=3, fp='std', error=None, note=''):
+    mi = req.mi
+    if error:
+        attrs = [a_error(*error)]
+        mtype = 0x0111
+    else:
+        attrs = [a_xaddr(0x0020, 'XOR-MAPPED-ADDRESS', mapped_ip, mapped_port)]
+        mtype = 0x0101
+    if impl is not None:
+        attrs.append(a_u32(0x8070, 'IMPLEMENTATION-VERSION', impl))
+    dialect = 'rfc5389' if req.dialect == 'rfc5389' else req.dialect
+    return Msg(mtype, req.tid, attrs, dialect, mi, fp, note)
+
+
+def auth_attrs(nonce):
+    return [a_str(0x0006, 'USERNAME', TURN_USER),
+            a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+            a_str(0x0015, 'REALM (MS-TURN numbering)', REALM)]
+
+
+# ----------------------------------------------------------------------------
+# capture 1: msturn-udp3478.pcap
+
+CLIENT = ('10.0.0.10', MAC_CLIENT, 128)
+EDGE = ('192.0.2.1', MAC_EDGE, 128)
+RELAY_IP, RELAY6_IP, REFLEX_IP, PEER_IP = '192.0.2.15', '2001:db8::15', '198.51.100.7', '203.0.113.9'
+
+LEGACY_VECTOR = bytes.fromhex(
+    '010300300123456789abcdef0011223344556677000f000472c64bc6000100080001c350c000020f8020000800019d63'
+    'c7102160000d0004000001e08008000400000001')
+
+
+def new_hosts():
+    c = Host(CLIENT[0], CLIENT[1], CLIENT[2], 0x1000)
+    e = Host(EDGE[0], EDGE[1], EDGE[2], 0x5000)
+    return c, e
+
+
+def build_udp3478():
+    cap = Capture('msturn-udp3478.pcap', 'MS-TURN over UDP 3478 (client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478)')
+    c, e = new_hosts()
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
+    nonce = H('nonce-udp', 15).hex().encode()        # 30 characters
+    connid = H('connid-udp', 20)
+    mtsid = H('mturn-session-udp', 8)
+    cst = RtpStream('udp-client', 0x1A2B3C4D, 104, 1000, 160000, 320, 60, b'client@msstun.example')
+    pst = RtpStream('udp-peer', 0x5E6F7A8B, 104, 2000, 480000, 320, 60, b'peer@msstun.example')
+    peer_port = 50012
+
+    # 1-2 unauthenticated Allocate, 401
+    m = Msg(0x0003, cookie_tid('udp-alloc-1'),
+            [a_magic(), a_msver(6), a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn')
+    fl.send('A', m, 'Allocate Request (unauthenticated)')
+    m = Msg(0x0113, m.tid,
+            [a_magic(), a_error(401, b'Unauthorized'), a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+             a_str(0x0015, 'REALM (MS-TURN numbering)', REALM),
+             a_addr(0x000E, 'ALTERNATE-SERVER', '192.0.2.1', 3478), a_msver(6)], 'ms-turn')
+    fl.send('B', m, 'Allocate Error Response 401 Unauthorized')
+    # 3-4 authenticated Allocate, success
+    m = Msg(0x0003, cookie_tid('udp-alloc-2'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) +
+            [a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Allocate Request (authenticated)')
+    m = Msg(0x0103, m.tid,
+            [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY_IP, 50000),
+             a_addr(0x8090, 'MS-ALT-MAPPED-ADDRESS', RELAY6_IP, 50002),
+             a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 40000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6), a_seqnum(connid, 0),
+             a_raw(0x8095, 'MULTIPLEXED-TURN-SESSION-ID', mtsid, 'session id %s (uint64 0x%s)'
+                   % (mtsid.hex(), mtsid.hex()))], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Allocate Response (relay 192.0.2.15:50000, [2001:db8::15]:50002, reflexive 198.51.100.7:40000)')
+    # 5-6 Send(Binding request) / Data Indication(Binding response)
+    breq = ice_request('udp-ice-1', True, prio(110, 65535), 0x9F3C5A7E12345678, True, b'3', use_cand=False)
+    m = Msg(0x0004, cookie_tid('udp-send-1'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Stun(breq))], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Send Request, DATA = MS-ICE2 Binding Request')
+    bresp = ice_response(breq, RELAY_IP, 50000)
+    m = Msg(0x0115, plain_tid('udp-dataind-1'),
+            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Stun(bresp))],
+            'ms-turn', MI_TURN)
+    fl.send('B', m, 'Data Indication, DATA = MS-ICE2 Binding Success Response')
+    # 7-8 Send(RTP) / Data Indication(RTCP SR)
+    m = Msg(0x0004, cookie_tid('udp-send-2'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 2),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(cst.next(marker=True))],
+            'ms-turn', MI_TURN)
+    fl.send('A', m, 'Send Request, DATA = RTP')
+    for _ in range(3):
+        pst.next()      # peer media the relay already forwarded before (not captured)
+    m = Msg(0x0115, plain_tid('udp-dataind-2'),
+            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port),
+             a_data(Rtcp('SR', pst, cst, cap.time_us()))], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Data Indication, DATA = RTCP SR')
+    # 9-10 SAD / success
+    m = Msg(0x0006, cookie_tid('udp-sad-1'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 3),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port)], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Set Active Destination Request (203.0.113.9:50012)')
+    m = Msg(0x0106, m.tid, [a_magic()], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Set Active Destination Response')
+    # 11-16 raw media on the same 5-tuple
+    fl.send('A', cst.next(), 'raw RTP (unwrapped, after SAD)')
+    fl.send('B', pst.next(), 'raw RTP (unwrapped, after SAD)')
+    fl.send('A', cst.next(), 'raw RTP (unwrapped, after SAD)')
+    fl.send('B', pst.next(), 'raw RTP (unwrapped, after SAD)')
+    fl.send('A', Rtcp('SR', cst, pst, cap.time_us()), 'raw RTCP SR+SDES (unwrapped)')
+    fl.send('B', Rtcp('RR', pst, cst, cap.time_us()), 'raw RTCP RR+SDES (unwrapped)')
+    # 17-18 second SAD -> 439
+    m = Msg(0x0006, cookie_tid('udp-sad-2'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 4),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, 50014)], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Set Active Destination Request (203.0.113.9:50014)')
+    m = Msg(0x0116, m.tid, [a_magic(), a_error(439, b'Active Destination Already Set')], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Set Active Destination Error Response 439')
+    # 19 multiplexed TURN
+    fl.send('A', MTurn(mtsid, cst.next()), 'Multiplexed TURN 0xFF10 carrying RTP')
+    # 20-21 refresh
+    m = Msg(0x0003, cookie_tid('udp-refresh'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) + [a_u32(0x000D, 'LIFETIME', 480, ' seconds')],
+            'ms-turn', MI_TURN)
+    fl.send('A', m, 'Allocate Request (refresh, LIFETIME 480)')
+    m = Msg(0x0103, m.tid,
+            [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY_IP, 50000),
+             a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 40000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6)], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Allocate Response (refresh)')
+    # 22-23 TURNBWM
+    rsv = H('bw-rsv-id', 16)
+    amt = (40, 100, 40, 100)
+    m = Msg(0x0003, cookie_tid('udp-bwm'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) + [
+                a_raw(0x8056, 'BANDWIDTH-ACM', struct.pack('!HH', 0, 0),
+                      'Reserved 0, Message Type 0 (Reservation Check)'),
+                a_raw(0x8057, 'BANDWIDTH-RSV-ID', rsv, 'reservation id %s' % rsv.hex()),
+                a_raw(0x8058, 'BANDWIDTH-RSV-AMOUNT', struct.pack('!IIII', *amt),
+                      'MinSend %d, MaxSend %d, MinRecv %d, MaxRecv %d (kbit/s, in this order)' % amt),
+                a_xaddr(0x805B, 'LOCAL-SITE-ADDR', '10.0.0.10', 50000),
+                a_xaddr(0x805C, 'LOCAL-RELAY-SITE-ADDR', RELAY_IP, 50000),
+                a_xaddr(0x8059, 'REMOTE-SITE-ADDR', PEER_IP, peer_port),
+                a_xaddr(0x805A, 'REMOTE-RELAY-SITE-ADDR', '2001:db8::20', 50020),
+                a_str(0x8061, 'SIP-DIALOG-ID', b'a84b4c76e66710;from-tag=1928301774;to-tag=a6c85cf'),
+                a_str(0x8062, 'SIP-CALL-ID', b'a84b4c76e66710@pc33.msstun.example'),
+                a_raw(0x8068, 'LOCATION-PROFILE', bytes([1, 2, 1, 0]),
+                      'Peer location 1 (Internet), Self location 2 (Intranet), Federation 1 (Enterprise), '
+                      'Reserved 0')], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Allocate Request with MS-TURNBWM Reservation Check')
+
+    def rp(t, name, v, f, ms, mr):
+        w = (0x80000000 if v else 0) | (0x40000000 if f else 0)
+        return a_raw(t, name, struct.pack('!III', w, ms, mr),
+                     'V=%d F=%d (word 0x%08x), MaxSend %d, MaxRecv %d (kbit/s)' % (v, f, w, ms, mr))
+    m = Msg(0x0103, m.tid,
+            [a_magic(), a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 40000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6),
+             rp(0x805D, 'REMOTE-SITE-ADDR-RP', 1, 0, 100, 90),
+             rp(0x805E, 'REMOTE-RELAY-SITE-ADDR-RP', 1, 0, 80, 70),
+             rp(0x805F, 'LOCAL-SITE-ADDR-RP', 1, 1, 60, 50),
+             rp(0x8060, 'LOCAL-RELAY-SITE-ADDR-RP', 0, 0, 45, 44)], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Allocate Response with MS-TURNBWM results 0x805D..0x8060')
+    # 24-25 legacy pair
+    ltid = bytes.fromhex('0123456789abcdef0011223344556677')
+    m = Msg(0x0003, ltid, [a_magic(), a_msver(1)], 'ms-turn', note='legacy cookie-less MS-TURN')
+    fl.send('A', m, 'legacy Allocate Request (no RFC 5389 cookie, MS-VERSION 1)')
+    m = Msg(0x0103, ltid,
+            [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY_IP, 50000),
+             a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 40000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(1)], 'ms-turn',
+            note='legacy cookie-less MS-TURN; exactly the reference section 7.3 vector')
+    assert m.raw == LEGACY_VECTOR
+    fl.send('B', m, 'legacy Allocate Response (reference 7.3 vector)')
+    # 26 unanswered
+    m = Msg(0x0003, cookie_tid('udp-alloc-unanswered'),
+            [a_magic(), a_msver(6), a_raw(0x0017, 'REQUESTED-ADDRESS-FAMILY', bytes([1, 0, 0, 0]),
+                                          'family 0x01 (IPv4), reserved 0'),
+             a_svcq(2, 0), a_u32(0x0010, 'BANDWIDTH', 2000, ' kbit/s')], 'ms-turn',
+            note='never answered')
+    fl.send('A', m, 'Allocate Request (video, IPv4 only) - NEVER ANSWERED')
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# capture 2: msice2-checks.pcap
+
+def find_legacy_distinct(label, build):
+    """Deterministically pick the first label variant whose legacy CRC differs from the standard CRC."""
+    for i in range(1000):
+        try:
+            return build('%s-%d' % (label, i))
+        except AssertionError:
+            continue
+    raise RuntimeError('no variant found')
+
+
+def build_ice2():
+    cap = Capture('msice2-checks.pcap', 'MS-ICE2 connectivity checks, 10.0.0.10:50010 <-> 203.0.113.9:50012')
+    a = Host('10.0.0.10', MAC_CLIENT, 128, 0x2000)
+    b = Host(PEER_IP, MAC_GW, 117, 0x7000)
+    fl = UdpFlow(cap, a, 50010, MAC_CLIENT, b, 50012, MAC_GW)
+    TA, TB = 0x9F3C5A7E12345678, 0x1122334455667788
+    ast = RtpStream('ice-a', 0x0A0B0C0D, 0, 30000, 8000, 160, 160, b'client@msstun.example')
+    bst = RtpStream('ice-b', 0x7E7F7071, 8, 40000, 96000, 160, 160, b'peer@msstun.example')
+
+    r = ice_request('ice-1', True, prio(110, 65535), TA, True, b'1')
+    fl.send('A', Stun(r), 'Binding Request A->B (controlling)')
+    fl.send('B', Stun(ice_response(r, '10.0.0.10', 50010)), 'Binding Success Response B->A')
+    r = ice_request('ice-2', False, prio(110, 65534), TB, False, b'2')
+    fl.send('B', Stun(r), 'Binding Request B->A (controlled)')
+    fl.send('A', Stun(ice_response(r, PEER_IP, 50012)), 'Binding Success Response A->B')
+    r = ice_request('ice-3', True, prio(110, 65535), TA, True, b'12345', use_cand=True)
+    fl.send('A', Stun(r), 'Binding Request A->B with USE-CANDIDATE (nomination)')
+    fl.send('B', Stun(ice_response(r, '10.0.0.10', 50010)), 'Binding Success Response B->A')
+    r = ice_request('ice-unpadded', True, prio(110, 65535), TA, True, b'1', dialect='ms-ice2-unpadded',
+                    note='UNPADDED attributes (USERNAME is 9 bytes, next attribute starts immediately)')
+    assert len(r.raw) % 4 != 0
+    fl.send('A', Stun(r), 'Binding Request A->B, UNPADDED attributes, odd-length USERNAME')
+    fl.send('B', Stun(ice_response(r, '10.0.0.10', 50010)), 'Binding Success Response B->A (to the unpadded request)')
+    r = ice_request('ice-badfp', True, prio(110, 65535), TA, True, b'1', fp='bad',
+                    note='FINGERPRINT deliberately wrong; a receiver discards it, so it is not answered')
+    fl.send('A', Stun(r), 'Binding Request A->B with WRONG FINGERPRINT (never answered)')
+
+    def legacy_pair(label):
+        rq = ice_request(label, True, prio(110, 65535), TA, True, None, impl=None, fp='legacy',
+                         note='legacy MS CRC-32 FINGERPRINT, no IMPLEMENTATION-VERSION')
+        try:
+            rs = ice_response(rq, '10.0.0.10', 50010, impl=None, fp='legacy',
+                              note='legacy MS CRC-32 FINGERPRINT, no IMPLEMENTATION-VERSION')
+        except AssertionError:
+            REGISTRY.remove(rq)
+            raise
+        return rq, rs
+    rq, rs = find_legacy_distinct('ice-legacy', legacy_pair)
+    fl.send('A', Stun(rq), 'Binding Request A->B with LEGACY MS CRC-32 FINGERPRINT')
+    fl.send('B', Stun(rs), 'Binding Success Response B->A with LEGACY MS CRC-32 FINGERPRINT')
+    r = ice_request('ice-conflict', False, prio(110, 65534), TB, True, b'2',
+                    note='B also claims the controlling role, tie-breaker lower than A\'s')
+    fl.send('B', Stun(r), 'Binding Request B->A with ICE-CONTROLLING (role conflict)')
+    fl.send('A', Stun(ice_response(r, None, None, error=(487, b'Role Conflict'))),
+            'Binding Error Response 487 Role Conflict A->B')
+    fl.send('A', ast.next(marker=True), 'RTP A->B (PCMU)')
+    fl.send('B', bst.next(marker=True), 'RTP B->A (PCMA)')
+    fl.send('A', ast.next(), 'RTP A->B (PCMU)')
+    fl.send('B', bst.next(), 'RTP B->A (PCMA)')
+    fl.send('A', Rtcp('SR', ast, bst, cap.time_us()), 'RTCP SR+SDES A->B')
+    fl.send('B', Rtcp('RR', bst, ast, cap.time_us()), 'RTCP RR+SDES B->A')
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# capture 3 / 4: MS-TURN over TCP 443
+
+CLIENT_HELLO = bytes.fromhex(
+    '160301002d0100002903 01c1fcd5a36d93dd7e0b45673fec7985fbbc3fd660c2ce8485081b8121bcaa10fb'
+    '0000020018 0100'.replace(' ', ''))
+assert len(CLIENT_HELLO) == 50
+
+
+def server_hello():
+    rnd = struct.pack('!I', T0) + H('pseudo-tls-server-random', 28)
+    sid = H('pseudo-tls-session-id', 32)
+    b = bytes.fromhex('160301004e') + bytes.fromhex('02000046') + b'\x03\x01' + rnd + b'\x20' + sid + \
+        b'\x00\x18' + b'\x00' + bytes.fromhex('0e000000')
+    assert len(b) == 83
+    return b, rnd, sid
+
+
+def build_tcp443():
+    cap = Capture('msturn-tcp443.pcap', 'MS-TURN over TCP 443 with pseudo-TLS (10.0.0.10:51000 <-> 192.0.2.1:443)')
+    c, e = new_hosts()
+    c.ident, e.ident = 0x3000, 0x6000
+    fl = TcpFlow(cap, c, 51000, MAC_CLIENT, e, 443, MAC_EDGE, 0x1F2E3D4C, 0x6A5B4C3D, 64240, 65535)
+    nonce = H('nonce-tcp', 15).hex().encode()
+    connid = H('connid-tcp', 20)
+    mtsid = H('mturn-session-tcp', 8)
+    relay_port, peer_port = 50100, 50012
+    cst = RtpStream('tcp-client', 0x2B3C4D5E, 104, 5000, 320000, 320, 60, b'client@msstun.example')
+    pst = RtpStream('tcp-peer', 0x6F7A8B9C, 104, 6000, 640000, 320, 60, b'peer@msstun.example')
+    ACK, PSH, SYN, FIN = 0x10, 0x08, 0x02, 0x01
+
+    fl.seg('A', SYN, summary='TCP SYN')
+    fl.seg('B', SYN | ACK, summary='TCP SYN,ACK')
+    fl.seg('A', ACK, summary='TCP ACK')
+    fl.seg('A', PSH | ACK, CLIENT_HELLO, 'pseudo-TLS ClientHello (50 bytes)',
+           ['Pseudo-TLS ClientHello (MS-TURN 2.1.1), 50 bytes, not MS-TURN framed: record 0x16 TLS 1.0 length 45; '
+            'ClientHello length 41, version 3.1, 32-byte random c1fcd5a3...10fb, session id length 0, '
+            '1 cipher suite 0x0018 (TLS_DH_anon_WITH_RC4_128_MD5), compression null: ' + CLIENT_HELLO.hex()])
+    sh, rnd, sid = server_hello()
+    fl.seg('B', PSH | ACK, sh, 'pseudo-TLS ServerHello+ServerHelloDone (83 bytes)',
+           ['Pseudo-TLS ServerHello + ServerHelloDone in ONE record, 83 bytes, not MS-TURN framed: record 0x16 '
+            'TLS 1.0 length 78; ServerHello length 70, version 3.1, random %s, session id length 32 = %s, '
+            'cipher suite 0x0018, compression 0; ServerHelloDone (0e 00 00 00); no Certificate: %s'
+            % (rnd.hex(), sid.hex(), sh.hex())])
+
+    def ctrl(frm, msg, summary):
+        fl.seg(frm, PSH | ACK, frame02(msg), summary, desc02(msg))
+
+    m = Msg(0x0003, cookie_tid('tcp-alloc-1'),
+            [a_magic(), a_msver(6), a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn')
+    ctrl('A', m, '02 frame: Allocate Request (unauthenticated)')
+    m = Msg(0x0113, m.tid,
+            [a_magic(), a_error(401, b'Unauthorized'), a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+             a_str(0x0015, 'REALM (MS-TURN numbering)', REALM),
+             a_addr(0x000E, 'ALTERNATE-SERVER', '192.0.2.1', 443), a_msver(6)], 'ms-turn')
+    ctrl('B', m, '02 frame: Allocate Error Response 401')
+    m = Msg(0x0003, cookie_tid('tcp-alloc-2'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) +
+            [a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn', MI_TURN)
+    ctrl('A', m, '02 frame: Allocate Request (authenticated)')
+    m = Msg(0x0103, m.tid,
+            [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY_IP, relay_port),
+             a_addr(0x8090, 'MS-ALT-MAPPED-ADDRESS', RELAY6_IP, relay_port + 2),
+             a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 41000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6), a_seqnum(connid, 0),
+             a_raw(0x8095, 'MULTIPLEXED-TURN-SESSION-ID', mtsid, 'session id %s' % mtsid.hex())],
+            'ms-turn', MI_TURN)
+    ctrl('B', m, '02 frame: Allocate Response')
+    breq = ice_request('tcp-ice-1', True, prio(110, 65535), 0x9F3C5A7E12345678, True, b'4')
+    m = Msg(0x0004, cookie_tid('tcp-send-1'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(breq)))],
+            'ms-turn', MI_TURN)
+    ctrl('A', m, '02 frame: Send Request, DATA = RFC 4571 + Binding Request')
+    # one segment, two complete 02 frames
+    bresp = ice_response(breq, RELAY_IP, relay_port)
+    d1 = Msg(0x0115, plain_tid('tcp-dataind-1'),
+             [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(bresp)))],
+             'ms-turn', MI_TURN)
+    preq = ice_request('tcp-ice-2', False, prio(110, 65534), 0x1122334455667788, False, b'5')
+    d2 = Msg(0x0115, plain_tid('tcp-dataind-2'),
+             [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(preq)))],
+             'ms-turn', MI_TURN)
+    p1, p2 = frame02(d1), frame02(d2)
+    fl.seg('B', PSH | ACK, p1 + p2, 'TWO complete 02 frames in one segment: Data Indication + Data Indication',
+           ['Segment carries TWO complete MS-TURN TCP frames back to back: frame A at payload offset 0 '
+            '(%d bytes), frame B at payload offset %d (%d bytes)' % (len(p1), len(p1), len(p2)),
+            'Frame A:'] + ['  ' + x for x in desc02(d1)] + ['Frame B:'] + ['  ' + x for x in desc02(d2)])
+    # one 02 frame split over two segments
+    presp = ice_response(preq, PEER_IP, peer_port)
+    m = Msg(0x0004, cookie_tid('tcp-send-2'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 2),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(presp)))],
+            'ms-turn', MI_TURN)
+    p = frame02(m)
+    cut = 40
+    fl.seg('A', PSH | ACK, p[:cut], '02 frame split: first %d of %d bytes (Send Request)' % (cut, len(p)),
+           ['First %d bytes of a %d-byte 02 frame (4-byte framing header + %d-byte Send Request); '
+            'the remaining %d bytes are in the next frame. Reassembled content:' % (cut, len(p), len(m.raw),
+                                                                                    len(p) - cut)]
+           + ['  ' + x for x in desc02(m)])
+    fl.seg('A', PSH | ACK, p[cut:], '02 frame split: last %d bytes (Send Request)' % (len(p) - cut),
+           ['Last %d bytes of the 02 frame started in the previous frame (bytes %d..%d of the frame); '
+            'the Send Request is complete here (DATA = RFC 4571 + Binding Success Response)'
+            % (len(p) - cut, cut, len(p) - 1)])
+    fl.seg('B', ACK, summary='TCP ACK')
+    m = Msg(0x0006, cookie_tid('tcp-sad-1'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 3),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port)], 'ms-turn', MI_TURN)
+    ctrl('A', m, '02 frame: Set Active Destination Request')
+    ctrl('B', Msg(0x0106, m.tid, [a_magic()], 'ms-turn', MI_TURN), '02 frame: Set Active Destination Response')
+
+    def data(frm, objs, summary, note=''):
+        fl.seg(frm, PSH | ACK, frame03(b''.join(o.raw for o in objs)), summary, desc03(objs, note))
+    data('A', [Rfc4571(cst.next(marker=True))], '03 frame: RFC 4571 RTP')
+    for _ in range(2):
+        pst.next()
+    data('B', [Rfc4571(pst.next())], '03 frame: RFC 4571 RTP')
+    data('A', [Rfc4571(cst.next()), Rfc4571(Rtcp('SR', cst, pst, cap.time_us()))],
+         '03 frame with TWO RFC 4571 packets (RTP + RTCP SR)', ' (TWO RFC 4571 frames packed)')
+    fl.seg('B', ACK, summary='TCP ACK')
+    r = Rfc4571(cst.next())
+    cut = 20
+    fl.seg('A', PSH | ACK, frame03(r.raw[:cut]), '03 frame: first %d bytes of an RFC 4571 RTP frame' % cut,
+           ['MS-TURN TCP framing: Type 0x03, Reserved 0, Length %d; payload = the first %d bytes of a %d-byte '
+            'RFC 4571 frame (LENGTH=%d) that continues in the NEXT 03 frame. Reassembled inner packet:'
+            % (cut, cut, len(r.raw), len(r.inner.raw))] + ['  ' + x for x in r.inner.describe()])
+    fl.seg('A', PSH | ACK, frame03(r.raw[cut:]), '03 frame: rest (%d bytes) of the split RFC 4571 RTP frame'
+           % (len(r.raw) - cut),
+           ['MS-TURN TCP framing: Type 0x03, Reserved 0, Length %d; payload = bytes %d..%d of the RFC 4571 '
+            'frame started in the previous 03 frame (RTP seq %d, SSRC 0x%08x completes here)'
+            % (len(r.raw) - cut, cut, len(r.raw) - 1, r.inner.seq, r.inner.st.ssrc)])
+    data('B', [Rfc4571(Rtcp('RR', pst, cst, cap.time_us()))], '03 frame: RFC 4571 RTCP RR')
+    fl.seg('A', FIN | ACK, summary='TCP FIN,ACK')
+    fl.seg('B', FIN | ACK, summary='TCP FIN,ACK')
+    fl.seg('A', ACK, summary='TCP ACK')
+    return cap
+
+
+def build_tcp443_mid():
+    cap = Capture('msturn-tcp443-midstream.pcap',
+                  'MS-TURN over TCP 443, capture starts mid-stream (10.0.0.10:51002 <-> 192.0.2.1:443)')
+    c, e = new_hosts()
+    c.ident, e.ident = 0x4000, 0x6800
+    fl = TcpFlow(cap, c, 51002, MAC_CLIENT, e, 443, MAC_EDGE, 0x3C4D5E6F, 0x7B8C9DAE, 64240, 65535)
+    # pretend 40000 / 90000 bytes were exchanged before the capture started
+    fl.nxt['A'] = (fl.nxt['A'] + 40000) & 0xFFFFFFFF
+    fl.nxt['B'] = (fl.nxt['B'] + 90000) & 0xFFFFFFFF
+    # relative numbers as Wireshark shows them mid-stream: base = first seen seq - 1
+    fl.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in fl.nxt.items()}
+    nonce = H('nonce-tcp-mid', 15).hex().encode()
+    connid = H('connid-tcp-mid', 20)
+    cst = RtpStream('mid-client', 0x3C4D5E6F, 104, 7000, 960000, 320, 60, b'client@msstun.example')
+    pst = RtpStream('mid-peer', 0x708192A3, 104, 8000, 1280000, 320, 60, b'peer@msstun.example')
+    PA = 0x18
+    peer_port = 50012
+
+    def data(frm, objs, summary):
+        fl.seg(frm, PA, frame03(b''.join(o.raw for o in objs)), summary, desc03(objs))
+
+    def ctrl(frm, msg, summary):
+        fl.seg(frm, PA, frame02(msg), summary, desc02(msg))
+    data('A', [Rfc4571(cst.next())], '03 frame: RFC 4571 RTP (first frame of the capture, mid-stream)')
+    data('B', [Rfc4571(pst.next())], '03 frame: RFC 4571 RTP')
+    m = Msg(0x0003, cookie_tid('mid-refresh'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) + [a_u32(0x000D, 'LIFETIME', 480, ' seconds')],
+            'ms-turn', MI_TURN)
+    ctrl('A', m, '02 frame: Allocate Request (refresh)')
+    m = Msg(0x0103, m.tid,
+            [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY_IP, 50200),
+             a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', REFLEX_IP, 42000),
+             a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6)], 'ms-turn', MI_TURN)
+    ctrl('B', m, '02 frame: Allocate Response (refresh)')
+    data('A', [Rfc4571(Rtcp('SR', cst, pst, cap.time_us()))], '03 frame: RFC 4571 RTCP SR')
+    preq = ice_request('mid-ice-1', False, prio(110, 65534), 0x1122334455667788, False, b'5')
+    m = Msg(0x0115, plain_tid('mid-dataind-1'),
+            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(preq)))],
+            'ms-turn', MI_TURN)
+    ctrl('B', m, '02 frame: Data Indication, DATA = RFC 4571 + Binding Request')
+    presp = ice_response(preq, PEER_IP, peer_port)
+    m = Msg(0x0004, cookie_tid('mid-send-1'),
+            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 17),
+             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(presp)))],
+            'ms-turn', MI_TURN)
+    ctrl('A', m, '02 frame: Send Request, DATA = RFC 4571 + Binding Success Response')
+    data('B', [Rfc4571(Rtcp('RR', pst, cst, cap.time_us()))], '03 frame: RFC 4571 RTCP RR')
+    fl.seg('A', 0x10, summary='TCP ACK')
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# Manifest
+
+def manifest(caps):
+    L = ['# msstun test captures - MANIFEST', '',
+         'Generated by `captures/gen_msturn.py` (do not edit by hand; regenerate with '
+         '`python3 captures/gen_msturn.py`).  Frame numbers are 1-based as in Wireshark.', '',
+         '## Conventions common to all files', '',
+         '* Classic libpcap (magic a1b2c3d4, v2.4, snaplen 65535, LINKTYPE_ETHERNET). Frame n has timestamp '
+         '2026-01-01 00:00:00 UTC + (n-1) x 20 ms (epoch %d).' % T0,
+         '* MACs: client 00:00:5e:00:53:0a, Edge 00:00:5e:00:53:01, router towards the peer 00:00:5e:00:53:fe. '
+         'IPv4 only on the wire; all IP/UDP/TCP checksums are correct.',
+         '* Addresses: client 10.0.0.10 (reflexive 198.51.100.7), Edge 192.0.2.1 (UDP 3478, TCP 443), '
+         'relay 192.0.2.15 / [2001:db8::15], peer 203.0.113.9.',
+         '* MS-TURN long-term credentials: USERNAME "%s", REALM "%s", password "%s"; key = MD5(user:realm:pass) '
+         '= %s. Every MS-TURN MESSAGE-INTEGRITY is HMAC-SHA256 (32 bytes) with this key (also the Send / SAD / '
+         'Data Indication ones, which carry no REALM).' % (TURN_USER.decode(), REALM.decode(), TURN_PASS.decode(),
+                                                          TURN_KEY.hex()),
+         '* MS-ICE2 short-term credentials: client ufrag "%s" password "%s"; peer ufrag "%s" password "%s". '
+         'Requests from the client use USERNAME "%s" and are keyed with the peer password; requests from '
+         'the peer use "%s" and the client password; responses use the request\'s key. HMAC-SHA1, 20 bytes.'
+         % (CLIENT_UFRAG.decode(), CLIENT_PWD.decode(), PEER_UFRAG.decode(), PEER_PWD.decode(),
+            (PEER_UFRAG + b':' + CLIENT_UFRAG).decode(), (CLIENT_UFRAG + b':' + PEER_UFRAG).decode()),
+         '* MS-TURN messages: MAGIC-COOKIE first, attributes unpadded; NONCE = 0x0014, REALM = 0x0015. '
+         'Allocate/Send/SAD headers carry 0x2112a442 at bytes 4..7; Data Indications (0x0115) and the legacy pair '
+         'use a 128-bit transaction ID without cookie. XOR attributes: port ^ bytes 4..5, IPv4 ^ bytes 4..7, '
+         'IPv6 ^ bytes 4..19 of the message that contains them. REMOTE-ADDRESS 0x0012, DESTINATION-ADDRESS, '
+         'MAPPED-ADDRESS, MS-ALT-MAPPED-ADDRESS and ALTERNATE-SERVER are plain.',
+         '* `@N` = byte offset of the attribute header from the start of the STUN message that contains it '
+         '(for a message nested in DATA: from the start of that inner message; the inner message / RFC 4571 '
+         'frame begins at the outer DATA offset + 4).',
+         '* TCP: "seq/ack" are absolute; "relative" values are what Wireshark shows by default (SYN = 0, first data '
+         'byte = 1; in the mid-stream file the base is the first seen sequence number - 1). TCP flags are listed '
+         'in Wireshark order.',
+         '* Known built-in dissector disagreements (expected, not capture errors): Wireshark 4.0 labels '
+         'BANDWIDTH-RSV-AMOUNT offset 0/4/8/12 as Max Send / Min Send / Max Receive / Min Receive; these captures '
+         'follow the MS-TURNBWM 2.2.3 figure order MinSend, MaxSend, MinRecv, MaxRecv. It shows the 32-byte '
+         'MESSAGE-INTEGRITY as "HMAC-SHA1", does not know the legacy CRC table, and (in RFC 5389 mode) mis-walks '
+         'unpadded attributes.',
+         '* Inner MS-ICE2 messages (in DATA or direct) are RFC 5389 with padded attributes unless stated.',
+         '* RTP PT 104 = SILK WB (16 kHz clock, +320 per 20 ms), PT 0/8 (8 kHz, +160). Payload bytes are opaque '
+         '(SHA-256 derived). Every RTCP packet is compound: SR or RR with one report block, then SDES CNAME.',
+         '']
+    for cap in caps:
+        L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '',
+              '| Frame | Summary |', '|---|---|']
+        for i, (_, s, _) in enumerate(cap.frames):
+            L.append('| %d | %s |' % (i + 1, s.replace('|', '/')))
+        L.append('')
+        for i, (_, s, lines) in enumerate(cap.frames):
+            L.append('### %s frame %d - %s' % (cap.name, i + 1, s))
+            L.append('')
+            L.append('```')
+            L.extend(lines)
+            L.append('```')
+            L.append('')
+    return '\n'.join(L) + '\n'
+
+
+# ----------------------------------------------------------------------------
+# Independent verification of the written files
+
+def verify_stun(buf, ctx, found):
+    """Verify one STUN-format message: length, walk, MI, FP, XOR; recurse into DATA."""
+    assert len(buf) >= 20 and buf[0] & 0xC0 == 0, ctx
+    mtype, ln = struct.unpack('!HH', buf[:4])
+    assert 20 + ln == len(buf), ctx
+    key = buf[4:20]
+    msg = next((m for m in REGISTRY if m.raw == buf), None)
+    assert msg is not None, 'unregistered message in ' + ctx
+    found.add(id(msg))
+
+    def walk(padded):
+        pos, out = 20, []
+        while pos < len(buf):
+            if pos + 4 > len(buf):
+                return None
+            t, l = struct.unpack('!HH', buf[pos:pos + 4])
+            if pos + 4 + l > len(buf):
+                return None
+            out.append((pos, t, buf[pos + 4:pos + 4 + l]))
+            pos += 4 + l + ((-l % 4) if padded else 0)
+        return out if pos == len(buf) else None
+    attrs = walk(msg.padded)
+    assert attrs is not None, ctx
+    if msg.dialect == 'ms-turn':
+        assert attrs[0][1] == 0x000F and attrs[0][2] == struct.pack('!I', MS_MAGIC), ctx
+    exp = [(off, a) for off, a, _ in msg.layout]
+    for pos, t, v in attrs:
+        if t == 0x0008:
+            pre = bytearray(buf[:pos])
+            pre[2:4] = struct.pack('!H', pos + 4 + len(v) - 20)
+            ok = [k for k in ALL_KEYS if k.size == len(v) and
+                  hmac.compare_digest(hmac.new(k.key, bytes(pre), k.alg).digest(), v)]
+            assert ok == [msg.mi], ctx
+        elif t == 0x8028:
+            pre = bytearray(buf[:pos])
+            pre[2:4] = struct.pack('!H', pos + 8 - 20)
+            val = struct.unpack('!I', v)[0]
+            std = (zlib.crc32(bytes(pre)) & 0xFFFFFFFF) ^ FP_XOR
+            leg = crc32_legacy(bytes(pre)) ^ FP_XOR
+            status = 'std' if val == std else 'legacy' if val == leg else 'bad'
+            assert status == msg.fp, ctx
+        else:
+            a = dict(exp)[pos]
+            assert a.type == t, ctx
+            if t in (0x0020, 0x8020, 0x8059, 0x805A, 0x805B, 0x805C):
+                fam = v[1]
+                n = 4 if fam == 1 else 16
+                port = struct.unpack('!H', v[2:4])[0] ^ struct.unpack('!H', key[0:2])[0]
+                ip = ipaddress.ip_address(bytes(x ^ y for x, y in zip(v[4:4 + n], key[:n])))
+                assert (ip, port) == (ipaddress.ip_address(a.ip), a.port), ctx
+            elif t in (0x0001, 0x0011, 0x0012, 0x000E, 0x8090):
+                n = 4 if v[1] == 1 else 16
+                assert (ipaddress.ip_address(v[4:4 + n]), struct.unpack('!H', v[2:4])[0]) == \
+                       (ipaddress.ip_address(a.ip), a.port), ctx
+            elif t == 0x0013:
+                verify_payload(v, ctx + ' DATA', found, tcp=ctx.startswith('tcp'))
+    return msg
+
+
+def verify_media(p, ctx):
+    assert p[0] >> 6 == 2, ctx
+    if 192 <= p[1] <= 223:
+        pos = 0
+        while pos < len(p):
+            assert p[pos] >> 6 == 2, ctx
+            pos += (struct.unpack('!H', p[pos + 2:pos + 4])[0] + 1) * 4
+        assert pos == len(p), ctx + ' RTCP length'
+
+
+def verify_payload(p, ctx, found, tcp=False):
+    if tcp:   # RFC 4571 framed
+        assert struct.unpack('!H', p[:2])[0] == len(p) - 2, ctx
+        p = p[2:]
+    if p[:2] == b'\xff\x10':
+        assert struct.unpack('!H', p[2:4])[0] == len(p) - 4, ctx
+        return verify_payload(p[12:], ctx + ' MTURN', found)
+    if p[0] & 0xC0 == 0:
+        return verify_stun(p, ctx, found)
+    verify_media(p, ctx)
+
+
+def read_pcap(data):
+    magic, vmaj, vmin, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
+    assert (magic, vmaj, vmin, link) == (0xA1B2C3D4, 2, 4, 1)
+    pos, out = 24, []
+    while pos < len(data):
+        ts, tu, incl, orig = struct.unpack('<IIII', data[pos:pos + 16])
+        assert incl == orig
+        out.append(((ts, tu), data[pos + 16:pos + 16 + incl]))
+        pos += 16 + incl
+    return out
+
+
+def verify_file(name, data, found):
+    frames = read_pcap(data)
+    streams = {}
+    for i, ((ts, tu), f) in enumerate(frames):
+        assert ts * 1000000 + tu == T0 * 1000000 + i * STEP_US
+        ctx = '%s frame %d' % (name, i + 1)
+        assert f[12:14] == b'\x08\x00', ctx
+        ip = f[14:]
+        assert ip[0] == 0x45 and csum(ip[:20]) == 0, ctx
+        tot = struct.unpack('!H', ip[2:4])[0]
+        assert tot == len(ip), ctx
+        src, dst, proto = ip[12:16], ip[16:20], ip[9]
+        seg = ip[20:]
+        ph = src + dst + struct.pack('!BBH', 0, proto, len(seg))
+        assert csum(ph + seg) == 0, ctx + ' L4 checksum'
+        if proto == 17:
+            assert struct.unpack('!H', seg[4:6])[0] == len(seg)
+            verify_payload(seg[8:], 'udp ' + ctx, found)
+        else:
+            assert proto == 6
+            sport, dport, seq, ack, off, flags = struct.unpack('!HHIIBB', seg[:14])
+            payload = seg[(off >> 4) * 4:]
+            k = (src, sport)
+            st = streams.setdefault(k, {'next': None, 'buf': b'', 'pdus': [], 'first': True, 'inner': b''})
+            if st['next'] is not None:
+                assert seq == st['next'], ctx + ' seq continuity'
+            st['next'] = (seq + len(payload) + (1 if flags & 3 else 0)) & 0xFFFFFFFF
+            rk = (dst, dport)
+            if flags & 0x10 and rk in streams and streams[rk]['next'] is not None:
+                assert ack == streams[rk]['next'], ctx + ' ack'
+            st['buf'] += payload
+            # pseudo-TLS at the start of a stream
+            if st['first'] and st['buf'][:1] == b'\x16':
+                need = 5 + struct.unpack('!H', st['buf'][3:5])[0]
+                if len(st['buf']) >= need:
+                    rec = st['buf'][:need]
+                    assert rec in (CLIENT_HELLO,) or (len(rec) == 83 and rec.endswith(b'\x0e\x00\x00\x00')), ctx
+                    st['buf'] = st['buf'][need:]
+                    st['first'] = False
+                else:
+                    continue
+            if payload:
+                st['first'] = False
+            while len(st['buf']) >= 4:
+                t, r, l = struct.unpack('!BBH', st['buf'][:4])
+                assert t in (2, 3) and r == 0, ctx
+                if len(st['buf']) < 4 + l:
+                    break
+                body, st['buf'] = st['buf'][4:4 + l], st['buf'][4 + l:]
+                if t == 2:
+                    m = verify_stun(body, 'tcp ' + ctx, found)
+                    assert m.dialect == 'ms-turn'
+                else:
+                    st['inner'] += body
+                    while len(st['inner']) >= 2:
+                        il = struct.unpack('!H', st['inner'][:2])[0]
+                        if len(st['inner']) < 2 + il:
+                            break
+                        verify_media(st['inner'][2:2 + il], 'tcp ' + ctx)
+                        st['inner'] = st['inner'][2 + il:]
+    for st in streams.values():
+        assert st['buf'] == b'' and st['inner'] == b'', name + ' leftover stream bytes'
+
+
+def build_all():
+    REGISTRY.clear()
+    caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid()]
+    files = {c.name: c.pcap() for c in caps}
+    files['MANIFEST.md'] = manifest(caps).encode()
+    return files
+
+
+def verify_all(files):
+    found = set()
+    for name, data in files.items():
+        if name.endswith('.pcap'):
+            verify_file(name, data, found)
+    missing = [m for m in REGISTRY if id(m) not in found]
+    assert not missing, 'messages built but not found in any file: %d' % len(missing)
+    # reference section 7 sanity: RFC 5769 2.1 fingerprint, MS-TURN XOR-port example
+    v = bytes.fromhex('000100582112a442b7e7a701bc34d686fa87dfae802200105354554e207465737420636c69656e74002400046e'
+                      '0001ff80290008932ff9b151263b36000600096576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2'
+                      'b5b2d3f249c1b571a280280004e57a3bcf')
+    assert crc32_std(v[:-8]) ^ FP_XOR == 0xE57A3BCF
+    assert hmac.new(b'VOkJxbRl1RmTxUk/WvJxBt', v[:-8][:2] + struct.pack('!H', 0x58 - 8) + v[4:-32], 'sha1') \
+        .digest() == v[-28:-8]
+    assert 0x1122 ^ 0x4455 == 0x5577
+    return len(REGISTRY)
+
+
+def main(argv):
+    check = '--check' in argv
+    args = [a for a in argv if a != '--check']
+    outdir = args[0] if args else os.path.dirname(os.path.abspath(__file__))
+    files = build_all()
+    if check:
+        for name, data in files.items():
+            with open(os.path.join(outdir, name), 'rb') as f:
+                disk = f.read()
+            assert disk == data, '%s differs from a fresh build' % name
+        n = verify_all({k: open(os.path.join(outdir, k), 'rb').read() for k in files})
+        print('check OK: %d files identical to a fresh build; %d STUN/MS-TURN messages verified' % (len(files), n))
+        return 0
+    os.makedirs(outdir, exist_ok=True)
+    n = verify_all(files)
+    for name, data in files.items():
+        with open(os.path.join(outdir, name), 'wb') as f:
+            f.write(data)
+    for name in sorted(files):
+        print('%-32s %7d bytes  sha256 %s' % (name, len(files[name]), hashlib.sha256(files[name]).hexdigest()[:16]))
+    print('verified %d STUN/MS-TURN messages' % n)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,63 @@
+/* msstun-compat.h
+ * Every difference between the Wireshark releases the plugin builds against
+ * (4.0 on Debian 12, and 4.2, 4.4, 4.6).  The dissector code is written once,
+ * against the newest names, and this header maps them for older releases.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef MSSTUN_COMPAT_H
+#define MSSTUN_COMPAT_H
+
+#include <wireshark.h>
+#include <ws_version.h>
+
+#define MSSTUN_WS_VERSION_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/*
+ * Plugin registration.
+ * 4.0 and 4.2 want the four classic exported symbols and do not install
+ * <wsutil/plugins.h>.  4.4 adds plugin_describe().  The 4.5 development
+ * series replaced the exports by a struct ws_module registered with
+ * WIRESHARK_PLUGIN_REGISTER_EPAN(); plugin.c follows whichever the headers
+ * offer.
+ */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#include <wsutil/plugins.h>
+#define MSSTUN_HAVE_PLUGIN_DESCRIBE 1
+#endif
+
+/* tvb accessors were renamed in 4.4 (tvb_get_guint8 -> tvb_get_uint8, ...). */
+#if !MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#define tvb_get_uint8(tvb, offset) tvb_get_guint8(tvb, offset)
+#endif
+
+/* val_to_str() gained a wmem scope as first argument in 4.6. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+#define msstun_val_to_str(scope, val, vs, fmt) val_to_str(scope, val, vs, fmt)
+#else
+#define msstun_val_to_str(scope, val, vs, fmt) val_to_str_wmem(scope, val, vs, fmt)
+#endif
+
+/* Unit strings are wrapped in UNS() from 4.2 on; 4.0 takes the pointer. */
+#ifndef UNS
+#define UNS(x) (x)
+#endif
+
+/* Boolean preferences are gboolean up to 4.0 and bool from 4.2 on. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+typedef bool msstun_pref_bool_t;
+#else
+typedef gboolean msstun_pref_bool_t;
+#endif
+
+/* Heuristic dissectors return gboolean up to 4.2 and bool from 4.4 on. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+typedef bool msstun_heur_ret_t;
+#else
+typedef gboolean msstun_heur_ret_t;
+#endif
+
+#endif /* MSSTUN_COMPAT_H */

@@ -1,0 +1,1279 @@
+/* packet-msrtp-mux.c
+ * The MSSTUN port multiplexer: classifies what arrives on the Edge's UDP
+ * and TCP ports (STUN/TURN of every dialect, TURN ChannelData, MS
+ * multiplexed TURN, RTP, RTCP, DTLS, TLS and MS-TURN pseudo-TLS) and hands
+ * each payload to the dissector it belongs to.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Specifications:
+ *   RFC 7983  Multiplexing on one port (first-byte ranges)
+ *   RFC 4571  Framing RTP and RTCP over TCP (also MS-ICE2 ICE-TCP)
+ *   RFC 5766/8656 TURN (ChannelData, TURN over TCP); RFC 6062 TCP relay
+ *   RFC 3550, RFC 5761 (RTP/RTCP on one port), RFC 5506 (reduced-size RTCP)
+ *   [MS-TURN] 2.1.1 pseudo-TLS, 2.1.4 TCP framing, 2.2.3 multiplexed TURN
+ *
+ * TCP streams on the Edge ports carry one of:
+ *   - real TLS (SIP, web conferencing): the whole connection goes to
+ *     Wireshark's TLS dissector, segment by segment, so that it reassembles
+ *     and decrypts as it would without this plugin;
+ *   - MS-TURN over TCP: an optional pseudo-TLS handshake (a TLS 1.0
+ *     ClientHello offering only 0x0018, answered by ServerHello and
+ *     ServerHelloDone in one record), then frames of Type(1) Reserved(1)
+ *     Length(2): 0x02 carries one MS-TURN message, 0x03 end-to-end data,
+ *     itself a stream of RFC 4571 frames that need not align with the
+ *     outer frames;
+ *   - RFC 4571 framing (ICE-TCP);
+ *   - RFC 5766 TURN over TCP: STUN messages and 4-byte padded ChannelData
+ *     back to back, and after an RFC 6062 ConnectionBind success, raw data.
+ * The kind is decided from the first payload seen on the connection and
+ * remembered per conversation, by frame number, so every pass agrees.
+ */
+
+#include "packet-msstun.h"
+
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-rtcp.h>
+#include <epan/dissectors/packet-rtp.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#define CHANNELDATA_HDR_LEN         4U
+#define MS_MULTIPLEXED_TURN         0xFF10  /* MS-TURN 2.2.3 */
+#define MTURN_HDR_LEN               12U      /* channel, length, session ID */
+#define MSTURN_TCP_HDR_LEN          4U       /* MS-TURN 2.1.4 */
+#define MSTURN_TCP_CONTROL          0x02
+#define MSTURN_TCP_END_TO_END       0x03
+#define RFC4571_HDR_LEN             2U
+#define TLS_RECORD_HDR_LEN          5U
+#define PSEUDO_TLS_CLIENT_HELLO_LEN 50       /* MS-TURN 2.1.1 */
+#define PSEUDO_TLS_SERVER_HELLO_LEN 83
+#define PSEUDO_TLS_CIPHER_SUITE     0x0018  /* TLS_DH_anon_WITH_RC4_128_MD5 */
+#define STUN_CONNECTION_BIND_SUCCESS 0x010B /* RFC 6062 */
+#define MAGIC_COOKIE_ATTR_HDR       0x000F0004  /* MS-TURN MAGIC-COOKIE type and length */
+
+/* Keys of the per-packet counters (packet scope). */
+#define PKT_KEY_PDU_INDEX           0
+#define PKT_KEY_E2E_INDEX           1
+
+typedef enum {
+    TCP_MODE_ORIGINAL = 1,  /* not ours: the port's previous owner */
+    TCP_MODE_TLS,
+    TCP_MODE_MSTURN,        /* pseudo-TLS and MS-TURN framing */
+    TCP_MODE_RFC4571,
+    TCP_MODE_RAW_TURN,      /* RFC 5766 TURN over TCP */
+    TCP_MODE_RAW_DATA       /* RFC 6062 data connection after ConnectionBind */
+} msstun_tcp_mode_t;
+
+/* A partial RFC 4571 frame left at the end of an end-to-end data frame,
+ * kept for the next one in the same direction (first pass only). */
+typedef struct {
+    uint8_t *bytes;
+    unsigned length;
+} msstun_carry_t;
+
+static dissector_handle_t msstun_handle;
+static dissector_handle_t msstun_port_handle;
+static dissector_handle_t rtp_handle;
+static dissector_handle_t rtcp_handle;
+static dissector_handle_t dtls_handle;
+static dissector_handle_t tls_handle;
+
+/* The ports registered by the last msstun_mux_apply_ports(), and the
+ * dissectors that owned them before (port -> handle). */
+static range_t *registered_udp_ports;
+static range_t *registered_tcp_ports;
+static wmem_map_t *udp_owners;
+static wmem_map_t *tcp_owners;
+
+static int hf_msstun_channel = -1;
+static int hf_msstun_channel_length = -1;
+static int hf_msstun_channel_padding = -1;
+static int hf_msstun_mturn_channel = -1;
+static int hf_msstun_mturn_length = -1;
+static int hf_msstun_mturn_session_id = -1;
+static int hf_msstun_tcp_type = -1;
+static int hf_msstun_tcp_reserved = -1;
+static int hf_msstun_tcp_length = -1;
+static int hf_msstun_rfc4571_length = -1;
+static int hf_msstun_rfc4571_partial = -1;
+static int hf_msstun_rfc4571_reassembled = -1;
+static int hf_msstun_ptls_content_type = -1;
+static int hf_msstun_ptls_version = -1;
+static int hf_msstun_ptls_record_length = -1;
+static int hf_msstun_ptls_handshake_type = -1;
+static int hf_msstun_ptls_handshake_length = -1;
+static int hf_msstun_ptls_hello_version = -1;
+static int hf_msstun_ptls_gmt_unix_time = -1;
+static int hf_msstun_ptls_random = -1;
+static int hf_msstun_ptls_session_id_length = -1;
+static int hf_msstun_ptls_session_id = -1;
+static int hf_msstun_ptls_cipher_suites_length = -1;
+static int hf_msstun_ptls_cipher_suite = -1;
+static int hf_msstun_ptls_compression_methods_length = -1;
+static int hf_msstun_ptls_compression_method = -1;
+static int hf_msstun_ptls_pseudo = -1;
+
+static int ett_msstun_mux = -1;
+static int ett_msstun_ptls_handshake = -1;
+static int ett_msstun_inner = -1;
+
+static expert_field ei_msstun_nesting = EI_INIT;
+static expert_field ei_msstun_tcp_bad_type = EI_INIT;
+static expert_field ei_msstun_tcp_no_length = EI_INIT;
+static expert_field ei_msstun_tcp_control_not_stun = EI_INIT;
+static expert_field ei_msstun_ptls_not_pseudo = EI_INIT;
+static expert_field ei_msstun_unrecognised = EI_INIT;
+
+static const value_string msstun_tcp_type_vals[] = {
+    { MSTURN_TCP_CONTROL,    "TURN control message" },
+    { MSTURN_TCP_END_TO_END, "End-to-end data" },
+    { 0, NULL }
+};
+
+static const value_string msstun_tls_content_type_vals[] = {
+    { 20, "Change Cipher Spec" },
+    { 21, "Alert" },
+    { 22, "Handshake" },
+    { 23, "Application Data" },
+    { 0, NULL }
+};
+
+static const value_string msstun_tls_handshake_type_vals[] = {
+    { 1,  "Client Hello" },
+    { 2,  "Server Hello" },
+    { 11, "Certificate" },
+    { 12, "Server Key Exchange" },
+    { 14, "Server Hello Done" },
+    { 0, NULL }
+};
+
+static const value_string msstun_tls_version_vals[] = {
+    { 0x0300, "SSL 3.0" },
+    { 0x0301, "TLS 1.0" },
+    { 0x0302, "TLS 1.1" },
+    { 0x0303, "TLS 1.2" },
+    { 0, NULL }
+};
+
+static const value_string msstun_cipher_suite_vals[] = {
+    { PSEUDO_TLS_CIPHER_SUITE, "TLS_DH_anon_WITH_RC4_128_MD5" },
+    { 0, NULL }
+};
+
+static const true_false_string msstun_pseudo_tfs = {
+    "MS-TURN pseudo-TLS (no keys are negotiated)", "Not the MS-TURN pseudo-TLS handshake"
+};
+
+/*
+ * Helpers
+ */
+
+/* Counts the PDUs of one kind in the frame being dissected; stable across
+ * passes because PDUs are always dissected in the same order. */
+static unsigned
+next_packet_index(packet_info *pinfo, unsigned key)
+{
+    unsigned index = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, key));
+
+    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, key, GUINT_TO_POINTER(index + 1));
+    return index;
+}
+
+/* Separates the Info text of several PDUs in one frame. */
+static void
+start_pdu_info(packet_info *pinfo)
+{
+    if (next_packet_index(pinfo, PKT_KEY_PDU_INDEX) > 0) {
+        col_append_str(pinfo->cinfo, COL_INFO, " ; ");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+    }
+}
+
+/* The dissector the port belonged to before: the owner that the plugin
+ * took it from, or, under Decode As, the port's default. */
+static dissector_handle_t
+original_handle(packet_info *pinfo)
+{
+    bool tcp = (pinfo->ptype == PT_TCP);
+    dissector_handle_t handle = (dissector_handle_t)wmem_map_lookup(tcp ? tcp_owners : udp_owners,
+                                                                    GUINT_TO_POINTER(pinfo->match_uint));
+
+    if (!handle)
+        handle = dissector_get_default_uint_handle(tcp ? "tcp.port" : "udp.port", pinfo->match_uint);
+    if (handle == msstun_port_handle || handle == msstun_handle)
+        return NULL;
+    return handle;
+}
+
+static int
+call_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    dissector_handle_t handle = original_handle(pinfo);
+
+    if (handle) {
+        int len = call_dissector_only(handle, tvb, pinfo, tree, data);
+
+        if (len > 0)
+            return len;
+    }
+    return call_data_dissector(tvb, pinfo, tree);
+}
+
+/* "Show original dissection": the previous owner's view, without letting
+ * it rewrite the columns. */
+static void
+show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    dissector_handle_t handle;
+
+    if (!msstun_prefs()->show_original || !(handle = original_handle(pinfo)))
+        return;
+    col_set_writable(pinfo->cinfo, -1, false);
+    call_dissector_only(handle, tvb, pinfo, tree, data);
+    col_set_writable(pinfo->cinfo, -1, true);
+}
+
+/*
+ * Classification (RFC 7983 first-byte ranges, refined by length checks)
+ */
+
+/* Walks a compound RTCP packet; returns where the walk ends.  Plain RTCP
+ * ends exactly at len; SRTCP encrypts all but the first 8 bytes and appends
+ * its index and authentication tag, so its walk stops early. */
+static unsigned
+rtcp_compound_end(tvbuff_t *tvb, unsigned len)
+{
+    unsigned offset = 0;
+
+    while (len - offset >= 4) {
+        unsigned packet_type = tvb_get_uint8(tvb, offset + 1);
+        unsigned packet_len = 4 * (tvb_get_ntohs(tvb, offset + 2) + 1U);
+
+        /* RFC 5761 4: RTCP packet types 192-223; the marker bit is part of it. */
+        if ((tvb_get_uint8(tvb, offset) >> 6) != 2 || packet_type < 192 || packet_type > 223 ||
+            packet_len > len - offset)
+            break;
+        offset += packet_len;
+    }
+    return offset;
+}
+
+static bool
+looks_like_rtcp(tvbuff_t *tvb, unsigned len)
+{
+    return len >= 8 && rtcp_compound_end(tvb, len) >= 8;
+}
+
+/* SRTCP: the first RTCP header is in clear, the rest is not, and at least
+ * the index and a 32-bit tag follow (RFC 3711 3.4). */
+static bool
+is_srtcp(tvbuff_t *tvb, unsigned len)
+{
+    unsigned end = rtcp_compound_end(tvb, len);
+
+    return end < len && len - end >= 8;
+}
+
+/* Where the E flag and SRTCP index sit tell the suite apart: last for AEAD
+ * suites (RFC 7714 9, the tag precedes it), 10 or 4 bytes before the end for
+ * AES_CM with HMAC-SHA1-80 or -32 (RFC 3711 3.4).  The index counts up from
+ * 0, so a plausible one has the E flag set and few high bits. */
+static int
+srtcp_tag_length(tvbuff_t *tvb, unsigned len)
+{
+    static const unsigned tag_lengths[] = { 0, 10, 4 };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(tag_lengths); i++) {
+        uint32_t e_index;
+
+        if (len < 8 + tag_lengths[i] + 4)
+            continue;
+        e_index = tvb_get_ntohl(tvb, len - tag_lengths[i] - 4);
+        if ((e_index & 0xFF000000) == 0x80000000)
+            return (int)tag_lengths[i];
+    }
+    return -1;
+}
+
+/* Lets Wireshark's RTCP dissector show SRTCP as encrypted instead of
+ * parsing ciphertext.  The 5-tuple stays with the multiplexer, which
+ * srtcp_add_address() would otherwise replace by RTCP. */
+static bool
+setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
+{
+    static struct srtp_info srtcp_aead = { SRTP_ENC_ALG_AES_GCM, SRTP_AUTH_ALG_GMAC, 0, 0 };
+    /* MS-SDPEXT allows one crypto suite: AES_CM_128_HMAC_SHA1_80. */
+    static struct srtp_info srtcp_sha1_80 = { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 10 };
+    static struct srtp_info srtcp_sha1_32 = { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 4 };
+    msstun_conv_t *conv_data;
+    struct srtp_info *info;
+    conversation_t *conv;
+    int tag_length;
+
+    if (pinfo->ptype != PT_UDP)
+        return false;
+    conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    if (conv_data->srtcp_setup || PINFO_FD_VISITED(pinfo))
+        return conv_data->srtcp_setup;
+    tag_length = srtcp_tag_length(tvb, tvb_reported_length(tvb));
+    if (tag_length < 0)
+        return false;
+    conv_data->srtcp_setup = true;
+    info = tag_length == 0 ? &srtcp_aead : tag_length == 10 ? &srtcp_sha1_80 : &srtcp_sha1_32;
+    /* RTCP looks the setup up from the sender's side; register both ends. */
+    srtcp_add_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, "MSSTUN", pinfo->num, info);
+    srtcp_add_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, "MSSTUN", pinfo->num, info);
+    for (int end = 0; end < 2; end++) {
+        conv = find_conversation(pinfo->num, end ? &pinfo->src : &pinfo->dst, &pinfo->src, CONVERSATION_UDP,
+                                 end ? pinfo->srcport : pinfo->destport, end ? pinfo->destport : pinfo->srcport,
+                                 NO_ADDR_B);
+        if (conv)
+            conversation_set_dissector(conv, msstun_handle);
+    }
+    return true;
+}
+
+static bool
+looks_like_rtp(tvbuff_t *tvb, unsigned len)
+{
+    unsigned b0;
+    unsigned header;
+
+    if (len < 12)
+        return false;
+    b0 = tvb_get_uint8(tvb, 0);
+    if ((b0 >> 6) != 2)
+        return false;
+    header = 12 + 4 * (b0 & 0x0F);
+    if (header > len)
+        return false;
+    if (b0 & 0x10) {
+        if (header + 4 > len)
+            return false;
+        header += 4 + 4 * tvb_get_ntohs(tvb, header + 2);
+        if (header > len)
+            return false;
+    }
+    if (b0 & 0x20) {
+        unsigned padding = tvb_get_uint8(tvb, len - 1);
+
+        if (padding == 0 || header + padding > len)
+            return false;
+    }
+    return true;
+}
+
+static bool
+looks_like_dtls(tvbuff_t *tvb, unsigned len)
+{
+    unsigned content_type;
+
+    if (len < 13)
+        return false;
+    content_type = tvb_get_uint8(tvb, 0);
+    return content_type >= 20 && content_type <= 25 && tvb_get_uint8(tvb, 1) == 0xFE;
+}
+
+/* ChannelData: channel 0x4000-0x7FFF, length, data; padded to 4 on TCP
+ * and optionally on UDP (RFC 5766 11.5). */
+static bool
+looks_like_channeldata(tvbuff_t *tvb, unsigned len, bool over_tcp)
+{
+    unsigned data_len;
+
+    if (len < CHANNELDATA_HDR_LEN || (tvb_get_uint8(tvb, 0) & 0xC0) != 0x40)
+        return false;
+    data_len = tvb_get_ntohs(tvb, 2);
+    if (CHANNELDATA_HDR_LEN + WS_ROUNDUP_4(data_len) == len)
+        return true;
+    return !over_tcp && CHANNELDATA_HDR_LEN + data_len == len;
+}
+
+static bool
+looks_like_mturn(tvbuff_t *tvb, unsigned len)
+{
+    return len >= MTURN_HDR_LEN &&
+           tvb_get_ntohs(tvb, 0) == MS_MULTIPLEXED_TURN &&
+           tvb_get_ntohs(tvb, 2) + 4U == len;
+}
+
+/* An RFC 4571 frame holding exactly one STUN, RTP or RTCP packet. */
+static bool
+looks_like_rfc4571(tvbuff_t *tvb, unsigned len)
+{
+    tvbuff_t *inner;
+    unsigned inner_len;
+
+    if (len < RFC4571_HDR_LEN + 8 || tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN != len)
+        return false;
+    inner = tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN);
+    inner_len = len - RFC4571_HDR_LEN;
+    return msstun_is_message(inner, 0, inner_len) || looks_like_rtcp(inner, inner_len) ||
+           looks_like_rtp(inner, inner_len);
+}
+
+static void
+dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    unsigned len = tvb_reported_length(tvb);
+    uint32_t channel;
+    uint32_t data_len;
+    proto_item *ti;
+    proto_tree *mux_tree;
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp };
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
+    proto_item_append_text(ti, ", ChannelData");
+    mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel, tvb, 0, 2, ENC_BIG_ENDIAN, &channel);
+    proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel_length, tvb, 2, 2, ENC_BIG_ENDIAN, &data_len);
+    col_add_fstr(pinfo->cinfo, COL_INFO, "ChannelData 0x%04x", channel);
+    if (CHANNELDATA_HDR_LEN + data_len < len)
+        proto_tree_add_item(mux_tree, hf_msstun_channel_padding, tvb, CHANNELDATA_HDR_LEN + data_len,
+                            len - CHANNELDATA_HDR_LEN - data_len, ENC_NA);
+    if (data_len > 0)
+        msstun_dissect_payload(tvb_new_subset_length(tvb, CHANNELDATA_HDR_LEN, data_len), pinfo, mux_tree, &inner);
+}
+
+/* MS-TURN 2.2.3: 0xFF10, length (session ID included), 8-byte session ID. */
+static void
+dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    unsigned len = tvb_reported_length(tvb);
+    proto_item *ti;
+    proto_tree *mux_tree;
+    uint64_t session_id;
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp };
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
+    proto_item_append_text(ti, ", Multiplexed TURN");
+    mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    proto_tree_add_item(mux_tree, hf_msstun_mturn_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(mux_tree, hf_msstun_mturn_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint64(mux_tree, hf_msstun_mturn_session_id, tvb, 4, 8, ENC_BIG_ENDIAN, &session_id);
+    col_add_fstr(pinfo->cinfo, COL_INFO, "Multiplexed TURN session 0x%016" PRIx64, session_id);
+    if (len > MTURN_HDR_LEN)
+        msstun_dissect_payload(tvb_new_subset_remaining(tvb, MTURN_HDR_LEN), pinfo, mux_tree, &inner);
+}
+
+static void
+dissect_rfc4571_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    proto_item *ti;
+    proto_tree *mux_tree;
+    msstun_payload_ctx_t inner = { ctx->depth + 1, true };
+
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, RFC4571_HDR_LEN, ENC_NA);
+    proto_item_append_text(ti, ", RFC 4571 framing");
+    mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    proto_tree_add_item(mux_tree, hf_msstun_rfc4571_length, tvb, 0, 2, ENC_BIG_ENDIAN);
+    msstun_dissect_payload(tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN), pinfo, tree, &inner);
+}
+
+typedef enum {
+    PAYLOAD_UNKNOWN,
+    PAYLOAD_STUN,
+    PAYLOAD_CHANNELDATA,
+    PAYLOAD_MTURN,
+    PAYLOAD_RTCP,
+    PAYLOAD_RTP,
+    PAYLOAD_DTLS,
+    PAYLOAD_RFC4571
+} msstun_payload_kind_t;
+
+static msstun_payload_kind_t
+classify_payload(tvbuff_t *tvb, const msstun_payload_ctx_t *ctx)
+{
+    unsigned len = tvb_reported_length(tvb);
+    unsigned b0;
+
+    if (len < 4 || (unsigned)tvb_captured_length(tvb) < 4)
+        return PAYLOAD_UNKNOWN;
+    b0 = tvb_get_uint8(tvb, 0);
+    if (b0 <= 3 && msstun_is_message(tvb, 0, len))
+        return PAYLOAD_STUN;
+    if (b0 >= 0x40 && b0 <= 0x7F && looks_like_channeldata(tvb, len, ctx->over_tcp))
+        return PAYLOAD_CHANNELDATA;
+    if (b0 == 0xFF && looks_like_mturn(tvb, len))
+        return PAYLOAD_MTURN;
+    if (b0 >= 0x80 && b0 <= 0xBF) {
+        if (looks_like_rtcp(tvb, len))
+            return PAYLOAD_RTCP;
+        if (looks_like_rtp(tvb, len))
+            return PAYLOAD_RTP;
+    }
+    if (b0 >= 20 && b0 <= 63 && looks_like_dtls(tvb, len))
+        return PAYLOAD_DTLS;
+    /* Relayed ICE-TCP keeps its RFC 4571 framing inside DATA. */
+    if (ctx->depth > 0 && looks_like_rfc4571(tvb, len))
+        return PAYLOAD_RFC4571;
+    return PAYLOAD_UNKNOWN;
+}
+
+/* Returns false when the payload is none of the kinds this plugin knows. */
+static bool
+dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    msstun_payload_kind_t kind = classify_payload(tvb, ctx);
+
+    if (kind == PAYLOAD_UNKNOWN)
+        return false;
+    if (ctx->depth > 0 && kind != PAYLOAD_RFC4571) {
+        /* The carrier's summary stays; the relayed packet's follows it. */
+        col_append_str(pinfo->cinfo, COL_INFO, " | ");
+        col_set_fence(pinfo->cinfo, COL_INFO);
+    }
+    switch (kind) {
+    case PAYLOAD_STUN:
+        dissect_msstun_message(tvb, pinfo, tree, ctx);
+        break;
+    case PAYLOAD_CHANNELDATA:
+        dissect_channeldata(tvb, pinfo, tree, ctx);
+        break;
+    case PAYLOAD_MTURN:
+        dissect_mturn(tvb, pinfo, tree, ctx);
+        break;
+    case PAYLOAD_RTCP:
+        /* Wireshark's RTCP dissector reads SRTCP only when it starts with a
+         * clear SR or RR header; reduced-size SRTCP (RFC 5506) stays data. */
+        if (is_srtcp(tvb, tvb_reported_length(tvb)) &&
+            ((tvb_get_uint8(tvb, 1) & 0xFE) != 200 || !setup_srtcp(tvb, pinfo)))
+            call_data_dissector(tvb, pinfo, tree);
+        else
+            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case PAYLOAD_RTP:
+        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        break;
+    case PAYLOAD_DTLS:
+        call_dissector_only(dtls_handle, tvb, pinfo, tree, NULL);
+        break;
+    case PAYLOAD_RFC4571:
+        dissect_rfc4571_frame(tvb, pinfo, tree, ctx);
+        break;
+    case PAYLOAD_UNKNOWN:
+        break;
+    }
+    return true;
+}
+
+void
+msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    if (ctx->depth > MSSTUN_MAX_NESTING) {
+        proto_tree_add_expert(tree, pinfo, &ei_msstun_nesting, tvb, 0, -1);
+        return;
+    }
+    if (!msstun_prefs()->decode_data && ctx->depth > 0)
+        return;
+    if (!dissect_classified(tvb, pinfo, tree, ctx) && ctx->depth > 0)
+        call_data_dissector(tvb, pinfo, tree);
+}
+
+/*
+ * UDP
+ */
+
+static int
+dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    msstun_payload_ctx_t ctx = { 0, false };
+    int len;
+
+    if (dissect_classified(tvb, pinfo, tree, &ctx))
+        len = tvb_captured_length(tvb);
+    else
+        len = call_original(tvb, pinfo, tree, data);
+    show_original(tvb, pinfo, tree, data);
+    return len;
+}
+
+/*
+ * TCP
+ */
+
+/* MS-TURN 2.1.1: the ClientHello that opens a pseudo-TLS session. */
+static bool
+is_pseudo_tls_client_hello(tvbuff_t *tvb, unsigned offset)
+{
+    static const uint8_t head[] = { 0x16, 0x03, 0x01, 0x00, 0x2D, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
+    static const uint8_t tail[] = { 0x00, 0x00, 0x02, 0x00, 0x18, 0x01, 0x00 };
+
+    return tvb_captured_length_remaining(tvb, offset) >= PSEUDO_TLS_CLIENT_HELLO_LEN &&
+           tvb_memeql(tvb, offset, head, sizeof(head)) == 0 &&
+           tvb_memeql(tvb, offset + 43, tail, sizeof(tail)) == 0;
+}
+
+/* ServerHello with cipher 0x0018 and ServerHelloDone in one record, with
+ * no Certificate: impossible in a real DH_anon handshake. */
+static bool
+is_pseudo_tls_server_hello(tvbuff_t *tvb, unsigned offset)
+{
+    static const uint8_t head[] = { 0x16, 0x03, 0x01, 0x00, 0x4E, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01 };
+    static const uint8_t tail[] = { 0x00, 0x18, 0x00, 0x0E, 0x00, 0x00, 0x00 };
+
+    return tvb_captured_length_remaining(tvb, offset) >= PSEUDO_TLS_SERVER_HELLO_LEN &&
+           tvb_memeql(tvb, offset, head, sizeof(head)) == 0 &&
+           tvb_get_uint8(tvb, offset + 43) == 0x20 &&
+           tvb_memeql(tvb, offset + 76, tail, sizeof(tail)) == 0;
+}
+
+static bool
+is_tls_record(tvbuff_t *tvb, unsigned offset)
+{
+    unsigned content_type;
+
+    if (tvb_captured_length_remaining(tvb, offset) < 3)
+        return false;
+    content_type = tvb_get_uint8(tvb, offset);
+    return content_type >= 20 && content_type <= 23 &&
+           tvb_get_uint8(tvb, offset + 1) == 3 && tvb_get_uint8(tvb, offset + 2) <= 4;
+}
+
+/* "03 00" followed directly by a STUN header whose first attribute is
+ * MAGIC-COOKIE: libnice 0.1.21 frames MS-TURN this way, without the Length
+ * field of MS-TURN 2.1.4.  Returns the STUN message length, or 0. */
+static unsigned
+lengthless_frame_message_len(tvbuff_t *tvb, unsigned offset)
+{
+    unsigned avail = tvb_captured_length_remaining(tvb, offset);
+
+    if (avail < 2 + MSSTUN_HEADER_LEN + 8 || (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0)
+        return 0;
+    if (tvb_get_ntohl(tvb, offset + 22) != MAGIC_COOKIE_ATTR_HDR ||
+        tvb_get_ntohl(tvb, offset + 26) != MSSTUN_MS_TURN_COOKIE)
+        return 0;
+    return MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 4);
+}
+
+static msstun_tcp_mode_t
+detect_tcp_mode(tvbuff_t *tvb)
+{
+    unsigned avail = tvb_captured_length(tvb);
+    unsigned b0;
+
+    if (avail < 4)
+        return TCP_MODE_ORIGINAL;
+    if (is_pseudo_tls_client_hello(tvb, 0) || is_pseudo_tls_server_hello(tvb, 0))
+        return TCP_MODE_MSTURN;
+    if (is_tls_record(tvb, 0))
+        return TCP_MODE_TLS;
+    b0 = tvb_get_uint8(tvb, 0);
+    if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, 1) == 0)
+        return TCP_MODE_MSTURN;
+    /* RFC 4571 (MS-ICE2 2.2): a length, then STUN with its cookie, or RTP/RTCP. */
+    if (avail >= 10 && tvb_get_ntohl(tvb, 6) == MSSTUN_RFC5389_COOKIE && (tvb_get_uint8(tvb, 2) & 0xC0) == 0)
+        return TCP_MODE_RFC4571;
+    if (avail >= 4 && (tvb_get_uint8(tvb, 2) >> 6) == 2 && tvb_get_ntohs(tvb, 0) >= 8 &&
+        tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN <= avail &&
+        (looks_like_rtp(tvb_new_subset_length(tvb, 2, tvb_get_ntohs(tvb, 0)), tvb_get_ntohs(tvb, 0)) ||
+         looks_like_rtcp(tvb_new_subset_length(tvb, 2, tvb_get_ntohs(tvb, 0)), tvb_get_ntohs(tvb, 0))))
+        return TCP_MODE_RFC4571;
+    if ((b0 & 0xC0) == 0 && avail >= 8 && tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE)
+        return TCP_MODE_RAW_TURN;
+    return TCP_MODE_ORIGINAL;
+}
+
+static msstun_tcp_mode_t
+tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_conv_t *conv_data)
+{
+    msstun_tcp_mode_t mode = TCP_MODE_ORIGINAL;
+
+    if (conv_data->tcp_modes)
+        mode = (msstun_tcp_mode_t)GPOINTER_TO_UINT(wmem_tree_lookup32_le(conv_data->tcp_modes, pinfo->num));
+    if (mode == 0 || !conv_data->tcp_modes) {
+        if (PINFO_FD_VISITED(pinfo) || tvb_reported_length(tvb) == 0)
+            return TCP_MODE_ORIGINAL;
+        mode = detect_tcp_mode(tvb);
+        if (!conv_data->tcp_modes)
+            conv_data->tcp_modes = wmem_tree_new(wmem_file_scope());
+        wmem_tree_insert32(conv_data->tcp_modes, pinfo->num, GUINT_TO_POINTER(mode));
+    }
+    return mode;
+}
+
+static void
+set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
+{
+    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    if (!conv_data->tcp_modes)
+        conv_data->tcp_modes = wmem_tree_new(wmem_file_scope());
+    wmem_tree_insert32(conv_data->tcp_modes, frame, GUINT_TO_POINTER(mode));
+}
+
+static void
+dissect_tcp_stun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    msstun_payload_ctx_t ctx = { 0, true };
+
+    dissect_msstun_message(tvb, pinfo, tree, &ctx);
+    /* RFC 6062 5.2: after a ConnectionBind success the connection carries
+     * raw application data. */
+    if (tvb_get_ntohs(tvb, 0) == STUN_CONNECTION_BIND_SUCCESS)
+        set_tcp_mode_from(pinfo, TCP_MODE_RAW_DATA, pinfo->num + 1);
+}
+
+/* ClientHello / ServerHello bodies (RFC 2246 7.4.1.2, 7.4.1.3). */
+static void
+dissect_pseudo_tls_hello(tvbuff_t *tvb, proto_tree *tree, unsigned offset, unsigned end, bool server)
+{
+    uint32_t sid_len;
+    uint32_t n;
+
+    if (end - offset < 2 + 32 + 1)
+        return;
+    proto_tree_add_item(tree, hf_msstun_ptls_hello_version, tvb, offset, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(tree, hf_msstun_ptls_gmt_unix_time, tvb, offset + 2, 4, ENC_TIME_SECS | ENC_BIG_ENDIAN);
+    proto_tree_add_item(tree, hf_msstun_ptls_random, tvb, offset + 6, 28, ENC_NA);
+    offset += 34;
+    proto_tree_add_item_ret_uint(tree, hf_msstun_ptls_session_id_length, tvb, offset, 1, ENC_NA, &sid_len);
+    offset += 1;
+    if (sid_len > end - offset)
+        return;
+    if (sid_len > 0)
+        proto_tree_add_item(tree, hf_msstun_ptls_session_id, tvb, offset, sid_len, ENC_NA);
+    offset += sid_len;
+    if (server) {
+        if (end - offset < 3)
+            return;
+        proto_tree_add_item(tree, hf_msstun_ptls_cipher_suite, tvb, offset, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_ptls_compression_method, tvb, offset + 2, 1, ENC_NA);
+        return;
+    }
+    if (end - offset < 2)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_msstun_ptls_cipher_suites_length, tvb, offset, 2, ENC_BIG_ENDIAN, &n);
+    offset += 2;
+    for (unsigned i = 0; i + 2 <= n && end - offset >= 2; i += 2, offset += 2)
+        proto_tree_add_item(tree, hf_msstun_ptls_cipher_suite, tvb, offset, 2, ENC_BIG_ENDIAN);
+    if (end - offset < 1)
+        return;
+    proto_tree_add_item_ret_uint(tree, hf_msstun_ptls_compression_methods_length, tvb, offset, 1, ENC_NA, &n);
+    offset += 1;
+    for (unsigned i = 0; i < n && offset < end; i++, offset++)
+        proto_tree_add_item(tree, hf_msstun_ptls_compression_method, tvb, offset, 1, ENC_NA);
+}
+
+/* A TLS record on an MS-TURN connection: the pseudo-TLS handshake
+ * (MS-TURN 2.1.1), shown with msstun fields. */
+static void
+dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    unsigned len = tvb_reported_length(tvb);
+    unsigned offset = TLS_RECORD_HDR_LEN;
+    bool pseudo = is_pseudo_tls_client_hello(tvb, 0) || is_pseudo_tls_server_hello(tvb, 0);
+    proto_item *ti;
+    proto_tree *ptls_tree;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    col_add_str(pinfo->cinfo, COL_INFO, "Pseudo-TLS");
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
+    proto_item_append_text(ti, ", Pseudo-TLS");
+    ptls_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    ti = proto_tree_add_boolean(ptls_tree, hf_msstun_ptls_pseudo, tvb, 0, 0, pseudo);
+    proto_item_set_generated(ti);
+    if (!pseudo)
+        expert_add_info(pinfo, ti, &ei_msstun_ptls_not_pseudo);
+    proto_tree_add_item(ptls_tree, hf_msstun_ptls_content_type, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(ptls_tree, hf_msstun_ptls_version, tvb, 1, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(ptls_tree, hf_msstun_ptls_record_length, tvb, 3, 2, ENC_BIG_ENDIAN);
+    if (tvb_get_uint8(tvb, 0) != 22)
+        return;
+
+    /* The handshake messages of the record, one after the other. */
+    while (len - offset >= 4) {
+        unsigned hs_type = tvb_get_uint8(tvb, offset);
+        unsigned hs_len = MIN(tvb_get_ntoh24(tvb, offset + 1), len - offset - 4);
+        const char *name = val_to_str_const(hs_type, msstun_tls_handshake_type_vals, "Unknown Handshake");
+        proto_tree *hs_tree;
+
+        hs_tree = proto_tree_add_subtree(ptls_tree, tvb, offset, 4 + hs_len, ett_msstun_ptls_handshake, NULL, name);
+        proto_tree_add_item(hs_tree, hf_msstun_ptls_handshake_type, tvb, offset, 1, ENC_NA);
+        proto_tree_add_item(hs_tree, hf_msstun_ptls_handshake_length, tvb, offset + 1, 3, ENC_BIG_ENDIAN);
+        col_append_sep_str(pinfo->cinfo, COL_INFO, offset == TLS_RECORD_HDR_LEN ? " " : ", ", name);
+        if (hs_type == 1 || hs_type == 2)
+            dissect_pseudo_tls_hello(tvb, hs_tree, offset + 4, offset + 4 + hs_len, hs_type == 2);
+        offset += 4 + hs_len;
+    }
+}
+
+/* Which end of the connection sent this segment: 0 or 1. */
+static unsigned
+direction(packet_info *pinfo)
+{
+    int cmp = cmp_address(&pinfo->src, &pinfo->dst);
+
+    if (cmp == 0)
+        return pinfo->srcport > pinfo->destport;
+    return cmp > 0;
+}
+
+/* End-to-end data (type 0x03) is a stream of RFC 4571 frames that need not
+ * align with the outer frames (MS-TURN 2.1.4; libnice splits and packs
+ * them).  The first pass keeps the unfinished tail of each direction and
+ * records, per outer frame, the bytes carried into it; every pass then
+ * rebuilds the same inner frames. */
+static void
+dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    msstun_conv_t *conv_data = msstun_conv_data(conv);
+    unsigned payload_len = tvb_reported_length(tvb);
+    uint32_t key_words[2] = { pinfo->num, next_packet_index(pinfo, PKT_KEY_E2E_INDEX) };
+    wmem_tree_key_t key[2] = { { 2, key_words }, { 0, NULL } };
+    msstun_carry_t *carry;
+    tvbuff_t *stream;
+    unsigned stream_len;
+    unsigned carried = 0;
+    unsigned offset = 0;
+    msstun_payload_ctx_t ctx = { 1, true };
+
+    if (!conv_data->e2e_carry)
+        conv_data->e2e_carry = wmem_tree_new(wmem_file_scope());
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* The pending tail of this direction is stored under key 0xFFFFFFFF. */
+        uint32_t pending_words[2] = { 0xFFFFFFFF, direction(pinfo) };
+        wmem_tree_key_t pending_key[2] = { { 2, pending_words }, { 0, NULL } };
+        msstun_carry_t *pending = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, pending_key);
+
+        if (pending && pending->length > 0) {
+            carry = wmem_new(wmem_file_scope(), msstun_carry_t);
+            *carry = *pending;
+            wmem_tree_insert32_array(conv_data->e2e_carry, key, carry);
+            pending->bytes = NULL;
+            pending->length = 0;
+        }
+    }
+    carry = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, key);
+
+    if (carry && carry->length > 0 && payload_len > 0) {
+        uint8_t *buf;
+
+        carried = carry->length;
+        stream_len = carried + payload_len;
+        buf = (uint8_t *)wmem_alloc(pinfo->pool, stream_len);
+        memcpy(buf, carry->bytes, carried);
+        tvb_memcpy(tvb, buf + carried, 0, payload_len);
+        stream = tvb_new_child_real_data(tvb, buf, stream_len, stream_len);
+        add_new_data_source(pinfo, stream, "Reassembled RFC 4571 data");
+    } else {
+        stream = tvb;
+        stream_len = payload_len;
+        /* Unframed media: RTP/RTCP straight in the end-to-end frame. */
+        if (stream_len >= 2 && (tvb_get_uint8(tvb, 0) >> 6) == 2 &&
+            (looks_like_rtcp(tvb, stream_len) || looks_like_rtp(tvb, stream_len)) &&
+            !looks_like_rfc4571(tvb, stream_len)) {
+            dissect_classified(tvb, pinfo, tree, &ctx);
+            return;
+        }
+    }
+
+    while (stream_len - offset >= RFC4571_HDR_LEN) {
+        unsigned frame_len = tvb_get_ntohs(stream, offset);
+        proto_item *ti;
+
+        if (frame_len > stream_len - offset - RFC4571_HDR_LEN)
+            break;
+        if (offset < carried) {
+            ti = proto_tree_add_boolean(tree, hf_msstun_rfc4571_reassembled, stream, offset,
+                                        RFC4571_HDR_LEN + frame_len, true);
+            proto_item_set_generated(ti);
+        }
+        dissect_rfc4571_frame(tvb_new_subset_length(stream, offset, RFC4571_HDR_LEN + frame_len), pinfo, tree, &ctx);
+        offset += RFC4571_HDR_LEN + frame_len;
+    }
+    if (offset < stream_len) {
+        proto_tree_add_item(tree, hf_msstun_rfc4571_partial, stream, offset, stream_len - offset, ENC_NA);
+        if (!PINFO_FD_VISITED(pinfo)) {
+            uint32_t pending_words[2] = { 0xFFFFFFFF, direction(pinfo) };
+            wmem_tree_key_t pending_key[2] = { { 2, pending_words }, { 0, NULL } };
+            msstun_carry_t *pending = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, pending_key);
+
+            if (!pending) {
+                pending = wmem_new0(wmem_file_scope(), msstun_carry_t);
+                wmem_tree_insert32_array(conv_data->e2e_carry, pending_key, pending);
+            }
+            pending->length = stream_len - offset;
+            pending->bytes = (uint8_t *)tvb_memdup(wmem_file_scope(), stream, offset, pending->length);
+        }
+    }
+}
+
+/* MS-TURN 2.1.4 framing, and the pseudo-TLS records before it. */
+static unsigned
+get_msturn_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    unsigned b0 = tvb_get_uint8(tvb, offset);
+    unsigned message_len;
+
+    if (is_tls_record(tvb, offset))
+        return TLS_RECORD_HDR_LEN + tvb_get_ntohs(tvb, offset + 3);
+    if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, offset + 1) == 0) {
+        if (tvb_get_ntohs(tvb, offset + 2) < MSSTUN_HEADER_LEN &&
+            (message_len = lengthless_frame_message_len(tvb, offset)) != 0)
+            return 2 + message_len;
+        return MSTURN_TCP_HDR_LEN + tvb_get_ntohs(tvb, offset + 2);
+    }
+    /* Not a frame: the rest of the segment, shown as undecodable. */
+    return tvb_reported_length_remaining(tvb, offset);
+}
+
+static int
+dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    unsigned len = tvb_reported_length(tvb);
+    unsigned b0 = tvb_get_uint8(tvb, 0);
+    unsigned header_len = MSTURN_TCP_HDR_LEN;
+    proto_item *ti;
+    proto_item *type_item;
+    proto_tree *frame_tree;
+    tvbuff_t *payload;
+
+    start_pdu_info(pinfo);
+    if (is_tls_record(tvb, 0)) {
+        dissect_pseudo_tls(tvb, pinfo, tree);
+        return len;
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, MIN(len, MSTURN_TCP_HDR_LEN), ENC_NA);
+    proto_item_append_text(ti, ", MS-TURN TCP framing");
+    frame_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    if (len < MSTURN_TCP_HDR_LEN || (b0 != MSTURN_TCP_CONTROL && b0 != MSTURN_TCP_END_TO_END) ||
+        tvb_get_uint8(tvb, 1) != 0) {
+        col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN TCP: not a frame");
+        proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_tcp_bad_type, tvb, 0, len);
+        call_data_dissector(tvb, pinfo, tree);
+        return len;
+    }
+    type_item = proto_tree_add_item(frame_tree, hf_msstun_tcp_type, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(frame_tree, hf_msstun_tcp_reserved, tvb, 1, 1, ENC_NA);
+    if (tvb_get_ntohs(tvb, 2) + MSTURN_TCP_HDR_LEN != len) {
+        /* libnice's framing without the Length field */
+        header_len = 2;
+        expert_add_info(pinfo, type_item, &ei_msstun_tcp_no_length);
+    } else {
+        proto_tree_add_item(frame_tree, hf_msstun_tcp_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+    }
+    payload = tvb_new_subset_remaining(tvb, header_len);
+    if (b0 == MSTURN_TCP_CONTROL || header_len == 2) {
+        if (msstun_is_message(payload, 0, len - header_len)) {
+            dissect_tcp_stun_message(payload, pinfo, tree);
+        } else {
+            col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN TCP control frame");
+            proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_tcp_control_not_stun, payload, 0, -1);
+            call_data_dissector(payload, pinfo, tree);
+        }
+    } else {
+        col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN end-to-end data");
+        if (len > header_len)
+            dissect_end_to_end_data(payload, pinfo, tree);
+    }
+    return len;
+}
+
+static unsigned
+get_rfc4571_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    return RFC4571_HDR_LEN + tvb_get_ntohs(tvb, offset);
+}
+
+static int
+dissect_rfc4571_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    msstun_payload_ctx_t ctx = { 0, true };
+    tvbuff_t *payload = tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN);
+    proto_item *ti;
+    proto_tree *frame_tree;
+
+    start_pdu_info(pinfo);
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, RFC4571_HDR_LEN, ENC_NA);
+    proto_item_append_text(ti, ", RFC 4571 framing");
+    frame_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    proto_tree_add_item(frame_tree, hf_msstun_rfc4571_length, tvb, 0, 2, ENC_BIG_ENDIAN);
+    if (!dissect_classified(payload, pinfo, tree, &ctx)) {
+        proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_unrecognised, payload, 0, -1);
+        call_data_dissector(payload, pinfo, tree);
+    }
+    return tvb_reported_length(tvb);
+}
+
+/* RFC 5766 TURN over TCP: STUN messages and padded ChannelData. */
+static unsigned
+get_raw_turn_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+{
+    unsigned b0 = tvb_get_uint8(tvb, offset);
+
+    if ((b0 & 0xC0) == 0)
+        return MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 2);
+    if ((b0 & 0xC0) == 0x40)
+        return CHANNELDATA_HDR_LEN + WS_ROUNDUP_4(tvb_get_ntohs(tvb, offset + 2));
+    return tvb_reported_length_remaining(tvb, offset);
+}
+
+static int
+dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    unsigned len = tvb_reported_length(tvb);
+    msstun_payload_ctx_t ctx = { 0, true };
+
+    start_pdu_info(pinfo);
+    if (msstun_is_message(tvb, 0, len))
+        dissect_tcp_stun_message(tvb, pinfo, tree);
+    else if (looks_like_channeldata(tvb, len, true))
+        dissect_channeldata(tvb, pinfo, tree, &ctx);
+    else
+        call_data_dissector(tvb, pinfo, tree);
+    return len;
+}
+
+static int
+dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    int len = tvb_captured_length(tvb);
+
+    switch (tcp_mode(tvb, pinfo, conv_data)) {
+    case TCP_MODE_TLS:
+        /* Whole segments, so that TLS reassembles and decrypts on its own. */
+        len = call_dissector_only(tls_handle, tvb, pinfo, tree, data);
+        break;
+    case TCP_MODE_MSTURN:
+        tcp_dissect_pdus(tvb, pinfo, tree, true, MSTURN_TCP_HDR_LEN, get_msturn_pdu_len, dissect_msturn_pdu, data);
+        break;
+    case TCP_MODE_RFC4571:
+        tcp_dissect_pdus(tvb, pinfo, tree, true, RFC4571_HDR_LEN, get_rfc4571_pdu_len, dissect_rfc4571_pdu, data);
+        break;
+    case TCP_MODE_RAW_TURN:
+        tcp_dissect_pdus(tvb, pinfo, tree, true, CHANNELDATA_HDR_LEN, get_raw_turn_pdu_len, dissect_raw_turn_pdu,
+                         data);
+        break;
+    case TCP_MODE_RAW_DATA:
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+        col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relayed data");
+        call_data_dissector(tvb, pinfo, tree);
+        break;
+    case TCP_MODE_ORIGINAL:
+    default:
+        return call_original(tvb, pinfo, tree, data);
+    }
+    show_original(tvb, pinfo, tree, data);
+    return len;
+}
+
+/* "msstun": the multiplexer, for the Edge ports and Decode As. */
+static int
+dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (pinfo->ptype == PT_TCP)
+        return dissect_msstun_tcp(tvb, pinfo, tree, data);
+    return dissect_msstun_udp(tvb, pinfo, tree, data);
+}
+
+/* The handle on the configured ports belongs to no protocol, so that it is
+ * called even when MSSTUN is disabled: it then hands everything to the
+ * port's previous owner, as if the plugin were not there. */
+static int
+dissect_msstun_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_msstun))) {
+        dissector_handle_t handle = original_handle(pinfo);
+
+        return handle ? call_dissector_only(handle, tvb, pinfo, tree, data) : 0;
+    }
+    /* This extra call level must not cost the multiplexer TCP reassembly. */
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    return call_dissector_only(msstun_handle, tvb, pinfo, tree, data);
+}
+
+/* Takes the ports of a range from their owners, or gives them back.  The
+ * owners are kept: unrecognised payloads go to them.  dissector_add_uint()
+ * makes the plugin the port's default, which Decode As resets leave alone. */
+static void
+take_port_range(const char *table, wmem_map_t *owners, range_t *range, bool take)
+{
+    if (!range)
+        return;
+    for (unsigned i = 0; i < range->nranges; i++) {
+        for (uint32_t port = range->ranges[i].low; port <= range->ranges[i].high && port <= 65535; port++) {
+            if (take) {
+                dissector_handle_t owner = dissector_get_uint_handle(find_dissector_table(table), port);
+
+                if (owner && owner != msstun_port_handle)
+                    wmem_map_insert(owners, GUINT_TO_POINTER(port), owner);
+                dissector_add_uint(table, port, msstun_port_handle);
+            } else {
+                dissector_handle_t owner = (dissector_handle_t)wmem_map_remove(owners, GUINT_TO_POINTER(port));
+
+                dissector_delete_uint(table, port, msstun_port_handle);
+                if (owner)
+                    dissector_add_uint(table, port, owner);
+            }
+        }
+    }
+}
+
+/* Registers the configured ports; called at hand-off and whenever the
+ * preferences change. */
+void
+msstun_mux_apply_ports(void)
+{
+    const msstun_prefs_t *prefs = msstun_prefs();
+    range_t *tcp_ports = NULL;
+
+    if (!msstun_port_handle)
+        return;
+    take_port_range("udp.port", udp_owners, registered_udp_ports, false);
+    take_port_range("tcp.port", tcp_owners, registered_tcp_ports, false);
+    wmem_free(wmem_epan_scope(), registered_udp_ports);
+    wmem_free(wmem_epan_scope(), registered_tcp_ports);
+
+    registered_udp_ports = prefs->udp_enabled ? range_copy(wmem_epan_scope(), prefs->udp_ports) : NULL;
+    if (prefs->tcp_internal_enabled && prefs->tcp_external_enabled) {
+        char *internal = range_convert_range(NULL, prefs->tcp_internal_ports);
+        char *external = range_convert_range(NULL, prefs->tcp_external_ports);
+        char *both = wmem_strdup_printf(NULL, "%s,%s", internal, external);
+
+        range_convert_str(wmem_epan_scope(), &tcp_ports, both, 65535);
+        wmem_free(NULL, internal);
+        wmem_free(NULL, external);
+        wmem_free(NULL, both);
+    } else if (prefs->tcp_internal_enabled) {
+        tcp_ports = range_copy(wmem_epan_scope(), prefs->tcp_internal_ports);
+    } else if (prefs->tcp_external_enabled) {
+        tcp_ports = range_copy(wmem_epan_scope(), prefs->tcp_external_ports);
+    }
+    registered_tcp_ports = tcp_ports;
+    take_port_range("udp.port", udp_owners, registered_udp_ports, true);
+    take_port_range("tcp.port", tcp_owners, registered_tcp_ports, true);
+}
+
+void
+msstun_mux_register(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_msstun_channel,
+          { "Channel Number", "msstun.channel", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_channel_length,
+          { "Channel Data Length", "msstun.channel.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_channel_padding,
+          { "Channel Data Padding", "msstun.channel.padding", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_mturn_channel,
+          { "Multiplexed TURN Channel", "msstun.mturn.channel", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_mturn_length,
+          { "Multiplexed TURN Length", "msstun.mturn.length", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Bytes after the length field, session ID included", HFILL }},
+        { &hf_msstun_mturn_session_id,
+          { "Multiplexed TURN Session ID", "msstun.mturn.session_id", FT_UINT64, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_tcp_type,
+          { "Frame Type", "msstun.tcp.type", FT_UINT8, BASE_HEX, VALS(msstun_tcp_type_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_tcp_reserved,
+          { "Frame Reserved", "msstun.tcp.reserved", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_tcp_length,
+          { "Frame Length", "msstun.tcp.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_rfc4571_length,
+          { "RFC 4571 Length", "msstun.rfc4571.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_rfc4571_partial,
+          { "Partial RFC 4571 Frame", "msstun.rfc4571.partial", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Start of a frame that continues in the next end-to-end data frame", HFILL }},
+        { &hf_msstun_rfc4571_reassembled,
+          { "Reassembled Across Frames", "msstun.rfc4571.reassembled", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "This RFC 4571 frame began in an earlier end-to-end data frame", HFILL }},
+        { &hf_msstun_ptls_content_type,
+          { "Content Type", "msstun.pseudotls.content_type", FT_UINT8, BASE_DEC, VALS(msstun_tls_content_type_vals),
+            0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_version,
+          { "Record Version", "msstun.pseudotls.version", FT_UINT16, BASE_HEX, VALS(msstun_tls_version_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_ptls_record_length,
+          { "Record Length", "msstun.pseudotls.record_length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_handshake_type,
+          { "Handshake Type", "msstun.pseudotls.handshake_type", FT_UINT8, BASE_DEC,
+            VALS(msstun_tls_handshake_type_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_handshake_length,
+          { "Handshake Length", "msstun.pseudotls.handshake_length", FT_UINT24, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_hello_version,
+          { "Hello Version", "msstun.pseudotls.hello_version", FT_UINT16, BASE_HEX, VALS(msstun_tls_version_vals),
+            0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_gmt_unix_time,
+          { "Time Stamp", "msstun.pseudotls.gmt_unix_time", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_ptls_random,
+          { "Random Bytes", "msstun.pseudotls.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_session_id_length,
+          { "Session ID Length", "msstun.pseudotls.session_id_length", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_session_id,
+          { "Session ID", "msstun.pseudotls.session_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_cipher_suites_length,
+          { "Cipher Suites Length", "msstun.pseudotls.cipher_suites_length", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_ptls_cipher_suite,
+          { "Cipher Suite", "msstun.pseudotls.cipher_suite", FT_UINT16, BASE_HEX, VALS(msstun_cipher_suite_vals),
+            0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_compression_methods_length,
+          { "Compression Methods Length", "msstun.pseudotls.compression_methods_length", FT_UINT8, BASE_DEC, NULL,
+            0x0, NULL, HFILL }},
+        { &hf_msstun_ptls_compression_method,
+          { "Compression Method", "msstun.pseudotls.compression_method", FT_UINT8, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_ptls_pseudo,
+          { "Pseudo-TLS", "msstun.pseudotls", FT_BOOLEAN, BASE_NONE, TFS(&msstun_pseudo_tfs), 0x0,
+            "Whether this record matches the MS-TURN pseudo-TLS handshake", HFILL }},
+    };
+
+    static int *ett[] = {
+        &ett_msstun_mux,
+        &ett_msstun_ptls_handshake,
+        &ett_msstun_inner,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_msstun_nesting,
+          { "msstun.nesting_too_deep", PI_UNDECODED, PI_WARN, "Relayed payloads nested too deep", EXPFILL }},
+        { &ei_msstun_tcp_bad_type,
+          { "msstun.tcp.bad_type", PI_MALFORMED, PI_ERROR,
+            "Not an MS-TURN TCP frame (type 0x02 or 0x03, reserved 0)", EXPFILL }},
+        { &ei_msstun_tcp_no_length,
+          { "msstun.tcp.no_length", PI_PROTOCOL, PI_WARN,
+            "MS-TURN TCP frame without its Length field (libnice style, not MS-TURN 2.1.4)", EXPFILL }},
+        { &ei_msstun_tcp_control_not_stun,
+          { "msstun.tcp.control_not_stun", PI_MALFORMED, PI_ERROR,
+            "TURN control frame does not hold one STUN/TURN message", EXPFILL }},
+        { &ei_msstun_ptls_not_pseudo,
+          { "msstun.pseudotls.unexpected", PI_PROTOCOL, PI_WARN,
+            "TLS record on an MS-TURN connection that is not the pseudo-TLS handshake", EXPFILL }},
+        { &ei_msstun_unrecognised,
+          { "msstun.unrecognised", PI_UNDECODED, PI_NOTE, "Payload not recognised", EXPFILL }},
+    };
+
+    expert_module_t *expert_mux;
+
+    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_mux = expert_register_protocol(proto_msstun);
+    expert_register_field_array(expert_mux, ei, array_length(ei));
+
+    msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
+    msstun_port_handle = create_dissector_handle_with_name_and_description(dissect_msstun_port, -1,
+        "msstun_port", "MSSTUN on the Edge ports");
+    udp_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+    tcp_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+}
+
+void
+msstun_mux_handoff(void)
+{
+    rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
+    rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
+    dtls_handle = find_dissector_add_dependency("dtls", proto_msstun);
+    tls_handle = find_dissector_add_dependency("tls", proto_msstun);
+
+    dissector_add_for_decode_as("udp.port", msstun_handle);
+    dissector_add_for_decode_as("tcp.port", msstun_handle);
+    msstun_mux_apply_ports();
+}

@@ -1,0 +1,2123 @@
+/* packet-msstun.c
+ * Routines for Microsoft STUN/TURN/ICE message dissection: MS-TURN,
+ * MS-ICE2 and MS-TURNBWM next to the IETF STUN/TURN/ICE family
+ *
+ * msstun plugin for Wireshark
+ * By Gerald Combs <gerald@wireshark.org> for Wireshark itself;
+ * this plugin is a separate work built on its libraries.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Specifications:
+ *   RFC 3489  STUN (classic)                 https://www.rfc-editor.org/rfc/rfc3489
+ *   RFC 5389  STUN                           https://www.rfc-editor.org/rfc/rfc5389
+ *   RFC 8489  STUN (bis)                     https://www.rfc-editor.org/rfc/rfc8489
+ *   RFC 5766  TURN                           https://www.rfc-editor.org/rfc/rfc5766
+ *   RFC 8656  TURN (bis)                     https://www.rfc-editor.org/rfc/rfc8656
+ *   RFC 6062  TURN extensions for TCP        https://www.rfc-editor.org/rfc/rfc6062
+ *   RFC 6156  TURN extension for IPv6        https://www.rfc-editor.org/rfc/rfc6156
+ *   RFC 5245/8445 ICE                        https://www.rfc-editor.org/rfc/rfc8445
+ *   RFC 5780  NAT behavior discovery         https://www.rfc-editor.org/rfc/rfc5780
+ *   [MS-TURN]    https://learn.microsoft.com/en-us/openspecs/office_protocols/ms-turn
+ *   [MS-TURNBWM] https://learn.microsoft.com/en-us/openspecs/office_protocols/ms-turnbwm
+ *   [MS-ICE2]    https://learn.microsoft.com/en-us/openspecs/office_protocols/ms-ice2
+ *
+ * The dialects, decided per message (never by a global setting):
+ *
+ *                     | RFC 5389/8489 | MS-ICE2      | MS-TURN         | legacy MS-TURN  | RFC 3489
+ *   ------------------+---------------+--------------+-----------------+-----------------+----------
+ *   bytes 4..7        | 0x2112A442    | 0x2112A442   | 0x2112A442 (1)  | transaction ID  | trans. ID
+ *   first attribute   | any           | any          | MAGIC-COOKIE    | MAGIC-COOKIE    | any
+ *   attribute padding | to 4 bytes    | none allowed | none            | none            | n/a (2)
+ *   message types     | class/method  | Binding only | raw TURN-08 (3) | raw TURN-08 (3) | raw
+ *   0x0012            | XOR-PEER-ADDR | -            | REMOTE-ADDRESS  | REMOTE-ADDRESS  | -
+ *   0x0014 / 0x0015   | REALM / NONCE | -            | NONCE / REALM   | NONCE / REALM   | -
+ *   USERNAME          | UTF-8         | UTF-8        | opaque          | opaque          | opaque
+ *
+ *   (1) Teams relays send Data Indications (0x0115) without the RFC cookie,
+ *       so MS-TURN messages of one flow may differ in this respect.
+ *   (2) RFC 3489 attributes are multiples of 4 by design.
+ *   (3) 0x0004 is the MS-TURN Send request (RFC 5766: Refresh request),
+ *       0x0115 the Data Indication (RFC: an unassigned error response),
+ *       0x0006/0x0106/0x0116 Set Active Destination.
+ *
+ * The XOR rule is the same everywhere: X-Port ^= bytes 4..5 of the message,
+ * IPv4 ^= bytes 4..7, IPv6 ^= bytes 4..19 (RFC 5389 15.2, MS-TURN 2.2.2.16).
+ */
+
+#include "packet-msstun.h"
+
+#include <epan/conversation.h>
+#include <epan/crc32-tvb.h>
+#include <epan/exceptions.h>
+#include <epan/expert.h>
+#include <epan/show_exception.h>
+#include <epan/to_str.h>
+#include <wsutil/crc32.h>
+
+void proto_register_msstun(void);
+void proto_reg_handoff_msstun(void);
+
+/* Attribute types.  IETF numbering; MS-TURN swaps NONCE and REALM. */
+#define ATT_MAPPED_ADDRESS          0x0001  /* RFC 3489/5389; MS-TURN: relay address */
+#define ATT_RESPONSE_ADDRESS        0x0002  /* RFC 3489 */
+#define ATT_CHANGE_REQUEST          0x0003  /* RFC 3489, RFC 5780 */
+#define ATT_SOURCE_ADDRESS          0x0004  /* RFC 3489 */
+#define ATT_CHANGED_ADDRESS         0x0005  /* RFC 3489 */
+#define ATT_USERNAME                0x0006
+#define ATT_PASSWORD                0x0007  /* RFC 3489 */
+#define ATT_MESSAGE_INTEGRITY       0x0008
+#define ATT_ERROR_CODE              0x0009
+#define ATT_UNKNOWN_ATTRIBUTES      0x000A
+#define ATT_REFLECTED_FROM          0x000B  /* RFC 3489 */
+#define ATT_CHANNEL_NUMBER          0x000C  /* RFC 5766 */
+#define ATT_LIFETIME                0x000D  /* RFC 5766, MS-TURN */
+#define ATT_MS_ALTERNATE_SERVER     0x000E  /* MS-TURN */
+#define ATT_MAGIC_COOKIE            0x000F  /* MS-TURN 2.2.2.8 */
+#define ATT_BANDWIDTH               0x0010  /* MS-TURN 2.2.2.9 */
+#define ATT_DESTINATION_ADDRESS     0x0011  /* MS-TURN 2.2.2.10 */
+#define ATT_XOR_PEER_ADDRESS        0x0012  /* RFC 5766; MS-TURN: REMOTE-ADDRESS, plain */
+#define ATT_DATA                    0x0013
+#define ATT_REALM                   0x0014  /* RFC 5389; MS-TURN: NONCE */
+#define ATT_NONCE                   0x0015  /* RFC 5389; MS-TURN: REALM */
+#define ATT_XOR_RELAYED_ADDRESS     0x0016  /* RFC 5766 */
+#define ATT_REQUESTED_ADDRESS_FAMILY 0x0017 /* RFC 6156, MS-TURN 2.2.2.15 */
+#define ATT_EVEN_PORT               0x0018  /* RFC 5766 */
+#define ATT_REQUESTED_TRANSPORT     0x0019  /* RFC 5766 */
+#define ATT_DONT_FRAGMENT           0x001A  /* RFC 5766 */
+#define ATT_ACCESS_TOKEN            0x001B  /* RFC 7635 */
+#define ATT_MESSAGE_INTEGRITY_SHA256 0x001C /* RFC 8489 */
+#define ATT_PASSWORD_ALGORITHM      0x001D  /* RFC 8489 */
+#define ATT_USERHASH                0x001E  /* RFC 8489 */
+#define ATT_XOR_MAPPED_ADDRESS      0x0020  /* RFC 5389, MS-ICE2 */
+#define ATT_RESERVATION_TOKEN       0x0022  /* RFC 5766 */
+#define ATT_PRIORITY                0x0024  /* RFC 8445 */
+#define ATT_USE_CANDIDATE           0x0025  /* RFC 8445 */
+#define ATT_PADDING                 0x0026  /* RFC 5780 */
+#define ATT_RESPONSE_PORT           0x0027  /* RFC 5780 */
+#define ATT_XOR_REFLECTED_FROM      0x0028  /* draft-ietf-behave-nat-behavior-discovery */
+#define ATT_CONNECTION_ID           0x002A  /* RFC 6062 */
+/* Comprehension-optional range */
+#define ATT_ADDITIONAL_ADDRESS_FAMILY 0x8000 /* RFC 8656 */
+#define ATT_ADDRESS_ERROR_CODE      0x8001  /* RFC 8656 */
+#define ATT_PASSWORD_ALGORITHMS     0x8002  /* RFC 8489 */
+#define ATT_ALTERNATE_DOMAIN        0x8003  /* RFC 8489 */
+#define ATT_ICMP                    0x8004  /* RFC 8656 */
+#define ATT_MS_UNKNOWN_8006         0x8006  /* seen in MS captures, undocumented */
+#define ATT_MS_VERSION              0x8008  /* MS-TURN 2.2.2.17 */
+#define ATT_MS_XOR_MAPPED_ADDRESS   0x8020  /* MS-TURN 2.2.2.16 */
+#define ATT_SOFTWARE                0x8022  /* RFC 5389 */
+#define ATT_ALTERNATE_SERVER        0x8023  /* RFC 5389 */
+#define ATT_TRANSACTION_TRANSMIT_COUNTER 0x8025 /* RFC 7982 */
+#define ATT_CACHE_TIMEOUT           0x8027  /* RFC 5780 */
+#define ATT_FINGERPRINT             0x8028  /* RFC 5389 */
+#define ATT_ICE_CONTROLLED          0x8029  /* RFC 8445 */
+#define ATT_ICE_CONTROLLING         0x802A  /* RFC 8445 */
+#define ATT_RESPONSE_ORIGIN         0x802B  /* RFC 5780 */
+#define ATT_OTHER_ADDRESS           0x802C  /* RFC 5780 */
+#define ATT_ECN_CHECK_STUN          0x802D  /* RFC 6679 */
+#define ATT_THIRD_PARTY_AUTHORIZATION 0x802E /* RFC 7635 */
+#define ATT_MOBILITY_TICKET         0x8030  /* RFC 8016 */
+#define ATT_MS_ALTERNATE_HOST_NAME  0x8032  /* MS-TURN 2.2.2 */
+#define ATT_MS_APP_ID               0x8037  /* MS-TURN 2.2.2 */
+#define ATT_MS_SECURE_TAG           0x8039  /* MS-TURN 2.2.2 */
+#define ATT_MS_SEQUENCE_NUMBER      0x8050  /* MS-TURN 2.2.2.21 */
+#define ATT_MS_CANDIDATE_IDENTIFIER 0x8054  /* MS-ICE2 2.2 */
+#define ATT_MS_SERVICE_QUALITY      0x8055  /* MS-TURN */
+#define ATT_BWM_ACM                 0x8056  /* MS-TURNBWM 2.2.1 */
+#define ATT_BWM_RSV_ID              0x8057  /* MS-TURNBWM 2.2.2 */
+#define ATT_BWM_RSV_AMOUNT          0x8058  /* MS-TURNBWM 2.2.3 */
+#define ATT_BWM_REMOTE_SITE         0x8059  /* MS-TURNBWM */
+#define ATT_BWM_REMOTE_RELAY_SITE   0x805A  /* MS-TURNBWM */
+#define ATT_BWM_LOCAL_SITE          0x805B  /* MS-TURNBWM 2.2.6 */
+#define ATT_BWM_LOCAL_RELAY_SITE    0x805C  /* MS-TURNBWM */
+#define ATT_BWM_REMOTE_SITE_RP      0x805D  /* MS-TURNBWM 2.2.8 */
+#define ATT_BWM_REMOTE_RELAY_SITE_RP 0x805E /* MS-TURNBWM */
+#define ATT_BWM_LOCAL_SITE_RP       0x805F  /* MS-TURNBWM */
+#define ATT_BWM_LOCAL_RELAY_SITE_RP 0x8060  /* MS-TURNBWM 2.2.11 */
+#define ATT_BWM_SIP_DIALOG_ID       0x8061  /* MS-TURNBWM */
+#define ATT_BWM_SIP_CALL_ID         0x8062  /* MS-TURNBWM */
+#define ATT_BWM_LOCATION_PROFILE    0x8068  /* MS-TURNBWM */
+#define ATT_MS_IMPLEMENTATION_VERSION 0x8070 /* MS-ICE2 2.2 */
+#define ATT_MS_ALT_MAPPED_ADDRESS   0x8090  /* MS-TURN 2.2.2.23 */
+#define ATT_MS_MULTIPLEXED_SESSION_ID 0x8095 /* MS-TURN 2.2.2 */
+#define ATT_NOMINATION              0xC001  /* draft-thatcher-ice-renomination */
+#define ATT_GOOG_NETWORK_INFO       0xC057  /* Google, undocumented */
+#define ATT_GOOG_LAST_ICE_CHECK_RECEIVED 0xC058
+#define ATT_GOOG_MISC_INFO          0xC059
+#define ATT_GOOG_OBSOLETE_1         0xC05A
+#define ATT_GOOG_CONNECTION_ID      0xC05B
+#define ATT_GOOG_DELTA              0xC05C
+#define ATT_GOOG_DELTA_ACK          0xC05D
+#define ATT_GOOG_DELTA_SYNC_REQ     0xC05E
+#define ATT_GOOG_MESSAGE_INTEGRITY_32 0xC060
+
+/* Methods: the 12-bit RFC 5389 methods, plus the MS-TURN message types that
+ * have no RFC method, numbered above 0xFFF so that they cannot collide. */
+#define METHOD_BINDING              0x001
+#define METHOD_SHARED_SECRET        0x002
+#define METHOD_ALLOCATE             0x003
+#define METHOD_REFRESH              0x004
+#define METHOD_SEND                 0x006
+#define METHOD_DATA                 0x007
+#define METHOD_CREATE_PERMISSION    0x008
+#define METHOD_CHANNEL_BIND         0x009
+#define METHOD_CONNECT              0x00A
+#define METHOD_CONNECTION_BIND      0x00B
+#define METHOD_CONNECTION_ATTEMPT   0x00C
+#define METHOD_GOOG_PING            0x080
+#define METHOD_MS_SEND              0x1004  /* MS-TURN 0x0004 Send request */
+#define METHOD_MS_DATA              0x1005  /* MS-TURN 0x0115 Data Indication */
+#define METHOD_MS_SET_ACTIVE_DEST   0x1006  /* MS-TURN 0x0006/0x0106/0x0116 */
+
+#define CLASS_REQUEST               0
+#define CLASS_INDICATION            1
+#define CLASS_SUCCESS               2
+#define CLASS_ERROR                 3
+
+#define FINGERPRINT_XOR             0x5354554E  /* RFC 5389 15.5 */
+
+/* Upper bound on the attributes shown per message; every attribute takes at
+ * least 4 bytes, so a message of 65535 bytes cannot exceed it anyway. */
+#define MAX_ATTRIBUTES              16384
+
+typedef enum {
+    DIALECT_RFC5389 = 1,
+    DIALECT_MSICE2_UNPADDED,
+    DIALECT_MSTURN,
+    DIALECT_MSTURN_LEGACY,
+    DIALECT_RFC3489
+} msstun_dialect_t;
+
+/* Address attributes; each role has its own fields. */
+typedef enum {
+    ROLE_MAPPED,
+    ROLE_RESPONSE,
+    ROLE_SOURCE,
+    ROLE_CHANGED,
+    ROLE_REFLECTED_FROM,
+    ROLE_ALTERNATE_SERVER,
+    ROLE_DESTINATION,
+    ROLE_REMOTE,
+    ROLE_XOR_PEER,
+    ROLE_XOR_RELAYED,
+    ROLE_XOR_MAPPED,
+    ROLE_MS_XOR_MAPPED,
+    ROLE_XOR_REFLECTED_FROM,
+    ROLE_RESPONSE_ORIGIN,
+    ROLE_OTHER_ADDRESS,
+    ROLE_MS_ALT_MAPPED,
+    ROLE_REMOTE_SITE,
+    ROLE_REMOTE_RELAY_SITE,
+    ROLE_LOCAL_SITE,
+    ROLE_LOCAL_RELAY_SITE,
+    ROLE_COUNT
+} msstun_addr_role_t;
+
+/* What one message said, collected while its attributes are walked. */
+typedef struct {
+    tvbuff_t   *tvb;            /* the whole message */
+    uint16_t    type;
+    unsigned    method;
+    unsigned    cls;
+    msstun_dialect_t dialect;
+    bool        ms_semantics;   /* MS-TURN attribute numbering and encodings */
+    wmem_strbuf_t *info;        /* key facts for the Info column */
+    unsigned    error_code;
+    unsigned    data_offset;    /* DATA value, relayed payload */
+    unsigned    data_length;
+    proto_tree *data_tree;
+    bool        seen_magic_cookie;
+} msstun_msg_t;
+
+typedef struct {
+    uint32_t req_frame;
+    uint32_t rsp_frame;
+    nstime_t req_time;
+} msstun_transaction_t;
+
+int proto_msstun = -1;
+static int proto_msstun_message = -1;
+
+static dissector_handle_t msstun_message_handle;
+
+static int hf_msstun_type = -1;
+static int hf_msstun_method = -1;
+static int hf_msstun_class = -1;
+static int hf_msstun_length = -1;
+static int hf_msstun_cookie = -1;
+static int hf_msstun_id = -1;
+static int hf_msstun_dialect = -1;
+static int hf_msstun_padded = -1;
+static int hf_msstun_attributes = -1;
+static int hf_msstun_attribute = -1;
+static int hf_msstun_response_in = -1;
+static int hf_msstun_response_to = -1;
+static int hf_msstun_time = -1;
+static int hf_msstun_retransmission_of = -1;
+static int hf_msstun_att_type = -1;
+static int hf_msstun_att_type_optional = -1;
+static int hf_msstun_att_length = -1;
+static int hf_msstun_att_padding = -1;
+static int hf_msstun_att_value = -1;
+static int hf_msstun_att_reserved = -1;
+static int hf_msstun_att_family = -1;
+static int hf_msstun_att_xor_port = -1;
+static int hf_msstun_att_xor_ipv4 = -1;
+static int hf_msstun_att_xor_ipv6 = -1;
+static int hf_msstun_addr = -1;
+static int hf_msstun_addr6 = -1;
+static int hf_msstun_port = -1;
+static int hf_msstun_addr_role[ROLE_COUNT][3] = {
+    [0 ... ROLE_COUNT - 1] = { -1, -1, -1 }
+};
+static int hf_msstun_att_change_ip = -1;
+static int hf_msstun_att_change_port = -1;
+static int hf_msstun_att_username = -1;
+static int hf_msstun_att_username_opaque = -1;
+static int hf_msstun_att_password = -1;
+static int hf_msstun_att_hmac_sha1 = -1;
+static int hf_msstun_att_hmac_sha256 = -1;
+static int hf_msstun_att_hmac = -1;
+static int hf_msstun_att_error_class = -1;
+static int hf_msstun_att_error_number = -1;
+static int hf_msstun_att_error = -1;
+static int hf_msstun_att_error_reason = -1;
+static int hf_msstun_att_unknown_type = -1;
+static int hf_msstun_att_channel = -1;
+static int hf_msstun_att_rffu = -1;
+static int hf_msstun_att_lifetime = -1;
+static int hf_msstun_att_magic_cookie = -1;
+static int hf_msstun_att_bandwidth = -1;
+static int hf_msstun_att_data = -1;
+static int hf_msstun_att_realm = -1;
+static int hf_msstun_att_nonce = -1;
+static int hf_msstun_att_requested_family = -1;
+static int hf_msstun_att_even_port_reserve = -1;
+static int hf_msstun_att_transport = -1;
+static int hf_msstun_att_access_token = -1;
+static int hf_msstun_att_pw_alg = -1;
+static int hf_msstun_att_pw_alg_params_len = -1;
+static int hf_msstun_att_pw_alg_params = -1;
+static int hf_msstun_att_userhash = -1;
+static int hf_msstun_att_reservation_token = -1;
+static int hf_msstun_att_priority = -1;
+static int hf_msstun_att_padding_value = -1;
+static int hf_msstun_att_response_port = -1;
+static int hf_msstun_att_connection_id = -1;
+static int hf_msstun_att_icmp_type = -1;
+static int hf_msstun_att_icmp_code = -1;
+static int hf_msstun_att_icmp_error_data = -1;
+static int hf_msstun_att_software = -1;
+static int hf_msstun_att_alternate_domain = -1;
+static int hf_msstun_att_transmit_req = -1;
+static int hf_msstun_att_transmit_resp = -1;
+static int hf_msstun_att_cache_timeout = -1;
+static int hf_msstun_att_fingerprint = -1;
+static int hf_msstun_att_fingerprint_status = -1;
+static int hf_msstun_att_fingerprint_legacy = -1;
+static int hf_msstun_att_tie_breaker = -1;
+static int hf_msstun_att_ecn_check = -1;
+static int hf_msstun_att_third_party_auth = -1;
+static int hf_msstun_att_mobility_ticket = -1;
+static int hf_msstun_att_ms_unknown_8006 = -1;
+static int hf_msstun_att_ms_version = -1;
+static int hf_msstun_att_ms_alt_host_name = -1;
+static int hf_msstun_att_ms_app_id = -1;
+static int hf_msstun_att_ms_secure_tag = -1;
+static int hf_msstun_att_ms_connection_id = -1;
+static int hf_msstun_att_ms_sequence_number = -1;
+static int hf_msstun_att_ms_candidate_id = -1;
+static int hf_msstun_att_ms_stream_type = -1;
+static int hf_msstun_att_ms_service_quality = -1;
+static int hf_msstun_att_ms_impl_version = -1;
+static int hf_msstun_att_ms_multiplexed_session_id = -1;
+static int hf_msstun_att_bwm_acm_type = -1;
+static int hf_msstun_att_bwm_rsv_id = -1;
+static int hf_msstun_att_bwm_min_send = -1;
+static int hf_msstun_att_bwm_max_send = -1;
+static int hf_msstun_att_bwm_min_recv = -1;
+static int hf_msstun_att_bwm_max_recv = -1;
+static int hf_msstun_att_bwm_valid = -1;
+static int hf_msstun_att_bwm_pstn_failover = -1;
+static int hf_msstun_att_bwm_rp_reserved = -1;
+static int hf_msstun_att_bwm_rp_max_send = -1;
+static int hf_msstun_att_bwm_rp_max_recv = -1;
+static int hf_msstun_att_bwm_sip_dialog_id = -1;
+static int hf_msstun_att_bwm_sip_call_id = -1;
+static int hf_msstun_att_bwm_peer_location = -1;
+static int hf_msstun_att_bwm_self_location = -1;
+static int hf_msstun_att_bwm_federation = -1;
+static int hf_msstun_att_nomination = -1;
+static int hf_msstun_att_goog_network_id = -1;
+static int hf_msstun_att_goog_network_cost = -1;
+static int hf_msstun_att_goog_misc_info = -1;
+
+static int ett_msstun = -1;
+static int ett_msstun_attributes = -1;
+static int ett_msstun_attribute = -1;
+static int ett_msstun_data = -1;
+
+static expert_field ei_msstun_length_mismatch = EI_INIT;
+static expert_field ei_msstun_walk_mismatch = EI_INIT;
+static expert_field ei_msstun_padding_fallback = EI_INIT;
+static expert_field ei_msstun_att_truncated = EI_INIT;
+static expert_field ei_msstun_att_bogus_length = EI_INIT;
+static expert_field ei_msstun_att_short = EI_INIT;
+static expert_field ei_msstun_att_too_many = EI_INIT;
+static expert_field ei_msstun_att_unknown_required = EI_INIT;
+static expert_field ei_msstun_att_bad_family = EI_INIT;
+static expert_field ei_msstun_att_hmac_length = EI_INIT;
+static expert_field ei_msstun_att_fingerprint_bad = EI_INIT;
+static expert_field ei_msstun_att_fingerprint_legacy = EI_INIT;
+static expert_field ei_msstun_magic_cookie_not_first = EI_INIT;
+static expert_field ei_msstun_error_response = EI_INIT;
+static expert_field ei_msstun_auth_challenge = EI_INIT;
+static expert_field ei_msstun_ms_send_response = EI_INIT;
+static expert_field ei_msstun_retransmission = EI_INIT;
+static expert_field ei_msstun_no_response = EI_INIT;
+
+static const value_string msstun_class_vals[] = {
+    { CLASS_REQUEST,    "Request" },
+    { CLASS_INDICATION, "Indication" },
+    { CLASS_SUCCESS,    "Success Response" },
+    { CLASS_ERROR,      "Error Response" },
+    { 0, NULL }
+};
+
+static const value_string msstun_method_vals[] = {
+    { METHOD_BINDING,            "Binding" },
+    { METHOD_SHARED_SECRET,      "Shared Secret" },
+    { METHOD_ALLOCATE,           "Allocate" },
+    { METHOD_REFRESH,            "Refresh" },
+    { METHOD_SEND,               "Send" },
+    { METHOD_DATA,               "Data" },
+    { METHOD_CREATE_PERMISSION,  "CreatePermission" },
+    { METHOD_CHANNEL_BIND,       "ChannelBind" },
+    { METHOD_CONNECT,            "Connect" },
+    { METHOD_CONNECTION_BIND,    "ConnectionBind" },
+    { METHOD_CONNECTION_ATTEMPT, "ConnectionAttempt" },
+    { METHOD_GOOG_PING,          "GOOG-PING" },
+    { METHOD_MS_SEND,            "Send" },
+    { METHOD_MS_DATA,            "Data" },
+    { METHOD_MS_SET_ACTIVE_DEST, "Set Active Destination" },
+    { 0, NULL }
+};
+
+static const value_string msstun_dialect_vals[] = {
+    { DIALECT_RFC5389,         "RFC 5389/8489" },
+    { DIALECT_MSICE2_UNPADDED, "MS-ICE2 (unpadded attributes)" },
+    { DIALECT_MSTURN,          "MS-TURN" },
+    { DIALECT_MSTURN_LEGACY,   "MS-TURN legacy (128-bit transaction ID)" },
+    { DIALECT_RFC3489,         "RFC 3489 (classic)" },
+    { 0, NULL }
+};
+
+/* Sorted by value: used through value_string_ext. */
+static const value_string msstun_attribute_vals[] = {
+    { ATT_MAPPED_ADDRESS,            "MAPPED-ADDRESS" },
+    { ATT_RESPONSE_ADDRESS,          "RESPONSE-ADDRESS" },
+    { ATT_CHANGE_REQUEST,            "CHANGE-REQUEST" },
+    { ATT_SOURCE_ADDRESS,            "SOURCE-ADDRESS" },
+    { ATT_CHANGED_ADDRESS,           "CHANGED-ADDRESS" },
+    { ATT_USERNAME,                  "USERNAME" },
+    { ATT_PASSWORD,                  "PASSWORD" },
+    { ATT_MESSAGE_INTEGRITY,         "MESSAGE-INTEGRITY" },
+    { ATT_ERROR_CODE,                "ERROR-CODE" },
+    { ATT_UNKNOWN_ATTRIBUTES,        "UNKNOWN-ATTRIBUTES" },
+    { ATT_REFLECTED_FROM,            "REFLECTED-FROM" },
+    { ATT_CHANNEL_NUMBER,            "CHANNEL-NUMBER" },
+    { ATT_LIFETIME,                  "LIFETIME" },
+    { ATT_MS_ALTERNATE_SERVER,       "MS-ALTERNATE-SERVER" },
+    { ATT_MAGIC_COOKIE,              "MAGIC-COOKIE" },
+    { ATT_BANDWIDTH,                 "BANDWIDTH" },
+    { ATT_DESTINATION_ADDRESS,       "DESTINATION-ADDRESS" },
+    { ATT_XOR_PEER_ADDRESS,          "XOR-PEER-ADDRESS" },
+    { ATT_DATA,                      "DATA" },
+    { ATT_REALM,                     "REALM" },
+    { ATT_NONCE,                     "NONCE" },
+    { ATT_XOR_RELAYED_ADDRESS,       "XOR-RELAYED-ADDRESS" },
+    { ATT_REQUESTED_ADDRESS_FAMILY,  "REQUESTED-ADDRESS-FAMILY" },
+    { ATT_EVEN_PORT,                 "EVEN-PORT" },
+    { ATT_REQUESTED_TRANSPORT,       "REQUESTED-TRANSPORT" },
+    { ATT_DONT_FRAGMENT,             "DONT-FRAGMENT" },
+    { ATT_ACCESS_TOKEN,              "ACCESS-TOKEN" },
+    { ATT_MESSAGE_INTEGRITY_SHA256,  "MESSAGE-INTEGRITY-SHA256" },
+    { ATT_PASSWORD_ALGORITHM,        "PASSWORD-ALGORITHM" },
+    { ATT_USERHASH,                  "USERHASH" },
+    { ATT_XOR_MAPPED_ADDRESS,        "XOR-MAPPED-ADDRESS" },
+    { ATT_RESERVATION_TOKEN,         "RESERVATION-TOKEN" },
+    { ATT_PRIORITY,                  "PRIORITY" },
+    { ATT_USE_CANDIDATE,             "USE-CANDIDATE" },
+    { ATT_PADDING,                   "PADDING" },
+    { ATT_RESPONSE_PORT,             "RESPONSE-PORT" },
+    { ATT_XOR_REFLECTED_FROM,        "XOR-REFLECTED-FROM" },
+    { ATT_CONNECTION_ID,             "CONNECTION-ID" },
+    { ATT_ADDITIONAL_ADDRESS_FAMILY, "ADDITIONAL-ADDRESS-FAMILY" },
+    { ATT_ADDRESS_ERROR_CODE,        "ADDRESS-ERROR-CODE" },
+    { ATT_PASSWORD_ALGORITHMS,       "PASSWORD-ALGORITHMS" },
+    { ATT_ALTERNATE_DOMAIN,          "ALTERNATE-DOMAIN" },
+    { ATT_ICMP,                      "ICMP" },
+    { ATT_MS_UNKNOWN_8006,           "MS-UNKNOWN-8006" },
+    { ATT_MS_VERSION,                "MS-VERSION" },
+    { ATT_MS_XOR_MAPPED_ADDRESS,     "MS-XOR-MAPPED-ADDRESS" },
+    { ATT_SOFTWARE,                  "SOFTWARE" },
+    { ATT_ALTERNATE_SERVER,          "ALTERNATE-SERVER" },
+    { ATT_TRANSACTION_TRANSMIT_COUNTER, "TRANSACTION-TRANSMIT-COUNTER" },
+    { ATT_CACHE_TIMEOUT,             "CACHE-TIMEOUT" },
+    { ATT_FINGERPRINT,               "FINGERPRINT" },
+    { ATT_ICE_CONTROLLED,            "ICE-CONTROLLED" },
+    { ATT_ICE_CONTROLLING,           "ICE-CONTROLLING" },
+    { ATT_RESPONSE_ORIGIN,           "RESPONSE-ORIGIN" },
+    { ATT_OTHER_ADDRESS,             "OTHER-ADDRESS" },
+    { ATT_ECN_CHECK_STUN,            "ECN-CHECK-STUN" },
+    { ATT_THIRD_PARTY_AUTHORIZATION, "THIRD-PARTY-AUTHORIZATION" },
+    { ATT_MOBILITY_TICKET,           "MOBILITY-TICKET" },
+    { ATT_MS_ALTERNATE_HOST_NAME,    "MS-ALTERNATE-HOST-NAME" },
+    { ATT_MS_APP_ID,                 "MS-APP-ID" },
+    { ATT_MS_SECURE_TAG,             "MS-SECURE-TAG" },
+    { ATT_MS_SEQUENCE_NUMBER,        "MS-SEQUENCE-NUMBER" },
+    { ATT_MS_CANDIDATE_IDENTIFIER,   "CANDIDATE-IDENTIFIER" },
+    { ATT_MS_SERVICE_QUALITY,        "MS-SERVICE-QUALITY" },
+    { ATT_BWM_ACM,                   "BANDWIDTH-ACM" },
+    { ATT_BWM_RSV_ID,                "BANDWIDTH-RSV-ID" },
+    { ATT_BWM_RSV_AMOUNT,            "BANDWIDTH-RSV-AMOUNT" },
+    { ATT_BWM_REMOTE_SITE,           "REMOTE-SITE-ADDR" },
+    { ATT_BWM_REMOTE_RELAY_SITE,     "REMOTE-RELAY-SITE-ADDR" },
+    { ATT_BWM_LOCAL_SITE,            "LOCAL-SITE-ADDR" },
+    { ATT_BWM_LOCAL_RELAY_SITE,      "LOCAL-RELAY-SITE-ADDR" },
+    { ATT_BWM_REMOTE_SITE_RP,        "REMOTE-SITE-ADDR-RP" },
+    { ATT_BWM_REMOTE_RELAY_SITE_RP,  "REMOTE-RELAY-SITE-ADDR-RP" },
+    { ATT_BWM_LOCAL_SITE_RP,         "LOCAL-SITE-ADDR-RP" },
+    { ATT_BWM_LOCAL_RELAY_SITE_RP,   "LOCAL-RELAY-SITE-ADDR-RP" },
+    { ATT_BWM_SIP_DIALOG_ID,         "SIP-DIALOG-ID" },
+    { ATT_BWM_SIP_CALL_ID,           "SIP-CALL-ID" },
+    { ATT_BWM_LOCATION_PROFILE,      "LOCATION-PROFILE" },
+    { ATT_MS_IMPLEMENTATION_VERSION, "IMPLEMENTATION-VERSION" },
+    { ATT_MS_ALT_MAPPED_ADDRESS,     "MS-ALT-MAPPED-ADDRESS" },
+    { ATT_MS_MULTIPLEXED_SESSION_ID, "MULTIPLEXED-TURN-SESSION-ID" },
+    { ATT_NOMINATION,                "NOMINATION" },
+    { ATT_GOOG_NETWORK_INFO,         "GOOG-NETWORK-INFO" },
+    { ATT_GOOG_LAST_ICE_CHECK_RECEIVED, "GOOG-LAST-ICE-CHECK-RECEIVED" },
+    { ATT_GOOG_MISC_INFO,            "GOOG-MISC-INFO" },
+    { ATT_GOOG_OBSOLETE_1,           "GOOG-OBSOLETE-1" },
+    { ATT_GOOG_CONNECTION_ID,        "GOOG-CONNECTION-ID" },
+    { ATT_GOOG_DELTA,                "GOOG-DELTA" },
+    { ATT_GOOG_DELTA_ACK,            "GOOG-DELTA-ACK" },
+    { ATT_GOOG_DELTA_SYNC_REQ,       "GOOG-DELTA-SYNC-REQ" },
+    { ATT_GOOG_MESSAGE_INTEGRITY_32, "GOOG-MESSAGE-INTEGRITY-32" },
+    { 0, NULL }
+};
+static value_string_ext msstun_attribute_vals_ext = VALUE_STRING_EXT_INIT(msstun_attribute_vals);
+
+/* Sorted by value.  RFC 5389/8489/5766/8656/6062, RFC 3489, MS-TURN and
+ * MS-ICE2BWM codes. */
+static const value_string msstun_error_code_vals[] = {
+    { 274, "Disable Candidate" },           /* MS-ICE2BWM */
+    { 275, "Disable Candidate Pair" },      /* MS-ICE2BWM */
+    { 300, "Try Alternate" },
+    { 400, "Bad Request" },
+    { 401, "Unauthorized" },
+    { 403, "Forbidden" },
+    { 405, "Mobility Forbidden" },
+    { 420, "Unknown Attribute" },
+    { 430, "Stale Credentials" },           /* RFC 3489 */
+    { 431, "Integrity Check Failure" },     /* RFC 3489 */
+    { 432, "Missing Username" },            /* RFC 3489 */
+    { 433, "Use TLS" },                     /* RFC 3489 */
+    { 434, "Missing Realm" },               /* MS-TURN */
+    { 435, "Missing Nonce" },               /* MS-TURN */
+    { 436, "Unknown User" },                /* MS-TURN */
+    { 437, "Allocation Mismatch" },
+    { 438, "Stale Nonce" },
+    { 439, "Active Destination Already Set" }, /* TURN-04, MS-TURN */
+    { 440, "Address Family not Supported" },
+    { 441, "Wrong Credentials" },
+    { 442, "Unsupported Transport Protocol" },
+    { 443, "Peer Address Family Mismatch" },
+    { 446, "Connection Already Exists" },   /* RFC 6062 */
+    { 447, "Connection Timeout or Failure" }, /* RFC 6062 */
+    { 486, "Allocation Quota Reached" },
+    { 487, "Role Conflict" },
+    { 500, "Server Error" },
+    { 507, "Insufficient Capacity" },
+    { 508, "Insufficient Port Capacity" },
+    { 600, "Global Failure" },
+    { 0, NULL }
+};
+static value_string_ext msstun_error_code_vals_ext = VALUE_STRING_EXT_INIT(msstun_error_code_vals);
+
+static const value_string msstun_family_vals[] = {
+    { 0x01, "IPv4" },
+    { 0x02, "IPv6" },
+    { 0, NULL }
+};
+
+static const value_string msstun_transport_vals[] = {
+    { 6,  "TCP" },
+    { 17, "UDP" },
+    { 0, NULL }
+};
+
+/* MS-TURN 2.2.2.17 */
+static const value_string msstun_ms_version_vals[] = {
+    { 1, "MS-ICE" },
+    { 2, "MS-ICE2" },
+    { 3, "MS-ICE2 with HMAC-SHA256" },
+    { 4, "MS-ICE2 with HMAC-SHA256 and IPv6" },
+    { 5, "Multiplexed TURN over UDP" },
+    { 6, "Multiplexed TURN over UDP and TCP" },
+    { 0, NULL }
+};
+
+/* MS-ICE2 2.2: versions below 3 send IETFDRAFT-STUN-02 formats only. */
+static const range_string msstun_impl_version_rvals[] = {
+    { 0, 2,          "RFC 3489bis-02 message formats only" },
+    { 3, 0xFFFFFFFF, "RFC 5389 message formats" },
+    { 0, 0, NULL }
+};
+
+static const value_string msstun_stream_type_vals[] = {
+    { 1, "Audio" },
+    { 2, "Video" },
+    { 3, "Supplemental Video" },
+    { 4, "Data" },
+    { 0, NULL }
+};
+
+static const value_string msstun_service_quality_vals[] = {
+    { 0, "Best effort delivery" },
+    { 1, "Reliable delivery" },
+    { 0, NULL }
+};
+
+/* MS-TURNBWM 2.2.1 */
+static const value_string msstun_bwm_acm_vals[] = {
+    { 0, "Reservation Check" },
+    { 1, "Reservation Commit" },
+    { 2, "Reservation Update" },
+    { 0, NULL }
+};
+
+static const value_string msstun_location_vals[] = {
+    { 0, "Unknown" },
+    { 1, "Internet" },
+    { 2, "Intranet" },
+    { 0, NULL }
+};
+
+static const value_string msstun_federation_vals[] = {
+    { 0, "No federation" },
+    { 1, "Enterprise federation" },
+    { 2, "Public cloud federation" },
+    { 0, NULL }
+};
+
+static const value_string msstun_pw_alg_vals[] = {
+    { 1, "MD5" },
+    { 2, "SHA-256" },
+    { 0, NULL }
+};
+
+/* Values of the checksum status field written by proto_tree_add_checksum();
+ * a plugin cannot use epan's exported proto_checksum_vals table. */
+static const value_string msstun_checksum_status_vals[] = {
+    { PROTO_CHECKSUM_E_BAD,        "Bad" },
+    { PROTO_CHECKSUM_E_GOOD,       "Good" },
+    { PROTO_CHECKSUM_E_UNVERIFIED, "Unverified" },
+    { PROTO_CHECKSUM_E_NOT_PRESENT, "Not present" },
+    { PROTO_CHECKSUM_E_ILLEGAL,    "Illegal" },
+    { 0, NULL }
+};
+
+static const true_false_string msstun_optional_tfs = { "Comprehension-optional", "Comprehension-required" };
+static const true_false_string msstun_padded_tfs = { "Padded to 4 bytes", "Not padded" };
+static const true_false_string msstun_set_tfs = { "Set", "Not set" };
+
+static const unit_name_string msstun_units_seconds = { " second", " seconds" };
+static const unit_name_string msstun_units_kbps = { " kbit/s", NULL };
+
+/*
+ * The message header and the attribute walk
+ */
+
+typedef struct {
+    bool ends_exactly;          /* the walk ends at 20 + length */
+    bool has_destination;       /* DESTINATION-ADDRESS present */
+    bool has_data;              /* DATA present */
+} msstun_walk_t;
+
+static msstun_walk_t
+walk_attributes(tvbuff_t *tvb, unsigned offset, unsigned end, bool padded)
+{
+    msstun_walk_t walk = { false, false, false };
+
+    while (offset + 4 <= end) {
+        unsigned att_type = tvb_get_ntohs(tvb, offset);
+        unsigned att_len = tvb_get_ntohs(tvb, offset + 2);
+
+        if (att_type == ATT_DESTINATION_ADDRESS)
+            walk.has_destination = true;
+        else if (att_type == ATT_DATA)
+            walk.has_data = true;
+        offset += 4 + (padded ? WS_ROUNDUP_4(att_len) : att_len);
+    }
+    walk.ends_exactly = (offset == end);
+    return walk;
+}
+
+static bool
+starts_with_magic_cookie(tvbuff_t *tvb, unsigned offset, unsigned msg_len)
+{
+    return msg_len >= MSSTUN_HEADER_LEN + 8 &&
+           tvb_get_ntohs(tvb, offset + 20) == ATT_MAGIC_COOKIE &&
+           tvb_get_ntohs(tvb, offset + 22) == 4 &&
+           tvb_get_ntohl(tvb, offset + 24) == MSSTUN_MS_TURN_COOKIE;
+}
+
+/* RFC 3489 and TURN-08 message types, the only ones accepted without any
+ * cookie (MS-TURN 2.2.1, RFC 3489 11.1). */
+static bool
+is_classic_type(unsigned type)
+{
+    switch (type) {
+    case 0x0001: case 0x0101: case 0x0111:     /* Binding */
+    case 0x0002: case 0x0102: case 0x0112:     /* Shared Secret */
+    case 0x0003: case 0x0103: case 0x0113:     /* Allocate */
+    case 0x0004: case 0x0104: case 0x0114:     /* Send */
+    case 0x0115:                               /* Data Indication */
+    case 0x0006: case 0x0106: case 0x0116:     /* Set Active Destination */
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool
+msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length)
+{
+    unsigned type;
+
+    if (length < MSSTUN_HEADER_LEN || tvb_captured_length_remaining(tvb, offset) < (int)MSSTUN_HEADER_LEN)
+        return false;
+    type = tvb_get_ntohs(tvb, offset);
+    if (type & 0xC000)
+        return false;
+    if (MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 2) != length)
+        return false;
+    if (tvb_get_ntohl(tvb, offset + 4) == MSSTUN_RFC5389_COOKIE) {
+        /* RFC 7983: STUN methods above 0x0FF would collide with DTLS-SRTP. */
+        return (type & 0x3EEF) <= 0x00FF || type == 0x0115;
+    }
+    if ((unsigned)tvb_captured_length_remaining(tvb, offset) < length)
+        return false;
+    if (starts_with_magic_cookie(tvb, offset, length))
+        return true;
+    /* A cookie-less classic message: a known type and a clean walk. */
+    return is_classic_type(type) &&
+           walk_attributes(tvb, offset + MSSTUN_HEADER_LEN, offset + length, false).ends_exactly;
+}
+
+/* Names the message.  MS-TURN's raw types take precedence over the RFC 5389
+ * class/method split where the two disagree (MS-TURN 2.2.1). */
+static void
+classify_type(msstun_msg_t *msg, const msstun_walk_t *walk)
+{
+    unsigned type = msg->type;
+
+    switch (type) {
+    case 0x0115:
+        msg->method = METHOD_MS_DATA;
+        msg->cls = CLASS_INDICATION;
+        return;
+    case 0x0006:
+    case 0x0106:
+    case 0x0116:
+        msg->method = METHOD_MS_SET_ACTIVE_DEST;
+        msg->cls = (type == 0x0006) ? CLASS_REQUEST : (type == 0x0106) ? CLASS_SUCCESS : CLASS_ERROR;
+        return;
+    case 0x0004:
+        /* Refresh request in RFC 5766, Send request in MS-TURN. */
+        if (msg->ms_semantics || walk->has_destination || walk->has_data) {
+            msg->method = METHOD_MS_SEND;
+            msg->cls = CLASS_REQUEST;
+            return;
+        }
+        break;
+    case 0x0104:
+    case 0x0114:
+        if (msg->ms_semantics) {
+            msg->method = METHOD_MS_SEND;
+            msg->cls = (type == 0x0104) ? CLASS_SUCCESS : CLASS_ERROR;
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    msg->method = (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
+    msg->cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
+}
+
+static const char *
+attribute_name(const msstun_msg_t *msg, unsigned att_type)
+{
+    if (msg->ms_semantics) {
+        switch (att_type) {
+        case ATT_XOR_PEER_ADDRESS:
+            return "REMOTE-ADDRESS";
+        case ATT_REALM:
+            return "NONCE";
+        case ATT_NONCE:
+            return "REALM";
+        default:
+            break;
+        }
+    }
+    return val_to_str_ext_const(att_type, &msstun_attribute_vals_ext, "Unknown");
+}
+
+static void
+add_info(msstun_msg_t *msg, const char *label, const char *value)
+{
+    wmem_strbuf_append_printf(msg->info, " %s %s", label, value);
+}
+
+/*
+ * Attribute values
+ */
+
+/* Reserved(1) Family(1) Port(2) Address(4/16), plain or XOR-encoded.
+ * Returns "address:port" for the attribute summary, or NULL. */
+static const char *
+dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                const msstun_msg_t *msg, msstun_addr_role_t role, bool xored)
+{
+    unsigned len = tvb_reported_length(tvb);
+    uint32_t family;
+    uint32_t port;
+    address addr;
+    proto_item *ti;
+
+    if (len < 4) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_family, tvb, 1, 1, ENC_NA, &family);
+    if (xored) {
+        proto_tree_add_item(tree, hf_msstun_att_xor_port, tvb, 2, 2, ENC_BIG_ENDIAN);
+        port = tvb_get_ntohs(tvb, 2) ^ tvb_get_ntohs(msg->tvb, 4);
+        proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+    } else {
+        proto_tree_add_item_ret_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, ENC_BIG_ENDIAN, &port);
+    }
+    ti = proto_tree_add_uint(tree, hf_msstun_port, tvb, 2, 2, port);
+    proto_item_set_hidden(ti);
+
+    if (family == 0x01 && len == 8) {
+        ws_in4_addr ipv4 = tvb_get_ipv4(tvb, 4);
+
+        if (xored) {
+            proto_tree_add_item(tree, hf_msstun_att_xor_ipv4, tvb, 4, 4, ENC_BIG_ENDIAN);
+            ipv4 ^= tvb_get_ipv4(msg->tvb, 4);
+        }
+        proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
+        proto_item_set_hidden(ti);
+        set_address(&addr, AT_IPv4, 4, &ipv4);
+        return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &addr), port);
+    }
+    if (family == 0x02 && len == 20) {
+        ws_in6_addr ipv6;
+
+        tvb_get_ipv6(tvb, 4, &ipv6);
+        if (xored) {
+            ws_in6_addr key;
+
+            proto_tree_add_item(tree, hf_msstun_att_xor_ipv6, tvb, 4, 16, ENC_NA);
+            tvb_get_ipv6(msg->tvb, 4, &key);
+            for (unsigned i = 0; i < 16; i++)
+                ipv6.bytes[i] ^= key.bytes[i];
+        }
+        proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
+        proto_item_set_hidden(ti);
+        set_address(&addr, AT_IPv6, 16, &ipv6);
+        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address_to_str(pinfo->pool, &addr), port);
+    }
+    expert_add_info_format(pinfo, att_item, &ei_msstun_att_bad_family,
+                           "Address family 0x%02x with a %u-byte value", family, len);
+    return NULL;
+}
+
+static const char *
+dissect_string(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int hf)
+{
+    char *str = NULL;
+
+    proto_tree_add_item_ret_display_string(tree, hf, tvb, 0, tvb_reported_length(tvb),
+                                           ENC_UTF_8, pinfo->pool, &str);
+    return str;
+}
+
+/* FINGERPRINT (RFC 5389 15.5): CRC-32 of the message up to the attribute,
+ * XOR 0x5354554E.  Older Microsoft stacks used a CRC-32 table with one
+ * mistyped entry (0x8BBEB8EA written as 0x08BBE8EA); MS-ICE2 3.1.4.8.2
+ * accepts it for legacy peers, and so does this check. */
+static uint32_t
+legacy_ms_crc32(tvbuff_t *tvb, unsigned length)
+{
+    uint32_t crc = 0xFFFFFFFF;
+
+    for (unsigned i = 0; i < length; i++) {
+        uint32_t entry = crc32_ccitt_table_lookup((crc ^ tvb_get_uint8(tvb, i)) & 0xFF);
+
+        if (entry == 0x8BBEB8EA)
+            entry = 0x08BBE8EA;
+        crc = entry ^ (crc >> 8);
+    }
+    return ~crc;
+}
+
+static const char *
+dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                    const msstun_msg_t *msg, unsigned att_offset)
+{
+    uint32_t computed;
+    uint32_t received;
+
+    if (tvb_reported_length(att_tvb) != 4) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    received = tvb_get_ntohl(att_tvb, 0);
+    computed = crc32_ccitt_tvb(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
+    if (computed != received) {
+        uint32_t legacy = legacy_ms_crc32(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
+
+        if (legacy == received) {
+            proto_item *ti;
+
+            computed = legacy;
+            ti = proto_tree_add_boolean(tree, hf_msstun_att_fingerprint_legacy, att_tvb, 0, 4, true);
+            proto_item_set_generated(ti);
+            expert_add_info(pinfo, ti, &ei_msstun_att_fingerprint_legacy);
+        }
+    }
+    proto_tree_add_checksum(tree, att_tvb, 0, hf_msstun_att_fingerprint, hf_msstun_att_fingerprint_status,
+                            &ei_msstun_att_fingerprint_bad, pinfo, computed, ENC_BIG_ENDIAN,
+                            PROTO_CHECKSUM_VERIFY);
+    return wmem_strdup_printf(pinfo->pool, "0x%08x (%s)", received, computed == received ? "correct" : "incorrect");
+}
+
+/* Adds a fixed-size big-endian unsigned field; returns its summary. */
+static const char *
+add_uint_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+               int hf, unsigned size)
+{
+    uint32_t value;
+
+    if (tvb_reported_length(tvb) < size) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    proto_tree_add_item_ret_uint(tree, hf, tvb, 0, size, ENC_BIG_ENDIAN, &value);
+    return wmem_strdup_printf(pinfo->pool, "%u", value);
+}
+
+static const char *
+dissect_error_code(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                   msstun_msg_t *msg)
+{
+    unsigned len = tvb_reported_length(tvb);
+    uint32_t err_class;
+    uint32_t err_number;
+    const char *reason = "";
+    proto_item *ti;
+
+    if (len < 4) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_class, tvb, 2, 1, ENC_NA, &err_class);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_number, tvb, 3, 1, ENC_NA, &err_number);
+    msg->error_code = err_class * 100 + err_number;
+    ti = proto_tree_add_uint(tree, hf_msstun_att_error, tvb, 2, 2, msg->error_code);
+    proto_item_set_generated(ti);
+    if (len > 4)
+        reason = dissect_string(tvb_new_subset_remaining(tvb, 4), pinfo, tree, hf_msstun_att_error_reason);
+    return wmem_strdup_printf(pinfo->pool, "%u %s", msg->error_code,
+                              len > 4 ? reason : val_to_str_ext_const(msg->error_code, &msstun_error_code_vals_ext, ""));
+}
+
+/* MS-TURNBWM 2.2.8 / 2.2.11: V and F bits, then the granted bandwidths. */
+static const char *
+dissect_site_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                      bool has_failover_bit)
+{
+    static int * const flags_vf[] = {
+        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_pstn_failover, &hf_msstun_att_bwm_rp_reserved, NULL
+    };
+    static int * const flags_v[] = {
+        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_rp_reserved, NULL
+    };
+    uint32_t max_send;
+    uint32_t max_recv;
+
+    if (tvb_reported_length(tvb) < 12) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    proto_tree_add_bitmask_list(tree, tvb, 0, 4, has_failover_bit ? flags_vf : flags_v, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_send, tvb, 4, 4, ENC_BIG_ENDIAN, &max_send);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_recv, tvb, 8, 4, ENC_BIG_ENDIAN, &max_recv);
+    return wmem_strdup_printf(pinfo->pool, "%s, send %u kbit/s, receive %u kbit/s",
+                              (tvb_get_uint8(tvb, 0) & 0x80) ? "valid" : "not valid", max_send, max_recv);
+}
+
+static const char *
+dissect_message_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item)
+{
+    unsigned len = tvb_reported_length(tvb);
+
+    if (len == 20) {
+        proto_tree_add_item(tree, hf_msstun_att_hmac_sha1, tvb, 0, len, ENC_NA);
+        return "HMAC-SHA1";
+    }
+    if (len == 32) {
+        /* MS-TURN 2.2.2.17: MS-VERSION 3 and later use HMAC-SHA256 here. */
+        proto_tree_add_item(tree, hf_msstun_att_hmac_sha256, tvb, 0, len, ENC_NA);
+        return "HMAC-SHA256";
+    }
+    proto_tree_add_item(tree, hf_msstun_att_hmac, tvb, 0, len, ENC_NA);
+    expert_add_info(pinfo, att_item, &ei_msstun_att_hmac_length);
+    return NULL;
+}
+
+/* Decodes one attribute value.  att_tvb holds exactly the value; att_offset
+ * is where the attribute starts in the message.  Returns a summary for the
+ * attribute line, or NULL. */
+static const char *
+dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                        msstun_msg_t *msg, unsigned att_type, unsigned att_offset)
+{
+    unsigned len = tvb_reported_length(att_tvb);
+    const char *summary = NULL;
+    uint32_t value;
+
+    switch (att_type) {
+    case ATT_MAPPED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MAPPED, false);
+        /* MS-TURN 3.2.5.1: in an Allocate response this is the relay. */
+        if (summary)
+            add_info(msg, (msg->ms_semantics && msg->method == METHOD_ALLOCATE) ? "relayed" : "mapped", summary);
+        break;
+    case ATT_RESPONSE_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_RESPONSE, false);
+        break;
+    case ATT_SOURCE_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_SOURCE, false);
+        break;
+    case ATT_CHANGED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_CHANGED, false);
+        break;
+    case ATT_REFLECTED_FROM:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REFLECTED_FROM, false);
+        break;
+    case ATT_MS_ALTERNATE_SERVER:
+    case ATT_ALTERNATE_SERVER:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_ALTERNATE_SERVER, false);
+        if (summary)
+            add_info(msg, "alternate", summary);
+        break;
+    case ATT_DESTINATION_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_DESTINATION, false);
+        if (summary)
+            add_info(msg, "to", summary);
+        break;
+    case ATT_XOR_PEER_ADDRESS:
+        if (msg->ms_semantics) {
+            /* MS-TURN REMOTE-ADDRESS is plain (a real Teams relay confirms it). */
+            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE, false);
+            if (summary)
+                add_info(msg, "from", summary);
+        } else {
+            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_PEER, true);
+            if (summary)
+                add_info(msg, "peer", summary);
+        }
+        break;
+    case ATT_XOR_RELAYED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_RELAYED, true);
+        if (summary)
+            add_info(msg, "relayed", summary);
+        break;
+    case ATT_XOR_MAPPED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_MAPPED, true);
+        if (summary)
+            add_info(msg, "mapped", summary);
+        break;
+    case ATT_MS_XOR_MAPPED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MS_XOR_MAPPED, true);
+        if (summary)
+            add_info(msg, "mapped", summary);
+        break;
+    case ATT_XOR_REFLECTED_FROM:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_REFLECTED_FROM, true);
+        break;
+    case ATT_RESPONSE_ORIGIN:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_RESPONSE_ORIGIN, false);
+        break;
+    case ATT_OTHER_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_OTHER_ADDRESS, false);
+        break;
+    case ATT_MS_ALT_MAPPED_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MS_ALT_MAPPED, false);
+        if (summary)
+            add_info(msg, "relayed", summary);
+        break;
+    case ATT_BWM_REMOTE_SITE:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE_SITE, true);
+        break;
+    case ATT_BWM_REMOTE_RELAY_SITE:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE_RELAY_SITE, true);
+        break;
+    case ATT_BWM_LOCAL_SITE:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_LOCAL_SITE, true);
+        break;
+    case ATT_BWM_LOCAL_RELAY_SITE:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_LOCAL_RELAY_SITE, true);
+        break;
+
+    case ATT_CHANGE_REQUEST:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_change_ip, att_tvb, 0, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_change_port, att_tvb, 0, 4, ENC_BIG_ENDIAN);
+        break;
+    case ATT_USERNAME:
+        if (msg->ms_semantics || msg->dialect == DIALECT_RFC3489) {
+            /* Opaque in RFC 3489 and MS-TURN. */
+            proto_tree_add_item(tree, hf_msstun_att_username_opaque, att_tvb, 0, len, ENC_NA);
+        } else {
+            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_username);
+        }
+        break;
+    case ATT_PASSWORD:
+        proto_tree_add_item(tree, hf_msstun_att_password, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_MESSAGE_INTEGRITY:
+        summary = dissect_message_integrity(att_tvb, pinfo, tree, att_item);
+        break;
+    case ATT_ERROR_CODE:
+        summary = dissect_error_code(att_tvb, pinfo, tree, att_item, msg);
+        if (summary)
+            add_info(msg, "error", summary);
+        break;
+    case ATT_UNKNOWN_ATTRIBUTES:
+        for (unsigned off = 0; off + 2 <= len; off += 2)
+            proto_tree_add_item(tree, hf_msstun_att_unknown_type, att_tvb, off, 2, ENC_BIG_ENDIAN);
+        break;
+    case ATT_CHANNEL_NUMBER:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_channel, att_tvb, 0, 2, ENC_BIG_ENDIAN, &value);
+        proto_tree_add_item(tree, hf_msstun_att_rffu, att_tvb, 2, 2, ENC_BIG_ENDIAN);
+        summary = wmem_strdup_printf(pinfo->pool, "0x%04x", value);
+        add_info(msg, "channel", summary);
+        break;
+    case ATT_LIFETIME:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_lifetime, 4);
+        if (summary)
+            add_info(msg, "lifetime", summary);
+        break;
+    case ATT_MAGIC_COOKIE:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_magic_cookie, att_tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+        summary = wmem_strdup_printf(pinfo->pool, "0x%08x", value);
+        /* MS-TURN 2.2.2.8: it MUST be the first attribute. */
+        if (att_offset != MSSTUN_HEADER_LEN)
+            expert_add_info(pinfo, att_item, &ei_msstun_magic_cookie_not_first);
+        break;
+    case ATT_BANDWIDTH:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_bandwidth, 4);
+        break;
+    case ATT_DATA:
+        proto_tree_add_item(tree, hf_msstun_att_data, att_tvb, 0, len, ENC_NA);
+        msg->data_offset = att_offset + 4;
+        msg->data_length = len;
+        msg->data_tree = tree;
+        summary = wmem_strdup_printf(pinfo->pool, "%u bytes", len);
+        break;
+    case ATT_REALM:
+    case ATT_NONCE:
+        /* NONCE is 0x0014 and REALM 0x0015 in MS-TURN (the numbers of
+         * rfc3489bis-02), the other way round from RFC 5389 on. */
+        if ((att_type == ATT_REALM) != msg->ms_semantics)
+            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_realm);
+        else
+            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_nonce);
+        break;
+    case ATT_REQUESTED_ADDRESS_FAMILY:
+    case ATT_ADDITIONAL_ADDRESS_FAMILY:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_requested_family, att_tvb, 0, 1, ENC_NA, &value);
+        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 1, 3, ENC_BIG_ENDIAN);
+        summary = val_to_str_const(value, msstun_family_vals, "Unknown");
+        break;
+    case ATT_EVEN_PORT:
+        if (len < 1) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_even_port_reserve, att_tvb, 0, 1, ENC_NA);
+        break;
+    case ATT_REQUESTED_TRANSPORT:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_transport, att_tvb, 0, 1, ENC_NA, &value);
+        proto_tree_add_item(tree, hf_msstun_att_rffu, att_tvb, 1, 3, ENC_BIG_ENDIAN);
+        summary = val_to_str_const(value, msstun_transport_vals, "Unknown");
+        break;
+    case ATT_DONT_FRAGMENT:
+    case ATT_USE_CANDIDATE:
+        if (att_type == ATT_USE_CANDIDATE)
+            wmem_strbuf_append(msg->info, " use-candidate");
+        break;
+    case ATT_ACCESS_TOKEN:
+        proto_tree_add_item(tree, hf_msstun_att_access_token, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_MESSAGE_INTEGRITY_SHA256:
+        proto_tree_add_item(tree, hf_msstun_att_hmac_sha256, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_PASSWORD_ALGORITHM:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_pw_alg, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, att_tvb, 2, 2, ENC_BIG_ENDIAN, &value);
+        if (value > 0 && value <= len - 4)
+            proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, att_tvb, 4, value, ENC_NA);
+        break;
+    case ATT_PASSWORD_ALGORITHMS:
+        for (unsigned off = 0; off + 4 <= len; ) {
+            proto_tree_add_item(tree, hf_msstun_att_pw_alg, att_tvb, off, 2, ENC_BIG_ENDIAN);
+            proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, att_tvb, off + 2, 2, ENC_BIG_ENDIAN, &value);
+            off += 4;
+            if (value > len - off)
+                break;
+            if (value > 0)
+                proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, att_tvb, off, value, ENC_NA);
+            off += WS_ROUNDUP_4(value);
+        }
+        break;
+    case ATT_USERHASH:
+        proto_tree_add_item(tree, hf_msstun_att_userhash, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_RESERVATION_TOKEN:
+        proto_tree_add_item(tree, hf_msstun_att_reservation_token, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_PRIORITY:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_priority, 4);
+        break;
+    case ATT_PADDING:
+        proto_tree_add_item(tree, hf_msstun_att_padding_value, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_RESPONSE_PORT:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_response_port, 2);
+        break;
+    case ATT_CONNECTION_ID:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_connection_id, 4);
+        if (summary)
+            add_info(msg, "connection", summary);
+        break;
+    case ATT_ADDRESS_ERROR_CODE:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_requested_family, att_tvb, 0, 1, ENC_NA);
+        summary = dissect_error_code(att_tvb, pinfo, tree, att_item, msg);
+        break;
+    case ATT_ALTERNATE_DOMAIN:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_alternate_domain);
+        break;
+    case ATT_ICMP:
+        if (len < 8) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_icmp_type, att_tvb, 2, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_icmp_code, att_tvb, 3, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_icmp_error_data, att_tvb, 4, 4, ENC_BIG_ENDIAN);
+        break;
+    case ATT_MS_UNKNOWN_8006:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_unknown_8006, 4);
+        break;
+    case ATT_MS_VERSION:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_version, att_tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+        summary = wmem_strdup_printf(pinfo->pool, "%u (%s)", value,
+                                     val_to_str_const(value, msstun_ms_version_vals, "Unknown"));
+        break;
+    case ATT_SOFTWARE:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_software);
+        break;
+    case ATT_TRANSACTION_TRANSMIT_COUNTER:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_transmit_req, att_tvb, 2, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_transmit_resp, att_tvb, 3, 1, ENC_NA);
+        break;
+    case ATT_CACHE_TIMEOUT:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_cache_timeout, 4);
+        break;
+    case ATT_FINGERPRINT:
+        summary = dissect_fingerprint(att_tvb, pinfo, tree, att_item, msg, att_offset);
+        break;
+    case ATT_ICE_CONTROLLED:
+    case ATT_ICE_CONTROLLING:
+        if (len < 8) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_tie_breaker, att_tvb, 0, 8, ENC_BIG_ENDIAN);
+        wmem_strbuf_append(msg->info, att_type == ATT_ICE_CONTROLLING ? " controlling" : " controlled");
+        break;
+    case ATT_ECN_CHECK_STUN:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ecn_check, 4);
+        break;
+    case ATT_THIRD_PARTY_AUTHORIZATION:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_third_party_auth);
+        break;
+    case ATT_MOBILITY_TICKET:
+        proto_tree_add_item(tree, hf_msstun_att_mobility_ticket, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_MS_ALTERNATE_HOST_NAME:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_ms_alt_host_name);
+        break;
+    case ATT_MS_APP_ID:
+        /* Format undocumented: 4 bytes in every capture seen. */
+        if (len == 4)
+            summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_app_id, 4);
+        else
+            proto_tree_add_item(tree, hf_msstun_att_value, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_MS_SECURE_TAG:
+        proto_tree_add_item(tree, hf_msstun_att_ms_secure_tag, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_MS_SEQUENCE_NUMBER:
+        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21). */
+        if (len < 24) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN, &value);
+        summary = wmem_strdup_printf(pinfo->pool, "sequence %u", value);
+        break;
+    case ATT_MS_CANDIDATE_IDENTIFIER:
+        /* The foundation, NUL-padded to a multiple of 4 (MS-ICE2 2.2). */
+        proto_tree_add_item_ret_display_string(tree, hf_msstun_att_ms_candidate_id, att_tvb, 0, len,
+                                               ENC_ASCII, pinfo->pool, (char **)&summary);
+        break;
+    case ATT_MS_SERVICE_QUALITY:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_stream_type, att_tvb, 0, 2, ENC_BIG_ENDIAN, &value);
+        proto_tree_add_item(tree, hf_msstun_att_ms_service_quality, att_tvb, 2, 2, ENC_BIG_ENDIAN);
+        summary = wmem_strdup_printf(pinfo->pool, "%s, %s",
+                                     val_to_str_const(value, msstun_stream_type_vals, "Unknown stream type"),
+                                     val_to_str_const(tvb_get_ntohs(att_tvb, 2), msstun_service_quality_vals, "Unknown quality"));
+        break;
+    case ATT_MS_IMPLEMENTATION_VERSION:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_impl_version, 4);
+        break;
+    case ATT_MS_MULTIPLEXED_SESSION_ID:
+        if (len < 8) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_ms_multiplexed_session_id, att_tvb, 0, 8, ENC_BIG_ENDIAN);
+        break;
+    case ATT_BWM_ACM:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_acm_type, att_tvb, 2, 2, ENC_BIG_ENDIAN, &value);
+        summary = val_to_str_const(value, msstun_bwm_acm_vals, "Unknown");
+        add_info(msg, "bandwidth", summary);
+        break;
+    case ATT_BWM_RSV_ID:
+        proto_tree_add_item(tree, hf_msstun_att_bwm_rsv_id, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_BWM_RSV_AMOUNT:
+        /* MS-TURNBWM 2.2.3 figure order. */
+        if (len < 16) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_bwm_min_send, att_tvb, 0, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_bwm_max_send, att_tvb, 4, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_bwm_min_recv, att_tvb, 8, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_bwm_max_recv, att_tvb, 12, 4, ENC_BIG_ENDIAN);
+        break;
+    case ATT_BWM_REMOTE_SITE_RP:
+    case ATT_BWM_LOCAL_SITE_RP:
+        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, true);
+        break;
+    case ATT_BWM_REMOTE_RELAY_SITE_RP:
+    case ATT_BWM_LOCAL_RELAY_SITE_RP:
+        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, false);
+        break;
+    case ATT_BWM_SIP_DIALOG_ID:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_bwm_sip_dialog_id);
+        break;
+    case ATT_BWM_SIP_CALL_ID:
+        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_bwm_sip_call_id);
+        break;
+    case ATT_BWM_LOCATION_PROFILE:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_bwm_peer_location, att_tvb, 0, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_bwm_self_location, att_tvb, 1, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_bwm_federation, att_tvb, 2, 1, ENC_NA);
+        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 3, 1, ENC_NA);
+        break;
+    case ATT_NOMINATION:
+        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_nomination, 4);
+        break;
+    case ATT_GOOG_NETWORK_INFO:
+        if (len < 4) {
+            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+            break;
+        }
+        proto_tree_add_item(tree, hf_msstun_att_goog_network_id, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_goog_network_cost, att_tvb, 2, 2, ENC_BIG_ENDIAN);
+        break;
+    case ATT_GOOG_MISC_INFO:
+        for (unsigned off = 0; off + 2 <= len; off += 2)
+            proto_tree_add_item(tree, hf_msstun_att_goog_misc_info, att_tvb, off, 2, ENC_BIG_ENDIAN);
+        break;
+    default:
+        if (len > 0)
+            proto_tree_add_item(tree, hf_msstun_att_value, att_tvb, 0, len, ENC_NA);
+        if (!(att_type & 0x8000) && !try_val_to_str_ext(att_type, &msstun_attribute_vals_ext))
+            expert_add_info(pinfo, att_item, &ei_msstun_att_unknown_required);
+        break;
+    }
+    return summary;
+}
+
+/* A value that defeats its decoder must not hide the attributes after it. */
+static const char *
+dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                          msstun_msg_t *msg, unsigned att_type, unsigned att_offset)
+{
+    const char *volatile summary = NULL;
+
+    TRY {
+        summary = dissect_attribute_value(att_tvb, pinfo, tree, att_item, msg, att_type, att_offset);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(att_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    return summary;
+}
+
+/* Walks the attributes in [MSSTUN_HEADER_LEN, end). */
+static void
+dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_msg_t *msg,
+                   unsigned end, bool padded)
+{
+    unsigned offset = MSSTUN_HEADER_LEN;
+    unsigned count = 0;
+
+    while (offset < end) {
+        unsigned att_type;
+        unsigned att_len;
+        unsigned value_len;
+        unsigned pad = 0;
+        proto_item *att_item;
+        proto_tree *att_tree;
+        proto_item *len_item;
+        const char *name;
+        const char *summary;
+
+        if (end - offset < 4) {
+            proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_truncated, tvb, offset, end - offset,
+                                         "Truncated attribute header (%u bytes)", end - offset);
+            return;
+        }
+        if (++count > MAX_ATTRIBUTES) {
+            proto_tree_add_expert(tree, pinfo, &ei_msstun_att_too_many, tvb, offset, end - offset);
+            return;
+        }
+        att_type = tvb_get_ntohs(tvb, offset);
+        att_len = tvb_get_ntohs(tvb, offset + 2);
+        value_len = MIN(att_len, end - offset - 4);
+        if (padded && value_len == att_len)
+            pad = MIN(WS_ROUNDUP_4(att_len) - att_len, end - offset - 4 - att_len);
+
+        name = attribute_name(msg, att_type);
+        att_item = proto_tree_add_uint_format(tree, hf_msstun_attribute, tvb, offset, 4 + value_len + pad,
+                                              att_type, "%s", name);
+        att_tree = proto_item_add_subtree(att_item, ett_msstun_attribute);
+        proto_tree_add_uint_format_value(att_tree, hf_msstun_att_type, tvb, offset, 2, att_type,
+                                         "%s (0x%04x)", name, att_type);
+        proto_tree_add_item(att_tree, hf_msstun_att_type_optional, tvb, offset, 2, ENC_BIG_ENDIAN);
+        len_item = proto_tree_add_item(att_tree, hf_msstun_att_length, tvb, offset + 2, 2, ENC_BIG_ENDIAN);
+        if (value_len < att_len) {
+            proto_item_append_text(len_item, " (bogus, goes past the end of the message)");
+            expert_add_info(pinfo, len_item, &ei_msstun_att_bogus_length);
+        }
+
+        summary = dissect_attribute_guarded(tvb_new_subset_length(tvb, offset + 4, value_len), pinfo, att_tree,
+                                            att_item, msg, att_type, offset);
+        if (summary)
+            proto_item_append_text(att_item, ": %s", summary);
+        if (pad > 0)
+            proto_tree_add_item(att_tree, hf_msstun_att_padding, tvb, offset + 4 + value_len, pad, ENC_NA);
+        if (value_len < att_len)
+            return;
+        offset += 4 + value_len + pad;
+    }
+}
+
+msstun_conv_t *
+msstun_conv_data(conversation_t *conv)
+{
+    msstun_conv_t *conv_data = (msstun_conv_t *)conversation_get_proto_data(conv, proto_msstun);
+
+    if (!conv_data) {
+        conv_data = wmem_new0(wmem_file_scope(), msstun_conv_t);
+        conversation_add_proto_data(conv, proto_msstun, conv_data);
+    }
+    return conv_data;
+}
+
+/*
+ * Transactions: requests and responses are matched on bytes 4..19 (the
+ * 96-bit ID with its cookie, or the 128-bit legacy ID) per conversation.
+ */
+static void
+track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_msg_t *msg)
+{
+    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    msstun_transaction_t *trans = NULL;
+    uint32_t id[4];
+    wmem_tree_key_t key[2];
+    proto_item *ti;
+
+    /* Indications (MS Data Indications included) and the MS-TURN Send
+     * request, which has no response, are not transactions. */
+    if (msg->cls == CLASS_INDICATION || msg->method == METHOD_MS_SEND)
+        return;
+
+    for (unsigned i = 0; i < 4; i++)
+        id[i] = tvb_get_ntohl(tvb, 4 + 4 * i);
+    key[0].length = 4;
+    key[0].key = id;
+    key[1].length = 0;
+    key[1].key = NULL;
+
+    if (conv_data->transactions)
+        trans = (msstun_transaction_t *)wmem_tree_lookup32_array(conv_data->transactions, key);
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (!conv_data->transactions)
+            conv_data->transactions = wmem_tree_new(wmem_file_scope());
+        if (!trans) {
+            trans = wmem_new0(wmem_file_scope(), msstun_transaction_t);
+            wmem_tree_insert32_array(conv_data->transactions, key, trans);
+        }
+        if (msg->cls == CLASS_REQUEST) {
+            if (trans->req_frame == 0) {
+                trans->req_frame = pinfo->num;
+                trans->req_time = pinfo->abs_ts;
+            }
+        } else if (trans->rsp_frame == 0) {
+            trans->rsp_frame = pinfo->num;
+        }
+    }
+    if (!trans)
+        return;
+
+    if (msg->cls == CLASS_REQUEST) {
+        if (trans->req_frame != 0 && trans->req_frame != pinfo->num) {
+            ti = proto_tree_add_uint(tree, hf_msstun_retransmission_of, tvb, 0, 0, trans->req_frame);
+            proto_item_set_generated(ti);
+            expert_add_info(pinfo, ti, &ei_msstun_retransmission);
+        }
+        if (trans->rsp_frame != 0) {
+            ti = proto_tree_add_uint(tree, hf_msstun_response_in, tvb, 0, 0, trans->rsp_frame);
+            proto_item_set_generated(ti);
+        } else if (PINFO_FD_VISITED(pinfo)) {
+            /* Only a second pass knows that no response ever came. */
+            proto_tree_add_expert(tree, pinfo, &ei_msstun_no_response, tvb, 0, 0);
+        }
+    } else if (trans->req_frame != 0) {
+        nstime_t delta;
+
+        ti = proto_tree_add_uint(tree, hf_msstun_response_to, tvb, 0, 0, trans->req_frame);
+        proto_item_set_generated(ti);
+        nstime_delta(&delta, &pinfo->abs_ts, &trans->req_time);
+        ti = proto_tree_add_time(tree, hf_msstun_time, tvb, 0, 0, &delta);
+        proto_item_set_generated(ti);
+        if (trans->rsp_frame != 0 && trans->rsp_frame != pinfo->num) {
+            ti = proto_tree_add_uint(tree, hf_msstun_retransmission_of, tvb, 0, 0, trans->rsp_frame);
+            proto_item_set_generated(ti);
+            expert_add_info(pinfo, ti, &ei_msstun_retransmission);
+        }
+    }
+}
+
+static void
+add_error_expert(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
+{
+    const char *reason = val_to_str_ext_const(msg->error_code, &msstun_error_code_vals_ext, "Unknown error");
+
+    /* A 401 to an Allocate is the normal first step of the long-term
+     * credential exchange (RFC 5766 6.2, MS-TURN 3.2.5). */
+    if (msg->error_code == 401 && msg->method == METHOD_ALLOCATE)
+        expert_add_info_format(pinfo, ti, &ei_msstun_auth_challenge,
+                               "Authentication challenge: %u %s", msg->error_code, reason);
+    else
+        expert_add_info_format(pinfo, ti, &ei_msstun_error_response,
+                               "%s error %u %s", val_to_str_const(msg->method, msstun_method_vals, "Unknown"),
+                               msg->error_code, reason);
+}
+
+int
+dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    unsigned reported = tvb_reported_length(tvb);
+    unsigned msg_len;
+    unsigned end;
+    bool has_cookie;
+    bool padded;
+    msstun_msg_t msg;
+    msstun_walk_t walk = { false, false, false };
+    proto_item *ti;
+    proto_item *len_item;
+    proto_tree *msstun_tree;
+    proto_tree *att_tree;
+
+    if (reported < MSSTUN_HEADER_LEN || (tvb_get_ntohs(tvb, 0) & 0xC000))
+        return 0;
+
+    memset(&msg, 0, sizeof(msg));
+    msg.tvb = tvb;
+    msg.type = tvb_get_ntohs(tvb, 0);
+    msg_len = tvb_get_ntohs(tvb, 2);
+    end = MIN(MSSTUN_HEADER_LEN + msg_len, reported);
+    has_cookie = tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE;
+
+    /* The dialect: the header cookie, and MAGIC-COOKIE as first attribute. */
+    if (starts_with_magic_cookie(tvb, 0, end)) {
+        msg.dialect = has_cookie ? DIALECT_MSTURN : DIALECT_MSTURN_LEGACY;
+        msg.ms_semantics = true;
+    } else if (has_cookie) {
+        msg.dialect = DIALECT_RFC5389;
+    } else {
+        msg.dialect = DIALECT_RFC3489;
+        msg.ms_semantics = true;    /* TURN-08 numbering, as in MS-TURN */
+    }
+
+    /* The dialect's padding rule first; the other one when the walk does
+     * not end exactly at 20 + length. */
+    padded = (msg.dialect == DIALECT_RFC5389);
+    if ((unsigned)tvb_captured_length(tvb) >= end) {
+        walk = walk_attributes(tvb, MSSTUN_HEADER_LEN, end, padded);
+        if (!walk.ends_exactly) {
+            msstun_walk_t other = walk_attributes(tvb, MSSTUN_HEADER_LEN, end, !padded);
+
+            if (other.ends_exactly) {
+                walk = other;
+                padded = !padded;
+                if (msg.dialect == DIALECT_RFC5389)
+                    msg.dialect = DIALECT_MSICE2_UNPADDED;
+            }
+        }
+    }
+    classify_type(&msg, &walk);
+    /* 0x0115 is an MS-TURN Data Indication whatever its header. */
+    if (msg.method == METHOD_MS_DATA)
+        msg.ms_semantics = true;
+
+    msg.info = wmem_strbuf_new(pinfo->pool, "");
+    wmem_strbuf_append_printf(msg.info, "%s %s",
+                              val_to_str_const(msg.method, msstun_method_vals, "Unknown method"),
+                              val_to_str_const(msg.cls, msstun_class_vals, ""));
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, end, ENC_NA);
+    msstun_tree = proto_item_add_subtree(ti, ett_msstun);
+    proto_tree_add_item(msstun_tree, hf_msstun_type, tvb, 0, 2, ENC_BIG_ENDIAN);
+    ti = proto_tree_add_uint(msstun_tree, hf_msstun_method, tvb, 0, 2, msg.method);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(msstun_tree, hf_msstun_class, tvb, 0, 2, msg.cls);
+    proto_item_set_generated(ti);
+    len_item = proto_tree_add_item(msstun_tree, hf_msstun_length, tvb, 2, 2, ENC_BIG_ENDIAN);
+    if (MSSTUN_HEADER_LEN + msg_len != reported)
+        expert_add_info_format(pinfo, len_item, &ei_msstun_length_mismatch,
+                               "Message length %u, but %u bytes follow the header",
+                               msg_len, reported - MSSTUN_HEADER_LEN);
+    if (has_cookie) {
+        proto_tree_add_item(msstun_tree, hf_msstun_cookie, tvb, 4, 4, ENC_BIG_ENDIAN);
+        proto_tree_add_item(msstun_tree, hf_msstun_id, tvb, 8, 12, ENC_NA);
+    } else {
+        proto_tree_add_item(msstun_tree, hf_msstun_id, tvb, 4, 16, ENC_NA);
+    }
+    ti = proto_tree_add_uint(msstun_tree, hf_msstun_dialect, tvb, 0, 0, msg.dialect);
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_boolean(msstun_tree, hf_msstun_padded, tvb, 0, 0, padded);
+    proto_item_set_generated(ti);
+    if (!walk.ends_exactly && (unsigned)tvb_captured_length(tvb) >= end && end > MSSTUN_HEADER_LEN)
+        expert_add_info(pinfo, ti, &ei_msstun_walk_mismatch);
+    else if (padded != (msg.dialect == DIALECT_RFC5389 || msg.dialect == DIALECT_RFC3489) && end > MSSTUN_HEADER_LEN &&
+             msg.dialect != DIALECT_MSICE2_UNPADDED)
+        expert_add_info(pinfo, ti, &ei_msstun_padding_fallback);
+
+    track_transaction(tvb, pinfo, msstun_tree, &msg);
+
+    if (end > MSSTUN_HEADER_LEN) {
+        ti = proto_tree_add_item(msstun_tree, hf_msstun_attributes, tvb, MSSTUN_HEADER_LEN,
+                                 end - MSSTUN_HEADER_LEN, ENC_NA);
+        att_tree = proto_item_add_subtree(ti, ett_msstun_attributes);
+        dissect_attributes(tvb, pinfo, att_tree, &msg, end, padded);
+    }
+
+    if (msg.cls == CLASS_ERROR && msg.error_code != 0)
+        add_error_expert(pinfo, proto_tree_get_parent(msstun_tree), &msg);
+    if (msg.method == METHOD_MS_SEND && msg.cls != CLASS_REQUEST)
+        expert_add_info(pinfo, proto_tree_get_parent(msstun_tree), &ei_msstun_ms_send_response);
+
+    proto_item_append_text(proto_tree_get_parent(msstun_tree), ", %s", wmem_strbuf_get_str(msg.info));
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(msg.info));
+
+    if (msg.data_length > 0) {
+        msstun_payload_ctx_t inner = { ctx ? ctx->depth + 1 : 1, ctx ? ctx->over_tcp : false };
+
+        msstun_dissect_payload(tvb_new_subset_length(tvb, msg.data_offset, msg.data_length),
+                               pinfo, msg.data_tree, &inner);
+    }
+    return end;
+}
+
+/* The message dissector on its own (Decode As "MSSTUN message"). */
+static int
+dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP };
+
+    if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
+        return 0;
+    return dissect_msstun_message(tvb, pinfo, tree, &ctx);
+}
+
+#define ADDR_ROLE_HF(role, abbrev, label) \
+    { &hf_msstun_addr_role[role][0], \
+      { label " IPv4", "msstun.att." abbrev ".ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
+    { &hf_msstun_addr_role[role][1], \
+      { label " IPv6", "msstun.att." abbrev ".ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
+    { &hf_msstun_addr_role[role][2], \
+      { label " Port", "msstun.att." abbrev ".port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }}
+
+void
+proto_register_msstun(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_msstun_type,
+          { "Message Type", "msstun.type", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_method,
+          { "Method", "msstun.method", FT_UINT16, BASE_HEX, VALS(msstun_method_vals), 0x0,
+            "Message method; MS-TURN types without an RFC method are numbered above 0x0FFF", HFILL }},
+        { &hf_msstun_class,
+          { "Class", "msstun.class", FT_UINT8, BASE_DEC, VALS(msstun_class_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_length,
+          { "Message Length", "msstun.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_cookie,
+          { "Message Cookie", "msstun.cookie", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_id,
+          { "Transaction ID", "msstun.id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_dialect,
+          { "Dialect", "msstun.dialect", FT_UINT8, BASE_DEC, VALS(msstun_dialect_vals), 0x0,
+            "Message format, decided from this message alone", HFILL }},
+        { &hf_msstun_padded,
+          { "Attribute Padding", "msstun.padded", FT_BOOLEAN, BASE_NONE, TFS(&msstun_padded_tfs), 0x0,
+            "Whether the attribute walk used 4-byte padding", HFILL }},
+        { &hf_msstun_attributes,
+          { "Attributes", "msstun.attributes", FT_NONE, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_attribute,
+          { "Attribute", "msstun.attribute", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_response_in,
+          { "Response In", "msstun.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The response to this request is in this frame", HFILL }},
+        { &hf_msstun_response_to,
+          { "Response To", "msstun.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "This is a response to the request in this frame", HFILL }},
+        { &hf_msstun_time,
+          { "Time", "msstun.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "The time between the request and the response", HFILL }},
+        { &hf_msstun_retransmission_of,
+          { "Retransmission Of", "msstun.retransmission_of", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "This message repeats the transaction first seen in this frame", HFILL }},
+        { &hf_msstun_att_type,
+          { "Attribute Type", "msstun.att.type", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_type_optional,
+          { "Comprehension", "msstun.att.type.optional", FT_BOOLEAN, 16, TFS(&msstun_optional_tfs), 0x8000,
+            NULL, HFILL }},
+        { &hf_msstun_att_length,
+          { "Attribute Length", "msstun.att.length", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_padding,
+          { "Padding", "msstun.att.padding", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_value,
+          { "Value", "msstun.att.value", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_reserved,
+          { "Reserved", "msstun.att.reserved", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_family,
+          { "Protocol Family", "msstun.att.family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_xor_port,
+          { "X-Port", "msstun.att.xor_port", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_xor_ipv4,
+          { "X-Address", "msstun.att.xor_ipv4", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_xor_ipv6,
+          { "X-Address IPv6", "msstun.att.xor_ipv6", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_addr,
+          { "Address", "msstun.addr", FT_IPv4, BASE_NONE, NULL, 0x0,
+            "Any IPv4 address carried by an address attribute", HFILL }},
+        { &hf_msstun_addr6,
+          { "IPv6 Address", "msstun.addr6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            "Any IPv6 address carried by an address attribute", HFILL }},
+        { &hf_msstun_port,
+          { "Port", "msstun.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "Any port carried by an address attribute", HFILL }},
+        ADDR_ROLE_HF(ROLE_MAPPED, "mapped", "Mapped"),
+        ADDR_ROLE_HF(ROLE_RESPONSE, "response", "Response"),
+        ADDR_ROLE_HF(ROLE_SOURCE, "source", "Source"),
+        ADDR_ROLE_HF(ROLE_CHANGED, "changed", "Changed"),
+        ADDR_ROLE_HF(ROLE_REFLECTED_FROM, "reflected_from", "Reflected From"),
+        ADDR_ROLE_HF(ROLE_ALTERNATE_SERVER, "alternate_server", "Alternate Server"),
+        ADDR_ROLE_HF(ROLE_DESTINATION, "destination", "Destination"),
+        ADDR_ROLE_HF(ROLE_REMOTE, "remote", "Remote"),
+        ADDR_ROLE_HF(ROLE_XOR_PEER, "xor_peer", "XOR Peer"),
+        ADDR_ROLE_HF(ROLE_XOR_RELAYED, "xor_relayed", "XOR Relayed"),
+        ADDR_ROLE_HF(ROLE_XOR_MAPPED, "xor_mapped", "XOR Mapped"),
+        ADDR_ROLE_HF(ROLE_MS_XOR_MAPPED, "ms_xor_mapped", "MS XOR Mapped"),
+        ADDR_ROLE_HF(ROLE_XOR_REFLECTED_FROM, "xor_reflected_from", "XOR Reflected From"),
+        ADDR_ROLE_HF(ROLE_RESPONSE_ORIGIN, "response_origin", "Response Origin"),
+        ADDR_ROLE_HF(ROLE_OTHER_ADDRESS, "other_address", "Other Address"),
+        ADDR_ROLE_HF(ROLE_MS_ALT_MAPPED, "ms_alt_mapped", "MS Alternate Mapped"),
+        ADDR_ROLE_HF(ROLE_REMOTE_SITE, "remote_site", "Remote Site"),
+        ADDR_ROLE_HF(ROLE_REMOTE_RELAY_SITE, "remote_relay_site", "Remote Relay Site"),
+        ADDR_ROLE_HF(ROLE_LOCAL_SITE, "local_site", "Local Site"),
+        ADDR_ROLE_HF(ROLE_LOCAL_RELAY_SITE, "local_relay_site", "Local Relay Site"),
+        { &hf_msstun_att_change_ip,
+          { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
+        { &hf_msstun_att_change_port,
+          { "Change Port", "msstun.att.change_port", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000002, NULL, HFILL }},
+        { &hf_msstun_att_username,
+          { "Username", "msstun.att.username", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_username_opaque,
+          { "Username (Opaque)", "msstun.att.username_opaque", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_password,
+          { "Password", "msstun.att.password", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_hmac_sha1,
+          { "HMAC-SHA1", "msstun.att.hmac_sha1", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_hmac_sha256,
+          { "HMAC-SHA256", "msstun.att.hmac_sha256", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_hmac,
+          { "HMAC", "msstun.att.hmac", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Message integrity of an unexpected length", HFILL }},
+        { &hf_msstun_att_error_class,
+          { "Error Class", "msstun.att.error.class", FT_UINT8, BASE_DEC, NULL, 0x07, NULL, HFILL }},
+        { &hf_msstun_att_error_number,
+          { "Error Number", "msstun.att.error.number", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_error,
+          { "Error Code", "msstun.att.error", FT_UINT16, BASE_DEC | BASE_EXT_STRING, &msstun_error_code_vals_ext, 0x0,
+            "Class * 100 + number", HFILL }},
+        { &hf_msstun_att_error_reason,
+          { "Error Reason Phrase", "msstun.att.error.reason", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_unknown_type,
+          { "Unknown Attribute", "msstun.att.unknown", FT_UINT16, BASE_HEX | BASE_EXT_STRING,
+            &msstun_attribute_vals_ext, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_channel,
+          { "Channel Number", "msstun.att.channel", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_rffu,
+          { "RFFU", "msstun.att.rffu", FT_UINT24, BASE_HEX, NULL, 0x0, "Reserved for future use", HFILL }},
+        { &hf_msstun_att_lifetime,
+          { "Lifetime", "msstun.att.lifetime", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, UNS(&msstun_units_seconds), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_magic_cookie,
+          { "Magic Cookie", "msstun.att.magic_cookie", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bandwidth,
+          { "Bandwidth", "msstun.att.bandwidth", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, UNS(&msstun_units_kbps), 0x0,
+            "Peak bandwidth (MS-TURN 2.2.2.9)", HFILL }},
+        { &hf_msstun_att_data,
+          { "Data", "msstun.att.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_realm,
+          { "Realm", "msstun.att.realm", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_nonce,
+          { "Nonce", "msstun.att.nonce", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_requested_family,
+          { "Requested Address Family", "msstun.att.requested_family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_even_port_reserve,
+          { "Reserve Next Port", "msstun.att.even_port.reserve_next", FT_BOOLEAN, 8, TFS(&msstun_set_tfs), 0x80,
+            NULL, HFILL }},
+        { &hf_msstun_att_transport,
+          { "Requested Transport", "msstun.att.transport", FT_UINT8, BASE_DEC, VALS(msstun_transport_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_access_token,
+          { "Access Token", "msstun.att.access_token", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_pw_alg,
+          { "Password Algorithm", "msstun.att.pw_alg", FT_UINT16, BASE_DEC, VALS(msstun_pw_alg_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_pw_alg_params_len,
+          { "Algorithm Parameters Length", "msstun.att.pw_alg.params_len", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_pw_alg_params,
+          { "Algorithm Parameters", "msstun.att.pw_alg.params", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_userhash,
+          { "Userhash", "msstun.att.userhash", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_reservation_token,
+          { "Reservation Token", "msstun.att.reservation_token", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_priority,
+          { "Priority", "msstun.att.priority", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_padding_value,
+          { "Padding Value", "msstun.att.padding_value", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "Contents of the RFC 5780 PADDING attribute", HFILL }},
+        { &hf_msstun_att_response_port,
+          { "Response Port", "msstun.att.response_port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_connection_id,
+          { "Connection ID", "msstun.att.connection_id", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_icmp_type,
+          { "ICMP Type", "msstun.att.icmp.type", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_icmp_code,
+          { "ICMP Code", "msstun.att.icmp.code", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_icmp_error_data,
+          { "ICMP Error Data", "msstun.att.icmp.error_data", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_software,
+          { "Software", "msstun.att.software", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_alternate_domain,
+          { "Alternate Domain", "msstun.att.alternate_domain", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_transmit_req,
+          { "Request Transmit Counter", "msstun.att.transmit_counter.req", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_transmit_resp,
+          { "Response Transmit Counter", "msstun.att.transmit_counter.resp", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_cache_timeout,
+          { "Cache Timeout", "msstun.att.cache_timeout", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_seconds), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_fingerprint,
+          { "CRC-32", "msstun.att.fingerprint", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_fingerprint_status,
+          { "CRC-32 Status", "msstun.att.fingerprint.status", FT_UINT8, BASE_NONE,
+            VALS(msstun_checksum_status_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_fingerprint_legacy,
+          { "Legacy MS CRC-32", "msstun.att.fingerprint.legacy", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Computed with the CRC-32 table of older Microsoft stacks", HFILL }},
+        { &hf_msstun_att_tie_breaker,
+          { "Tie Breaker", "msstun.att.tie_breaker", FT_UINT64, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ecn_check,
+          { "ECN Check", "msstun.att.ecn_check", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_third_party_auth,
+          { "Third Party Authorization", "msstun.att.third_party_authorization", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_mobility_ticket,
+          { "Mobility Ticket", "msstun.att.mobility_ticket", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_unknown_8006,
+          { "MS Attribute 0x8006", "msstun.att.ms.unknown_8006", FT_UINT32, BASE_HEX, NULL, 0x0,
+            "Undocumented attribute seen in Microsoft captures", HFILL }},
+        { &hf_msstun_att_ms_version,
+          { "MS-Version", "msstun.att.ms.version", FT_UINT32, BASE_DEC, VALS(msstun_ms_version_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_alt_host_name,
+          { "MS Alternate Host Name", "msstun.att.ms.alt_host_name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_app_id,
+          { "MS Application ID", "msstun.att.ms.app_id", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_secure_tag,
+          { "MS Secure Tag", "msstun.att.ms.secure_tag", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_connection_id,
+          { "Connection ID", "msstun.att.ms.connection_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_sequence_number,
+          { "Sequence Number", "msstun.att.ms.sequence_number", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_candidate_id,
+          { "Candidate Identifier", "msstun.att.ms.candidate_id", FT_STRINGZPAD, BASE_NONE, NULL, 0x0,
+            "Foundation of the local candidate (MS-ICE2)", HFILL }},
+        { &hf_msstun_att_ms_stream_type,
+          { "Stream Type", "msstun.att.ms.stream_type", FT_UINT16, BASE_DEC, VALS(msstun_stream_type_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_ms_service_quality,
+          { "Service Quality", "msstun.att.ms.service_quality", FT_UINT16, BASE_DEC,
+            VALS(msstun_service_quality_vals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_impl_version,
+          { "Implementation Version", "msstun.att.ms.implementation_version", FT_UINT32, BASE_DEC | BASE_RANGE_STRING,
+            RVALS(msstun_impl_version_rvals), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_ms_multiplexed_session_id,
+          { "Multiplexed TURN Session ID", "msstun.att.ms.multiplexed_session_id", FT_UINT64, BASE_HEX, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_bwm_acm_type,
+          { "Admission Control Message", "msstun.att.bwm.acm_type", FT_UINT16, BASE_DEC, VALS(msstun_bwm_acm_vals),
+            0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_rsv_id,
+          { "Reservation ID", "msstun.att.bwm.rsv_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_min_send,
+          { "Minimum Send Bandwidth", "msstun.att.bwm.min_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_max_send,
+          { "Maximum Send Bandwidth", "msstun.att.bwm.max_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_min_recv,
+          { "Minimum Receive Bandwidth", "msstun.att.bwm.min_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_max_recv,
+          { "Maximum Receive Bandwidth", "msstun.att.bwm.max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_valid,
+          { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x80000000, NULL, HFILL }},
+        { &hf_msstun_att_bwm_pstn_failover,
+          { "PSTN Failover", "msstun.att.bwm.pstn_failover", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x40000000,
+            NULL, HFILL }},
+        { &hf_msstun_att_bwm_rp_reserved,
+          { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x3FFFFFFF, NULL, HFILL }},
+        { &hf_msstun_att_bwm_rp_max_send,
+          { "Maximum Send Bandwidth", "msstun.att.bwm.rp_max_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_rp_max_recv,
+          { "Maximum Receive Bandwidth", "msstun.att.bwm.rp_max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
+            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_sip_dialog_id,
+          { "SIP Dialog ID", "msstun.att.bwm.sip_dialog_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_sip_call_id,
+          { "SIP Call ID", "msstun.att.bwm.sip_call_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_bwm_peer_location,
+          { "Peer Location", "msstun.att.bwm.peer_location", FT_UINT8, BASE_DEC, VALS(msstun_location_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_bwm_self_location,
+          { "Self Location", "msstun.att.bwm.self_location", FT_UINT8, BASE_DEC, VALS(msstun_location_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_bwm_federation,
+          { "Federation", "msstun.att.bwm.federation", FT_UINT8, BASE_DEC, VALS(msstun_federation_vals), 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_att_nomination,
+          { "Nomination", "msstun.att.nomination", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_goog_network_id,
+          { "Network ID", "msstun.att.goog.network_id", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_goog_network_cost,
+          { "Network Cost", "msstun.att.goog.network_cost", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_goog_misc_info,
+          { "Miscellaneous Info", "msstun.att.goog.misc_info", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+    };
+
+    static int *ett[] = {
+        &ett_msstun,
+        &ett_msstun_attributes,
+        &ett_msstun_attribute,
+        &ett_msstun_data,
+    };
+
+    static ei_register_info ei[] = {
+        { &ei_msstun_length_mismatch,
+          { "msstun.length_mismatch", PI_MALFORMED, PI_ERROR,
+            "Message length does not match the payload", EXPFILL }},
+        { &ei_msstun_walk_mismatch,
+          { "msstun.walk_mismatch", PI_MALFORMED, PI_ERROR,
+            "Attributes do not end at the message length, padded or not", EXPFILL }},
+        { &ei_msstun_padding_fallback,
+          { "msstun.padding_fallback", PI_PROTOCOL, PI_NOTE,
+            "Attribute padding differs from this dialect's rule", EXPFILL }},
+        { &ei_msstun_att_truncated,
+          { "msstun.att.truncated", PI_MALFORMED, PI_ERROR, "Truncated attribute header", EXPFILL }},
+        { &ei_msstun_att_bogus_length,
+          { "msstun.att.bogus_length", PI_MALFORMED, PI_ERROR,
+            "Attribute length goes past the end of the message", EXPFILL }},
+        { &ei_msstun_att_short,
+          { "msstun.att.short", PI_MALFORMED, PI_WARN, "Attribute value too short for its format", EXPFILL }},
+        { &ei_msstun_att_too_many,
+          { "msstun.att.too_many", PI_MALFORMED, PI_ERROR, "Too many attributes", EXPFILL }},
+        { &ei_msstun_att_unknown_required,
+          { "msstun.att.unknown_required", PI_UNDECODED, PI_WARN,
+            "Unknown comprehension-required attribute", EXPFILL }},
+        { &ei_msstun_att_bad_family,
+          { "msstun.att.bad_family", PI_MALFORMED, PI_WARN, "Unknown address family or length", EXPFILL }},
+        { &ei_msstun_att_hmac_length,
+          { "msstun.att.hmac_length", PI_PROTOCOL, PI_WARN,
+            "MESSAGE-INTEGRITY is neither 20 (HMAC-SHA1) nor 32 (HMAC-SHA256) bytes", EXPFILL }},
+        { &ei_msstun_att_fingerprint_bad,
+          { "msstun.att.fingerprint.bad", PI_CHECKSUM, PI_WARN, "Bad FINGERPRINT", EXPFILL }},
+        { &ei_msstun_att_fingerprint_legacy,
+          { "msstun.att.fingerprint.legacy_crc", PI_CHECKSUM, PI_NOTE,
+            "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
+        { &ei_msstun_magic_cookie_not_first,
+          { "msstun.magic_cookie_not_first", PI_PROTOCOL, PI_WARN,
+            "MAGIC-COOKIE must be the first attribute (MS-TURN 2.2.2.8)", EXPFILL }},
+        { &ei_msstun_error_response,
+          { "msstun.error_response", PI_RESPONSE_CODE, PI_WARN, "Error response", EXPFILL }},
+        { &ei_msstun_auth_challenge,
+          { "msstun.auth_challenge", PI_RESPONSE_CODE, PI_NOTE, "Authentication challenge", EXPFILL }},
+        { &ei_msstun_ms_send_response,
+          { "msstun.ms_send_response", PI_PROTOCOL, PI_WARN,
+            "MS-TURN servers must not answer a Send request (MS-TURN 2.2.1)", EXPFILL }},
+        { &ei_msstun_retransmission,
+          { "msstun.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted message", EXPFILL }},
+        { &ei_msstun_no_response,
+          { "msstun.no_response", PI_SEQUENCE, PI_WARN, "No response seen to this request", EXPFILL }},
+    };
+
+    expert_module_t *expert_msstun;
+    module_t *msstun_module;
+
+    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
+    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_msstun = expert_register_protocol(proto_msstun);
+    expert_register_field_array(expert_msstun, ei, array_length(ei));
+
+    /* "MSSTUN message" in Decode As: one STUN/TURN message per payload,
+     * without the multiplexer. */
+    proto_msstun_message = proto_register_protocol_in_name_only("MSSTUN message (STUN/TURN only)",
+                                                                "MSSTUN message", "msstun_message",
+                                                                proto_msstun, FT_PROTOCOL);
+    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
+
+    msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
+    msstun_prefs_register(msstun_module);
+
+    msstun_mux_register();
+}
+
+void
+proto_reg_handoff_msstun(void)
+{
+    dissector_add_for_decode_as("udp.port", msstun_message_handle);
+    dissector_add_for_decode_as("tcp.port", msstun_message_handle);
+    msstun_mux_handoff();
+}

@@ -1,0 +1,163 @@
+# conftest.py
+# Fixtures in the style of Wireshark's test/fixtures_ws.py: the installed
+# tshark, driven in a hermetic environment (TZ=UTC, a temporary HOME, no
+# XDG_CONFIG_HOME, WIRESHARK_ABORT_ON_DISSECTOR_BUG=1) with the freshly built
+# plugin in the personal plugin folder of that HOME.  tshark ignores personal
+# plugins when run as root, so a root test run drops to an unprivileged user.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+TEST_DIR = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.dirname(TEST_DIR)
+SHARED_CAPTURES = os.path.normpath(os.path.join(SOURCE_DIR, '..', 'shared', 'captures'))
+LOCAL_CAPTURES = os.path.join(SOURCE_DIR, 'captures')
+UNPRIVILEGED_USER = os.environ.get('MSSTUN_TEST_USER', 'nobody')
+
+
+def _plugin_path():
+    path = os.environ.get('MSSTUN_PLUGIN', os.path.join(SOURCE_DIR, 'build', 'msstun.so'))
+    if not os.path.isfile(path):
+        pytest.exit('plugin not built: %s (run tools/test.sh, or set MSSTUN_PLUGIN)' % path, returncode=2)
+    return path
+
+
+def _wireshark_major_minor():
+    out = subprocess.run(['tshark', '--version'], capture_output=True, text=True, check=True).stdout
+    m = re.search(r'TShark \(Wireshark\) (\d+)\.(\d+)\.', out)
+    assert m, out
+    return '%s.%s' % (m.group(1), m.group(2))
+
+
+class TShark:
+    '''Runs the installed tshark with or without the plugin.'''
+
+    def __init__(self, home, run_as):
+        self.home = home
+        self.run_as = run_as
+        self.env = {
+            'PATH': '/usr/local/bin:/usr/bin:/bin',
+            'HOME': home,
+            'TZ': 'UTC',
+            'LC_ALL': 'C.UTF-8',
+            'WIRESHARK_ABORT_ON_DISSECTOR_BUG': '1',
+            'WIRESHARK_ABORT_ON_TOO_MANY_ITEMS': '1',
+        }
+
+    def command(self, args):
+        cmd = ['tshark'] + list(args)
+        if self.run_as is not None:
+            pw = pwd.getpwnam(self.run_as)
+            cmd = ['setpriv', '--reuid=%d' % pw.pw_uid, '--regid=%d' % pw.pw_gid,
+                   '--clear-groups', '--'] + cmd
+        return cmd
+
+    def run(self, args, check=True, timeout=300):
+        '''Returns the CompletedProcess; stdout and stderr are text.'''
+        proc = subprocess.run(self.command(args), env=self.env, capture_output=True,
+                              text=True, timeout=timeout, errors='replace')
+        if check and proc.returncode != 0:
+            raise AssertionError('tshark %s failed (%d):\n%s' % (' '.join(args), proc.returncode,
+                                                                proc.stderr[-4000:]))
+        return proc
+
+    def __call__(self, *args, **kwargs):
+        return self.run(args, **kwargs).stdout
+
+    def fields(self, capture, fields, dfilter=None, extra=()):
+        '''-T fields output as a list of rows (each a list of column strings).'''
+        args = ['-n', '-r', capture, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,']
+        if dfilter:
+            args += ['-Y', dfilter]
+        for f in fields:
+            args += ['-e', f]
+        args += list(extra)
+        out = self.run(args).stdout
+        return [line.split('\t') for line in out.splitlines()]
+
+
+def _make_home(root, name, run_as, plugin=None, major_minor=None):
+    home = os.path.join(root, name)
+    os.makedirs(home)
+    if plugin:
+        epan = os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan')
+        os.makedirs(epan)
+        shutil.copy(plugin, os.path.join(epan, 'msstun.so'))
+    if run_as is not None:
+        pw = pwd.getpwnam(run_as)
+        for dirpath, dirnames, filenames in os.walk(home):
+            os.chown(dirpath, pw.pw_uid, pw.pw_gid)
+            for f in filenames:
+                os.chown(os.path.join(dirpath, f), pw.pw_uid, pw.pw_gid)
+    return home
+
+
+@pytest.fixture(scope='session')
+def ws_root():
+    root = tempfile.mkdtemp(prefix='msstun-test-')
+    os.chmod(root, 0o755)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope='session')
+def run_as():
+    return UNPRIVILEGED_USER if os.geteuid() == 0 else None
+
+
+@pytest.fixture(scope='session')
+def major_minor():
+    return _wireshark_major_minor()
+
+
+@pytest.fixture(scope='session')
+def tshark(ws_root, run_as, major_minor):
+    '''tshark with the freshly built plugin in its personal plugin folder.'''
+    return TShark(_make_home(ws_root, 'with-plugin', run_as, _plugin_path(), major_minor), run_as)
+
+
+@pytest.fixture(scope='session')
+def tshark_builtin(ws_root, run_as):
+    '''tshark as shipped, without the plugin (the baseline to compare with).'''
+    return TShark(_make_home(ws_root, 'without-plugin', run_as), run_as)
+
+
+@pytest.fixture(scope='session')
+def shared_capture():
+    def resolve(relpath):
+        path = os.path.join(SHARED_CAPTURES, relpath)
+        assert os.path.isfile(path), 'missing shared capture %s' % path
+        return path
+    return resolve
+
+
+@pytest.fixture(scope='session')
+def local_capture():
+    def resolve(name):
+        path = os.path.join(LOCAL_CAPTURES, name)
+        assert os.path.isfile(path), 'missing capture %s (captures/ generators)' % path
+        return path
+    return resolve
+
+
+def all_shared_captures():
+    found = []
+    for dirpath, dirnames, filenames in os.walk(SHARED_CAPTURES):
+        for f in filenames:
+            if f.endswith(('.pcap', '.pcapng')):
+                found.append(os.path.relpath(os.path.join(dirpath, f), SHARED_CAPTURES))
+    return sorted(found)
+
+
+def all_local_captures():
+    if not os.path.isdir(LOCAL_CAPTURES):
+        return []
+    return sorted(f for f in os.listdir(LOCAL_CAPTURES) if f.endswith(('.pcap', '.pcapng')))
