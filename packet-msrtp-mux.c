@@ -32,6 +32,7 @@
 
 #include "packet-msstun.h"
 
+#include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/proto_data.h>
 #include <epan/dissectors/packet-rtcp.h>
@@ -124,6 +125,7 @@ static expert_field ei_msstun_tcp_no_length = EI_INIT;
 static expert_field ei_msstun_tcp_control_not_stun = EI_INIT;
 static expert_field ei_msstun_ptls_not_pseudo = EI_INIT;
 static expert_field ei_msstun_unrecognised = EI_INIT;
+static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -277,21 +279,23 @@ is_srtcp(tvbuff_t *tvb, unsigned len)
 
 /* Where the E flag and SRTCP index sit tell the suite apart: last for AEAD
  * suites (RFC 7714 9, the tag precedes it), 10 or 4 bytes before the end for
- * AES_CM with HMAC-SHA1-80 or -32 (RFC 3711 3.4).  The index counts up from
- * 0, so a plausible one has the E flag set and few high bits. */
+ * AES_CM with HMAC-SHA1-80 or -32 (RFC 3711 3.4), one more with the 1-byte
+ * MKI that Microsoft clients send.  The index counts up from 0, so a
+ * plausible one has the E flag set and few high bits.  Returns the number
+ * of bytes after the index (MKI and tag), or -1. */
 static int
-srtcp_tag_length(tvbuff_t *tvb, unsigned len)
+srtcp_trailer_length(tvbuff_t *tvb, unsigned len)
 {
-    static const unsigned tag_lengths[] = { 0, 10, 4 };
+    static const unsigned trailers[] = { 0, 10, 4, 11, 5 };
 
-    for (unsigned i = 0; i < G_N_ELEMENTS(tag_lengths); i++) {
+    for (unsigned i = 0; i < G_N_ELEMENTS(trailers); i++) {
         uint32_t e_index;
 
-        if (len < 8 + tag_lengths[i] + 4)
+        if (len < 8 + trailers[i] + 4)
             continue;
-        e_index = tvb_get_ntohl(tvb, len - tag_lengths[i] - 4);
+        e_index = tvb_get_ntohl(tvb, len - trailers[i] - 4);
         if ((e_index & 0xFF000000) == 0x80000000)
-            return (int)tag_lengths[i];
+            return (int)trailers[i];
     }
     return -1;
 }
@@ -302,25 +306,34 @@ srtcp_tag_length(tvbuff_t *tvb, unsigned len)
 static bool
 setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
 {
-    static struct srtp_info srtcp_aead = { SRTP_ENC_ALG_AES_GCM, SRTP_AUTH_ALG_GMAC, 0, 0 };
-    /* MS-SDPEXT allows one crypto suite: AES_CM_128_HMAC_SHA1_80. */
-    static struct srtp_info srtcp_sha1_80 = { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 10 };
-    static struct srtp_info srtcp_sha1_32 = { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 4 };
+    /* By the bytes after the index: AEAD; AES_CM_128_HMAC_SHA1_80 (the only
+     * suite of MS-SDPEXT) and _32, without and with a 1-byte MKI. */
+    static struct srtp_info suites[] = {
+        { SRTP_ENC_ALG_AES_GCM, SRTP_AUTH_ALG_GMAC, 0, 0 },
+        { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 10 },
+        { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 0, 4 },
+        { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 10 },
+        { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 4 },
+    };
     msstun_conv_t *conv_data;
     struct srtp_info *info;
     conversation_t *conv;
-    int tag_length;
+    int trailer;
 
     if (pinfo->ptype != PT_UDP)
         return false;
     conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
     if (conv_data->srtcp_setup || PINFO_FD_VISITED(pinfo))
         return conv_data->srtcp_setup;
-    tag_length = srtcp_tag_length(tvb, tvb_reported_length(tvb));
-    if (tag_length < 0)
+    trailer = srtcp_trailer_length(tvb, tvb_reported_length(tvb));
+    info = NULL;
+    for (unsigned i = 0; i < G_N_ELEMENTS(suites); i++) {
+        if ((int)(suites[i].mki_len + suites[i].auth_tag_len) == trailer)
+            info = &suites[i];
+    }
+    if (!info)
         return false;
     conv_data->srtcp_setup = true;
-    info = tag_length == 0 ? &srtcp_aead : tag_length == 10 ? &srtcp_sha1_80 : &srtcp_sha1_32;
     /* RTCP looks the setup up from the sender's side; register both ends. */
     srtcp_add_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, "MSSTUN", pinfo->num, info);
     srtcp_add_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, "MSSTUN", pinfo->num, info);
@@ -513,6 +526,22 @@ classify_payload(tvbuff_t *tvb, const msstun_payload_ctx_t *ctx)
     return PAYLOAD_UNKNOWN;
 }
 
+/* Wireshark's RTCP dissector stops at the encrypted part of SRTCP only
+ * after a clear SR or RR header.  Reduced-size SRTCP (RFC 5506, MS-RTP
+ * feedback) starts with another type, and parsing its ciphertext runs off
+ * the end: that is reported here as encryption, not as a malformed packet. */
+static void
+dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    TRY {
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+    }
+    CATCH_BOUNDS_ERRORS {
+        proto_tree_add_expert(tree, pinfo, &ei_msstun_srtcp_encrypted, tvb, 0, -1);
+    }
+    ENDTRY;
+}
+
 /* Returns false when the payload is none of the kinds this plugin knows. */
 static bool
 dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
@@ -537,13 +566,12 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         dissect_mturn(tvb, pinfo, tree, ctx);
         break;
     case PAYLOAD_RTCP:
-        /* Wireshark's RTCP dissector reads SRTCP only when it starts with a
-         * clear SR or RR header; reduced-size SRTCP (RFC 5506) stays data. */
-        if (is_srtcp(tvb, tvb_reported_length(tvb)) &&
-            ((tvb_get_uint8(tvb, 1) & 0xFE) != 200 || !setup_srtcp(tvb, pinfo)))
-            call_data_dissector(tvb, pinfo, tree);
-        else
+        if (!is_srtcp(tvb, tvb_reported_length(tvb)))
             call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        else if (setup_srtcp(tvb, pinfo))
+            dissect_srtcp(tvb, pinfo, tree);
+        else
+            call_data_dissector(tvb, pinfo, tree);
         break;
     case PAYLOAD_RTP:
         call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
@@ -1247,6 +1275,9 @@ msstun_mux_register(void)
         { &ei_msstun_ptls_not_pseudo,
           { "msstun.pseudotls.unexpected", PI_PROTOCOL, PI_WARN,
             "TLS record on an MS-TURN connection that is not the pseudo-TLS handshake", EXPFILL }},
+        { &ei_msstun_srtcp_encrypted,
+          { "msstun.srtcp_encrypted", PI_UNDECODED, PI_NOTE,
+            "Reduced-size SRTCP: the packets after the first header are encrypted", EXPFILL }},
         { &ei_msstun_unrecognised,
           { "msstun.unrecognised", PI_UNDECODED, PI_NOTE, "Payload not recognised", EXPFILL }},
     };
