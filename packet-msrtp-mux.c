@@ -619,6 +619,25 @@ dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     return len;
 }
 
+/* "Detect on other ports": STUN/TURN with a cookie or MAGIC-COOKIE and an
+ * exact length, the signatures that RTP and random data do not have.  The
+ * 5-tuple is not taken over here: only a successful check makes it media
+ * (conversation_ports.c), so an unanswered check leaves it alone. */
+static msstun_heur_ret_t
+dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    unsigned len = tvb_reported_length(tvb);
+
+    if (!msstun_prefs()->heuristic || len < MSSTUN_HEADER_LEN || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN + 8)
+        return false;
+    if (tvb_get_ntohl(tvb, 4) != MSSTUN_RFC5389_COOKIE && tvb_get_ntohl(tvb, 24) != MSSTUN_MS_TURN_COOKIE)
+        return false;
+    if (!msstun_is_message(tvb, 0, len))
+        return false;
+    dissect_msstun_udp(tvb, pinfo, tree, data);
+    return true;
+}
+
 /*
  * TCP
  */
@@ -1306,5 +1325,7 @@ msstun_mux_handoff(void)
 
     dissector_add_for_decode_as("udp.port", msstun_handle);
     dissector_add_for_decode_as("tcp.port", msstun_handle);
+    heur_dissector_add("udp", dissect_msstun_heur_udp, "MSSTUN over UDP", "msstun_udp", proto_msstun,
+                       HEURISTIC_ENABLE);
     msstun_mux_apply_ports();
 }

@@ -214,6 +214,15 @@ typedef enum {
     ROLE_COUNT
 } msstun_addr_role_t;
 
+/* Address attributes kept for port learning. */
+#define MAX_ENDPOINTS               16
+
+typedef struct {
+    msstun_addr_role_t role;
+    address            addr;
+    uint32_t           port;
+} msstun_endpoint_t;
+
 /* What one message said, collected while its attributes are walked. */
 typedef struct {
     tvbuff_t   *tvb;            /* the whole message */
@@ -227,7 +236,9 @@ typedef struct {
     unsigned    data_offset;    /* DATA value, relayed payload */
     unsigned    data_length;
     proto_tree *data_tree;
-    bool        seen_magic_cookie;
+    unsigned    depth;          /* 0 unless relayed inside another message */
+    unsigned    n_endpoints;
+    msstun_endpoint_t endpoints[MAX_ENDPOINTS];
 } msstun_msg_t;
 
 typedef struct {
@@ -789,9 +800,20 @@ add_info(msstun_msg_t *msg, const char *label, const char *value)
 
 /* Reserved(1) Family(1) Port(2) Address(4/16), plain or XOR-encoded.
  * Returns "address:port" for the attribute summary, or NULL. */
+static void
+keep_endpoint(packet_info *pinfo, msstun_msg_t *msg, msstun_addr_role_t role, const address *addr, uint32_t port)
+{
+    if (msg->n_endpoints == MAX_ENDPOINTS)
+        return;
+    msg->endpoints[msg->n_endpoints].role = role;
+    copy_address_wmem(pinfo->pool, &msg->endpoints[msg->n_endpoints].addr, addr);
+    msg->endpoints[msg->n_endpoints].port = port;
+    msg->n_endpoints++;
+}
+
 static const char *
 dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                const msstun_msg_t *msg, msstun_addr_role_t role, bool xored)
+                msstun_msg_t *msg, msstun_addr_role_t role, bool xored)
 {
     unsigned len = tvb_reported_length(tvb);
     uint32_t family;
@@ -826,6 +848,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
         ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
         proto_item_set_hidden(ti);
         set_address(&addr, AT_IPv4, 4, &ipv4);
+        keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &addr), port);
     }
     if (family == 0x02 && len == 20) {
@@ -844,6 +867,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
         ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
         proto_item_set_hidden(ti);
         set_address(&addr, AT_IPv6, 16, &ipv6);
+        keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address_to_str(pinfo->pool, &addr), port);
     }
     expert_add_info_format(pinfo, att_item, &ei_msstun_att_bad_family,
@@ -1588,6 +1612,10 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
     } else if (trans->req_frame != 0) {
         nstime_t delta;
 
+        /* A successful connectivity check: media follows on its 5-tuple. */
+        if (msg->method == METHOD_BINDING && msg->cls == CLASS_SUCCESS && msg->depth == 0)
+            msstun_learn_media(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport);
+
         ti = proto_tree_add_uint(tree, hf_msstun_response_to, tvb, 0, 0, trans->req_frame);
         proto_item_set_generated(ti);
         nstime_delta(&delta, &pinfo->abs_ts, &trans->req_time);
@@ -1598,6 +1626,42 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
             proto_item_set_generated(ti);
             expert_add_info(pinfo, ti, &ei_msstun_retransmission);
         }
+    }
+}
+
+/* The transport addresses this message reveals as media endpoints
+ * (MS-TURN 3.2.5.1, RFC 5766 6.3 and 10-11; see also the port learning of
+ * the Lync Lua plugin, which knew only DESTINATION-ADDRESS). */
+static void
+learn_endpoints(packet_info *pinfo, const msstun_msg_t *msg)
+{
+    bool allocated = msg->method == METHOD_ALLOCATE && msg->cls == CLASS_SUCCESS;
+
+    for (unsigned i = 0; i < msg->n_endpoints; i++) {
+        const msstun_endpoint_t *ep = &msg->endpoints[i];
+        bool learn;
+
+        switch (ep->role) {
+        case ROLE_MAPPED:           /* MS-TURN: the relayed address */
+            learn = allocated && msg->ms_semantics;
+            break;
+        case ROLE_MS_ALT_MAPPED:
+        case ROLE_MS_XOR_MAPPED:
+        case ROLE_XOR_RELAYED:
+        case ROLE_XOR_MAPPED:
+            learn = allocated;
+            break;
+        case ROLE_DESTINATION:
+        case ROLE_REMOTE:
+        case ROLE_XOR_PEER:
+            learn = true;
+            break;
+        default:
+            learn = false;
+            break;
+        }
+        if (learn)
+            msstun_learn_media(pinfo, &ep->addr, ep->port, 0);
     }
 }
 
@@ -1637,6 +1701,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     memset(&msg, 0, sizeof(msg));
     msg.tvb = tvb;
+    msg.depth = ctx ? ctx->depth : 0;
     msg.type = tvb_get_ntohs(tvb, 0);
     msg_len = tvb_get_ntohs(tvb, 2);
     end = MIN(MSSTUN_HEADER_LEN + msg_len, reported);
@@ -1717,6 +1782,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         att_tree = proto_item_add_subtree(ti, ett_msstun_attributes);
         dissect_attributes(tvb, pinfo, att_tree, &msg, end, padded);
     }
+
+    learn_endpoints(pinfo, &msg);
 
     if (msg.cls == CLASS_ERROR && msg.error_code != 0)
         add_error_expert(pinfo, proto_tree_get_parent(msstun_tree), &msg);
@@ -2120,4 +2187,5 @@ proto_reg_handoff_msstun(void)
     dissector_add_for_decode_as("udp.port", msstun_message_handle);
     dissector_add_for_decode_as("tcp.port", msstun_message_handle);
     msstun_mux_handoff();
+    msstun_ports_handoff();
 }

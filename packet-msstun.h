@@ -66,6 +66,10 @@ void msstun_mux_register(void);
 void msstun_mux_handoff(void);
 void msstun_mux_apply_ports(void);
 
+/* conversation_ports.c: media learned from STUN/TURN and ICE. */
+void msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port);
+void msstun_ports_handoff(void);
+
 /* prefs.c: the preferences of the MSSTUN module. */
 typedef struct {
     msstun_pref_bool_t udp_enabled;
@@ -76,6 +80,9 @@ typedef struct {
     range_t *tcp_external_ports;
     msstun_pref_bool_t show_original;
     msstun_pref_bool_t decode_data;
+    msstun_pref_bool_t learn_media;
+    range_t *learn_ports;
+    msstun_pref_bool_t heuristic;
 } msstun_prefs_t;
 
 void msstun_prefs_register(module_t *module);

@@ -14,6 +14,8 @@
 #define DEFAULT_UDP_PORTS           "3478"
 #define DEFAULT_TCP_INTERNAL_PORTS  "443,3478"
 #define DEFAULT_TCP_EXTERNAL_PORTS  "443"
+/* The range the Lync/Skype for Business Lua plugin learned ports in. */
+#define DEFAULT_LEARN_PORTS         "1024-65535"
 
 static msstun_prefs_t pref_values = {
     .udp_enabled = true,
@@ -21,6 +23,8 @@ static msstun_prefs_t pref_values = {
     .tcp_external_enabled = true,
     .show_original = false,
     .decode_data = true,
+    .learn_media = true,
+    .heuristic = false,
 };
 
 const msstun_prefs_t *
@@ -35,6 +39,7 @@ msstun_prefs_register(module_t *module)
     range_convert_str(wmem_epan_scope(), &pref_values.udp_ports, DEFAULT_UDP_PORTS, 65535);
     range_convert_str(wmem_epan_scope(), &pref_values.tcp_internal_ports, DEFAULT_TCP_INTERNAL_PORTS, 65535);
     range_convert_str(wmem_epan_scope(), &pref_values.tcp_external_ports, DEFAULT_TCP_EXTERNAL_PORTS, 65535);
+    range_convert_str(wmem_epan_scope(), &pref_values.learn_ports, DEFAULT_LEARN_PORTS, 65535);
 
     prefs_register_bool_preference(module, "udp_enabled", "Decode UDP ports",
         "Classify and decode STUN/TURN, RTP, RTCP and DTLS on the UDP ports below",
@@ -61,4 +66,15 @@ msstun_prefs_register(module_t *module)
         "Decode the payloads of DATA attributes, ChannelData, multiplexed TURN and TCP end-to-end data "
         "as STUN, RTP, RTCP or DTLS",
         &pref_values.decode_data);
+    prefs_register_bool_preference(module, "learn_media", "Learn media ports",
+        "Register the relayed, reflexive and peer addresses of TURN allocations and the 5-tuples of "
+        "successful ICE checks as RTP/RTCP conversations decoded by MSSTUN",
+        &pref_values.learn_media);
+    prefs_register_range_preference(module, "learn_ports", "Learned port range",
+        "Only ports in this range are learned (default " DEFAULT_LEARN_PORTS ")",
+        &pref_values.learn_ports, 65535);
+    prefs_register_bool_preference(module, "heuristic", "Detect on other ports",
+        "Recognise STUN/TURN on any UDP port (peer-to-peer media without Decode As) and take over "
+        "the 5-tuple it arrives on",
+        &pref_values.heuristic);
 }

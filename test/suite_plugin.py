@@ -79,6 +79,9 @@ class TestPluginLoaded:
             'msstun.tcp_external_ports': '443',
             'msstun.show_original': 'FALSE',
             'msstun.decode_data': 'TRUE',
+            'msstun.learn_media': 'TRUE',
+            'msstun.learn_ports': '1024-65535',
+            'msstun.heuristic': 'FALSE',
         }
 
     def test_decode_as_entries(self, tshark, shared_capture):
