@@ -79,6 +79,7 @@ static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static dissector_handle_t dtls_handle;
 static dissector_handle_t tls_handle;
+static int proto_rtcp = -1;
 
 /* The ports registered by the last msstun_mux_apply_ports(), and the
  * dissectors that owned them before (port -> handle). */
@@ -213,13 +214,14 @@ call_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     dissector_handle_t handle = original_handle(pinfo);
 
-    if (handle) {
-        int len = call_dissector_only(handle, tvb, pinfo, tree, data);
-
-        if (len > 0)
-            return len;
-    }
-    return call_data_dissector(tvb, pinfo, tree);
+    if (!handle)
+        return 0;
+    /* The owner reassembles TCP as if TCP had called it directly. */
+    if (pinfo->ptype == PT_TCP)
+        pinfo->can_desegment = pinfo->saved_can_desegment;
+    /* 0 when it is not theirs either: UDP and TCP then try the other port
+     * and the heuristics, as they would without the plugin. */
+    return call_dissector_only(handle, tvb, pinfo, tree, data);
 }
 
 /* "Show original dissection": the previous owner's view, without letting
@@ -300,9 +302,47 @@ srtcp_trailer_length(tvbuff_t *tvb, unsigned len)
     return -1;
 }
 
+/* Tells Wireshark's RTCP dissector that an address carries SRTCP, the way
+ * srtcp_add_address() does for UDP.  RTCP finds it from either end. */
+static void
+add_srtcp_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
+                  struct srtp_info *info)
+{
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    struct _rtcp_conversation_info *rtcp_data;
+    address null_addr;
+    address writable;
+    conversation_t *conv;
+
+    clear_address(&null_addr);
+    if (ctype == CONVERSATION_UDP) {
+        copy_address_shallow(&writable, addr);
+        srtcp_add_address(pinfo, &writable, port, other_port, "MSSTUN", pinfo->num, info);
+        /* The 5-tuple stays with the multiplexer, which srtcp_add_address()
+         * has just replaced by RTCP. */
+        conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
+        if (conv)
+            conversation_set_dissector(conv, msstun_handle);
+        return;
+    }
+    /* RFC 4571 RTCP (TCP end-to-end data, relayed ICE-TCP): srtcp_add_address()
+     * knows only UDP; this is the same setup for a TCP 5-tuple. */
+    conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
+    if (!conv)
+        conv = conversation_new(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR2);
+    rtcp_data = (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
+    if (!rtcp_data) {
+        rtcp_data = wmem_new0(wmem_file_scope(), struct _rtcp_conversation_info);
+        conversation_add_proto_data(conv, proto_rtcp, rtcp_data);
+    }
+    rtcp_data->setup_method_set = true;
+    (void)g_strlcpy(rtcp_data->setup_method, "MSSTUN", sizeof(rtcp_data->setup_method));
+    rtcp_data->setup_frame_number = pinfo->num;
+    rtcp_data->srtcp_info = info;
+}
+
 /* Lets Wireshark's RTCP dissector show SRTCP as encrypted instead of
- * parsing ciphertext.  The 5-tuple stays with the multiplexer, which
- * srtcp_add_address() would otherwise replace by RTCP. */
+ * parsing ciphertext. */
 static bool
 setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
 {
@@ -315,18 +355,13 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
         { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 10 },
         { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 4 },
     };
-    msstun_conv_t *conv_data;
-    struct srtp_info *info;
-    conversation_t *conv;
+    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    struct srtp_info *info = NULL;
     int trailer;
 
-    if (pinfo->ptype != PT_UDP)
-        return false;
-    conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
     if (conv_data->srtcp_setup || PINFO_FD_VISITED(pinfo))
         return conv_data->srtcp_setup;
     trailer = srtcp_trailer_length(tvb, tvb_reported_length(tvb));
-    info = NULL;
     for (unsigned i = 0; i < G_N_ELEMENTS(suites); i++) {
         if ((int)(suites[i].mki_len + suites[i].auth_tag_len) == trailer)
             info = &suites[i];
@@ -334,16 +369,8 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     if (!info)
         return false;
     conv_data->srtcp_setup = true;
-    /* RTCP looks the setup up from the sender's side; register both ends. */
-    srtcp_add_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, "MSSTUN", pinfo->num, info);
-    srtcp_add_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, "MSSTUN", pinfo->num, info);
-    for (int end = 0; end < 2; end++) {
-        conv = find_conversation(pinfo->num, end ? &pinfo->src : &pinfo->dst, &pinfo->src, CONVERSATION_UDP,
-                                 end ? pinfo->srcport : pinfo->destport, end ? pinfo->destport : pinfo->srcport,
-                                 NO_ADDR_B);
-        if (conv)
-            conversation_set_dissector(conv, msstun_handle);
-    }
+    add_srtcp_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
+    add_srtcp_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
     return true;
 }
 
@@ -434,7 +461,8 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     uint32_t data_len;
     proto_item *ti;
     proto_tree *mux_tree;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp };
+    msstun_tap_t *rec;
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
@@ -443,6 +471,18 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel, tvb, 0, 2, ENC_BIG_ENDIAN, &channel);
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel_length, tvb, 2, 2, ENC_BIG_ENDIAN, &data_len);
     col_add_fstr(pinfo->cinfo, COL_INFO, "ChannelData 0x%04x", channel);
+    rec = wmem_new0(pinfo->pool, msstun_tap_t);
+    rec->is_channeldata = true;
+    rec->bwm_acm = -1;
+    rec->channel = channel;
+    rec->data_length = data_len;
+    rec->depth = ctx->depth;
+    rec->over_tcp = ctx->over_tcp;
+    copy_address_shallow(&rec->src, &pinfo->src);
+    copy_address_shallow(&rec->dst, &pinfo->dst);
+    rec->src_port = pinfo->srcport;
+    rec->dst_port = pinfo->destport;
+    msstun_tap_queue(pinfo, rec);
     if (CHANNELDATA_HDR_LEN + data_len < len)
         proto_tree_add_item(mux_tree, hf_msstun_channel_padding, tvb, CHANNELDATA_HDR_LEN + data_len,
                             len - CHANNELDATA_HDR_LEN - data_len, ENC_NA);
@@ -458,7 +498,7 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     proto_item *ti;
     proto_tree *mux_tree;
     uint64_t session_id;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp };
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
@@ -477,7 +517,7 @@ dissect_rfc4571_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
 {
     proto_item *ti;
     proto_tree *mux_tree;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, true };
+    msstun_payload_ctx_t inner = { ctx->depth + 1, true, ctx->peer, ctx->toward_peer };
 
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, RFC4571_HDR_LEN, ENC_NA);
     proto_item_append_text(ti, ", RFC 4571 framing");
@@ -551,8 +591,10 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
     if (kind == PAYLOAD_UNKNOWN)
         return false;
     if (ctx->depth > 0 && kind != PAYLOAD_RFC4571) {
-        /* The carrier's summary stays; the relayed packet's follows it. */
-        col_append_str(pinfo->cinfo, COL_INFO, " | ");
+        /* The carrier's summary stays; the relayed packet's follows it.
+         * DTLS appends to the column with its own ", " separator. */
+        if (kind != PAYLOAD_DTLS)
+            col_append_str(pinfo->cinfo, COL_INFO, " | ");
         col_set_fence(pinfo->cinfo, COL_INFO);
     }
     switch (kind) {
@@ -608,7 +650,7 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 static int
 dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    msstun_payload_ctx_t ctx = { 0, false };
+    msstun_payload_ctx_t ctx = { 0, false, NULL, false };
     int len;
 
     if (dissect_classified(tvb, pinfo, tree, &ctx))
@@ -711,8 +753,12 @@ detect_tcp_mode(tvbuff_t *tvb)
     b0 = tvb_get_uint8(tvb, 0);
     if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, 1) == 0)
         return TCP_MODE_MSTURN;
-    /* RFC 4571 (MS-ICE2 2.2): a length, then STUN with its cookie, or RTP/RTCP. */
+    /* RFC 4571 (MS-ICE2 2.2): a length, then STUN (cookie-less legacy MS-ICE
+     * included) or RTP/RTCP. */
     if (avail >= 10 && tvb_get_ntohl(tvb, 6) == MSSTUN_RFC5389_COOKIE && (tvb_get_uint8(tvb, 2) & 0xC0) == 0)
+        return TCP_MODE_RFC4571;
+    if (avail >= RFC4571_HDR_LEN + MSSTUN_HEADER_LEN && tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN <= avail &&
+        msstun_is_message(tvb, RFC4571_HDR_LEN, tvb_get_ntohs(tvb, 0)))
         return TCP_MODE_RFC4571;
     if (avail >= 4 && (tvb_get_uint8(tvb, 2) >> 6) == 2 && tvb_get_ntohs(tvb, 0) >= 8 &&
         tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN <= avail &&
@@ -745,7 +791,7 @@ tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_conv_t *conv_data)
 static void
 set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
 
     if (PINFO_FD_VISITED(pinfo))
         return;
@@ -757,7 +803,7 @@ set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
 static void
 dissect_tcp_stun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    msstun_payload_ctx_t ctx = { 0, true };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
 
     dissect_msstun_message(tvb, pinfo, tree, &ctx);
     /* RFC 6062 5.2: after a ConnectionBind success the connection carries
@@ -869,8 +915,7 @@ direction(packet_info *pinfo)
 static void
 dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    msstun_conv_t *conv_data = msstun_conv_data(conv);
+    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
     unsigned payload_len = tvb_reported_length(tvb);
     uint32_t key_words[2] = { pinfo->num, next_packet_index(pinfo, PKT_KEY_E2E_INDEX) };
     wmem_tree_key_t key[2] = { { 2, key_words }, { 0, NULL } };
@@ -879,7 +924,7 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     unsigned stream_len;
     unsigned carried = 0;
     unsigned offset = 0;
-    msstun_payload_ctx_t ctx = { 1, true };
+    msstun_payload_ctx_t ctx = { 1, true, NULL, false };
 
     if (!conv_data->e2e_carry)
         conv_data->e2e_carry = wmem_tree_new(wmem_file_scope());
@@ -1033,7 +1078,7 @@ get_rfc4571_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *dat
 static int
 dissect_rfc4571_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    msstun_payload_ctx_t ctx = { 0, true };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
     tvbuff_t *payload = tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN);
     proto_item *ti;
     proto_tree *frame_tree;
@@ -1067,7 +1112,7 @@ static int
 dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     unsigned len = tvb_reported_length(tvb);
-    msstun_payload_ctx_t ctx = { 0, true };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
 
     start_pdu_info(pinfo);
     if (msstun_is_message(tvb, 0, len))
@@ -1082,7 +1127,7 @@ dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
 static int
 dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
     int len = tvb_captured_length(tvb);
 
     switch (tcp_mode(tvb, pinfo, conv_data)) {
@@ -1122,41 +1167,55 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     return dissect_msstun_udp(tvb, pinfo, tree, data);
 }
 
+/* What the multiplexer takes from the port's previous owner: everything
+ * but real TLS and payloads that are none of the kinds it knows. */
+static bool
+claims_payload(tvbuff_t *tvb, packet_info *pinfo)
+{
+    msstun_payload_ctx_t ctx = { 0, false, NULL, false };
+    msstun_tcp_mode_t mode;
+
+    if (pinfo->ptype != PT_TCP)
+        return classify_payload(tvb, &ctx) != PAYLOAD_UNKNOWN;
+    mode = tcp_mode(tvb, pinfo, msstun_conv_data(pinfo));
+    return mode != TCP_MODE_TLS && mode != TCP_MODE_ORIGINAL;
+}
+
 /* The handle on the configured ports belongs to no protocol, so that it is
- * called even when MSSTUN is disabled: it then hands everything to the
- * port's previous owner, as if the plugin were not there. */
+ * called even when MSSTUN is disabled, and so that what it leaves to the
+ * port's previous owner (STUN, TLS) is dissected exactly as without the
+ * plugin, with no MSSTUN layer in between. */
 static int
 dissect_msstun_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_msstun))) {
-        dissector_handle_t handle = original_handle(pinfo);
-
-        return handle ? call_dissector_only(handle, tvb, pinfo, tree, data) : 0;
-    }
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_msstun)) || !claims_payload(tvb, pinfo))
+        return call_original(tvb, pinfo, tree, data);
     /* This extra call level must not cost the multiplexer TCP reassembly. */
     pinfo->can_desegment = pinfo->saved_can_desegment;
     return call_dissector_only(msstun_handle, tvb, pinfo, tree, data);
 }
 
-/* Takes the ports of a range from their owners, or gives them back.  The
- * owners are kept: unrecognised payloads go to them.  dissector_add_uint()
- * makes the plugin the port's default, which Decode As resets leave alone. */
 static void
 take_port_range(const char *table, wmem_map_t *owners, range_t *range, bool take)
 {
+    dissector_table_t ports = find_dissector_table(table);
+
     if (!range)
         return;
     for (unsigned i = 0; i < range->nranges; i++) {
         for (uint32_t port = range->ranges[i].low; port <= range->ranges[i].high && port <= 65535; port++) {
-            if (take) {
-                dissector_handle_t owner = dissector_get_uint_handle(find_dissector_table(table), port);
+            dissector_handle_t current = dissector_get_uint_handle(ports, port);
+            dissector_handle_t owner;
 
-                if (owner && owner != msstun_port_handle)
-                    wmem_map_insert(owners, GUINT_TO_POINTER(port), owner);
+            /* A port listed twice (internal and external ranges) is done once. */
+            if (take == (current == msstun_port_handle))
+                continue;
+            if (take) {
+                if (current)
+                    wmem_map_insert(owners, GUINT_TO_POINTER(port), current);
                 dissector_add_uint(table, port, msstun_port_handle);
             } else {
-                dissector_handle_t owner = (dissector_handle_t)wmem_map_remove(owners, GUINT_TO_POINTER(port));
-
+                owner = (dissector_handle_t)wmem_map_remove(owners, GUINT_TO_POINTER(port));
                 dissector_delete_uint(table, port, msstun_port_handle);
                 if (owner)
                     dissector_add_uint(table, port, owner);
@@ -1322,6 +1381,7 @@ msstun_mux_handoff(void)
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
     dtls_handle = find_dissector_add_dependency("dtls", proto_msstun);
     tls_handle = find_dissector_add_dependency("tls", proto_msstun);
+    proto_rtcp = proto_get_id_by_filter_name("rtcp");
 
     dissector_add_for_decode_as("udp.port", msstun_handle);
     dissector_add_for_decode_as("tcp.port", msstun_handle);

@@ -52,6 +52,7 @@
 #include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/show_exception.h>
+#include <epan/tap.h>
 #include <epan/to_str.h>
 #include <wsutil/crc32.h>
 
@@ -152,29 +153,6 @@ void proto_reg_handoff_msstun(void);
 #define ATT_GOOG_DELTA_SYNC_REQ     0xC05E
 #define ATT_GOOG_MESSAGE_INTEGRITY_32 0xC060
 
-/* Methods: the 12-bit RFC 5389 methods, plus the MS-TURN message types that
- * have no RFC method, numbered above 0xFFF so that they cannot collide. */
-#define METHOD_BINDING              0x001
-#define METHOD_SHARED_SECRET        0x002
-#define METHOD_ALLOCATE             0x003
-#define METHOD_REFRESH              0x004
-#define METHOD_SEND                 0x006
-#define METHOD_DATA                 0x007
-#define METHOD_CREATE_PERMISSION    0x008
-#define METHOD_CHANNEL_BIND         0x009
-#define METHOD_CONNECT              0x00A
-#define METHOD_CONNECTION_BIND      0x00B
-#define METHOD_CONNECTION_ATTEMPT   0x00C
-#define METHOD_GOOG_PING            0x080
-#define METHOD_MS_SEND              0x1004  /* MS-TURN 0x0004 Send request */
-#define METHOD_MS_DATA              0x1005  /* MS-TURN 0x0115 Data Indication */
-#define METHOD_MS_SET_ACTIVE_DEST   0x1006  /* MS-TURN 0x0006/0x0106/0x0116 */
-
-#define CLASS_REQUEST               0
-#define CLASS_INDICATION            1
-#define CLASS_SUCCESS               2
-#define CLASS_ERROR                 3
-
 #define FINGERPRINT_XOR             0x5354554E  /* RFC 5389 15.5 */
 
 /* Upper bound on the attributes shown per message; every attribute takes at
@@ -189,39 +167,7 @@ typedef enum {
     DIALECT_RFC3489
 } msstun_dialect_t;
 
-/* Address attributes; each role has its own fields. */
-typedef enum {
-    ROLE_MAPPED,
-    ROLE_RESPONSE,
-    ROLE_SOURCE,
-    ROLE_CHANGED,
-    ROLE_REFLECTED_FROM,
-    ROLE_ALTERNATE_SERVER,
-    ROLE_DESTINATION,
-    ROLE_REMOTE,
-    ROLE_XOR_PEER,
-    ROLE_XOR_RELAYED,
-    ROLE_XOR_MAPPED,
-    ROLE_MS_XOR_MAPPED,
-    ROLE_XOR_REFLECTED_FROM,
-    ROLE_RESPONSE_ORIGIN,
-    ROLE_OTHER_ADDRESS,
-    ROLE_MS_ALT_MAPPED,
-    ROLE_REMOTE_SITE,
-    ROLE_REMOTE_RELAY_SITE,
-    ROLE_LOCAL_SITE,
-    ROLE_LOCAL_RELAY_SITE,
-    ROLE_COUNT
-} msstun_addr_role_t;
 
-/* Address attributes kept for port learning. */
-#define MAX_ENDPOINTS               16
-
-typedef struct {
-    msstun_addr_role_t role;
-    address            addr;
-    uint32_t           port;
-} msstun_endpoint_t;
 
 /* What one message said, collected while its attributes are walked. */
 typedef struct {
@@ -232,13 +178,11 @@ typedef struct {
     msstun_dialect_t dialect;
     bool        ms_semantics;   /* MS-TURN attribute numbering and encodings */
     wmem_strbuf_t *info;        /* key facts for the Info column */
-    unsigned    error_code;
     unsigned    data_offset;    /* DATA value, relayed payload */
     unsigned    data_length;
     proto_tree *data_tree;
     unsigned    depth;          /* 0 unless relayed inside another message */
-    unsigned    n_endpoints;
-    msstun_endpoint_t endpoints[MAX_ENDPOINTS];
+    msstun_tap_t *rec;          /* what the "msstun" tap gets */
 } msstun_msg_t;
 
 typedef struct {
@@ -249,6 +193,7 @@ typedef struct {
 
 int proto_msstun = -1;
 static int proto_msstun_message = -1;
+static int msstun_tap = -1;
 
 static dissector_handle_t msstun_message_handle;
 
@@ -272,6 +217,8 @@ static int hf_msstun_att_length = -1;
 static int hf_msstun_att_padding = -1;
 static int hf_msstun_att_value = -1;
 static int hf_msstun_att_reserved = -1;
+static int hf_msstun_att_reserved16 = -1;
+static int hf_msstun_att_reserved24 = -1;
 static int hf_msstun_att_family = -1;
 static int hf_msstun_att_xor_port = -1;
 static int hf_msstun_att_xor_ipv4 = -1;
@@ -279,8 +226,8 @@ static int hf_msstun_att_xor_ipv6 = -1;
 static int hf_msstun_addr = -1;
 static int hf_msstun_addr6 = -1;
 static int hf_msstun_port = -1;
-static int hf_msstun_addr_role[ROLE_COUNT][3] = {
-    [0 ... ROLE_COUNT - 1] = { -1, -1, -1 }
+static int hf_msstun_addr_role[MSSTUN_ROLE_COUNT][3] = {
+    [0 ... MSSTUN_ROLE_COUNT - 1] = { -1, -1, -1 }
 };
 static int hf_msstun_att_change_ip = -1;
 static int hf_msstun_att_change_port = -1;
@@ -290,6 +237,7 @@ static int hf_msstun_att_password = -1;
 static int hf_msstun_att_hmac_sha1 = -1;
 static int hf_msstun_att_hmac_sha256 = -1;
 static int hf_msstun_att_hmac = -1;
+static int hf_msstun_att_error_reserved = -1;
 static int hf_msstun_att_error_class = -1;
 static int hf_msstun_att_error_number = -1;
 static int hf_msstun_att_error = -1;
@@ -352,6 +300,7 @@ static int hf_msstun_att_bwm_max_recv = -1;
 static int hf_msstun_att_bwm_valid = -1;
 static int hf_msstun_att_bwm_pstn_failover = -1;
 static int hf_msstun_att_bwm_rp_reserved = -1;
+static int hf_msstun_att_bwm_rp_reserved31 = -1;
 static int hf_msstun_att_bwm_rp_max_send = -1;
 static int hf_msstun_att_bwm_rp_max_recv = -1;
 static int hf_msstun_att_bwm_sip_dialog_id = -1;
@@ -387,31 +336,32 @@ static expert_field ei_msstun_auth_challenge = EI_INIT;
 static expert_field ei_msstun_ms_send_response = EI_INIT;
 static expert_field ei_msstun_retransmission = EI_INIT;
 static expert_field ei_msstun_no_response = EI_INIT;
+static expert_field ei_msstun_pair_not_valid = EI_INIT;
 
 static const value_string msstun_class_vals[] = {
-    { CLASS_REQUEST,    "Request" },
-    { CLASS_INDICATION, "Indication" },
-    { CLASS_SUCCESS,    "Success Response" },
-    { CLASS_ERROR,      "Error Response" },
+    { MSSTUN_CLASS_REQUEST,    "Request" },
+    { MSSTUN_CLASS_INDICATION, "Indication" },
+    { MSSTUN_CLASS_SUCCESS,    "Success Response" },
+    { MSSTUN_CLASS_ERROR,      "Error Response" },
     { 0, NULL }
 };
 
 static const value_string msstun_method_vals[] = {
-    { METHOD_BINDING,            "Binding" },
-    { METHOD_SHARED_SECRET,      "Shared Secret" },
-    { METHOD_ALLOCATE,           "Allocate" },
-    { METHOD_REFRESH,            "Refresh" },
-    { METHOD_SEND,               "Send" },
-    { METHOD_DATA,               "Data" },
-    { METHOD_CREATE_PERMISSION,  "CreatePermission" },
-    { METHOD_CHANNEL_BIND,       "ChannelBind" },
-    { METHOD_CONNECT,            "Connect" },
-    { METHOD_CONNECTION_BIND,    "ConnectionBind" },
-    { METHOD_CONNECTION_ATTEMPT, "ConnectionAttempt" },
-    { METHOD_GOOG_PING,          "GOOG-PING" },
-    { METHOD_MS_SEND,            "Send" },
-    { METHOD_MS_DATA,            "Data" },
-    { METHOD_MS_SET_ACTIVE_DEST, "Set Active Destination" },
+    { MSSTUN_METHOD_BINDING,            "Binding" },
+    { MSSTUN_METHOD_SHARED_SECRET,      "Shared Secret" },
+    { MSSTUN_METHOD_ALLOCATE,           "Allocate" },
+    { MSSTUN_METHOD_REFRESH,            "Refresh" },
+    { MSSTUN_METHOD_SEND,               "Send" },
+    { MSSTUN_METHOD_DATA,               "Data" },
+    { MSSTUN_METHOD_CREATE_PERMISSION,  "CreatePermission" },
+    { MSSTUN_METHOD_CHANNEL_BIND,       "ChannelBind" },
+    { MSSTUN_METHOD_CONNECT,            "Connect" },
+    { MSSTUN_METHOD_CONNECTION_BIND,    "ConnectionBind" },
+    { MSSTUN_METHOD_CONNECTION_ATTEMPT, "ConnectionAttempt" },
+    { MSSTUN_METHOD_GOOG_PING,          "GOOG-PING" },
+    { MSSTUN_METHOD_MS_SEND,            "Send" },
+    { MSSTUN_METHOD_MS_DATA,            "Data" },
+    { MSSTUN_METHOD_MS_SET_ACTIVE_DEST, "Set Active Destination" },
     { 0, NULL }
 };
 
@@ -419,7 +369,7 @@ static const value_string msstun_dialect_vals[] = {
     { DIALECT_RFC5389,         "RFC 5389/8489" },
     { DIALECT_MSICE2_UNPADDED, "MS-ICE2 (unpadded attributes)" },
     { DIALECT_MSTURN,          "MS-TURN" },
-    { DIALECT_MSTURN_LEGACY,   "MS-TURN legacy (128-bit transaction ID)" },
+    { DIALECT_MSTURN_LEGACY,   "MS-TURN, 128-bit transaction ID (no RFC 5389 cookie)" },
     { DIALECT_RFC3489,         "RFC 3489 (classic)" },
     { 0, NULL }
 };
@@ -738,28 +688,28 @@ classify_type(msstun_msg_t *msg, const msstun_walk_t *walk)
 
     switch (type) {
     case 0x0115:
-        msg->method = METHOD_MS_DATA;
-        msg->cls = CLASS_INDICATION;
+        msg->method = MSSTUN_METHOD_MS_DATA;
+        msg->cls = MSSTUN_CLASS_INDICATION;
         return;
     case 0x0006:
     case 0x0106:
     case 0x0116:
-        msg->method = METHOD_MS_SET_ACTIVE_DEST;
-        msg->cls = (type == 0x0006) ? CLASS_REQUEST : (type == 0x0106) ? CLASS_SUCCESS : CLASS_ERROR;
+        msg->method = MSSTUN_METHOD_MS_SET_ACTIVE_DEST;
+        msg->cls = (type == 0x0006) ? MSSTUN_CLASS_REQUEST : (type == 0x0106) ? MSSTUN_CLASS_SUCCESS : MSSTUN_CLASS_ERROR;
         return;
     case 0x0004:
         /* Refresh request in RFC 5766, Send request in MS-TURN. */
         if (msg->ms_semantics || walk->has_destination || walk->has_data) {
-            msg->method = METHOD_MS_SEND;
-            msg->cls = CLASS_REQUEST;
+            msg->method = MSSTUN_METHOD_MS_SEND;
+            msg->cls = MSSTUN_CLASS_REQUEST;
             return;
         }
         break;
     case 0x0104:
     case 0x0114:
         if (msg->ms_semantics) {
-            msg->method = METHOD_MS_SEND;
-            msg->cls = (type == 0x0104) ? CLASS_SUCCESS : CLASS_ERROR;
+            msg->method = MSSTUN_METHOD_MS_SEND;
+            msg->cls = (type == 0x0104) ? MSSTUN_CLASS_SUCCESS : MSSTUN_CLASS_ERROR;
             return;
         }
         break;
@@ -803,12 +753,12 @@ add_info(msstun_msg_t *msg, const char *label, const char *value)
 static void
 keep_endpoint(packet_info *pinfo, msstun_msg_t *msg, msstun_addr_role_t role, const address *addr, uint32_t port)
 {
-    if (msg->n_endpoints == MAX_ENDPOINTS)
+    if (msg->rec->n_endpoints == MSSTUN_MAX_ENDPOINTS)
         return;
-    msg->endpoints[msg->n_endpoints].role = role;
-    copy_address_wmem(pinfo->pool, &msg->endpoints[msg->n_endpoints].addr, addr);
-    msg->endpoints[msg->n_endpoints].port = port;
-    msg->n_endpoints++;
+    msg->rec->endpoints[msg->rec->n_endpoints].role = role;
+    copy_address_wmem(pinfo->pool, &msg->rec->endpoints[msg->rec->n_endpoints].addr, addr);
+    msg->rec->endpoints[msg->rec->n_endpoints].port = port;
+    msg->rec->n_endpoints++;
 }
 
 static const char *
@@ -964,28 +914,28 @@ dissect_error_code(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_it
         expert_add_info(pinfo, att_item, &ei_msstun_att_short);
         return NULL;
     }
-    proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item(tree, hf_msstun_att_error_reserved, tvb, 0, 3, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_class, tvb, 2, 1, ENC_NA, &err_class);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_number, tvb, 3, 1, ENC_NA, &err_number);
-    msg->error_code = err_class * 100 + err_number;
-    ti = proto_tree_add_uint(tree, hf_msstun_att_error, tvb, 2, 2, msg->error_code);
+    msg->rec->error_code = err_class * 100 + err_number;
+    ti = proto_tree_add_uint(tree, hf_msstun_att_error, tvb, 2, 2, msg->rec->error_code);
     proto_item_set_generated(ti);
     if (len > 4)
         reason = dissect_string(tvb_new_subset_remaining(tvb, 4), pinfo, tree, hf_msstun_att_error_reason);
-    return wmem_strdup_printf(pinfo->pool, "%u %s", msg->error_code,
-                              len > 4 ? reason : val_to_str_ext_const(msg->error_code, &msstun_error_code_vals_ext, ""));
+    return wmem_strdup_printf(pinfo->pool, "%u %s", msg->rec->error_code,
+                              len > 4 ? reason : val_to_str_ext_const(msg->rec->error_code, &msstun_error_code_vals_ext, ""));
 }
 
 /* MS-TURNBWM 2.2.8 / 2.2.11: V and F bits, then the granted bandwidths. */
 static const char *
 dissect_site_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                      bool has_failover_bit)
+                      msstun_msg_t *msg, bool has_failover_bit)
 {
     static int * const flags_vf[] = {
         &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_pstn_failover, &hf_msstun_att_bwm_rp_reserved, NULL
     };
     static int * const flags_v[] = {
-        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_rp_reserved, NULL
+        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_rp_reserved31, NULL
     };
     uint32_t max_send;
     uint32_t max_recv;
@@ -997,6 +947,9 @@ dissect_site_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto
     proto_tree_add_bitmask_list(tree, tvb, 0, 4, has_failover_bit ? flags_vf : flags_v, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_send, tvb, 4, 4, ENC_BIG_ENDIAN, &max_send);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_recv, tvb, 8, 4, ENC_BIG_ENDIAN, &max_recv);
+    msg->rec->bwm_site_responses++;
+    if (tvb_get_uint8(tvb, 0) & 0x80)
+        msg->rec->bwm_site_valid++;
     return wmem_strdup_printf(pinfo->pool, "%s, send %u kbit/s, receive %u kbit/s",
                               (tvb_get_uint8(tvb, 0) & 0x80) ? "valid" : "not valid", max_send, max_recv);
 }
@@ -1033,86 +986,86 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
 
     switch (att_type) {
     case ATT_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MAPPED, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MAPPED, false);
         /* MS-TURN 3.2.5.1: in an Allocate response this is the relay. */
         if (summary)
-            add_info(msg, (msg->ms_semantics && msg->method == METHOD_ALLOCATE) ? "relayed" : "mapped", summary);
+            add_info(msg, (msg->ms_semantics && msg->method == MSSTUN_METHOD_ALLOCATE) ? "relayed" : "mapped", summary);
         break;
     case ATT_RESPONSE_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_RESPONSE, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_RESPONSE, false);
         break;
     case ATT_SOURCE_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_SOURCE, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_SOURCE, false);
         break;
     case ATT_CHANGED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_CHANGED, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_CHANGED, false);
         break;
     case ATT_REFLECTED_FROM:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REFLECTED_FROM, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REFLECTED_FROM, false);
         break;
     case ATT_MS_ALTERNATE_SERVER:
     case ATT_ALTERNATE_SERVER:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_ALTERNATE_SERVER, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_ALTERNATE_SERVER, false);
         if (summary)
             add_info(msg, "alternate", summary);
         break;
     case ATT_DESTINATION_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_DESTINATION, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_DESTINATION, false);
         if (summary)
             add_info(msg, "to", summary);
         break;
     case ATT_XOR_PEER_ADDRESS:
         if (msg->ms_semantics) {
             /* MS-TURN REMOTE-ADDRESS is plain (a real Teams relay confirms it). */
-            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE, false);
+            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE, false);
             if (summary)
                 add_info(msg, "from", summary);
         } else {
-            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_PEER, true);
+            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_PEER, true);
             if (summary)
                 add_info(msg, "peer", summary);
         }
         break;
     case ATT_XOR_RELAYED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_RELAYED, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_RELAYED, true);
         if (summary)
             add_info(msg, "relayed", summary);
         break;
     case ATT_XOR_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_MAPPED, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_MAPPED, true);
         if (summary)
             add_info(msg, "mapped", summary);
         break;
     case ATT_MS_XOR_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MS_XOR_MAPPED, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MS_XOR_MAPPED, true);
         if (summary)
             add_info(msg, "mapped", summary);
         break;
     case ATT_XOR_REFLECTED_FROM:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_XOR_REFLECTED_FROM, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_REFLECTED_FROM, true);
         break;
     case ATT_RESPONSE_ORIGIN:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_RESPONSE_ORIGIN, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_RESPONSE_ORIGIN, false);
         break;
     case ATT_OTHER_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_OTHER_ADDRESS, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_OTHER_ADDRESS, false);
         break;
     case ATT_MS_ALT_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_MS_ALT_MAPPED, false);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MS_ALT_MAPPED, false);
         if (summary)
             add_info(msg, "relayed", summary);
         break;
     case ATT_BWM_REMOTE_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE_SITE, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE_SITE, true);
         break;
     case ATT_BWM_REMOTE_RELAY_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_REMOTE_RELAY_SITE, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE_RELAY_SITE, true);
         break;
     case ATT_BWM_LOCAL_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_LOCAL_SITE, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_LOCAL_SITE, true);
         break;
     case ATT_BWM_LOCAL_RELAY_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, ROLE_LOCAL_RELAY_SITE, true);
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_LOCAL_RELAY_SITE, true);
         break;
 
     case ATT_CHANGE_REQUEST:
@@ -1127,8 +1080,10 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
         if (msg->ms_semantics || msg->dialect == DIALECT_RFC3489) {
             /* Opaque in RFC 3489 and MS-TURN. */
             proto_tree_add_item(tree, hf_msstun_att_username_opaque, att_tvb, 0, len, ENC_NA);
+            msg->rec->username = tvb_format_text(pinfo->pool, att_tvb, 0, len);
         } else {
             summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_username);
+            msg->rec->username = summary;
         }
         break;
     case ATT_PASSWORD:
@@ -1152,14 +1107,18 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             break;
         }
         proto_tree_add_item_ret_uint(tree, hf_msstun_att_channel, att_tvb, 0, 2, ENC_BIG_ENDIAN, &value);
+        msg->rec->channel = value;
         proto_tree_add_item(tree, hf_msstun_att_rffu, att_tvb, 2, 2, ENC_BIG_ENDIAN);
         summary = wmem_strdup_printf(pinfo->pool, "0x%04x", value);
         add_info(msg, "channel", summary);
         break;
     case ATT_LIFETIME:
         summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_lifetime, 4);
-        if (summary)
+        if (summary) {
+            msg->rec->has_lifetime = true;
+            msg->rec->lifetime = tvb_get_ntohl(att_tvb, 0);
             add_info(msg, "lifetime", summary);
+        }
         break;
     case ATT_MAGIC_COOKIE:
         if (len < 4) {
@@ -1198,7 +1157,7 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             break;
         }
         proto_tree_add_item_ret_uint(tree, hf_msstun_att_requested_family, att_tvb, 0, 1, ENC_NA, &value);
-        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 1, 3, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_reserved24, att_tvb, 1, 3, ENC_BIG_ENDIAN);
         summary = val_to_str_const(value, msstun_family_vals, "Unknown");
         break;
     case ATT_EVEN_PORT:
@@ -1219,8 +1178,10 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
         break;
     case ATT_DONT_FRAGMENT:
     case ATT_USE_CANDIDATE:
-        if (att_type == ATT_USE_CANDIDATE)
+        if (att_type == ATT_USE_CANDIDATE) {
+            msg->rec->use_candidate = true;
             wmem_strbuf_append(msg->info, " use-candidate");
+        }
         break;
     case ATT_ACCESS_TOKEN:
         proto_tree_add_item(tree, hf_msstun_att_access_token, att_tvb, 0, len, ENC_NA);
@@ -1286,7 +1247,7 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             expert_add_info(pinfo, att_item, &ei_msstun_att_short);
             break;
         }
-        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_msstun_att_icmp_type, att_tvb, 2, 1, ENC_NA);
         proto_tree_add_item(tree, hf_msstun_att_icmp_code, att_tvb, 3, 1, ENC_NA);
         proto_tree_add_item(tree, hf_msstun_att_icmp_error_data, att_tvb, 4, 4, ENC_BIG_ENDIAN);
@@ -1300,6 +1261,7 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             break;
         }
         proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_version, att_tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+        msg->rec->ms_version = value;
         summary = wmem_strdup_printf(pinfo->pool, "%u (%s)", value,
                                      val_to_str_const(value, msstun_ms_version_vals, "Unknown"));
         break;
@@ -1311,7 +1273,7 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             expert_add_info(pinfo, att_item, &ei_msstun_att_short);
             break;
         }
-        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
         proto_tree_add_item(tree, hf_msstun_att_transmit_req, att_tvb, 2, 1, ENC_NA);
         proto_tree_add_item(tree, hf_msstun_att_transmit_resp, att_tvb, 3, 1, ENC_NA);
         break;
@@ -1393,8 +1355,9 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
             expert_add_info(pinfo, att_item, &ei_msstun_att_short);
             break;
         }
-        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 0, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
         proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_acm_type, att_tvb, 2, 2, ENC_BIG_ENDIAN, &value);
+        msg->rec->bwm_acm = (int)value;
         summary = val_to_str_const(value, msstun_bwm_acm_vals, "Unknown");
         add_info(msg, "bandwidth", summary);
         break;
@@ -1414,11 +1377,11 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
         break;
     case ATT_BWM_REMOTE_SITE_RP:
     case ATT_BWM_LOCAL_SITE_RP:
-        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, true);
+        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, msg, true);
         break;
     case ATT_BWM_REMOTE_RELAY_SITE_RP:
     case ATT_BWM_LOCAL_RELAY_SITE_RP:
-        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, false);
+        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, msg, false);
         break;
     case ATT_BWM_SIP_DIALOG_ID:
         summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_bwm_sip_dialog_id);
@@ -1537,11 +1500,20 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
     }
 }
 
+/* The state of this packet's own 5-tuple.  A learned media address is a
+ * wildcard conversation shared by every peer that talks to it; its 5-tuples
+ * get exact conversations of their own (created on the first pass). */
 msstun_conv_t *
-msstun_conv_data(conversation_t *conv)
+msstun_conv_data(packet_info *pinfo)
 {
-    msstun_conv_t *conv_data = (msstun_conv_t *)conversation_get_proto_data(conv, proto_msstun);
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    conversation_t *conv = find_conversation(pinfo->num, &pinfo->src, &pinfo->dst, ctype, pinfo->srcport,
+                                             pinfo->destport, 0);
+    msstun_conv_t *conv_data;
 
+    if (!conv || ((conv->options & (NO_ADDR2 | NO_PORT2)) && !PINFO_FD_VISITED(pinfo)))
+        conv = conversation_new(pinfo->num, &pinfo->src, &pinfo->dst, ctype, pinfo->srcport, pinfo->destport, 0);
+    conv_data = (msstun_conv_t *)conversation_get_proto_data(conv, proto_msstun);
     if (!conv_data) {
         conv_data = wmem_new0(wmem_file_scope(), msstun_conv_t);
         conversation_add_proto_data(conv, proto_msstun, conv_data);
@@ -1554,17 +1526,18 @@ msstun_conv_data(conversation_t *conv)
  * 96-bit ID with its cookie, or the 128-bit legacy ID) per conversation.
  */
 static void
-track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_msg_t *msg)
+track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_msg_t *msg)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(find_or_create_conversation(pinfo));
+    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
     msstun_transaction_t *trans = NULL;
     uint32_t id[4];
     wmem_tree_key_t key[2];
     proto_item *ti;
 
     /* Indications (MS Data Indications included) and the MS-TURN Send
-     * request, which has no response, are not transactions. */
-    if (msg->cls == CLASS_INDICATION || msg->method == METHOD_MS_SEND)
+     * request, which has no response, are not transactions; nor is a
+     * message quoted in an ICMP error. */
+    if (msg->cls == MSSTUN_CLASS_INDICATION || msg->method == MSSTUN_METHOD_MS_SEND || pinfo->flags.in_error_pkt)
         return;
 
     for (unsigned i = 0; i < 4; i++)
@@ -1584,7 +1557,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
             trans = wmem_new0(wmem_file_scope(), msstun_transaction_t);
             wmem_tree_insert32_array(conv_data->transactions, key, trans);
         }
-        if (msg->cls == CLASS_REQUEST) {
+        if (msg->cls == MSSTUN_CLASS_REQUEST) {
             if (trans->req_frame == 0) {
                 trans->req_frame = pinfo->num;
                 trans->req_time = pinfo->abs_ts;
@@ -1596,8 +1569,9 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
     if (!trans)
         return;
 
-    if (msg->cls == CLASS_REQUEST) {
+    if (msg->cls == MSSTUN_CLASS_REQUEST) {
         if (trans->req_frame != 0 && trans->req_frame != pinfo->num) {
+            msg->rec->retransmission = true;
             ti = proto_tree_add_uint(tree, hf_msstun_retransmission_of, tvb, 0, 0, trans->req_frame);
             proto_item_set_generated(ti);
             expert_add_info(pinfo, ti, &ei_msstun_retransmission);
@@ -1613,7 +1587,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
         nstime_t delta;
 
         /* A successful connectivity check: media follows on its 5-tuple. */
-        if (msg->method == METHOD_BINDING && msg->cls == CLASS_SUCCESS && msg->depth == 0)
+        if (msg->method == MSSTUN_METHOD_BINDING && msg->cls == MSSTUN_CLASS_SUCCESS && msg->depth == 0)
             msstun_learn_media(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport);
 
         ti = proto_tree_add_uint(tree, hf_msstun_response_to, tvb, 0, 0, trans->req_frame);
@@ -1622,6 +1596,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
         ti = proto_tree_add_time(tree, hf_msstun_time, tvb, 0, 0, &delta);
         proto_item_set_generated(ti);
         if (trans->rsp_frame != 0 && trans->rsp_frame != pinfo->num) {
+            msg->rec->retransmission = true;
             ti = proto_tree_add_uint(tree, hf_msstun_retransmission_of, tvb, 0, 0, trans->rsp_frame);
             proto_item_set_generated(ti);
             expert_add_info(pinfo, ti, &ei_msstun_retransmission);
@@ -1635,25 +1610,25 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const mss
 static void
 learn_endpoints(packet_info *pinfo, const msstun_msg_t *msg)
 {
-    bool allocated = msg->method == METHOD_ALLOCATE && msg->cls == CLASS_SUCCESS;
+    bool allocated = msg->method == MSSTUN_METHOD_ALLOCATE && msg->cls == MSSTUN_CLASS_SUCCESS;
 
-    for (unsigned i = 0; i < msg->n_endpoints; i++) {
-        const msstun_endpoint_t *ep = &msg->endpoints[i];
+    for (unsigned i = 0; i < msg->rec->n_endpoints; i++) {
+        const msstun_endpoint_t *ep = &msg->rec->endpoints[i];
         bool learn;
 
         switch (ep->role) {
-        case ROLE_MAPPED:           /* MS-TURN: the relayed address */
+        case MSSTUN_ROLE_MAPPED:           /* MS-TURN: the relayed address */
             learn = allocated && msg->ms_semantics;
             break;
-        case ROLE_MS_ALT_MAPPED:
-        case ROLE_MS_XOR_MAPPED:
-        case ROLE_XOR_RELAYED:
-        case ROLE_XOR_MAPPED:
+        case MSSTUN_ROLE_MS_ALT_MAPPED:
+        case MSSTUN_ROLE_MS_XOR_MAPPED:
+        case MSSTUN_ROLE_XOR_RELAYED:
+        case MSSTUN_ROLE_XOR_MAPPED:
             learn = allocated;
             break;
-        case ROLE_DESTINATION:
-        case ROLE_REMOTE:
-        case ROLE_XOR_PEER:
+        case MSSTUN_ROLE_DESTINATION:
+        case MSSTUN_ROLE_REMOTE:
+        case MSSTUN_ROLE_XOR_PEER:
             learn = true;
             break;
         default:
@@ -1665,20 +1640,114 @@ learn_endpoints(packet_info *pinfo, const msstun_msg_t *msg)
     }
 }
 
+/* Connectivity checks on this 5-tuple (direct ones, not relayed inside
+ * DATA): counted on the first pass; a later pass flags the checks of a pair
+ * that never got a success response in both directions. */
+static void
+check_pair(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
+{
+    msstun_conv_t *conv_data;
+    bool from_local;
+    unsigned dir;
+
+    if (msg->method != MSSTUN_METHOD_BINDING || msg->depth > 0 || msg->cls == MSSTUN_CLASS_INDICATION ||
+        msg->rec->retransmission)
+        return;
+    conv_data = msstun_conv_data(pinfo);
+    if (conv_data->check_local.type == AT_NONE) {
+        /* A pair starts with a Binding request carrying USERNAME or ICE
+         * attributes, not with a plain NAT-discovery Binding. */
+        if (msg->cls != MSSTUN_CLASS_REQUEST || !(msg->rec->username || msg->rec->use_candidate) ||
+            PINFO_FD_VISITED(pinfo))
+            return;
+        copy_address_wmem(wmem_file_scope(), &conv_data->check_local, &pinfo->src);
+        conv_data->check_local_port = pinfo->srcport;
+    }
+    from_local = addresses_equal(&pinfo->src, &conv_data->check_local) && pinfo->srcport == conv_data->check_local_port;
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (msg->cls == MSSTUN_CLASS_REQUEST) {
+            conv_data->check_requests[from_local ? 0 : 1]++;
+        } else if (msg->cls == MSSTUN_CLASS_SUCCESS) {
+            /* A response answers the checks of the other side. */
+            conv_data->check_successes[from_local ? 1 : 0]++;
+        }
+        return;
+    }
+    dir = from_local ? 0 : 1;
+    if (msg->cls == MSSTUN_CLASS_REQUEST && !(conv_data->check_successes[0] && conv_data->check_successes[1]))
+        expert_add_info_format(pinfo, ti, &ei_msstun_pair_not_valid,
+                               "ICE candidate pair not valid: %s",
+                               conv_data->check_successes[dir] == 0 ? "checks in this direction never succeeded"
+                                                                   : "checks in the other direction never succeeded");
+}
+
 static void
 add_error_expert(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
 {
-    const char *reason = val_to_str_ext_const(msg->error_code, &msstun_error_code_vals_ext, "Unknown error");
+    const char *reason = val_to_str_ext_const(msg->rec->error_code, &msstun_error_code_vals_ext, "Unknown error");
+
+    if (msg->rec->error_code == 0) {
+        expert_add_info_format(pinfo, ti, &ei_msstun_error_response, "%s error response without a valid ERROR-CODE",
+                               val_to_str_const(msg->method, msstun_method_vals, "Unknown"));
+        return;
+    }
 
     /* A 401 to an Allocate is the normal first step of the long-term
      * credential exchange (RFC 5766 6.2, MS-TURN 3.2.5). */
-    if (msg->error_code == 401 && msg->method == METHOD_ALLOCATE)
+    if (msg->rec->error_code == 401 && msg->method == MSSTUN_METHOD_ALLOCATE)
         expert_add_info_format(pinfo, ti, &ei_msstun_auth_challenge,
-                               "Authentication challenge: %u %s", msg->error_code, reason);
+                               "Authentication challenge: %u %s", msg->rec->error_code, reason);
     else
         expert_add_info_format(pinfo, ti, &ei_msstun_error_response,
                                "%s error %u %s", val_to_str_const(msg->method, msstun_method_vals, "Unknown"),
-                               msg->error_code, reason);
+                               msg->rec->error_code, reason);
+}
+
+/* The TURN peer named by a message that carries DATA. */
+static const msstun_endpoint_t *
+relay_peer(const msstun_msg_t *msg)
+{
+    for (unsigned i = 0; i < msg->rec->n_endpoints; i++) {
+        msstun_addr_role_t role = msg->rec->endpoints[i].role;
+
+        if (role == MSSTUN_ROLE_DESTINATION || role == MSSTUN_ROLE_REMOTE || role == MSSTUN_ROLE_XOR_PEER)
+            return &msg->rec->endpoints[i];
+    }
+    return NULL;
+}
+
+static void
+fill_tap_record(packet_info *pinfo, const msstun_msg_t *msg, const msstun_payload_ctx_t *ctx)
+{
+    msstun_tap_t *rec = msg->rec;
+
+    rec->method = msg->method;
+    rec->cls = msg->cls;
+    rec->dialect = msg->dialect;
+    rec->depth = msg->depth;
+    rec->over_tcp = ctx && ctx->over_tcp;
+    rec->data_length = msg->data_length;
+    copy_address_shallow(&rec->src, &pinfo->src);
+    copy_address_shallow(&rec->dst, &pinfo->dst);
+    rec->src_port = pinfo->srcport;
+    rec->dst_port = pinfo->destport;
+    /* Relayed inside DATA: between the TURN client and the peer. */
+    if (ctx && ctx->peer) {
+        if (ctx->toward_peer) {
+            copy_address_shallow(&rec->dst, &ctx->peer->addr);
+            rec->dst_port = ctx->peer->port;
+        } else {
+            copy_address_shallow(&rec->src, &ctx->peer->addr);
+            rec->src_port = ctx->peer->port;
+        }
+    }
+}
+
+void
+msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec)
+{
+    tap_queue_packet(msstun_tap, pinfo, rec);
 }
 
 int
@@ -1702,6 +1771,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     memset(&msg, 0, sizeof(msg));
     msg.tvb = tvb;
     msg.depth = ctx ? ctx->depth : 0;
+    msg.rec = wmem_new0(pinfo->pool, msstun_tap_t);
+    msg.rec->bwm_acm = -1;
     msg.type = tvb_get_ntohs(tvb, 0);
     msg_len = tvb_get_ntohs(tvb, 2);
     end = MIN(MSSTUN_HEADER_LEN + msg_len, reported);
@@ -1736,7 +1807,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     }
     classify_type(&msg, &walk);
     /* 0x0115 is an MS-TURN Data Indication whatever its header. */
-    if (msg.method == METHOD_MS_DATA)
+    if (msg.method == MSSTUN_METHOD_MS_DATA)
         msg.ms_semantics = true;
 
     msg.info = wmem_strbuf_new(pinfo->pool, "");
@@ -1770,8 +1841,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     proto_item_set_generated(ti);
     if (!walk.ends_exactly && (unsigned)tvb_captured_length(tvb) >= end && end > MSSTUN_HEADER_LEN)
         expert_add_info(pinfo, ti, &ei_msstun_walk_mismatch);
-    else if (padded != (msg.dialect == DIALECT_RFC5389 || msg.dialect == DIALECT_RFC3489) && end > MSSTUN_HEADER_LEN &&
-             msg.dialect != DIALECT_MSICE2_UNPADDED)
+    else if (padded && msg.dialect != DIALECT_RFC5389)
+        /* Only the RFC 5389 dialect pads; the others fell back to it. */
         expert_add_info(pinfo, ti, &ei_msstun_padding_fallback);
 
     track_transaction(tvb, pinfo, msstun_tree, &msg);
@@ -1783,18 +1854,28 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         dissect_attributes(tvb, pinfo, att_tree, &msg, end, padded);
     }
 
-    learn_endpoints(pinfo, &msg);
+    /* A message quoted in an ICMP error teaches nothing. */
+    if (!pinfo->flags.in_error_pkt) {
+        learn_endpoints(pinfo, &msg);
+        check_pair(pinfo, proto_tree_get_parent(msstun_tree), &msg);
+    }
 
-    if (msg.cls == CLASS_ERROR && msg.error_code != 0)
+    if (msg.cls == MSSTUN_CLASS_ERROR)
         add_error_expert(pinfo, proto_tree_get_parent(msstun_tree), &msg);
-    if (msg.method == METHOD_MS_SEND && msg.cls != CLASS_REQUEST)
+    if (msg.method == MSSTUN_METHOD_MS_SEND && msg.cls != MSSTUN_CLASS_REQUEST)
         expert_add_info(pinfo, proto_tree_get_parent(msstun_tree), &ei_msstun_ms_send_response);
 
     proto_item_append_text(proto_tree_get_parent(msstun_tree), ", %s", wmem_strbuf_get_str(msg.info));
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(msg.info));
 
+    if (!pinfo->flags.in_error_pkt) {
+        fill_tap_record(pinfo, &msg, ctx);
+        msstun_tap_queue(pinfo, msg.rec);
+    }
+
     if (msg.data_length > 0) {
-        msstun_payload_ctx_t inner = { ctx ? ctx->depth + 1 : 1, ctx ? ctx->over_tcp : false };
+        msstun_payload_ctx_t inner = { msg.depth + 1, ctx && ctx->over_tcp, relay_peer(&msg),
+                                       msg.cls == MSSTUN_CLASS_REQUEST || msg.method == MSSTUN_METHOD_SEND };
 
         msstun_dissect_payload(tvb_new_subset_length(tvb, msg.data_offset, msg.data_length),
                                pinfo, msg.data_tree, &inner);
@@ -1806,7 +1887,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 static int
 dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP };
+    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP, NULL, false };
 
     if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
         return 0;
@@ -1872,6 +1953,10 @@ proto_register_msstun(void)
         { &hf_msstun_att_value,
           { "Value", "msstun.att.value", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_reserved,
+          { "Reserved", "msstun.att.reserved", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_reserved16,
+          { "Reserved", "msstun.att.reserved", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_att_reserved24,
           { "Reserved", "msstun.att.reserved", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_family,
           { "Protocol Family", "msstun.att.family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0, NULL, HFILL }},
@@ -1890,26 +1975,26 @@ proto_register_msstun(void)
         { &hf_msstun_port,
           { "Port", "msstun.port", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Any port carried by an address attribute", HFILL }},
-        ADDR_ROLE_HF(ROLE_MAPPED, "mapped", "Mapped"),
-        ADDR_ROLE_HF(ROLE_RESPONSE, "response", "Response"),
-        ADDR_ROLE_HF(ROLE_SOURCE, "source", "Source"),
-        ADDR_ROLE_HF(ROLE_CHANGED, "changed", "Changed"),
-        ADDR_ROLE_HF(ROLE_REFLECTED_FROM, "reflected_from", "Reflected From"),
-        ADDR_ROLE_HF(ROLE_ALTERNATE_SERVER, "alternate_server", "Alternate Server"),
-        ADDR_ROLE_HF(ROLE_DESTINATION, "destination", "Destination"),
-        ADDR_ROLE_HF(ROLE_REMOTE, "remote", "Remote"),
-        ADDR_ROLE_HF(ROLE_XOR_PEER, "xor_peer", "XOR Peer"),
-        ADDR_ROLE_HF(ROLE_XOR_RELAYED, "xor_relayed", "XOR Relayed"),
-        ADDR_ROLE_HF(ROLE_XOR_MAPPED, "xor_mapped", "XOR Mapped"),
-        ADDR_ROLE_HF(ROLE_MS_XOR_MAPPED, "ms_xor_mapped", "MS XOR Mapped"),
-        ADDR_ROLE_HF(ROLE_XOR_REFLECTED_FROM, "xor_reflected_from", "XOR Reflected From"),
-        ADDR_ROLE_HF(ROLE_RESPONSE_ORIGIN, "response_origin", "Response Origin"),
-        ADDR_ROLE_HF(ROLE_OTHER_ADDRESS, "other_address", "Other Address"),
-        ADDR_ROLE_HF(ROLE_MS_ALT_MAPPED, "ms_alt_mapped", "MS Alternate Mapped"),
-        ADDR_ROLE_HF(ROLE_REMOTE_SITE, "remote_site", "Remote Site"),
-        ADDR_ROLE_HF(ROLE_REMOTE_RELAY_SITE, "remote_relay_site", "Remote Relay Site"),
-        ADDR_ROLE_HF(ROLE_LOCAL_SITE, "local_site", "Local Site"),
-        ADDR_ROLE_HF(ROLE_LOCAL_RELAY_SITE, "local_relay_site", "Local Relay Site"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_MAPPED, "mapped", "Mapped"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE, "response", "Response"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_SOURCE, "source", "Source"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_CHANGED, "changed", "Changed"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_REFLECTED_FROM, "reflected_from", "Reflected From"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_ALTERNATE_SERVER, "alternate_server", "Alternate Server"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_DESTINATION, "destination", "Destination"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE, "remote", "Remote"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_PEER, "xor_peer", "XOR Peer"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_RELAYED, "xor_relayed", "XOR Relayed"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_MAPPED, "xor_mapped", "XOR Mapped"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_MS_XOR_MAPPED, "ms_xor_mapped", "MS XOR Mapped"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_REFLECTED_FROM, "xor_reflected_from", "XOR Reflected From"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE_ORIGIN, "response_origin", "Response Origin"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_OTHER_ADDRESS, "other_address", "Other Address"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_MS_ALT_MAPPED, "ms_alt_mapped", "MS Alternate Mapped"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_SITE, "remote_site", "Remote Site"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_RELAY_SITE, "remote_relay_site", "Remote Relay Site"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_SITE, "local_site", "Local Site"),
+        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_RELAY_SITE, "local_relay_site", "Local Relay Site"),
         { &hf_msstun_att_change_ip,
           { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
         { &hf_msstun_att_change_port,
@@ -1927,6 +2012,8 @@ proto_register_msstun(void)
         { &hf_msstun_att_hmac,
           { "HMAC", "msstun.att.hmac", FT_BYTES, BASE_NONE, NULL, 0x0,
             "Message integrity of an unexpected length", HFILL }},
+        { &hf_msstun_att_error_reserved,
+          { "Reserved Bits", "msstun.att.error.reserved", FT_UINT24, BASE_HEX, NULL, 0xFFFFF8, NULL, HFILL }},
         { &hf_msstun_att_error_class,
           { "Error Class", "msstun.att.error.class", FT_UINT8, BASE_DEC, NULL, 0x07, NULL, HFILL }},
         { &hf_msstun_att_error_number,
@@ -2075,6 +2162,8 @@ proto_register_msstun(void)
             NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_reserved,
           { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x3FFFFFFF, NULL, HFILL }},
+        { &hf_msstun_att_bwm_rp_reserved31,
+          { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x7FFFFFFF, NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_max_send,
           { "Maximum Send Bandwidth", "msstun.att.bwm.rp_max_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
             UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
@@ -2157,6 +2246,9 @@ proto_register_msstun(void)
           { "msstun.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted message", EXPFILL }},
         { &ei_msstun_no_response,
           { "msstun.no_response", PI_SEQUENCE, PI_WARN, "No response seen to this request", EXPFILL }},
+        { &ei_msstun_pair_not_valid,
+          { "msstun.pair_not_valid", PI_SEQUENCE, PI_WARN,
+            "ICE candidate pair not valid in both directions", EXPFILL }},
     };
 
     expert_module_t *expert_msstun;
@@ -2174,6 +2266,9 @@ proto_register_msstun(void)
                                                                 "MSSTUN message", "msstun_message",
                                                                 proto_msstun, FT_PROTOCOL);
     msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
+
+    msstun_tap = register_tap("msstun");
+    msstun_tap_register();
 
     msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
     msstun_prefs_register(msstun_module);

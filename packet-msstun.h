@@ -27,11 +27,108 @@
 
 extern int proto_msstun;
 
+/* Address attributes; each role has its own fields. */
+typedef enum {
+    MSSTUN_ROLE_MAPPED,
+    MSSTUN_ROLE_RESPONSE,
+    MSSTUN_ROLE_SOURCE,
+    MSSTUN_ROLE_CHANGED,
+    MSSTUN_ROLE_REFLECTED_FROM,
+    MSSTUN_ROLE_ALTERNATE_SERVER,
+    MSSTUN_ROLE_DESTINATION,
+    MSSTUN_ROLE_REMOTE,
+    MSSTUN_ROLE_XOR_PEER,
+    MSSTUN_ROLE_XOR_RELAYED,
+    MSSTUN_ROLE_XOR_MAPPED,
+    MSSTUN_ROLE_MS_XOR_MAPPED,
+    MSSTUN_ROLE_XOR_REFLECTED_FROM,
+    MSSTUN_ROLE_RESPONSE_ORIGIN,
+    MSSTUN_ROLE_OTHER_ADDRESS,
+    MSSTUN_ROLE_MS_ALT_MAPPED,
+    MSSTUN_ROLE_REMOTE_SITE,
+    MSSTUN_ROLE_REMOTE_RELAY_SITE,
+    MSSTUN_ROLE_LOCAL_SITE,
+    MSSTUN_ROLE_LOCAL_RELAY_SITE,
+    MSSTUN_ROLE_COUNT
+} msstun_addr_role_t;
+
+#define MSSTUN_MAX_ENDPOINTS        16
+
+/* A transport address carried by an address attribute. */
+typedef struct {
+    msstun_addr_role_t role;
+    address            addr;
+    uint32_t           port;
+} msstun_endpoint_t;
+
 /* How a payload reached the classifier. */
 typedef struct {
     unsigned depth;         /* 0 for the outermost payload */
     bool     over_tcp;      /* carried by a TCP stream (padded ChannelData) */
+    /* For a payload relayed inside DATA: the TURN peer, and whether the
+     * carrier goes from the client towards the peer (Send) or back (Data). */
+    const msstun_endpoint_t *peer;
+    bool     toward_peer;
 } msstun_payload_ctx_t;
+
+/* What the "msstun" tap gets for each STUN/TURN message and ChannelData
+ * packet (tap-msstun.c builds the troubleshooting reports from it). */
+typedef struct {
+    bool        is_channeldata;
+    unsigned    method;         /* msstun.method */
+    unsigned    cls;            /* msstun.class */
+    unsigned    dialect;
+    unsigned    depth;          /* 0 unless relayed inside DATA */
+    bool        over_tcp;
+    bool        retransmission;
+    unsigned    error_code;     /* 0 when none */
+    bool        has_lifetime;
+    uint32_t    lifetime;
+    uint32_t    ms_version;     /* 0 when absent */
+    bool        use_candidate;
+    const char *username;       /* displayable, or NULL */
+    int         bwm_acm;        /* MS-TURNBWM admission message type, -1 when absent */
+    unsigned    bwm_site_responses;
+    unsigned    bwm_site_valid;
+    uint32_t    data_length;    /* relayed bytes (DATA or ChannelData) */
+    uint32_t    channel;        /* ChannelData channel or CHANNEL-NUMBER, 0 when none */
+    /* The transport addresses of the message: those of the packet, or for
+     * a message relayed inside DATA, the TURN client and the peer. */
+    address     src;
+    address     dst;
+    uint32_t    src_port;
+    uint32_t    dst_port;
+    unsigned    n_endpoints;
+    msstun_endpoint_t endpoints[MSSTUN_MAX_ENDPOINTS];
+} msstun_tap_t;
+
+/* Methods: the 12-bit RFC 5389 methods, plus the MS-TURN message types that
+ * have no RFC method, numbered above 0xFFF so that they cannot collide. */
+#define MSSTUN_METHOD_BINDING               0x001
+#define MSSTUN_METHOD_SHARED_SECRET         0x002
+#define MSSTUN_METHOD_ALLOCATE              0x003
+#define MSSTUN_METHOD_REFRESH               0x004
+#define MSSTUN_METHOD_SEND                  0x006
+#define MSSTUN_METHOD_DATA                  0x007
+#define MSSTUN_METHOD_CREATE_PERMISSION     0x008
+#define MSSTUN_METHOD_CHANNEL_BIND          0x009
+#define MSSTUN_METHOD_CONNECT               0x00A
+#define MSSTUN_METHOD_CONNECTION_BIND       0x00B
+#define MSSTUN_METHOD_CONNECTION_ATTEMPT    0x00C
+#define MSSTUN_METHOD_GOOG_PING             0x080
+#define MSSTUN_METHOD_MS_SEND               0x1004  /* MS-TURN 0x0004 Send request */
+#define MSSTUN_METHOD_MS_DATA               0x1005  /* MS-TURN 0x0115 Data Indication */
+#define MSSTUN_METHOD_MS_SET_ACTIVE_DEST    0x1006  /* MS-TURN 0x0006/0x0106/0x0116 */
+
+#define MSSTUN_CLASS_REQUEST        0
+#define MSSTUN_CLASS_INDICATION     1
+#define MSSTUN_CLASS_SUCCESS        2
+#define MSSTUN_CLASS_ERROR          3
+
+void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
+
+/* tap-msstun.c */
+void msstun_tap_register(void);
 
 /* Per-conversation state shared by the files of the plugin; each member
  * is created when first needed. */
@@ -40,11 +137,18 @@ typedef struct {
     wmem_tree_t *tcp_modes;         /* packet-msrtp-mux.c: TCP stream mode by first frame */
     wmem_tree_t *e2e_carry;         /* packet-msrtp-mux.c: partial RFC 4571 frames */
     bool         srtcp_setup;       /* packet-msrtp-mux.c: RTCP told about SRTCP */
+    /* packet-msstun.c: the ICE checks on this 5-tuple.  Direction 0 is from
+     * the sender of the first check; successes count the answers to the
+     * requests of each direction. */
+    address      check_local;
+    uint32_t     check_local_port;
+    unsigned     check_requests[2];
+    unsigned     check_successes[2];
 } msstun_conv_t;
 
 /* packet-msstun.c: the STUN/TURN message dissector. */
 
-msstun_conv_t *msstun_conv_data(conversation_t *conv);
+msstun_conv_t *msstun_conv_data(packet_info *pinfo);
 
 /* true when tvb[offset..offset+length) is exactly one STUN/TURN message of
  * any dialect (RFC 5389/8489, MS-ICE2, MS-TURN, legacy MS-TURN, RFC 3489). */

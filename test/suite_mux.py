@@ -1,0 +1,1189 @@
+# suite_mux.py
+# The MSSTUN port multiplexer (packet-msrtp-mux.c), frame by frame: what each
+# payload on the Edge ports (UDP 3478, TCP 443/3478) and under Decode As is
+# classified as, handed to, and shown as.  Exact values, in the style of
+# Wireshark's test suites: -Y pins the frames, -T fields gives the layers,
+# the Protocol and Info columns and the fields, and whole rows are compared.
+#
+# Expected values come from captures/MANIFEST.md (generated captures), from
+# the shared captures' README, and from tshark without the plugin (the
+# baseline) where the plugin must not change anything.
+#
+# Tests marked xfail(strict=True) with a reason starting "BUG:" assert the
+# correct behaviour that the plugin does not show yet.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import shutil
+import struct
+import tempfile
+
+import pytest
+
+from conftest import LOCAL_CAPTURES, SHARED_CAPTURES
+
+COLS = ['frame.number', 'frame.protocols', '_ws.col.Protocol', '_ws.col.Info']
+
+TCP443 = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443.pcap')
+MIDSTREAM = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-midstream.pcap')
+UDP3478 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478.pcap')
+MSICE2 = os.path.join(LOCAL_CAPTURES, 'msice2-checks.pcap')
+TLS_RSA = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.pcapng')
+TLS_RSA_KEY = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.key')
+TLS_KEYLOG = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.pcapng')
+TLS_KEYLOG_KEYS = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.keys')
+
+NDPI = os.path.join(SHARED_CAPTURES, 'third-party', 'ndpi')
+PEERS = os.path.join(SHARED_CAPTURES, 'real-peers')
+STUN_PCAP = os.path.join(NDPI, 'stun.pcap')
+STUN_TCP_MULTI = os.path.join(NDPI, 'stun_tcp_multiple_msgs_same_pkt.pcap')
+STUN_DTLS_RTP = os.path.join(NDPI, 'stun_dtls_rtp.pcapng')
+SKYPE_CONF = os.path.join(NDPI, 'skype-conference-call.pcap')
+SKYPE_UDP = os.path.join(NDPI, 'skype_udp.pcap')
+COTURN_TCP = os.path.join(PEERS, 'coturn-4.6.1-tcp-channeldata.pcapng')
+COTURN_UDP = os.path.join(PEERS, 'coturn-4.6.1-udp-channeldata.pcapng')
+COTURN_6062 = os.path.join(PEERS, 'coturn-4.6.1-rfc6062-tcp-relay.pcapng')
+LIBNICE_443 = os.path.join(PEERS, 'libnice-0.1.21-OC2007R2-turn443-loopback.pcapng')
+RFC5769 = os.path.join(SHARED_CAPTURES, 'rfc5769', 'rfc5769_vectors_udp3478.pcap')
+
+
+def by_frame(rows):
+    return {int(row[0]): row for row in rows}
+
+
+@pytest.fixture(scope='module')
+def run(tshark):
+    '''tshark.fields with the plugin, each distinct run done once per module.'''
+    cache = {}
+
+    def fields(capture, names, dfilter=None, extra=()):
+        key = (capture, tuple(names), dfilter, tuple(extra))
+        if key not in cache:
+            cache[key] = tshark.fields(capture, names, dfilter, list(extra))
+        return cache[key]
+    return fields
+
+
+@pytest.fixture(scope='module')
+def run_builtin(tshark_builtin):
+    '''The same without the plugin: the baseline.'''
+    cache = {}
+
+    def fields(capture, names, dfilter=None, extra=()):
+        key = (capture, tuple(names), dfilter, tuple(extra))
+        if key not in cache:
+            cache[key] = tshark_builtin.fields(capture, names, dfilter, list(extra))
+        return cache[key]
+    return fields
+
+
+def tls_options(kind, sip):
+    if kind == 'rsa':
+        capture = TLS_RSA
+        opts = ['-o', 'uat:rsa_keys:"%s",""' % TLS_RSA_KEY]
+    else:
+        capture = TLS_KEYLOG
+        opts = ['-o', 'tls.keylog_file:%s' % TLS_KEYLOG_KEYS]
+    if sip:
+        opts += ['-d', 'tls.port==443,sip']
+    return capture, opts
+
+
+TLS_VARIANTS = [('rsa', False), ('rsa', True), ('keylog', False), ('keylog', True)]
+TLS_IDS = ['rsa', 'rsa-sip', 'keylog', 'keylog-sip']
+
+
+# ---------------------------------------------------------------------------
+# Generated Edge captures (captures/MANIFEST.md)
+# ---------------------------------------------------------------------------
+
+TCP_FIELDS = COLS + ['msstun.tcp.type', 'msstun.tcp.length', 'msstun.type', 'msstun.rfc4571.length',
+                     'rtp.seq', 'rtp.ssrc', 'rtcp.pt', 'rtcp.senderssrc']
+
+E2E = 'MS-TURN end-to-end data | '
+RR_SDES = 'Receiver Report   Source description   '
+SR_SDES = 'Sender Report   Source description   '
+
+TCP443_EXPECTED = {
+    1: ['1', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [SYN] Seq=0 Win=64240 Len=0 MSS=1460'] + [''] * 8,
+    2: ['2', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460'] + [''] * 8,
+    3: ['3', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [ACK] Seq=1 Ack=1 Win=64240 Len=0'] + [''] * 8,
+    4: ['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello'] + [''] * 8,
+    5: ['5', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done'] + [''] * 8,
+    6: ['6', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request',
+        '0x02', '52', '0x0003', '', '', '', '', ''],
+    7: ['7', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+        'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:443',
+        '0x02', '132', '0x0113', '', '', '', '', ''],
+    8: ['8', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request',
+        '0x02', '167', '0x0003', '', '', '', '', ''],
+    9: ['9', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+        'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
+        'mapped 198.51.100.7:41000 lifetime 480',
+        '0x02', '168', '0x0103', '', '', '', '', ''],
+    10: ['10', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+         'Send Request to 203.0.113.9:50012 | Binding Request controlling',
+         '0x02', '229', '0x0004,0x0001', '104', '', '', '', ''],
+    # Two complete 02 frames in one segment (158 + 190 bytes).
+    11: ['11', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+         'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
+         'Data Indication from 203.0.113.9:50012 | Binding Request controlled',
+         '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '72,104', '', '', '', ''],
+    # A 201-byte 02 frame split 40 + 161: nothing in the first segment...
+    12: ['12', 'eth:ethertype:ip:tcp', 'TCP',
+         '51000 → 443 [PSH, ACK] Seq=511 Ack=740 Win=64240 Len=40 [TCP segment of a reassembled PDU]'] + [''] * 8,
+    # ...the whole Send Request in the second.
+    13: ['13', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+         'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012',
+         '0x02', '197', '0x0004,0x0101', '72', '', '', '', ''],
+    14: ['14', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [ACK] Seq=740 Ack=712 Win=65535 Len=0'] + [''] * 8,
+    15: ['15', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50012',
+         '0x02', '119', '0x0006', '', '', '', '', ''],
+    16: ['16', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Set Active Destination Success Response',
+         '0x02', '64', '0x0106', '', '', '', '', ''],
+    17: ['17', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+         E2E + 'PT=DynamicRTP-Type-104, SSRC=0x2B3C4D5E, Seq=5000, Time=320000, Mark',
+         '0x03', '74', '', '72', '5000', '0x2b3c4d5e', '', ''],
+    18: ['18', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+         E2E + 'PT=DynamicRTP-Type-104, SSRC=0x6F7A8B9C, Seq=6002, Time=640640',
+         '0x03', '74', '', '72', '6002', '0x6f7a8b9c', '', ''],
+    # Two RFC 4571 frames packed in one 03 frame: RTP, then RTCP SR+SDES.
+    19: ['19', 'eth:ethertype:ip:tcp:msstun:rtp:rtcp', 'RTCP',
+         E2E + 'PT=DynamicRTP-Type-104, SSRC=0x2B3C4D5E, Seq=5001, Time=320320 | ' + SR_SDES,
+         '0x03', '160', '', '72,84', '5001', '0x2b3c4d5e', '200,202', '0x2b3c4d5e'],
+    20: ['20', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [ACK] Seq=886 Ack=1077 Win=65535 Len=0'] + [''] * 8,
+    # One RFC 4571 frame split over two 03 frames: 20 bytes here...
+    21: ['21', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'MS-TURN end-to-end data',
+         '0x03', '20', '', '', '', '', '', ''],
+    # ...and the other 54 here, where the RTP packet is complete.
+    22: ['22', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+         E2E + 'PT=DynamicRTP-Type-104, SSRC=0x2B3C4D5E, Seq=5002, Time=320640',
+         '0x03', '54', '', '72', '5002', '0x2b3c4d5e', '', ''],
+    23: ['23', 'eth:ethertype:ip:tcp:msstun:rtcp', 'RTCP', E2E + RR_SDES,
+         '0x03', '66', '', '64', '', '', '201,202', '0x6f7a8b9c'],
+    24: ['24', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [FIN, ACK] Seq=1159 Ack=956 Win=64240 Len=0'] + [''] * 8,
+    25: ['25', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [FIN, ACK] Seq=956 Ack=1160 Win=65535 Len=0'] + [''] * 8,
+    26: ['26', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [ACK] Seq=1160 Ack=957 Win=64240 Len=0'] + [''] * 8,
+}
+
+
+class TestMsturnTcp443:
+    '''msturn-tcp443.pcap: pseudo-TLS, then MS-TURN 4-byte framing on TCP 443.'''
+
+    @pytest.fixture(scope='class')
+    def frames(self, run):
+        return by_frame(run(TCP443, TCP_FIELDS))
+
+    def test_frame_count(self, frames):
+        assert sorted(frames) == list(range(1, 27))
+
+    @pytest.mark.parametrize('frame', [1, 2, 3, 14, 20, 24, 25, 26])
+    def test_empty_segments_are_plain_tcp(self, frames, frame):
+        assert frames[frame] == TCP443_EXPECTED[frame]
+
+    @pytest.mark.parametrize('frame', [4, 5])
+    def test_pseudo_tls_handshake_columns(self, frames, frame):
+        assert frames[frame] == TCP443_EXPECTED[frame]
+
+    def test_pseudo_tls_fields(self, run):
+        rows = run(TCP443, ['frame.number', 'msstun.pseudotls', 'msstun.pseudotls.content_type',
+                            'msstun.pseudotls.version', 'msstun.pseudotls.record_length',
+                            'msstun.pseudotls.handshake_type', 'msstun.pseudotls.handshake_length',
+                            'msstun.pseudotls.hello_version', 'msstun.pseudotls.random',
+                            'msstun.pseudotls.session_id_length', 'msstun.pseudotls.session_id',
+                            'msstun.pseudotls.cipher_suites_length', 'msstun.pseudotls.cipher_suite',
+                            'msstun.pseudotls.compression_methods_length',
+                            'msstun.pseudotls.compression_method', 'tls', '_ws.expert'],
+                   dfilter='msstun.pseudotls')
+        assert rows == [
+            # MANIFEST frame 4: record 0x16 TLS 1.0 length 45; ClientHello length 41, version 3.1,
+            # random c1fcd5a3..., no session id, one cipher suite 0x0018, null compression.
+            ['4', '1', '22', '0x0301', '45', '1', '41', '0x0301',
+             '6d93dd7e0b45673fec7985fbbc3fd660c2ce8485081b8121bcaa10fb', '0', '',
+             '2', '0x0018', '1', '0', '', ''],
+            # MANIFEST frame 5: ServerHello (70) + ServerHelloDone (0) in one 78-byte record.
+            ['5', '1', '22', '0x0301', '78', '2,14', '70,0', '0x0301',
+             '23aee143d4af3fadc06f706764eb1bfb4d2271f8bbc56a16ff6281ba', '32',
+             '02ce5b98b9c7b35b3389edbe4f5e869137602a1186c2d5f9e1f863ad4053f7c9',
+             '', '0x0018', '', '0', '', ''],
+        ]
+
+    def test_pseudo_tls_time_stamps(self, run):
+        rows = run(TCP443, ['frame.number', 'msstun.pseudotls.gmt_unix_time'], dfilter='msstun.pseudotls')
+        # 0xc1fcd5a3 and 0x6955b900 seconds since the epoch.
+        assert rows == [['4', 'Feb 17, 2073 15:54:11.000000000 UTC'],
+                        ['5', 'Jan  1, 2026 00:00:00.000000000 UTC']]
+
+    @pytest.mark.parametrize('frame', [6, 7, 8, 9, 10, 15, 16])
+    def test_control_frames(self, frames, frame):
+        assert frames[frame] == TCP443_EXPECTED[frame]
+
+    def test_two_pdus_in_one_segment(self, frames):
+        assert frames[11] == TCP443_EXPECTED[11]
+
+    def test_pdu_split_over_two_segments(self, frames):
+        assert frames[12] == TCP443_EXPECTED[12]
+        assert frames[13] == TCP443_EXPECTED[13]
+
+    def test_split_pdu_reassembled_from_both_segments(self, run):
+        rows = run(TCP443, ['frame.number', 'tcp.segment', 'tcp.reassembled.length', 'msstun.att.ms.sequence_number'],
+                   dfilter='tcp.segment')
+        assert rows == [['13', '12,13', '201', '2']]
+
+    @pytest.mark.parametrize('frame', [17, 18])
+    def test_end_to_end_rtp(self, frames, frame):
+        assert frames[frame] == TCP443_EXPECTED[frame]
+
+    def test_end_to_end_two_packets_in_one_frame(self, frames):
+        assert frames[19] == TCP443_EXPECTED[19]
+
+    def test_end_to_end_split_rfc4571_frame(self, frames):
+        assert frames[21] == TCP443_EXPECTED[21]
+        assert frames[22] == TCP443_EXPECTED[22]
+        assert frames[23] == TCP443_EXPECTED[23]
+
+    def test_partial_and_reassembled_rfc4571(self, run):
+        rows = run(TCP443, ['frame.number', 'msstun.rfc4571.partial', 'msstun.rfc4571.reassembled',
+                            'rtp.seq', 'rtp.timestamp', 'rtp.ssrc', 'rtp.p_type'],
+                   dfilter='msstun.rfc4571.partial || msstun.rfc4571.reassembled')
+        assert rows == [
+            # LENGTH 0x0048, RTP 80 68 / seq 0x138a / ts 0x0004e480 / SSRC 0x2b3c4d5e, 6 payload bytes.
+            ['21', '00488068138a0004e4802b3c4d5ed79b2b7b5d8b', '', '', '', '', ''],
+            ['22', '', '1', '5002', '320640', '0x2b3c4d5e', '104'],
+        ]
+
+    def test_rtcp_details(self, run):
+        rows = run(TCP443, ['frame.number', 'rtcp.pt', 'rtcp.senderssrc', 'rtcp.ssrc.identifier',
+                            'rtcp.ssrc.high_seq', 'rtcp.sdes.text', 'rtcp.sender.packetcount',
+                            'rtcp.timestamp.rtp'], dfilter='rtcp')
+        assert rows == [
+            ['19', '200,202', '0x2b3c4d5e', '0x6f7a8b9c,0x2b3c4d5e', '6002', 'client@msstun.example', '2', '320640'],
+            ['23', '201,202', '0x6f7a8b9c', '0x2b3c4d5e,0x6f7a8b9c', '5002', 'peer@msstun.example', '', ''],
+        ]
+
+    def test_nothing_malformed_nothing_undecoded(self, run):
+        assert run(TCP443, ['frame.number'], dfilter='_ws.malformed || data || _ws.expert.severity >= warning') == []
+
+
+class TestMsturnTcp443Midstream:
+    '''msturn-tcp443-midstream.pcap: no handshake, the capture starts with an 03 frame.'''
+
+    def test_every_frame(self, run):
+        assert run(MIDSTREAM, TCP_FIELDS) == [
+            ['1', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+             E2E + 'PT=DynamicRTP-Type-104, SSRC=0x3C4D5E6F, Seq=7000, Time=960000',
+             '0x03', '74', '', '72', '7000', '0x3c4d5e6f', '', ''],
+            ['2', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+             E2E + 'PT=DynamicRTP-Type-104, SSRC=0x708192A3, Seq=8000, Time=1280000',
+             '0x03', '74', '', '72', '8000', '0x708192a3', '', ''],
+            ['3', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request lifetime 480',
+             '0x02', '159', '0x0003', '', '', '', '', ''],
+            ['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+             'Allocate Success Response relayed 192.0.2.15:50200 mapped 198.51.100.7:42000 lifetime 480',
+             '0x02', '104', '0x0103', '', '', '', '', ''],
+            ['5', 'eth:ethertype:ip:tcp:msstun:rtcp', 'RTCP', E2E + SR_SDES,
+             '0x03', '86', '', '84', '', '', '200,202', '0x3c4d5e6f'],
+            ['6', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+             'Data Indication from 203.0.113.9:50012 | Binding Request controlled',
+             '0x02', '186', '0x0115,0x0001', '104', '', '', '', ''],
+            ['7', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+             'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012',
+             '0x02', '197', '0x0004,0x0101', '72', '', '', '', ''],
+            ['8', 'eth:ethertype:ip:tcp:msstun:rtcp', 'RTCP', E2E + RR_SDES,
+             '0x03', '66', '', '64', '', '', '201,202', '0x708192a3'],
+            ['9', 'eth:ethertype:ip:tcp', 'TCP', '51002 → 443 [ACK] Seq=533 Ack=447 Win=64240 Len=0',
+             '', '', '', '', '', '', '', ''],
+        ]
+
+    def test_nothing_malformed(self, run):
+        assert run(MIDSTREAM, ['frame.number'], dfilter='_ws.malformed || data') == []
+
+
+UDP_FIELDS = COLS + ['msstun.type', 'msstun.dialect', 'rtp.seq', 'rtp.ssrc', 'rtp.marker', 'rtcp.pt',
+                     'rtcp.senderssrc', 'msstun.mturn.session_id']
+
+UDP3478_EXPECTED = [
+    ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
+    ['2', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:3478', '0x0113', '3', '', '', '', '', '', ''],
+    ['3', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
+    ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Allocate Success Response relayed 192.0.2.15:50000 relayed [2001:db8::15]:50002 '
+     'mapped 198.51.100.7:40000 lifetime 480', '0x0103', '3', '', '', '', '', '', ''],
+    ['5', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Send Request to 203.0.113.9:50012 | Binding Request controlling',
+     '0x0004,0x0001', '3,1', '', '', '', '', '', ''],
+    ['6', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50000',
+     '0x0115,0x0101', '4,1', '', '', '', '', '', ''],
+    # Send Request, DATA = RTP seq 1000 SSRC 0x1a2b3c4d M=1
+    ['7', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
+     'Send Request to 203.0.113.9:50012 | PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1000, Time=160000, Mark',
+     '0x0004', '3', '1000', '0x1a2b3c4d', '1', '', '', ''],
+    # Data Indication, DATA = RTCP SR (SSRC 0x5e6f7a8b) + SDES
+    ['8', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', 'Data Indication from 203.0.113.9:50012 | ' + SR_SDES,
+     '0x0115', '4', '', '', '', '200,202', '0x5e6f7a8b', ''],
+    ['9', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50012',
+     '0x0006', '3', '', '', '', '', '', ''],
+    ['10', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Success Response',
+     '0x0106', '3', '', '', '', '', '', ''],
+    # Unwrapped media after Set Active Destination.
+    ['11', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1001, Time=160320',
+     '', '', '1001', '0x1a2b3c4d', '0', '', '', ''],
+    ['12', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x5E6F7A8B, Seq=2003, Time=480960',
+     '', '', '2003', '0x5e6f7a8b', '0', '', '', ''],
+    ['13', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1002, Time=160640',
+     '', '', '1002', '0x1a2b3c4d', '0', '', '', ''],
+    ['14', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x5E6F7A8B, Seq=2004, Time=481280',
+     '', '', '2004', '0x5e6f7a8b', '0', '', '', ''],
+    ['15', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', SR_SDES, '', '', '', '', '', '200,202', '0x1a2b3c4d', ''],
+    ['16', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', RR_SDES, '', '', '', '', '', '201,202', '0x5e6f7a8b', ''],
+    ['17', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50014',
+     '0x0006', '3', '', '', '', '', '', ''],
+    ['18', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Set Active Destination Error Response error 439 Active Destination Already Set',
+     '0x0116', '3', '', '', '', '', '', ''],
+    # 0xFF10 multiplexed TURN, session 3b8e07bb823e5a6d, carrying RTP seq 1003.
+    ['19', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
+     'Multiplexed TURN session 0x3b8e07bb823e5a6d | PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1003, Time=160960',
+     '', '', '1003', '0x1a2b3c4d', '0', '', '', '0x3b8e07bb823e5a6d'],
+    ['20', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request lifetime 480', '0x0003', '3',
+     '', '', '', '', '', ''],
+    ['21', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480',
+     '0x0103', '3', '', '', '', '', '', ''],
+    ['22', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request bandwidth Reservation Check',
+     '0x0003', '3', '', '', '', '', '', ''],
+    ['23', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Success Response mapped 198.51.100.7:40000 lifetime 480',
+     '0x0103', '3', '', '', '', '', '', ''],
+    ['24', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '4', '', '', '', '', '', ''],
+    ['25', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480',
+     '0x0103', '4', '', '', '', '', '', ''],
+    ['26', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
+]
+
+
+class TestMsturnUdp3478:
+    '''msturn-udp3478.pcap: MS-TURN on UDP 3478 with relayed and unwrapped media.'''
+
+    @pytest.fixture(scope='class')
+    def frames(self, run):
+        return by_frame(run(UDP3478, UDP_FIELDS))
+
+    def test_frame_count(self, frames):
+        assert sorted(frames) == list(range(1, 27))
+
+    @pytest.mark.parametrize('frame', range(1, 27))
+    def test_frame(self, frames, frame):
+        assert frames[frame] == UDP3478_EXPECTED[frame - 1]
+
+    def test_relayed_addresses(self, run):
+        rows = run(UDP3478, ['frame.number', 'msstun.att.destination.ipv4', 'msstun.att.destination.port',
+                             'msstun.att.remote.ipv4', 'msstun.att.remote.port'], dfilter='frame.number <= 8')
+        assert rows == [
+            ['1', '', '', '', ''], ['2', '', '', '', ''], ['3', '', '', '', ''], ['4', '', '', '', ''],
+            ['5', '203.0.113.9', '50012', '', ''],
+            ['6', '', '', '203.0.113.9', '50012'],
+            ['7', '203.0.113.9', '50012', '', ''],
+            ['8', '', '', '203.0.113.9', '50012'],
+        ]
+
+    def test_multiplexed_turn_header(self, run):
+        rows = run(UDP3478, ['frame.number', 'msstun.mturn.channel', 'msstun.mturn.length',
+                             'msstun.mturn.session_id', 'rtp.timestamp'], dfilter='msstun.mturn.channel')
+        # Channel 0xff10, Length 80 (= 8-byte session id + 72 data bytes).
+        assert rows == [['19', '0xff10', '80', '0x3b8e07bb823e5a6d', '160960']]
+
+    def test_rtcp_details(self, run):
+        rows = run(UDP3478, ['frame.number', 'rtcp.senderssrc', 'rtcp.ssrc.identifier', 'rtcp.ssrc.high_seq',
+                             'rtcp.sdes.text', 'rtcp.sender.packetcount', 'rtcp.timestamp.rtp'], dfilter='rtcp')
+        assert rows == [
+            ['8', '0x5e6f7a8b', '0x1a2b3c4d,0x5e6f7a8b', '1000', 'peer@msstun.example', '3', '480960'],
+            ['15', '0x1a2b3c4d', '0x5e6f7a8b,0x1a2b3c4d', '2004', 'client@msstun.example', '3', '160960'],
+            ['16', '0x5e6f7a8b', '0x1a2b3c4d,0x5e6f7a8b', '1002', 'peer@msstun.example', '', ''],
+        ]
+
+    def test_nothing_malformed_nothing_undecoded(self, run):
+        assert run(UDP3478, ['frame.number'], dfilter='_ws.malformed || data') == []
+
+
+# ---------------------------------------------------------------------------
+# Shared real captures
+# ---------------------------------------------------------------------------
+
+class TestNdpiStunTcp:
+    def test_ms_ice2_over_rfc4571_with_decode_as(self, run):
+        rows = run(STUN_PCAP, COLS + ['msstun.rfc4571.length', 'msstun.type', 'msstun.dialect'],
+                   dfilter='frame.number <= 15', extra=['-d', 'tcp.port==42000,msstun'])
+        vlan = 'eth:ethertype:vlan:ethertype:ip:tcp'
+        req_ctld = [vlan + ':msstun', 'MSSTUN', 'Binding Request controlled', '104', '0x0001', '1']
+        req_ctlg = [vlan + ':msstun', 'MSSTUN', 'Binding Request controlling', '112', '0x0001', '1']
+        rsp_a = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.77.110.51:41588', '96', '0x0101', '1']
+        rsp_b = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.206.50.239:42000', '88', '0x0101', '1']
+        assert rows == [
+            ['1', vlan, 'TCP', '41588 → 42000 [SYN] Seq=0 Win=8192 Len=0 MSS=1360 WS=256 SACK_PERM', '', '', ''],
+            ['2', vlan, 'TCP', '42000 → 41588 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460 WS=256 SACK_PERM',
+             '', '', ''],
+            ['3'] + req_ctld, ['4'] + req_ctld, ['5'] + rsp_a, ['6'] + rsp_a, ['7'] + req_ctlg, ['8'] + req_ctlg,
+            ['9'] + req_ctld, ['10'] + rsp_a, ['11'] + req_ctlg, ['12'] + rsp_b, ['13'] + rsp_b, ['14'] + rsp_b,
+            ['15', vlan, 'TCP', '42000 → 41588 [RST, ACK] Seq=637 Ack=589 Win=0 Len=0', '', '', ''],
+        ]
+
+    def test_port_42000_untouched_without_decode_as(self, run, run_builtin):
+        fields = COLS + ['stun.type']
+        assert run(STUN_PCAP, fields, dfilter='frame.number <= 15') == \
+            run_builtin(STUN_PCAP, fields, dfilter='frame.number <= 15')
+
+    def test_turn_over_tcp_3478(self, run):
+        rows = run(STUN_PCAP, COLS + ['msstun.type', 'msstun.dialect'],
+                   dfilter='frame.number >= 142 && frame.number <= 161')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        cp_ok = [m, 'MSSTUN', 'CreatePermission Success Response', '0x0108', '1']
+        alloc_ok = [m, 'MSSTUN', 'Allocate Success Response relayed 66.55.92.16:40576 mapped 5.37.217.126:37257 '
+                    'lifetime 600', '0x0103', '1']
+        err401 = [m, 'MSSTUN', 'Allocate Error Response error 401 Unauthorized', '0x0113', '1']
+        alloc = [m, 'MSSTUN', 'Allocate Request', '0x0003', '1']
+        assert rows == [
+            ['142', 'eth:ethertype:ip:tcp', 'TCP', '3478 → 37257 [SYN, ACK] Seq=0 Ack=1 Win=28960 Len=0 MSS=1460 '
+             'SACK_PERM TSval=2681976808 TSecr=123913318 WS=128', '', ''],
+            ['143'] + alloc, ['144'] + alloc, ['145'] + err401, ['146'] + alloc, ['147'] + err401,
+            ['148'] + alloc, ['149'] + alloc_ok,
+            ['150', m, 'MSSTUN', 'CreatePermission Request peer 192.168.8.153:60001', '0x0008', '1'],
+            # Two STUN messages back to back in one segment.
+            ['151', m, 'MSSTUN', 'CreatePermission Request peer 127.0.0.1:38763 ; '
+             'CreatePermission Request peer 5.162.130.14:16947', '0x0008,0x0008', '1,1'],
+            ['152', m, 'MSSTUN', 'Send Indication peer 127.0.0.1:38763 | Binding Request controlled',
+             '0x0016,0x0001', '1,1'],
+            ['153', m, 'MSSTUN', 'CreatePermission Request peer 66.55.92.16:64920', '0x0008', '1'],
+            ['154', m, 'MSSTUN', 'CreatePermission Request peer 66.55.92.16:58225', '0x0008', '1'],
+            ['155'] + alloc_ok, ['156'] + cp_ok,
+            ['157', m, 'MSSTUN', 'CreatePermission Success Response ; CreatePermission Success Response',
+             '0x0108,0x0108', '1,1'],
+            ['158', m, 'MSSTUN', 'Send Indication peer 192.168.8.153:60001 | Binding Request controlled',
+             '0x0016,0x0001', '1,1'],
+            ['159'] + cp_ok,
+            ['160', m, 'MSSTUN', 'Send Indication peer 5.162.130.14:16947 | Binding Request controlled',
+             '0x0016,0x0001', '1,1'],
+            ['161'] + cp_ok,
+        ]
+
+    def test_three_allocates_in_one_segment(self, run):
+        rows = run(STUN_TCP_MULTI, COLS + ['msstun.type', 'msstun.att.transport', 'tcp.len'],
+                   extra=['-d', 'tcp.port==3479,msstun'])
+        one = ['eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '17']
+        assert rows == [
+            ['1', 'eth:ethertype:ip:tcp', 'TCP', '3479 → 42849 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460 '
+             'SACK_PERM TSval=4263298141 TSecr=438480003 WS=256', '', '', '0'],
+            ['2'] + one + ['28'], ['3'] + one + ['28'], ['4'] + one + ['28'],
+            ['5', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request ; Allocate Request ; Allocate Request',
+             '0x0003,0x0003,0x0003', '17,17,17', '84'],
+        ]
+
+
+class TestNdpiStunDtlsRtp:
+    '''stun_dtls_rtp.pcapng: Google Meet TURN over TCP 3478 relaying DTLS and SRTP.'''
+
+    F = COLS + ['msstun.type', 'rtp.seq', 'rtp.ssrc']
+
+    def test_turn_control(self, run):
+        rows = by_frame(run(STUN_DTLS_RTP, self.F, dfilter='tcp.port == 3478 && tcp.len > 0'))
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows[44] == ['44', m, 'MSSTUN', 'Allocate Request', '0x0003', '', '']
+        assert rows[46] == ['46', m, 'MSSTUN', 'Allocate Error Response error 401 Unauthorized', '0x0113', '', '']
+        assert rows[48] == ['48', m, 'MSSTUN',
+                            'Allocate Success Response relayed 10.13.0.62:15530 lifetime 120 mapped 93.35.170.27:64994',
+                            '0x0103', '', '']
+        assert rows[50] == ['50', m, 'MSSTUN', 'Data Indication peer 10.13.0.50:1259 | Binding Request controlling',
+                            '0x0017,0x0001', '', '']
+        assert rows[58] == ['58', m, 'MSSTUN', 'ChannelBind Request channel 0x4000 peer 10.13.0.50:1259',
+                            '0x0009', '', '']
+
+    def test_relayed_dtls_layers(self, run):
+        rows = run(STUN_DTLS_RTP, ['frame.number', 'frame.protocols', '_ws.col.Protocol', 'msstun.type',
+                                   'dtls.record.content_type'],
+                   dfilter='tcp.port == 3478 && dtls')
+        dtls = 'eth:ethertype:ip:tcp:msstun:dtls'
+        assert rows == [
+            ['59', dtls, 'DTLS', '0x0016', '22'],
+            ['63', dtls + ':x509sat:x509sat:pkcs-1', 'DTLSv1.2', '0x0017', '22,22,22,22,22'],
+            ['67', dtls, 'DTLSv1.2', '0x0017', '22,20,22'],
+            ['69', dtls, 'DTLSv1.2', '0x0016', '23'],
+            ['71', dtls, 'DTLSv1.2', '0x0017', '23'],
+            ['72', dtls, 'DTLSv1.2', '0x0016', '23'],
+            ['75', dtls, 'DTLSv1.2', '0x0017', '23'],
+            ['77', dtls, 'DTLSv1.2', '0x0016', '23'],
+            ['79', dtls, 'DTLSv1.2', '0x0017', '23'],
+            ['80', dtls, 'DTLSv1.2', '0x0016', '23'],
+            ['86', dtls, 'DTLSv1.2', '0x0017', '23'],
+        ]
+
+    def test_relayed_dtls_info(self, run):
+        rows = run(STUN_DTLS_RTP, ['frame.number', '_ws.col.Info'], dfilter='frame.number == 59 || frame.number == 69')
+        # DTLS appends its records with its own ", " separator.
+        assert rows == [['59', 'Send Indication peer 10.13.0.50:1259, Client Hello'],
+                        ['69', 'Send Indication peer 10.13.0.50:1259, Application Data']]
+
+    def test_relayed_srtp(self, run):
+        rows = run(STUN_DTLS_RTP, self.F, dfilter='tcp.port == 3478 && rtp')
+        r = 'eth:ethertype:ip:tcp:msstun:rtp'
+        di = 'Data Indication peer 10.13.0.50:1259 | '
+        assert rows == [
+            ['82', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24211, Time=0', '0x0017', '24211',
+             '0x321d28bb'],
+            ['83', r, 'RTP', di + 'PT=DynamicRTP-Type-96, SSRC=0x2F696C70, Seq=31404, Time=2313019855, Mark', '0x0017',
+             '31404', '0x2f696c70'],
+            ['85', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24212, Time=2313019855, Mark', '0x0017',
+             '24212', '0x321d28bb'],
+            ['87', r, 'RTP', di + 'PT=DynamicRTP-Type-96, SSRC=0x2F696C70, Seq=31405, Time=2313022915, Mark', '0x0017',
+             '31405', '0x2f696c70'],
+            ['89', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24213, Time=2313019855, Mark', '0x0017',
+             '24213', '0x321d28bb'],
+            ['92', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24214, Time=2313023725', '0x0017',
+             '24214', '0x321d28bb'],
+            ['96', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24215, Time=2313019855, Mark', '0x0017',
+             '24215', '0x321d28bb'],
+            ['97', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24216, Time=2313019855, Mark', '0x0017',
+             '24216', '0x321d28bb'],
+            ['98', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24217, Time=2313019855, Mark', '0x0017',
+             '24217', '0x321d28bb'],
+            ['99', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24218, Time=2313019855, Mark', '0x0017',
+             '24218', '0x321d28bb'],
+            ['100', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24219, Time=2313019855, Mark',
+             '0x0017', '24219', '0x321d28bb'],
+        ]
+
+    def test_relayed_srtcp_over_tcp(self, run):
+        rows = run(STUN_DTLS_RTP, COLS + ['msstun.type', 'rtcp.pt', '_ws.malformed'], dfilter='frame.number == 90')
+        assert len(rows) == 1
+        number, protocols, protocol, info, stun_type, rtcp_pt, malformed = rows[0]
+        assert (number, protocols, protocol, stun_type, rtcp_pt, malformed) == \
+            ('90', 'eth:ethertype:ip:tcp:msstun:rtcp', 'SRTCP', '0x0016', '205', '')
+        assert info.startswith('Send Indication peer 10.13.0.50:1259 | ') and not info.endswith('| ')
+
+    def test_no_relayed_payload_malformed(self, run):
+        assert run(STUN_DTLS_RTP, ['frame.number'], dfilter='tcp.port == 3478 && _ws.malformed') == []
+
+
+class TestCoturn:
+    def test_tcp_channeldata_padded(self, run):
+        rows = run(COTURN_TCP, COLS + ['msstun.channel', 'msstun.channel.length', 'msstun.channel.padding',
+                                       'tcp.len'],
+                   dfilter='frame.number == 90 || frame.number == 92 || frame.number == 95')
+        assert rows == [
+            # 4 + 121 data bytes + 3 padding bytes = 128 (RFC 5766 11.5).
+            ['90', 'eth:ethertype:ip:tcp:msstun:data', 'MSSTUN', 'ChannelData 0x5f1e', '0x5f1e', '121', '000000',
+             '128'],
+            ['92', 'eth:ethertype:ip:tcp:msstun:data', 'MSSTUN', 'ChannelData 0x7652', '0x7652', '121', '070707',
+             '128'],
+            # Two padded ChannelData messages in one segment.
+            ['95', 'eth:ethertype:ip:tcp:msstun:data:data', 'MSSTUN', 'ChannelData 0x5f1e ; ChannelData 0x5f1e',
+             '0x5f1e,0x5f1e', '121,121', '000000,000000', '256'],
+        ]
+
+    def test_tcp_channeldata_all_frames(self, run):
+        rows = run(COTURN_TCP, ['frame.number', 'msstun.channel.length', 'tcp.len'], dfilter='msstun.channel')
+        assert [r[0] for r in rows] == ['90', '92', '95', '99', '101', '103', '106', '110', '112', '114', '117',
+                                        '121', '123', '125', '128', '132']
+        assert {(r[1], r[2]) for r in rows} == {('121', '128'), ('121,121', '256')}
+
+    def test_tcp_channel_bind(self, run):
+        rows = run(COTURN_TCP, COLS + ['msstun.att.channel'], dfilter='msstun.type == 0x0009')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows[:4] == [
+            ['56', m, 'MSSTUN', 'ChannelBind Request channel 0x7652 peer 127.0.0.1:49175', '0x7652'],
+            ['58', m, 'MSSTUN', 'ChannelBind Request channel 0x6165 peer 127.0.0.1:49164', '0x6165'],
+            ['60', m, 'MSSTUN', 'ChannelBind Request channel 0x5f1e peer 127.0.0.1:49157', '0x5f1e'],
+            ['62', m, 'MSSTUN', 'ChannelBind Request channel 0x63e5 peer 127.0.0.1:49174', '0x63e5'],
+        ]
+
+    def test_udp_channeldata(self, run):
+        rows = run(COTURN_UDP, COLS + ['msstun.channel', 'msstun.channel.length', 'msstun.channel.padding',
+                                       'udp.length'], dfilter='msstun.channel')
+        assert len(rows) == 24
+        assert rows[0] == ['63', 'eth:ethertype:ip:udp:msstun:data', 'MSSTUN', 'ChannelData 0x4cb0', '0x4cb0',
+                           '120', '', '132']
+        assert {(r[1], r[2]) for r in rows} == {('eth:ethertype:ip:udp:msstun:data', 'MSSTUN')}
+        assert {r[4] for r in rows} == {'0x4cb0', '0x6f14', '0x7ba3', '0x6733'}
+        assert {tuple(r[5:]) for r in rows} == {('120', '', '132')}
+        assert [r[3] for r in rows] == ['ChannelData ' + r[4] for r in rows]
+
+    def test_rfc6062_control(self, run):
+        rows = run(COTURN_6062, COLS + ['msstun.att.connection_id'],
+                   dfilter='msstun.method >= 0x000a && msstun.method <= 0x001c')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows == [
+            ['39', m, 'MSSTUN', 'Connect Request peer 127.0.0.1:49168', ''],
+            ['44', m, 'MSSTUN', 'ConnectionAttempt Indication connection 2383830272 peer 127.0.0.1:49161',
+             '0x8e165d00'],
+            ['49', m, 'MSSTUN', 'ConnectionBind Request connection 2383830272', '0x8e165d00'],
+            ['51', m, 'MSSTUN', 'Connect Success Response connection 3880043777', '0xe744c501'],
+            ['52', m, 'MSSTUN', 'ConnectionBind Success Response', ''],
+            ['57', m, 'MSSTUN', 'ConnectionBind Request connection 3880043777', '0xe744c501'],
+            ['59', m, 'MSSTUN', 'ConnectionBind Success Response', ''],
+        ]
+
+    def test_rfc6062_data_connections(self, run):
+        # After the ConnectionBind success (frames 52 and 59) the two data connections
+        # (client ports 35805 and 37087) carry raw relayed bytes.
+        rows = run(COTURN_6062, COLS + ['msstun.type', 'tcp.len'],
+                   dfilter='(tcp.port == 35805 || tcp.port == 37087) && tcp.len > 0')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        d = [m + ':data', 'MSSTUN', 'RFC 6062 relayed data', '']
+        assert rows == [
+            ['49', m, 'MSSTUN', 'ConnectionBind Request connection 2383830272', '0x000b', '104'],
+            ['52', m, 'MSSTUN', 'ConnectionBind Success Response', '0x010b', '76'],
+            ['57', m, 'MSSTUN', 'ConnectionBind Request connection 3880043777', '0x000b', '104'],
+            ['59', m, 'MSSTUN', 'ConnectionBind Success Response', '0x010b', '76'],
+            ['72'] + d + ['120'], ['75'] + d + ['120'], ['78'] + d + ['240'], ['82'] + d + ['240'],
+            ['84'] + d + ['120'], ['87'] + d + ['120'], ['90'] + d + ['240'], ['94'] + d + ['240'],
+        ]
+
+    def test_rfc6062_peer_connection_not_claimed(self, run, run_builtin):
+        # The relay's own TCP connection to the peer (49161 <-> 49168) is plain data.
+        dfilter = 'tcp.port == 49161 && tcp.len > 0'
+        extra = ['-d', 'tcp.port==49161,msstun']
+        rows = run(COTURN_6062, COLS + ['msstun.type', 'msstun.channel'], dfilter=dfilter, extra=extra)
+        base = run_builtin(COTURN_6062, COLS, dfilter=dfilter)
+        assert [r[0] for r in rows] == ['73', '80', '85', '92']
+        assert [r[2:4] for r in rows] == [r[2:4] for r in base]
+        assert {tuple(r[4:]) for r in rows} == {('', '')}
+        # Not recognised: left to TCP, shown exactly as without the plugin.
+        assert [r[1] for r in rows] == [r[1] for r in base] == ['eth:ethertype:ip:tcp:data'] * 4
+
+
+class TestLibniceTurn443:
+    '''libnice 0.1.21 OC2007R2 MS-TURN over "TLS" on 443: pseudo-TLS, then "03 00" + message.'''
+
+    def test_pseudo_tls_hellos(self, run):
+        rows = run(LIBNICE_443, COLS + ['msstun.pseudotls', 'msstun.pseudotls.handshake_type',
+                                        'msstun.pseudotls.cipher_suite', 'tcp.len'], dfilter='msstun.pseudotls')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows == [
+            ['4', m, 'MSSTUN', 'Pseudo-TLS Client Hello', '1', '1', '0x0018', '50'],
+            ['6', m, 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done', '1', '2,14', '0x0018', '83'],
+            ['11', m, 'MSSTUN', 'Pseudo-TLS Client Hello', '1', '1', '0x0018', '50'],
+        ]
+
+    def test_lengthless_framing(self, run):
+        rows = run(LIBNICE_443, COLS + ['msstun.tcp.type', 'msstun.tcp.length', 'msstun.type', 'msstun.dialect',
+                                        'msstun.att.magic_cookie', 'msstun.att.ms.version', 'tcp.len',
+                                        '_ws.malformed'],
+                   dfilter='tcp.port == 443 && tcp.len > 0 && !msstun.pseudotls')
+        one = ['eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03', '', '0x0003', '4',
+               '0x72c64bc6', '1', '38', '']
+        assert rows == [['15'] + one, ['19'] + one, ['23'] + one]
+
+    def test_no_length_expert(self, run):
+        rows = run(LIBNICE_443, ['frame.number', '_ws.expert.message', '_ws.expert.severity'],
+                   dfilter='msstun.tcp.no_length')
+        msg = 'MS-TURN TCP frame without its Length field (libnice style, not MS-TURN 2.1.4)'
+        # Warning (0x00600000); frames 19 and 23 are also retransmissions (Note, 0x00400000).
+        assert rows == [['15', msg, '6291456'],
+                        ['19', msg + ',Retransmitted message', '6291456,4194304'],
+                        ['23', msg + ',Retransmitted message', '6291456,4194304']]
+
+    def test_udp_data_not_claimed(self, run, run_builtin):
+        # The agents' "hello-from-..." test payloads on the nominated UDP pair.
+        dfilter = 'udp.port == 43328 && udp.length == 22'
+        rows = run(LIBNICE_443, COLS + ['msstun.type', 'rtp', 'rtcp'], dfilter=dfilter,
+                   extra=['-d', 'udp.port==43328,msstun'])
+        base = run_builtin(LIBNICE_443, COLS, dfilter=dfilter)
+        assert len(rows) == 18
+        assert [r[0:1] + r[2:4] for r in rows] == [r[0:1] + r[2:4] for r in base]
+        assert {tuple(r[4:]) for r in rows} == {('', '', '')}
+        assert [r[1] for r in rows] == [r[1] for r in base] == ['eth:ethertype:ip:udp:data'] * 18
+
+
+class TestUdpChannelDataStunPcap:
+    def test_channeldata_0x4003_with_decode_as(self, run):
+        rows = run(STUN_PCAP, COLS + ['msstun.channel', 'msstun.channel.length', 'msstun.type', 'rtcp.senderssrc'],
+                   dfilter='frame.number >= 110 && frame.number <= 115', extra=['-d', 'udp.port==40003,msstun'])
+        m = 'eth:ethertype:ip:udp:msstun'
+        assert rows == [
+            ['110', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request controlled', '0x4003', '96', '0x0001', ''],
+            ['111', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request controlling use-candidate', '0x4003', '100',
+             '0x0001', ''],
+            ['112', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Success Response mapped 185.170.139.1:12176',
+             '0x4003', '64', '0x0101', ''],
+            # 22 bytes: RR header (8), E|index (4), 10-byte tag.
+            ['113', m + ':rtcp', 'SRTCP', 'ChannelData 0x4003 | Receiver Report   ', '0x4003', '22', '', '0x00000001'],
+            ['114', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Success Response mapped 31.13.86.54:53789',
+             '0x4003', '64', '0x0101', ''],
+            ['115', m + ':rtcp', 'SRTCP', 'ChannelData 0x4003 | Receiver Report   ', '0x4003', '50', '',
+             '0x47a40083'],
+        ]
+
+    def test_every_channeldata_decoded(self, run):
+        rows = run(STUN_PCAP, ['frame.number', 'frame.protocols', '_ws.malformed'],
+                   dfilter='msstun.channel == 0x4003', extra=['-d', 'udp.port==40003,msstun'])
+        assert [r[0] for r in rows] == ['110', '111', '112', '113', '114', '115', '117', '123', '126', '127',
+                                        '128', '130', '132', '135', '136', '137', '138', '139']
+        assert {r[1] for r in rows} == {'eth:ethertype:ip:udp:msstun', 'eth:ethertype:ip:udp:msstun:rtcp'}
+        assert {r[2] for r in rows} == {''}
+
+    def test_channeldata_on_3478(self, run):
+        rows = run(STUN_PCAP, COLS + ['msstun.channel', 'msstun.channel.length'], dfilter='frame.number == 200')
+        assert rows == [['200', 'eth:ethertype:ipv6:udp:msstun:rtcp', 'SRTCP',
+                         'ChannelData 0x4001 | Source description   ', '0x4001', '48']]
+
+
+class TestSkypeConferenceCall:
+    '''A real Skype for Business call on one UDP 5-tuple: after the ICE checks every
+    packet is RTP or RTCP (SRTCP), never data, never malformed.'''
+
+    PORTS = [60642, 49282]
+
+    @pytest.mark.parametrize('port', PORTS)
+    def test_every_frame_classified(self, run, port):
+        rows = run(SKYPE_CONF, COLS + ['msstun.type', '_ws.malformed'], extra=['-d', 'udp.port==%d,msstun' % port])
+        assert len(rows) == 200
+        stun = [r[0] for r in rows if r[4]]
+        assert stun == ['1', '2', '3', '4', '5', '6', '7', '23', '34', '52', '86', '89', '185', '187']
+        media = [r for r in rows if not r[4]]
+        assert rows[7][0] == '8' and not rows[7][4]  # the first media packet follows the checks
+        for r in media:
+            assert r[1] in ('eth:ethertype:ip:udp:msstun:rtp', 'eth:ethertype:ip:udp:msstun:rtcp'), r
+            assert r[2] == {'eth:ethertype:ip:udp:msstun:rtp': 'RTP',
+                            'eth:ethertype:ip:udp:msstun:rtcp': 'SRTCP'}[r[1]], r
+        for r in rows:
+            assert r[5] == '' and 'data' not in r[1].split(':'), r
+        assert sum(r[1].endswith(':rtp') for r in media) == 31
+        assert sum(r[1].endswith(':rtcp') for r in media) == 155
+
+    def test_same_on_both_ports(self, run):
+        f = COLS + ['rtp.seq', 'rtcp.pt']
+        assert run(SKYPE_CONF, f, extra=['-d', 'udp.port==60642,msstun']) == \
+            run(SKYPE_CONF, f, extra=['-d', 'udp.port==49282,msstun'])
+
+    def test_media_details(self, run):
+        rows = run(SKYPE_CONF, ['frame.number', 'rtp.p_type', 'rtp.seq', 'rtp.ssrc', 'rtp.ext.profile',
+                                'rtcp.pt'],
+                   dfilter='frame.number >= 8 && frame.number <= 12', extra=['-d', 'udp.port==60642,msstun'])
+        assert rows == [
+            ['8', '104', '23859', '0xe074c700', '0xbede', ''],
+            ['9', '104', '23860', '0xe074c700', '0xbede', ''],
+            ['10', '104', '23861', '0xe074c700', '0xbede', ''],
+            ['11', '', '', '', '', '201'],
+            ['12', '', '', '', '', '206'],
+        ]
+
+    def test_not_decoded_without_decode_as(self, run, run_builtin):
+        assert run(SKYPE_CONF, COLS) == run_builtin(SKYPE_CONF, COLS)
+
+
+# ---------------------------------------------------------------------------
+# Negative cases: traffic that is not STUN/TURN/RTP
+# ---------------------------------------------------------------------------
+
+def _csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def _ipv4(src, dst, proto, payload):
+    header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0x4000, 64, proto, 0, src, dst)
+    return header[:10] + struct.pack('!H', _csum(header)) + header[12:] + payload
+
+
+def _udp(src, sport, dst, dport, payload):
+    seg = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
+    check = _csum(src + dst + struct.pack('!BBH', 0, 17, len(seg)) + seg) or 0xFFFF
+    return _ipv4(src, dst, 17, seg[:6] + struct.pack('!H', check) + seg[8:])
+
+
+def _tcp(src, sport, dst, dport, seq, ack, flags, payload):
+    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
+    check = _csum(src + dst + struct.pack('!BBH', 0, 6, len(seg)) + seg)
+    return _ipv4(src, dst, 6, seg[:16] + struct.pack('!H', check) + seg[18:])
+
+
+def _write_pcap(path, packets):
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, ip in enumerate(packets):
+            frame = b'\x00\x00\x5e\x00\x53\x01\x00\x00\x5e\x00\x53\x0a\x08\x00' + ip
+            f.write(struct.pack('<IIII', 1767225600 + i, 0, len(frame), len(frame)) + frame)
+    os.chmod(path, 0o644)
+
+
+@pytest.fixture(scope='module')
+def crafted():
+    '''Non-STUN traffic on the Edge ports, built here (tshark runs as another user:
+    the directory is world-readable).'''
+    root = tempfile.mkdtemp(prefix='msstun-mux-')
+    os.chmod(root, 0o755)
+    client, edge = bytes([10, 0, 0, 10]), bytes([192, 0, 2, 1])
+    udp = [
+        _udp(client, 50000, edge, 3478, b'hello, this is not STUN at all\n'),
+        # A DNS query for www.example.com.
+        _udp(client, 50000, edge, 3478, bytes.fromhex('12340100000100000000000003777777076578616d706c6503636f6d'
+                                                     '0000010001')),
+        _udp(client, 50000, edge, 3478, b'\x00\x01\x02'),
+        # A QUIC v1 Initial long header.
+        _udp(client, 50000, edge, 3478, bytes.fromhex('c000000001088394c8f03e5157080000449e00000002') + b'\0' * 40),
+    ]
+    request = b'GET / HTTP/1.1\r\nHost: edge.example.com\r\n\r\n'
+    response = b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
+    tcp = [
+        _tcp(client, 51010, edge, 443, 1000, 0, 0x02, b''),
+        _tcp(edge, 443, client, 51010, 5000, 1001, 0x12, b''),
+        _tcp(client, 51010, edge, 443, 1001, 5001, 0x10, b''),
+        _tcp(client, 51010, edge, 443, 1001, 5001, 0x18, request),
+        _tcp(edge, 443, client, 51010, 5001, 1001 + len(request), 0x18, response),
+    ]
+    paths = {'udp': os.path.join(root, 'not-stun-udp3478.pcap'), 'tcp': os.path.join(root, 'http-tcp443.pcap')}
+    _write_pcap(paths['udp'], udp)
+    _write_pcap(paths['tcp'], tcp)
+    yield paths
+    shutil.rmtree(root, ignore_errors=True)
+
+
+CLAIMS = 'msstun || stun || classicstun || rtp || rtcp || dtls || msstun.channel'
+
+
+class TestNotClaimed:
+    @pytest.mark.parametrize('port', [39262, 35990])
+    def test_skype_udp(self, run, run_builtin, port):
+        extra = ['-d', 'udp.port==%d,msstun' % port]
+        rows = run(SKYPE_UDP, COLS, extra=extra)
+        base = run_builtin(SKYPE_UDP, COLS)
+        assert len(rows) == 5
+        assert [r[0:1] + r[2:] for r in rows] == [r[0:1] + r[2:] for r in base]
+        assert [r[1] for r in base] == ['eth:ethertype:ip:udp:data'] * 5
+        assert [r[1] for r in rows] == ['eth:ethertype:ip:udp:data'] * 5
+        assert run(SKYPE_UDP, ['frame.number'], dfilter=CLAIMS, extra=extra) == []
+
+    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
+    def test_crafted_not_claimed(self, run, crafted, kind):
+        assert run(crafted[kind], ['frame.number'], dfilter=CLAIMS) == []
+
+    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
+    def test_crafted_as_without_plugin(self, run, run_builtin, crafted, kind):
+        assert run(crafted[kind], COLS) == run_builtin(crafted[kind], COLS)
+
+    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
+    def test_crafted_disabled_as_without_plugin(self, run, run_builtin, crafted, kind):
+        assert run(crafted[kind], COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(crafted[kind], COLS)
+
+    def test_crafted_baseline(self, run_builtin, crafted):
+        # What the baseline is: the comparisons above mean something.
+        assert [r[1:3] for r in run_builtin(crafted['udp'], COLS)] == [
+            ['eth:ethertype:ip:udp:data', 'UDP'], ['eth:ethertype:ip:udp:dns', 'DNS'],
+            ['eth:ethertype:ip:udp:data', 'UDP'], ['eth:ethertype:ip:udp:quic', 'QUIC']]
+        assert [r[1:3] for r in run_builtin(crafted['tcp'], COLS)][3:] == [
+            ['eth:ethertype:ip:tcp:http', 'HTTP'], ['eth:ethertype:ip:tcp:http:data', 'HTTP']]
+
+
+# ---------------------------------------------------------------------------
+# Real TLS on 443: exactly as without the plugin, decryption included
+# ---------------------------------------------------------------------------
+
+class TestTls443:
+    ALL = ['frame.number', 'frame.protocols', '_ws.col.Info']
+
+    @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
+    def test_identical_to_builtin(self, run, run_builtin, kind, sip):
+        capture, opts = tls_options(kind, sip)
+        assert run(capture, self.ALL, extra=opts) == run_builtin(capture, self.ALL, extra=opts)
+
+    @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
+    def test_columns_and_decrypted_fields_identical(self, run, run_builtin, kind, sip):
+        capture, opts = tls_options(kind, sip)
+        f = ['frame.number', '_ws.col.Protocol', '_ws.col.Info', 'tls.record.content_type',
+             'tls.handshake.type', 'sip.Method', 'sip.Status-Code', 'http.request.method', 'http.response.code']
+        rows = run(capture, f, extra=opts)
+        assert len(rows) in (32, 34)
+        assert rows == run_builtin(capture, f, extra=opts)
+
+    @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
+    def test_decrypted_content(self, run, kind, sip):
+        capture, opts = tls_options(kind, sip)
+        f = ['frame.number', '_ws.col.Protocol', '_ws.col.Info', 'sip.Method', 'sip.r-uri', 'sip.Status-Code',
+             'sip.CSeq', 'http.request.method', 'http.request.uri', 'http.response.code']
+        sip_rows = run(capture, f, dfilter='sip', extra=opts)
+        http_rows = run(capture, f, dfilter='http', extra=opts)
+        n = {'rsa': (10, 11, 26, 27), 'keylog': (10, 12, 27, 29)}[kind]
+        get = [str(n[2]), 'HTTP', 'GET / HTTP/1.1 ', '', '', '', '', 'GET', '/', '']
+        ok = [str(n[3]), 'HTTP', 'HTTP/1.1 200 OK  (text/html)', '', '', '', '', '', '', '200']
+        if sip:
+            assert sip_rows == [
+                [str(n[0]), 'SIP', 'Request: OPTIONS sip:edge.example.com | ', 'OPTIONS', 'sip:edge.example.com',
+                 '', '1 OPTIONS', '', '', ''],
+                [str(n[1]), 'SIP', 'Status: 200 OK (OPTIONS) | ', '', '', '200', '1 OPTIONS', '', '', ''],
+            ]
+            assert http_rows == [get, ok]
+        else:
+            assert sip_rows == []
+            assert http_rows == [
+                [str(n[0]), 'HTTP', 'OPTIONS sip:edge.example.com SIP/2.0 ', '', '', '', '', 'OPTIONS',
+                 'sip:edge.example.com', ''],
+                [str(n[1]), 'HTTP', 'Continuation', '', '', '', '', '', '', ''],
+                get, ok,
+            ]
+
+    def test_html_body_decrypted(self, run):
+        for kind in ('rsa', 'keylog'):
+            capture, opts = tls_options(kind, False)
+            rows = run(capture, ['http.file_data'], dfilter='http.response.code == 200', extra=opts)
+            assert rows == [['<html><body>msstun test page</body></html>\\n']], kind
+
+    @pytest.mark.parametrize('kind', ['rsa', 'keylog'])
+    def test_tls_not_claimed_by_msstun(self, run, kind):
+        capture, opts = tls_options(kind, False)
+        assert run(capture, ['frame.number'], dfilter='msstun || stun', extra=opts) == []
+
+    @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
+    def test_disabled_identical_to_builtin(self, run, run_builtin, kind, sip):
+        capture, opts = tls_options(kind, sip)
+        assert run(capture, self.ALL, extra=opts + ['--disable-protocol', 'msstun']) == \
+            run_builtin(capture, self.ALL, extra=opts)
+
+    @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
+    def test_tcp_ports_off_identical_to_builtin(self, run, run_builtin, kind, sip):
+        capture, opts = tls_options(kind, sip)
+        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
+        assert run(capture, self.ALL, extra=opts + off) == run_builtin(capture, self.ALL, extra=opts)
+
+
+# ---------------------------------------------------------------------------
+# Preferences and switches
+# ---------------------------------------------------------------------------
+
+class TestShowOriginal:
+    SHOW = ['-o', 'msstun.show_original:TRUE']
+
+    def test_udp_default_off(self, run):
+        rows = run(UDP3478, COLS + ['msstun.type', 'stun.type', 'rtp.seq'],
+                   dfilter='frame.number == 1 || frame.number == 7')
+        assert rows == [
+            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '', ''],
+            ['7', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', UDP3478_EXPECTED[6][3], '0x0004', '', '1000'],
+        ]
+
+    def test_udp(self, run):
+        rows = run(UDP3478, COLS + ['msstun.type', 'stun.type', 'stun.att.type', 'rtp.seq'],
+                   dfilter='frame.number == 1 || frame.number == 7', extra=self.SHOW)
+        # The STUN tree is added; the columns stay MSSTUN's.
+        assert rows == [
+            ['1', 'eth:ethertype:ip:udp:msstun:stun', 'MSSTUN', 'Allocate Request', '0x0003', '0x0003',
+             '0x000f,0x8008,0x8055,0x0010', ''],
+            ['7', 'eth:ethertype:ip:udp:msstun:rtp:stun', 'RTP', UDP3478_EXPECTED[6][3], '0x0004', '0x0004',
+             '0x000f,0x0006', '1000'],
+        ]
+
+    def test_tcp_3478(self, run):
+        rows = run(STUN_PCAP, COLS + ['msstun.type', 'stun.type'],
+                   dfilter='frame.number == 143 || frame.number == 145', extra=self.SHOW)
+        assert rows == [
+            ['143', 'eth:ethertype:ip:tcp:msstun:stun', 'MSSTUN', 'Allocate Request', '0x0003', '0x0003'],
+            ['145', 'eth:ethertype:ip:tcp:msstun:stun', 'MSSTUN', 'Allocate Error Response error 401 Unauthorized',
+             '0x0113', '0x0113'],
+        ]
+
+    def test_tcp_443(self, run):
+        rows = run(TCP443, COLS + ['msstun.pseudotls', 'tls.handshake.type', 'tls.record.content_type'],
+                   dfilter='frame.number == 4 || frame.number == 5', extra=self.SHOW)
+        assert rows == [
+            ['4', 'eth:ethertype:ip:tcp:msstun:tls', 'MSSTUN', 'Pseudo-TLS Client Hello', '1', '1', '22'],
+            ['5', 'eth:ethertype:ip:tcp:msstun:tls', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done', '1',
+             '2,14', '22'],
+        ]
+
+    def test_original_view_of_443_exists(self, run):
+        # The TLS view that show_original should add (what TLS makes of frames 4 and 5).
+        rows = run(TCP443, COLS + ['tls.handshake.type'], dfilter='frame.number == 4 || frame.number == 5',
+                   extra=['--disable-protocol', 'msstun'])
+        assert rows == [['4', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Client Hello', '1'],
+                        ['5', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Server Hello, Server Hello Done', '2,14']]
+
+
+class TestUdpPreferences:
+    F = COLS + ['stun.type', 'rtp.seq']
+
+    @pytest.mark.parametrize('opts', [
+        ['-o', 'msstun.udp_enabled:FALSE'],
+        ['-o', 'msstun.udp_ports:'],
+        ['-o', 'msstun.udp_ports:3479'],
+        ['--disable-protocol', 'msstun'],
+    ], ids=['udp_enabled-false', 'udp_ports-empty', 'udp_ports-3479', 'disabled'])
+    def test_3478_back_to_stun(self, run, run_builtin, opts):
+        rows = run(UDP3478, self.F, extra=opts)
+        assert rows == run_builtin(UDP3478, self.F)
+        assert rows[0][1:4] == ['eth:ethertype:ip:udp:stun', 'STUN', 'Allocate Request bandwidth: 100']
+
+    def test_udp_ports_adds_a_port(self, run):
+        rows = run(MSICE2, COLS, dfilter='frame.number == 1 || frame.number == 14 || frame.number == 19',
+                   extra=['-o', 'msstun.udp_ports:50012'])
+        assert rows == [
+            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlling'],
+            ['14', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
+             'PT=ITU-T G.711 PCMU, SSRC=0xA0B0C0D, Seq=30000, Time=8000, Mark'],
+            ['19', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', RR_SDES],
+        ]
+
+    def test_udp_enabled_false_overrides_ports(self, run):
+        rows = run(MSICE2, COLS, dfilter='frame.number == 14',
+                   extra=['-o', 'msstun.udp_ports:50012', '-o', 'msstun.udp_enabled:FALSE'])
+        assert rows == [['14', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50012 Len=172']]
+
+    def test_decode_data_false(self, run):
+        rows = run(UDP3478, COLS + ['msstun.type', 'rtp.seq', 'rtcp.pt'],
+                   dfilter='frame.number in {5,6,7,8,11,19}', extra=['-o', 'msstun.decode_data:FALSE'])
+        m = 'eth:ethertype:ip:udp:msstun'
+        assert rows == [
+            ['5', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['6', m, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
+            ['7', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['8', m, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
+            # Not relayed: still RTP.
+            ['11', m + ':rtp', 'RTP', UDP3478_EXPECTED[10][3], '', '1001', ''],
+            ['19', m, 'MSSTUN', 'Multiplexed TURN session 0x3b8e07bb823e5a6d', '', '', ''],
+        ]
+
+    def test_decode_data_false_keeps_data_bytes(self, run):
+        rows = run(UDP3478, ['frame.number', 'msstun.att.data'], dfilter='frame.number == 7',
+                   extra=['-o', 'msstun.decode_data:FALSE'])
+        assert len(rows) == 1 and len(rows[0][1]) == 2 * 72
+        # RTP V=2 M=1 PT=104 seq 1000 ts 160000 SSRC 0x1a2b3c4d
+        assert rows[0][1].startswith('80e803e8000271001a2b3c4d')
+
+    def test_decode_data_false_tcp(self, run):
+        rows = run(TCP443, COLS + ['msstun.type', 'rtp.seq', 'rtcp.pt'],
+                   dfilter='frame.number in {10,17,19,22}', extra=['-o', 'msstun.decode_data:FALSE'])
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows == [
+            ['10', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['17', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+            ['19', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+            ['22', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+        ]
+
+    def test_rfc5769_disabled_identical(self, tshark, tshark_builtin):
+        with_plugin = tshark('-n', '-V', '-r', RFC5769, '--disable-protocol', 'msstun')
+        assert with_plugin == tshark_builtin('-n', '-V', '-r', RFC5769)
+        assert 'Session Traversal Utilities for NAT' in with_plugin
+
+    def test_rfc5769_enabled(self, run):
+        assert run(RFC5769, COLS) == [
+            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlled'],
+            ['2', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Success Response mapped 192.0.2.1:32853'],
+            ['3', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+             'Binding Success Response mapped [2001:db8:1234:5678:11:2233:4455:6677]:32853'],
+            ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request'],
+        ]
+
+
+class TestTcpPreferences:
+    def test_both_off_443_is_tls(self, run, run_builtin):
+        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
+        rows = run(TCP443, COLS, extra=off)
+        assert rows == run_builtin(TCP443, COLS)
+        assert rows[3] == ['4', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Client Hello']
+
+    def test_both_off_3478_is_stun(self, run, run_builtin):
+        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
+        dfilter = 'frame.number >= 142 && frame.number <= 161'
+        assert run(STUN_PCAP, COLS, dfilter=dfilter, extra=off) == run_builtin(STUN_PCAP, COLS, dfilter=dfilter)
+
+    def test_internal_off(self, run):
+        # 443 stays (it is also the external port); 3478 goes back to STUN.
+        extra = ['-o', 'msstun.tcp_internal_enabled:FALSE']
+        assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
+            [['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello']]
+        assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
+            [['143', 'eth:ethertype:ip:tcp:stun', 'STUN', 'Allocate Request UDP']]
+
+    def test_external_off(self, run):
+        # Both ports are internal ones too.
+        extra = ['-o', 'msstun.tcp_external_enabled:FALSE']
+        assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
+            [['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello']]
+        assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
+            [['143', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request']]
+
+    def test_port_lists(self, run):
+        extra = ['-o', 'msstun.tcp_internal_ports:3479', '-o', 'msstun.tcp_external_ports:4443']
+        assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
+            [['4', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Client Hello']]
+        assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
+            [['143', 'eth:ethertype:ip:tcp:stun', 'STUN', 'Allocate Request UDP']]
+        assert run(STUN_TCP_MULTI, COLS, dfilter='frame.number == 5', extra=extra) == \
+            [['5', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request ; Allocate Request ; Allocate Request']]
+
+    def test_disabled_tcp443_identical(self, run, run_builtin):
+        assert run(TCP443, COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(TCP443, COLS)
+
+
+class TestDecodeAs:
+    def test_peer_to_peer_port(self, run):
+        rows = run(MSICE2, COLS + ['msstun.type', 'rtp.seq', 'rtp.ssrc', 'rtcp.pt', '_ws.malformed'],
+                   extra=['-d', 'udp.port==50012,msstun'])
+        m = 'eth:ethertype:ip:udp:msstun'
+        stun = [[m, 'MSSTUN', info, t, '', '', '', ''] for info, t in [
+            ('Binding Request controlling', '0x0001'),
+            ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
+            ('Binding Request controlled', '0x0001'),
+            ('Binding Success Response mapped 203.0.113.9:50012', '0x0101'),
+            ('Binding Request controlling use-candidate', '0x0001'),
+            ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
+            ('Binding Request controlling', '0x0001'),  # unpadded MS-ICE2: not malformed
+            ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
+            ('Binding Request controlling', '0x0001'),
+            ('Binding Request controlling', '0x0001'),
+            ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
+            ('Binding Request controlling', '0x0001'),
+            ('Binding Error Response error 487 Role Conflict', '0x0111'),
+        ]]
+        media = [
+            [m + ':rtp', 'RTP', 'PT=ITU-T G.711 PCMU, SSRC=0xA0B0C0D, Seq=30000, Time=8000, Mark', '', '30000',
+             '0x0a0b0c0d', '', ''],
+            [m + ':rtp', 'RTP', 'PT=ITU-T G.711 PCMA, SSRC=0x7E7F7071, Seq=40000, Time=96000, Mark', '', '40000',
+             '0x7e7f7071', '', ''],
+            [m + ':rtp', 'RTP', 'PT=ITU-T G.711 PCMU, SSRC=0xA0B0C0D, Seq=30001, Time=8160', '', '30001',
+             '0x0a0b0c0d', '', ''],
+            [m + ':rtp', 'RTP', 'PT=ITU-T G.711 PCMA, SSRC=0x7E7F7071, Seq=40001, Time=96160', '', '40001',
+             '0x7e7f7071', '', ''],
+            [m + ':rtcp', 'RTCP', SR_SDES, '', '', '', '200,202', ''],
+            [m + ':rtcp', 'RTCP', RR_SDES, '', '', '', '201,202', ''],
+        ]
+        assert rows == [[str(i + 1)] + r for i, r in enumerate(stun + media)]
+
+    def test_without_decode_as_untouched(self, run, run_builtin):
+        assert run(MSICE2, COLS) == run_builtin(MSICE2, COLS)
+
+    def test_tcp_peer_to_peer_ports(self, run):
+        rows = run(LIBNICE_443, COLS + ['msstun.rfc4571.length', 'msstun.type'],
+                   dfilter='(tcp.port == 52431 || tcp.port == 36337) && tcp.len > 0',
+                   extra=['-d', 'tcp.port==52431,msstun', '-d', 'tcp.port==36337,msstun'])
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows == [
+            ['35', m, 'MSSTUN', 'Binding Request controlled', '104', '0x0001'],
+            ['40', m, 'MSSTUN', 'Binding Request controlling', '104', '0x0001'],
+            ['42', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:52373', '88', '0x0101'],
+            ['44', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:51987', '88', '0x0101'],
+            ['46', m, 'MSSTUN', 'Binding Request controlled', '104', '0x0001'],
+            ['51', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:36337', '88', '0x0101'],
+        ]
+
+
+# ---------------------------------------------------------------------------
+# Single pass and two passes agree
+# ---------------------------------------------------------------------------
+
+TWO_PASS_CAPTURES = [TCP443, MIDSTREAM, LIBNICE_443, COTURN_TCP, COTURN_6062, STUN_DTLS_RTP]
+
+
+@pytest.mark.parametrize('capture', TWO_PASS_CAPTURES, ids=[os.path.basename(c) for c in TWO_PASS_CAPTURES])
+def test_two_pass_same_as_single_pass(run, capture):
+    # Not the Protocol column: DTLS itself names a Client Hello "DTLS" on the first
+    # pass and "DTLSv1.2" on the second (the same without the plugin).
+    f = ['frame.number', 'frame.protocols', '_ws.col.Info', 'msstun.type', 'msstun.tcp.type',
+         'msstun.rfc4571.length', 'rtp.seq', 'rtcp.pt']
+    single = run(capture, f)
+    assert single == run(capture, f, extra=['-2'])
+    assert any(r[3] or r[4] for r in single)
