@@ -118,7 +118,6 @@ static int hf_msstun_ptls_pseudo = -1;
 
 static int ett_msstun_mux = -1;
 static int ett_msstun_ptls_handshake = -1;
-static int ett_msstun_inner = -1;
 
 static expert_field ei_msstun_nesting = EI_INIT;
 static expert_field ei_msstun_tcp_bad_type = EI_INIT;
@@ -1335,7 +1334,6 @@ msstun_mux_register(void)
     static int *ett[] = {
         &ett_msstun_mux,
         &ett_msstun_ptls_handshake,
-        &ett_msstun_inner,
     };
 
     static ei_register_info ei[] = {

@@ -316,7 +316,6 @@ static int hf_msstun_att_goog_misc_info = -1;
 static int ett_msstun = -1;
 static int ett_msstun_attributes = -1;
 static int ett_msstun_attribute = -1;
-static int ett_msstun_data = -1;
 
 static expert_field ei_msstun_length_mismatch = EI_INIT;
 static expert_field ei_msstun_walk_mismatch = EI_INIT;
@@ -1812,7 +1811,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     msg.info = wmem_strbuf_new(pinfo->pool, "");
     wmem_strbuf_append_printf(msg.info, "%s %s",
-                              val_to_str_const(msg.method, msstun_method_vals, "Unknown method"),
+                              msstun_val_to_str(pinfo->pool, msg.method, msstun_method_vals, "Method 0x%03x"),
                               val_to_str_const(msg.cls, msstun_class_vals, ""));
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
@@ -2197,7 +2196,6 @@ proto_register_msstun(void)
         &ett_msstun,
         &ett_msstun_attributes,
         &ett_msstun_attribute,
-        &ett_msstun_data,
     };
 
     static ei_register_info ei[] = {

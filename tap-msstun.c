@@ -139,6 +139,30 @@ transport_name(const msstun_tap_t *rec)
     return rec->over_tcp ? "TCP" : "UDP";
 }
 
+static char *
+make_key(const char *a, const char *b, const char *transport)
+{
+    return g_strdup_printf("%s %s %s", a, b, transport);
+}
+
+/* Looks an allocation or pair up as a -> b, then as b -> a; *forward tells
+ * which one matched. */
+static void *
+lookup_either_way(GHashTable *table, const char *a, const char *b, const char *transport, bool *forward)
+{
+    char *key = make_key(a, b, transport);
+    void *value = g_hash_table_lookup(table, key);
+
+    g_free(key);
+    *forward = value != NULL;
+    if (!value) {
+        key = make_key(b, a, transport);
+        value = g_hash_table_lookup(table, key);
+        g_free(key);
+    }
+    return value;
+}
+
 /*
  * Table cells
  */
@@ -361,23 +385,14 @@ find_allocation(stat_tap_table *table, packet_info *pinfo, const msstun_tap_t *r
 
     if (rec->is_channeldata) {
         /* Either direction of a known allocation. */
-        key = g_strdup_printf("%s %s %s", src, dst, transport);
-        alloc = (allocation_t *)g_hash_table_lookup(allocations, key);
-        *from_client = alloc != NULL;
-        if (!alloc) {
-            g_free(key);
-            key = g_strdup_printf("%s %s %s", dst, src, transport);
-            alloc = (allocation_t *)g_hash_table_lookup(allocations, key);
-        }
-        g_free(key);
+        alloc = (allocation_t *)lookup_either_way(allocations, src, dst, transport, from_client);
         g_free(src);
         g_free(dst);
         return alloc;
     }
 
     *from_client = sent_by_client(rec);
-    key = *from_client ? g_strdup_printf("%s %s %s", src, dst, transport)
-                       : g_strdup_printf("%s %s %s", dst, src, transport);
+    key = *from_client ? make_key(src, dst, transport) : make_key(dst, src, transport);
     alloc = (allocation_t *)g_hash_table_lookup(allocations, key);
     if (!alloc) {
         alloc = g_new0(allocation_t, 1);
@@ -573,9 +588,9 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
     const char *transport = transport_name(rec);
     char *src;
     char *dst;
-    char *key;
     pair_t *pair;
     unsigned dir;
+    bool forward;
 
     if (!table || rec->is_channeldata || rec->method != MSSTUN_METHOD_BINDING ||
         rec->cls == MSSTUN_CLASS_INDICATION || rec->retransmission)
@@ -583,30 +598,20 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
 
     src = transport_address(&rec->src, rec->src_port);
     dst = transport_address(&rec->dst, rec->dst_port);
-    key = g_strdup_printf("%s %s %s", src, dst, transport);
-    pair = (pair_t *)g_hash_table_lookup(pairs, key);
-    if (!pair) {
-        g_free(key);
-        key = g_strdup_printf("%s %s %s", dst, src, transport);
-        pair = (pair_t *)g_hash_table_lookup(pairs, key);
-    }
+    pair = (pair_t *)lookup_either_way(pairs, src, dst, transport, &forward);
     /* A pair starts with a connectivity check: a Binding request carrying
      * USERNAME or ICE attributes (not a plain NAT-discovery Binding). */
     if (!pair && rec->cls == MSSTUN_CLASS_REQUEST && (rec->username || rec->use_candidate)) {
-        g_free(key);
-        key = g_strdup_printf("%s %s %s", src, dst, transport);
         pair = g_new0(pair_t, 1);
         pair->row = add_row(table, pair_fields, PAIR_NFIELDS);
         pair->local = g_strdup(src);
         pair->remote = g_strdup(dst);
-        g_hash_table_insert(pairs, key, pair);
-        key = NULL;
+        g_hash_table_insert(pairs, make_key(src, dst, transport), pair);
         set_string(table, pair->row, PAIR_LOCAL, g_strdup(pair->local));
         set_string(table, pair->row, PAIR_REMOTE, g_strdup(pair->remote));
         set_string(table, pair->row, PAIR_TRANSPORT, g_strdup(transport));
         set_string(table, pair->row, PAIR_USERNAME, g_strdup(rec->username ? rec->username : ""));
     }
-    g_free(key);
     if (!pair) {
         g_free(src);
         g_free(dst);
