@@ -1727,6 +1727,7 @@ fill_tap_record(packet_info *pinfo, const msstun_msg_t *msg, const msstun_payloa
     rec->depth = msg->depth;
     rec->over_tcp = ctx && ctx->over_tcp;
     rec->data_length = msg->data_length;
+    tvb_memcpy(msg->tvb, rec->transaction_id, 4, sizeof(rec->transaction_id));
     copy_address_shallow(&rec->src, &pinfo->src);
     copy_address_shallow(&rec->dst, &pinfo->dst);
     rec->src_port = pinfo->srcport;

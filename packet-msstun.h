@@ -81,6 +81,7 @@ typedef struct {
     unsigned    depth;          /* 0 unless relayed inside DATA */
     bool        over_tcp;
     bool        retransmission;
+    uint8_t     transaction_id[16]; /* bytes 4..19 of the message */
     unsigned    error_code;     /* 0 when none */
     bool        has_lifetime;
     uint32_t    lifetime;

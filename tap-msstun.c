@@ -7,7 +7,7 @@
  *                pair, with a verdict.
  *
  * They are stat tap tables, so tshark prints them and Wireshark lists them
- * under Statistics > MSSTUN.  Rows are kept in the order the allocations and
+ * in its Statistics menu.  Rows are kept in the order the allocations and
  * pairs first appear, and every cell is rewritten from the accumulated state
  * whenever a packet changes it.
  *
@@ -28,11 +28,11 @@
 #define DIALECT_MS_TURN_FIRST       3
 
 /* Columns of the widest table. */
-#define MAX_FIELDS                  17
+#define MAX_FIELDS                  18
 
 enum {
     ALLOC_CLIENT, ALLOC_SERVER, ALLOC_TRANSPORT, ALLOC_FIRST, ALLOC_LAST, ALLOC_REQUESTS, ALLOC_RETRIES,
-    ALLOC_CHALLENGES, ALLOC_ERRORS, ALLOC_RELAYED, ALLOC_REFLEXIVE, ALLOC_LIFETIME, ALLOC_REFRESHES,
+    ALLOC_UNANSWERED, ALLOC_CHALLENGES, ALLOC_ERRORS, ALLOC_RELAYED, ALLOC_REFLEXIVE, ALLOC_LIFETIME, ALLOC_REFRESHES,
     ALLOC_MS_VERSION, ALLOC_PEERS, ALLOC_ACTIVE_DEST, ALLOC_BANDWIDTH, ALLOC_NFIELDS
 };
 
@@ -44,6 +44,7 @@ static stat_tap_table_item alloc_fields[ALLOC_NFIELDS] = {
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Last Frame", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Requests", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Retries", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Unanswered", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "401 Challenges", "%u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Errors", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Relayed", "%s" },
@@ -90,6 +91,7 @@ typedef struct {
     char       *client;
     unsigned    requests;
     unsigned    retries;
+    GHashTable *pending;        /* transaction IDs of requests not answered yet */
     unsigned    challenges;
     GArray     *errors;         /* unsigned pairs: code, count */
     GPtrArray  *relayed;        /* char *, each once */
@@ -234,6 +236,7 @@ free_allocation(gpointer data)
     allocation_t *alloc = (allocation_t *)data;
 
     g_free(alloc->client);
+    g_hash_table_destroy(alloc->pending);
     g_array_free(alloc->errors, true);
     g_ptr_array_free(alloc->relayed, true);
     g_free(alloc->reflexive);
@@ -333,6 +336,7 @@ draw_allocation(stat_tap_table *table, const allocation_t *alloc)
 
     set_uint(table, alloc->row, ALLOC_REQUESTS, alloc->requests);
     set_uint(table, alloc->row, ALLOC_RETRIES, alloc->retries);
+    set_uint(table, alloc->row, ALLOC_UNANSWERED, g_hash_table_size(alloc->pending));
     set_uint(table, alloc->row, ALLOC_CHALLENGES, alloc->challenges);
     set_uint(table, alloc->row, ALLOC_REFRESHES, alloc->refreshes);
 
@@ -399,6 +403,7 @@ find_allocation(stat_tap_table *table, packet_info *pinfo, const msstun_tap_t *r
         alloc->row = add_row(table, alloc_fields, ALLOC_NFIELDS);
         alloc->client = g_strdup(*from_client ? src : dst);
         alloc->errors = g_array_new(false, false, sizeof(unsigned));
+        alloc->pending = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
         alloc->relayed = g_ptr_array_new_with_free_func(g_free);
         alloc->peer_names = g_ptr_array_new();
         alloc->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -514,6 +519,15 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
         return TAP_PACKET_REDRAW;
     }
 
+    /* Requests wait for their response; the MS-TURN Send request has none. */
+    if (rec->cls == MSSTUN_CLASS_REQUEST && rec->method != MSSTUN_METHOD_MS_SEND)
+        g_hash_table_add(alloc->pending, g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id)));
+    else if (rec->cls == MSSTUN_CLASS_SUCCESS || rec->cls == MSSTUN_CLASS_ERROR) {
+        GBytes *id = g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id));
+
+        g_hash_table_remove(alloc->pending, id);
+        g_bytes_unref(id);
+    }
     if (rec->cls == MSSTUN_CLASS_REQUEST) {
         if (rec->retransmission) {
             alloc->retries++;
@@ -698,7 +712,7 @@ static tap_param filter_param[] = {
 };
 
 static stat_tap_table_ui allocations_ui = {
-    REGISTER_STAT_GROUP_TELEPHONY,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "MSSTUN TURN Allocations",
     "msstun",
     "msstun,allocations",
@@ -714,7 +728,7 @@ static stat_tap_table_ui allocations_ui = {
 };
 
 static stat_tap_table_ui checks_ui = {
-    REGISTER_STAT_GROUP_TELEPHONY,
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
     "MSSTUN ICE Checks",
     "msstun",
     "msstun,checks",

@@ -5,7 +5,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 ALLOC_COLUMNS = ['Client', 'Server', 'Transport', 'First Frame', 'Last Frame', 'Requests', 'Retries',
-                 '401 Challenges', 'Errors', 'Relayed', 'Reflexive', 'Lifetime', 'Refreshes', 'MS-Version',
+                 'Unanswered', '401 Challenges', 'Errors', 'Relayed', 'Reflexive', 'Lifetime', 'Refreshes', 'MS-Version',
                  'Peers', 'Set Active Destination', 'Bandwidth Admission']
 CHECK_COLUMNS = ['Local', 'Remote', 'Transport', 'Username', 'Requests L>R', 'Success R>L', 'Errors R>L',
                  'Requests R>L', 'Success L>R', 'Errors L>R', 'Use-Candidate', 'Role Conflicts', 'Verdict']
@@ -35,7 +35,8 @@ class TestAllocationsReport:
     def test_msturn_udp3478(self, tshark, local_capture):
         rows = report(tshark, local_capture('msturn-udp3478.pcap'), 'allocations')
         assert rows == [[
-            '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '1', '26', '10', '0', '1', '439 x1',
+            # Frame 26, the last Allocate, is never answered.
+            '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '1', '26', '10', '0', '1', '1', '439 x1',
             '192.0.2.15:50000, [2001:db8::15]:50002', '198.51.100.7:40000', '480', '4', '6',
             '203.0.113.9:50012 sent 2/176B received 2/156B, 203.0.113.9:50014 sent 0/0B received 0/0B',
             '1 ok, 1 error 439', 'Check x1, site responses 3 valid of 4',
@@ -44,7 +45,7 @@ class TestAllocationsReport:
     def test_display_filter(self, tshark, local_capture):
         rows = report(tshark, local_capture('msturn-udp3478.pcap'), 'allocations', stat_filter='frame.number<=10')
         assert rows == [[
-            '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '1', '10', '5', '0', '1', '',
+            '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '1', '10', '5', '0', '0', '1', '',
             '192.0.2.15:50000, [2001:db8::15]:50002', '198.51.100.7:40000', '480', '0', '6',
             '203.0.113.9:50012 sent 2/176B received 2/156B', '1 ok, 0 error', '',
         ]]
@@ -52,7 +53,7 @@ class TestAllocationsReport:
     def test_msturn_tcp443(self, tshark, local_capture):
         rows = report(tshark, local_capture('msturn-tcp443.pcap'), 'allocations')
         assert rows == [[
-            '10.0.0.10:51000', '192.0.2.1:443', 'TCP', '6', '16', '5', '0', '1', '',
+            '10.0.0.10:51000', '192.0.2.1:443', 'TCP', '6', '16', '5', '0', '0', '1', '',
             '192.0.2.15:50100, [2001:db8::15]:50102', '198.51.100.7:41000', '480', '0', '6',
             '203.0.113.9:50012 sent 2/180B received 2/180B', '1 ok, 0 error', '',
         ]]
@@ -60,14 +61,14 @@ class TestAllocationsReport:
     def test_coturn_channeldata(self, tshark, shared_capture):
         # Five allocations; ChannelData is counted against the peer of its ChannelBind.
         rows = report(tshark, shared_capture('real-peers/coturn-4.6.1-udp-channeldata.pcapng'), 'allocations')
-        assert [r[:9] for r in rows] == [
-            ['127.0.0.1:40157', '127.0.0.1:3478', 'UDP', '1', '6', '3', '0', '1', ''],
-            ['127.0.0.1:57351', '127.0.0.1:3478', 'UDP', '7', '102', '8', '0', '1', ''],
-            ['127.0.0.1:58938', '127.0.0.1:3478', 'UDP', '13', '106', '8', '0', '1', ''],
-            ['127.0.0.1:36283', '127.0.0.1:3478', 'UDP', '19', '109', '8', '0', '1', ''],
-            ['127.0.0.1:37458', '127.0.0.1:3478', 'UDP', '25', '104', '8', '0', '1', ''],
+        assert [r[:10] for r in rows] == [
+            ['127.0.0.1:40157', '127.0.0.1:3478', 'UDP', '1', '6', '3', '0', '0', '1', ''],
+            ['127.0.0.1:57351', '127.0.0.1:3478', 'UDP', '7', '102', '8', '0', '0', '1', ''],
+            ['127.0.0.1:58938', '127.0.0.1:3478', 'UDP', '13', '106', '8', '0', '0', '1', ''],
+            ['127.0.0.1:36283', '127.0.0.1:3478', 'UDP', '19', '109', '8', '0', '0', '1', ''],
+            ['127.0.0.1:37458', '127.0.0.1:3478', 'UDP', '25', '104', '8', '0', '0', '1', ''],
         ]
-        assert [r[9:] for r in rows] == [
+        assert [r[10:] for r in rows] == [
             ['127.0.0.1:49170', '127.0.0.1:40157', '777', '1', '', '', '', ''],
             ['127.0.0.1:49171', '127.0.0.1:57351', '0', '3', '', '127.0.0.1:49161 sent 3/360B received 3/360B', '', ''],
             ['127.0.0.1:49160', '127.0.0.1:58938', '0', '3', '', '127.0.0.1:49172 sent 3/360B received 3/360B', '', ''],
@@ -77,28 +78,28 @@ class TestAllocationsReport:
 
     def test_stun_signal(self, tshark, shared_capture):
         rows = report(tshark, shared_capture('third-party/ndpi/stun_signal.pcapng'), 'allocations')
-        assert [r[:12] for r in rows] == [
-            ['192.168.12.169:39518', '35.158.183.167:3478', 'UDP', '11', '52', '3', '0', '1', '',
+        assert [r[:13] for r in rows] == [
+            ['192.168.12.169:39518', '35.158.183.167:3478', 'UDP', '11', '52', '3', '0', '0', '1', '',
              '35.158.183.167:62696', '93.47.225.19:11888', '0'],
-            ['192.168.12.169:47204', '35.158.183.167:3478', 'UDP', '15', '53', '3', '0', '1', '',
+            ['192.168.12.169:47204', '35.158.183.167:3478', 'UDP', '15', '53', '3', '0', '0', '1', '',
              '35.158.183.167:54498', '93.47.225.19:11889', '0'],
-            ['192.168.12.169:39950', '35.158.183.167:3478', 'UDP', '67', '286', '7', '0', '1', '',
+            ['192.168.12.169:39950', '35.158.183.167:3478', 'UDP', '67', '286', '7', '0', '0', '1', '',
              '35.158.183.167:52495', '93.47.225.19:11911', '0'],
-            ['192.168.12.169:43068', '35.158.183.167:3478', 'UDP', '69', '285', '7', '0', '1', '',
+            ['192.168.12.169:43068', '35.158.183.167:3478', 'UDP', '69', '285', '7', '0', '0', '1', '',
              '35.158.183.167:64458', '93.47.225.19:11910', '0'],
-            ['192.168.12.169:47767', '35.158.122.211:3478', 'UDP', '294', '457', '7', '0', '1', '',
+            ['192.168.12.169:47767', '35.158.122.211:3478', 'UDP', '294', '457', '7', '0', '0', '1', '',
              '35.158.122.211:51358', '93.47.225.19:11928', '0'],
-            ['192.168.12.169:37970', '35.158.122.211:3478', 'UDP', '297', '458', '7', '0', '1', '',
+            ['192.168.12.169:37970', '35.158.122.211:3478', 'UDP', '297', '458', '7', '0', '0', '1', '',
              '35.158.122.211:51073', '93.47.225.19:11929', '0'],
         ]
-        assert rows[3][14] == ('18.195.131.143:61156 sent 2/160B received 2/160B, 18.195.131.143:52463 sent 0/0B '
+        assert rows[3][15] == ('18.195.131.143:61156 sent 2/160B received 2/160B, 18.195.131.143:52463 sent 0/0B '
                                'received 0/0B, 18.195.131.143:57646 sent 0/0B received 0/0B, 18.195.131.143:58207 '
                                'sent 0/0B received 0/0B')
 
     def test_unanswered_allocate(self, tshark, shared_capture):
         # libnice OC2007R2: an Allocate sent three times to a server that never answers.
         rows = report(tshark, shared_capture('real-peers/libnice-0.1.21-OC2007R2-loopback.pcapng'), 'allocations')
-        assert rows == [['127.0.0.1:36334', '127.0.0.1:3478', 'UDP', '13', '21', '1', '2', '0', '', '', '', '',
+        assert rows == [['127.0.0.1:36334', '127.0.0.1:3478', 'UDP', '13', '21', '1', '2', '1', '0', '', '', '', '',
                          '0', '1', '', '', '']]
 
 

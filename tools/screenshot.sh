@@ -1,7 +1,7 @@
 #!/bin/sh
 # Retakes docs/wireshark-msstun.png: the real Wireshark GUI, under Xvfb, with
 # the plugin from build/, showing an MSSTUN decode and the TURN allocations
-# report (Statistics > Telephony > MSSTUN TURN Allocations).
+# report (Statistics > MSSTUN TURN Allocations).
 # Needs: wireshark-qt xvfb imagemagick xdotool (Debian packages).
 # Usage: tools/screenshot.sh [OUTPUT.png]
 set -eu
