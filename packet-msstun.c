@@ -667,7 +667,7 @@ msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length)
         return false;
     if (tvb_get_ntohl(tvb, offset + 4) == MSSTUN_RFC5389_COOKIE) {
         /* RFC 7983: STUN methods above 0x0FF would collide with DTLS-SRTP. */
-        return (type & 0x3EEF) <= 0x00FF || type == 0x0115;
+        return (type & 0x3C00) == 0;
     }
     if ((unsigned)tvb_captured_length_remaining(tvb, offset) < length)
         return false;
