@@ -66,12 +66,12 @@ typedef enum {
     TCP_MODE_RAW_DATA       /* RFC 6062 data connection after ConnectionBind */
 } msstun_tcp_mode_t;
 
-/* A partial RFC 4571 frame left at the end of an end-to-end data frame,
- * kept for the next one in the same direction (first pass only). */
+/* How many bytes of an unfinished inner frame came before an end-to-end
+ * data frame (msstun_e2e_partial_t is in packet-msstun.h). */
 typedef struct {
-    uint8_t *bytes;
-    unsigned length;
-} msstun_carry_t;
+    msstun_e2e_partial_t *partial;
+    unsigned carried;
+} msstun_e2e_record_t;
 
 static dissector_handle_t msstun_handle;
 static dissector_handle_t msstun_port_handle;
@@ -906,53 +906,85 @@ direction(packet_info *pinfo)
     return cmp > 0;
 }
 
+/* The length of the RFC 4571 frame that starts with partial->bytes and
+ * goes on with the payload; 0 when its 2-byte length is not complete yet. */
+static unsigned
+rfc4571_total_length(const msstun_e2e_partial_t *partial, unsigned carried, tvbuff_t *payload)
+{
+    unsigned payload_len = tvb_reported_length(payload);
+
+    if (carried >= RFC4571_HDR_LEN)
+        return RFC4571_HDR_LEN + ((unsigned)partial->bytes[0] << 8 | partial->bytes[1]);
+    if (carried == 1 && payload_len >= 1)
+        return RFC4571_HDR_LEN + ((unsigned)partial->bytes[0] << 8 | tvb_get_uint8(payload, 0));
+    return 0;
+}
+
+static void
+partial_append(msstun_e2e_partial_t *partial, tvbuff_t *tvb, unsigned offset, unsigned length)
+{
+    if (partial->length + length > partial->capacity) {
+        partial->capacity = MAX(partial->length + length, 2 * partial->capacity);
+        partial->bytes = (uint8_t *)wmem_realloc(wmem_file_scope(), partial->bytes, partial->capacity);
+    }
+    tvb_memcpy(tvb, partial->bytes + partial->length, offset, length);
+    partial->length += length;
+}
+
 /* End-to-end data (type 0x03) is a stream of RFC 4571 frames that need not
  * align with the outer frames (MS-TURN 2.1.4; libnice splits and packs
- * them).  The first pass keeps the unfinished tail of each direction and
- * records, per outer frame, the bytes carried into it; every pass then
- * rebuilds the same inner frames. */
+ * them).  The first pass collects an unfinished inner frame, append-only,
+ * and records for each outer frame how many of its bytes came before; every
+ * pass rebuilds an inner frame once, in the outer frame that completes it,
+ * so time and memory stay linear however finely a frame is split. */
 static void
 dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     msstun_conv_t *conv_data = msstun_conv_data(pinfo);
     unsigned payload_len = tvb_reported_length(tvb);
+    unsigned dir = direction(pinfo);
     uint32_t key_words[2] = { pinfo->num, next_packet_index(pinfo, PKT_KEY_E2E_INDEX) };
     wmem_tree_key_t key[2] = { { 2, key_words }, { 0, NULL } };
-    msstun_carry_t *carry;
+    msstun_e2e_record_t *record;
     tvbuff_t *stream;
+    uint8_t *buf;
     unsigned stream_len;
     unsigned carried = 0;
     unsigned offset = 0;
     msstun_payload_ctx_t ctx = { 1, true, NULL, false };
 
-    if (!conv_data->e2e_carry)
-        conv_data->e2e_carry = wmem_tree_new(wmem_file_scope());
-    if (!PINFO_FD_VISITED(pinfo)) {
-        /* The pending tail of this direction is stored under key 0xFFFFFFFF. */
-        uint32_t pending_words[2] = { 0xFFFFFFFF, direction(pinfo) };
-        wmem_tree_key_t pending_key[2] = { { 2, pending_words }, { 0, NULL } };
-        msstun_carry_t *pending = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, pending_key);
-
-        if (pending && pending->length > 0) {
-            carry = wmem_new(wmem_file_scope(), msstun_carry_t);
-            *carry = *pending;
-            wmem_tree_insert32_array(conv_data->e2e_carry, key, carry);
-            pending->bytes = NULL;
-            pending->length = 0;
-        }
+    if (!conv_data->e2e_records)
+        conv_data->e2e_records = wmem_tree_new(wmem_file_scope());
+    if (!PINFO_FD_VISITED(pinfo) && conv_data->e2e_partial[dir]) {
+        record = wmem_new(wmem_file_scope(), msstun_e2e_record_t);
+        record->partial = conv_data->e2e_partial[dir];
+        record->carried = record->partial->length;
+        wmem_tree_insert32_array(conv_data->e2e_records, key, record);
     }
-    carry = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, key);
+    record = (msstun_e2e_record_t *)wmem_tree_lookup32_array(conv_data->e2e_records, key);
 
-    if (carry && carry->length > 0 && payload_len > 0) {
-        uint8_t *buf;
+    if (record && payload_len > 0) {
+        unsigned total = rfc4571_total_length(record->partial, record->carried, tvb);
 
-        carried = carry->length;
+        carried = record->carried;
+        if (total == 0 || carried + payload_len < total) {
+            /* The inner frame goes on in a later end-to-end frame. */
+            proto_item *ti = proto_tree_add_item(tree, hf_msstun_rfc4571_partial, tvb, 0, payload_len, ENC_NA);
+
+            proto_item_append_text(ti, " (%u bytes so far of %u)", carried + payload_len, total);
+            if (!PINFO_FD_VISITED(pinfo))
+                partial_append(record->partial, tvb, 0, payload_len);
+            return;
+        }
+        /* This frame completes it: the only copy of the whole inner frame. */
         stream_len = carried + payload_len;
         buf = (uint8_t *)wmem_alloc(pinfo->pool, stream_len);
-        memcpy(buf, carry->bytes, carried);
+        memcpy(buf, record->partial->bytes, carried);
         tvb_memcpy(tvb, buf + carried, 0, payload_len);
         stream = tvb_new_child_real_data(tvb, buf, stream_len, stream_len);
         add_new_data_source(pinfo, stream, "Reassembled RFC 4571 data");
+        if (!PINFO_FD_VISITED(pinfo))
+            conv_data->e2e_partial[dir] = NULL;
     } else {
         stream = tvb;
         stream_len = payload_len;
@@ -982,16 +1014,10 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (offset < stream_len) {
         proto_tree_add_item(tree, hf_msstun_rfc4571_partial, stream, offset, stream_len - offset, ENC_NA);
         if (!PINFO_FD_VISITED(pinfo)) {
-            uint32_t pending_words[2] = { 0xFFFFFFFF, direction(pinfo) };
-            wmem_tree_key_t pending_key[2] = { { 2, pending_words }, { 0, NULL } };
-            msstun_carry_t *pending = (msstun_carry_t *)wmem_tree_lookup32_array(conv_data->e2e_carry, pending_key);
+            msstun_e2e_partial_t *partial = wmem_new0(wmem_file_scope(), msstun_e2e_partial_t);
 
-            if (!pending) {
-                pending = wmem_new0(wmem_file_scope(), msstun_carry_t);
-                wmem_tree_insert32_array(conv_data->e2e_carry, pending_key, pending);
-            }
-            pending->length = stream_len - offset;
-            pending->bytes = (uint8_t *)tvb_memdup(wmem_file_scope(), stream, offset, pending->length);
+            partial_append(partial, stream, offset, stream_len - offset);
+            conv_data->e2e_partial[dir] = partial;
         }
     }
 }

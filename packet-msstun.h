@@ -131,12 +131,21 @@ void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 /* tap-msstun.c */
 void msstun_tap_register(void);
 
+/* An RFC 4571 frame of TCP end-to-end data not complete yet: its bytes so
+ * far, only ever appended to. */
+typedef struct {
+    uint8_t *bytes;
+    unsigned length;
+    unsigned capacity;
+} msstun_e2e_partial_t;
+
 /* Per-conversation state shared by the files of the plugin; each member
  * is created when first needed. */
 typedef struct {
     wmem_tree_t *transactions;      /* packet-msstun.c: requests by transaction ID */
     wmem_tree_t *tcp_modes;         /* packet-msrtp-mux.c: TCP stream mode by first frame */
-    wmem_tree_t *e2e_carry;         /* packet-msrtp-mux.c: partial RFC 4571 frames */
+    wmem_tree_t *e2e_records;       /* packet-msrtp-mux.c: carried bytes per end-to-end frame */
+    msstun_e2e_partial_t *e2e_partial[2]; /* packet-msrtp-mux.c: unfinished inner frame per direction */
     bool         srtcp_setup;       /* packet-msrtp-mux.c: RTCP told about SRTCP */
     /* packet-msstun.c: the ICE checks on this 5-tuple.  Direction 0 is from
      * the sender of the first check; successes count the answers to the
