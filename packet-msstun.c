@@ -155,9 +155,6 @@ void proto_reg_handoff_msstun(void);
 
 #define FINGERPRINT_XOR             0x5354554E  /* RFC 5389 15.5 */
 
-/* Upper bound on the attributes shown per message; every attribute takes at
- * least 4 bytes, so a message of 65535 bytes cannot exceed it anyway. */
-#define MAX_ATTRIBUTES              16384
 
 typedef enum {
     DIALECT_RFC5389 = 1,
@@ -323,7 +320,6 @@ static expert_field ei_msstun_padding_fallback = EI_INIT;
 static expert_field ei_msstun_att_truncated = EI_INIT;
 static expert_field ei_msstun_att_bogus_length = EI_INIT;
 static expert_field ei_msstun_att_short = EI_INIT;
-static expert_field ei_msstun_att_too_many = EI_INIT;
 static expert_field ei_msstun_att_unknown_required = EI_INIT;
 static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
@@ -1440,13 +1436,14 @@ dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tre
     return summary;
 }
 
-/* Walks the attributes in [MSSTUN_HEADER_LEN, end). */
+/* Walks the attributes in [MSSTUN_HEADER_LEN, end).  Every turn advances
+ * by at least the 4-byte attribute header or stops, so the walk is bounded
+ * by the 16-bit message length. */
 static void
 dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_msg_t *msg,
                    unsigned end, bool padded)
 {
     unsigned offset = MSSTUN_HEADER_LEN;
-    unsigned count = 0;
 
     while (offset < end) {
         unsigned att_type;
@@ -1462,10 +1459,6 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         if (end - offset < 4) {
             proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_truncated, tvb, offset, end - offset,
                                          "Truncated attribute header (%u bytes)", end - offset);
-            return;
-        }
-        if (++count > MAX_ATTRIBUTES) {
-            proto_tree_add_expert(tree, pinfo, &ei_msstun_att_too_many, tvb, offset, end - offset);
             return;
         }
         att_type = tvb_get_ntohs(tvb, offset);
@@ -2216,8 +2209,6 @@ proto_register_msstun(void)
             "Attribute length goes past the end of the message", EXPFILL }},
         { &ei_msstun_att_short,
           { "msstun.att.short", PI_MALFORMED, PI_WARN, "Attribute value too short for its format", EXPFILL }},
-        { &ei_msstun_att_too_many,
-          { "msstun.att.too_many", PI_MALFORMED, PI_ERROR, "Too many attributes", EXPFILL }},
         { &ei_msstun_att_unknown_required,
           { "msstun.att.unknown_required", PI_UNDECODED, PI_WARN,
             "Unknown comprehension-required attribute", EXPFILL }},
