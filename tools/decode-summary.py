@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+# Prints, for every capture the suite uses (../shared/captures and
+# captures/), one line per frame of what the plugin made of it: the protocol
+# stack up to the dissector it handed the payload to, the MSSTUN message and
+# TCP frame types, the RTP/RTCP it found, where RTP was set up, and whether
+# the frame is malformed.  The fields are the plugin's and the RTP/RTCP ones
+# Wireshark has had unchanged since 4.0, so tools/matrix.sh compares this
+# output between Wireshark versions.  Layers below the one MSSTUN (or UDP/TCP)
+# handed the payload to are left out: they are Wireshark's own (4.6 names
+# the X.509 layers of a certificate differently, for one).
+#
+# Runs tshark as tests do (test/conftest.py): the fresh build in a temporary
+# personal plugin folder, as an unprivileged user when started as root.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test'))
+
+import conftest  # noqa: E402
+
+FIELDS = ['frame.number', 'frame.protocols', 'msstun.type', 'msstun.tcp.type', 'rtp.ssrc', 'rtp.seq',
+          'rtp.p_type', 'rtp.setup-frame', 'rtcp.pt', '_ws.malformed']
+
+
+def handed_to(protocols):
+    '''eth:ethertype:ip:tcp:msstun:dtls:x509sat:pkcs-1 -> eth:ethertype:ip:tcp:msstun:dtls.'''
+    layers = protocols.split(':')
+    for i, layer in enumerate(layers):
+        if layer in ('udp', 'tcp'):
+            j = i + 1
+            while j < len(layers) and layers[j] == 'msstun':
+                j += 1
+            return ':'.join(layers[:j + 1])
+    return protocols
+
+
+def main():
+    root = tempfile.mkdtemp(prefix='msstun-decode-')
+    os.chmod(root, 0o755)
+    try:
+        run_as = conftest.UNPRIVILEGED_USER if os.geteuid() == 0 else None
+        home = conftest._make_home(root, 'home', run_as, conftest._plugin_path(),
+                                   conftest._wireshark_major_minor())
+        tshark = conftest.TShark(home, run_as)
+        captures = ([os.path.join(conftest.SHARED_CAPTURES, c) for c in conftest.all_shared_captures()] +
+                    [os.path.join(conftest.LOCAL_CAPTURES, c) for c in conftest.all_local_captures()])
+        for capture in captures:
+            name = os.path.relpath(capture, os.path.dirname(conftest.SOURCE_DIR))
+            for row in tshark.fields(capture, FIELDS):
+                row[1] = handed_to(row[1])
+                print('%s\t%s' % (name, '\t'.join(row)))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
