@@ -24,14 +24,14 @@ static dissector_handle_t msstun_handle;
 void
 msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
 {
-    const msstun_prefs_t *prefs = msstun_prefs();
+    const msstun_prefs_t *settings = msstun_prefs();
     address learned;
     address null_addr;
     conversation_t *conv;
     unsigned options = NO_ADDR_B | (other_port == 0 ? NO_PORT_B : 0);
 
-    if (PINFO_FD_VISITED(pinfo) || !prefs->learn_media || !msstun_handle || port == 0 ||
-        (addr->type != AT_IPv4 && addr->type != AT_IPv6) || !value_is_in_range(prefs->learn_ports, port))
+    if (PINFO_FD_VISITED(pinfo) || !settings->learn_media || !msstun_handle || port == 0 ||
+        (addr->type != AT_IPv4 && addr->type != AT_IPv6) || !value_is_in_range(settings->learn_ports, port))
         return;
 
     clear_address(&null_addr);

@@ -12,17 +12,17 @@
 #include <wireshark.h>
 #include <ws_version.h>
 
+#include <epan/proto.h>
+
 #define MSSTUN_WS_VERSION_AT_LEAST(major, minor) \
     (WIRESHARK_VERSION_MAJOR > (major) || \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 /*
- * Plugin registration.
- * 4.0 and 4.2 want the four classic exported symbols and do not install
- * <wsutil/plugins.h>.  4.4 adds plugin_describe().  The 4.5 development
- * series replaced the exports by a struct ws_module registered with
- * WIRESHARK_PLUGIN_REGISTER_EPAN(); plugin.c follows whichever the headers
- * offer.
+ * Plugin registration: every release exports plugin_version,
+ * plugin_want_major/minor and plugin_register().  4.4 adds
+ * plugin_describe() and installs <wsutil/plugins.h>, which Debian's 4.0
+ * does not install (checked on 4.0.17, 4.4.19 and 4.6.9).
  */
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>

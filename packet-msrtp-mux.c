@@ -35,6 +35,7 @@
 #include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/proto_data.h>
+#include <epan/tfs.h>
 #include <epan/dissectors/packet-rtcp.h>
 #include <epan/dissectors/packet-rtp.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -193,10 +194,10 @@ static const true_false_string msstun_pseudo_tfs = {
 static unsigned
 next_packet_index(packet_info *pinfo, unsigned key)
 {
-    unsigned index = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, key));
+    unsigned count = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, key));
 
-    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, key, GUINT_TO_POINTER(index + 1));
-    return index;
+    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, key, GUINT_TO_POINTER(count + 1));
+    return count;
 }
 
 /* Separates the Info text of several PDUs in one frame. */
@@ -1306,7 +1307,7 @@ take_port_range(const char *table, wmem_map_t *owners, range_t *range, bool take
 void
 msstun_mux_apply_ports(void)
 {
-    const msstun_prefs_t *prefs = msstun_prefs();
+    const msstun_prefs_t *settings = msstun_prefs();
     range_t *tcp_ports = NULL;
 
     if (!msstun_port_handle)
@@ -1316,20 +1317,20 @@ msstun_mux_apply_ports(void)
     wmem_free(wmem_epan_scope(), registered_udp_ports);
     wmem_free(wmem_epan_scope(), registered_tcp_ports);
 
-    registered_udp_ports = prefs->udp_enabled ? range_copy(wmem_epan_scope(), prefs->udp_ports) : NULL;
-    if (prefs->tcp_internal_enabled && prefs->tcp_external_enabled) {
-        char *internal = range_convert_range(NULL, prefs->tcp_internal_ports);
-        char *external = range_convert_range(NULL, prefs->tcp_external_ports);
+    registered_udp_ports = settings->udp_enabled ? range_copy(wmem_epan_scope(), settings->udp_ports) : NULL;
+    if (settings->tcp_internal_enabled && settings->tcp_external_enabled) {
+        char *internal = range_convert_range(NULL, settings->tcp_internal_ports);
+        char *external = range_convert_range(NULL, settings->tcp_external_ports);
         char *both = wmem_strdup_printf(NULL, "%s,%s", internal, external);
 
         range_convert_str(wmem_epan_scope(), &tcp_ports, both, 65535);
         wmem_free(NULL, internal);
         wmem_free(NULL, external);
         wmem_free(NULL, both);
-    } else if (prefs->tcp_internal_enabled) {
-        tcp_ports = range_copy(wmem_epan_scope(), prefs->tcp_internal_ports);
-    } else if (prefs->tcp_external_enabled) {
-        tcp_ports = range_copy(wmem_epan_scope(), prefs->tcp_external_ports);
+    } else if (settings->tcp_internal_enabled) {
+        tcp_ports = range_copy(wmem_epan_scope(), settings->tcp_internal_ports);
+    } else if (settings->tcp_external_enabled) {
+        tcp_ports = range_copy(wmem_epan_scope(), settings->tcp_external_ports);
     }
     registered_tcp_ports = tcp_ports;
     take_port_range("udp.port", udp_owners, registered_udp_ports, true);

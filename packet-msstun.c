@@ -53,7 +53,9 @@
 #include <epan/expert.h>
 #include <epan/show_exception.h>
 #include <epan/tap.h>
+#include <epan/tfs.h>
 #include <epan/to_str.h>
+#include <epan/unit_strings.h>
 #include <wsutil/crc32.h>
 
 void proto_register_msstun(void);
@@ -223,9 +225,9 @@ static int hf_msstun_att_xor_ipv6 = -1;
 static int hf_msstun_addr = -1;
 static int hf_msstun_addr6 = -1;
 static int hf_msstun_port = -1;
-static int hf_msstun_addr_role[MSSTUN_ROLE_COUNT][3] = {
-    [0 ... MSSTUN_ROLE_COUNT - 1] = { -1, -1, -1 }
-};
+/* IPv4, IPv6 and port of each role; zero until registered, which every
+ * release accepts for field ids kept in arrays. */
+static int hf_msstun_addr_role[MSSTUN_ROLE_COUNT][3];
 static int hf_msstun_att_change_ip = -1;
 static int hf_msstun_att_change_port = -1;
 static int hf_msstun_att_username = -1;

@@ -27,21 +27,6 @@ register_msstun_plugin(void)
     proto_register_plugin(&plug_msstun);
 }
 
-#ifdef WIRESHARK_PLUGIN_REGISTER_EPAN
-/* 4.5 development series: one module descriptor instead of exported symbols. */
-static struct ws_module module = {
-    .flags = WS_PLUGIN_DESC_DISSECTOR,
-    .version = VERSION,
-    .spdx_id = "GPL-2.0-or-later",
-    .home_url = "",
-    .blurb = "Microsoft Lync/Skype for Business/Teams STUN, TURN and media multiplexing",
-    .register_cb = &register_msstun_plugin,
-};
-
-WIRESHARK_PLUGIN_REGISTER_EPAN(&module, 0)
-
-#else
-
 WS_DLL_PUBLIC_DEF const char plugin_version[] = VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
@@ -63,5 +48,3 @@ plugin_describe(void)
     return WS_PLUGIN_DESC_DISSECTOR;
 }
 #endif
-
-#endif /* WIRESHARK_PLUGIN_REGISTER_EPAN */

@@ -30,11 +30,29 @@ def _plugin_path():
     return path
 
 
+_WIRESHARK_VERSION = []
+
+
+def wireshark_version():
+    '''(major, minor) of the installed tshark.'''
+    if not _WIRESHARK_VERSION:
+        out = subprocess.run(['tshark', '--version'], capture_output=True, text=True, check=True).stdout
+        m = re.search(r'TShark \(Wireshark\) (\d+)\.(\d+)\.', out)
+        assert m, out
+        _WIRESHARK_VERSION.append((int(m.group(1)), int(m.group(2))))
+    return _WIRESHARK_VERSION[0]
+
+
+def ws_at_least(major, minor):
+    '''True on Wireshark major.minor and newer.  Tests use it where Wireshark
+    itself prints something differently between the versions of the matrix
+    (4.0, 4.4, 4.6), next to a comment saying what changed; 4.2 is not in
+    the matrix, so a difference first seen in 4.4 is tested as one of 4.4.'''
+    return wireshark_version() >= (major, minor)
+
+
 def _wireshark_major_minor():
-    out = subprocess.run(['tshark', '--version'], capture_output=True, text=True, check=True).stdout
-    m = re.search(r'TShark \(Wireshark\) (\d+)\.(\d+)\.', out)
-    assert m, out
-    return '%s.%s' % (m.group(1), m.group(2))
+    return '%d.%d' % wireshark_version()
 
 
 class TShark:
@@ -43,6 +61,7 @@ class TShark:
     def __init__(self, home, run_as):
         self.home = home
         self.run_as = run_as
+        self._boolean_fields = None
         self.env = {
             'PATH': '/usr/local/bin:/usr/bin:/bin',
             'HOME': home,
@@ -72,8 +91,22 @@ class TShark:
     def __call__(self, *args, **kwargs):
         return self.run(args, **kwargs).stdout
 
+    def boolean_fields(self):
+        '''The names of the FT_BOOLEAN fields this tshark knows.'''
+        if self._boolean_fields is None:
+            self._boolean_fields = set()
+            for line in self('-G', 'fields').splitlines():
+                cols = line.split('\t')
+                if len(cols) > 3 and cols[0] == 'F' and cols[3] == 'FT_BOOLEAN':
+                    self._boolean_fields.add(cols[2])
+        return self._boolean_fields
+
     def fields(self, capture, fields, dfilter=None, extra=()):
-        '''-T fields output as a list of rows (each a list of column strings).'''
+        '''-T fields output as a list of rows (each a list of column strings).
+
+        Wireshark 4.0 prints an FT_BOOLEAN field as 1 or 0, 4.4 and 4.6 as
+        True or False: the values of boolean fields are given in 4.0's form
+        on every version (exactly: True is 1, False is 0).'''
         args = ['-n', '-r', capture, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,']
         if dfilter:
             args += ['-Y', dfilter]
@@ -81,7 +114,14 @@ class TShark:
             args += ['-e', f]
         args += list(extra)
         out = self.run(args).stdout
-        return [line.split('\t') for line in out.splitlines()]
+        rows = [line.split('\t') for line in out.splitlines()]
+        if ws_at_least(4, 4):
+            booleans = [i for i, f in enumerate(fields) if f in self.boolean_fields()]
+            for row in rows:
+                for i in booleans:
+                    if i < len(row) and row[i]:
+                        row[i] = ','.join({'True': '1', 'False': '0'}[v] for v in row[i].split(','))
+        return rows
 
 
 def _make_home(root, name, run_as, plugin=None, major_minor=None):
