@@ -116,6 +116,7 @@ static int hf_msstun_ptls_cipher_suite = -1;
 static int hf_msstun_ptls_compression_methods_length = -1;
 static int hf_msstun_ptls_compression_method = -1;
 static int hf_msstun_ptls_pseudo = -1;
+static int hf_msstun_unrecognised_first_byte = -1;
 
 static int ett_msstun_mux = -1;
 static int ett_msstun_ptls_handshake = -1;
@@ -127,6 +128,7 @@ static expert_field ei_msstun_tcp_control_not_stun = EI_INIT;
 static expert_field ei_msstun_ptls_not_pseudo = EI_INIT;
 static expert_field ei_msstun_unrecognised = EI_INIT;
 static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
+static expert_field ei_msstun_unrecognised_payload = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -162,6 +164,21 @@ static const value_string msstun_tls_version_vals[] = {
 static const value_string msstun_cipher_suite_vals[] = {
     { PSEUDO_TLS_CIPHER_SUITE, "TLS_DH_anon_WITH_RC4_128_MD5" },
     { 0, NULL }
+};
+
+/* Why a payload on a TURN port is shown as data: what its first byte would
+ * have made it (RFC 7983 ranges, with ChannelData's RFC 5766 0x40-0x7F and
+ * MS-TURN 2.2.3 multiplexed TURN), and that it is not. */
+static const range_string msstun_first_byte_rvals[] = {
+    { 0x00, 0x03, "STUN/TURN range, but not a STUN/TURN message" },
+    { 0x04, 0x0F, "Outside every range that MSSTUN decodes" },
+    { 0x10, 0x13, "ZRTP range, not decoded by MSSTUN" },
+    { 0x14, 0x3F, "DTLS range, but not a DTLS record" },
+    { 0x40, 0x7F, "ChannelData range, but not ChannelData of matching length" },
+    { 0x80, 0xBF, "RTP/RTCP range, but neither RTP nor RTCP" },
+    { 0xC0, 0xFE, "Outside every range that MSSTUN decodes" },
+    { 0xFF, 0xFF, "Not a multiplexed TURN (0xFF10) header of matching length" },
+    { 0, 0, NULL }
 };
 
 static const true_false_string msstun_pseudo_tfs = {
@@ -647,6 +664,39 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
  * UDP
  */
 
+/* Whether either end of the datagram is one of the configured UDP ports. */
+static bool
+on_turn_port(const packet_info *pinfo)
+{
+    return registered_udp_ports &&
+           (value_is_in_range(registered_udp_ports, pinfo->srcport) ||
+            value_is_in_range(registered_udp_ports, pinfo->destport));
+}
+
+/* A datagram on a TURN port that is none of the kinds the multiplexer
+ * knows: data, said so, and not handed on for another dissector to guess
+ * at (Teams clients send such datagrams to the relays). */
+static int
+dissect_unrecognised_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    proto_item *ti;
+    proto_tree *mux_tree;
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(ti, ", Unrecognised Payload");
+    mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    proto_tree_add_expert(mux_tree, pinfo, &ei_msstun_unrecognised_payload, tvb, 0, -1);
+    if (tvb_captured_length(tvb) > 0) {
+        col_add_fstr(pinfo->cinfo, COL_INFO, "Unrecognised payload (first byte 0x%02x)", tvb_get_uint8(tvb, 0));
+        proto_tree_add_item(mux_tree, hf_msstun_unrecognised_first_byte, tvb, 0, 1, ENC_NA);
+    } else {
+        col_set_str(pinfo->cinfo, COL_INFO, "Unrecognised payload");
+    }
+    call_data_dissector(tvb, pinfo, tree);
+    return tvb_captured_length(tvb);
+}
+
 static int
 dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -655,6 +705,8 @@ dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     if (dissect_classified(tvb, pinfo, tree, &ctx))
         len = tvb_captured_length(tvb);
+    else if (on_turn_port(pinfo))
+        len = dissect_unrecognised_udp(tvb, pinfo, tree);
     else
         len = call_original(tvb, pinfo, tree, data);
     show_original(tvb, pinfo, tree, data);
@@ -1193,16 +1245,16 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     return dissect_msstun_udp(tvb, pinfo, tree, data);
 }
 
-/* What the multiplexer takes from the port's previous owner: everything
- * but real TLS and payloads that are none of the kinds it knows. */
+/* What the multiplexer takes from the port's previous owner: on UDP every
+ * datagram (what it does not recognise it shows as unrecognised data), on
+ * TCP everything but real TLS and streams of no kind it knows. */
 static bool
 claims_payload(tvbuff_t *tvb, packet_info *pinfo)
 {
-    msstun_payload_ctx_t ctx = { 0, false, NULL, false };
     msstun_tcp_mode_t mode;
 
     if (pinfo->ptype != PT_TCP)
-        return classify_payload(tvb, &ctx) != PAYLOAD_UNKNOWN;
+        return true;
     mode = tcp_mode(tvb, pinfo, msstun_conv_data(pinfo));
     return mode != TCP_MODE_TLS && mode != TCP_MODE_ORIGINAL;
 }
@@ -1356,6 +1408,11 @@ msstun_mux_register(void)
         { &hf_msstun_ptls_pseudo,
           { "Pseudo-TLS", "msstun.pseudotls", FT_BOOLEAN, BASE_NONE, TFS(&msstun_pseudo_tfs), 0x0,
             "Whether this record matches the MS-TURN pseudo-TLS handshake", HFILL }},
+        { &hf_msstun_unrecognised_first_byte,
+          { "First Byte", "msstun.unrecognised_payload.first_byte", FT_UINT8, BASE_HEX | BASE_RANGE_STRING,
+            RVALS(msstun_first_byte_rvals), 0x0,
+            "Why the payload is shown as data: the kind its first byte would make it, and that it is not one",
+            HFILL }},
     };
 
     static int *ett[] = {
@@ -1383,6 +1440,10 @@ msstun_mux_register(void)
             "Reduced-size SRTCP: the packets after the first header are encrypted", EXPFILL }},
         { &ei_msstun_unrecognised,
           { "msstun.unrecognised", PI_UNDECODED, PI_NOTE, "Payload not recognised", EXPFILL }},
+        { &ei_msstun_unrecognised_payload,
+          { "msstun.unrecognised_payload", PI_UNDECODED, PI_NOTE,
+            "Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, RTCP or DTLS",
+            EXPFILL }},
     };
 
     expert_module_t *expert_mux;

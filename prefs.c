@@ -10,8 +10,10 @@
 
 /* Lync/Skype for Business Edge defaults: media on UDP 3478, TURN over
  * TCP 443 on both Edge interfaces, and TCP 3478 for TURN clients that
- * use it. */
-#define DEFAULT_UDP_PORTS           "3478"
+ * use it.  Teams (and Skype for Business Online) clients reach the
+ * Transport Relays on UDP 3478-3481 (3479 audio, 3480 video, 3481
+ * sharing, for QoS). */
+#define DEFAULT_UDP_PORTS           "3478-3481"
 #define DEFAULT_TCP_INTERNAL_PORTS  "443,3478"
 #define DEFAULT_TCP_EXTERNAL_PORTS  "443"
 /* The range the Lync/Skype for Business Lua plugin learned ports in. */
@@ -45,7 +47,7 @@ msstun_prefs_register(module_t *module)
         "Classify and decode STUN/TURN, RTP, RTCP and DTLS on the UDP ports below",
         &pref_values.udp_enabled);
     prefs_register_range_preference(module, "udp_ports", "UDP ports",
-        "UDP ports of the Edge's TURN service (default " DEFAULT_UDP_PORTS ")",
+        "UDP ports of the Edge's or Teams relays' TURN service (default " DEFAULT_UDP_PORTS ")",
         &pref_values.udp_ports, 65535);
     prefs_register_bool_preference(module, "tcp_internal_enabled", "Decode TCP ports (internal Edge)",
         "Decode MS-TURN over TCP, pseudo-TLS and RFC 4571 framing on the internal TCP ports below",

@@ -1,6 +1,6 @@
 # suite_mux.py
 # The MSSTUN port multiplexer (packet-msrtp-mux.c), frame by frame: what each
-# payload on the Edge ports (UDP 3478, TCP 443/3478) and under Decode As is
+# payload on the Edge ports (UDP 3478-3481, TCP 443/3478) and under Decode As is
 # classified as, handed to, and shown as.  Exact values, in the style of
 # Wireshark's test suites: -Y pins the frames, -T fields gives the layers,
 # the Protocol and Info columns and the fields, and whole rows are compared.
@@ -41,6 +41,7 @@ STUN_TCP_MULTI = os.path.join(NDPI, 'stun_tcp_multiple_msgs_same_pkt.pcap')
 STUN_DTLS_RTP = os.path.join(NDPI, 'stun_dtls_rtp.pcapng')
 SKYPE_CONF = os.path.join(NDPI, 'skype-conference-call.pcap')
 SKYPE_UDP = os.path.join(NDPI, 'skype_udp.pcap')
+TEAMS = os.path.join(NDPI, 'stun_msteams_unidir.pcapng')
 COTURN_TCP = os.path.join(PEERS, 'coturn-4.6.1-tcp-channeldata.pcapng')
 COTURN_UDP = os.path.join(PEERS, 'coturn-4.6.1-udp-channeldata.pcapng')
 COTURN_6062 = os.path.join(PEERS, 'coturn-4.6.1-rfc6062-tcp-relay.pcapng')
@@ -783,6 +784,111 @@ class TestSkypeConferenceCall:
 
 
 # ---------------------------------------------------------------------------
+# Teams: the Transport Relays' UDP ports 3478-3481 are decoded by default
+# ---------------------------------------------------------------------------
+
+TEAMS_FIELDS = COLS + ['msstun.type', 'msstun.att.ms.implementation_version', 'msstun.att.xor_mapped.ipv4',
+                       'msstun.att.xor_mapped.port', 'msstun.att.fingerprint.status', 'rtp.ssrc', 'rtcp.pt',
+                       'rtcp.senderssrc', 'srtcp.e', 'srtcp.index', 'srtcp.mki', 'srtcp.auth_tag',
+                       'rtcp.setup-frame', 'rtcp.setup-method', 'data', '_ws.malformed']
+
+
+def _teams_binding(n):
+    return [str(n), 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Success Response mapped 82.178.63.123:50006',
+            '0x0101', '7', '82.178.63.123', '50006', '1'] + [''] * 11
+
+
+def _teams_srtcp(n, pt, index, tag):
+    # Clear first header (SSRC 1000), encrypted rest, E|index, 1-byte MKI 0x01, 80-bit tag.
+    info = {201: 'Receiver Report   ', 200: 'Sender Report   '}[pt]
+    return [str(n), 'eth:ethertype:ip:udp:msstun:rtcp', 'SRTCP', info, '', '', '', '', '', '', str(pt),
+            '0x000003e8', '1', str(index), '01', tag, '2', 'MSSTUN', '', '']
+
+
+# Values checked against the bytes (tshark -x): XOR-MAPPED-ADDRESS 0xe244/0x73a09b39
+# XOR 0x2112/0x2112a442; the SRTCP trailers are the last 15 bytes of each datagram.
+TEAMS_EXPECTED = [
+    _teams_binding(1),
+    _teams_srtcp(2, 201, 41310, 'e3e4b990e8e3fcd2e170'),
+    _teams_srtcp(3, 201, 41311, '4d4e95f81fa0eb19fe9c'),
+    _teams_srtcp(4, 201, 41312, 'e08203ba92c560abaeb8'),
+    _teams_srtcp(5, 200, 41314, '565858f4cf3bfc34690d'),
+    _teams_binding(6),
+    _teams_binding(7),
+    _teams_srtcp(8, 200, 41322, '5563f79b58c84a58f579'),
+    _teams_binding(9),
+    _teams_srtcp(10, 201, 41325, '2756b947a281e818291a'),
+    _teams_srtcp(11, 201, 41326, '5f5d34d04783e84b1647'),
+    _teams_srtcp(12, 201, 41327, '54b0694d20011119cac1'),
+]
+
+
+class TestTeamsRelayPorts:
+    '''stun_msteams_unidir.pcapng: a real Teams relay (52.115.136.55) sending from UDP
+    3479, the audio port of Microsoft's Teams guidance, decoded with no option.'''
+
+    def test_every_frame_by_default(self, run):
+        assert run(TEAMS, TEAMS_FIELDS) == TEAMS_EXPECTED
+
+    def test_every_frame_two_pass(self, run):
+        assert run(TEAMS, TEAMS_FIELDS, extra=['-2']) == TEAMS_EXPECTED
+
+    def test_relay_port(self, run):
+        rows = run(TEAMS, ['frame.number', 'ip.src', 'udp.srcport', 'udp.dstport'])
+        assert rows == [[str(n), '52.115.136.55', '3479', '50006'] for n in range(1, 13)]
+
+    def test_nothing_undecoded(self, run):
+        assert run(TEAMS, ['frame.number'], dfilter='_ws.malformed || data || msstun.unrecognised_payload') == []
+
+    def test_builtin_baseline(self, run_builtin):
+        # What a new user saw before: only the built-in STUN heuristic's frames.
+        rows = run_builtin(TEAMS, COLS[:3])
+        stun = ['eth:ethertype:ip:udp:stun', 'STUN']
+        udp = ['eth:ethertype:ip:udp:data', 'UDP']
+        assert [r[1:] for r in rows] == [stun, udp, udp, udp, udp, stun, stun, udp, stun, udp, udp, udp]
+
+    def test_old_default_is_builtin(self, run, run_builtin):
+        # With the Edge-only default of before (3478) nothing of it is MSSTUN's:
+        # the frames above are decoded because of the new default.
+        assert run(TEAMS, COLS, extra=['-o', 'msstun.udp_ports:3478']) == run_builtin(TEAMS, COLS)
+
+    def test_disabled_is_builtin(self, run, run_builtin):
+        assert run(TEAMS, COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(TEAMS, COLS)
+
+
+@pytest.fixture(scope='module')
+def relay_port_copies(tshark_builtin):
+    '''msturn-udp3478.pcap with the relay's port 3478 changed to 3479, 3480 and 3481
+    (the datagrams' payloads unchanged).'''
+    root = tempfile.mkdtemp(prefix='msstun-relay-ports-')
+    os.chmod(root, 0o755)
+    rows = tshark_builtin.fields(UDP3478, ['ip.src', 'udp.srcport', 'ip.dst', 'udp.dstport', 'udp.payload'])
+    paths = {}
+    for relay_port in (3479, 3480, 3481):
+        packets = []
+        for src, sport, dst, dport, payload in rows:
+            sport, dport = [relay_port if int(p) == 3478 else int(p) for p in (sport, dport)]
+            packets.append(_udp(bytes(map(int, src.split('.'))), sport, bytes(map(int, dst.split('.'))), dport,
+                                bytes.fromhex(payload)))
+        paths[relay_port] = os.path.join(root, 'msturn-udp%d.pcap' % relay_port)
+        _write_pcap(paths[relay_port], packets)
+    yield paths
+    shutil.rmtree(root, ignore_errors=True)
+
+
+class TestEveryRelayPort:
+    '''MS-TURN, 0xFF10, ChannelData, ICE checks and relayed RTP/RTCP decode the same on
+    each Teams relay port as on 3478, by default.'''
+
+    @pytest.mark.parametrize('relay_port', [3479, 3480, 3481])
+    def test_same_as_3478(self, run, relay_port_copies, relay_port):
+        capture = relay_port_copies[relay_port]
+        assert run(capture, ['udp.srcport', 'udp.dstport'], dfilter='frame.number <= 2') == [
+            ['50000', str(relay_port)], [str(relay_port), '50000']]
+        assert run(capture, UDP_FIELDS) == UDP3478_EXPECTED
+
+
+# ---------------------------------------------------------------------------
 # Negative cases: traffic that is not STUN/TURN/RTP
 # ---------------------------------------------------------------------------
 
@@ -846,14 +952,50 @@ def crafted():
         _tcp(client, 51010, edge, 443, 1001, 5001, 0x18, request),
         _tcp(edge, 443, client, 51010, 5001, 1001 + len(request), 0x18, response),
     ]
-    paths = {'udp': os.path.join(root, 'not-stun-udp3478.pcap'), 'tcp': os.path.join(root, 'http-tcp443.pcap')}
+    # Datagrams of no kind the multiplexer knows, to and from the TURN ports: first
+    # bytes 0x03, 0x06 and 0x07, one carrying a GUID as text, as a Teams client was
+    # reported to send to 3478.  No shared capture holds such datagrams: these bytes
+    # are made up after that description, not copied from a capture.
+    guid = b'f81d4fae-7dec-11d0-a765-00a0c91e6bf6'
+    p03 = bytes.fromhex('0300000c') + bytes(range(16))
+    p06 = bytes.fromhex('06000004') + b'\x11' * 20
+    p07 = bytes.fromhex('07000024') + guid
+    relay, peer = bytes([192, 0, 2, 2]), bytes([203, 0, 113, 20])
+    turn = [
+        _udp(client, 50010, relay, 3478, p03),
+        _udp(client, 50010, relay, 3478, p06),
+        _udp(client, 50010, relay, 3478, p07),
+        _udp(client, 50010, relay, 3479, p03),
+        _udp(client, 50010, relay, 3480, p06),
+        _udp(client, 50010, relay, 3481, p07),
+        _udp(relay, 3478, client, 50010, p06),
+        _udp(client, 50010, relay, 3478, b'\x03\x00'),
+        # The same on a port that is not a TURN port: not the plugin's.
+        _udp(client, 50010, peer, 50020, p07),
+    ]
+    paths = {'udp': os.path.join(root, 'not-stun-udp3478.pcap'), 'tcp': os.path.join(root, 'http-tcp443.pcap'),
+             'turn': os.path.join(root, 'unrecognised-turn-ports.pcap')}
     _write_pcap(paths['udp'], udp)
     _write_pcap(paths['tcp'], tcp)
+    _write_pcap(paths['turn'], turn)
     yield paths
     shutil.rmtree(root, ignore_errors=True)
 
 
 CLAIMS = 'msstun || stun || classicstun || rtp || rtcp || dtls || msstun.channel'
+# Claims of a kind: everything above but the unrecognised-payload item.
+KIND_CLAIMS = 'stun || classicstun || rtp || rtcp || dtls || msstun.type || msstun.channel || msstun.mturn.channel'
+
+UNRECOGNISED = ['msstun.unrecognised_payload.first_byte', '_ws.expert.message', '_ws.expert.severity',
+                '_ws.expert.group', 'data.len']
+UNRECOGNISED_NOTE = ('Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, '
+                     'RTCP or DTLS')
+
+
+def _unrecognised(n, first_byte, length):
+    # Note (0x00400000), Undecoded (0x05000000).
+    return [str(n), 'eth:ethertype:ip:udp:msstun:data', 'MSSTUN', 'Unrecognised payload (first byte %s)' % first_byte,
+            first_byte, UNRECOGNISED_NOTE, '4194304', '83886080', str(length)]
 
 
 class TestNotClaimed:
@@ -868,15 +1010,22 @@ class TestNotClaimed:
         assert [r[1] for r in rows] == ['eth:ethertype:ip:udp:data'] * 5
         assert run(SKYPE_UDP, ['frame.number'], dfilter=CLAIMS, extra=extra) == []
 
-    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
-    def test_crafted_not_claimed(self, run, crafted, kind):
-        assert run(crafted[kind], ['frame.number'], dfilter=CLAIMS) == []
+    def test_crafted_not_claimed(self, run, crafted):
+        assert run(crafted['tcp'], ['frame.number'], dfilter=CLAIMS) == []
 
-    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
-    def test_crafted_as_without_plugin(self, run, run_builtin, crafted, kind):
-        assert run(crafted[kind], COLS) == run_builtin(crafted[kind], COLS)
+    def test_crafted_as_without_plugin(self, run, run_builtin, crafted):
+        assert run(crafted['tcp'], COLS) == run_builtin(crafted['tcp'], COLS)
 
-    @pytest.mark.parametrize('kind', ['udp', 'tcp'])
+    def test_crafted_udp_unrecognised(self, run, crafted):
+        # On UDP 3478 none of them is claimed as a kind: each stays data under MSSTUN
+        # with a note, where without the plugin UDP hands two of them on to DNS and
+        # QUIC (test_crafted_baseline).
+        assert run(crafted['udp'], COLS + UNRECOGNISED) == [
+            _unrecognised(1, '0x68', 31), _unrecognised(2, '0x12', 33), _unrecognised(3, '0x00', 3),
+            _unrecognised(4, '0xc0', 62)]
+        assert run(crafted['udp'], ['frame.number'], dfilter=KIND_CLAIMS) == []
+
+    @pytest.mark.parametrize('kind', ['udp', 'tcp', 'turn'])
     def test_crafted_disabled_as_without_plugin(self, run, run_builtin, crafted, kind):
         assert run(crafted[kind], COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(crafted[kind], COLS)
 
@@ -887,6 +1036,65 @@ class TestNotClaimed:
             ['eth:ethertype:ip:udp:data', 'UDP'], ['eth:ethertype:ip:udp:quic', 'QUIC']]
         assert [r[1:3] for r in run_builtin(crafted['tcp'], COLS)][3:] == [
             ['eth:ethertype:ip:tcp:http', 'HTTP'], ['eth:ethertype:ip:tcp:http:data', 'HTTP']]
+        assert [r[1:3] for r in run_builtin(crafted['turn'], COLS)] == [['eth:ethertype:ip:udp:data', 'UDP']] * 9
+
+
+class TestUnrecognisedOnTurnPorts:
+    '''Payloads on the TURN ports that are not STUN/TURN, ChannelData, 0xFF10, RTP,
+    RTCP or DTLS: data under MSSTUN with the note msstun.unrecognised_payload, in
+    either direction, on each of 3478-3481; never a guess.'''
+
+    def test_every_frame(self, run, crafted):
+        rows = run(crafted['turn'], COLS + UNRECOGNISED)
+        assert rows == [
+            _unrecognised(1, '0x03', 20), _unrecognised(2, '0x06', 24), _unrecognised(3, '0x07', 40),
+            _unrecognised(4, '0x03', 20), _unrecognised(5, '0x06', 24), _unrecognised(6, '0x07', 40),
+            _unrecognised(7, '0x06', 24), _unrecognised(8, '0x03', 2),
+            ['9', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50020 Len=40', '', '', '', '', '40'],
+        ]
+
+    def test_nothing_claimed_as_a_kind(self, run, crafted):
+        assert run(crafted['turn'], ['frame.number'], dfilter=KIND_CLAIMS) == []
+
+    def test_filter_and_ports(self, run, crafted):
+        rows = run(crafted['turn'], ['frame.number', 'udp.srcport', 'udp.dstport'],
+                   dfilter='msstun.unrecognised_payload')
+        assert rows == [['1', '50010', '3478'], ['2', '50010', '3478'], ['3', '50010', '3478'],
+                        ['4', '50010', '3479'], ['5', '50010', '3480'], ['6', '50010', '3481'],
+                        ['7', '3478', '50010'], ['8', '50010', '3478']]
+
+    def test_guid_payload_is_data_whole(self, run, crafted):
+        rows = run(crafted['turn'], ['frame.number', 'data.data'], dfilter='frame.number == 3')
+        assert rows == [['3', '07000024' + b'f81d4fae-7dec-11d0-a765-00a0c91e6bf6'.hex()]]
+
+    def test_tree_says_why(self, tshark, crafted):
+        out = tshark('-n', '-r', crafted['turn'], '-V', '-O', 'msstun', '-Y', 'frame.number <= 3')
+        lines = [line.strip() for line in out.splitlines()]
+        assert lines.count('Microsoft STUN/TURN/ICE, Unrecognised Payload') == 3
+        assert lines.count(UNRECOGNISED_NOTE) == 3
+        assert lines.count('[Expert Info (Note/Undecoded): %s]' % UNRECOGNISED_NOTE) == 3
+        assert [line for line in lines if line.startswith('First Byte:')] == [
+            'First Byte: STUN/TURN range, but not a STUN/TURN message (0x03)',
+            'First Byte: Outside every range that MSSTUN decodes (0x06)',
+            'First Byte: Outside every range that MSSTUN decodes (0x07)']
+        assert lines.count('Data (20 bytes)') == 1 and lines.count('Data (40 bytes)') == 1
+
+    def test_other_port_under_decode_as_unchanged(self, run, crafted):
+        # Decode As on a port that is not a TURN port: unrecognised payloads go on as before.
+        rows = run(crafted['turn'], COLS + UNRECOGNISED, dfilter='frame.number == 9',
+                   extra=['-d', 'udp.port==50020,msstun'])
+        assert rows == [['9', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50020 Len=40', '', '', '', '', '40']]
+
+    @pytest.mark.parametrize('opts', [
+        ['-o', 'msstun.udp_enabled:FALSE'],
+        ['-o', 'msstun.udp_ports:'],
+    ], ids=['udp_enabled-false', 'udp_ports-empty'])
+    def test_ports_off_as_without_plugin(self, run, run_builtin, crafted, opts):
+        assert run(crafted['turn'], COLS, extra=opts) == run_builtin(crafted['turn'], COLS)
+
+    def test_only_configured_ports(self, run, crafted):
+        rows = run(crafted['turn'], ['frame.number'], dfilter='msstun', extra=['-o', 'msstun.udp_ports:3480'])
+        assert rows == [['5']]
 
 
 # ---------------------------------------------------------------------------

@@ -67,14 +67,15 @@ class TestPluginLoaded:
         experts = [line.split('\t')[2] for line in tshark('-G', 'fields').splitlines()
                    if line.startswith('F\t') and '\tFT_NONE\tmsstun' in line]
         for name in ('msstun.att.fingerprint.bad', 'msstun.error_response', 'msstun.auth_challenge',
-                     'msstun.no_response', 'msstun.att.bogus_length', 'msstun.tcp.no_length'):
+                     'msstun.no_response', 'msstun.att.bogus_length', 'msstun.tcp.no_length',
+                     'msstun.unrecognised_payload'):
             assert name in experts
 
     def test_preferences(self, tshark):
         prefs = dict(re.findall(r'^#(msstun\.[a-z_]+): (.*)$', tshark('-G', 'defaultprefs'), re.M))
         assert prefs == {
             'msstun.udp_enabled': 'TRUE',
-            'msstun.udp_ports': '3478',
+            'msstun.udp_ports': '3478-3481',
             'msstun.tcp_internal_enabled': 'TRUE',
             'msstun.tcp_internal_ports': '443,3478',
             'msstun.tcp_external_enabled': 'TRUE',
@@ -87,10 +88,14 @@ class TestPluginLoaded:
         }
 
     def test_decode_as_entries(self, tshark, shared_capture):
-        # "msstun" (the multiplexer) and "msstun_message" can be chosen with -d.
+        # "msstun" (the multiplexer) and "msstun_message" can be chosen with -d.  The
+        # relay's port 3479 is one of the default UDP ports: with them off, only the
+        # Decode As entry on the client's port can decode the frame.
         cap = shared_capture('third-party/ndpi/stun_msteams_unidir.pcapng')
         port = tshark.fields(cap, ['udp.dstport'], extra=['-c', '1'])[0][0]
+        off = ['-o', 'msstun.udp_enabled:FALSE']
+        assert tshark.fields(cap, ['_ws.col.Protocol'], extra=['-c', '1'] + off) == [['STUN']]
         for name in ('msstun', 'msstun_message'):
             rows = tshark.fields(cap, ['_ws.col.Protocol', 'msstun.type', 'msstun.dialect'],
-                                 extra=['-c', '1', '-d', 'udp.port==%s,%s' % (port, name)])
+                                 extra=['-c', '1', '-d', 'udp.port==%s,%s' % (port, name)] + off)
             assert rows == [['MSSTUN', '0x0101', '1']], name
