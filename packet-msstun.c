@@ -3,8 +3,7 @@
  * MS-ICE2 and MS-TURNBWM next to the IETF STUN/TURN/ICE family
  *
  * msstun plugin for Wireshark
- * By Gerald Combs <gerald@wireshark.org> for Wireshark itself;
- * this plugin is a separate work built on its libraries.
+ * Copyright the msstun contributors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *

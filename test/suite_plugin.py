@@ -1,10 +1,15 @@
 # suite_plugin.py
 # The plugin loads into the installed tshark and registers what it should.
-# Every test here fails when the plugin is not loaded.
+# Every test in TestPluginLoaded fails when the plugin is not loaded;
+# TestSourceHeaders checks the sources' own file headers.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
+import glob
+import os
 import re
+
+from conftest import SOURCE_DIR
 
 
 class TestPluginLoaded:
@@ -92,3 +97,28 @@ class TestPluginLoaded:
             rows = tshark.fields(cap, ['_ws.col.Protocol', 'msstun.type', 'msstun.dialect'],
                                  extra=['-c', '1', '-d', 'udp.port==%s,%s' % (port, name)])
             assert rows == [['MSSTUN', '0x0101', '1']], name
+
+
+class TestSourceHeaders:
+    SOURCES = sorted(glob.glob(os.path.join(SOURCE_DIR, '*.[ch]')))
+
+    def test_sources_found(self):
+        assert os.path.join(SOURCE_DIR, 'packet-msstun.c') in self.SOURCES
+
+    def test_header_names_the_file_and_the_licence(self):
+        for path in self.SOURCES:
+            with open(path) as f:
+                head = f.read(4000)
+            assert head.startswith('/* %s\n' % os.path.basename(path)), path
+            assert 'SPDX-License-Identifier: GPL-2.0-or-later' in head, path
+
+    def test_no_foreign_authorship(self):
+        # This code is the msstun contributors' own, not Wireshark's.
+        for path in self.SOURCES:
+            with open(path) as f:
+                assert 'Gerald Combs' not in f.read(), path
+
+    def test_dissector_header(self):
+        with open(os.path.join(SOURCE_DIR, 'packet-msstun.c')) as f:
+            head = f.read(2000)
+        assert ' * msstun plugin for Wireshark\n * Copyright the msstun contributors\n' in head
