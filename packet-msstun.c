@@ -324,6 +324,7 @@ static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_bad = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_legacy = EI_INIT;
+static expert_field ei_msstun_ms_sequence_number_only = EI_INIT;
 static expert_field ei_msstun_magic_cookie_not_first = EI_INIT;
 static expert_field ei_msstun_error_response = EI_INIT;
 static expert_field ei_msstun_auth_challenge = EI_INIT;
@@ -1309,13 +1310,20 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
         proto_tree_add_item(tree, hf_msstun_att_ms_secure_tag, att_tvb, 0, len, ENC_NA);
         break;
     case ATT_MS_SEQUENCE_NUMBER:
-        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21). */
-        if (len < 24) {
+        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21).
+         * Teams clients send the sequence number alone, in 4 bytes. */
+        if (len == 4) {
+            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 0, 4, ENC_BIG_ENDIAN,
+                                         &value);
+            expert_add_info(pinfo, att_item, &ei_msstun_ms_sequence_number_only);
+        } else if (len >= 24) {
+            proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
+            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN,
+                                         &value);
+        } else {
             expert_add_info(pinfo, att_item, &ei_msstun_att_short);
             break;
         }
-        proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN, &value);
         summary = wmem_strdup_printf(pinfo->pool, "sequence %u", value);
         break;
     case ATT_MS_CANDIDATE_IDENTIFIER:
@@ -2207,12 +2215,12 @@ proto_register_msstun(void)
           { "msstun.att.bogus_length", PI_MALFORMED, PI_ERROR,
             "Attribute length goes past the end of the message", EXPFILL }},
         { &ei_msstun_att_short,
-          { "msstun.att.short", PI_MALFORMED, PI_WARN, "Attribute value too short for its format", EXPFILL }},
+          { "msstun.att.short", PI_MALFORMED, PI_ERROR, "Attribute value too short for its format", EXPFILL }},
         { &ei_msstun_att_unknown_required,
           { "msstun.att.unknown_required", PI_UNDECODED, PI_WARN,
             "Unknown comprehension-required attribute", EXPFILL }},
         { &ei_msstun_att_bad_family,
-          { "msstun.att.bad_family", PI_MALFORMED, PI_WARN, "Unknown address family or length", EXPFILL }},
+          { "msstun.att.bad_family", PI_MALFORMED, PI_ERROR, "Unknown address family or length", EXPFILL }},
         { &ei_msstun_att_hmac_length,
           { "msstun.att.hmac_length", PI_PROTOCOL, PI_WARN,
             "MESSAGE-INTEGRITY is neither 20 (HMAC-SHA1) nor 32 (HMAC-SHA256) bytes", EXPFILL }},
@@ -2221,6 +2229,10 @@ proto_register_msstun(void)
         { &ei_msstun_att_fingerprint_legacy,
           { "msstun.att.fingerprint.legacy_crc", PI_CHECKSUM, PI_NOTE,
             "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
+        { &ei_msstun_ms_sequence_number_only,
+          { "msstun.att.ms.sequence_number_only", PI_PROTOCOL, PI_NOTE,
+            "MS-SEQUENCE-NUMBER holds the sequence number only, without the Connection ID of MS-TURN 2.2.2.21",
+            EXPFILL }},
         { &ei_msstun_magic_cookie_not_first,
           { "msstun.magic_cookie_not_first", PI_PROTOCOL, PI_WARN,
             "MAGIC-COOKIE must be the first attribute (MS-TURN 2.2.2.8)", EXPFILL }},

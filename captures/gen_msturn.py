@@ -5,7 +5,8 @@
 Usage:  python3 gen_msturn.py [--check] [OUTDIR]
 
   Writes msturn-udp3478.pcap, msice2-checks.pcap, msturn-tcp443.pcap,
-  msturn-tcp443-midstream.pcap, msturn-learning.pcap and MANIFEST.md into
+  msturn-tcp443-midstream.pcap, msturn-learning.pcap, msturn-udp3478-teams.pcap
+  and MANIFEST.md into
   OUTDIR (default: the directory of this script), then re-reads the pcaps with
   an independent parser and verifies them (IP/UDP/TCP checksums, TCP sequence
   continuity, MS-TURN TCP framing, every FINGERPRINT and MESSAGE-INTEGRITY,
@@ -1105,6 +1106,28 @@ def build_tcp443_mid():
 
 
 # ----------------------------------------------------------------------------
+# capture 6: msturn-udp3478-teams.pcap (a Teams client's deallocation)
+
+def build_teams():
+    cap = Capture('msturn-udp3478-teams.pcap', 'A Teams client deallocates (client 10.0.0.10:50060 <-> Edge '
+                  '192.0.2.1:3478): LIFETIME 0 Allocate request whose MS-SEQUENCE-NUMBER holds only the sequence '
+                  'number (80 50 00 04 00 00 00 01, as a real Teams client sends it)')
+    c, e = new_hosts()
+    c.ident, e.ident = 0x1C00, 0x5C00
+    fl = UdpFlow(cap, c, 50060, MAC_CLIENT, e, 3478, MAC_EDGE)
+    nonce = H('nonce-teams', 15).hex().encode()
+    m = Msg(0x0003, cookie_tid('teams-dealloc'),
+            [a_magic(), a_msver(6)] + auth_attrs(nonce) +
+            [a_u32(0x000D, 'LIFETIME', 0, ' seconds (deallocation)'),
+             a_raw(0x8050, 'MS-SEQUENCE-NUMBER', struct.pack('!I', 1),
+                   'Sequence Number 1 only, no Connection ID (4 bytes, as Teams sends it)')], 'ms-turn', MI_TURN)
+    fl.send('A', m, 'Allocate Request LIFETIME 0, 4-byte MS-SEQUENCE-NUMBER')
+    m = Msg(0x0103, m.tid, [a_magic(), a_u32(0x000D, 'LIFETIME', 0, ' seconds'), a_msver(6)], 'ms-turn', MI_TURN)
+    fl.send('B', m, 'Allocate Response LIFETIME 0')
+    return cap
+
+
+# ----------------------------------------------------------------------------
 # capture 5: msturn-learning.pcap (port learning: Edge internal + external, direct paths, negative controls)
 
 MAC_EDGE_EXT = bytes.fromhex('00005e005315')   # the Edge's external NIC (relay address 192.0.2.15)
@@ -1778,7 +1801,8 @@ def verify_learning(data):
 
 def build_all():
     REGISTRY.clear()
-    caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid(), build_learning()]
+    caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid(), build_learning(),
+            build_teams()]
     files = {c.name: c.pcap() for c in caps}
     files['MANIFEST.md'] = manifest(caps).encode()
     return files
