@@ -5,8 +5,8 @@
 Usage:  python3 gen_msturn.py [--check] [OUTDIR]
 
   Writes msturn-udp3478.pcap, msice2-checks.pcap, msturn-tcp443.pcap,
-  msturn-tcp443-midstream.pcap, msturn-learning.pcap, msturn-udp3478-teams.pcap
-  and MANIFEST.md into
+  msturn-tcp443-midstream.pcap, msturn-learning.pcap, msturn-tcp443-split.pcap,
+  msturn-udp3478-teams.pcap and MANIFEST.md into
   OUTDIR (default: the directory of this script), then re-reads the pcaps with
   an independent parser and verifies them (IP/UDP/TCP checksums, TCP sequence
   continuity, MS-TURN TCP framing, every FINGERPRINT and MESSAGE-INTEGRITY,
@@ -1106,7 +1106,100 @@ def build_tcp443_mid():
 
 
 # ----------------------------------------------------------------------------
-# capture 6: msturn-udp3478-teams.pcap (a Teams client's deallocation)
+# capture 6: msturn-tcp443-split.pcap (what a length callback must wait for)
+
+LIBNICE_TID = bytes.fromhex('d74d7b39519eda091c4839a4ba4fd37e')   # a libnice 0.1.21 Allocate (shared capture)
+LENGTHLESS_CLIENTS = {51022}   # client ports whose frames are "03 00" + message, as libnice 0.1.21 sends them
+
+
+def libnice_allocate(label):
+    """libnice 0.1.21 (NICE_COMPATIBILITY_OC2007R2): cookie-less MS-TURN Allocate, MAGIC-COOKIE, MS-VERSION 1."""
+    tid = LIBNICE_TID if label is None else plain_tid(label)
+    return Msg(0x0003, tid, [a_magic(), a_msver(1)], 'ms-turn', note='legacy cookie-less MS-TURN, as libnice sends it')
+
+
+def frame_lengthless(msg):
+    return b'\x03\x00' + msg.raw
+
+
+def desc_lengthless(msg, note=''):
+    return (['libnice 0.1.21 framing: Type 0x03, Reserved 0, then the message directly, WITHOUT the 2-byte Length '
+             'of MS-TURN 2.1.4 (bytes 2..3 are the message type)%s; payload:' % note] +
+            ['  ' + x for x in msg.describe()])
+
+
+def build_tcp443_split():
+    cap = Capture('msturn-tcp443-split.pcap', 'MS-TURN over TCP 443, split where a length is not known yet: '
+                  'A = pseudo-TLS ServerHello split after its first 4 bytes (10.0.0.10:51020 <-> 192.0.2.1:443), '
+                  'B = libnice-style frame without Length split after 20 bytes (10.0.0.10:51022 <-> 192.0.2.1:443)')
+    c, e = new_hosts()
+    c.ident, e.ident = 0x3800, 0x6800
+    ACK, PSH, SYN, FIN = 0x10, 0x08, 0x02, 0x01
+    PA = PSH | ACK
+
+    # A: Edge-style server, 4-byte framing after the handshake
+    fl = TcpFlow(cap, c, 51020, MAC_CLIENT, e, 443, MAC_EDGE, 0x2A3B4C5D, 0x7B6C5D4E, 64240, 65535)
+    nonce = H('nonce-tcp-split', 15).hex().encode()
+    fl.seg('A', SYN, summary='A: TCP SYN')
+    fl.seg('B', SYN | ACK, summary='A: TCP SYN,ACK')
+    fl.seg('A', ACK, summary='A: TCP ACK')
+    fl.seg('A', PA, CLIENT_HELLO, 'A: pseudo-TLS ClientHello (50 bytes)',
+           ['Pseudo-TLS ClientHello (MS-TURN 2.1.1), 50 bytes, not MS-TURN framed: ' + CLIENT_HELLO.hex()])
+    fl.seg('B', ACK, summary='A: TCP ACK')
+    sh, rnd, sid = server_hello()
+    fl.seg('B', PA, sh[:4], 'A: first 4 bytes of the pseudo-TLS ServerHello record',
+           ['TCP segment with bytes 0..3 of the 83-byte ServerHello+ServerHelloDone record: %s (content type 0x16, '
+            'version 3.1, first byte of the record length); the record length is not complete here'
+            % sh[:4].hex()])
+    fl.seg('A', ACK, summary='A: TCP ACK')
+    fl.seg('B', PA, sh[4:], 'A: the other 79 bytes of the pseudo-TLS ServerHello record',
+           ['TCP segment with bytes 4..82 of the record; together with the previous segment: Pseudo-TLS ServerHello '
+            '+ ServerHelloDone in ONE record, 83 bytes, record length 78; ServerHello length 70, version 3.1, '
+            'random %s, session id length 32 = %s, cipher suite 0x0018, compression 0; ServerHelloDone: %s'
+            % (rnd.hex(), sid.hex(), sh.hex())])
+    fl.seg('A', ACK, summary='A: TCP ACK')
+    m = Msg(0x0003, cookie_tid('tcp-split-alloc-1'),
+            [a_magic(), a_msver(6), a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn')
+    fl.seg('A', PA, frame02(m), 'A: 02 frame: Allocate Request (unauthenticated)', desc02(m))
+    m = Msg(0x0113, m.tid,
+            [a_magic(), a_error(401, b'Unauthorized'), a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+             a_str(0x0015, 'REALM (MS-TURN numbering)', REALM), a_msver(6)], 'ms-turn')
+    fl.seg('B', PA, frame02(m), 'A: 02 frame: Allocate Error Response 401', desc02(m))
+    fl.seg('A', FIN | ACK, summary='A: TCP FIN,ACK')
+    fl.seg('B', FIN | ACK, summary='A: TCP FIN,ACK')
+    fl.seg('A', ACK, summary='A: TCP ACK')
+
+    # B: libnice client; the server only acknowledges (as the stub in the shared libnice capture)
+    fl = TcpFlow(cap, c, 51022, MAC_CLIENT, e, 443, MAC_EDGE, 0x3B4C5D6E, 0x0C1D2E3F, 64240, 65535)
+    fl.seg('A', SYN, summary='B: TCP SYN')
+    fl.seg('B', SYN | ACK, summary='B: TCP SYN,ACK')
+    fl.seg('A', ACK, summary='B: TCP ACK')
+    fl.seg('A', PA, CLIENT_HELLO, 'B: pseudo-TLS ClientHello (50 bytes)',
+           ['Pseudo-TLS ClientHello (MS-TURN 2.1.1), 50 bytes, not MS-TURN framed: ' + CLIENT_HELLO.hex()])
+    fl.seg('B', PA, sh, 'B: pseudo-TLS ServerHello+ServerHelloDone (83 bytes)',
+           ['Pseudo-TLS ServerHello + ServerHelloDone in one record, 83 bytes: ' + sh.hex()])
+    fl.seg('A', ACK, summary='B: TCP ACK')
+    m = libnice_allocate(None)
+    f = frame_lengthless(m)
+    fl.seg('A', PA, f[:20], 'B: first 20 bytes of a libnice frame without Length (Allocate Request)',
+           ['TCP segment with bytes 0..19 of a 38-byte frame: %s; "03 00" and the first 18 bytes of the STUN '
+            'header; the MAGIC-COOKIE attribute that tells this framing apart is not here yet' % f[:20].hex()])
+    fl.seg('B', ACK, summary='B: TCP ACK')
+    fl.seg('A', PA, f[20:], 'B: the other 18 bytes of the frame',
+           ['TCP segment with bytes 20..37 of the frame; together with the previous segment:'] + desc_lengthless(m))
+    fl.seg('B', ACK, summary='B: TCP ACK')
+    m = libnice_allocate('tcp-split-libnice-2')
+    fl.seg('A', PA, frame_lengthless(m), 'B: libnice frame without Length (Allocate Request), whole',
+           desc_lengthless(m))
+    fl.seg('B', ACK, summary='B: TCP ACK')
+    fl.seg('A', FIN | ACK, summary='B: TCP FIN,ACK')
+    fl.seg('B', FIN | ACK, summary='B: TCP FIN,ACK')
+    fl.seg('A', ACK, summary='B: TCP ACK')
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# capture 7: msturn-udp3478-teams.pcap (a Teams client's deallocation)
 
 def build_teams():
     cap = Capture('msturn-udp3478-teams.pcap', 'A Teams client deallocates (client 10.0.0.10:50060 <-> Edge '
@@ -1627,17 +1720,19 @@ def verify_file(name, data, found):
             assert proto == 6
             sport, dport, seq, ack, off, flags = struct.unpack('!HHIIBB', seg[:14])
             payload = seg[(off >> 4) * 4:]
-            k = (src, sport)
+            k = (src, sport, dst, dport)
             st = streams.setdefault(k, {'next': None, 'buf': b'', 'pdus': [], 'first': True, 'inner': b''})
             if st['next'] is not None:
                 assert seq == st['next'], ctx + ' seq continuity'
             st['next'] = (seq + len(payload) + (1 if flags & 3 else 0)) & 0xFFFFFFFF
-            rk = (dst, dport)
+            rk = (dst, dport, src, sport)
             if flags & 0x10 and rk in streams and streams[rk]['next'] is not None:
                 assert ack == streams[rk]['next'], ctx + ' ack'
             st['buf'] += payload
             # pseudo-TLS at the start of a stream
             if st['first'] and st['buf'][:1] == b'\x16':
+                if len(st['buf']) < 5:
+                    continue
                 need = 5 + struct.unpack('!H', st['buf'][3:5])[0]
                 if len(st['buf']) >= need:
                     rec = st['buf'][:need]
@@ -1651,9 +1746,15 @@ def verify_file(name, data, found):
             while len(st['buf']) >= 4:
                 t, r, l = struct.unpack('!BBH', st['buf'][:4])
                 assert t in (2, 3) and r == 0, ctx
-                if len(st['buf']) < 4 + l:
+                hl = 4
+                if sport in LENGTHLESS_CLIENTS:   # "03 00" + message, no Length (libnice 0.1.21)
+                    assert t == 3, ctx
+                    if len(st['buf']) < 6:
+                        break
+                    hl, l, t = 2, 20 + struct.unpack('!H', st['buf'][4:6])[0], 2
+                if len(st['buf']) < hl + l:
                     break
-                body, st['buf'] = st['buf'][4:4 + l], st['buf'][4 + l:]
+                body, st['buf'] = st['buf'][hl:hl + l], st['buf'][hl + l:]
                 if t == 2:
                     m = verify_stun(body, 'tcp ' + ctx, found)
                     assert m.dialect == 'ms-turn'
@@ -1802,7 +1903,7 @@ def verify_learning(data):
 def build_all():
     REGISTRY.clear()
     caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid(), build_learning(),
-            build_teams()]
+            build_tcp443_split(), build_teams()]
     files = {c.name: c.pcap() for c in caps}
     files['MANIFEST.md'] = manifest(caps).encode()
     return files

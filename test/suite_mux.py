@@ -29,6 +29,7 @@ TCP443 = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443.pcap')
 MIDSTREAM = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-midstream.pcap')
 UDP3478 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478.pcap')
 MSICE2 = os.path.join(LOCAL_CAPTURES, 'msice2-checks.pcap')
+SPLIT = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-split.pcap')
 TLS_RSA = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.pcapng')
 TLS_RSA_KEY = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.key')
 TLS_KEYLOG = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.pcapng')
@@ -406,6 +407,52 @@ class TestMsturnUdp3478:
 
     def test_nothing_malformed_nothing_undecoded(self, run):
         assert run(UDP3478, ['frame.number'], dfilter='_ws.malformed || data') == []
+
+
+class TestMsturnTcp443Split:
+    '''msturn-tcp443-split.pcap: segments that end before the bytes that give a PDU's
+    length (a pseudo-TLS record header, a libnice frame's MAGIC-COOKIE) wait for the
+    next segment instead of being cut, and the connection stays in step.'''
+
+    FIELDS = COLS + ['msstun.tcp.type', 'msstun.type', 'msstun.pseudotls.handshake_type', 'tcp.segment',
+                     'tcp.reassembled.length']
+
+    @pytest.fixture(scope='class')
+    def frames(self, run):
+        return by_frame(run(SPLIT, self.FIELDS, dfilter='tcp.len > 0'))
+
+    def test_server_hello_split_after_4_bytes(self, frames):
+        # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
+        assert frames[6] == ['6', 'eth:ethertype:ip:tcp', 'TCP',
+                             '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4 [TCP segment of a reassembled PDU]',
+                             '', '', '', '', '']
+        assert frames[8] == ['8', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done',
+                             '', '', '2,14', '6,8', '83']
+
+    def test_in_step_after_the_handshake(self, frames):
+        assert frames[10][:7] == ['10', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x02',
+                                  '0x0003', '']
+        assert frames[11][:7] == ['11', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+                                  'Allocate Error Response error 401 Unauthorized', '0x02', '0x0113', '']
+
+    def test_lengthless_frame_split_after_20_bytes(self, frames):
+        # MANIFEST frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
+        assert frames[21] == ['21', 'eth:ethertype:ip:tcp', 'TCP',
+                              '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20 '
+                              '[TCP segment of a reassembled PDU]', '', '', '', '', '']
+        assert frames[23] == ['23', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03', '0x0003',
+                              '', '21,23', '38']
+        assert frames[25][:7] == ['25', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03',
+                                  '0x0003', '']
+
+    def test_nothing_malformed_nothing_undecoded(self, run):
+        assert run(SPLIT, ['frame.number'], dfilter='_ws.malformed || data || msstun.tcp.bad_type') == []
+
+    def test_without_reassembly_no_dissector_bug(self, tshark):
+        # Without TCP reassembly the length callback may not ask for more data
+        # (tcp_dissect_pdus asserts): the fragments are shown as they are.
+        proc = tshark.run(['-n', '-r', SPLIT, '-o', 'tcp.desegment_tcp_streams:FALSE', '-V'])
+        assert proc.stderr == ''
 
 
 # ---------------------------------------------------------------------------
