@@ -772,15 +772,19 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
     }
     proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 1, ENC_NA);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_family, tvb, 1, 1, ENC_NA, &family);
+    /* The XOR-decoded port and address are computed, not on the wire: generated. */
     if (xored) {
         proto_tree_add_item(tree, hf_msstun_att_xor_port, tvb, 2, 2, ENC_BIG_ENDIAN);
         port = tvb_get_ntohs(tvb, 2) ^ tvb_get_ntohs(msg->tvb, 4);
-        proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        ti = proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        proto_item_set_generated(ti);
     } else {
         proto_tree_add_item_ret_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, ENC_BIG_ENDIAN, &port);
     }
     ti = proto_tree_add_uint(tree, hf_msstun_port, tvb, 2, 2, port);
     proto_item_set_hidden(ti);
+    if (xored)
+        proto_item_set_generated(ti);
 
     if (family == 0x01 && len == 8) {
         ws_in4_addr ipv4 = tvb_get_ipv4(tvb, 4);
@@ -789,9 +793,13 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             proto_tree_add_item(tree, hf_msstun_att_xor_ipv4, tvb, 4, 4, ENC_BIG_ENDIAN);
             ipv4 ^= tvb_get_ipv4(msg->tvb, 4);
         }
-        proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        ti = proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        if (xored)
+            proto_item_set_generated(ti);
         ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
         proto_item_set_hidden(ti);
+        if (xored)
+            proto_item_set_generated(ti);
         set_address(&addr, AT_IPv4, 4, &ipv4);
         keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &addr), port);
@@ -808,9 +816,13 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             for (unsigned i = 0; i < 16; i++)
                 ipv6.bytes[i] ^= key.bytes[i];
         }
-        proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        ti = proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        if (xored)
+            proto_item_set_generated(ti);
         ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
         proto_item_set_hidden(ti);
+        if (xored)
+            proto_item_set_generated(ti);
         set_address(&addr, AT_IPv6, 16, &ipv6);
         keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address_to_str(pinfo->pool, &addr), port);

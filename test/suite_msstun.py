@@ -1023,6 +1023,28 @@ class TestTeamsDeallocation:
         assert 'MS-SEQUENCE-NUMBER: sequence 1' in out
 
 
+class TestXorDecodedGenerated:
+    '''XOR-decoded ports and addresses are computed, so shown as generated ([...]);
+    the X-Port / X-Address bytes and plain addresses are on the wire.'''
+
+    @staticmethod
+    def attribute_lines(tshark, capture, frame):
+        out = tshark('-n', '-r', capture, '-V', '-O', 'msstun', '-Y', 'frame.number == %d' % frame)
+        return [line.strip() for line in out.splitlines()]
+
+    def test_ms_xor_mapped_and_plain_mapped(self, tshark, local_capture):
+        lines = self.attribute_lines(tshark, local_capture(MSTURN_UDP), 4)
+        for line in ('X-Port: 0xbd52', '[MS XOR Mapped Port: 40000]', 'X-Address: 0xe721c045',
+                     '[MS XOR Mapped IPv4: 198.51.100.7]', 'Mapped Port: 50000', 'Mapped IPv4: 192.0.2.15'):
+            assert line in lines
+
+    def test_ipv6(self, tshark, local_capture):
+        lines = self.attribute_lines(tshark, local_capture(MSTURN_UDP), 22)
+        for line in ('X-Port: 0xe276', '[Remote Relay Site Port: 50020]',
+                     'X-Address IPv6: 0113a9fa9b9f7e2b4662731b8172ff11', '[Remote Relay Site IPv6: 2001:db8::20]'):
+            assert line in lines
+
+
 # ---------------------------------------------------------------------------
 # 4. Agreement with Wireshark's built-in STUN dissector
 #    (run with -o stun.stunversion:Auto, without the plugin)
