@@ -242,13 +242,16 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
 /* Walks a compound RTCP packet; returns where the walk ends.  Plain RTCP
  * ends exactly at len; SRTCP encrypts all but the first 8 bytes and appends
- * its index and authentication tag, so its walk stops early. */
+ * its index and authentication tag, so its walk stops early.  So does the
+ * walk of a packet cut short by the capture, at the first header that was
+ * not captured. */
 static unsigned
 rtcp_compound_end(tvbuff_t *tvb, unsigned len)
 {
+    unsigned captured = tvb_captured_length(tvb);
     unsigned offset = 0;
 
-    while (len - offset >= 4) {
+    while (len - offset >= 4 && captured >= offset + 4) {
         unsigned packet_type = tvb_get_uint8(tvb, offset + 1);
         unsigned packet_len = 4 * (tvb_get_ntohs(tvb, offset + 2) + 1U);
 
@@ -268,13 +271,15 @@ looks_like_rtcp(tvbuff_t *tvb, unsigned len)
 }
 
 /* SRTCP: the first RTCP header is in clear, the rest is not, and at least
- * the index and a 32-bit tag follow (RFC 3711 3.4). */
+ * the index and a 32-bit tag follow (RFC 3711 3.4).  A packet cut short by
+ * the capture has no trailer to tell: it goes to RTCP, which shows what
+ * was captured. */
 static bool
 is_srtcp(tvbuff_t *tvb, unsigned len)
 {
     unsigned end = rtcp_compound_end(tvb, len);
 
-    return end < len && len - end >= 8;
+    return tvb_captured_length(tvb) >= len && end < len && len - end >= 8;
 }
 
 /* Where the E flag and SRTCP index sit tell the suite apart: last for AEAD
@@ -372,13 +377,17 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     return true;
 }
 
+/* The header checks that the captured bytes allow: in a packet cut short
+ * by the capture, an extension length or padding count that was not
+ * captured is not checked, and RTP shows the header that was. */
 static bool
 looks_like_rtp(tvbuff_t *tvb, unsigned len)
 {
+    unsigned captured = tvb_captured_length(tvb);
     unsigned b0;
     unsigned header;
 
-    if (len < 12)
+    if (len < 12 || captured < 1)
         return false;
     b0 = tvb_get_uint8(tvb, 0);
     if ((b0 >> 6) != 2)
@@ -389,11 +398,13 @@ looks_like_rtp(tvbuff_t *tvb, unsigned len)
     if (b0 & 0x10) {
         if (header + 4 > len)
             return false;
+        if (captured < header + 4)
+            return true;
         header += 4 + 4 * tvb_get_ntohs(tvb, header + 2);
         if (header > len)
             return false;
     }
-    if (b0 & 0x20) {
+    if ((b0 & 0x20) && captured >= len) {
         unsigned padding = tvb_get_uint8(tvb, len - 1);
 
         if (padding == 0 || header + padding > len)

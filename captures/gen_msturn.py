@@ -6,7 +6,7 @@ Usage:  python3 gen_msturn.py [--check] [OUTDIR]
 
   Writes msturn-udp3478.pcap, msice2-checks.pcap, msturn-tcp443.pcap,
   msturn-tcp443-midstream.pcap, msturn-learning.pcap, msturn-tcp443-split.pcap,
-  msturn-udp3478-teams.pcap and MANIFEST.md into
+  msturn-udp3478-snaplen60.pcap, msturn-udp3478-teams.pcap and MANIFEST.md into
   OUTDIR (default: the directory of this script), then re-reads the pcaps with
   an independent parser and verifies them (IP/UDP/TCP checksums, TCP sequence
   continuity, MS-TURN TCP framing, every FINGERPRINT and MESSAGE-INTEGRITY,
@@ -413,6 +413,28 @@ class Rtp:
                                            self.ts, self.st.ssrc, len(self.raw) - 12, len(self.raw))]
 
 
+class RtpMixed:
+    """RTP from a mixer (RFC 3550 5.1): CC contributing sources, and a header extension (X=1, 5.3.1)."""
+
+    def __init__(self, st, csrcs, profile, ext):
+        assert len(ext) % 4 == 0
+        self.st, self.seq, self.ts, self.csrcs = st, st.seq, st.ts, csrcs
+        self.profile, self.ext = profile, ext
+        payload = H('rtp:%s:%d' % (st.name, st.seq), st.plen)
+        self.raw = (struct.pack('!BBHII', 0x90 | len(csrcs), st.pt, st.seq, st.ts, st.ssrc) +
+                    b''.join(struct.pack('!I', c) for c in csrcs) +
+                    struct.pack('!HH', profile, len(ext) // 4) + ext + payload)
+        st.next()
+        self.kind = 'RTP'
+
+    def describe(self):
+        return ['RTP: V=2 P=0 X=1 CC=%d M=0 PT=%d (%s) seq=%d timestamp=%d SSRC=0x%08x, CSRC %s, header extension '
+                'profile 0x%04x length %d word(s) = %s, payload %d bytes (RTP packet %d bytes, header %d)'
+                % (len(self.csrcs), self.st.pt, PT_NAMES[self.st.pt], self.seq, self.ts, self.st.ssrc,
+                   ', '.join('0x%08x' % c for c in self.csrcs), self.profile, len(self.ext) // 4, self.ext.hex(),
+                   self.st.plen, len(self.raw), len(self.raw) - self.st.plen)]
+
+
 def ntp64(t_us):
     sec = t_us // 1000000 + NTP_OFFSET
     frac = ((t_us % 1000000) << 32) // 1000000
@@ -551,6 +573,7 @@ class Capture:
     def __init__(self, name, title):
         self.name, self.title = name, title
         self.frames = []   # (frame bytes, summary, detail lines)
+        self.snaplen = 65535
 
     def time_us(self, idx=None):
         idx = len(self.frames) if idx is None else idx
@@ -559,11 +582,13 @@ class Capture:
     def add(self, frame, summary, lines):
         self.frames.append((frame, summary, lines))
 
-    def pcap(self):
-        out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    def pcap(self, snaplen=None):
+        """The file as written; snaplen=None: this capture's own snaplen (65535: every frame whole)."""
+        snap = self.snaplen if snaplen is None else snaplen
+        out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snap, 1)
         for i, (f, _, _) in enumerate(self.frames):
             t = self.time_us(i)
-            out += struct.pack('<IIII', t // 1000000, t % 1000000, len(f), len(f)) + f
+            out += struct.pack('<IIII', t // 1000000, t % 1000000, min(len(f), snap), len(f)) + f[:snap]
         return out
 
 
@@ -1199,7 +1224,48 @@ def build_tcp443_split():
 
 
 # ----------------------------------------------------------------------------
-# capture 7: msturn-udp3478-teams.pcap (a Teams client's deallocation)
+# capture 7: msturn-udp3478-snaplen60.pcap (media captured with tcpdump -s 60)
+
+SNAPLEN_SHORT = 60
+
+
+def build_snaplen60():
+    cap = Capture('msturn-udp3478-snaplen60.pcap', 'Media on UDP 3478 after Set Active Destination, captured with '
+                  'snaplen %d as "tcpdump -s %d" writes it (pcap header snaplen %d; each record keeps the first %d '
+                  'bytes and the original length): 42 bytes of Ethernet/IPv4/UDP headers and the first 18 bytes of '
+                  'the payload (client 10.0.0.10:50050 <-> Edge 192.0.2.1:3478)'
+                  % ((SNAPLEN_SHORT,) * 4))
+    cap.snaplen = SNAPLEN_SHORT
+    c, e = new_hosts()
+    c.ident, e.ident = 0x1800, 0x5800
+    fl = UdpFlow(cap, c, 50050, MAC_CLIENT, e, 3478, MAC_EDGE)
+    cst = RtpStream('snap-client', 0x1C2D3E4F, 104, 3000, 200000, 320, 60, b'client@msstun.example')
+    mcu = RtpStream('snap-mcu', 0x6A7B8C9D, 104, 4000, 800000, 320, 60, b'mcu@msstun.example')
+
+    def trunc(obj):
+        return ['captured: the first %d of %d payload bytes: %s'
+                % (SNAPLEN_SHORT - 42, len(obj.raw), obj.raw[:SNAPLEN_SHORT - 42].hex())]
+    p = cst.next(marker=True)
+    fl.send('A', p, 'RTP client -> Edge, SSRC 0x1c2d3e4f seq 3000')
+    cap.frames[-1][2].extend(trunc(p))
+    # RFC 3550 5.1: the mixer lists its contributing sources (CC=2) and carries a header extension (X=1, 5.3.1).
+    p = RtpMixed(mcu, [0x0A0B0C01, 0x0A0B0C02], 0xBEDE, H('snap-ext', 4))
+    fl.send('B', p, 'RTP Edge -> client from a mixer: 2 CSRCs and a header extension, SSRC 0x6a7b8c9d seq 4000')
+    cap.frames[-1][2].extend(trunc(p))
+    p = cst.next()
+    fl.send('A', p, 'RTP client -> Edge, SSRC 0x1c2d3e4f seq 3001')
+    cap.frames[-1][2].extend(trunc(p))
+    p = Rtcp('SR', cst, mcu, cap.time_us())
+    fl.send('A', p, 'RTCP SR+SDES client -> Edge')
+    cap.frames[-1][2].extend(trunc(p))
+    p = Rtcp('RR', mcu, cst, cap.time_us())
+    fl.send('B', p, 'RTCP RR+SDES Edge -> client')
+    cap.frames[-1][2].extend(trunc(p))
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# capture 8: msturn-udp3478-teams.pcap (a Teams client's deallocation)
 
 def build_teams():
     cap = Capture('msturn-udp3478-teams.pcap', 'A Teams client deallocates (client 10.0.0.10:50060 <-> Edge '
@@ -1549,7 +1615,8 @@ def manifest(caps):
          'Generated by `captures/gen_msturn.py` (do not edit by hand; regenerate with '
          '`python3 captures/gen_msturn.py`).  Frame numbers are 1-based as in Wireshark.', '',
          '## Conventions common to all files', '',
-         '* Classic libpcap (magic a1b2c3d4, v2.4, snaplen 65535, LINKTYPE_ETHERNET). Frame n has timestamp '
+         '* Classic libpcap (magic a1b2c3d4, v2.4, snaplen 65535 unless a file says otherwise, LINKTYPE_ETHERNET). '
+         'Frame n has timestamp '
          '2026-01-01 00:00:00 UTC + (n-1) x 20 ms (epoch %d).' % T0,
          '* MACs: client 00:00:5e:00:53:0a, Edge 00:00:5e:00:53:01, router towards the peer 00:00:5e:00:53:fe. '
          'IPv4 only on the wire; all IP/UDP/TCP checksums are correct.',
@@ -1686,22 +1753,30 @@ def verify_payload(p, ctx, found, tcp=False):
     verify_media(p, ctx)
 
 
-def read_pcap(data):
+def read_pcap(data, snaplen=65535):
     magic, vmaj, vmin, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
-    assert (magic, vmaj, vmin, link) == (0xA1B2C3D4, 2, 4, 1)
+    assert (magic, vmaj, vmin, snap, link) == (0xA1B2C3D4, 2, 4, snaplen, 1)
     pos, out = 24, []
     while pos < len(data):
         ts, tu, incl, orig = struct.unpack('<IIII', data[pos:pos + 16])
-        assert incl == orig
-        out.append(((ts, tu), data[pos + 16:pos + 16 + incl]))
+        assert incl == min(orig, snaplen)
+        out.append(((ts, tu), data[pos + 16:pos + 16 + incl], orig))
         pos += 16 + incl
     return out
+
+
+def verify_snapped(data, full, snaplen):
+    """A short-snaplen file: every record is the first snaplen bytes of the frame of the whole build."""
+    short, whole = read_pcap(data, snaplen), read_pcap(full)
+    assert len(short) == len(whole)
+    for (ts, f, orig), (wts, wf, worig) in zip(short, whole):
+        assert ts == wts and orig == worig == len(wf) and f == wf[:snaplen]
 
 
 def verify_file(name, data, found):
     frames = read_pcap(data)
     streams = {}
-    for i, ((ts, tu), f) in enumerate(frames):
+    for i, ((ts, tu), f, _) in enumerate(frames):
         assert ts * 1000000 + tu == T0 * 1000000 + i * STEP_US
         ctx = '%s frame %d' % (name, i + 1)
         assert f[12:14] == b'\x08\x00', ctx
@@ -1802,7 +1877,7 @@ def verify_learning(data):
     frames = read_pcap(data)
     assert len(frames) == E['nframes']
     pk = []
-    for i, ((ts, tu), f) in enumerate(frames, 1):
+    for i, ((ts, tu), f, _) in enumerate(frames, 1):
         ip = f[14:]
         assert ip[9] == 17
         sport, dport = struct.unpack('!HH', ip[20:24])
@@ -1900,11 +1975,16 @@ def verify_learning(data):
     assert len(st) == 8 and len({s['dir'] for s in st.values()}) == 8
 
 
+WHOLE = {}   # name -> (the file with every frame whole, its snaplen) for the short-snaplen captures
+
+
 def build_all():
     REGISTRY.clear()
     caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid(), build_learning(),
-            build_tcp443_split(), build_teams()]
+            build_tcp443_split(), build_snaplen60(), build_teams()]
     files = {c.name: c.pcap() for c in caps}
+    WHOLE.clear()
+    WHOLE.update({c.name: (c.pcap(65535), c.snaplen) for c in caps if c.snaplen != 65535})
     files['MANIFEST.md'] = manifest(caps).encode()
     return files
 
@@ -1912,7 +1992,11 @@ def build_all():
 def verify_all(files):
     found = set()
     for name, data in files.items():
-        if name.endswith('.pcap'):
+        if name in WHOLE:
+            full, snaplen = WHOLE[name]
+            verify_snapped(data, full, snaplen)
+            verify_file(name, full, found)
+        elif name.endswith('.pcap'):
             verify_file(name, data, found)
     if 'msturn-learning.pcap' in files:
         verify_learning(files['msturn-learning.pcap'])

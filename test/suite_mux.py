@@ -30,6 +30,7 @@ MIDSTREAM = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-midstream.pcap')
 UDP3478 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478.pcap')
 MSICE2 = os.path.join(LOCAL_CAPTURES, 'msice2-checks.pcap')
 SPLIT = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-split.pcap')
+SNAPLEN60 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478-snaplen60.pcap')
 TLS_RSA = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.pcapng')
 TLS_RSA_KEY = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.key')
 TLS_KEYLOG = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.pcapng')
@@ -455,6 +456,42 @@ class TestMsturnTcp443Split:
         assert proc.stderr == ''
 
 
+class TestSnaplen60:
+    '''msturn-udp3478-snaplen60.pcap: media on UDP 3478 captured with snaplen 60, so 18
+    payload bytes of each frame: classified on what was captured, and RTP and RTCP
+    show the headers that are there.'''
+
+    def test_every_frame(self, run):
+        rows = run(SNAPLEN60, ['frame.number', 'frame.protocols', '_ws.col.Protocol', 'rtp.seq', 'rtp.ssrc',
+                               'rtp.p_type', 'rtp.cc', 'rtp.csrc.item', 'rtcp.pt', 'rtcp.senderssrc',
+                               '_ws.malformed'])
+        assert rows == [
+            ['1', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '3000', '0x1c2d3e4f', '104', '0', '', '', '', ''],
+            # A mixer's packet: CC=2 and an extension header, not all captured.
+            ['2', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '4000', '0x6a7b8c9d', '104', '2', '0x0a0b0c01', '', '',
+             ''],
+            ['3', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '3001', '0x1c2d3e4f', '104', '0', '', '', '', ''],
+            # SR+SDES and RR+SDES compounds, only the start of the first packet captured.
+            ['4', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', '', '', '', '', '', '200', '0x1c2d3e4f', ''],
+            ['5', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', '', '', '', '', '', '201', '0x6a7b8c9d', ''],
+        ]
+
+    def test_same_as_rtp_and_rtcp_on_the_port(self, run, run_builtin):
+        # What Wireshark's RTP and RTCP show for these frames when told the port is theirs.
+        fields = ['frame.number', 'rtp.seq', 'rtp.ssrc', 'rtp.csrc.item', 'rtcp.pt', 'rtcp.senderssrc']
+        rtp = run_builtin(SNAPLEN60, fields, dfilter='frame.number <= 3', extra=['-d', 'udp.port==3478,rtp'])
+        rtcp = run_builtin(SNAPLEN60, fields, dfilter='frame.number > 3', extra=['-d', 'udp.port==3478,rtcp'])
+        assert run(SNAPLEN60, fields) == rtp + rtcp
+
+    def test_padded_rtp_cut_short(self, run, ws_root):
+        # P=1 with the padding count in a byte that was not captured.
+        path = os.path.join(ws_root, 'padded-rtp-snaplen60.pcap')
+        rtp = struct.pack('!BBHII', 0xA0, 104, 3001, 200320, 0x1C2D3E4F) + bytes(range(40)) + b'\0\0\0\x04'
+        _write_pcap(path, [_udp(bytes([10, 0, 0, 10]), 50050, bytes([192, 0, 2, 1]), 3478, rtp)], snaplen=60)
+        rows = run(path, ['frame.protocols', '_ws.col.Protocol', 'rtp.seq', 'rtp.ssrc', 'rtp.padding'])
+        assert rows == [['eth:ethertype:ip:udp:msstun:rtp:data', 'RTP', '3001', '0x1c2d3e4f', '1']]
+
+
 # ---------------------------------------------------------------------------
 # Shared real captures
 # ---------------------------------------------------------------------------
@@ -849,12 +886,12 @@ def _tcp(src, sport, dst, dport, seq, ack, flags, payload):
     return _ipv4(src, dst, 6, seg[:16] + struct.pack('!H', check) + seg[18:])
 
 
-def _write_pcap(path, packets):
+def _write_pcap(path, packets, snaplen=65535):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
         for i, ip in enumerate(packets):
             frame = b'\x00\x00\x5e\x00\x53\x01\x00\x00\x5e\x00\x53\x0a\x08\x00' + ip
-            f.write(struct.pack('<IIII', 1767225600 + i, 0, len(frame), len(frame)) + frame)
+            f.write(struct.pack('<IIII', 1767225600 + i, 0, min(len(frame), snaplen), len(frame)) + frame[:snaplen])
     os.chmod(path, 0o644)
 
 
