@@ -14,8 +14,7 @@
 #     ../shared/reference/ms-turn-reference.md sections 1-3, 8, 9).
 #
 # Expected values come from the specifications and the manifest, not from the
-# dissector.  Where the dissector disagrees with them the test keeps the right
-# value and is marked xfail(strict=True) with the reason "BUG: ...".
+# dissector.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 

@@ -9,9 +9,6 @@
 # the shared captures' README, and from tshark without the plugin (the
 # baseline) where the plugin must not change anything.
 #
-# Tests marked xfail(strict=True) with a reason starting "BUG:" assert the
-# correct behaviour that the plugin does not show yet.
-#
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
