@@ -52,7 +52,6 @@
 #define PSEUDO_TLS_SERVER_HELLO_LEN 83
 #define PSEUDO_TLS_CIPHER_SUITE     0x0018  /* TLS_DH_anon_WITH_RC4_128_MD5 */
 #define STUN_CONNECTION_BIND_SUCCESS 0x010B /* RFC 6062 */
-#define MAGIC_COOKIE_ATTR_HDR       0x000F0004  /* MS-TURN MAGIC-COOKIE type and length */
 
 /* Keys of the per-packet counters (packet scope). */
 #define PKT_KEY_PDU_INDEX           0
@@ -261,13 +260,16 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
 /* Walks a compound RTCP packet; returns where the walk ends.  Plain RTCP
  * ends exactly at len; SRTCP encrypts all but the first 8 bytes and appends
- * its index and authentication tag, so its walk stops early. */
+ * its index and authentication tag, so its walk stops early.  So does the
+ * walk of a packet cut short by the capture, at the first header that was
+ * not captured. */
 static unsigned
 rtcp_compound_end(tvbuff_t *tvb, unsigned len)
 {
+    unsigned captured = tvb_captured_length(tvb);
     unsigned offset = 0;
 
-    while (len - offset >= 4) {
+    while (len - offset >= 4 && captured >= offset + 4) {
         unsigned packet_type = tvb_get_uint8(tvb, offset + 1);
         unsigned packet_len = 4 * (tvb_get_ntohs(tvb, offset + 2) + 1U);
 
@@ -287,13 +289,15 @@ looks_like_rtcp(tvbuff_t *tvb, unsigned len)
 }
 
 /* SRTCP: the first RTCP header is in clear, the rest is not, and at least
- * the index and a 32-bit tag follow (RFC 3711 3.4). */
+ * the index and a 32-bit tag follow (RFC 3711 3.4).  A packet cut short by
+ * the capture has no trailer to tell: it goes to RTCP, which shows what
+ * was captured. */
 static bool
 is_srtcp(tvbuff_t *tvb, unsigned len)
 {
     unsigned end = rtcp_compound_end(tvb, len);
 
-    return end < len && len - end >= 8;
+    return tvb_captured_length(tvb) >= len && end < len && len - end >= 8;
 }
 
 /* Where the E flag and SRTCP index sit tell the suite apart: last for AEAD
@@ -391,13 +395,17 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     return true;
 }
 
+/* The header checks that the captured bytes allow: in a packet cut short
+ * by the capture, an extension length or padding count that was not
+ * captured is not checked, and RTP shows the header that was. */
 static bool
 looks_like_rtp(tvbuff_t *tvb, unsigned len)
 {
+    unsigned captured = tvb_captured_length(tvb);
     unsigned b0;
     unsigned header;
 
-    if (len < 12)
+    if (len < 12 || captured < 1)
         return false;
     b0 = tvb_get_uint8(tvb, 0);
     if ((b0 >> 6) != 2)
@@ -408,11 +416,13 @@ looks_like_rtp(tvbuff_t *tvb, unsigned len)
     if (b0 & 0x10) {
         if (header + 4 > len)
             return false;
+        if (captured < header + 4)
+            return true;
         header += 4 + 4 * tvb_get_ntohs(tvb, header + 2);
         if (header > len)
             return false;
     }
-    if (b0 & 0x20) {
+    if ((b0 & 0x20) && captured >= len) {
         unsigned padding = tvb_get_uint8(tvb, len - 1);
 
         if (padding == 0 || header + padding > len)
@@ -774,6 +784,12 @@ is_tls_record(tvbuff_t *tvb, unsigned offset)
            tvb_get_uint8(tvb, offset + 1) == 3 && tvb_get_uint8(tvb, offset + 2) <= 4;
 }
 
+/* The MAGIC-COOKIE attribute (MS-TURN 2.2.2.8): type, length 4, value. */
+static const uint8_t magic_cookie_attribute[] = { 0x00, 0x0F, 0x00, 0x04, 0x72, 0xC6, 0x4B, 0xC6 };
+
+#define LENGTHLESS_COOKIE_OFFSET    (2 + MSSTUN_HEADER_LEN)
+#define LENGTHLESS_MIN_LEN          (LENGTHLESS_COOKIE_OFFSET + sizeof(magic_cookie_attribute))
+
 /* "03 00" followed directly by a STUN header whose first attribute is
  * MAGIC-COOKIE: libnice 0.1.21 frames MS-TURN this way, without the Length
  * field of MS-TURN 2.1.4.  Returns the STUN message length, or 0. */
@@ -782,12 +798,29 @@ lengthless_frame_message_len(tvbuff_t *tvb, unsigned offset)
 {
     unsigned avail = tvb_captured_length_remaining(tvb, offset);
 
-    if (avail < 2 + MSSTUN_HEADER_LEN + 8 || (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0)
-        return 0;
-    if (tvb_get_ntohl(tvb, offset + 22) != MAGIC_COOKIE_ATTR_HDR ||
-        tvb_get_ntohl(tvb, offset + 26) != MSSTUN_MS_TURN_COOKIE)
+    if (avail < LENGTHLESS_MIN_LEN || (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0 ||
+        tvb_memeql(tvb, offset + LENGTHLESS_COOKIE_OFFSET, magic_cookie_attribute, sizeof(magic_cookie_attribute)))
         return 0;
     return MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 4);
+}
+
+/* Whether fewer bytes than it takes to recognise a length-less frame are
+ * there, and those that are may begin one: a message type (not the
+ * reserved 0), a message length with room for MAGIC-COOKIE, and as much of
+ * that attribute as there is. */
+static bool
+lengthless_frame_incomplete(tvbuff_t *tvb, unsigned offset)
+{
+    unsigned avail = tvb_captured_length_remaining(tvb, offset);
+
+    if (avail < 4 || avail >= LENGTHLESS_MIN_LEN || tvb_get_ntohs(tvb, offset + 2) == 0 ||
+        (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0)
+        return false;
+    if (avail >= 6 && tvb_get_ntohs(tvb, offset + 4) < sizeof(magic_cookie_attribute))
+        return false;
+    return avail <= LENGTHLESS_COOKIE_OFFSET ||
+           tvb_memeql(tvb, offset + LENGTHLESS_COOKIE_OFFSET, magic_cookie_attribute,
+                      avail - LENGTHLESS_COOKIE_OFFSET) == 0;
 }
 
 static msstun_tcp_mode_t
@@ -1075,20 +1108,39 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-/* MS-TURN 2.1.4 framing, and the pseudo-TLS records before it. */
+/* MS-TURN 2.1.4 framing, and the pseudo-TLS records before it.  Reads
+ * only captured bytes: where those that give the length are not there
+ * yet, asks TCP for one more segment (0); without reassembly, takes what
+ * there is. */
 static unsigned
-get_msturn_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+get_msturn_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data _U_)
 {
-    unsigned b0 = tvb_get_uint8(tvb, offset);
+    unsigned avail = tvb_captured_length_remaining(tvb, offset);
+    unsigned b0;
+    unsigned length;
     unsigned message_len;
 
-    if (is_tls_record(tvb, offset))
+    if (avail < MSTURN_TCP_HDR_LEN)
+        return pinfo->can_desegment ? 0 : avail;
+    if (is_tls_record(tvb, offset)) {
+        if (avail < TLS_RECORD_HDR_LEN)
+            return pinfo->can_desegment ? 0 : avail;
         return TLS_RECORD_HDR_LEN + tvb_get_ntohs(tvb, offset + 3);
+    }
+    b0 = tvb_get_uint8(tvb, offset);
     if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, offset + 1) == 0) {
-        if (tvb_get_ntohs(tvb, offset + 2) < MSSTUN_HEADER_LEN &&
-            (message_len = lengthless_frame_message_len(tvb, offset)) != 0)
-            return 2 + message_len;
-        return MSTURN_TCP_HDR_LEN + tvb_get_ntohs(tvb, offset + 2);
+        length = tvb_get_ntohs(tvb, offset + 2);
+        if (length < MSSTUN_HEADER_LEN) {
+            /* Too short for a STUN message: perhaps libnice's frame without
+             * the Length field, whose message type is read here instead.  A
+             * frame that ends where the bytes do is taken as it reads. */
+            if (pinfo->can_desegment && avail != MSTURN_TCP_HDR_LEN + length &&
+                lengthless_frame_incomplete(tvb, offset))
+                return 0;
+            if ((message_len = lengthless_frame_message_len(tvb, offset)) != 0)
+                return 2 + message_len;
+        }
+        return MSTURN_TCP_HDR_LEN + length;
     }
     /* Not a frame: the rest of the segment, shown as undecodable. */
     return tvb_reported_length_remaining(tvb, offset);

@@ -3,8 +3,7 @@
  * MS-ICE2 and MS-TURNBWM next to the IETF STUN/TURN/ICE family
  *
  * msstun plugin for Wireshark
- * By Gerald Combs <gerald@wireshark.org> for Wireshark itself;
- * this plugin is a separate work built on its libraries.
+ * Copyright the msstun contributors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
@@ -327,6 +326,7 @@ static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_bad = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_legacy = EI_INIT;
+static expert_field ei_msstun_ms_sequence_number_only = EI_INIT;
 static expert_field ei_msstun_magic_cookie_not_first = EI_INIT;
 static expert_field ei_msstun_error_response = EI_INIT;
 static expert_field ei_msstun_auth_challenge = EI_INIT;
@@ -774,15 +774,19 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
     }
     proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 1, ENC_NA);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_family, tvb, 1, 1, ENC_NA, &family);
+    /* The XOR-decoded port and address are computed, not on the wire: generated. */
     if (xored) {
         proto_tree_add_item(tree, hf_msstun_att_xor_port, tvb, 2, 2, ENC_BIG_ENDIAN);
         port = tvb_get_ntohs(tvb, 2) ^ tvb_get_ntohs(msg->tvb, 4);
-        proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        ti = proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        proto_item_set_generated(ti);
     } else {
         proto_tree_add_item_ret_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, ENC_BIG_ENDIAN, &port);
     }
     ti = proto_tree_add_uint(tree, hf_msstun_port, tvb, 2, 2, port);
     proto_item_set_hidden(ti);
+    if (xored)
+        proto_item_set_generated(ti);
 
     if (family == 0x01 && len == 8) {
         ws_in4_addr ipv4 = tvb_get_ipv4(tvb, 4);
@@ -791,9 +795,13 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             proto_tree_add_item(tree, hf_msstun_att_xor_ipv4, tvb, 4, 4, ENC_BIG_ENDIAN);
             ipv4 ^= tvb_get_ipv4(msg->tvb, 4);
         }
-        proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        ti = proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        if (xored)
+            proto_item_set_generated(ti);
         ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
         proto_item_set_hidden(ti);
+        if (xored)
+            proto_item_set_generated(ti);
         set_address(&addr, AT_IPv4, 4, &ipv4);
         keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, &addr), port);
@@ -810,9 +818,13 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             for (unsigned i = 0; i < 16; i++)
                 ipv6.bytes[i] ^= key.bytes[i];
         }
-        proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        ti = proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        if (xored)
+            proto_item_set_generated(ti);
         ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
         proto_item_set_hidden(ti);
+        if (xored)
+            proto_item_set_generated(ti);
         set_address(&addr, AT_IPv6, 16, &ipv6);
         keep_endpoint(pinfo, msg, role, &addr, port);
         return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address_to_str(pinfo->pool, &addr), port);
@@ -1312,13 +1324,20 @@ dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree,
         proto_tree_add_item(tree, hf_msstun_att_ms_secure_tag, att_tvb, 0, len, ENC_NA);
         break;
     case ATT_MS_SEQUENCE_NUMBER:
-        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21). */
-        if (len < 24) {
+        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21).
+         * Teams clients send the sequence number alone, in 4 bytes. */
+        if (len == 4) {
+            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 0, 4, ENC_BIG_ENDIAN,
+                                         &value);
+            expert_add_info(pinfo, att_item, &ei_msstun_ms_sequence_number_only);
+        } else if (len >= 24) {
+            proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
+            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN,
+                                         &value);
+        } else {
             expert_add_info(pinfo, att_item, &ei_msstun_att_short);
             break;
         }
-        proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN, &value);
         summary = wmem_strdup_printf(pinfo->pool, "sequence %u", value);
         break;
     case ATT_MS_CANDIDATE_IDENTIFIER:
@@ -2210,12 +2229,12 @@ proto_register_msstun(void)
           { "msstun.att.bogus_length", PI_MALFORMED, PI_ERROR,
             "Attribute length goes past the end of the message", EXPFILL }},
         { &ei_msstun_att_short,
-          { "msstun.att.short", PI_MALFORMED, PI_WARN, "Attribute value too short for its format", EXPFILL }},
+          { "msstun.att.short", PI_MALFORMED, PI_ERROR, "Attribute value too short for its format", EXPFILL }},
         { &ei_msstun_att_unknown_required,
           { "msstun.att.unknown_required", PI_UNDECODED, PI_WARN,
             "Unknown comprehension-required attribute", EXPFILL }},
         { &ei_msstun_att_bad_family,
-          { "msstun.att.bad_family", PI_MALFORMED, PI_WARN, "Unknown address family or length", EXPFILL }},
+          { "msstun.att.bad_family", PI_MALFORMED, PI_ERROR, "Unknown address family or length", EXPFILL }},
         { &ei_msstun_att_hmac_length,
           { "msstun.att.hmac_length", PI_PROTOCOL, PI_WARN,
             "MESSAGE-INTEGRITY is neither 20 (HMAC-SHA1) nor 32 (HMAC-SHA256) bytes", EXPFILL }},
@@ -2224,6 +2243,10 @@ proto_register_msstun(void)
         { &ei_msstun_att_fingerprint_legacy,
           { "msstun.att.fingerprint.legacy_crc", PI_CHECKSUM, PI_NOTE,
             "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
+        { &ei_msstun_ms_sequence_number_only,
+          { "msstun.att.ms.sequence_number_only", PI_PROTOCOL, PI_NOTE,
+            "MS-SEQUENCE-NUMBER holds the sequence number only, without the Connection ID of MS-TURN 2.2.2.21",
+            EXPFILL }},
         { &ei_msstun_magic_cookie_not_first,
           { "msstun.magic_cookie_not_first", PI_PROTOCOL, PI_WARN,
             "MAGIC-COOKIE must be the first attribute (MS-TURN 2.2.2.8)", EXPFILL }},

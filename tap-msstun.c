@@ -119,9 +119,20 @@ typedef struct {
     unsigned    role_conflicts;
 } pair_t;
 
-/* The state behind each table, dropped when the table is reset. */
-static GHashTable *allocations;     /* key string -> allocation_t */
-static GHashTable *pairs;           /* key string -> pair_t */
+/* One report (one -z argument, one dialog).  tshark and Wireshark hand
+ * every listener of a table report the stat_tap_table_ui that was
+ * registered, tables included, so two reports at once (two -z arguments
+ * with different filters) would count into the same rows.  Each listener
+ * gets its own report on its first packet instead: a copy of the
+ * registered UI with a table of its own, and the allocations or pairs
+ * behind its rows.  The listener's stat_data_t is pointed at the copy,
+ * which is what tshark prints and Wireshark shows. */
+typedef struct {
+    stat_tap_table_ui ui;
+    GHashTable       *entries;  /* key string -> allocation_t or pair_t */
+} report_t;
+
+static GPtrArray *reports;      /* every report_t made */
 
 static char *
 transport_address(const address *addr, uint32_t port)
@@ -224,6 +235,48 @@ clear_rows(stat_tap_table *table, const stat_tap_table_item *fields, unsigned nf
     g_free(table->elements);
     table->elements = NULL;
     table->num_elements = 0;
+}
+
+/*
+ * Reports
+ */
+
+static report_t *
+find_report(const stat_tap_table_ui *ui)
+{
+    for (unsigned i = 0; reports && i < reports->len; i++) {
+        report_t *report = (report_t *)g_ptr_array_index(reports, i);
+
+        if (&report->ui == ui)
+            return report;
+    }
+    return NULL;
+}
+
+static stat_tap_table *
+report_table(const report_t *report)
+{
+    return g_array_index(report->ui.tables, stat_tap_table *, 0);
+}
+
+/* The report of the listener whose tap data this is, made on its first packet. */
+static report_t *
+listener_report(stat_data_t *stat_data, const char *name, unsigned nfields, GDestroyNotify free_entry)
+{
+    report_t *report = find_report(stat_data->stat_tap_data);
+
+    if (report)
+        return report;
+    report = g_new0(report_t, 1);
+    report->ui = *stat_data->stat_tap_data;
+    report->ui.tables = NULL;
+    stat_tap_add_table(&report->ui, stat_tap_init_table(name, nfields, 0, NULL));
+    report->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_entry);
+    if (!reports)
+        reports = g_ptr_array_new();
+    g_ptr_array_add(reports, report);
+    stat_data->stat_tap_data = &report->ui;
+    return report;
 }
 
 /*
@@ -379,8 +432,10 @@ draw_allocation(stat_tap_table *table, const allocation_t *alloc)
 }
 
 static allocation_t *
-find_allocation(stat_tap_table *table, packet_info *pinfo, const msstun_tap_t *rec, bool *from_client)
+find_allocation(report_t *report, packet_info *pinfo, const msstun_tap_t *rec, bool *from_client)
 {
+    GHashTable *allocations = report->entries;
+    stat_tap_table *table = report_table(report);
     char *src = transport_address(&rec->src, rec->src_port);
     char *dst = transport_address(&rec->dst, rec->dst_port);
     const char *transport = transport_name(rec);
@@ -490,15 +545,17 @@ static tap_packet_status
 allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
                    tap_flags_t flags _U_)
 {
-    stat_data_t *stat_data = (stat_data_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
-    stat_tap_table *table = stat_tap_find_table(stat_data->stat_tap_data, ALLOCATIONS_TABLE);
+    report_t *report;
+    stat_tap_table *table;
     allocation_t *alloc;
     bool from_client;
 
-    if (!table || rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
+    if (rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
         return TAP_PACKET_DONT_REDRAW;
-    alloc = find_allocation(table, pinfo, rec, &from_client);
+    report = listener_report((stat_data_t *)tapdata, ALLOCATIONS_TABLE, ALLOC_NFIELDS, free_allocation);
+    table = report_table(report);
+    alloc = find_allocation(report, pinfo, rec, &from_client);
     if (!alloc)
         return TAP_PACKET_DONT_REDRAW;
     set_uint(table, alloc->row, ALLOC_LAST, pinfo->num);
@@ -596,19 +653,23 @@ static tap_packet_status
 checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
               tap_flags_t flags _U_)
 {
-    stat_data_t *stat_data = (stat_data_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
-    stat_tap_table *table = stat_tap_find_table(stat_data->stat_tap_data, CHECKS_TABLE);
     const char *transport = transport_name(rec);
+    report_t *report;
+    stat_tap_table *table;
+    GHashTable *pairs;
     char *src;
     char *dst;
     pair_t *pair;
     unsigned dir;
     bool forward;
 
-    if (!table || rec->is_channeldata || rec->method != MSSTUN_METHOD_BINDING ||
-        rec->cls == MSSTUN_CLASS_INDICATION || rec->retransmission)
+    if (rec->is_channeldata || rec->method != MSSTUN_METHOD_BINDING || rec->cls == MSSTUN_CLASS_INDICATION ||
+        rec->retransmission)
         return TAP_PACKET_DONT_REDRAW;
+    report = listener_report((stat_data_t *)tapdata, CHECKS_TABLE, PAIR_NFIELDS, free_pair);
+    table = report_table(report);
+    pairs = report->entries;
 
     src = transport_address(&rec->src, rec->src_port);
     dst = transport_address(&rec->dst, rec->dst_port);
@@ -670,40 +731,36 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
 static void
 reset_table(stat_tap_table *table)
 {
-    if (strcmp(table->title, ALLOCATIONS_TABLE) == 0) {
+    if (strcmp(table->title, ALLOCATIONS_TABLE) == 0)
         clear_rows(table, alloc_fields, ALLOC_NFIELDS);
-        g_hash_table_remove_all(allocations);
-    } else {
+    else
         clear_rows(table, pair_fields, PAIR_NFIELDS);
-        g_hash_table_remove_all(pairs);
+    for (unsigned i = 0; reports && i < reports->len; i++) {
+        report_t *report = (report_t *)g_ptr_array_index(reports, i);
+
+        if (report_table(report) == table)
+            g_hash_table_remove_all(report->entries);
     }
 }
 
+/* The registered UI keeps an empty table: what a report shows before its
+ * first packet, or with none. */
 static void
 init_table(stat_tap_table_ui *ui, const char *name, unsigned nfields)
 {
-    stat_tap_table *table = stat_tap_find_table(ui, name);
-
-    if (table) {
-        reset_table(table);
-        return;
-    }
-    stat_tap_add_table(ui, stat_tap_init_table(name, nfields, 0, NULL));
+    if (!stat_tap_find_table(ui, name))
+        stat_tap_add_table(ui, stat_tap_init_table(name, nfields, 0, NULL));
 }
 
 static void
 allocations_init(stat_tap_table_ui *ui)
 {
-    if (!allocations)
-        allocations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_allocation);
     init_table(ui, ALLOCATIONS_TABLE, ALLOC_NFIELDS);
 }
 
 static void
 checks_init(stat_tap_table_ui *ui)
 {
-    if (!pairs)
-        pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_pair);
     init_table(ui, CHECKS_TABLE, PAIR_NFIELDS);
 }
 

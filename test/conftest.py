@@ -5,6 +5,13 @@
 # plugin in the personal plugin folder of that HOME.  tshark ignores personal
 # plugins when run as root, so a root test run drops to an unprivileged user.
 #
+# The global plugin folder is replaced (WIRESHARK_PLUGIN_DIR, which tshark
+# honours for unprivileged users) by a copy made of links to every global
+# plugin but msstun: a msstun.so installed globally (tools/setup.sh as root)
+# would otherwise be loaded instead of the fresh build, with only a "found
+# in multiple directories" warning.  Each fixture checks with -G plugins
+# that tshark loads exactly the build under test, or stops the run.
+#
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
@@ -23,7 +30,7 @@ LOCAL_CAPTURES = os.path.join(SOURCE_DIR, 'captures')
 UNPRIVILEGED_USER = os.environ.get('MSSTUN_TEST_USER', 'nobody')
 
 
-def _plugin_path():
+def plugin_path():
     path = os.environ.get('MSSTUN_PLUGIN', os.path.join(SOURCE_DIR, 'build', 'msstun.so'))
     if not os.path.isfile(path):
         pytest.exit('plugin not built: %s (run tools/test.sh, or set MSSTUN_PLUGIN)' % path, returncode=2)
@@ -55,10 +62,37 @@ def _wireshark_major_minor():
     return '%d.%d' % wireshark_version()
 
 
+def global_plugin_dir():
+    '''The installed tshark's global plugin folder (the X.Y one), as -G folders shows it.'''
+    out = subprocess.run(['tshark', '-G', 'folders'], env={'PATH': '/usr/local/bin:/usr/bin:/bin'},
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r'^Global Plugins:\s*(\S.*)$', out, re.M)
+    assert m, out
+    return m.group(1).strip()
+
+
+def mirror_global_plugins(global_dir, dest):
+    '''Makes dest a plugin folder for WIRESHARK_PLUGIN_DIR: links to everything in
+    global_dir (the X.Y folder) and in its parent (global Lua plugins) but msstun.'''
+    version = os.path.basename(global_dir)
+    parent = os.path.dirname(global_dir)
+    os.makedirs(dest)
+    for name in os.listdir(parent):
+        if os.path.isfile(os.path.join(parent, name)):
+            os.symlink(os.path.join(parent, name), os.path.join(dest, name))
+    for dirpath, dirnames, filenames in os.walk(global_dir):
+        target = os.path.join(dest, version, os.path.relpath(dirpath, global_dir))
+        os.makedirs(target, exist_ok=True)
+        for name in filenames:
+            if os.path.splitext(name)[0] != 'msstun':
+                os.symlink(os.path.join(dirpath, name), os.path.join(target, name))
+    return dest
+
+
 class TShark:
     '''Runs the installed tshark with or without the plugin.'''
 
-    def __init__(self, home, run_as):
+    def __init__(self, home, run_as, plugin_dir):
         self.home = home
         self.run_as = run_as
         self._boolean_fields = None
@@ -69,6 +103,7 @@ class TShark:
             'LC_ALL': 'C.UTF-8',
             'WIRESHARK_ABORT_ON_DISSECTOR_BUG': '1',
             'WIRESHARK_ABORT_ON_TOO_MANY_ITEMS': '1',
+            'WIRESHARK_PLUGIN_DIR': plugin_dir,
         }
 
     def command(self, args):
@@ -123,6 +158,19 @@ class TShark:
                         row[i] = ','.join({'True': '1', 'False': '0'}[v] for v in row[i].split(','))
         return rows
 
+    def msstun_plugins(self):
+        '''The paths of the msstun.so files tshark loads, and its warnings.'''
+        proc = self.run(['-G', 'plugins'])
+        paths = [line.split('\t')[-1].strip() for line in proc.stdout.splitlines() if line.startswith('msstun.so')]
+        return paths, proc.stderr
+
+
+def _check_plugins(ts, expected):
+    paths, warnings = ts.msstun_plugins()
+    if paths != expected or warnings:
+        pytest.exit('tshark does not load exactly the msstun build under test: it loads %s (expected %s)%s'
+                    % (paths, expected, ', and warns: ' + warnings.strip() if warnings else ''), returncode=2)
+
 
 def _make_home(root, name, run_as, plugin=None, major_minor=None):
     home = os.path.join(root, name)
@@ -159,15 +207,27 @@ def major_minor():
 
 
 @pytest.fixture(scope='session')
-def tshark(ws_root, run_as, major_minor):
-    '''tshark with the freshly built plugin in its personal plugin folder.'''
-    return TShark(_make_home(ws_root, 'with-plugin', run_as, _plugin_path(), major_minor), run_as)
+def plugin_dir(ws_root):
+    '''The global plugin folder of the test runs: the installed one without msstun.'''
+    return mirror_global_plugins(global_plugin_dir(), os.path.join(ws_root, 'global-plugins'))
 
 
 @pytest.fixture(scope='session')
-def tshark_builtin(ws_root, run_as):
+def tshark(ws_root, run_as, major_minor, plugin_dir):
+    '''tshark with the freshly built plugin in its personal plugin folder, and only that one.'''
+    home = _make_home(ws_root, 'with-plugin', run_as, plugin_path(), major_minor)
+    ts = TShark(home, run_as, plugin_dir)
+    _check_plugins(ts, [os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan',
+                                      'msstun.so')])
+    return ts
+
+
+@pytest.fixture(scope='session')
+def tshark_builtin(ws_root, run_as, plugin_dir):
     '''tshark as shipped, without the plugin (the baseline to compare with).'''
-    return TShark(_make_home(ws_root, 'without-plugin', run_as), run_as)
+    ts = TShark(_make_home(ws_root, 'without-plugin', run_as), run_as, plugin_dir)
+    _check_plugins(ts, [])
+    return ts
 
 
 @pytest.fixture(scope='session')

@@ -14,8 +14,7 @@
 #     ../shared/reference/ms-turn-reference.md sections 1-3, 8, 9).
 #
 # Expected values come from the specifications and the manifest, not from the
-# dissector.  Where the dissector disagrees with them the test keeps the right
-# value and is marked xfail(strict=True) with the reason "BUG: ...".
+# dissector.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -43,6 +42,7 @@ ZEEK_ERROR = 'third-party/zeek-spicy-stun/stun-malformed-error.pcap'
 MSTURN_UDP = 'msturn-udp3478.pcap'
 MSTURN_TCP = 'msturn-tcp443.pcap'
 MSTURN_MID = 'msturn-tcp443-midstream.pcap'
+MSTURN_TEAMS = 'msturn-udp3478-teams.pcap'
 MSICE2 = 'msice2-checks.pcap'
 
 # Decode As for the captures whose ports the plugin does not own.
@@ -58,6 +58,7 @@ BUILTIN_AUTO = ('-o', 'stun.stunversion:Auto')
 
 # Expert severities and groups as tshark prints them (epan/proto.h).
 PI_NOTE, PI_WARN, PI_ERROR = '4194304', '6291456', '8388608'
+PI_PROTOCOL, PI_MALFORMED = '150994944', '117440512'
 
 # The MS-TURN and MS-ICE2 credentials of the generated captures (MANIFEST).
 MS_USER_HEX = 'msstun-user'.encode().hex()
@@ -998,6 +999,61 @@ class TestHostile:
             # The error response still gets its expert item: "without a valid ERROR-CODE".
             ['2', '0x0111', '3', '0x0009,0x5345', '3,21078', '', '1', '1', '1', '1', '', '1'],
         ]
+
+
+    def test_malformed_is_an_error(self, tshark, shared_capture):
+        # Malformed goes with Error severity only (README.dissector): the
+        # too-short ERROR-CODE of frame 2 is flagged so.
+        rows = tshark.fields(shared_capture(ZEEK_ERROR), ['_ws.expert.message', '_ws.expert.group',
+                                                          '_ws.expert.severity'],
+                             dfilter='frame.number == 2', extra=DA_ZEEK_ERROR)
+        experts = list(zip(*[cell.split(',') for cell in rows[0]]))
+        assert ('Attribute value too short for its format', PI_MALFORMED, PI_ERROR) in experts
+        assert [e for e in experts if e[1] == PI_MALFORMED and e[2] != PI_ERROR] == []
+
+
+class TestTeamsDeallocation:
+    '''msturn-udp3478-teams.pcap: a Teams client's LIFETIME 0 Allocate request carries
+    MS-SEQUENCE-NUMBER 80 50 00 04 00 00 00 01, the sequence number without Connection ID.'''
+
+    def test_sequence_number_decoded(self, tshark, local_capture):
+        rows = tshark.fields(local_capture(MSTURN_TEAMS),
+                             ['frame.number', '_ws.col.Info', 'msstun.att.lifetime', 'msstun.att.ms.connection_id',
+                              'msstun.att.ms.sequence_number', 'msstun.att.short', '_ws.malformed'])
+        assert rows == [['1', 'Allocate Request lifetime 0', '0', '', '1', '', ''],
+                        ['2', 'Allocate Success Response lifetime 0', '0', '', '', '', '']]
+
+    def test_expert_note_not_malformed(self, tshark, local_capture):
+        rows = tshark.fields(local_capture(MSTURN_TEAMS), ['frame.number', '_ws.expert.message', '_ws.expert.group',
+                                                           '_ws.expert.severity'], dfilter='_ws.expert')
+        assert rows == [['1', 'MS-SEQUENCE-NUMBER holds the sequence number only, without the Connection ID of '
+                              'MS-TURN 2.2.2.21', PI_PROTOCOL, PI_NOTE]]
+
+    def test_attribute_summary(self, tshark, local_capture):
+        out = tshark('-n', '-r', local_capture(MSTURN_TEAMS), '-V', '-O', 'msstun', '-Y', 'frame.number == 1')
+        assert 'MS-SEQUENCE-NUMBER: sequence 1' in out
+
+
+class TestXorDecodedGenerated:
+    '''XOR-decoded ports and addresses are computed, so shown as generated ([...]);
+    the X-Port / X-Address bytes and plain addresses are on the wire.'''
+
+    @staticmethod
+    def attribute_lines(tshark, capture, frame):
+        out = tshark('-n', '-r', capture, '-V', '-O', 'msstun', '-Y', 'frame.number == %d' % frame)
+        return [line.strip() for line in out.splitlines()]
+
+    def test_ms_xor_mapped_and_plain_mapped(self, tshark, local_capture):
+        lines = self.attribute_lines(tshark, local_capture(MSTURN_UDP), 4)
+        for line in ('X-Port: 0xbd52', '[MS XOR Mapped Port: 40000]', 'X-Address: 0xe721c045',
+                     '[MS XOR Mapped IPv4: 198.51.100.7]', 'Mapped Port: 50000', 'Mapped IPv4: 192.0.2.15'):
+            assert line in lines
+
+    def test_ipv6(self, tshark, local_capture):
+        lines = self.attribute_lines(tshark, local_capture(MSTURN_UDP), 22)
+        for line in ('X-Port: 0xe276', '[Remote Relay Site Port: 50020]',
+                     'X-Address IPv6: 0113a9fa9b9f7e2b4662731b8172ff11', '[Remote Relay Site IPv6: 2001:db8::20]'):
+            assert line in lines
 
 
 # ---------------------------------------------------------------------------

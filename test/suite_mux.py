@@ -9,9 +9,6 @@
 # the shared captures' README, and from tshark without the plugin (the
 # baseline) where the plugin must not change anything.
 #
-# Tests marked xfail(strict=True) with a reason starting "BUG:" assert the
-# correct behaviour that the plugin does not show yet.
-#
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
@@ -29,6 +26,8 @@ TCP443 = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443.pcap')
 MIDSTREAM = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-midstream.pcap')
 UDP3478 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478.pcap')
 MSICE2 = os.path.join(LOCAL_CAPTURES, 'msice2-checks.pcap')
+SPLIT = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-split.pcap')
+SNAPLEN60 = os.path.join(LOCAL_CAPTURES, 'msturn-udp3478-snaplen60.pcap')
 TLS_RSA = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.pcapng')
 TLS_RSA_KEY = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.key')
 TLS_KEYLOG = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.pcapng')
@@ -414,6 +413,88 @@ class TestMsturnUdp3478:
 
     def test_nothing_malformed_nothing_undecoded(self, run):
         assert run(UDP3478, ['frame.number'], dfilter='_ws.malformed || data') == []
+
+
+class TestMsturnTcp443Split:
+    '''msturn-tcp443-split.pcap: segments that end before the bytes that give a PDU's
+    length (a pseudo-TLS record header, a libnice frame's MAGIC-COOKIE) wait for the
+    next segment instead of being cut, and the connection stays in step.'''
+
+    FIELDS = COLS + ['msstun.tcp.type', 'msstun.type', 'msstun.pseudotls.handshake_type', 'tcp.segment',
+                     'tcp.reassembled.length']
+
+    @pytest.fixture(scope='class')
+    def frames(self, run):
+        return by_frame(run(SPLIT, self.FIELDS, dfilter='tcp.len > 0'))
+
+    def test_server_hello_split_after_4_bytes(self, frames):
+        # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
+        assert frames[6] == ['6', 'eth:ethertype:ip:tcp', 'TCP',
+                             '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4 [TCP segment of a reassembled PDU]',
+                             '', '', '', '', '']
+        assert frames[8] == ['8', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done',
+                             '', '', '2,14', '6,8', '83']
+
+    def test_in_step_after_the_handshake(self, frames):
+        assert frames[10][:7] == ['10', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x02',
+                                  '0x0003', '']
+        assert frames[11][:7] == ['11', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
+                                  'Allocate Error Response error 401 Unauthorized', '0x02', '0x0113', '']
+
+    def test_lengthless_frame_split_after_20_bytes(self, frames):
+        # MANIFEST frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
+        assert frames[21] == ['21', 'eth:ethertype:ip:tcp', 'TCP',
+                              '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20 '
+                              '[TCP segment of a reassembled PDU]', '', '', '', '', '']
+        assert frames[23] == ['23', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03', '0x0003',
+                              '', '21,23', '38']
+        assert frames[25][:7] == ['25', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03',
+                                  '0x0003', '']
+
+    def test_nothing_malformed_nothing_undecoded(self, run):
+        assert run(SPLIT, ['frame.number'], dfilter='_ws.malformed || data || msstun.tcp.bad_type') == []
+
+    def test_without_reassembly_no_dissector_bug(self, tshark):
+        # Without TCP reassembly the length callback may not ask for more data
+        # (tcp_dissect_pdus asserts): the fragments are shown as they are.
+        proc = tshark.run(['-n', '-r', SPLIT, '-o', 'tcp.desegment_tcp_streams:FALSE', '-V'])
+        assert proc.stderr == ''
+
+
+class TestSnaplen60:
+    '''msturn-udp3478-snaplen60.pcap: media on UDP 3478 captured with snaplen 60, so 18
+    payload bytes of each frame: classified on what was captured, and RTP and RTCP
+    show the headers that are there.'''
+
+    def test_every_frame(self, run):
+        rows = run(SNAPLEN60, ['frame.number', 'frame.protocols', '_ws.col.Protocol', 'rtp.seq', 'rtp.ssrc',
+                               'rtp.p_type', 'rtp.cc', 'rtp.csrc.item', 'rtcp.pt', 'rtcp.senderssrc',
+                               '_ws.malformed'])
+        assert rows == [
+            ['1', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '3000', '0x1c2d3e4f', '104', '0', '', '', '', ''],
+            # A mixer's packet: CC=2 and an extension header, not all captured.
+            ['2', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '4000', '0x6a7b8c9d', '104', '2', '0x0a0b0c01', '', '',
+             ''],
+            ['3', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', '3001', '0x1c2d3e4f', '104', '0', '', '', '', ''],
+            # SR+SDES and RR+SDES compounds, only the start of the first packet captured.
+            ['4', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', '', '', '', '', '', '200', '0x1c2d3e4f', ''],
+            ['5', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', '', '', '', '', '', '201', '0x6a7b8c9d', ''],
+        ]
+
+    def test_same_as_rtp_and_rtcp_on_the_port(self, run, run_builtin):
+        # What Wireshark's RTP and RTCP show for these frames when told the port is theirs.
+        fields = ['frame.number', 'rtp.seq', 'rtp.ssrc', 'rtp.csrc.item', 'rtcp.pt', 'rtcp.senderssrc']
+        rtp = run_builtin(SNAPLEN60, fields, dfilter='frame.number <= 3', extra=['-d', 'udp.port==3478,rtp'])
+        rtcp = run_builtin(SNAPLEN60, fields, dfilter='frame.number > 3', extra=['-d', 'udp.port==3478,rtcp'])
+        assert run(SNAPLEN60, fields) == rtp + rtcp
+
+    def test_padded_rtp_cut_short(self, run, ws_root):
+        # P=1 with the padding count in a byte that was not captured.
+        path = os.path.join(ws_root, 'padded-rtp-snaplen60.pcap')
+        rtp = struct.pack('!BBHII', 0xA0, 104, 3001, 200320, 0x1C2D3E4F) + bytes(range(40)) + b'\0\0\0\x04'
+        _write_pcap(path, [_udp(bytes([10, 0, 0, 10]), 50050, bytes([192, 0, 2, 1]), 3478, rtp)], snaplen=60)
+        rows = run(path, ['frame.protocols', '_ws.col.Protocol', 'rtp.seq', 'rtp.ssrc', 'rtp.padding'])
+        assert rows == [['eth:ethertype:ip:udp:msstun:rtp:data', 'RTP', '3001', '0x1c2d3e4f', '1']]
 
 
 # ---------------------------------------------------------------------------
@@ -918,12 +999,12 @@ def _tcp(src, sport, dst, dport, seq, ack, flags, payload):
     return _ipv4(src, dst, 6, seg[:16] + struct.pack('!H', check) + seg[18:])
 
 
-def _write_pcap(path, packets):
+def _write_pcap(path, packets, snaplen=65535):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
         for i, ip in enumerate(packets):
             frame = b'\x00\x00\x5e\x00\x53\x01\x00\x00\x5e\x00\x53\x0a\x08\x00' + ip
-            f.write(struct.pack('<IIII', 1767225600 + i, 0, len(frame), len(frame)) + frame)
+            f.write(struct.pack('<IIII', 1767225600 + i, 0, min(len(frame), snaplen), len(frame)) + frame[:snaplen])
     os.chmod(path, 0o644)
 
 

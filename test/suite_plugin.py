@@ -1,10 +1,20 @@
 # suite_plugin.py
 # The plugin loads into the installed tshark and registers what it should.
-# Every test here fails when the plugin is not loaded.
+# Every test in TestPluginLoaded fails when the plugin is not loaded;
+# TestOnlyTheFreshBuild shows that a msstun.so installed globally does not
+# take the place of the build under test; TestSourceHeaders checks the
+# sources' own file headers.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
+import glob
+import os
 import re
+import shutil
+
+import pytest
+
+from conftest import SOURCE_DIR, TShark, global_plugin_dir, mirror_global_plugins, plugin_path
 
 
 class TestPluginLoaded:
@@ -19,7 +29,7 @@ class TestPluginLoaded:
 
     def test_not_listed_without_plugin(self, tshark_builtin):
         # The baseline really runs without the plugin: comparisons with it mean something.
-        assert 'msstun' not in tshark_builtin('-G', 'plugins')
+        assert not [line for line in tshark_builtin('-G', 'plugins').splitlines() if line.startswith('msstun')]
         assert 'msstun' not in tshark_builtin('-G', 'protocols')
 
     def test_protocol_registered(self, tshark):
@@ -99,3 +109,75 @@ class TestPluginLoaded:
             rows = tshark.fields(cap, ['_ws.col.Protocol', 'msstun.type', 'msstun.dialect'],
                                  extra=['-c', '1', '-d', 'udp.port==%s,%s' % (port, name)] + off)
             assert rows == [['MSSTUN', '0x0101', '1']], name
+
+
+class TestOnlyTheFreshBuild:
+    '''A msstun.so in the global plugin folder (what tools/setup.sh as root installs)
+    is loaded instead of the build under test unless the test environment leaves it
+    out; the fixtures do (conftest.py), and check it.'''
+
+    @pytest.fixture(scope='class')
+    def stale_global(self, ws_root, major_minor):
+        # The installed global folder plus a msstun.so: a stale global install.
+        root = os.path.join(ws_root, 'stale-global')
+        mirror_global_plugins(global_plugin_dir(), root)
+        shutil.copy(plugin_path(), os.path.join(root, major_minor, 'epan', 'msstun.so'))
+        for dirpath, dirnames, filenames in os.walk(root):
+            os.chmod(dirpath, 0o755)
+        return root
+
+    def test_stale_global_copy_would_be_loaded(self, tshark, stale_global, major_minor):
+        stale = TShark(tshark.home, tshark.run_as, stale_global)
+        paths, warnings = stale.msstun_plugins()
+        assert paths == [os.path.join(stale_global, major_minor, 'epan', 'msstun.so')]
+        assert "The plugin 'msstun.so' was found in multiple directories" in warnings
+
+    def test_test_environment_leaves_it_out(self, tshark, stale_global, ws_root, major_minor):
+        mirror = mirror_global_plugins(os.path.join(stale_global, major_minor), os.path.join(ws_root, 'stale-mirror'))
+        paths, warnings = TShark(tshark.home, tshark.run_as, mirror).msstun_plugins()
+        assert paths == [os.path.join(tshark.home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan',
+                                      'msstun.so')]
+        assert warnings == ''
+
+    def test_fixture_loads_the_fresh_build_and_the_other_global_plugins(self, tshark, major_minor):
+        paths, warnings = tshark.msstun_plugins()
+        assert paths == [os.path.join(tshark.home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan',
+                                      'msstun.so')] and warnings == ''
+        listed = {line.split('\t')[0].strip() for line in tshark('-G', 'plugins').splitlines()}
+        listed = {name for name in listed if name.endswith('.so')}
+        installed = {name for dirpath, dirnames, filenames in os.walk(global_plugin_dir()) for name in filenames
+                     if name.endswith('.so')}
+        assert listed == (installed - {'msstun.so'}) | {'msstun.so'}
+
+class TestSourceHeaders:
+    SOURCES = sorted(glob.glob(os.path.join(SOURCE_DIR, '*.[ch]')))
+
+    def test_sources_found(self):
+        assert os.path.join(SOURCE_DIR, 'packet-msstun.c') in self.SOURCES
+
+    def test_header_names_the_file_and_the_licence(self):
+        for path in self.SOURCES:
+            with open(path) as f:
+                head = f.read(4000)
+            assert head.startswith('/* %s\n' % os.path.basename(path)), path
+            assert 'SPDX-License-Identifier: GPL-2.0-or-later' in head, path
+
+    def test_no_foreign_authorship(self):
+        # This code is the msstun contributors' own, not Wireshark's.
+        for path in self.SOURCES:
+            with open(path) as f:
+                assert 'Gerald Combs' not in f.read(), path
+
+    def test_suite_headers_promise_only_what_exists(self):
+        # A suite header that speaks of xfail tests has some.
+        for path in sorted(glob.glob(os.path.join(SOURCE_DIR, 'test', 'suite_*.py'))):
+            with open(path) as f:
+                text = f.read()
+            header = re.match(r'(#.*\n)*', text).group(0)
+            if 'xfail' in header:
+                assert '@pytest.mark.xfail' in text, path
+
+    def test_dissector_header(self):
+        with open(os.path.join(SOURCE_DIR, 'packet-msstun.c')) as f:
+            head = f.read(2000)
+        assert ' * msstun plugin for Wireshark\n * Copyright the msstun contributors\n' in head

@@ -12,23 +12,32 @@ CHECK_COLUMNS = ['Local', 'Remote', 'Transport', 'Username', 'Requests L>R', 'Su
 HEURISTIC = ['-o', 'msstun.heuristic:TRUE']
 
 
+def parse_reports(out, name):
+    '''Every report of that name in tshark's output: [(filter, rows)], rows as lists
+    of cells, in the order printed; checks the headers too.'''
+    lines = out.splitlines()
+    title = {'allocations': 'MSSTUN TURN Allocations:', 'checks': 'MSSTUN ICE Checks:'}[name]
+    found = []
+    for start in [i for i, line in enumerate(lines) if line == title]:
+        assert lines[start + 1].startswith('Filter for statistics: ')
+        header = [c.strip() for c in lines[start + 2].split(' |')[:-1]]
+        assert header == (ALLOC_COLUMNS if name == 'allocations' else CHECK_COLUMNS)
+        assert lines[start + 3] in ('MSSTUN TURN allocations', 'MSSTUN ICE candidate pairs')
+        rows = []
+        for line in lines[start + 4:]:
+            if line.startswith('====='):
+                break
+            rows.append([c.strip() for c in line.split(' |')[:-1]])
+        found.append((lines[start + 1][len('Filter for statistics: '):], rows))
+    return found
+
+
 def report(tshark, capture, name, extra=(), stat_filter=None):
     '''The rows of one report, as lists of cells; checks the header too.'''
     arg = 'msstun,%s' % name + (',' + stat_filter if stat_filter else '')
-    out = tshark('-n', '-q', '-r', capture, '-z', arg, *extra)
-    lines = out.splitlines()
-    title = {'allocations': 'MSSTUN TURN Allocations:', 'checks': 'MSSTUN ICE Checks:'}[name]
-    start = lines.index(title)
-    assert lines[start + 1] == 'Filter for statistics: %s' % (stat_filter or '')
-    header = [c.strip() for c in lines[start + 2].split(' |')[:-1]]
-    assert header == (ALLOC_COLUMNS if name == 'allocations' else CHECK_COLUMNS)
-    assert lines[start + 3] in ('MSSTUN TURN allocations', 'MSSTUN ICE candidate pairs')
-    rows = []
-    for line in lines[start + 4:]:
-        if line.startswith('====='):
-            break
-        rows.append([c.strip() for c in line.split(' |')[:-1]])
-    return rows
+    found = parse_reports(tshark('-n', '-q', '-r', capture, '-z', arg, *extra), name)
+    assert [f for f, _ in found] == [stat_filter or '']
+    return found[0][1]
 
 
 class TestAllocationsReport:
@@ -76,6 +85,16 @@ class TestAllocationsReport:
             ['127.0.0.1:49172', '127.0.0.1:37458', '0', '3', '', '127.0.0.1:49160 sent 3/360B received 3/360B', '', ''],
         ]
 
+    def test_two_reports_with_different_filters(self, tshark, shared_capture):
+        # Each -z argument counts its own packets: two at once print what
+        # each prints alone (tap-msstun.c keeps a report per listener).
+        cap = shared_capture('real-peers/coturn-4.6.1-udp-channeldata.pcapng')
+        alone = report(tshark, cap, 'allocations')
+        filtered = report(tshark, cap, 'allocations', stat_filter='udp.port==57351')
+        assert len(alone) == 5 and filtered == [alone[1]]
+        out = tshark('-n', '-q', '-r', cap, '-z', 'msstun,allocations', '-z', 'msstun,allocations,udp.port==57351')
+        assert sorted(parse_reports(out, 'allocations')) == [('', alone), ('udp.port==57351', filtered)]
+
     def test_stun_signal(self, tshark, shared_capture):
         rows = report(tshark, shared_capture('third-party/ndpi/stun_signal.pcapng'), 'allocations')
         assert [r[:13] for r in rows] == [
@@ -116,6 +135,14 @@ class TestChecksReport:
             ['10.0.0.10:50030', '203.0.113.80:56000', 'UDP', 'pQ7z:Ab3d', '1', '0', '0', '0', '0', '0', 'no', '0',
              'checks from local never answered; no check from remote'],
         ]
+
+    def test_two_reports_with_different_filters(self, tshark, local_capture):
+        cap = local_capture('msturn-learning.pcap')
+        alone = report(tshark, cap, 'checks', extra=HEURISTIC)
+        filtered = report(tshark, cap, 'checks', extra=HEURISTIC, stat_filter='udp.port==54000')
+        assert len(alone) == 4 and filtered == [alone[2]]
+        out = tshark('-n', '-q', '-r', cap, '-z', 'msstun,checks', '-z', 'msstun,checks,udp.port==54000', *HEURISTIC)
+        assert sorted(parse_reports(out, 'checks')) == [('', alone), ('udp.port==54000', filtered)]
 
     def test_role_conflict_and_bad_fingerprint(self, tshark, local_capture):
         rows = report(tshark, local_capture('msice2-checks.pcap'), 'checks', extra=['-d', 'udp.port==50010,msstun'])
