@@ -13,6 +13,7 @@
 #include <ws_version.h>
 
 #include <epan/proto.h>
+#include <epan/tap.h>
 
 #define MSSTUN_WS_VERSION_AT_LEAST(major, minor) \
     (WIRESHARK_VERSION_MAJOR > (major) || \
@@ -59,5 +60,63 @@ typedef bool msstun_heur_ret_t;
 #else
 typedef gboolean msstun_heur_ret_t;
 #endif
+
+/* The RTP payload type numbers moved from <epan/rtp_pt.h> to
+ * <epan/dissectors/packet-rtp_pt.h> in 4.6. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+#define MSSTUN_RTP_PT_HEADER <epan/dissectors/packet-rtp_pt.h>
+#else
+#define MSSTUN_RTP_PT_HEADER <epan/rtp_pt.h>
+#endif
+
+/*
+ * Sequence analysis (Statistics > Flow Graph, tshark -z flow,...): no
+ * release installs <epan/sequence_analysis.h>, although libwireshark exports
+ * its functions.  These are the declarations the plugin uses, and the
+ * leading members of seq_analysis_item_t and seq_analysis_info_t, which
+ * are the same in every release but for the type of the flags: gboolean up
+ * to 4.0, bool from 4.2 on (checked against the libwireshark of 4.0.17,
+ * 4.4.19 and 4.6.9: has_color_filter is written as 4 bytes by 4.0 and as
+ * 1 byte by 4.4 and 4.6, at the same offset).  Items are only ever
+ * allocated and freed by libwireshark.
+ */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+typedef bool msstun_seq_flag_t;
+#else
+typedef gboolean msstun_seq_flag_t;
+#endif
+
+typedef struct {
+    uint32_t frame_number;
+    address  src_addr;
+    uint16_t port_src;
+    address  dst_addr;
+    uint16_t port_dst;
+    char    *frame_label;
+    char    *time_str;
+    char    *comment;
+    uint16_t conv_num;
+    unsigned fg_color;
+    unsigned bg_color;
+    msstun_seq_flag_t has_color_filter;
+    msstun_seq_flag_t display;
+    unsigned src_node;
+    unsigned dst_node;
+    uint16_t line_style;
+    /* Further members, different in each release. */
+} msstun_seq_item_t;
+
+typedef struct {
+    const char *name;
+    msstun_seq_flag_t any_addr;
+    int         nconv;
+    GQueue     *items;
+    /* Further members. */
+} msstun_seq_info_t;
+
+WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
+                                         const char *tap_listener, unsigned tap_flags, tap_packet_cb tap_func);
+/* Returns a seq_analysis_item_t, or NULL when the packet has no addresses. */
+WS_DLL_PUBLIC void *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, void *sainfo);
 
 #endif /* MSSTUN_COMPAT_H */

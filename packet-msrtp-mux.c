@@ -489,7 +489,7 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     proto_item *ti;
     proto_tree *mux_tree;
     msstun_tap_t *rec;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false };
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_CHANNELDATA };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
@@ -525,7 +525,7 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     proto_item *ti;
     proto_tree *mux_tree;
     uint64_t session_id;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false };
+    msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_MTURN };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
@@ -544,7 +544,7 @@ dissect_rfc4571_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
 {
     proto_item *ti;
     proto_tree *mux_tree;
-    msstun_payload_ctx_t inner = { ctx->depth + 1, true, ctx->peer, ctx->toward_peer };
+    msstun_payload_ctx_t inner = { ctx->depth + 1, true, ctx->peer, ctx->toward_peer, ctx->carrier };
 
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, RFC4571_HDR_LEN, ENC_NA);
     proto_item_append_text(ti, ", RFC 4571 framing");
@@ -641,8 +641,10 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
             dissect_srtcp(tvb, pinfo, tree);
         else
             call_data_dissector(tvb, pinfo, tree);
+        msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTCP, NULL);
         break;
     case PAYLOAD_RTP:
+        msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
         call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
         break;
     case PAYLOAD_DTLS:
@@ -710,7 +712,7 @@ dissect_unrecognised_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static int
 dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    msstun_payload_ctx_t ctx = { 0, false, NULL, false };
+    msstun_payload_ctx_t ctx = { 0, false, NULL, false, MSSTUN_CARRIER_NONE };
     int len;
 
     if (dissect_classified(tvb, pinfo, tree, &ctx))
@@ -888,7 +890,7 @@ set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
 static void
 dissect_tcp_stun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
 
     dissect_msstun_message(tvb, pinfo, tree, &ctx);
     /* RFC 6062 5.2: after a ConnectionBind success the connection carries
@@ -958,6 +960,9 @@ dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_item_set_generated(ti);
     if (!pseudo)
         expert_add_info(pinfo, ti, &ei_msstun_ptls_not_pseudo);
+    else
+        msstun_tap_note(tvb, pinfo, NULL, MSSTUN_NOTE_PSEUDO_TLS,
+                        is_pseudo_tls_client_hello(tvb, 0) ? "ClientHello" : "ServerHello");
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_content_type, tvb, 0, 1, ENC_NA);
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_version, tvb, 1, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_record_length, tvb, 3, 2, ENC_BIG_ENDIAN);
@@ -1037,7 +1042,7 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     unsigned stream_len;
     unsigned carried = 0;
     unsigned offset = 0;
-    msstun_payload_ctx_t ctx = { 1, true, NULL, false };
+    msstun_payload_ctx_t ctx = { 1, true, NULL, false, MSSTUN_CARRIER_TCP_E2E };
 
     if (!conv_data->e2e_records)
         conv_data->e2e_records = wmem_tree_new(wmem_file_scope());
@@ -1208,7 +1213,7 @@ get_rfc4571_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *dat
 static int
 dissect_rfc4571_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
     tvbuff_t *payload = tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN);
     proto_item *ti;
     proto_tree *frame_tree;
@@ -1242,7 +1247,7 @@ static int
 dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     unsigned len = tvb_reported_length(tvb);
-    msstun_payload_ctx_t ctx = { 0, true, NULL, false };
+    msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
 
     start_pdu_info(pinfo);
     if (msstun_is_message(tvb, 0, len))

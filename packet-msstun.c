@@ -1764,6 +1764,53 @@ msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec)
     tap_queue_packet(msstun_tap, pinfo, rec);
 }
 
+void
+msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
+                const char *handshake)
+{
+    unsigned len;
+    msstun_tap_t *rec;
+    msstun_note_t *note;
+
+    if (!have_tap_listener(msstun_tap) || pinfo->flags.in_error_pkt)
+        return;
+    len = tvb_reported_length(tvb);
+    note = wmem_new0(pinfo->pool, msstun_note_t);
+    note->kind = kind;
+    note->handshake = handshake;
+    if (kind != MSSTUN_NOTE_PSEUDO_TLS && tvb_captured_length(tvb) >= 12) {
+        note->ssrc = tvb_get_ntohl(tvb, kind == MSSTUN_NOTE_RTP ? 8 : 4);
+        note->payload_type = tvb_get_uint8(tvb, 1) & (kind == MSSTUN_NOTE_RTP ? 0x7F : 0xFF);
+        note->seq = tvb_get_ntohs(tvb, 2);
+    }
+    if (kind == MSSTUN_NOTE_RTCP && (note->payload_type == 200 || note->payload_type == 201)) {
+        /* RFC 3550 6.4: report blocks of 24 bytes after the SR sender info or the RR header. */
+        unsigned offset = note->payload_type == 200 ? 28 : 8;
+        unsigned count = tvb_get_uint8(tvb, 0) & 0x1F;
+
+        for (unsigned i = 0; i < count && offset + 24 <= len && (unsigned)tvb_captured_length(tvb) >= offset + 4; i++) {
+            note->reported[note->n_reported++] = tvb_get_ntohl(tvb, offset);
+            offset += 24;
+        }
+    }
+    rec = wmem_new0(pinfo->pool, msstun_tap_t);
+    rec->note = note;
+    rec->bwm_acm = -1;
+    if (ctx) {
+        note->carrier = ctx->carrier;
+        rec->depth = ctx->depth;
+        rec->over_tcp = ctx->over_tcp;
+        rec->peer = ctx->peer;
+    } else {
+        rec->over_tcp = pinfo->ptype == PT_TCP;
+    }
+    copy_address_shallow(&rec->src, &pinfo->src);
+    copy_address_shallow(&rec->dst, &pinfo->dst);
+    rec->src_port = pinfo->srcport;
+    rec->dst_port = pinfo->destport;
+    tap_queue_packet(msstun_tap, pinfo, rec);
+}
+
 int
 dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
 {
@@ -1889,7 +1936,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     if (msg.data_length > 0) {
         msstun_payload_ctx_t inner = { msg.depth + 1, ctx && ctx->over_tcp, relay_peer(&msg),
-                                       msg.cls == MSSTUN_CLASS_REQUEST || msg.method == MSSTUN_METHOD_SEND };
+                                       msg.cls == MSSTUN_CLASS_REQUEST || msg.method == MSSTUN_METHOD_SEND,
+                                       MSSTUN_CARRIER_DATA };
 
         msstun_dissect_payload(tvb_new_subset_length(tvb, msg.data_offset, msg.data_length),
                                pinfo, msg.data_tree, &inner);
@@ -1901,7 +1949,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 static int
 dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP, NULL, false };
+    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP, NULL, false, MSSTUN_CARRIER_NONE };
 
     if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
         return 0;
@@ -2284,6 +2332,7 @@ proto_register_msstun(void)
 
     msstun_tap = register_tap("msstun");
     msstun_tap_register();
+    msstun_flow_register();
 
     msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
     msstun_prefs_register(msstun_module);

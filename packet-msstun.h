@@ -61,6 +61,15 @@ typedef struct {
     uint32_t           port;
 } msstun_endpoint_t;
 
+/* What a payload was carried in. */
+typedef enum {
+    MSSTUN_CARRIER_NONE,            /* the packet itself */
+    MSSTUN_CARRIER_DATA,            /* the DATA attribute of a Send or Data message */
+    MSSTUN_CARRIER_CHANNELDATA,
+    MSSTUN_CARRIER_MTURN,           /* MS-TURN 0xFF10 multiplexed TURN */
+    MSSTUN_CARRIER_TCP_E2E          /* MS-TURN TCP end-to-end data */
+} msstun_carrier_t;
+
 /* How a payload reached the classifier. */
 typedef struct {
     unsigned depth;         /* 0 for the outermost payload */
@@ -69,7 +78,27 @@ typedef struct {
      * carrier goes from the client towards the peer (Send) or back (Data). */
     const msstun_endpoint_t *peer;
     bool     toward_peer;
+    msstun_carrier_t carrier;   /* the innermost carrier */
 } msstun_payload_ctx_t;
+
+/* Media and handshakes that the multiplexer hands on, for the flow graph
+ * and the media paths report (tap-msstun-flow.c). */
+typedef enum {
+    MSSTUN_NOTE_RTP,
+    MSSTUN_NOTE_RTCP,
+    MSSTUN_NOTE_PSEUDO_TLS
+} msstun_note_kind_t;
+
+typedef struct {
+    msstun_note_kind_t kind;
+    msstun_carrier_t   carrier;
+    uint32_t ssrc;              /* RTP SSRC, or the sender SSRC of RTCP */
+    uint32_t seq;               /* RTP sequence number */
+    unsigned payload_type;      /* RTP payload type, or the first RTCP packet type */
+    unsigned n_reported;        /* RTCP report blocks ... */
+    uint32_t reported[31];      /* ... and the SSRCs they are about */
+    const char *handshake;      /* pseudo-TLS: the handshake messages */
+} msstun_note_t;
 
 /* What the "msstun" tap gets for each STUN/TURN message and ChannelData
  * packet (tap-msstun.c builds the troubleshooting reports from it). */
@@ -101,6 +130,9 @@ typedef struct {
     uint32_t    dst_port;
     unsigned    n_endpoints;
     msstun_endpoint_t endpoints[MSSTUN_MAX_ENDPOINTS];
+    /* Set, with method 0, on the records of msstun_tap_note(). */
+    const msstun_note_t *note;
+    const msstun_endpoint_t *peer;  /* the TURN peer of a payload carried in DATA */
 } msstun_tap_t;
 
 /* Methods: the 12-bit RFC 5389 methods, plus the MS-TURN message types that
@@ -128,8 +160,16 @@ typedef struct {
 
 void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 
+/* Queues a note about RTP, RTCP or a pseudo-TLS handshake in tvb, carried
+ * as ctx says; nothing when no one listens. */
+void msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
+                     const char *handshake);
+
 /* tap-msstun.c */
 void msstun_tap_register(void);
+
+/* tap-msstun-flow.c */
+void msstun_flow_register(void);
 
 /* An RFC 4571 frame of TCP end-to-end data not complete yet: its bytes so
  * far, only ever appended to. */

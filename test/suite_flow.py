@@ -1,0 +1,199 @@
+# suite_flow.py
+# The call flow and the media paths (tap-msstun-flow.c): tshark -z
+# flow,msstun,network (Statistics > Flow Graph) and -z msstun,media.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import re
+
+HEURISTIC = ['-o', 'msstun.heuristic:TRUE']
+MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
+                 'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Payload Types', 'RTCP']
+
+
+def flow(tshark, capture, stat_filter=None, extra=()):
+    '''The arrows of -z flow,msstun,network: [time, label (as tshark cuts it
+    to the node spacing), "src port -> dst port", comment].'''
+    arg = 'flow,msstun,network' + (',' + stat_filter if stat_filter else '')
+    lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
+    arrows = []
+    for i, line in enumerate(lines):
+        if re.match(r'^\|\d+\.\d+ ', line):
+            arrow = lines[i + 1]
+            ports = re.findall(r'\((\d+)\)', arrow)
+            if '>' not in arrow:
+                ports.reverse()
+            arrows.append([line[1:10].strip(), line[10:len(arrow)].strip(' |'), '%s -> %s' % tuple(ports),
+                           line[len(arrow):]])
+    return arrows
+
+
+def media(tshark, capture, stat_filter=None, extra=()):
+    '''The rows of -z msstun,media, as lists of cells; checks the header too.'''
+    arg = 'msstun,media' + (',' + stat_filter if stat_filter else '')
+    lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
+    start = lines.index('MSSTUN Media Paths:')
+    assert lines[start + 1] == 'Filter for statistics: %s' % (stat_filter or '')
+    assert [c.strip() for c in lines[start + 2].split(' |')[:-1]] == MEDIA_COLUMNS
+    assert lines[start + 3] == 'MSSTUN media paths'
+    rows = []
+    for line in lines[start + 4:]:
+        if line.startswith('====='):
+            break
+        rows.append([c.strip() for c in line.split(' |')[:-1]])
+    return rows
+
+
+def rtp_streams(tshark, capture, extra=()):
+    '''-z rtp,streams: (src, dst, SSRC) -> [packets, lost, mean jitter, max jitter].'''
+    streams = {}
+    for line in tshark('-n', '-q', '-r', capture, '-z', 'rtp,streams', *extra).splitlines():
+        m = re.match(r'^\s*[\d.]+\s+[\d.]+\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+0x([0-9A-F]{8})\s+.*?\s(\d+)\s+(-?\d+) '
+                     r'\([\d.]+%\)\s+\S+\s+\S+\s+\S+\s+\S+\s+(\S+)\s+(\S+)', line)
+        if m:
+            key = ('%s:%s > %s:%s' % m.group(1, 2, 3, 4), '0x' + m.group(5).lower())
+            streams[key] = [m.group(6), m.group(7), m.group(8), m.group(9)]
+    return streams
+
+
+class TestFlowGraph:
+    def test_every_arrow_tcp443(self, tshark, local_capture):
+        # Pseudo-TLS, the MS-TURN exchange, relayed checks in DATA (frame 11
+        # holds two Data Indications), and the end-to-end media summarised.
+        assert flow(tshark, local_capture('msturn-tcp443.pcap')) == [
+            ['0.060000', 'pseudo-TLS ClientHel', '51000 -> 443', 'MS-TURN pseudo-TLS ClientHello'],
+            ['0.080000', 'pseudo-TLS ServerHel', '443 -> 51000', 'MS-TURN pseudo-TLS ServerHello'],
+            ['0.100000', 'Allocate Request', '51000 -> 443', 'Allocate Request'],
+            ['0.120000', 'Allocate Error 401', '443 -> 51000',
+             'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:443'],
+            ['0.140000', 'Allocate Request', '51000 -> 443', 'Allocate Request'],
+            ['0.160000', 'Allocate Success rel', '443 -> 51000',
+             'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
+             'mapped 198.51.100.7:41000 lifetime 480'],
+            ['0.180000', 'Send Request to 203.', '51000 -> 443',
+             'Send Request to 203.0.113.9:50012 | Binding Request controlling'],
+            ['0.200000', 'Data Indication from', '443 -> 51000',
+             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
+             'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+            ['0.200000', 'Data Indication from', '443 -> 51000',
+             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
+             'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+            ['0.240000', 'Send Request to 203.', '51000 -> 443',
+             'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012'],
+            ['0.280000', 'Set Active Destinati', '51000 -> 443', 'Set Active Destination Request to 203.0.113.9:50012'],
+            ['0.300000', 'Set Active Destinati', '443 -> 51000', 'Set Active Destination Success Response'],
+            ['0.320000', 'RTP SSRC 0x2b3c4d5e', '51000 -> 443', '3 packets, frames 17-22, relayed TCP, end-to-end data'],
+            ['0.340000', 'RTP SSRC 0x6f7a8b9c', '443 -> 51000', '1 packet, frame 18, relayed TCP, end-to-end data'],
+            ['0.360000', 'RTCP SSRC 0x2b3c4d5e', '51000 -> 443', '1 packet, frame 19, relayed TCP, end-to-end data'],
+            ['0.440000', 'RTCP SSRC 0x6f7a8b9c', '443 -> 51000', '1 packet, frame 23, relayed TCP, end-to-end data'],
+        ]
+
+    def test_media_summarised_with_filter_two_pass(self, tshark, local_capture):
+        # One arrow per stream across its carriers: Send DATA, then plain UDP
+        # after Set Active Destination, then 0xFF10.  The Send and Data
+        # Indication that carry media have no arrow of their own.
+        assert flow(tshark, local_capture('msturn-udp3478.pcap'), 'frame.number>=7 && frame.number<=19',
+                    extra=['-2']) == [
+            ['0.120000', 'RTP SSRC 0x1a2b3c4d', '50000 -> 3478',
+             '4 packets, frames 7-19, relayed UDP, Send/Data peer 203.0.113.9:50012, then UDP, '
+             'then relayed UDP, 0xFF10 multiplexed'],
+            ['0.140000', 'RTCP SSRC 0x5e6f7a8b', '3478 -> 50000',
+             '2 packets, frames 8-16, relayed UDP, Send/Data peer 203.0.113.9:50012, then UDP'],
+            ['0.160000', 'Set Active Destinati', '50000 -> 3478', 'Set Active Destination Request to 203.0.113.9:50012'],
+            ['0.180000', 'Set Active Destinati', '3478 -> 50000', 'Set Active Destination Success Response'],
+            ['0.220000', 'RTP SSRC 0x5e6f7a8b', '3478 -> 50000', '2 packets, frames 12-14, UDP'],
+            ['0.280000', 'RTCP SSRC 0x1a2b3c4d', '50000 -> 3478', '1 packet, frame 15, UDP'],
+            ['0.320000', 'Set Active Destinati', '50000 -> 3478', 'Set Active Destination Request to 203.0.113.9:50014'],
+            ['0.340000', 'Set Active Destinati', '3478 -> 50000',
+             'Set Active Destination Error Response error 439 Active Destination Already Set'],
+        ]
+
+    def test_one_and_two_pass_agree(self, tshark, local_capture):
+        one = flow(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC)
+        two = flow(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC + ['-2'])
+        assert one == two
+        # Parts A and B: 10 messages and 4 streams; part C: 4 checks and 3
+        # streams; part E: the unanswered check.
+        assert len(one) == 22
+
+
+LEARNING_ROWS = [
+    ['0xb10c0a01', '5', 'Send Request to 203.0.113.50:53000', 'relayed UDP, relay leg',
+     '10.0.0.10:50000 > 192.0.2.1:3478 > 192.0.2.15:52000 > 203.0.113.50:53000',
+     '192.0.2.15:52000 > 203.0.113.50:53000', '10', '0', '0', '0.000', '0.000', '104', '1 sent, 2 reports about it'],
+    ['0xb10c0a02', '4', 'Allocate Success relayed 192.0.2.15:52000', 'relayed UDP, relay leg',
+     '203.0.113.50:53000 > 192.0.2.15:52000 > 192.0.2.1:3478 > 10.0.0.10:50000',
+     '203.0.113.50:53000 > 192.0.2.15:52000', '10', '0', '0', '0.000', '0.000', '104', '2 sent, 1 reports about it'],
+    ['0xc20c0a01', '35', 'Binding Success', 'direct UDP', '10.0.0.10:50010 > 203.0.113.60:54000',
+     '10.0.0.10:50010 > 203.0.113.60:54000', '6', '0', '0', '0.000', '0.000', '104', '1 sent, 0 reports about it'],
+    ['0xc20c0a02', '37', 'Binding Success', 'direct UDP', '203.0.113.60:54000 > 10.0.0.10:50010',
+     '203.0.113.60:54000 > 10.0.0.10:50010', '6', '0', '0', '0.000', '0.000', '104', '0 sent, 1 reports about it'],
+]
+
+
+class TestMediaPaths:
+    def test_learning_capture(self, tshark, local_capture):
+        # The relayed leg (relay <-> peer) shows the whole path through the
+        # Edge; the direct pair was learned from its checks.
+        assert media(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC) == LEARNING_ROWS
+
+    def test_two_pass(self, tshark, local_capture):
+        assert media(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC + ['-2']) == LEARNING_ROWS
+
+    def test_display_filter(self, tshark, local_capture):
+        # RTP counts only the filtered frames; RTCP is counted over the file.
+        rows = media(tshark, local_capture('msturn-learning.pcap'), 'frame.number<=20', extra=HEURISTIC)
+        assert [r[:9] for r in rows] == [
+            LEARNING_ROWS[0][:6] + ['5', '0', '0'],
+            LEARNING_ROWS[1][:6] + ['4', '0', '0'],
+        ]
+
+    def test_udp3478_carriers(self, tshark, local_capture):
+        assert media(tshark, local_capture('msturn-udp3478.pcap')) == [
+            ['0x1a2b3c4d', '4', 'carried by TURN, Allocate Success relayed 192.0.2.15:50000, [2001:db8::15]:50002',
+             'relayed UDP, Send/Data; relayed UDP, active destination; relayed UDP, 0xFF10 multiplexed',
+             '10.0.0.10:50000 > 192.0.2.1:3478 > 192.0.2.15:50000 > 203.0.113.9:50012',
+             '10.0.0.10:50000 > 192.0.2.1:3478', '4', '0', '0', '0.000', '0.000', '104', '1 sent, 2 reports about it'],
+            ['0x5e6f7a8b', '4', 'carried by TURN, Allocate Success relayed 192.0.2.15:50000, [2001:db8::15]:50002',
+             'relayed UDP, active destination',
+             '203.0.113.9:50012 > 192.0.2.15:50000 > 192.0.2.1:3478 > 10.0.0.10:50000',
+             '192.0.2.1:3478 > 10.0.0.10:50000', '2', '0', '0', '0.000', '0.000', '104', '2 sent, 1 reports about it'],
+        ]
+
+    def test_tcp443_end_to_end(self, tshark, local_capture):
+        assert media(tshark, local_capture('msturn-tcp443.pcap')) == [
+            ['0x2b3c4d5e', '9', 'carried by TURN, Allocate Success relayed 192.0.2.15:50100, [2001:db8::15]:50102',
+             'relayed TCP, end-to-end data', '10.0.0.10:51000 > 192.0.2.1:443 > 192.0.2.15:50100 > 203.0.113.9:50012',
+             '10.0.0.10:51000 > 192.0.2.1:443', '3', '0', '0', '0.000', '0.000', '104', '1 sent, 1 reports about it'],
+            ['0x6f7a8b9c', '9', 'carried by TURN, Allocate Success relayed 192.0.2.15:50100, [2001:db8::15]:50102',
+             'relayed TCP, end-to-end data', '203.0.113.9:50012 > 192.0.2.15:50100 > 192.0.2.1:443 > 10.0.0.10:51000',
+             '192.0.2.1:443 > 10.0.0.10:51000', '1', '0', '0', '0.000', '0.000', '104', '1 sent, 1 reports about it'],
+        ]
+
+    def test_same_ssrc_on_two_legs(self, tshark, shared_capture):
+        # Signal: the same SSRCs on two candidate pairs, one row each with both legs.
+        rows = media(tshark, shared_capture('third-party/ndpi/stun_signal.pcapng'), extra=HEURISTIC)
+        assert [r[0] for r in rows] == ['0x000007d1', '0x000003e9', '0x000007dd', '0x000007d2']
+        assert rows[2][5:9] == ['18.195.131.143:61156 > 192.168.12.169:43068 / '
+                                '18.195.131.143:61498 > 192.168.12.169:47767', '7 / 11', '0 / 1', '0 / 1']
+
+
+class TestMediaMatchesRtpStreams:
+    CAPTURES = [('local', 'msturn-learning.pcap'), ('local', 'msturn-udp3478.pcap'), ('local', 'msturn-tcp443.pcap'),
+                ('shared', 'third-party/ndpi/stun_signal.pcapng'),
+                ('shared', 'third-party/ndpi/skype-conference-call.pcap'),
+                ('shared', 'third-party/ndpi/stun_dtls_rtp.pcapng')]
+
+    def test_statistics_equal(self, tshark, local_capture, shared_capture):
+        compared = 0
+        for where, name in self.CAPTURES:
+            capture = local_capture(name) if where == 'local' else shared_capture(name)
+            expected = rtp_streams(tshark, capture, extra=HEURISTIC)
+            got = {}
+            for row in media(tshark, capture, extra=HEURISTIC):
+                columns = [row[i].split(' / ') for i in (5, 6, 7, 10, 9)]
+                for leg, packets, lost, mean, maximum in zip(*columns):
+                    got[(leg, row[0])] = [packets, lost, mean, maximum]
+            assert got == expected, name
+            compared += len(got)
+        assert compared == 20
