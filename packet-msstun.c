@@ -2262,7 +2262,7 @@ proto_register_msstun(void)
     msstun_tap = register_tap("msstun");
     msstun_tap_register();
 
-    msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
+    msstun_module = prefs_register_protocol(proto_msstun, NULL);
     msstun_prefs_register(msstun_module);
 
     msstun_mux_register();
