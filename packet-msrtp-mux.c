@@ -58,7 +58,7 @@
 #define PKT_KEY_E2E_INDEX           1
 
 typedef enum {
-    TCP_MODE_ORIGINAL = 1,  /* not ours: the port's previous owner */
+    TCP_MODE_ORIGINAL = 1,  /* none of ours: left to TCP's other port and heuristics */
     TCP_MODE_TLS,
     TCP_MODE_MSTURN,        /* pseudo-TLS and MS-TURN framing */
     TCP_MODE_RFC4571,
@@ -73,20 +73,21 @@ typedef struct {
     unsigned carried;
 } msstun_e2e_record_t;
 
+/* Lync/Skype for Business Edge defaults: media on UDP 3478, TURN over TCP
+ * 443 and, for TURN clients that use it, TCP 3478.  Teams (and Skype for
+ * Business Online) clients reach the Transport Relays on UDP 3478-3481
+ * (3479 audio, 3480 video, 3481 sharing, for QoS). */
+#define MSSTUN_UDP_PORTS    "3478-3481"
+#define MSSTUN_TCP_PORTS    "443,3478"
+
 static dissector_handle_t msstun_handle;
-static dissector_handle_t msstun_port_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static dissector_handle_t dtls_handle;
 static dissector_handle_t tls_handle;
+static dissector_handle_t stun_udp_handle;
+static dissector_handle_t stun_tcp_handle;
 static int proto_rtcp = -1;
-
-/* The ports registered by the last msstun_mux_apply_ports(), and the
- * dissectors that owned them before (port -> handle). */
-static range_t *registered_udp_ports;
-static range_t *registered_tcp_ports;
-static wmem_map_t *udp_owners;
-static wmem_map_t *tcp_owners;
 
 static int hf_msstun_channel = -1;
 static int hf_msstun_channel_length = -1;
@@ -209,46 +210,21 @@ start_pdu_info(packet_info *pinfo)
     }
 }
 
-/* The dissector the port belonged to before: the owner that the plugin
- * took it from, or, under Decode As, the port's default. */
-static dissector_handle_t
-original_handle(packet_info *pinfo)
-{
-    bool tcp = (pinfo->ptype == PT_TCP);
-    dissector_handle_t handle = (dissector_handle_t)wmem_map_lookup(tcp ? tcp_owners : udp_owners,
-                                                                    GUINT_TO_POINTER(pinfo->match_uint));
-
-    if (!handle)
-        handle = dissector_get_default_uint_handle(tcp ? "tcp.port" : "udp.port", pinfo->match_uint);
-    if (handle == msstun_port_handle || handle == msstun_handle)
-        return NULL;
-    return handle;
-}
-
-static int
-call_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    dissector_handle_t handle = original_handle(pinfo);
-
-    if (!handle)
-        return 0;
-    /* The owner reassembles TCP as if TCP had called it directly. */
-    if (pinfo->ptype == PT_TCP)
-        pinfo->can_desegment = pinfo->saved_can_desegment;
-    /* 0 when it is not theirs either: UDP and TCP then try the other port
-     * and the heuristics, as they would without the plugin. */
-    return call_dissector_only(handle, tvb, pinfo, tree, data);
-}
-
-/* "Show original dissection": the previous owner's view, without letting
- * it rewrite the columns. */
+/* "Show original dissection": how Wireshark's own dissector for these
+ * ports decodes the frame (STUN; TLS for a TCP connection that opened with
+ * a TLS record, real or MS-TURN pseudo-TLS), without letting it rewrite the
+ * columns. */
 static void
-show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, bool tls)
 {
     dissector_handle_t handle;
 
-    if (!msstun_prefs()->show_original || !(handle = original_handle(pinfo)))
+    if (!msstun_prefs()->show_original)
         return;
+    if (pinfo->ptype == PT_TCP)
+        handle = tls ? tls_handle : stun_tcp_handle;
+    else
+        handle = stun_udp_handle;
     col_set_writable(pinfo->cinfo, -1, false);
     call_dissector_only(handle, tvb, pinfo, tree, data);
     col_set_writable(pinfo->cinfo, -1, true);
@@ -676,13 +652,15 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
  * UDP
  */
 
-/* Whether either end of the datagram is one of the configured UDP ports. */
+/* Whether either end of the datagram is one of MSSTUN's UDP ports (its
+ * "udp.port" preference), as opposed to a port given to it by Decode As or
+ * learned from STUN/TURN. */
 static bool
 on_turn_port(const packet_info *pinfo)
 {
-    return registered_udp_ports &&
-           (value_is_in_range(registered_udp_ports, pinfo->srcport) ||
-            value_is_in_range(registered_udp_ports, pinfo->destport));
+    range_t *ports = prefs_get_range_value("msstun", "udp.port");
+
+    return ports && (value_is_in_range(ports, pinfo->srcport) || value_is_in_range(ports, pinfo->destport));
 }
 
 /* A datagram on a TURN port that is none of the kinds the multiplexer
@@ -720,8 +698,8 @@ dissect_msstun_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     else if (on_turn_port(pinfo))
         len = dissect_unrecognised_udp(tvb, pinfo, tree);
     else
-        len = call_original(tvb, pinfo, tree, data);
-    show_original(tvb, pinfo, tree, data);
+        return 0;   /* Decode As or a learned port: UDP tries the others */
+    show_original(tvb, pinfo, tree, data, false);
     return len;
 }
 
@@ -734,7 +712,7 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     unsigned len = tvb_reported_length(tvb);
 
-    if (!msstun_prefs()->heuristic || len < MSSTUN_HEADER_LEN || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN + 8)
+    if (len < MSSTUN_HEADER_LEN || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN + 8)
         return false;
     if (tvb_get_ntohl(tvb, 4) != MSSTUN_RFC5389_COOKIE && tvb_get_ntohl(tvb, 24) != MSSTUN_MS_TURN_COOKIE)
         return false;
@@ -868,8 +846,10 @@ tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_conv_t *conv_data)
         if (PINFO_FD_VISITED(pinfo) || tvb_reported_length(tvb) == 0)
             return TCP_MODE_ORIGINAL;
         mode = detect_tcp_mode(tvb);
-        if (!conv_data->tcp_modes)
+        if (!conv_data->tcp_modes) {
             conv_data->tcp_modes = wmem_tree_new(wmem_file_scope());
+            conv_data->opened_with_tls = is_tls_record(tvb, 0);
+        }
         wmem_tree_insert32(conv_data->tcp_modes, pinfo->num, GUINT_TO_POINTER(mode));
     }
     return mode;
@@ -1267,9 +1247,14 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     switch (tcp_mode(tvb, pinfo, conv_data)) {
     case TCP_MODE_TLS:
-        /* Whole segments, so that TLS reassembles and decrypts on its own. */
-        len = call_dissector_only(tls_handle, tvb, pinfo, tree, data);
-        break;
+        /* Real TLS is Wireshark's: the connection's later segments go to it
+         * straight from TCP, and this one as if TCP had called it, so that it
+         * reassembles and decrypts as it does without the plugin. */
+        if (!PINFO_FD_VISITED(pinfo))
+            conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num + 1,
+                                                         tls_handle);
+        pinfo->can_desegment = pinfo->saved_can_desegment;
+        return call_dissector_only(tls_handle, tvb, pinfo, tree, data);
     case TCP_MODE_MSTURN:
         tcp_dissect_pdus(tvb, pinfo, tree, true, MSTURN_TCP_HDR_LEN, get_msturn_pdu_len, dissect_msturn_pdu, data);
         break;
@@ -1287,9 +1272,11 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         break;
     case TCP_MODE_ORIGINAL:
     default:
-        return call_original(tvb, pinfo, tree, data);
+        /* None of ours: TCP goes on to the other port and the heuristics
+         * (Wireshark's STUN and TLS among them). */
+        return 0;
     }
-    show_original(tvb, pinfo, tree, data);
+    show_original(tvb, pinfo, tree, data, conv_data->opened_with_tls);
     return len;
 }
 
@@ -1300,98 +1287,6 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     if (pinfo->ptype == PT_TCP)
         return dissect_msstun_tcp(tvb, pinfo, tree, data);
     return dissect_msstun_udp(tvb, pinfo, tree, data);
-}
-
-/* What the multiplexer takes from the port's previous owner: on UDP every
- * datagram (what it does not recognise it shows as unrecognised data), on
- * TCP everything but real TLS and streams of no kind it knows. */
-static bool
-claims_payload(tvbuff_t *tvb, packet_info *pinfo)
-{
-    msstun_tcp_mode_t mode;
-
-    if (pinfo->ptype != PT_TCP)
-        return true;
-    mode = tcp_mode(tvb, pinfo, msstun_conv_data(pinfo));
-    return mode != TCP_MODE_TLS && mode != TCP_MODE_ORIGINAL;
-}
-
-/* The handle on the configured ports belongs to no protocol, so that it is
- * called even when MSSTUN is disabled, and so that what it leaves to the
- * port's previous owner (STUN, TLS) is dissected exactly as without the
- * plugin, with no MSSTUN layer in between. */
-static int
-dissect_msstun_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_msstun)) || !claims_payload(tvb, pinfo))
-        return call_original(tvb, pinfo, tree, data);
-    /* This extra call level must not cost the multiplexer TCP reassembly. */
-    pinfo->can_desegment = pinfo->saved_can_desegment;
-    return call_dissector_only(msstun_handle, tvb, pinfo, tree, data);
-}
-
-static void
-take_port_range(const char *table, wmem_map_t *owners, range_t *range, bool take)
-{
-    dissector_table_t ports = find_dissector_table(table);
-
-    if (!range)
-        return;
-    for (unsigned i = 0; i < range->nranges; i++) {
-        for (uint32_t port = range->ranges[i].low; port <= range->ranges[i].high && port <= 65535; port++) {
-            dissector_handle_t current = dissector_get_uint_handle(ports, port);
-            dissector_handle_t owner;
-
-            /* A port listed twice (internal and external ranges) is done once. */
-            if (take == (current == msstun_port_handle))
-                continue;
-            if (take) {
-                if (current)
-                    wmem_map_insert(owners, GUINT_TO_POINTER(port), current);
-                dissector_add_uint(table, port, msstun_port_handle);
-            } else {
-                owner = (dissector_handle_t)wmem_map_remove(owners, GUINT_TO_POINTER(port));
-                dissector_delete_uint(table, port, msstun_port_handle);
-                if (owner)
-                    dissector_add_uint(table, port, owner);
-            }
-        }
-    }
-}
-
-/* Registers the configured ports; called at hand-off and whenever the
- * preferences change. */
-void
-msstun_mux_apply_ports(void)
-{
-    const msstun_prefs_t *settings = msstun_prefs();
-    range_t *tcp_ports = NULL;
-
-    if (!msstun_port_handle)
-        return;
-    take_port_range("udp.port", udp_owners, registered_udp_ports, false);
-    take_port_range("tcp.port", tcp_owners, registered_tcp_ports, false);
-    wmem_free(wmem_epan_scope(), registered_udp_ports);
-    wmem_free(wmem_epan_scope(), registered_tcp_ports);
-
-    registered_udp_ports = settings->udp_enabled ? range_copy(wmem_epan_scope(), settings->udp_ports) : NULL;
-    if (settings->tcp_internal_enabled && settings->tcp_external_enabled) {
-        char *internal = range_convert_range(NULL, settings->tcp_internal_ports);
-        char *external = range_convert_range(NULL, settings->tcp_external_ports);
-        char *both = wmem_strdup_printf(NULL, "%s,%s", internal, external);
-
-        range_convert_str(wmem_epan_scope(), &tcp_ports, both, 65535);
-        wmem_free(NULL, internal);
-        wmem_free(NULL, external);
-        wmem_free(NULL, both);
-    } else if (settings->tcp_internal_enabled) {
-        tcp_ports = range_copy(wmem_epan_scope(), settings->tcp_internal_ports);
-    } else if (settings->tcp_external_enabled) {
-        tcp_ports = range_copy(wmem_epan_scope(), settings->tcp_external_ports);
-    }
-    registered_tcp_ports = tcp_ports;
-    take_port_range("udp.port", udp_owners, registered_udp_ports, true);
-    take_port_range("tcp.port", tcp_owners, registered_tcp_ports, true);
 }
 
 void
@@ -1511,10 +1406,6 @@ msstun_mux_register(void)
     expert_register_field_array(expert_mux, ei, array_length(ei));
 
     msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
-    msstun_port_handle = create_dissector_handle_with_name_and_description(dissect_msstun_port, -1,
-        "msstun_port", "MSSTUN on the Edge ports");
-    udp_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
-    tcp_owners = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
 }
 
 void
@@ -1524,11 +1415,14 @@ msstun_mux_handoff(void)
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
     dtls_handle = find_dissector_add_dependency("dtls", proto_msstun);
     tls_handle = find_dissector_add_dependency("tls", proto_msstun);
+    stun_udp_handle = find_dissector_add_dependency("stun-udp", proto_msstun);
+    stun_tcp_handle = find_dissector_add_dependency("stun-tcp", proto_msstun);
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
 
-    dissector_add_for_decode_as("udp.port", msstun_handle);
-    dissector_add_for_decode_as("tcp.port", msstun_handle);
+    /* The Edge ports, as preferences "udp.port" and "tcp.port" of MSSTUN and
+     * in Decode As; other ports by Decode As or the heuristic. */
+    dissector_add_uint_range_with_preference("udp.port", MSSTUN_UDP_PORTS, msstun_handle);
+    dissector_add_uint_range_with_preference("tcp.port", MSSTUN_TCP_PORTS, msstun_handle);
     heur_dissector_add("udp", dissect_msstun_heur_udp, "MSSTUN over UDP", "msstun_udp", proto_msstun,
-                       HEURISTIC_ENABLE);
-    msstun_mux_apply_ports();
+                       HEURISTIC_DISABLE);
 }

@@ -2334,7 +2334,7 @@ proto_register_msstun(void)
     msstun_tap_register();
     msstun_flow_register();
 
-    msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
+    msstun_module = prefs_register_protocol(proto_msstun, NULL);
     msstun_prefs_register(msstun_module);
 
     msstun_mux_register();

@@ -187,6 +187,7 @@ typedef struct {
     wmem_tree_t *e2e_records;       /* packet-msrtp-mux.c: carried bytes per end-to-end frame */
     msstun_e2e_partial_t *e2e_partial[2]; /* packet-msrtp-mux.c: unfinished inner frame per direction */
     bool         srtcp_setup;       /* packet-msrtp-mux.c: RTCP told about SRTCP */
+    bool         opened_with_tls;   /* packet-msrtp-mux.c: first TCP payload a TLS record (real or pseudo) */
     /* packet-msstun.c: the ICE checks on this 5-tuple.  Direction 0 is from
      * the sender of the first check; successes count the answers to the
      * requests of each direction. */
@@ -218,7 +219,6 @@ void msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 void msstun_mux_register(void);
 void msstun_mux_handoff(void);
-void msstun_mux_apply_ports(void);
 
 /* conversation_ports.c: media learned from STUN/TURN and ICE. */
 void msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port);
@@ -226,17 +226,10 @@ void msstun_ports_handoff(void);
 
 /* prefs.c: the preferences of the MSSTUN module. */
 typedef struct {
-    msstun_pref_bool_t udp_enabled;
-    range_t *udp_ports;
-    msstun_pref_bool_t tcp_internal_enabled;
-    range_t *tcp_internal_ports;
-    msstun_pref_bool_t tcp_external_enabled;
-    range_t *tcp_external_ports;
     msstun_pref_bool_t show_original;
     msstun_pref_bool_t decode_data;
     msstun_pref_bool_t learn_media;
     range_t *learn_ports;
-    msstun_pref_bool_t heuristic;
 } msstun_prefs_t;
 
 void msstun_prefs_register(module_t *module);

@@ -6,7 +6,7 @@
 
 import re
 
-HEURISTIC = ['-o', 'msstun.heuristic:TRUE']
+HEURISTIC = ['--enable-heuristic', 'msstun_udp']
 MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
                  'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Payload Types', 'RTCP']
 

@@ -73,7 +73,7 @@ class TestLearnedMedia:
         assert rtp_streams(tshark, local_capture(CAPTURE)) == RELAYED_STREAMS
 
     def test_unmentioned_and_unanswered_pairs_stay_data(self, tshark, local_capture):
-        for extra in ([], ['-o', 'msstun.heuristic:TRUE']):
+        for extra in ([], ['--enable-heuristic', 'msstun_udp']):
             protos = protocols(tshark, local_capture(CAPTURE), extra)
             for frame in ('51', '52', '53', '54', '55', '56', '58', '59', '60', '61'):
                 assert protos[frame] == 'eth:ethertype:ip:udp:data', (frame, extra)
@@ -110,7 +110,7 @@ class TestLearningPreferences:
         assert [r[0] for r in rows] == ['4'] * 20
 
     def test_heuristic_learns_direct_ice_path(self, tshark, local_capture):
-        extra = ['-o', 'msstun.heuristic:TRUE']
+        extra = ['--enable-heuristic', 'msstun_udp']
         protos = protocols(tshark, local_capture(CAPTURE), extra)
         for frame in ('34', '35', '36', '37', '57'):
             assert protos[frame] == 'eth:ethertype:ip:udp:msstun', frame

@@ -928,10 +928,12 @@ class TestTeamsRelayPorts:
         udp = ['eth:ethertype:ip:udp:data', 'UDP']
         assert [r[1:] for r in rows] == [stun, udp, udp, udp, udp, stun, stun, udp, stun, udp, udp, udp]
 
-    def test_old_default_is_builtin(self, run, run_builtin):
-        # With the Edge-only default of before (3478) nothing of it is MSSTUN's:
-        # the frames above are decoded because of the new default.
-        assert run(TEAMS, COLS, extra=['-o', 'msstun.udp_ports:3478']) == run_builtin(TEAMS, COLS)
+    def test_port_3479_by_decode_as_is_builtin(self, run, run_builtin):
+        # With 3479 given back to STUN by Decode As, nothing of it is MSSTUN's:
+        # the frames above are decoded because 3479 is one of MSSTUN's ports.
+        rows = run(TEAMS, COLS, extra=['-d', 'udp.port==3479,stun'])
+        assert not any('msstun' in r[1] for r in rows)
+        assert rows == run_builtin(TEAMS, COLS, extra=['-d', 'udp.port==3479,stun'])
 
     def test_disabled_is_builtin(self, run, run_builtin):
         assert run(TEAMS, COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(TEAMS, COLS)
@@ -1166,15 +1168,15 @@ class TestUnrecognisedOnTurnPorts:
                    extra=['-d', 'udp.port==50020,msstun'])
         assert rows == [['9', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50020 Len=40', '', '', '', '', '40']]
 
-    @pytest.mark.parametrize('opts', [
-        ['-o', 'msstun.udp_enabled:FALSE'],
-        ['-o', 'msstun.udp_ports:'],
-    ], ids=['udp_enabled-false', 'udp_ports-empty'])
-    def test_ports_off_as_without_plugin(self, run, run_builtin, crafted, opts):
-        assert run(crafted['turn'], COLS, extra=opts) == run_builtin(crafted['turn'], COLS)
+    def test_disabled_as_without_plugin(self, run, run_builtin, crafted):
+        assert run(crafted['turn'], COLS, extra=['--disable-protocol', 'msstun']) == \
+            run_builtin(crafted['turn'], COLS)
 
-    def test_only_configured_ports(self, run, crafted):
-        rows = run(crafted['turn'], ['frame.number'], dfilter='msstun', extra=['-o', 'msstun.udp_ports:3480'])
+    def test_only_msstun_ports(self, run, crafted):
+        # 3478, 3479 and 3481 given to another dissector by Decode As: only
+        # the datagram to 3480 is MSSTUN's.
+        others = ['-d', 'udp.port==3478,rtp', '-d', 'udp.port==3479,rtp', '-d', 'udp.port==3481,rtp']
+        rows = run(crafted['turn'], ['frame.number'], dfilter='msstun', extra=others)
         assert rows == [['5']]
 
 
@@ -1188,7 +1190,18 @@ class TestTls443:
     @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
     def test_identical_to_builtin(self, run, run_builtin, kind, sip):
         capture, opts = tls_options(kind, sip)
-        assert run(capture, self.ALL, extra=opts) == run_builtin(capture, self.ALL, extra=opts)
+        expected = [row[:] for row in run_builtin(capture, self.ALL, extra=opts)]
+        # Each connection's first payload (its ClientHello) reaches TLS through
+        # MSSTUN, which hands it and every later segment of the connection to TLS.
+        first = {}
+        for number, stream in run_builtin(capture, ['frame.number', 'tcp.stream'], dfilter='tcp.len > 0',
+                                          extra=opts):
+            first.setdefault(stream, int(number))
+        assert len(first) >= 2
+        for number in first.values():
+            assert expected[number - 1][1:] == ['eth:ethertype:ip:tcp:tls', 'Client Hello']
+            expected[number - 1][1] = 'eth:ethertype:ip:tcp:msstun:tls'
+        assert run(capture, self.ALL, extra=opts) == expected
 
     @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
     def test_columns_and_decrypted_fields_identical(self, run, run_builtin, kind, sip):
@@ -1250,9 +1263,9 @@ class TestTls443:
             run_builtin(capture, self.ALL, extra=opts)
 
     @pytest.mark.parametrize('kind,sip', TLS_VARIANTS, ids=TLS_IDS)
-    def test_tcp_ports_off_identical_to_builtin(self, run, run_builtin, kind, sip):
+    def test_decode_as_tls_identical_to_builtin(self, run, run_builtin, kind, sip):
         capture, opts = tls_options(kind, sip)
-        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
+        off = ['-d', 'tcp.port==443,tls']
         assert run(capture, self.ALL, extra=opts + off) == run_builtin(capture, self.ALL, extra=opts)
 
 
@@ -1312,11 +1325,9 @@ class TestUdpPreferences:
     F = COLS + ['stun.type', 'rtp.seq']
 
     @pytest.mark.parametrize('opts', [
-        ['-o', 'msstun.udp_enabled:FALSE'],
-        ['-o', 'msstun.udp_ports:'],
-        ['-o', 'msstun.udp_ports:3479'],
+        ['-d', 'udp.port==3478,stun'],
         ['--disable-protocol', 'msstun'],
-    ], ids=['udp_enabled-false', 'udp_ports-empty', 'udp_ports-3479', 'disabled'])
+    ], ids=['decode-as-stun', 'disabled'])
     def test_3478_back_to_stun(self, run, run_builtin, opts):
         rows = run(UDP3478, self.F, extra=opts)
         assert rows == run_builtin(UDP3478, self.F)
@@ -1324,7 +1335,7 @@ class TestUdpPreferences:
 
     def test_udp_ports_adds_a_port(self, run):
         rows = run(MSICE2, COLS, dfilter='frame.number == 1 || frame.number == 14 || frame.number == 19',
-                   extra=['-o', 'msstun.udp_ports:50012'])
+                   extra=['-o', 'msstun.udp.port:3478-3481,50012'])
         assert rows == [
             ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlling'],
             ['14', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
@@ -1332,9 +1343,9 @@ class TestUdpPreferences:
             ['19', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', RR_SDES],
         ]
 
-    def test_udp_enabled_false_overrides_ports(self, run):
+    def test_disabled_overrides_ports(self, run):
         rows = run(MSICE2, COLS, dfilter='frame.number == 14',
-                   extra=['-o', 'msstun.udp_ports:50012', '-o', 'msstun.udp_enabled:FALSE'])
+                   extra=['-o', 'msstun.udp.port:3478-3481,50012', '--disable-protocol', 'msstun'])
         assert rows == [['14', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50012 Len=172']]
 
     def test_decode_data_false(self, run):
@@ -1385,41 +1396,34 @@ class TestUdpPreferences:
 
 
 class TestTcpPreferences:
-    def test_both_off_443_is_tls(self, run, run_builtin):
-        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
-        rows = run(TCP443, COLS, extra=off)
+    def test_443_by_decode_as_is_tls(self, run, run_builtin):
+        rows = run(TCP443, COLS, extra=['-d', 'tcp.port==443,tls'])
         assert rows == run_builtin(TCP443, COLS)
         assert rows[3] == ['4', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Client Hello']
 
-    def test_both_off_3478_is_stun(self, run, run_builtin):
-        off = ['-o', 'msstun.tcp_internal_enabled:FALSE', '-o', 'msstun.tcp_external_enabled:FALSE']
+    def test_3478_by_decode_as_is_stun(self, run, run_builtin):
         dfilter = 'frame.number >= 142 && frame.number <= 161'
-        assert run(STUN_PCAP, COLS, dfilter=dfilter, extra=off) == run_builtin(STUN_PCAP, COLS, dfilter=dfilter)
+        assert run(STUN_PCAP, COLS, dfilter=dfilter, extra=['-d', 'tcp.port==3478,stun']) == \
+            run_builtin(STUN_PCAP, COLS, dfilter=dfilter)
 
-    def test_internal_off(self, run):
-        # 443 stays (it is also the external port); 3478 goes back to STUN.
-        extra = ['-o', 'msstun.tcp_internal_enabled:FALSE']
+    def test_one_port_back_keeps_the_other(self, run):
+        # 3478 given back to STUN; 443 stays MSSTUN's, and the reverse.
+        extra = ['-d', 'tcp.port==3478,stun']
         assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
             [['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello']]
         assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
             [['143', 'eth:ethertype:ip:tcp:stun', 'STUN', 'Allocate Request UDP']]
-
-    def test_external_off(self, run):
-        # Both ports are internal ones too.
-        extra = ['-o', 'msstun.tcp_external_enabled:FALSE']
-        assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
-            [['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello']]
-        assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
-            [['143', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request']]
-
-    def test_port_lists(self, run):
-        extra = ['-o', 'msstun.tcp_internal_ports:3479', '-o', 'msstun.tcp_external_ports:4443']
+        extra = ['-d', 'tcp.port==443,tls']
         assert run(TCP443, COLS, dfilter='frame.number == 4', extra=extra) == \
             [['4', 'eth:ethertype:ip:tcp:tls', 'TLSv1', 'Client Hello']]
         assert run(STUN_PCAP, COLS, dfilter='frame.number == 143', extra=extra) == \
-            [['143', 'eth:ethertype:ip:tcp:stun', 'STUN', 'Allocate Request UDP']]
+            [['143', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request']]
+
+    def test_port_added(self, run):
+        extra = ['-o', 'msstun.tcp.port:443,3478,3479']
         assert run(STUN_TCP_MULTI, COLS, dfilter='frame.number == 5', extra=extra) == \
             [['5', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request ; Allocate Request ; Allocate Request']]
+        assert run(STUN_TCP_MULTI, COLS, dfilter='frame.number == 5')[0][2] != 'MSSTUN'
 
     def test_disabled_tcp443_identical(self, run, run_builtin):
         assert run(TCP443, COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(TCP443, COLS)

@@ -16,6 +16,10 @@ import pytest
 
 from conftest import SOURCE_DIR, TShark, global_plugin_dir, mirror_global_plugins, plugin_path
 
+import pytest
+
+TEAMS_CAPTURE = 'third-party/ndpi/stun_msteams_unidir.pcapng'
+
 
 class TestPluginLoaded:
     def test_listed_by_tshark(self, tshark, major_minor):
@@ -84,31 +88,47 @@ class TestPluginLoaded:
     def test_preferences(self, tshark):
         prefs = dict(re.findall(r'^#(msstun\.[a-z_]+): (.*)$', tshark('-G', 'defaultprefs'), re.M))
         assert prefs == {
-            'msstun.udp_enabled': 'TRUE',
-            'msstun.udp_ports': '3478-3481',
-            'msstun.tcp_internal_enabled': 'TRUE',
-            'msstun.tcp_internal_ports': '443,3478',
-            'msstun.tcp_external_enabled': 'TRUE',
-            'msstun.tcp_external_ports': '443',
             'msstun.show_original': 'FALSE',
             'msstun.decode_data': 'TRUE',
             'msstun.learn_media': 'TRUE',
             'msstun.learn_ports': '1024-65535',
-            'msstun.heuristic': 'FALSE',
         }
 
+    def test_ports_registered_the_standard_way(self, tshark):
+        # dissector_add_uint_range_with_preference(): the ports are MSSTUN's in
+        # the tables, in Decode As and in "-G decodes".
+        rows = [line.split('\t') for line in tshark('-G', 'decodes').splitlines()]
+        assert sorted(r for r in rows if r[2:] == ['msstun']) == [
+            ['tcp.port', '3478', 'msstun'], ['tcp.port', '443', 'msstun'],
+            ['udp.port', '3478', 'msstun'], ['udp.port', '3479', 'msstun'],
+            ['udp.port', '3480', 'msstun'], ['udp.port', '3481', 'msstun']]
+
+    def test_heuristic_registered_disabled(self, tshark):
+        rows = [line.split('\t')[:3] for line in tshark('-G', 'heuristic-decodes').splitlines()]
+        assert ['udp', 'msstun', 'F'] in rows
+
+    @pytest.mark.parametrize('name', ['udp_enabled', 'udp_ports', 'tcp_internal_enabled', 'tcp_internal_ports',
+                                      'tcp_external_enabled', 'tcp_external_ports', 'heuristic'])
+    def test_replaced_preferences_are_obsolete(self, tshark, shared_capture, name):
+        # Replaced by msstun.udp.port / msstun.tcp.port and --enable-heuristic
+        # msstun_udp: tshark says so rather than ignoring the option.
+        proc = tshark.run(['-n', '-r', shared_capture(TEAMS_CAPTURE), '-o', 'msstun.%s:1' % name], check=False)
+        assert proc.returncode != 0
+        assert 'specifies obsolete preference' in proc.stderr
+
     def test_decode_as_entries(self, tshark, shared_capture):
-        # "msstun" (the multiplexer) and "msstun_message" can be chosen with -d.  The
-        # relay's port 3479 is one of the default UDP ports: with them off, only the
-        # Decode As entry on the client's port can decode the frame.
-        cap = shared_capture('third-party/ndpi/stun_msteams_unidir.pcapng')
+        # "msstun" (the multiplexer) and "msstun_message" can be chosen with -d,
+        # on MSSTUN's own port 3479 of the Teams relay and on the client's port
+        # once STUN has 3479 by Decode As.
+        cap = shared_capture(TEAMS_CAPTURE)
         port = tshark.fields(cap, ['udp.dstport'], extra=['-c', '1'])[0][0]
-        off = ['-o', 'msstun.udp_enabled:FALSE']
-        assert tshark.fields(cap, ['_ws.col.Protocol'], extra=['-c', '1'] + off) == [['STUN']]
+        assert tshark.fields(cap, ['_ws.col.Protocol'], extra=['-c', '1', '-d', 'udp.port==3479,stun']) == [['STUN']]
         for name in ('msstun', 'msstun_message'):
-            rows = tshark.fields(cap, ['_ws.col.Protocol', 'msstun.type', 'msstun.dialect'],
-                                 extra=['-c', '1', '-d', 'udp.port==%s,%s' % (port, name)] + off)
-            assert rows == [['MSSTUN', '0x0101', '1']], name
+            for decode_as in (['-d', 'udp.port==3479,%s' % name],
+                              ['-d', 'udp.port==3479,rtp', '-d', 'udp.port==%s,%s' % (port, name)]):
+                rows = tshark.fields(cap, ['_ws.col.Protocol', 'msstun.type', 'msstun.dialect'],
+                                     extra=['-c', '1'] + decode_as)
+                assert rows == [['MSSTUN', '0x0101', '1']], decode_as
 
 
 class TestOnlyTheFreshBuild:

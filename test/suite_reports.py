@@ -9,7 +9,7 @@ ALLOC_COLUMNS = ['Client', 'Server', 'Transport', 'First Frame', 'Last Frame', '
                  'Peers', 'Set Active Destination', 'Bandwidth Admission']
 CHECK_COLUMNS = ['Local', 'Remote', 'Transport', 'Username', 'Requests L>R', 'Success R>L', 'Errors R>L',
                  'Requests R>L', 'Success L>R', 'Errors L>R', 'Use-Candidate', 'Role Conflicts', 'Verdict']
-HEURISTIC = ['-o', 'msstun.heuristic:TRUE']
+HEURISTIC = ['--enable-heuristic', 'msstun_udp']
 
 
 def parse_reports(out, name):

@@ -345,7 +345,7 @@ def test_editcap_fuzz(tshark, ws_root, local_capture, capture, seed, offset):
                    check=True, capture_output=True)
     os.chmod(out, 0o644)
     for args in (['-n', '-V', '-x', '-r', out],
-                 ['-2', '-n', '-V', '-x', '-o', 'msstun.heuristic:TRUE', '-r', out]):
+                 ['-2', '-n', '-V', '-x', '--enable-heuristic', 'msstun_udp', '-r', out]):
         proc = run_limited(tshark, args)
         where = ('editcap -E %s --seed %d -o %d captures/%s; tshark %s'
                  % (rate, seed, offset, capture, ' '.join(args[:-1])))

@@ -33,7 +33,7 @@
 #                 end-to-end frame; growth more than twice linear fails
 #
 # Every tshark run is "tshark -nVx -r FILE" or "tshark -nVx -2 -r FILE" (with
-# -o msstun.heuristic:TRUE, or Decode As msstun on every port), as an unprivileged
+# --enable-heuristic msstun_udp, or Decode As msstun on every port), as an unprivileged
 # user when started as root (tshark ignores personal plugins when run as root), with
 # WIRESHARK_ABORT_ON_DISSECTOR_BUG=1, WIRESHARK_ABORT_ON_TOO_MANY_ITEMS=1, a CPU-time
 # limit (ulimit -t 60), a memory limit (2 GiB: ulimit -v, or ASan's
@@ -288,7 +288,7 @@ run_jobs() {    # jobs-file
 }
 
 V_ARGS="-nVx"
-V2_ARGS="-nVx -2 -o msstun.heuristic:TRUE"
+V2_ARGS="-nVx -2 --enable-heuristic msstun_udp"
 ALL_PORTS="-d udp.port==1-65535,msstun -d tcp.port==1-65535,msstun"
 
 # add_jobs JOBFILE PREFIX INPUT ASAN_WMEM ARGS...: one run per ARGS with each
@@ -367,7 +367,7 @@ if want fuzz; then
                 # Whole-packet corruption mostly breaks the ports: -2 with the
                 # heuristic; payload-only corruption keeps them: -2 with every
                 # port decoded as MSSTUN.
-                if [ "$off" = 0 ]; then more="-o msstun.heuristic:TRUE"; else more="$ALL_PORTS"; fi
+                if [ "$off" = 0 ]; then more="--enable-heuristic msstun_udp"; else more="$ALL_PORTS"; fi
                 add_jobs "$jobs" fuzz "$out" "$ASAN_FUZZ_WMEM" "$QUICK_PLAIN$V_ARGS" "$V_ARGS -2 $more"
             done
         done
@@ -428,7 +428,7 @@ if want valgrind; then
               timeout -k 5 2400 valgrind --tool=memcheck --leak-check=full --keep-debuginfo=yes \
               --show-leak-kinds=definite,indirect,possible --num-callers=50 --track-origins=no \
               --xml=yes --xml-fd=3 --log-fd=4 \
-              tshark -nVx -2 -o msstun.heuristic:TRUE -r "$f" ) \
+              tshark -nVx -2 --enable-heuristic msstun_udp -r "$f" ) \
             3>"$WORK/vg/$n.xml" 4>"$WORK/vg/$n.log" >/dev/null 2>"$WORK/vg/$n.err" || rc=$?; } 2>/dev/null
         printf '%s\t%s\n' "$rc" "$f" >"$WORK/vg/$n.rc"
     }
