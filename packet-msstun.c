@@ -46,6 +46,7 @@
  */
 
 #include "packet-msstun.h"
+#include "srtp.h"
 
 #include <epan/conversation.h>
 #include <epan/crc32-tvb.h>
@@ -2264,6 +2265,7 @@ proto_register_msstun(void)
 
     msstun_module = prefs_register_protocol(proto_msstun, msstun_mux_apply_ports);
     msstun_prefs_register(msstun_module);
+    msstun_srtp_register(msstun_module);
 
     msstun_mux_register();
 }
@@ -2275,4 +2277,5 @@ proto_reg_handoff_msstun(void)
     dissector_add_for_decode_as("tcp.port", msstun_message_handle);
     msstun_mux_handoff();
     msstun_ports_handoff();
+    msstun_srtp_handoff();
 }

@@ -85,6 +85,8 @@ class TestPluginLoaded:
             'msstun.learn_media': 'TRUE',
             'msstun.learn_ports': '1024-65535',
             'msstun.heuristic': 'FALSE',
+            'msstun.srtp_decrypt': 'TRUE',
+            'msstun.srtp_keys': '',
         }
 
     def test_decode_as_entries(self, tshark, shared_capture):
