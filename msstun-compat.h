@@ -119,4 +119,21 @@ WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, 
 /* Returns a seq_analysis_item_t, or NULL when the packet has no addresses. */
 WS_DLL_PUBLIC void *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, void *sainfo);
 
+/* UAT update callbacks return gboolean up to 4.0 and bool from 4.2 on. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+typedef bool msstun_uat_ret_t;
+#else
+typedef gboolean msstun_uat_ret_t;
+#endif
+
+/* rtp_dyn_payload_insert() takes a channel count from 4.2 on (checked on
+ * 4.0.17, 4.4 and 4.6). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+#define msstun_rtp_dyn_payload_insert(payloads, pt, name, rate, channels) \
+    rtp_dyn_payload_insert(payloads, pt, name, rate, channels)
+#else
+#define msstun_rtp_dyn_payload_insert(payloads, pt, name, rate, channels) \
+    rtp_dyn_payload_insert(payloads, pt, name, rate)
+#endif
+
 #endif /* MSSTUN_COMPAT_H */

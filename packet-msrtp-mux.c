@@ -31,6 +31,7 @@
  */
 
 #include "packet-msstun.h"
+#include "srtp.h"
 
 #include <epan/exceptions.h>
 #include <epan/expert.h>
@@ -613,6 +614,8 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
     case PAYLOAD_RTCP:
         if (!is_srtcp(tvb, tvb_reported_length(tvb)))
             call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        else if (msstun_srtp_dissect(tvb, pinfo, tree, true))
+            break;
         else if (setup_srtcp(tvb, pinfo))
             dissect_srtcp(tvb, pinfo, tree);
         else
@@ -621,7 +624,8 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         break;
     case PAYLOAD_RTP:
         msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
-        call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
+        if (!msstun_srtp_dissect(tvb, pinfo, tree, false))
+            call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
         break;
     case PAYLOAD_DTLS:
         call_dissector_only(dtls_handle, tvb, pinfo, tree, NULL);

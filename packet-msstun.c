@@ -45,6 +45,7 @@
  */
 
 #include "packet-msstun.h"
+#include "srtp.h"
 
 #include <epan/conversation.h>
 #include <epan/crc32-tvb.h>
@@ -2336,6 +2337,7 @@ proto_register_msstun(void)
 
     msstun_module = prefs_register_protocol(proto_msstun, NULL);
     msstun_prefs_register(msstun_module);
+    msstun_srtp_register(msstun_module);
 
     msstun_mux_register();
 }
@@ -2347,4 +2349,5 @@ proto_reg_handoff_msstun(void)
     dissector_add_for_decode_as("tcp.port", msstun_message_handle);
     msstun_mux_handoff();
     msstun_ports_handoff();
+    msstun_srtp_handoff();
 }

@@ -92,6 +92,8 @@ class TestPluginLoaded:
             'msstun.decode_data': 'TRUE',
             'msstun.learn_media': 'TRUE',
             'msstun.learn_ports': '1024-65535',
+            'msstun.srtp_decrypt': 'TRUE',
+            'msstun.srtp_keys': '',
         }
 
     def test_ports_registered_the_standard_way(self, tshark):

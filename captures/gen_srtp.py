@@ -1,0 +1,629 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen_srtp.py - SRTP/SRTCP test captures for the msstun plugin, encrypted
+by libsrtp2 (Debian libsrtp2-dev: libsrtp2.so.1, through ctypes), an
+implementation independent of the plugin's.
+
+Usage:  python3 gen_srtp.py [OUTDIR]
+
+Writes into OUTDIR (default: the directory of this script):
+  srtp-sip-call.pcap     a Lync-style call keyed in plain SIP over UDP 5060:
+                         INVITE with a multipart/alternative body (two
+                         application/sdp parts, RTP/SAVP and RTP/AVP, each with
+                         a=crypto:2 ...|2^31|1:1 (MKI 1, 1 byte) next to
+                         a=crypto:3 ...|2^31 (no MKI), a=cryptoscale and
+                         a=x-ssrc-range), 200 OK with the answer, ACK; then
+                         SRTP both ways (PCMU from the caller with MKI across a
+                         sequence number wrap, PCMA from the callee without
+                         MKI) and SRTCP (SR with MKI, RR without) on the
+                         RTCP ports (RTP port + 1).
+  srtp-sip-tls.pcap      the same call's signalling in SIP over TLS 1.3 (TCP
+  srtp-sip-tls.keys      5061), recorded by Python's ssl module (OpenSSL) with
+                         an NSS key log, and its media.  TLS randoms differ
+                         per run: the committed files are the reference.
+  srtp-relay.pcap        TURN-relayed SRTP with no SIP: MS-TURN Send requests
+                         and Data Indications on UDP 3478 (AES_CM_128_HMAC_SHA1_80
+                         with MKI one way, AES_CM_128_HMAC_SHA1_32 the other),
+                         RFC 5766 ChannelBind and ChannelData, and MS-TURN
+                         end-to-end data (type 0x03, RFC 4571 frames) on TCP
+                         443, with SRTCP.
+  srtp-relay-keys.txt    its keys, as a client log would have them: a UccApi
+                         style SDP dump and a JSON line with escaped SDP.
+  srtp-expected.json     every RTP and RTCP packet's plaintext, by frame, for
+                         test/suite_srtp.py.
+  MANIFEST-srtp.md       frame by frame description.
+
+Keys, SSRCs and payloads are fixed (SHA-256 labels, a 440/660 Hz tone in
+G.711); libsrtp draws nothing at random, so the captures without TLS are
+byte-identical across runs.
+"""
+
+import ctypes
+import json
+import math
+import os
+import ssl
+import struct
+import subprocess
+import sys
+import tempfile
+import base64
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import gen_msturn as G  # noqa: E402  (pcap, IPv4/UDP/TCP, MS-TURN message builders)
+
+# ----------------------------------------------------------------------------
+# libsrtp2 through ctypes (srtp2/srtp.h of libsrtp 2.5)
+
+
+class CryptoPolicy(ctypes.Structure):
+    _fields_ = [('cipher_type', ctypes.c_uint32), ('cipher_key_len', ctypes.c_int),
+                ('auth_type', ctypes.c_uint32), ('auth_key_len', ctypes.c_int),
+                ('auth_tag_len', ctypes.c_int), ('sec_serv', ctypes.c_int)]
+
+
+class Ssrc(ctypes.Structure):
+    _fields_ = [('type', ctypes.c_int), ('value', ctypes.c_uint)]
+
+
+class MasterKey(ctypes.Structure):
+    _fields_ = [('key', ctypes.c_char_p), ('mki_id', ctypes.c_char_p), ('mki_size', ctypes.c_uint)]
+
+
+class Policy(ctypes.Structure):
+    pass
+
+
+Policy._fields_ = [('ssrc', Ssrc), ('rtp', CryptoPolicy), ('rtcp', CryptoPolicy),
+                   ('key', ctypes.c_char_p), ('keys', ctypes.POINTER(ctypes.POINTER(MasterKey))),
+                   ('num_master_keys', ctypes.c_ulong), ('deprecated_ekt', ctypes.c_void_p),
+                   ('window_size', ctypes.c_ulong), ('allow_repeat_tx', ctypes.c_int),
+                   ('enc_xtn_hdr', ctypes.POINTER(ctypes.c_int)), ('enc_xtn_hdr_count', ctypes.c_int),
+                   ('next', ctypes.POINTER(Policy))]
+
+LIB = ctypes.CDLL('libsrtp2.so.1')
+LIB.srtp_init.restype = ctypes.c_int
+assert LIB.srtp_init() == 0
+SSRC_ANY_OUTBOUND = 3
+
+
+class SrtpSender:
+    """One libsrtp2 sending session: master key+salt (30 bytes), suite 80 or
+    32 (SRTCP always has the 80-bit tag, RFC 4568 6.2), optional MKI."""
+
+    def __init__(self, key_salt, suite=80, mki=None, mki_len=0):
+        self.key_salt, self.suite, self.mki, self.mki_len = key_salt, suite, mki, mki_len
+        self._buf_key = ctypes.create_string_buffer(key_salt, 30)
+        p = Policy()
+        if suite == 80:
+            LIB.srtp_crypto_policy_set_rtp_default(ctypes.byref(p.rtp))
+        else:
+            LIB.srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(ctypes.byref(p.rtp))
+        LIB.srtp_crypto_policy_set_rtcp_default(ctypes.byref(p.rtcp))
+        p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0)
+        p.window_size = 128
+        if mki is not None:
+            self._mki = ctypes.create_string_buffer(mki.to_bytes(mki_len, 'big'), mki_len)
+            self._mk = MasterKey(ctypes.cast(self._buf_key, ctypes.c_char_p),
+                                 ctypes.cast(self._mki, ctypes.c_char_p), mki_len)
+            self._mk_array = (ctypes.POINTER(MasterKey) * 1)(ctypes.pointer(self._mk))
+            p.keys = self._mk_array
+            p.num_master_keys = 1
+        else:
+            p.key = ctypes.cast(self._buf_key, ctypes.c_char_p)
+        self._policy = p
+        self.ctx = ctypes.c_void_p()
+        assert LIB.srtp_create(ctypes.byref(self.ctx), ctypes.byref(p)) == 0
+
+    def _run(self, fn, fn_mki, plain):
+        buf = ctypes.create_string_buffer(plain, len(plain) + 64)
+        n = ctypes.c_int(len(plain))
+        if self.mki is not None:
+            st = fn_mki(self.ctx, buf, ctypes.byref(n), 1, 0)
+        else:
+            st = fn(self.ctx, buf, ctypes.byref(n))
+        assert st == 0, 'libsrtp error %d' % st
+        return buf.raw[:n.value]
+
+    def rtp(self, plain):
+        return self._run(LIB.srtp_protect, LIB.srtp_protect_mki, plain)
+
+    def rtcp(self, plain):
+        return self._run(LIB.srtp_protect_rtcp, LIB.srtp_protect_rtcp_mki, plain)
+
+
+# ----------------------------------------------------------------------------
+# Media: G.711 tones, RTP and RTCP (RFC 3550)
+
+def ulaw(sample):
+    """ITU-T G.711 mu-law of a 16-bit linear sample."""
+    bias, clip = 0x84, 32635
+    sign = 0x80 if sample < 0 else 0
+    sample = min(abs(sample), clip) + bias
+    exponent = 7
+    for e in range(7, -1, -1):
+        if sample & (0x4000 >> (7 - e)):
+            exponent = e
+            break
+    mantissa = (sample >> (exponent + 3)) & 0x0F
+    return ~(sign | (exponent << 4) | mantissa) & 0xFF
+
+
+def alaw(sample):
+    """ITU-T G.711 A-law of a 16-bit linear sample."""
+    sign = 0x80 if sample >= 0 else 0
+    sample = min(abs(sample), 32767) >> 3
+    if sample < 32:
+        code = sample >> 1
+    else:
+        exponent = sample.bit_length() - 5
+        code = (exponent << 4) | ((sample >> exponent) & 0x0F)
+    return (sign | code) ^ 0x55
+
+
+def tone(freq, n0, count, law):
+    enc = ulaw if law == 'u' else alaw
+    return bytes(enc(int(12000 * math.sin(2 * math.pi * freq * (n0 + i) / 8000))) for i in range(count))
+
+
+class Stream:
+    def __init__(self, name, ssrc, pt, seq, ts, freq, law, cname):
+        self.name, self.ssrc, self.pt, self.seq, self.ts = name, ssrc, pt, seq, ts
+        self.freq, self.law, self.cname = freq, law, cname
+        self.samples = self.packets = self.octets = 0
+
+    def rtp(self, marker=False):
+        payload = tone(self.freq, self.samples, 160, self.law)
+        hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | self.pt, self.seq, self.ts, self.ssrc)
+        info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
+                'pt': self.pt, 'payload': payload.hex()}
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.ts = (self.ts + 160) & 0xFFFFFFFF
+        self.samples += 160
+        self.packets += 1
+        self.octets += len(payload)
+        return hdr + payload, info
+
+    def rtcp(self, kind, about, t_us):
+        """SR or RR with one report block about `about`, then SDES CNAME."""
+        rb = struct.pack('!IIIIII', about.ssrc, 0, (about.seq - 1) & 0xFFFF, 7, 0, 0)
+        if kind == 'SR':
+            sec, frac = G.ntp64(t_us)
+            body = struct.pack('!IIIIII', self.ssrc, sec, frac, self.ts, self.packets, self.octets) + rb
+            pt = 200
+        else:
+            body = struct.pack('!I', self.ssrc) + rb
+            pt = 201
+        first = struct.pack('!BBH', 0x81, pt, (4 + len(body)) // 4 - 1) + body
+        chunk = struct.pack('!IBB', self.ssrc, 1, len(self.cname)) + self.cname + b'\0'
+        chunk += b'\0' * (-len(chunk) % 4)
+        sdes = struct.pack('!BBH', 0x81, 202, (4 + len(chunk)) // 4 - 1) + chunk
+        info = {'kind': 'rtcp', 'type': kind, 'ssrc': '0x%08x' % self.ssrc,
+                'packet_count': self.packets, 'octet_count': self.octets,
+                'report_ssrc': '0x%08x' % about.ssrc, 'highest_seq': (about.seq - 1) & 0xFFFF,
+                'jitter': 7, 'cname': self.cname.decode(), 'plaintext': (first + sdes).hex()}
+        if kind == 'SR':
+            info.update(ntp_msw=sec, ntp_lsw=frac, rtp_timestamp=self.ts)
+        return first + sdes, info
+
+
+class Blob:
+    """Something a flow can carry: raw bytes and description lines."""
+
+    def __init__(self, raw, lines):
+        self.raw, self.lines = raw, lines
+
+    def describe(self):
+        return list(self.lines)
+
+
+def key_salt(label, want_slash=False):
+    """A deterministic 30-byte master key and salt; with want_slash, one
+    whose base64 holds a '/' (escaped as \\/ in JSON)."""
+    n = 0
+    while True:
+        k = G.H('srtp-key:%s:%d' % (label, n), 30)
+        if not want_slash or '/' in base64.b64encode(k).decode():
+            return k
+        n += 1
+
+
+def b64(k):
+    return base64.b64encode(k).decode()
+
+
+EXPECTED = {}
+G.STUN_TYPES.setdefault(0x0009, 'ChannelBind Request')
+G.STUN_TYPES.setdefault(0x0109, 'ChannelBind Success Response')
+
+
+def media(cap, flow, frm, sender, plain, info, note):
+    cipher = sender.rtp(plain) if info['kind'] == 'rtp' else sender.rtcp(plain)
+    info = dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher))
+    EXPECTED.setdefault(cap.name, []).append(info)
+    what = 'SRTP' if info['kind'] == 'rtp' else 'SRTCP'
+    lines = ['%s %s (libsrtp2, %s%s): %d bytes, plaintext %s' %
+             (what, note, 'AES_CM_128_HMAC_SHA1_%d' % (sender.suite if info['kind'] == 'rtp' else 80),
+              ', MKI %d (%d byte)' % (sender.mki, sender.mki_len) if sender.mki is not None else ', no MKI',
+              len(cipher), ', '.join('%s=%s' % (k, v) for k, v in sorted(info.items())
+                                      if k not in ('payload', 'plaintext', 'frame')))]
+    flow.send(frm, Blob(cipher, lines), '%s %s' % (what, note))
+    return cipher
+
+
+# ----------------------------------------------------------------------------
+# The call: SIP (RFC 3261) with SDP (RFC 4566, RFC 4568, MS-SDPEXT)
+
+A_IP, B_IP = '10.0.0.10', '10.0.0.20'
+MAC_A, MAC_B = G.MAC_CLIENT, bytes.fromhex('00005e005314')
+A_RTP, B_RTP = 50020, 50040
+KEY_A2 = key_salt('caller-tag2')    # |2^31|1:1: the key the caller sends with
+KEY_A3 = key_salt('caller-tag3')    # |2^31: offered, not chosen
+KEY_AS = key_salt('caller-scale')   # a=cryptoscale
+KEY_B2 = key_salt('callee-tag2')    # the answer's key, no MKI
+SSRC_A, SSRC_B = 0x11110001, 0x22220002
+CALL_ID = 'b7c3e8f01d2a4c5e9f60a1b2c3d4e5f6@10.0.0.10'
+
+
+def sdp_offer(proto):
+    return ('v=0\r\n'
+            'o=- 0 0 IN IP4 10.0.0.10\r\n'
+            's=session\r\n'
+            'c=IN IP4 10.0.0.10\r\n'
+            'b=CT:99980\r\n'
+            't=0 0\r\n'
+            'm=audio %d %s 0 8 101\r\n'
+            'c=IN IP4 10.0.0.10\r\n'
+            'a=rtcp:%d\r\n'
+            'a=x-ssrc-range:%d-%d\r\n'
+            'a=cryptoscale:1 client AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1\r\n'
+            'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1\r\n'
+            'a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\r\n'
+            'a=rtpmap:0 PCMU/8000\r\n'
+            'a=rtpmap:8 PCMA/8000\r\n'
+            'a=rtpmap:101 telephone-event/8000\r\n'
+            'a=fmtp:101 0-16\r\n'
+            'a=encryption:required\r\n'
+            % (A_RTP, proto, A_RTP + 1, SSRC_A, SSRC_A, b64(KEY_AS), b64(KEY_A2), b64(KEY_A3)))
+
+
+def sdp_answer():
+    return ('v=0\r\n'
+            'o=- 0 0 IN IP4 10.0.0.20\r\n'
+            's=session\r\n'
+            'c=IN IP4 10.0.0.20\r\n'
+            'b=CT:99980\r\n'
+            't=0 0\r\n'
+            'm=audio %d RTP/SAVP 0 8 101\r\n'
+            'a=rtcp:%d\r\n'
+            'a=x-ssrc-range:%d-%d\r\n'
+            'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\r\n'
+            'a=rtpmap:0 PCMU/8000\r\n'
+            'a=rtpmap:8 PCMA/8000\r\n'
+            'a=rtpmap:101 telephone-event/8000\r\n'
+            'a=encryption:required\r\n'
+            % (B_RTP, B_RTP + 1, SSRC_B, SSRC_B, b64(KEY_B2)))
+
+
+def sip_messages(transport, sport):
+    via = 'SIP/2.0/%s %s:%d;branch=z9hG4bK-msstun-1' % (transport, A_IP, sport)
+    boundary = 'msstun-boundary-1'
+    body = ('--%s\r\nContent-Type: application/sdp\r\nContent-ID: <rtp-savp@10.0.0.10>\r\n\r\n%s'
+            '--%s\r\nContent-Type: application/sdp\r\nContent-ID: <rtp-avp@10.0.0.10>\r\n\r\n%s'
+            '--%s--\r\n' % (boundary, sdp_offer('RTP/SAVP'), boundary, sdp_offer('RTP/AVP'), boundary))
+    common = ('From: <sip:alice@msstun.example>;tag=a1\r\n'
+              'Call-ID: %s\r\n' % CALL_ID)
+    invite = ('INVITE sip:bob@msstun.example SIP/2.0\r\n'
+              'Via: %s\r\n'
+              'Max-Forwards: 70\r\n'
+              'To: <sip:bob@msstun.example>\r\n%s'
+              'CSeq: 1 INVITE\r\n'
+              'Contact: <sip:alice@%s:%d;transport=%s>\r\n'
+              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
+              'Content-Type: multipart/alternative;boundary="%s"\r\n'
+              'Content-Length: %d\r\n\r\n%s'
+              % (via, common, A_IP, sport, transport.lower(), boundary, len(body), body))
+    answer = sdp_answer()
+    ok = ('SIP/2.0 200 OK\r\n'
+          'Via: %s\r\n'
+          'To: <sip:bob@msstun.example>;tag=b2\r\n%s'
+          'CSeq: 1 INVITE\r\n'
+          'Contact: <sip:bob@%s:5060;transport=%s>\r\n'
+          'Content-Type: application/sdp\r\n'
+          'Content-Length: %d\r\n\r\n%s'
+          % (via, common, B_IP, transport.lower(), len(answer), answer))
+    ack = ('ACK sip:bob@%s:5060;transport=%s SIP/2.0\r\n'
+           'Via: SIP/2.0/%s %s:%d;branch=z9hG4bK-msstun-2\r\n'
+           'Max-Forwards: 70\r\n'
+           'To: <sip:bob@msstun.example>;tag=b2\r\n%s'
+           'CSeq: 1 ACK\r\n'
+           'Content-Length: 0\r\n\r\n' % (B_IP, transport.lower(), transport, A_IP, sport, common))
+    return invite.encode(), ok.encode(), ack.encode()
+
+
+def call_media(cap, hosts, count_a=14, count_b=6):
+    """Caller PCMU from seq 65530 (wraps after 6 packets), callee PCMA."""
+    a, b = hosts
+    rtp = G.UdpFlow(cap, a, A_RTP, MAC_A, b, B_RTP, MAC_B)
+    rtcp = G.UdpFlow(cap, a, A_RTP + 1, MAC_A, b, B_RTP + 1, MAC_B)
+    sa = Stream('caller', SSRC_A, 0, 65530, 8000000, 440, 'u', b'alice@msstun.example')
+    sb = Stream('callee', SSRC_B, 8, 1000, 24000, 660, 'a', b'bob@msstun.example')
+    send_a = SrtpSender(KEY_A2, 80, mki=1, mki_len=1)
+    send_b = SrtpSender(KEY_B2, 80)
+    for i in range(count_a):
+        p, info = sa.rtp(marker=(i == 0))
+        media(cap, rtp, 'A', send_a, p, info, 'caller -> callee')
+        if i < count_b:
+            p, info = sb.rtp(marker=(i == 0))
+            media(cap, rtp, 'B', send_b, p, info, 'callee -> caller')
+        if i == 5:
+            p, info = sa.rtcp('SR', sb, cap.time_us())
+            media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
+            p, info = sb.rtcp('RR', sa, cap.time_us())
+            media(cap, rtcp, 'B', send_b, p, info, 'callee RR')
+    p, info = sa.rtcp('SR', sb, cap.time_us())
+    media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
+
+
+def build_sip_call():
+    cap = G.Capture('srtp-sip-call.pcap', 'Lync-style SRTP call keyed in SIP over UDP')
+    a = G.Host(A_IP, MAC_A, 128, 0x2000)
+    b = G.Host(B_IP, MAC_B, 128, 0x3000)
+    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    invite, ok, ack = sip_messages('UDP', 5060)
+    sip.send('A', Blob(invite, ['SIP INVITE, multipart/alternative: two application/sdp parts '
+                                '(RTP/SAVP and RTP/AVP), each with a=cryptoscale:1, a=crypto:2 (MKI 1:1) '
+                                'and a=crypto:3 (no MKI)']), 'SIP INVITE (offer)')
+    sip.send('B', Blob(ok, ['SIP 200 OK, application/sdp answer: a=crypto:2 without MKI']), 'SIP 200 OK (answer)')
+    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    call_media(cap, (a, b))
+    return cap
+
+
+def tls_session(invite, ok, ack, keylog):
+    """A TLS 1.3 session between two in-memory OpenSSL endpoints; returns
+    the TCP byte streams as a list of (direction, bytes) writes."""
+    tmp = tempfile.mkdtemp()
+    cert, key = os.path.join(tmp, 'cert.pem'), os.path.join(tmp, 'key.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
+                    '-subj', '/CN=pool.msstun.example', '-keyout', key, '-out', cert],
+                   check=True, capture_output=True)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(cert, key)
+    sctx.minimum_version = sctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    sctx.num_tickets = 0
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.check_hostname = False
+    cctx.verify_mode = ssl.CERT_NONE
+    cctx.minimum_version = cctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    cctx.keylog_filename = keylog
+    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    cli = cctx.wrap_bio(c_in, c_out, server_side=False, server_hostname='pool.msstun.example')
+    srv = sctx.wrap_bio(s_in, s_out, server_side=True)
+    writes = []
+
+    def pump():
+        moved = True
+        while moved:
+            moved = False
+            d = c_out.read()
+            if d:
+                writes.append(('A', d))
+                s_in.write(d)
+                moved = True
+            d = s_out.read()
+            if d:
+                writes.append(('B', d))
+                c_in.write(d)
+                moved = True
+
+    done_c = done_s = False
+    while not (done_c and done_s):
+        for end in ('c', 's'):
+            try:
+                (cli if end == 'c' else srv).do_handshake()
+                if end == 'c':
+                    done_c = True
+                else:
+                    done_s = True
+            except ssl.SSLWantReadError:
+                pass
+        pump()
+    for side, data in (('c', invite), ('s', ok), ('c', ack)):
+        (cli if side == 'c' else srv).write(data)
+        pump()
+        peer = srv if side == 'c' else cli
+        got = b''
+        while len(got) < len(data):
+            got += peer.read(65536)
+        assert got == data
+    os.unlink(cert)
+    os.unlink(key)
+    os.rmdir(tmp)
+    return writes
+
+
+def build_sip_tls(outdir):
+    cap = G.Capture('srtp-sip-tls.pcap', 'The same call with SIP over TLS 1.3 on TCP 5061 (key log)')
+    a = G.Host(A_IP, MAC_A, 128, 0x4000)
+    b = G.Host(B_IP, MAC_B, 128, 0x5000)
+    invite, ok, ack = sip_messages('TLS', 50611)
+    keylog = os.path.join(outdir, 'srtp-sip-tls.keys')
+    if os.path.exists(keylog):
+        os.unlink(keylog)
+    writes = tls_session(invite, ok, ack, keylog)
+    tcp = G.TcpFlow(cap, a, 50611, MAC_A, b, 5061, MAC_B, 0x1A2B0000, 0x5C6D0000, 64240, 65535)
+    tcp.seg('A', 0x02, summary='TCP SYN')
+    tcp.seg('B', 0x12, summary='TCP SYN, ACK')
+    tcp.seg('A', 0x10, summary='TCP ACK')
+    for d, data in writes:
+        for i in range(0, len(data), 1400):
+            tcp.seg(d, 0x18, data[i:i + 1400], 'TLS records (%d bytes)' % len(data[i:i + 1400]),
+                    ['TLS 1.3 records written by OpenSSL'])
+    call_media(cap, (a, b), count_a=4, count_b=2)
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# TURN-relayed media, keys in a client log
+
+KEY_R1 = key_salt('relay-client', want_slash=True)   # client -> peer, _80, MKI 1:1
+KEY_R2 = key_salt('relay-peer')                      # peer -> client, _32, no MKI
+KEY_R3 = key_salt('relay-channel')                   # ChannelData, _80
+KEY_R4 = key_salt('relay-tcp', want_slash=True)                      # TCP 443 end-to-end data, _80, MKI 1:1
+MI_RFC = G.Integrity('sha1', G.TURN_KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s")'
+                     % (G.TURN_USER.decode(), G.REALM.decode(), G.TURN_PASS.decode()))
+
+
+def relay_keys_text():
+    crypto = [
+        'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_R1),
+        'a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:%s|2^31' % b64(KEY_R2),
+        'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_R3),
+        'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_R4),
+    ]
+    sdp1 = 'v=0\r\no=- 0 0 IN IP4 10.0.0.10\r\ns=session\r\nc=IN IP4 10.0.0.10\r\nt=0 0\r\n' \
+           'm=audio 50020 RTP/SAVP 0 8\r\n' + crypto[0] + '\r\na=rtpmap:0 PCMU/8000\r\n'
+    lines = [
+        '01/01/2026|00:00:00.100 1A2B:3C4D INFO  :: SIP/2.0 200 OK (UccApi, outgoing SDP follows)',
+        '01/01/2026|00:00:00.101 1A2B:3C4D INFO  :: ' + crypto[1],
+        '01/01/2026|00:00:00.102 1A2B:3C4D INFO  :: m=audio 50100 RTP/SAVP 0 ' + crypto[2] + ' a=rtpmap:0 PCMU/8000',
+        json.dumps({'event': 'sdp', 'sdp': sdp1}),
+        '{"event": "sdp-tcp", "sdp": "' + crypto[3].replace('/', '\\/') + '\\r\\n"}',
+        'a=cryptoscale:1 client AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(key_salt('relay-scale')),
+    ]
+    text = '\n'.join(lines) + '\n'
+    assert '\\/' in text   # the JSON line escapes '/' in the key
+    return text
+
+
+def build_relay():
+    cap = G.Capture('srtp-relay.pcap', 'TURN-relayed SRTP, keys in a client log (srtp-relay-keys.txt)')
+    c, e = G.new_hosts()
+    c2 = G.Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6000)
+    c3 = G.Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7000)
+    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
+    connid = G.H('srtp-connid', 20)
+    peer = (G.PEER_IP, 50012)
+    s1 = Stream('relay-client', 0x33330003, 0, 100, 3200, 440, 'u', b'client@msstun.example')
+    s2 = Stream('relay-peer', 0x44440004, 8, 7000, 9600, 660, 'a', b'peer@msstun.example')
+    x1 = SrtpSender(KEY_R1, 80, mki=1, mki_len=1)
+    x2 = SrtpSender(KEY_R2, 32)
+    seqno = 1
+    for i in range(4):
+        p, info = s1.rtp(marker=(i == 0))
+        cipher = x1.rtp(p)
+        m = G.Msg(0x0004, G.cookie_tid('srtp-send-%d' % i),
+                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
+                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
+                  'ms-turn', G.MI_TURN)
+        seqno += 1
+        EXPECTED.setdefault(cap.name, []).append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
+                                                       carrier='send'))
+        fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP (AES_CM_128_HMAC_SHA1_80, MKI 1)')
+        p, info = s2.rtp(marker=(i == 0))
+        cipher = x2.rtp(p)
+        m = G.Msg(0x0115, G.plain_tid('srtp-dataind-%d' % i),
+                  [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
+                  'ms-turn', G.MI_TURN)
+        EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
+                                       carrier='data'))
+        fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP (AES_CM_128_HMAC_SHA1_32)')
+    p, info = s2.rtcp('SR', s1, cap.time_us())
+    cipher = x2.rtcp(p)
+    m = G.Msg(0x0115, G.plain_tid('srtp-dataind-rtcp'),
+              [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTCP']))],
+              'ms-turn', G.MI_TURN)
+    EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='data'))
+    fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTCP SR')
+
+    # RFC 5766 ChannelBind and ChannelData (a Teams-style relay client).
+    fl2 = G.UdpFlow(cap, c2, 50100, c2.mac, e, 3478, G.MAC_EDGE)
+    nonce = G.H('srtp-nonce', 12).hex().encode()
+    attrs = [G.Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4001, 0), 'channel 0x4001'),
+             G.a_xaddr(0x0012, 'XOR-PEER-ADDRESS', G.PEER_IP, 50014),
+             G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_str(0x0014, 'REALM', G.REALM),
+             G.a_str(0x0015, 'NONCE', nonce)]
+    m = G.Msg(0x0009, G.cookie_tid('srtp-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
+    fl2.send('A', m, 'ChannelBind Request (channel 0x4001 -> 203.0.113.9:50014)')
+    m = G.Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
+    fl2.send('B', m, 'ChannelBind Success Response')
+    s3 = Stream('relay-channel', 0x55550005, 0, 30000, 64000, 550, 'u', b'teams@msstun.example')
+    x3 = SrtpSender(KEY_R3, 80)
+    for i in range(3):
+        p, info = s3.rtp(marker=(i == 0))
+        cipher = x3.rtp(p)
+        EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
+                                       carrier='channeldata'))
+        fl2.send('A', Blob(struct.pack('!HH', 0x4001, len(cipher)) + cipher + b'\0' * (-len(cipher) % 4),
+                           ['ChannelData 0x4001, %d bytes of SRTP, padded to 4' % len(cipher)]),
+                 'ChannelData 0x4001, SRTP')
+
+    # MS-TURN over TCP 443: end-to-end data (type 0x03) with RFC 4571 frames.
+    tcp = G.TcpFlow(cap, c3, 50200, c3.mac, e, 443, G.MAC_EDGE, 0x10000000, 0x20000000, 64240, 65535)
+    tcp.seg('A', 0x02, summary='TCP SYN')
+    tcp.seg('B', 0x12, summary='TCP SYN, ACK')
+    tcp.seg('A', 0x10, summary='TCP ACK')
+    s4 = Stream('relay-tcp', 0x66660006, 0, 500, 1600, 330, 'u', b'tcp@msstun.example')
+    x4 = SrtpSender(KEY_R4, 80, mki=1, mki_len=1)
+    for i in range(3):
+        p, info = s4.rtp(marker=(i == 0))
+        cipher = x4.rtp(p)
+        EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='tcp'))
+        inner = struct.pack('!H', len(cipher)) + cipher
+        tcp.seg('A', 0x18, G.frame03(Blob(inner, []).raw), 'MS-TURN end-to-end data, RFC 4571 SRTP',
+                ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTP'
+                 % (len(inner), len(cipher))])
+    p, info = s4.rtcp('SR', s1, cap.time_us())
+    cipher = x4.rtcp(p)
+    EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='tcp'))
+    inner = struct.pack('!H', len(cipher)) + cipher
+    tcp.seg('A', 0x18, G.frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTCP',
+            ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTCP'
+             % (len(inner), len(cipher))])
+    return cap
+
+
+def manifest(caps):
+    L = ['# msstun SRTP test captures - MANIFEST', '',
+         'Generated by `captures/gen_srtp.py` (libsrtp2 through ctypes; regenerate with '
+         '`python3 captures/gen_srtp.py`). Plaintexts of every RTP/RTCP packet: `srtp-expected.json`.', '',
+         '* srtp-sip-call.pcap: caller %s:%d (SSRC 0x%08x, key a=crypto:2 with MKI 1:1), callee %s:%d '
+         '(SSRC 0x%08x, answer key without MKI); RTCP on port + 1 (a=rtcp).' % (A_IP, A_RTP, SSRC_A, B_IP, B_RTP,
+                                                                             SSRC_B),
+         '* srtp-sip-tls.pcap: the signalling in TLS 1.3 on TCP 5061, decrypt with `-o tls.keylog_file:'
+         'captures/srtp-sip-tls.keys`.',
+         '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` (`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
+         '']
+    for cap in caps:
+        L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '', '| Frame | Summary |',
+              '|---|---|']
+        L += ['| %d | %s |' % (i + 1, s) for i, (_, s, _) in enumerate(cap.frames)]
+        L.append('')
+        for i, (_, s, lines) in enumerate(cap.frames):
+            L += ['### %s frame %d - %s' % (cap.name, i + 1, s), '', '```'] + lines + ['```', '']
+    return '\n'.join(L)
+
+
+def main(argv):
+    outdir = argv[0] if argv else HERE
+    os.makedirs(outdir, exist_ok=True)
+    caps = [build_sip_call(), build_sip_tls(outdir), build_relay()]
+    for cap in caps:
+        with open(os.path.join(outdir, cap.name), 'wb') as f:
+            f.write(cap.pcap())
+    with open(os.path.join(outdir, 'srtp-relay-keys.txt'), 'w') as f:
+        f.write(relay_keys_text())
+    with open(os.path.join(outdir, 'srtp-expected.json'), 'w') as f:
+        json.dump(EXPECTED, f, indent=1, sort_keys=True)
+        f.write('\n')
+    with open(os.path.join(outdir, 'MANIFEST-srtp.md'), 'w') as f:
+        f.write(manifest(caps))
+    for cap in caps:
+        print('%-22s %4d frames' % (cap.name, len(cap.frames)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

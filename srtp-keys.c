@@ -1,0 +1,806 @@
+/* srtp-keys.c
+ * The SDES keys that SRTP decryption tries (srtp.c), from three places:
+ *   - SDP in the capture, wherever Wireshark decoded it (SIP over UDP or
+ *     TCP, SIP over TLS it decrypted, each part of a multipart body): a
+ *     postdissector asks for the "sdp" protocol item, only while
+ *     decryption is enabled, and reads the SDP text it covers;
+ *   - the keys file (msstun.srtp_keys): every a=crypto attribute anywhere
+ *     in any line of any text (client logs, SIP traces, JSON with escaped
+ *     SDP);
+ *   - the keys table (msstun.srtp_keys_table, a UAT).
+ * The media sections of SDP with keys also give where the media goes (its
+ * conversations are claimed for the multiplexer), the payload type names
+ * of a=rtpmap and the SSRCs of a=x-ssrc-range.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Specifications:
+ *   RFC 4566  SDP (c=, m=, a=rtpmap, a=rtcp in RFC 3605, a=rtcp-mux in RFC 5761)
+ *   RFC 4568  SDP Security Descriptions: a=crypto:TAG SUITE inline:KEY_SALT[|LIFETIME][|MKI:LENGTH]
+ *   [MS-SDPEXT] 3.1.5.23 a=crypto (|2^31|1:1 lifetimes and MKIs),
+ *             a=x-ssrc-range, a=cryptoscale (Scale SRTP, not decrypted here)
+ */
+
+#include "srtp.h"
+
+#include <epan/expert.h>
+#include <epan/to_str.h>
+#include <epan/uat.h>
+#include <wsutil/inet_addr.h>
+#include <wsutil/report_message.h>
+#include <wsutil/str_util.h>
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define CRYPTO_PREFIX           "a=crypto:"
+#define CRYPTOSCALE_PREFIX      "a=cryptoscale:"
+#define KEY_SALT_B64_LEN        40U     /* 30 bytes of key and salt, unpadded base64 */
+#define KEYS_FILE_MAX           (256U * 1024 * 1024)
+#define SDP_ADDR_MAX            64U
+
+static const struct {
+    const char *name;
+    unsigned tag_len;
+} supported_suites[] = {
+    { "AES_CM_128_HMAC_SHA1_80", SRTP_TAG_LEN_80 },
+    { "AES_CM_128_HMAC_SHA1_32", SRTP_TAG_LEN_32 },
+};
+
+typedef struct {
+    char *crypto;
+    char *comment;
+} key_row_t;
+
+static msstun_pref_bool_t pref_decrypt = true;
+static const char *pref_keys_file = "";
+static key_row_t *key_rows;
+static unsigned num_key_rows;
+
+static int proto_srtp_keys = -1;
+static int proto_sdp = -1;
+static dissector_handle_t sdp_keys_handle;
+static dissector_handle_t msstun_handle;
+
+static int hf_msstun_srtp_sdp_key = -1;
+static int hf_msstun_srtp_sdp_cryptoscale = -1;
+static int ett_msstun_srtp_sdp = -1;
+static expert_field ei_msstun_srtp_cryptoscale = EI_INIT;
+static expert_field ei_msstun_srtp_unsupported = EI_INIT;
+
+/* The keys of the capture being dissected, in order of arrival, and the
+ * transport addresses claimed from its SDP. */
+static GPtrArray *keys;
+static wmem_array_t *claimed;
+
+typedef struct {
+    address addr;
+    uint32_t port;
+    bool rtp;
+    rtp_dyn_payload_t *payloads;
+    uint32_t media_type;
+} claimed_t;
+
+/*
+ * a=crypto
+ */
+
+static int
+b64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* Reads an unsigned decimal number of at most 10 digits below max. */
+static bool
+parse_number(const char *text, size_t len, size_t *pos, uint64_t max, uint64_t *value)
+{
+    size_t start = *pos;
+
+    *value = 0;
+    while (*pos < len && *pos - start < 10 && text[*pos] >= '0' && text[*pos] <= '9') {
+        *value = *value * 10 + (uint64_t)(text[*pos] - '0');
+        (*pos)++;
+    }
+    return *pos > start && *value <= max;
+}
+
+/* The key-params after "inline:": 40 base64 characters (a JSON "\/" is a
+ * "/"), then optionally "|LIFETIME" (2^N or a number) and "|MKI:LENGTH". */
+static msstun_crypto_parse_t
+parse_key_params(const char *text, size_t len, size_t pos, msstun_srtp_key_t *key)
+{
+    uint8_t key_salt[SRTP_MASTER_KEY_LEN + SRTP_MASTER_SALT_LEN];
+    uint32_t bits = 0;
+    unsigned nbits = 0;
+    unsigned nchars = 0;
+    unsigned nbytes = 0;
+
+    while (pos < len) {
+        int v;
+
+        if (text[pos] == '\\' && pos + 1 < len && text[pos + 1] == '/')
+            pos++;
+        v = b64_value(text[pos]);
+        if (v < 0)
+            break;
+        if (++nchars > KEY_SALT_B64_LEN)
+            return MSSTUN_CRYPTO_INVALID;
+        bits = (bits << 6) | (uint32_t)v;
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            key_salt[nbytes++] = (uint8_t)(bits >> nbits);
+        }
+        pos++;
+    }
+    if (nchars != KEY_SALT_B64_LEN || nbytes != sizeof(key_salt))
+        return MSSTUN_CRYPTO_INVALID;
+    memcpy(key->master_key, key_salt, SRTP_MASTER_KEY_LEN);
+    memcpy(key->master_salt, key_salt + SRTP_MASTER_KEY_LEN, SRTP_MASTER_SALT_LEN);
+
+    while (pos < len && text[pos] == '|') {
+        size_t field = ++pos;
+        uint64_t value;
+        uint64_t length;
+
+        while (pos < len && text[pos] != ':' && text[pos] != '|' && text[pos] >= '0' && text[pos] <= '9')
+            pos++;
+        if (pos < len && text[pos] == ':') {
+            /* MKI:LENGTH, the MKI in decimal (RFC 4568 9.2). */
+            pos = field;
+            if (!parse_number(text, len, &pos, UINT32_MAX, &value) || pos >= len || text[pos] != ':')
+                return MSSTUN_CRYPTO_INVALID;
+            pos++;
+            if (!parse_number(text, len, &pos, 128, &length) || length == 0)
+                return MSSTUN_CRYPTO_INVALID;
+            if (length > SRTP_MAX_MKI_LEN || (length < 4 && value >> (8 * length) != 0))
+                return MSSTUN_CRYPTO_INVALID;
+            key->mki = (uint32_t)value;
+            key->mki_len = (unsigned)length;
+            break;
+        }
+        /* LIFETIME: "2^N" or a number; it bounds the packets, not the decryption. */
+        pos = field;
+        if (!parse_number(text, len, &pos, UINT64_MAX, &value))
+            return MSSTUN_CRYPTO_INVALID;
+        if (pos < len && text[pos] == '^') {
+            pos++;
+            if (!parse_number(text, len, &pos, 64, &value))
+                return MSSTUN_CRYPTO_INVALID;
+        }
+    }
+    return MSSTUN_CRYPTO_OK;
+}
+
+/* text holds the attribute value after "a=crypto:" (and may go on past it:
+ * the value ends at the first character that cannot continue it). */
+msstun_crypto_parse_t
+msstun_srtp_parse_crypto(const char *text, size_t len, msstun_srtp_key_t *key)
+{
+    size_t pos = 0;
+    size_t suite;
+    uint64_t tag;
+    unsigned tag_len = 0;
+
+    memset(key, 0, sizeof(*key));
+    if (!parse_number(text, len, &pos, 999999999, &tag) || pos >= len || text[pos] != ' ')
+        return MSSTUN_CRYPTO_INVALID;
+    while (pos < len && text[pos] == ' ')
+        pos++;
+    suite = pos;
+    while (pos < len && text[pos] != ' ')
+        pos++;
+    for (size_t i = 0; i < G_N_ELEMENTS(supported_suites); i++) {
+        if (pos - suite == strlen(supported_suites[i].name) &&
+            memcmp(text + suite, supported_suites[i].name, pos - suite) == 0)
+            tag_len = supported_suites[i].tag_len;
+    }
+    if (tag_len == 0)
+        return MSSTUN_CRYPTO_UNSUPPORTED_SUITE;
+    while (pos < len && text[pos] == ' ')
+        pos++;
+    if (len - pos < strlen("inline:") || memcmp(text + pos, "inline:", strlen("inline:")) != 0)
+        return MSSTUN_CRYPTO_INVALID;
+    key->crypto_tag = (unsigned)tag;
+    key->tag_len = tag_len;
+    return parse_key_params(text, len, pos + strlen("inline:"), key);
+}
+
+static const char *
+suite_name(unsigned tag_len)
+{
+    return tag_len == SRTP_TAG_LEN_32 ? "AES_CM_128_HMAC_SHA1_32" : "AES_CM_128_HMAC_SHA1_80";
+}
+
+/*
+ * The key store
+ */
+
+static void
+add_key(msstun_srtp_key_t *key)
+{
+    /* The same key announced again (both parts of a multipart body, a
+     * re-INVITE) stays the one that came first. */
+    for (unsigned i = 0; i < keys->len; i++) {
+        msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_ptr_array_index(keys, i);
+
+        if (memcmp(known->master_key, key->master_key, sizeof(key->master_key)) == 0 &&
+            memcmp(known->master_salt, key->master_salt, sizeof(key->master_salt)) == 0 &&
+            known->mki_len == key->mki_len && known->mki == key->mki)
+            return;
+    }
+    key->id = keys->len + 1;
+    g_ptr_array_add(keys, key);
+}
+
+bool
+msstun_srtp_enabled(void)
+{
+    return pref_decrypt && keys != NULL;
+}
+
+unsigned
+msstun_srtp_key_count(void)
+{
+    return keys ? keys->len : 0;
+}
+
+msstun_srtp_key_t *
+msstun_srtp_key(unsigned i)
+{
+    return (msstun_srtp_key_t *)g_ptr_array_index(keys, i);
+}
+
+bool
+msstun_srtp_key_ready(msstun_srtp_key_t *key)
+{
+    if (!key->derived) {
+        key->derived = true;
+        key->usable = srtp_session_init(&key->rtp, key->master_key, key->master_salt, false) &&
+                      srtp_session_init(&key->rtcp, key->master_key, key->master_salt, true);
+    }
+    return key->usable;
+}
+
+const char *
+msstun_srtp_keys_file(void)
+{
+    return pref_keys_file;
+}
+
+/* Every "a=crypto:" in the text, line by line; "origin" and the line
+ * number say where each key came from. */
+static void
+add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin, uint32_t row)
+{
+    size_t line_start = 0;
+    uint32_t line = 1;
+
+    while (line_start < len) {
+        const char *nl = (const char *)memchr(text + line_start, '\n', len - line_start);
+        size_t line_end = nl ? (size_t)(nl - text) : len;
+        size_t pos = line_start;
+
+        while (line_end - pos >= strlen(CRYPTO_PREFIX)) {
+            const char *hit = g_strstr_len(text + pos, (gssize)(line_end - pos), CRYPTO_PREFIX);
+            msstun_srtp_key_t *key;
+            size_t value;
+
+            if (!hit)
+                break;
+            value = (size_t)(hit - text) + strlen(CRYPTO_PREFIX);
+            key = wmem_new0(wmem_file_scope(), msstun_srtp_key_t);
+            if (msstun_srtp_parse_crypto(text + value, line_end - value, key) == MSSTUN_CRYPTO_OK) {
+                key->origin = origin;
+                key->where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
+                add_key(key);
+            }
+            pos = value;
+        }
+        line_start = line_end + 1;
+        line++;
+    }
+}
+
+static void
+load_keys_file(const char *path)
+{
+    GStatBuf st;
+    char *contents = NULL;
+    gsize length = 0;
+    GError *err = NULL;
+
+    if (g_stat(path, &st) != 0) {
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
+        return;
+    }
+    if ((uint64_t)st.st_size > KEYS_FILE_MAX) {
+        report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
+        return;
+    }
+    if (!g_file_get_contents(path, &contents, &length, &err)) {
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, err->message);
+        g_error_free(err);
+        return;
+    }
+    add_keys_from_text(contents, length, MSSTUN_SRTP_KEY_FILE, 0);
+    g_free(contents);
+}
+
+static void
+srtp_keys_init(void)
+{
+    GArray *wanted = NULL;
+
+    if (!pref_decrypt) {
+        set_postdissector_wanted_hfids(sdp_keys_handle, NULL);
+        return;
+    }
+    keys = g_ptr_array_new();
+    claimed = wmem_array_new(wmem_file_scope(), sizeof(claimed_t));
+    for (unsigned i = 0; i < num_key_rows; i++) {
+        if (key_rows[i].crypto)
+            add_keys_from_text(key_rows[i].crypto, strlen(key_rows[i].crypto), MSSTUN_SRTP_KEY_TABLE, i + 1);
+    }
+    if (pref_keys_file && *pref_keys_file)
+        load_keys_file(pref_keys_file);
+    if (proto_sdp != -1) {
+        wanted = g_array_sized_new(FALSE, FALSE, (unsigned)sizeof(int), 1);
+        g_array_append_val(wanted, proto_sdp);
+    }
+    set_postdissector_wanted_hfids(sdp_keys_handle, wanted);
+}
+
+static void
+srtp_keys_cleanup(void)
+{
+    if (!keys)
+        return;
+    for (unsigned i = 0; i < keys->len; i++) {
+        msstun_srtp_key_t *key = (msstun_srtp_key_t *)g_ptr_array_index(keys, i);
+
+        srtp_session_free(&key->rtp);
+        srtp_session_free(&key->rtcp);
+    }
+    g_ptr_array_free(keys, TRUE);
+    keys = NULL;
+    claimed = NULL;
+}
+
+/*
+ * SDP in the capture
+ */
+
+/* One media section being read. */
+typedef struct {
+    bool in_media;
+    bool rtcp_mux;
+    uint32_t port;
+    uint32_t rtcp_port;
+    uint32_t media_type;
+    address session_addr;
+    address media_addr;
+    bool has_ssrc_range;
+    uint32_t ssrc_low;
+    uint32_t ssrc_high;
+    wmem_array_t *crypto;      /* msstun_srtp_key_t of this section */
+    wmem_array_t *rtpmaps;     /* a=rtpmap values (strings) */
+} sdp_media_t;
+
+static bool
+line_starts(const char *line, size_t len, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+
+    return len >= plen && memcmp(line, prefix, plen) == 0;
+}
+
+/* c=IN IP4 192.0.2.1 or c=IN IP6 2001:db8::1 (RFC 4566 5.7). */
+static void
+parse_connection(wmem_allocator_t *scope, const char *line, size_t len, address *addr)
+{
+    char buf[SDP_ADDR_MAX];
+    size_t n;
+    bool v6;
+
+    if (line_starts(line, len, "c=IN IP4 "))
+        v6 = false;
+    else if (line_starts(line, len, "c=IN IP6 "))
+        v6 = true;
+    else
+        return;
+    line += strlen("c=IN IP4 ");
+    len -= strlen("c=IN IP4 ");
+    for (n = 0; n < len && n < sizeof(buf) - 1 && line[n] != ' ' && line[n] != '/'; n++)
+        buf[n] = line[n];
+    buf[n] = '\0';
+    if (v6) {
+        ws_in6_addr a6;
+
+        if (ws_inet_pton6(buf, &a6))
+            alloc_address_wmem(scope, addr, AT_IPv6, (int)sizeof(a6), &a6);
+    } else {
+        ws_in4_addr a4;
+
+        if (ws_inet_pton4(buf, &a4))
+            alloc_address_wmem(scope, addr, AT_IPv4, (int)sizeof(a4), &a4);
+    }
+}
+
+/* The media address of SDP with keys goes to the multiplexer, which
+ * decrypts what it can and hands RTP on.  Wireshark's SDP dissector set it
+ * up as SRTP (RTP/SAVP), which would make RTP take the plaintext for
+ * ciphertext: it is set up again as RTP, with the payload type names. */
+static void
+claim_conversation(packet_info *pinfo, const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *payloads,
+                   uint32_t media_type)
+{
+    address null_addr;
+    address writable;
+    conversation_t *conv;
+    unsigned options = NO_ADDR_B | NO_PORT_B;
+
+    clear_address(&null_addr);
+    if (rtp) {
+        copy_address_shallow(&writable, addr);
+        rtp_add_address(pinfo, PT_UDP, &writable, port, 0, "MSSTUN", pinfo->num, media_type, payloads);
+    }
+    conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, options);
+    if (!conv)
+        conv = conversation_new(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, NO_ADDR2 | NO_PORT2);
+    if (conversation_get_dissector(conv, pinfo->num) != msstun_handle)
+        conversation_set_dissector(conv, msstun_handle);
+}
+
+static void
+remember_claim(const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *payloads, uint32_t media_type)
+{
+    claimed_t entry;
+
+    copy_address_wmem(wmem_file_scope(), &entry.addr, addr);
+    entry.port = port;
+    entry.rtp = rtp;
+    entry.payloads = payloads;
+    entry.media_type = media_type;
+    wmem_array_append_one(claimed, entry);
+}
+
+/* Wireshark's SDP dissector sets up RTP again when the answer comes (and
+ * on every re-INVITE): the conversations are claimed again. */
+static void
+reclaim_conversations(packet_info *pinfo)
+{
+    address null_addr;
+
+    clear_address(&null_addr);
+    for (unsigned i = 0; i < wmem_array_get_count(claimed); i++) {
+        claimed_t *entry = (claimed_t *)wmem_array_index(claimed, i);
+        conversation_t *conv = find_conversation(pinfo->num, &entry->addr, &null_addr, CONVERSATION_UDP,
+                                                 entry->port, 0, NO_ADDR_B | NO_PORT_B);
+
+        if (conv && conversation_get_dissector(conv, pinfo->num) != msstun_handle)
+            claim_conversation(pinfo, &entry->addr, entry->port, entry->rtp, entry->payloads, entry->media_type);
+    }
+}
+
+/* "PT NAME/RATE[/CHANNELS]" (RFC 4566 6). */
+static void
+add_rtpmap(rtp_dyn_payload_t *payloads, const char *value)
+{
+    char **parts = g_strsplit_set(value, " /", 4);
+    unsigned long pt;
+    unsigned long rate;
+    unsigned long channels = 1;
+    char *end;
+
+    if (g_strv_length(parts) >= 3) {
+        pt = strtoul(parts[0], &end, 10);
+        rate = strtoul(parts[2], NULL, 10);
+        if (parts[3])
+            channels = strtoul(parts[3], NULL, 10);
+        if (*end == '\0' && pt <= 127 && rate > 0 && rate <= 1000000 && channels > 0 && channels <= 255)
+            msstun_rtp_dyn_payload_insert(payloads, (unsigned)pt, parts[1], (int)rate, (unsigned)channels);
+    }
+    g_strfreev(parts);
+}
+
+/* The end of a media section: its keys go to the store (first pass), and
+ * each is shown in the tree. */
+static unsigned
+finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m)
+{
+    unsigned n = m->crypto ? wmem_array_get_count(m->crypto) : 0;
+    const address *addr = m->media_addr.type != AT_NONE ? &m->media_addr : &m->session_addr;
+    rtp_dyn_payload_t *payloads = NULL;
+
+    if (n == 0)
+        return 0;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (m->rtpmaps && wmem_array_get_count(m->rtpmaps) > 0) {
+            payloads = rtp_dyn_payload_new();
+            for (unsigned i = 0; i < wmem_array_get_count(m->rtpmaps); i++)
+                add_rtpmap(payloads, *(const char **)wmem_array_index(m->rtpmaps, i));
+        }
+        if ((addr->type == AT_IPv4 || addr->type == AT_IPv6) && m->port != 0) {
+            claim_conversation(pinfo, addr, m->port, true, payloads, m->media_type);
+            remember_claim(addr, m->port, true, payloads, m->media_type);
+            if (!m->rtcp_mux) {
+                uint32_t rtcp_port = m->rtcp_port ? m->rtcp_port : m->port + 1;
+
+                claim_conversation(pinfo, addr, rtcp_port, false, NULL, m->media_type);
+                remember_claim(addr, rtcp_port, false, NULL, m->media_type);
+            }
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        msstun_srtp_key_t *key = (msstun_srtp_key_t *)wmem_array_index(m->crypto, i);
+        char *where = NULL;
+
+        if (addr->type != AT_NONE && m->port != 0)
+            where = wmem_strdup_printf(pinfo->pool, addr->type == AT_IPv6 ? "[%s]:%u" : "%s:%u",
+                                       address_to_display(pinfo->pool, addr), m->port);
+
+        proto_tree_add_string(tree, hf_msstun_srtp_sdp_key, tvb, 0, 0,
+            wmem_strdup_printf(pinfo->pool, "tag %u %s%s%s%s", key->crypto_tag, suite_name(key->tag_len),
+                key->mki_len ? wmem_strdup_printf(pinfo->pool, ", MKI %u (%u byte%s)", key->mki,
+                                                  key->mki_len, plurality(key->mki_len, "", "s")) : "",
+                where ? ", media to " : "", where ? where : ""));
+        if (PINFO_FD_VISITED(pinfo))
+            continue;
+        key = (msstun_srtp_key_t *)wmem_memdup(wmem_file_scope(), key, sizeof(*key));
+        key->origin = MSSTUN_SRTP_KEY_SDP;
+        key->where = pinfo->num;
+        key->has_ssrc_range = m->has_ssrc_range;
+        key->ssrc_low = m->ssrc_low;
+        key->ssrc_high = m->ssrc_high;
+        copy_address_wmem(wmem_file_scope(), &key->addr, addr);
+        key->port = m->port;
+        key->payloads = payloads;
+        add_key(key);
+    }
+    return n;
+}
+
+static void
+parse_media_line(const char *line, sdp_media_t *m)
+{
+    char **parts = g_strsplit(line + 2, " ", 4);
+
+    if (g_strv_length(parts) >= 2) {
+        m->port = (uint32_t)strtoul(parts[1], NULL, 10);
+        if (m->port > 65535)
+            m->port = 0;
+        m->media_type = strcmp(parts[0], "video") == 0 ? RTP_MEDIA_VIDEO : RTP_MEDIA_AUDIO;
+    }
+    g_strfreev(parts);
+}
+
+/* One SDP body; returns the number of keys it carries. */
+static unsigned
+parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text, size_t len)
+{
+    sdp_media_t m;
+    size_t pos = 0;
+    unsigned found = 0;
+
+    memset(&m, 0, sizeof(m));
+    while (pos < len) {
+        const char *nl = (const char *)memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t line_len = end - pos;
+        char *line;
+
+        if (line_len > 0 && text[end - 1] == '\r')
+            line_len--;
+        line = wmem_strndup(pinfo->pool, text + pos, line_len);
+        pos = end + 1;
+        if (line_len < 2 || line[1] != '=')
+            continue;
+        if (line[0] == 'm') {
+            found += finish_media(pinfo, tree, tvb, &m);
+            m.in_media = true;
+            m.rtcp_mux = false;
+            m.port = m.rtcp_port = 0;
+            clear_address(&m.media_addr);
+            m.has_ssrc_range = false;
+            m.crypto = wmem_array_new(pinfo->pool, sizeof(msstun_srtp_key_t));
+            m.rtpmaps = wmem_array_new(pinfo->pool, sizeof(char *));
+            parse_media_line(line, &m);
+        } else if (line[0] == 'c') {
+            parse_connection(pinfo->pool, line, line_len, m.in_media ? &m.media_addr : &m.session_addr);
+        } else if (!m.in_media) {
+            continue;
+        } else if (line_starts(line, line_len, CRYPTO_PREFIX)) {
+            msstun_srtp_key_t key;
+            msstun_crypto_parse_t result = msstun_srtp_parse_crypto(line + strlen(CRYPTO_PREFIX),
+                                                                   line_len - strlen(CRYPTO_PREFIX), &key);
+
+            if (result == MSSTUN_CRYPTO_OK)
+                wmem_array_append_one(m.crypto, key);
+            else if (result == MSSTUN_CRYPTO_UNSUPPORTED_SUITE)
+                proto_tree_add_expert_format(tree, pinfo, &ei_msstun_srtp_unsupported, tvb, 0, 0,
+                                             "SDES suite not decrypted by MSSTUN: %s", line);
+        } else if (line_starts(line, line_len, CRYPTOSCALE_PREFIX)) {
+            proto_item *ti = proto_tree_add_string(tree, hf_msstun_srtp_sdp_cryptoscale, tvb, 0, 0,
+                                                   line + strlen(CRYPTOSCALE_PREFIX));
+
+            expert_add_info(pinfo, ti, &ei_msstun_srtp_cryptoscale);
+        } else if (line_starts(line, line_len, "a=rtpmap:")) {
+            char *value = line + strlen("a=rtpmap:");
+
+            wmem_array_append_one(m.rtpmaps, value);
+        } else if (line_starts(line, line_len, "a=x-ssrc-range:")) {
+            unsigned long low;
+            unsigned long high;
+            char *end_low;
+
+            low = strtoul(line + strlen("a=x-ssrc-range:"), &end_low, 10);
+            if (*end_low == '-') {
+                high = strtoul(end_low + 1, NULL, 10);
+                if (low <= high && high <= UINT32_MAX) {
+                    m.has_ssrc_range = true;
+                    m.ssrc_low = (uint32_t)low;
+                    m.ssrc_high = (uint32_t)high;
+                }
+            }
+        } else if (line_starts(line, line_len, "a=rtcp:")) {
+            unsigned long port = strtoul(line + strlen("a=rtcp:"), NULL, 10);
+
+            m.rtcp_port = port <= 65535 ? (uint32_t)port : 0;
+        } else if (strcmp(line, "a=rtcp-mux") == 0) {
+            m.rtcp_mux = true;
+        }
+    }
+    found += finish_media(pinfo, tree, tvb, &m);
+    return found;
+}
+
+/* The postdissector: the SDP bodies that Wireshark decoded in this frame. */
+static int
+dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    GPtrArray *bodies;
+    proto_item *ti;
+    proto_tree *keys_tree;
+    unsigned found = 0;
+
+    if (!msstun_srtp_enabled() || !tree || proto_sdp == -1)
+        return 0;
+    bodies = proto_get_finfo_ptr_array(tree, proto_sdp);
+    if (!bodies || bodies->len == 0)
+        return 0;
+    if (!PINFO_FD_VISITED(pinfo))
+        reclaim_conversations(pinfo);
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(ti, ", SRTP keys from SDP");
+    keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
+    for (unsigned i = 0; i < bodies->len; i++) {
+        field_info *fi = (field_info *)g_ptr_array_index(bodies, i);
+        const char *text;
+
+        if (!fi->ds_tvb || fi->length <= 0 || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < fi->length)
+            continue;
+        text = (const char *)tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, fi->length);
+        found += parse_sdp(pinfo, keys_tree, tvb, text, (size_t)fi->length);
+    }
+    proto_item_append_text(ti, ": %u", found);
+    return tvb_captured_length(tvb);
+}
+
+/*
+ * The keys table
+ */
+
+UAT_CSTRING_CB_DEF(key_rows, crypto, key_row_t)
+UAT_CSTRING_CB_DEF(key_rows, comment, key_row_t)
+
+static void *
+key_row_copy(void *dest, const void *source, size_t len _U_)
+{
+    key_row_t *d = (key_row_t *)dest;
+    const key_row_t *s = (const key_row_t *)source;
+
+    d->crypto = g_strdup(s->crypto);
+    d->comment = g_strdup(s->comment);
+    return d;
+}
+
+static msstun_uat_ret_t
+key_row_update(void *record, char **error)
+{
+    const key_row_t *row = (const key_row_t *)record;
+    const char *hit = row->crypto ? strstr(row->crypto, CRYPTO_PREFIX) : NULL;
+    msstun_srtp_key_t key;
+
+    if (!hit || msstun_srtp_parse_crypto(hit + strlen(CRYPTO_PREFIX), strlen(hit + strlen(CRYPTO_PREFIX)), &key) !=
+                MSSTUN_CRYPTO_OK) {
+        *error = g_strdup("Not an a=crypto attribute with AES_CM_128_HMAC_SHA1_80 or _32 and a 30-byte inline key");
+        return false;
+    }
+    return true;
+}
+
+static void
+key_row_free(void *record)
+{
+    key_row_t *row = (key_row_t *)record;
+
+    g_free(row->crypto);
+    g_free(row->comment);
+}
+
+void
+msstun_srtp_keys_register(module_t *module, int proto)
+{
+    static hf_register_info hf[] = {
+        { &hf_msstun_srtp_sdp_key,
+          { "SDES Key", "msstun.srtp.sdp.key", FT_STRING, BASE_NONE, NULL, 0x0,
+            "An a=crypto key of this SDP that SRTP decryption will try", HFILL }},
+        { &hf_msstun_srtp_sdp_cryptoscale,
+          { "Scale SRTP Key", "msstun.srtp.sdp.cryptoscale", FT_STRING, BASE_NONE, NULL, 0x0,
+            "An a=cryptoscale attribute (Scale SRTP): recognised, not used for decryption", HFILL }},
+    };
+    static int *ett[] = {
+        &ett_msstun_srtp_sdp,
+    };
+    static ei_register_info ei[] = {
+        { &ei_msstun_srtp_cryptoscale,
+          { "msstun.srtp.cryptoscale", PI_UNDECODED, PI_NOTE,
+            "Scale SRTP key (a=cryptoscale): not used for decryption", EXPFILL }},
+        { &ei_msstun_srtp_unsupported,
+          { "msstun.srtp.unsupported_suite", PI_UNDECODED, PI_NOTE,
+            "SDES crypto suite that MSSTUN does not decrypt", EXPFILL }},
+    };
+    static uat_field_t key_row_fields[] = {
+        UAT_FLD_CSTRING(key_rows, crypto, "Crypto attribute",
+                        "a=crypto:TAG SUITE inline:KEY_SALT[|LIFETIME][|MKI:LENGTH], as in SDP"),
+        UAT_FLD_CSTRING(key_rows, comment, "Comment", "Where the key comes from"),
+        UAT_END_FIELDS
+    };
+    expert_module_t *expert;
+    uat_t *key_uat;
+
+    proto_srtp_keys = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    prefs_register_bool_preference(module, "srtp_decrypt", "Decrypt SRTP and SRTCP",
+        "Decrypt SRTP and SRTCP with the SDES keys (a=crypto) of the SDP in the capture, the keys file and "
+        "the keys table",
+        &pref_decrypt);
+    prefs_register_filename_preference(module, "srtp_keys", "SRTP keys file",
+        "A text file in which every a=crypto attribute, anywhere in a line (client logs, SIP traces, JSON), "
+        "is an SDES key to try",
+        &pref_keys_file, false);
+    key_uat = uat_new("MSSTUN SRTP keys", sizeof(key_row_t), "msstun_srtp_keys", true, &key_rows, &num_key_rows,
+                      UAT_AFFECTS_DISSECTION, NULL, key_row_copy, key_row_update, key_row_free, NULL, NULL,
+                      key_row_fields);
+    prefs_register_uat_preference(module, "srtp_keys_table", "SRTP keys table",
+        "SDES keys (a=crypto attributes) to try on every SRTP and SRTCP stream", key_uat);
+
+    sdp_keys_handle = create_dissector_handle(dissect_sdp_keys, proto);
+    register_postdissector(sdp_keys_handle);
+    register_init_routine(srtp_keys_init);
+    register_cleanup_routine(srtp_keys_cleanup);
+}
+
+void
+msstun_srtp_keys_handoff(void)
+{
+    proto_sdp = proto_get_id_by_filter_name("sdp");
+    msstun_handle = find_dissector("msstun");
+}

@@ -1,0 +1,505 @@
+/* srtp.c
+ * SRTP and SRTCP decryption with SDES keys (srtp-keys.c), for the RTP and
+ * RTCP packets that the multiplexer hands to Wireshark's dissectors.
+ *
+ * TURN-relayed media never matches the addresses of the SDP, so a key is
+ * bound to a stream (SSRC and direction) by trying the candidate keys
+ * until the authentication tag verifies: both tag lengths, and MKI lengths
+ * 0, the declared one, 1 and 4.  Keys whose a=x-ssrc-range covers the
+ * SSRC come first, then keys announced for the packet's source address,
+ * each group from the most recent.  Everything is decided on the first
+ * pass and kept per packet (key, rollover counter, tag and MKI length),
+ * so that later passes, the GUI and RTP Player decrypt identically; the
+ * plaintext itself is made again at each dissection and not kept.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Specifications:
+ *   RFC 3711  SRTP: 3.3.1 rollover counter, 3.4 SRTCP, 4 algorithms
+ *   RFC 4568  SDES
+ */
+
+#include "srtp.h"
+
+#include <epan/exceptions.h>
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+#include <epan/tfs.h>
+#include <epan/dissectors/packet-rtcp.h>
+
+/* Proto data keys (proto_msstun): the number of SRTP/SRTCP packets seen
+ * so far in the frame (packet scope), and the record of the n-th one
+ * (file scope, SRTP_PKT_KEY_RECORD + n). */
+#define SRTP_PKT_KEY_COUNT          0x53525450  /* "SRTP" */
+#define SRTP_PKT_KEY_RECORD         0x53525500
+
+#define AUTH_STATUS_BAD             0
+#define AUTH_STATUS_GOOD            1
+#define AUTH_STATUS_UNVERIFIED      2
+
+typedef enum {
+    PKT_DECRYPTED,
+    PKT_AUTH_FAILED,
+    PKT_NO_KEY,
+    PKT_UNVERIFIED
+} pkt_status_t;
+
+/* What the first pass decided for one SRTP or SRTCP packet. */
+typedef struct {
+    msstun_srtp_key_t *key;     /* NULL for PKT_NO_KEY */
+    uint32_t roc;
+    uint8_t  tag_len;
+    uint8_t  mki_len;
+    uint8_t  status;            /* pkt_status_t */
+} pkt_record_t;
+
+/* A stream: one SSRC in one direction of one transport. */
+typedef struct {
+    address  src;
+    address  dst;
+    uint32_t src_port;
+    uint32_t dst_port;
+    uint32_t ssrc;
+    bool     rtcp;
+} stream_id_t;
+
+typedef struct {
+    msstun_srtp_key_t *key;     /* NULL while unbound */
+    unsigned tag_len;
+    unsigned mki_len;
+    uint32_t roc;               /* RFC 3711 3.3.1 ROC and s_l */
+    uint16_t s_l;
+    unsigned keys_tried;        /* an unbound stream is tried again when keys arrive */
+} stream_t;
+
+static int proto_rtcp = -1;
+static dissector_handle_t rtp_handle;
+static dissector_handle_t rtcp_handle;
+static wmem_map_t *streams;
+
+static int hf_msstun_srtp_auth_status = -1;
+static int hf_msstun_srtp_roc = -1;
+static int hf_msstun_srtp_index = -1;
+static int hf_msstun_srtp_e_flag = -1;
+static int hf_msstun_srtp_mki = -1;
+static int hf_msstun_srtp_auth_tag = -1;
+static int hf_msstun_srtp_suite = -1;
+static int hf_msstun_srtp_crypto_tag = -1;
+static int hf_msstun_srtp_key_frame = -1;
+static int hf_msstun_srtp_key_file = -1;
+static int hf_msstun_srtp_key_line = -1;
+static int hf_msstun_srtp_key_row = -1;
+
+static int ett_msstun_srtp = -1;
+
+static expert_field ei_msstun_srtp_auth_failed = EI_INIT;
+static expert_field ei_msstun_srtp_no_key = EI_INIT;
+static expert_field ei_msstun_srtp_truncated = EI_INIT;
+
+static const value_string auth_status_vals[] = {
+    { AUTH_STATUS_BAD,        "Bad" },
+    { AUTH_STATUS_GOOD,       "Good" },
+    { AUTH_STATUS_UNVERIFIED, "Unverified" },
+    { 0, NULL }
+};
+
+static const true_false_string e_flag_tfs = { "Encrypted", "Not encrypted" };
+
+static unsigned
+stream_hash(const void *k)
+{
+    const stream_id_t *id = (const stream_id_t *)k;
+    unsigned hash = id->ssrc ^ (id->src_port << 16) ^ id->dst_port ^ (id->rtcp ? 0x9E3779B9U : 0);
+
+    hash = add_address_to_hash(hash, &id->src);
+    return add_address_to_hash(hash, &id->dst);
+}
+
+static gboolean
+stream_equal(const void *a, const void *b)
+{
+    const stream_id_t *x = (const stream_id_t *)a;
+    const stream_id_t *y = (const stream_id_t *)b;
+
+    return x->ssrc == y->ssrc && x->rtcp == y->rtcp && x->src_port == y->src_port && x->dst_port == y->dst_port &&
+           addresses_equal(&x->src, &y->src) && addresses_equal(&x->dst, &y->dst);
+}
+
+static stream_t *
+find_stream(packet_info *pinfo, uint32_t ssrc, bool rtcp)
+{
+    stream_id_t id;
+    stream_id_t *stored;
+    stream_t *stream;
+
+    copy_address_shallow(&id.src, &pinfo->src);
+    copy_address_shallow(&id.dst, &pinfo->dst);
+    id.src_port = pinfo->srcport;
+    id.dst_port = pinfo->destport;
+    id.ssrc = ssrc;
+    id.rtcp = rtcp;
+    stream = (stream_t *)wmem_map_lookup(streams, &id);
+    if (stream)
+        return stream;
+    stored = wmem_new(wmem_file_scope(), stream_id_t);
+    *stored = id;
+    copy_address_wmem(wmem_file_scope(), &stored->src, &pinfo->src);
+    copy_address_wmem(wmem_file_scope(), &stored->dst, &pinfo->dst);
+    stream = wmem_new0(wmem_file_scope(), stream_t);
+    wmem_map_insert(streams, stored, stream);
+    return stream;
+}
+
+static bool
+verify(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, unsigned tag_len, unsigned mki_len,
+       uint32_t roc)
+{
+    if (rtcp)
+        return srtcp_verify(&key->rtcp, pkt, len, tag_len, mki_len) == SRTP_OK;
+    return srtp_rtp_verify(&key->rtp, pkt, len, tag_len, mki_len, roc) == SRTP_OK;
+}
+
+/* Tries one key with both tag lengths and each MKI length; a declared MKI
+ * must also match the packet's. */
+static bool
+try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint32_t roc, stream_t *stream)
+{
+    const unsigned tags[] = { key->tag_len, key->tag_len == SRTP_TAG_LEN_80 ? SRTP_TAG_LEN_32 : SRTP_TAG_LEN_80 };
+    const unsigned mkis[] = { key->mki_len, 0, 1, 4 };
+
+    if (!msstun_srtp_key_ready(key))
+        return false;
+    for (unsigned t = 0; t < G_N_ELEMENTS(tags); t++) {
+        for (unsigned m = 0; m < G_N_ELEMENTS(mkis); m++) {
+            unsigned mki_len = mkis[m];
+            bool seen = false;
+
+            for (unsigned k = 0; k < m; k++)
+                seen = seen || mkis[k] == mki_len;
+            if (seen || len < tags[t] + mki_len)
+                continue;
+            if (key->mki_len > 0 && mki_len == key->mki_len) {
+                uint32_t mki = 0;
+
+                for (unsigned k = 0; k < mki_len; k++)
+                    mki = (mki << 8) | pkt[len - tags[t] - mki_len + k];
+                if (mki != key->mki)
+                    continue;
+            }
+            if (verify(key, pkt, len, rtcp, tags[t], mki_len, roc)) {
+                stream->key = key;
+                stream->tag_len = tags[t];
+                stream->mki_len = mki_len;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The candidate keys in order of preference. */
+static bool
+bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, uint32_t roc,
+            stream_t *stream)
+{
+    unsigned count = msstun_srtp_key_count();
+
+    for (int score = 3; score >= 0; score--) {
+        for (unsigned i = count; i-- > 0;) {
+            msstun_srtp_key_t *key = msstun_srtp_key(i);
+            bool covers = key->has_ssrc_range && ssrc >= key->ssrc_low && ssrc <= key->ssrc_high;
+            bool from_src = key->port == pinfo->srcport && addresses_equal(&key->addr, &pinfo->src);
+
+            if ((covers ? 2 : 0) + (from_src ? 1 : 0) == score && try_key(key, pkt, len, rtcp, roc, stream))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* First pass: which key, ROC, tag and MKI length decrypt this packet. */
+static pkt_record_t *
+decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
+{
+    unsigned len = tvb_reported_length(tvb);
+    pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
+    const uint8_t *pkt;
+    stream_t *stream;
+    uint32_t ssrc;
+    uint16_t seq = 0;
+    uint32_t roc = 0;
+
+    if ((unsigned)tvb_captured_length(tvb) < len || len < (rtcp ? SRTCP_HEADER_LEN : SRTP_RTP_HEADER_LEN)) {
+        stream = (unsigned)tvb_captured_length(tvb) >= 12 ? find_stream(pinfo, tvb_get_ntohl(tvb, rtcp ? 4 : 8), rtcp)
+                                                          : NULL;
+        if (!stream || !stream->key)
+            return NULL;
+        rec->key = stream->key;
+        rec->status = PKT_UNVERIFIED;
+        return rec;
+    }
+    pkt = tvb_get_ptr(tvb, 0, len);
+    ssrc = tvb_get_ntohl(tvb, rtcp ? 4 : 8);
+    stream = find_stream(pinfo, ssrc, rtcp);
+    if (!rtcp)
+        seq = tvb_get_ntohs(tvb, 2);
+    if (stream->key) {
+        if (!rtcp)
+            roc = srtp_estimate_roc(stream->roc, stream->s_l, seq);
+        /* A stream rekeyed (a re-INVITE) verifies with another key. */
+        if (!verify(stream->key, pkt, len, rtcp, stream->tag_len, stream->mki_len, roc) &&
+            !bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, stream)) {
+            rec->key = stream->key;
+            rec->roc = roc;
+            rec->tag_len = (uint8_t)stream->tag_len;
+            rec->mki_len = (uint8_t)stream->mki_len;
+            rec->status = PKT_AUTH_FAILED;
+            return rec;
+        }
+    } else if (stream->keys_tried == msstun_srtp_key_count() ||
+               !bind_stream(pinfo, pkt, len, rtcp, ssrc, 0, stream)) {
+        stream->keys_tried = msstun_srtp_key_count();
+        rec->status = PKT_NO_KEY;
+        return rec;
+    } else if (!rtcp) {
+        stream->roc = 0;
+        stream->s_l = seq;
+    }
+    if (!rtcp) {
+        /* RFC 3711 3.3.1: update ROC and s_l once the packet verified. */
+        if (roc == stream->roc + 1) {
+            stream->roc = roc;
+            stream->s_l = seq;
+        } else if (roc == stream->roc && seq > stream->s_l) {
+            stream->s_l = seq;
+        }
+    }
+    rec->key = stream->key;
+    rec->roc = roc;
+    rec->tag_len = (uint8_t)stream->tag_len;
+    rec->mki_len = (uint8_t)stream->mki_len;
+    rec->status = PKT_DECRYPTED;
+    return rec;
+}
+
+static void
+add_key_source(proto_tree *tree, tvbuff_t *tvb, const msstun_srtp_key_t *key)
+{
+    proto_item *ti;
+
+    ti = proto_tree_add_string(tree, hf_msstun_srtp_suite, tvb, 0, 0,
+                               key->tag_len == SRTP_TAG_LEN_32 ? "AES_CM_128_HMAC_SHA1_32" : "AES_CM_128_HMAC_SHA1_80");
+    proto_item_set_generated(ti);
+    ti = proto_tree_add_uint(tree, hf_msstun_srtp_crypto_tag, tvb, 0, 0, key->crypto_tag);
+    proto_item_set_generated(ti);
+    switch (key->origin) {
+    case MSSTUN_SRTP_KEY_SDP:
+        ti = proto_tree_add_uint(tree, hf_msstun_srtp_key_frame, tvb, 0, 0, key->where);
+        break;
+    case MSSTUN_SRTP_KEY_FILE:
+        ti = proto_tree_add_string(tree, hf_msstun_srtp_key_file, tvb, 0, 0, msstun_srtp_keys_file());
+        proto_item_set_generated(ti);
+        ti = proto_tree_add_uint(tree, hf_msstun_srtp_key_line, tvb, 0, 0, key->where);
+        break;
+    case MSSTUN_SRTP_KEY_TABLE:
+    default:
+        ti = proto_tree_add_uint(tree, hf_msstun_srtp_key_row, tvb, 0, 0, key->where);
+        break;
+    }
+    proto_item_set_generated(ti);
+}
+
+/* Hands the plaintext to RTP or RTCP.  An RTCP conversation set up as
+ * SRTCP (by Wireshark's SDP dissector, or by the multiplexer for the
+ * packets it cannot decrypt) would make RTCP look for an SRTCP trailer in
+ * the plaintext: that setup is hidden for the duration of the call.  (RTP
+ * conversations that the SDP dissector set up as SRTP are set up again as
+ * RTP when srtp-keys.c claims them.) */
+static void
+call_plaintext(tvbuff_t *plain, packet_info *pinfo, proto_tree *tree, bool rtcp)
+{
+    /* volatile: read after the longjmp of an exception */
+    struct _rtcp_conversation_info *volatile info = NULL;
+    struct srtp_info *volatile saved = NULL;
+    conversation_t *conv;
+
+    if (rtcp) {
+        conv = find_conversation(pinfo->num, &pinfo->net_src, &pinfo->net_dst,
+                                 conversation_pt_to_conversation_type(pinfo->ptype), pinfo->srcport,
+                                 pinfo->destport, NO_ADDR_B);
+        info = conv ? (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp) : NULL;
+    }
+    if (info) {
+        saved = info->srtcp_info;
+        info->srtcp_info = NULL;
+    }
+    TRY {
+        call_dissector_only(rtcp ? rtcp_handle : rtp_handle, plain, pinfo, tree, NULL);
+    }
+    FINALLY {
+        if (info)
+            info->srtcp_info = saved;
+    }
+    ENDTRY;
+}
+
+/* Every pass: the SRTP fields, and the plaintext to RTP or RTCP. */
+static bool
+show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, const pkt_record_t *rec)
+{
+    unsigned len = tvb_reported_length(tvb);
+    proto_item *ti;
+    proto_item *status_item;
+    proto_tree *srtp_tree;
+    uint8_t *out;
+    size_t out_len = 0;
+    uint32_t index = 0;
+    bool encrypted = true;
+    srtp_status_t result;
+    tvbuff_t *plain;
+
+    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(ti, rtcp ? ", SRTCP" : ", SRTP");
+    srtp_tree = proto_item_add_subtree(ti, ett_msstun_srtp);
+    if (rec->status == PKT_NO_KEY) {
+        proto_item_append_text(ti, " (no key)");
+        expert_add_info(pinfo, ti, &ei_msstun_srtp_no_key);
+        return false;
+    }
+    add_key_source(srtp_tree, tvb, rec->key);
+    if (rec->status == PKT_UNVERIFIED) {
+        status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, 0, 0, AUTH_STATUS_UNVERIFIED);
+        proto_item_set_generated(status_item);
+        expert_add_info(pinfo, status_item, &ei_msstun_srtp_truncated);
+        return false;
+    }
+    if (rec->mki_len > 0)
+        proto_tree_add_item(srtp_tree, hf_msstun_srtp_mki, tvb, len - rec->tag_len - rec->mki_len, rec->mki_len,
+                            ENC_NA);
+    proto_tree_add_item(srtp_tree, hf_msstun_srtp_auth_tag, tvb, len - rec->tag_len, rec->tag_len, ENC_NA);
+    out = (uint8_t *)wmem_alloc(pinfo->pool, len);
+    if (rtcp)
+        result = srtcp_unprotect(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
+                                 &out_len, &index, &encrypted);
+    else
+        result = srtp_rtp_unprotect(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
+                                    rec->roc, out, &out_len);
+    if (rec->status == PKT_AUTH_FAILED || result != SRTP_OK) {
+        status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, len - rec->tag_len,
+                                          rec->tag_len, AUTH_STATUS_BAD);
+        proto_item_set_generated(status_item);
+        expert_add_info(pinfo, status_item, &ei_msstun_srtp_auth_failed);
+        proto_item_append_text(ti, " (authentication failed)");
+        return false;
+    }
+    status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, len - rec->tag_len, rec->tag_len,
+                                      AUTH_STATUS_GOOD);
+    proto_item_set_generated(status_item);
+    if (rtcp) {
+        proto_tree_add_boolean(srtp_tree, hf_msstun_srtp_e_flag, tvb, (int)out_len, SRTCP_INDEX_LEN,
+                               encrypted ? 0x80000000U : 0);
+        proto_tree_add_uint64(srtp_tree, hf_msstun_srtp_index, tvb, (int)out_len, SRTCP_INDEX_LEN, index);
+    } else {
+        proto_item *roc_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_roc, tvb, 0, 0, rec->roc);
+
+        proto_item_set_generated(roc_item);
+        roc_item = proto_tree_add_uint64(srtp_tree, hf_msstun_srtp_index, tvb, 2, 2,
+                                         ((uint64_t)rec->roc << 16) | tvb_get_ntohs(tvb, 2));
+        proto_item_set_generated(roc_item);
+    }
+    proto_item_append_text(ti, " decrypted");
+    plain = tvb_new_child_real_data(tvb, out, (unsigned)out_len, (int)out_len);
+    add_new_data_source(pinfo, plain, rtcp ? "Decrypted SRTCP" : "Decrypted SRTP");
+    call_plaintext(plain, pinfo, tree, rtcp);
+    return true;
+}
+
+bool
+msstun_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp)
+{
+    unsigned n;
+    pkt_record_t *rec;
+
+    if (!msstun_srtp_enabled())
+        return false;
+    n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT));
+    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT, GUINT_TO_POINTER(n + 1));
+    rec = (pkt_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n);
+    if (!rec) {
+        if (PINFO_FD_VISITED(pinfo) || msstun_srtp_key_count() == 0 || !(rec = decide(tvb, pinfo, rtcp)))
+            return false;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n, rec);
+    }
+    return show_packet(tvb, pinfo, tree, rtcp, rec);
+}
+
+void
+msstun_srtp_register(module_t *module)
+{
+    static hf_register_info hf[] = {
+        { &hf_msstun_srtp_auth_status,
+          { "Authentication Status", "msstun.srtp.auth.status", FT_UINT8, BASE_NONE, VALS(auth_status_vals), 0x0,
+            "Whether the SRTP/SRTCP authentication tag verified with the key", HFILL }},
+        { &hf_msstun_srtp_roc,
+          { "Rollover Counter", "msstun.srtp.roc", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "RFC 3711 ROC: how many times the sequence number wrapped", HFILL }},
+        { &hf_msstun_srtp_index,
+          { "Index", "msstun.srtp.index", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "SRTP packet index (ROC * 65536 + sequence number) or SRTCP index", HFILL }},
+        { &hf_msstun_srtp_e_flag,
+          { "E Flag", "msstun.srtp.e_flag", FT_BOOLEAN, 32, TFS(&e_flag_tfs), 0x80000000,
+            "Whether the SRTCP packet is encrypted", HFILL }},
+        { &hf_msstun_srtp_mki,
+          { "MKI", "msstun.srtp.mki", FT_BYTES, BASE_NONE, NULL, 0x0, "Master key identifier", HFILL }},
+        { &hf_msstun_srtp_auth_tag,
+          { "Authentication Tag", "msstun.srtp.auth_tag", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_srtp_suite,
+          { "Crypto Suite", "msstun.srtp.suite", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_srtp_crypto_tag,
+          { "Crypto Tag", "msstun.srtp.crypto_tag", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The tag of the a=crypto attribute of the key", HFILL }},
+        { &hf_msstun_srtp_key_frame,
+          { "Key From SDP In", "msstun.srtp.key_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame of the SDP that carried the key", HFILL }},
+        { &hf_msstun_srtp_key_file,
+          { "Key From File", "msstun.srtp.key_file", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The keys file (msstun.srtp_keys) that carried the key", HFILL }},
+        { &hf_msstun_srtp_key_line,
+          { "Key File Line", "msstun.srtp.key_line", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The line of the keys file that carried the key", HFILL }},
+        { &hf_msstun_srtp_key_row,
+          { "Key Table Row", "msstun.srtp.key_row", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The row of the SRTP keys table (msstun.srtp_keys_table) that holds the key", HFILL }},
+    };
+    static int *ett[] = {
+        &ett_msstun_srtp,
+    };
+    static ei_register_info ei[] = {
+        { &ei_msstun_srtp_auth_failed,
+          { "msstun.srtp.auth_failed", PI_CHECKSUM, PI_WARN,
+            "SRTP authentication failed: the tag does not verify with the stream's key", EXPFILL }},
+        { &ei_msstun_srtp_no_key,
+          { "msstun.srtp.no_key", PI_UNDECODED, PI_NOTE,
+            "No SDES key verifies this stream's packets: left encrypted", EXPFILL }},
+        { &ei_msstun_srtp_truncated,
+          { "msstun.srtp.truncated", PI_UNDECODED, PI_NOTE,
+            "Packet cut short by the capture: not verified or decrypted", EXPFILL }},
+    };
+    expert_module_t *expert;
+
+    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto_msstun);
+    expert_register_field_array(expert, ei, array_length(ei));
+    msstun_srtp_keys_register(module, proto_msstun);
+    streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
+}
+
+void
+msstun_srtp_handoff(void)
+{
+    rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
+    rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
+    proto_rtcp = proto_get_id_by_filter_name("rtcp");
+    msstun_srtp_keys_handoff();
+}
