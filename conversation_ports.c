@@ -43,11 +43,13 @@ msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint3
     copy_address_shallow(&learned, addr);
     rtp_add_address(pinfo, PT_UDP, &learned, port, other_port, "MSSTUN", pinfo->num, RTP_MEDIA_AUDIO, NULL);
 
-    /* RTP now owns the conversation; the multiplexer takes it back and
-     * hands RTP and RTCP on, with the setup information RTP keeps. */
+    /* RTP now owns the conversation from this frame on; the multiplexer
+     * takes it back from the same frame (a dissector set from an earlier one
+     * would lose to RTP's in 4.4 and 4.6) and hands RTP and RTCP on, with
+     * the setup information RTP keeps. */
     conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, other_port, options);
     if (conv)
-        conversation_set_dissector(conv, msstun_handle);
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
 }
 
 void

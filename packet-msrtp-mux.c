@@ -320,7 +320,7 @@ add_srtcp_address(packet_info *pinfo, const address *addr, uint32_t port, uint32
          * has just replaced by RTCP. */
         conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
         if (conv)
-            conversation_set_dissector(conv, msstun_handle);
+            conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
         return;
     }
     /* RFC 4571 RTCP (TCP end-to-end data, relayed ICE-TCP): srtcp_add_address()
@@ -807,6 +807,27 @@ lengthless_frame_incomplete(tvbuff_t *tvb, unsigned offset)
                       avail - LENGTHLESS_COOKIE_OFFSET) == 0;
 }
 
+/* RFC 5766 11.5 TURN over TCP seen mid-stream, without the Allocate: a
+ * ChannelData message, padded to 4, that carries RTP, RTCP, STUN or DTLS and
+ * fills the segment or is followed by another ChannelData or STUN header. */
+static bool
+starts_with_tcp_channeldata(tvbuff_t *tvb, unsigned avail)
+{
+    unsigned data_len;
+    unsigned end;
+    tvbuff_t *inner;
+
+    if (avail < CHANNELDATA_HDR_LEN || (tvb_get_uint8(tvb, 0) & 0xC0) != 0x40)
+        return false;
+    data_len = tvb_get_ntohs(tvb, 2);
+    end = CHANNELDATA_HDR_LEN + WS_ROUNDUP_4(data_len);
+    if (end > avail || (end < avail && (end + CHANNELDATA_HDR_LEN > avail || (tvb_get_uint8(tvb, end) & 0x80))))
+        return false;
+    inner = tvb_new_subset_length(tvb, CHANNELDATA_HDR_LEN, data_len);
+    return looks_like_rtp(inner, data_len) || looks_like_rtcp(inner, data_len) || looks_like_dtls(inner, data_len) ||
+           msstun_is_message(inner, 0, data_len);
+}
+
 static msstun_tcp_mode_t
 detect_tcp_mode(tvbuff_t *tvb)
 {
@@ -835,6 +856,8 @@ detect_tcp_mode(tvbuff_t *tvb)
          looks_like_rtcp(tvb_new_subset_length(tvb, 2, tvb_get_ntohs(tvb, 0)), tvb_get_ntohs(tvb, 0))))
         return TCP_MODE_RFC4571;
     if ((b0 & 0xC0) == 0 && avail >= 8 && tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE)
+        return TCP_MODE_RAW_TURN;
+    if (starts_with_tcp_channeldata(tvb, avail))
         return TCP_MODE_RAW_TURN;
     return TCP_MODE_ORIGINAL;
 }

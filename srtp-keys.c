@@ -461,7 +461,7 @@ claim_conversation(packet_info *pinfo, const address *addr, uint32_t port, bool 
     if (!conv)
         conv = conversation_new(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, NO_ADDR2 | NO_PORT2);
     if (conversation_get_dissector(conv, pinfo->num) != msstun_handle)
-        conversation_set_dissector(conv, msstun_handle);
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
 }
 
 static void

@@ -970,12 +970,17 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     add_unique(stream->hops, hops);
     if (stream->setup_frame == 0) {
         const char *label = NULL;
+        /* A setup frame that is the packet itself is RTP noting its own
+         * conversation (called without one, as under Decode As; 4.4 and 4.6
+         * show it on the first packet already, 4.0 from the second): not a
+         * setup by signalling. */
+        uint32_t setup = rtp->info_setup_frame_num != pinfo->num ? rtp->info_setup_frame_num : 0;
 
-        stream->setup_frame = rtp->info_setup_frame_num ? rtp->info_setup_frame_num : alloc_frame;
+        stream->setup_frame = setup ? setup : alloc_frame;
         if (stream->setup_frame)
             label = (const char *)g_hash_table_lookup(media.labels, GUINT_TO_POINTER(stream->setup_frame));
         g_free(stream->learned);
-        if (rtp->info_setup_frame_num == 0 && alloc_frame != 0)
+        if (setup == 0 && alloc_frame != 0)
             stream->learned = g_strdup_printf("carried by TURN, %s", label ? label : "allocation");
         else
             stream->learned = g_strdup(label ? label : "");

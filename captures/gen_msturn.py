@@ -274,7 +274,8 @@ MSTURN_TYPES = {
     0x0116: 'Set Active Destination Error Response',
 }
 STUN_TYPES = {0x0001: 'Binding Request', 0x0101: 'Binding Success Response',
-              0x0111: 'Binding Error Response', 0x0011: 'Binding Indication'}
+              0x0111: 'Binding Error Response', 0x0011: 'Binding Indication',
+              0x0004: 'Refresh Request', 0x0104: 'Refresh Success Response'}
 
 REGISTRY = []   # every Msg built, for the self-check
 
@@ -290,7 +291,10 @@ MI_TURN = Integrity('sha256', TURN_KEY, 'HMAC-SHA256, long-term key MD5("%s:%s:%
 MI_PEER = Integrity('sha1', PEER_PWD, 'HMAC-SHA1, short-term key = peer ICE password "%s"' % PEER_PWD.decode())
 MI_CLIENT = Integrity('sha1', CLIENT_PWD, 'HMAC-SHA1, short-term key = client ICE password "%s"'
                       % CLIENT_PWD.decode())
-ALL_KEYS = [MI_TURN, MI_PEER, MI_CLIENT]
+# RFC 5766 TURN (RFC 5389 15.4): HMAC-SHA1 with the same long-term key.
+MI_TURN_RFC = Integrity('sha1', TURN_KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s") = %s'
+                        % (TURN_USER.decode(), REALM.decode(), TURN_PASS.decode(), TURN_KEY.hex()))
+ALL_KEYS = [MI_TURN, MI_PEER, MI_CLIENT, MI_TURN_RFC]
 
 
 class Msg:
@@ -1287,6 +1291,63 @@ def build_teams():
 
 
 # ----------------------------------------------------------------------------
+# capture 9: turn-tcp3478-midstream.pcap (RFC 5766 TURN over TCP, ChannelData, no handshake seen)
+
+RFC5766_TCP_PORTS = {3478}   # server ports whose streams are RFC 5766 section 11.5 TURN over TCP
+
+
+class ChannelData:
+    """RFC 5766 11.4 ChannelData; over TCP padded to a multiple of 4 (11.5), the padding not counted in Length."""
+
+    def __init__(self, channel, inner):
+        self.channel, self.inner = channel, inner
+        body = inner.raw
+        self.raw = struct.pack('!HH', channel, len(body)) + body + b'\0' * (-len(body) % 4)
+        self.kind = 'ChannelData'
+
+    def describe(self):
+        pad = -len(self.inner.raw) % 4
+        return (['ChannelData: Channel 0x%04x, Length %d, then %d padding bytes (TCP)'
+                 % (self.channel, len(self.inner.raw), pad)] + ['  ' + x for x in self.inner.describe()])
+
+
+def build_tcp3478_mid():
+    cap = Capture('turn-tcp3478-midstream.pcap',
+                  'RFC 5766 TURN over TCP 3478, capture starts mid-stream: ChannelData (padded to 4) carrying RTP '
+                  'both ways, then a Refresh (client 10.0.0.10:51040 <-> TURN server 192.0.2.1:3478)')
+    c, e = new_hosts()
+    c.ident, e.ident = 0x2400, 0x6400
+    fl = TcpFlow(cap, c, 51040, MAC_CLIENT, e, 3478, MAC_EDGE, 0x1D2E3F40, 0x5A6B7C8D, 64240, 65535)
+    # The allocation and ChannelBind happened before the capture: 3000 / 2000 bytes.
+    fl.nxt['A'] = (fl.nxt['A'] + 3000) & 0xFFFFFFFF
+    fl.nxt['B'] = (fl.nxt['B'] + 2000) & 0xFFFFFFFF
+    fl.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in fl.nxt.items()}
+    # 61- and 62-byte payloads: 73- and 74-byte RTP packets, padded by 3 and 2 bytes.
+    cst = RtpStream('tcp3478-client', 0x2C3D4E5F, 0, 5000, 320000, 160, 61, b'client@msstun.example')
+    pst = RtpStream('tcp3478-peer', 0x6A7B8C9D, 8, 9000, 640000, 160, 62, b'peer@msstun.example')
+    PA = 0x18
+
+    def send(frm, objs, summary):
+        fl.seg(frm, PA, b''.join(o.raw for o in objs), summary, [x for o in objs for x in o.describe()])
+        fl.seg('B' if frm == 'A' else 'A', 0x10, summary='TCP ACK')
+
+    send('A', [ChannelData(0x4001, cst.next())], 'ChannelData 0x4001: RTP (first frame of the capture, mid-stream)')
+    send('B', [ChannelData(0x4001, pst.next())], 'ChannelData 0x4001: RTP')
+    send('A', [ChannelData(0x4001, cst.next()), ChannelData(0x4001, cst.next())],
+         'two ChannelData back to back in one segment')
+    nonce = H('nonce-tcp3478', 15).hex().encode()
+    auth = [a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM), a_str(0x0015, 'NONCE', nonce)]
+    mi = MI_TURN_RFC
+    m = Msg(0x0004, cookie_tid('tcp3478-refresh'), [a_u32(0x000D, 'LIFETIME', 600, ' seconds')] + auth,
+            'rfc5389', mi)
+    send('A', [Stun(m)], 'Refresh Request')
+    m = Msg(0x0104, m.tid, [a_u32(0x000D, 'LIFETIME', 600, ' seconds')], 'rfc5389', mi)
+    send('B', [Stun(m)], 'Refresh Success Response')
+    send('B', [ChannelData(0x4001, pst.next())], 'ChannelData 0x4001: RTP')
+    return cap
+
+
+# ----------------------------------------------------------------------------
 # capture 5: msturn-learning.pcap (port learning: Edge internal + external, direct paths, negative controls)
 
 MAC_EDGE_EXT = bytes.fromhex('00005e005315')   # the Edge's external NIC (relay address 192.0.2.15)
@@ -1820,6 +1881,23 @@ def verify_file(name, data, found):
                     continue
             if payload:
                 st['first'] = False
+            if dport in RFC5766_TCP_PORTS or sport in RFC5766_TCP_PORTS:
+                # RFC 5766 11.5: STUN messages and ChannelData (padded to 4) back to back.
+                while len(st['buf']) >= 4:
+                    first, l = struct.unpack('!HH', st['buf'][:4])
+                    if 0x4000 <= first <= 0x7FFF:
+                        need = 4 + l + (-l % 4)
+                        if len(st['buf']) < need:
+                            break
+                        assert st['buf'][4 + l:need] == b'\0' * (-l % 4), ctx + ' ChannelData padding'
+                        verify_media(st['buf'][4:4 + l], 'tcp ' + ctx)
+                    else:
+                        need = 20 + l
+                        if len(st['buf']) < need:
+                            break
+                        verify_stun(st['buf'][:need], 'tcp ' + ctx, found)
+                    st['buf'] = st['buf'][need:]
+                continue
             while len(st['buf']) >= 4:
                 t, r, l = struct.unpack('!BBH', st['buf'][:4])
                 assert t in (2, 3) and r == 0, ctx
@@ -1983,7 +2061,7 @@ WHOLE = {}   # name -> (the file with every frame whole, its snaplen) for the sh
 def build_all():
     REGISTRY.clear()
     caps = [build_udp3478(), build_ice2(), build_tcp443(), build_tcp443_mid(), build_learning(),
-            build_tcp443_split(), build_snaplen60(), build_teams()]
+            build_tcp443_split(), build_snaplen60(), build_teams(), build_tcp3478_mid()]
     files = {c.name: c.pcap() for c in caps}
     WHOLE.clear()
     WHOLE.update({c.name: (c.pcap(65535), c.snaplen) for c in caps if c.snaplen != 65535})

@@ -32,6 +32,10 @@ TLS_RSA = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.pcapng')
 TLS_RSA_KEY = os.path.join(LOCAL_CAPTURES, 'tls-rsa-443.key')
 TLS_KEYLOG = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.pcapng')
 TLS_KEYLOG_KEYS = os.path.join(LOCAL_CAPTURES, 'tls-keylog-443.keys')
+# The first connection of TLS_KEYLOG on port 8443, its ClientHello split 100 + 150
+# bytes (frames 4 and 6): captures/gen_tls_split.py.
+TLS_SPLIT = os.path.join(LOCAL_CAPTURES, 'tls-split-8443.pcap')
+TCP3478_MID = os.path.join(LOCAL_CAPTURES, 'turn-tcp3478-midstream.pcap')
 
 NDPI = os.path.join(SHARED_CAPTURES, 'third-party', 'ndpi')
 PEERS = os.path.join(SHARED_CAPTURES, 'real-peers')
@@ -105,6 +109,10 @@ E2E = 'MS-TURN end-to-end data | '
 RR_SDES = 'Receiver Report   Source description   '
 SR_SDES = 'Sender Report   Source description   '
 
+# Wireshark 4.0's TCP marks a segment of a reassembled PDU in Info on every
+# pass; 4.4 and 4.6 do not on a single pass.
+SEGMENT_OF_PDU = '' if ws_at_least(4, 4) else ' [TCP segment of a reassembled PDU]'
+
 TCP443_EXPECTED = {
     1: ['1', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [SYN] Seq=0 Win=64240 Len=0 MSS=1460'] + [''] * 8,
     2: ['2', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460'] + [''] * 8,
@@ -132,10 +140,7 @@ TCP443_EXPECTED = {
          '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '72,104', '', '', '', ''],
     # A 201-byte 02 frame split 40 + 161: nothing in the first segment...
     12: ['12', 'eth:ethertype:ip:tcp', 'TCP',
-         # Wireshark 4.0's TCP marks the first segment of a reassembled PDU
-         # in Info on every pass; 4.4 and 4.6 do not on a single pass.
-         '51000 → 443 [PSH, ACK] Seq=511 Ack=740 Win=64240 Len=40' +
-         ('' if ws_at_least(4, 4) else ' [TCP segment of a reassembled PDU]')] + [''] * 8,
+         '51000 → 443 [PSH, ACK] Seq=511 Ack=740 Win=64240 Len=40' + SEGMENT_OF_PDU] + [''] * 8,
     # ...the whole Send Request in the second.
     13: ['13', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
          'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012',
@@ -430,7 +435,7 @@ class TestMsturnTcp443Split:
     def test_server_hello_split_after_4_bytes(self, frames):
         # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
         assert frames[6] == ['6', 'eth:ethertype:ip:tcp', 'TCP',
-                             '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4 [TCP segment of a reassembled PDU]',
+                             '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4' + SEGMENT_OF_PDU,
                              '', '', '', '', '']
         assert frames[8] == ['8', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done',
                              '', '', '2,14', '6,8', '83']
@@ -444,8 +449,8 @@ class TestMsturnTcp443Split:
     def test_lengthless_frame_split_after_20_bytes(self, frames):
         # MANIFEST frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
         assert frames[21] == ['21', 'eth:ethertype:ip:tcp', 'TCP',
-                              '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20 '
-                              '[TCP segment of a reassembled PDU]', '', '', '', '', '']
+                              '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20' + SEGMENT_OF_PDU,
+                              '', '', '', '', '']
         assert frames[23] == ['23', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03', '0x0003',
                               '', '21,23', '38']
         assert frames[25][:7] == ['25', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request', '0x03',
@@ -1199,7 +1204,9 @@ class TestTls443:
             first.setdefault(stream, int(number))
         assert len(first) >= 2
         for number in first.values():
-            assert expected[number - 1][1:] == ['eth:ethertype:ip:tcp:tls', 'Client Hello']
+            # Wireshark 4.4 and 4.6 add the server name to the Info of a ClientHello.
+            hello = 'Client Hello (SNI=edge.example.com)' if ws_at_least(4, 4) else 'Client Hello'
+            assert expected[number - 1][1:] == ['eth:ethertype:ip:tcp:tls', hello]
             expected[number - 1][1] = 'eth:ethertype:ip:tcp:msstun:tls'
         assert run(capture, self.ALL, extra=opts) == expected
 
@@ -1275,6 +1282,14 @@ class TestTls443:
 
 class TestShowOriginal:
     SHOW = ['-o', 'msstun.show_original:TRUE']
+
+    def test_decode_as_of_the_user_stays(self, run, run_builtin):
+        # A preference change no longer re-registers MSSTUN's ports over the
+        # user's Decode As: 3478 stays STUN's.
+        extra = ['-d', 'udp.port==3478,stun']
+        rows = run(UDP3478, COLS, extra=extra + self.SHOW)
+        assert not any('msstun' in r[1] for r in rows)
+        assert rows == run_builtin(UDP3478, COLS, extra=extra)
 
     def test_udp_default_off(self, run):
         rows = run(UDP3478, COLS + ['msstun.type', 'stun.type', 'rtp.seq'],
@@ -1429,7 +1444,42 @@ class TestTcpPreferences:
         assert run(TCP443, COLS, extra=['--disable-protocol', 'msstun']) == run_builtin(TCP443, COLS)
 
 
+class TestTurnTcp3478Midstream:
+    # RFC 5766 TURN over TCP 3478 caught mid-stream (no Allocate, no ChannelBind
+    # in the capture): padded ChannelData carrying RTP, two in one segment, a
+    # Refresh exchange (captures/gen_msturn.py).
+    def test_every_frame(self, run):
+        rows = run(TCP3478_MID, ['frame.number', 'frame.protocols', 'msstun.channel', 'msstun.channel.length',
+                                 'msstun.channel.padding', 'rtp.ssrc', 'rtp.seq', 'msstun.type'],
+                   dfilter='tcp.len > 0')
+        m = 'eth:ethertype:ip:tcp:msstun'
+        assert rows == [
+            ['1', m + ':rtp', '0x4001', '73', '000000', '0x2c3d4e5f', '5000', ''],
+            ['3', m + ':rtp', '0x4001', '74', '0000', '0x6a7b8c9d', '9000', ''],
+            ['5', m + ':rtp:rtp', '0x4001,0x4001', '73,73', '000000,000000', '0x2c3d4e5f,0x2c3d4e5f',
+             '5001,5002', ''],
+            ['7', m, '', '', '', '', '', '0x0004'],
+            ['9', m, '', '', '', '', '', '0x0104'],
+            ['11', m + ':rtp', '0x4001', '74', '0000', '0x6a7b8c9d', '9001', ''],
+        ]
+
+
 class TestDecodeAs:
+    def test_tls_client_hello_split_reassembles(self, run, run_builtin):
+        # Real TLS on a port given to MSSTUN by Decode As is TLS's, reassembled:
+        # the split ClientHello is one "Client Hello" in frame 6, and the
+        # connection decrypts with the key log, as under Decode As TLS.
+        f = ['frame.number', '_ws.col.Protocol', '_ws.col.Info', 'tls.handshake.type', 'sip.Method',
+             'sip.Status-Code']
+        keys = ['-o', 'tls.keylog_file:' + TLS_KEYLOG_KEYS, '-d', 'tls.port==8443,sip']
+        rows = run(TLS_SPLIT, f, extra=['-d', 'tcp.port==8443,msstun'] + keys)
+        # Wireshark 4.4 and 4.6 name the version the handshake settled on, and
+        # the server name, for a TLS 1.3 ClientHello.
+        hello = ['TLSv1.3', 'Client Hello (SNI=edge.example.com)'] if ws_at_least(4, 4) else ['TLSv1', 'Client Hello']
+        assert rows[5] == ['6'] + hello + ['1', '', '']
+        assert [r[4:] for r in rows if r[4] or r[5]] == [['OPTIONS', ''], ['', '200']]
+        assert rows == run_builtin(TLS_SPLIT, f, extra=['-d', 'tcp.port==8443,tls'] + keys)
+
     def test_peer_to_peer_port(self, run):
         rows = run(MSICE2, COLS + ['msstun.type', 'rtp.seq', 'rtp.ssrc', 'rtcp.pt', '_ws.malformed'],
                    extra=['-d', 'udp.port==50012,msstun'])

@@ -10,7 +10,8 @@
 # the X.509 layers of a certificate differently, for one).
 #
 # Runs tshark as tests do (test/conftest.py): the fresh build in a temporary
-# personal plugin folder, as an unprivileged user when started as root.
+# personal plugin folder and no other msstun, as an unprivileged user when
+# started as root.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -44,13 +45,19 @@ def main():
     os.chmod(root, 0o755)
     try:
         run_as = conftest.UNPRIVILEGED_USER if os.geteuid() == 0 else None
-        home = conftest._make_home(root, 'home', run_as, conftest._plugin_path(),
-                                   conftest._wireshark_major_minor())
-        tshark = conftest.TShark(home, run_as)
+        major_minor = conftest._wireshark_major_minor()
+        home = conftest._make_home(root, 'home', run_as, conftest.plugin_path(), major_minor)
+        plugin_dir = conftest.mirror_global_plugins(conftest.global_plugin_dir(), os.path.join(root, 'global'))
+        tshark = conftest.TShark(home, run_as, plugin_dir)
+        conftest._check_plugins(tshark, [os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor,
+                                                      'epan', 'msstun.so')])
         captures = ([os.path.join(conftest.SHARED_CAPTURES, c) for c in conftest.all_shared_captures()] +
                     [os.path.join(conftest.LOCAL_CAPTURES, c) for c in conftest.all_local_captures()])
         for capture in captures:
-            name = os.path.relpath(capture, os.path.dirname(conftest.SOURCE_DIR))
+            if capture.startswith(conftest.SHARED_CAPTURES + os.sep):
+                name = 'shared/' + os.path.relpath(capture, conftest.SHARED_CAPTURES)
+            else:
+                name = 'captures/' + os.path.basename(capture)
             for row in tshark.fields(capture, FIELDS):
                 row[1] = handed_to(row[1])
                 print('%s\t%s' % (name, '\t'.join(row)))
