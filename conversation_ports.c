@@ -21,8 +21,8 @@ static dissector_handle_t msstun_handle;
 /* Registers addr:port as media, towards any peer (other_port 0) or towards
  * the peer port given.  UDP only: RFC 4571 media on TCP keeps the
  * multiplexer of the TCP connection it arrives on. */
-void
-msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
+static void
+learn_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
 {
     const msstun_prefs_t *settings = msstun_prefs();
     address learned;
@@ -30,8 +30,7 @@ msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint3
     conversation_t *conv;
     unsigned options = NO_ADDR_B | (other_port == 0 ? NO_PORT_B : 0);
 
-    if (PINFO_FD_VISITED(pinfo) || !settings->learn_media || !msstun_handle || port == 0 ||
-        (addr->type != AT_IPv4 && addr->type != AT_IPv6) || !value_is_in_range(settings->learn_ports, port))
+    if (port == 0 || (addr->type != AT_IPv4 && addr->type != AT_IPv6) || !value_is_in_range(settings->learn_ports, port))
         return;
 
     clear_address(&null_addr);
@@ -50,6 +49,19 @@ msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint3
     conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, other_port, options);
     if (conv)
         conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
+/* The relayed, reflexive and peer addresses a message named, towards any
+ * peer; the sender of a success response to a check, towards the port it
+ * answered. */
+void
+msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned count)
+{
+    if (PINFO_FD_VISITED(pinfo) || !msstun_prefs()->learn_media || !msstun_handle)
+        return;
+    for (unsigned i = 0; i < count; i++)
+        learn_address(pinfo, &learned[i].addr, learned[i].port,
+                      learned[i].kind == MSSTUN_LEARN_CHECK ? learned[i].other_port : 0);
 }
 
 void

@@ -41,6 +41,9 @@
 #include <epan/dissectors/packet-rtp.h>
 #include <epan/dissectors/packet-tcp.h>
 
+void proto_register_msstun(void);
+void proto_reg_handoff_msstun(void);
+
 #define CHANNELDATA_HDR_LEN         4U
 #define MS_MULTIPLEXED_TURN         0xFF10  /* MS-TURN 2.2.3 */
 #define MTURN_HDR_LEN               12U      /* channel, length, session ID */
@@ -67,12 +70,30 @@ typedef enum {
     TCP_MODE_RAW_DATA       /* RFC 6062 data connection after ConnectionBind */
 } msstun_tcp_mode_t;
 
+/* An RFC 4571 frame of TCP end-to-end data not complete yet: its bytes so
+ * far, only ever appended to. */
+typedef struct {
+    uint8_t *bytes;
+    unsigned length;
+    unsigned capacity;
+} msstun_e2e_partial_t;
+
 /* How many bytes of an unfinished inner frame came before an end-to-end
- * data frame (msstun_e2e_partial_t is in packet-msstun.h). */
+ * data frame. */
 typedef struct {
     msstun_e2e_partial_t *partial;
     unsigned carried;
 } msstun_e2e_record_t;
+
+/* What the multiplexer keeps per 5-tuple; each member is created when
+ * first needed. */
+typedef struct {
+    wmem_tree_t *tcp_modes;         /* TCP stream mode by first frame */
+    wmem_tree_t *e2e_records;       /* carried bytes per end-to-end frame */
+    msstun_e2e_partial_t *e2e_partial[2]; /* unfinished inner frame per direction */
+    bool         srtcp_setup;       /* RTCP told about SRTCP */
+    bool         opened_with_tls;   /* first TCP payload a TLS record (real or pseudo) */
+} msstun_mux_conv_t;
 
 /* Lync/Skype for Business Edge defaults: media on UDP 3478, TURN over TCP
  * 443 and, for TURN clients that use it, TCP 3478.  Teams (and Skype for
@@ -81,7 +102,10 @@ typedef struct {
 #define MSSTUN_UDP_PORTS    "3478-3481"
 #define MSSTUN_TCP_PORTS    "443,3478"
 
+int proto_msstun = -1;
+
 static dissector_handle_t msstun_handle;
+static dissector_handle_t msstun_message_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static dissector_handle_t dtls_handle;
@@ -189,6 +213,15 @@ static const true_false_string msstun_pseudo_tfs = {
 /*
  * Helpers
  */
+
+static void msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                   const msstun_payload_ctx_t *ctx);
+
+static msstun_mux_conv_t *
+mux_conv_data(packet_info *pinfo)
+{
+    return (msstun_mux_conv_t *)msstun_conversation_data(pinfo, proto_msstun, sizeof(msstun_mux_conv_t));
+}
 
 /* Counts the PDUs of one kind in the frame being dissected; stable across
  * passes because PDUs are always dissected in the same order. */
@@ -353,7 +386,7 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
         { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 10 },
         { SRTP_ENC_ALG_AES_CM, SRTP_AUTH_ALG_HMAC_SHA1, 1, 4 },
     };
-    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
     struct srtp_info *info = NULL;
     int trailer;
 
@@ -530,6 +563,24 @@ dissect_rfc4571_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
     msstun_dissect_payload(tvb_new_subset_remaining(tvb, RFC4571_HDR_LEN), pinfo, tree, &inner);
 }
 
+/* One STUN/TURN message, then what it carries and what it teaches. */
+static void
+dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+{
+    msstun_message_result_t result;
+
+    dissect_msstun_message(tvb, pinfo, tree, ctx, &result);
+    msstun_learn_media(pinfo, result.learned, result.n_learned);
+    if (result.tap)
+        msstun_tap_queue(pinfo, result.tap);
+    if (result.relayed) {
+        msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, result.peer, result.toward_peer,
+                                       MSSTUN_CARRIER_DATA };
+
+        msstun_dissect_payload(result.relayed, pinfo, result.relayed_tree, &inner);
+    }
+}
+
 typedef enum {
     PAYLOAD_UNKNOWN,
     PAYLOAD_STUN,
@@ -603,7 +654,7 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
     }
     switch (kind) {
     case PAYLOAD_STUN:
-        dissect_msstun_message(tvb, pinfo, tree, ctx);
+        dissect_message(tvb, pinfo, tree, ctx);
         break;
     case PAYLOAD_CHANNELDATA:
         dissect_channeldata(tvb, pinfo, tree, ctx);
@@ -639,7 +690,9 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
     return true;
 }
 
-void
+/* Classifies one datagram-like payload and hands it on; anything else is
+ * shown as data.  Relayed payloads come back here. */
+static void
 msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
 {
     if (ctx->depth > MSSTUN_MAX_NESTING) {
@@ -863,7 +916,7 @@ detect_tcp_mode(tvbuff_t *tvb)
 }
 
 static msstun_tcp_mode_t
-tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_conv_t *conv_data)
+tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_mux_conv_t *conv_data)
 {
     msstun_tcp_mode_t mode = TCP_MODE_ORIGINAL;
 
@@ -885,7 +938,7 @@ tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_conv_t *conv_data)
 static void
 set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
 
     if (PINFO_FD_VISITED(pinfo))
         return;
@@ -899,7 +952,7 @@ dissect_tcp_stun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
 
-    dissect_msstun_message(tvb, pinfo, tree, &ctx);
+    dissect_message(tvb, pinfo, tree, &ctx);
     /* RFC 6062 5.2: after a ConnectionBind success the connection carries
      * raw application data. */
     if (tvb_get_ntohs(tvb, 0) == STUN_CONNECTION_BIND_SUCCESS)
@@ -1038,7 +1091,7 @@ partial_append(msstun_e2e_partial_t *partial, tvbuff_t *tvb, unsigned offset, un
 static void
 dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
     unsigned payload_len = tvb_reported_length(tvb);
     unsigned dir = direction(pinfo);
     uint32_t key_words[2] = { pinfo->num, next_packet_index(pinfo, PKT_KEY_E2E_INDEX) };
@@ -1269,7 +1322,7 @@ dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
 static int
 dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
     int len = tvb_captured_length(tvb);
 
     switch (tcp_mode(tvb, pinfo, conv_data)) {
@@ -1316,8 +1369,21 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     return dissect_msstun_udp(tvb, pinfo, tree, data);
 }
 
+/* "msstun_message" (Decode As "MSSTUN message"): one STUN/TURN message per
+ * payload, without the classification. */
+static int
+dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP, NULL, false, MSSTUN_CARRIER_NONE };
+
+    if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
+        return 0;
+    dissect_message(tvb, pinfo, tree, &ctx);
+    return tvb_reported_length(tvb);
+}
+
 void
-msstun_mux_register(void)
+proto_register_msstun(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_channel,
@@ -1426,18 +1492,30 @@ msstun_mux_register(void)
     };
 
     expert_module_t *expert_mux;
+    module_t *msstun_module;
 
+    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
     proto_register_field_array(proto_msstun, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_mux = expert_register_protocol(proto_msstun);
     expert_register_field_array(expert_mux, ei, array_length(ei));
 
+    msstun_module = prefs_register_protocol(proto_msstun, NULL);
+    msstun_prefs_register(msstun_module);
+    msstun_srtp_register(msstun_module);
+
     msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
 }
 
 void
-msstun_mux_handoff(void)
+proto_reg_handoff_msstun(void)
 {
+    /* Here, not with "msstun": its protocol is the message dissector's
+     * (packet-msstun.c), which need not be registered before this file's. */
+    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
+    dissector_add_for_decode_as("udp.port", msstun_message_handle);
+    dissector_add_for_decode_as("tcp.port", msstun_message_handle);
+
     rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
     dtls_handle = find_dissector_add_dependency("dtls", proto_msstun);
@@ -1452,4 +1530,6 @@ msstun_mux_handoff(void)
     dissector_add_uint_range_with_preference("tcp.port", MSSTUN_TCP_PORTS, msstun_handle);
     heur_dissector_add("udp", dissect_msstun_heur_udp, "MSSTUN over UDP", "msstun_udp", proto_msstun,
                        HEURISTIC_DISABLE);
+    msstun_ports_handoff();
+    msstun_srtp_handoff();
 }

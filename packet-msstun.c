@@ -45,7 +45,6 @@
  */
 
 #include "packet-msstun.h"
-#include "srtp.h"
 
 #include <epan/conversation.h>
 #include <epan/crc32-tvb.h>
@@ -58,8 +57,9 @@
 #include <epan/unit_strings.h>
 #include <wsutil/crc32.h>
 
-void proto_register_msstun(void);
-void proto_reg_handoff_msstun(void);
+#include <stdlib.h>
+
+void proto_register_msstun_message(void);
 
 /* Attribute types.  IETF numbering; MS-TURN swaps NONCE and REALM. */
 #define ATT_MAPPED_ADDRESS          0x0001  /* RFC 3489/5389; MS-TURN: relay address */
@@ -177,11 +177,10 @@ typedef struct {
     msstun_dialect_t dialect;
     bool        ms_semantics;   /* MS-TURN attribute numbering and encodings */
     wmem_strbuf_t *info;        /* key facts for the Info column */
-    unsigned    data_offset;    /* DATA value, relayed payload */
-    unsigned    data_length;
-    proto_tree *data_tree;
+    unsigned    data_length;    /* DATA value, relayed payload */
     unsigned    depth;          /* 0 unless relayed inside another message */
     msstun_tap_t *rec;          /* what the "msstun" tap gets */
+    msstun_message_result_t *result;
 } msstun_msg_t;
 
 typedef struct {
@@ -190,11 +189,20 @@ typedef struct {
     nstime_t req_time;
 } msstun_transaction_t;
 
-int proto_msstun = -1;
-static int proto_msstun_message = -1;
-static int msstun_tap = -1;
+/* What the message dissector keeps per 5-tuple. */
+typedef struct {
+    wmem_tree_t *transactions;      /* requests by transaction ID */
+    /* The ICE checks on this 5-tuple.  Direction 0 is from the sender of
+     * the first check; successes count the answers to the requests of each
+     * direction. */
+    address      check_local;
+    uint32_t     check_local_port;
+    unsigned     check_requests[2];
+    unsigned     check_successes[2];
+} msstun_message_conv_t;
 
-static dissector_handle_t msstun_message_handle;
+int proto_msstun_message = -1;
+static int msstun_tap = -1;
 
 static int hf_msstun_type = -1;
 static int hf_msstun_method = -1;
@@ -237,6 +245,7 @@ static int hf_msstun_att_hmac_sha1 = -1;
 static int hf_msstun_att_hmac_sha256 = -1;
 static int hf_msstun_att_hmac = -1;
 static int hf_msstun_att_error_reserved = -1;
+static int hf_msstun_att_address_error_reserved = -1;
 static int hf_msstun_att_error_class = -1;
 static int hf_msstun_att_error_number = -1;
 static int hf_msstun_att_error = -1;
@@ -322,6 +331,7 @@ static expert_field ei_msstun_padding_fallback = EI_INIT;
 static expert_field ei_msstun_att_truncated = EI_INIT;
 static expert_field ei_msstun_att_bogus_length = EI_INIT;
 static expert_field ei_msstun_att_short = EI_INIT;
+static expert_field ei_msstun_att_long = EI_INIT;
 static expert_field ei_msstun_att_unknown_required = EI_INIT;
 static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
@@ -371,103 +381,6 @@ static const value_string msstun_dialect_vals[] = {
     { DIALECT_RFC3489,         "RFC 3489 (classic)" },
     { 0, NULL }
 };
-
-/* Sorted by value: used through value_string_ext. */
-static const value_string msstun_attribute_vals[] = {
-    { ATT_MAPPED_ADDRESS,            "MAPPED-ADDRESS" },
-    { ATT_RESPONSE_ADDRESS,          "RESPONSE-ADDRESS" },
-    { ATT_CHANGE_REQUEST,            "CHANGE-REQUEST" },
-    { ATT_SOURCE_ADDRESS,            "SOURCE-ADDRESS" },
-    { ATT_CHANGED_ADDRESS,           "CHANGED-ADDRESS" },
-    { ATT_USERNAME,                  "USERNAME" },
-    { ATT_PASSWORD,                  "PASSWORD" },
-    { ATT_MESSAGE_INTEGRITY,         "MESSAGE-INTEGRITY" },
-    { ATT_ERROR_CODE,                "ERROR-CODE" },
-    { ATT_UNKNOWN_ATTRIBUTES,        "UNKNOWN-ATTRIBUTES" },
-    { ATT_REFLECTED_FROM,            "REFLECTED-FROM" },
-    { ATT_CHANNEL_NUMBER,            "CHANNEL-NUMBER" },
-    { ATT_LIFETIME,                  "LIFETIME" },
-    { ATT_MS_ALTERNATE_SERVER,       "MS-ALTERNATE-SERVER" },
-    { ATT_MAGIC_COOKIE,              "MAGIC-COOKIE" },
-    { ATT_BANDWIDTH,                 "BANDWIDTH" },
-    { ATT_DESTINATION_ADDRESS,       "DESTINATION-ADDRESS" },
-    { ATT_XOR_PEER_ADDRESS,          "XOR-PEER-ADDRESS" },
-    { ATT_DATA,                      "DATA" },
-    { ATT_REALM,                     "REALM" },
-    { ATT_NONCE,                     "NONCE" },
-    { ATT_XOR_RELAYED_ADDRESS,       "XOR-RELAYED-ADDRESS" },
-    { ATT_REQUESTED_ADDRESS_FAMILY,  "REQUESTED-ADDRESS-FAMILY" },
-    { ATT_EVEN_PORT,                 "EVEN-PORT" },
-    { ATT_REQUESTED_TRANSPORT,       "REQUESTED-TRANSPORT" },
-    { ATT_DONT_FRAGMENT,             "DONT-FRAGMENT" },
-    { ATT_ACCESS_TOKEN,              "ACCESS-TOKEN" },
-    { ATT_MESSAGE_INTEGRITY_SHA256,  "MESSAGE-INTEGRITY-SHA256" },
-    { ATT_PASSWORD_ALGORITHM,        "PASSWORD-ALGORITHM" },
-    { ATT_USERHASH,                  "USERHASH" },
-    { ATT_XOR_MAPPED_ADDRESS,        "XOR-MAPPED-ADDRESS" },
-    { ATT_RESERVATION_TOKEN,         "RESERVATION-TOKEN" },
-    { ATT_PRIORITY,                  "PRIORITY" },
-    { ATT_USE_CANDIDATE,             "USE-CANDIDATE" },
-    { ATT_PADDING,                   "PADDING" },
-    { ATT_RESPONSE_PORT,             "RESPONSE-PORT" },
-    { ATT_XOR_REFLECTED_FROM,        "XOR-REFLECTED-FROM" },
-    { ATT_CONNECTION_ID,             "CONNECTION-ID" },
-    { ATT_ADDITIONAL_ADDRESS_FAMILY, "ADDITIONAL-ADDRESS-FAMILY" },
-    { ATT_ADDRESS_ERROR_CODE,        "ADDRESS-ERROR-CODE" },
-    { ATT_PASSWORD_ALGORITHMS,       "PASSWORD-ALGORITHMS" },
-    { ATT_ALTERNATE_DOMAIN,          "ALTERNATE-DOMAIN" },
-    { ATT_ICMP,                      "ICMP" },
-    { ATT_MS_UNKNOWN_8006,           "MS-UNKNOWN-8006" },
-    { ATT_MS_VERSION,                "MS-VERSION" },
-    { ATT_MS_XOR_MAPPED_ADDRESS,     "MS-XOR-MAPPED-ADDRESS" },
-    { ATT_SOFTWARE,                  "SOFTWARE" },
-    { ATT_ALTERNATE_SERVER,          "ALTERNATE-SERVER" },
-    { ATT_TRANSACTION_TRANSMIT_COUNTER, "TRANSACTION-TRANSMIT-COUNTER" },
-    { ATT_CACHE_TIMEOUT,             "CACHE-TIMEOUT" },
-    { ATT_FINGERPRINT,               "FINGERPRINT" },
-    { ATT_ICE_CONTROLLED,            "ICE-CONTROLLED" },
-    { ATT_ICE_CONTROLLING,           "ICE-CONTROLLING" },
-    { ATT_RESPONSE_ORIGIN,           "RESPONSE-ORIGIN" },
-    { ATT_OTHER_ADDRESS,             "OTHER-ADDRESS" },
-    { ATT_ECN_CHECK_STUN,            "ECN-CHECK-STUN" },
-    { ATT_THIRD_PARTY_AUTHORIZATION, "THIRD-PARTY-AUTHORIZATION" },
-    { ATT_MOBILITY_TICKET,           "MOBILITY-TICKET" },
-    { ATT_MS_ALTERNATE_HOST_NAME,    "MS-ALTERNATE-HOST-NAME" },
-    { ATT_MS_APP_ID,                 "MS-APP-ID" },
-    { ATT_MS_SECURE_TAG,             "MS-SECURE-TAG" },
-    { ATT_MS_SEQUENCE_NUMBER,        "MS-SEQUENCE-NUMBER" },
-    { ATT_MS_CANDIDATE_IDENTIFIER,   "CANDIDATE-IDENTIFIER" },
-    { ATT_MS_SERVICE_QUALITY,        "MS-SERVICE-QUALITY" },
-    { ATT_BWM_ACM,                   "BANDWIDTH-ACM" },
-    { ATT_BWM_RSV_ID,                "BANDWIDTH-RSV-ID" },
-    { ATT_BWM_RSV_AMOUNT,            "BANDWIDTH-RSV-AMOUNT" },
-    { ATT_BWM_REMOTE_SITE,           "REMOTE-SITE-ADDR" },
-    { ATT_BWM_REMOTE_RELAY_SITE,     "REMOTE-RELAY-SITE-ADDR" },
-    { ATT_BWM_LOCAL_SITE,            "LOCAL-SITE-ADDR" },
-    { ATT_BWM_LOCAL_RELAY_SITE,      "LOCAL-RELAY-SITE-ADDR" },
-    { ATT_BWM_REMOTE_SITE_RP,        "REMOTE-SITE-ADDR-RP" },
-    { ATT_BWM_REMOTE_RELAY_SITE_RP,  "REMOTE-RELAY-SITE-ADDR-RP" },
-    { ATT_BWM_LOCAL_SITE_RP,         "LOCAL-SITE-ADDR-RP" },
-    { ATT_BWM_LOCAL_RELAY_SITE_RP,   "LOCAL-RELAY-SITE-ADDR-RP" },
-    { ATT_BWM_SIP_DIALOG_ID,         "SIP-DIALOG-ID" },
-    { ATT_BWM_SIP_CALL_ID,           "SIP-CALL-ID" },
-    { ATT_BWM_LOCATION_PROFILE,      "LOCATION-PROFILE" },
-    { ATT_MS_IMPLEMENTATION_VERSION, "IMPLEMENTATION-VERSION" },
-    { ATT_MS_ALT_MAPPED_ADDRESS,     "MS-ALT-MAPPED-ADDRESS" },
-    { ATT_MS_MULTIPLEXED_SESSION_ID, "MULTIPLEXED-TURN-SESSION-ID" },
-    { ATT_NOMINATION,                "NOMINATION" },
-    { ATT_GOOG_NETWORK_INFO,         "GOOG-NETWORK-INFO" },
-    { ATT_GOOG_LAST_ICE_CHECK_RECEIVED, "GOOG-LAST-ICE-CHECK-RECEIVED" },
-    { ATT_GOOG_MISC_INFO,            "GOOG-MISC-INFO" },
-    { ATT_GOOG_OBSOLETE_1,           "GOOG-OBSOLETE-1" },
-    { ATT_GOOG_CONNECTION_ID,        "GOOG-CONNECTION-ID" },
-    { ATT_GOOG_DELTA,                "GOOG-DELTA" },
-    { ATT_GOOG_DELTA_ACK,            "GOOG-DELTA-ACK" },
-    { ATT_GOOG_DELTA_SYNC_REQ,       "GOOG-DELTA-SYNC-REQ" },
-    { ATT_GOOG_MESSAGE_INTEGRITY_32, "GOOG-MESSAGE-INTEGRITY-32" },
-    { 0, NULL }
-};
-static value_string_ext msstun_attribute_vals_ext = VALUE_STRING_EXT_INIT(msstun_attribute_vals);
 
 /* Sorted by value.  RFC 5389/8489/5766/8656/6062, RFC 3489, MS-TURN and
  * MS-ICE2BWM codes. */
@@ -718,24 +631,6 @@ classify_type(msstun_msg_t *msg, const msstun_walk_t *walk)
     msg->cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
 }
 
-static const char *
-attribute_name(const msstun_msg_t *msg, unsigned att_type)
-{
-    if (msg->ms_semantics) {
-        switch (att_type) {
-        case ATT_XOR_PEER_ADDRESS:
-            return "REMOTE-ADDRESS";
-        case ATT_REALM:
-            return "NONCE";
-        case ATT_NONCE:
-            return "REALM";
-        default:
-            break;
-        }
-    }
-    return val_to_str_ext_const(att_type, &msstun_attribute_vals_ext, "Unknown");
-}
-
 static void
 add_info(msstun_msg_t *msg, const char *label, const char *value)
 {
@@ -743,8 +638,47 @@ add_info(msstun_msg_t *msg, const char *label, const char *value)
 }
 
 /*
- * Attribute values
+ * Attribute values: a descriptor per attribute type says how to decode it
  */
+
+typedef struct att_desc att_desc_t;
+
+/* Decodes a value whose length the descriptor allows; returns a summary
+ * for the attribute line, or NULL. */
+typedef const char *(*att_decoder_t)(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                                     msstun_msg_t *msg, const att_desc_t *desc, unsigned att_offset);
+
+typedef enum {
+    ATT_KIND_OPAQUE,        /* known, not decoded: the value as bytes */
+    ATT_KIND_BYTES,         /* the value in hf */
+    ATT_KIND_STRING,        /* UTF-8 in hf, and the summary */
+    ATT_KIND_UINT,          /* a number of min_len bytes in hf, and the summary */
+    ATT_KIND_UINT16_LIST,   /* 16-bit numbers in hf, one after the other */
+    ATT_KIND_FIELDS,        /* the fields of a fixed layout */
+    ATT_KIND_ADDRESS,       /* Reserved, Family, Port, Address */
+    ATT_KIND_XOR_ADDRESS,   /* the same, XOR-encoded */
+    ATT_KIND_CUSTOM         /* decode */
+} att_kind_t;
+
+typedef struct {
+    int     *hf;            /* NULL ends a layout */
+    uint8_t  offset;
+    uint8_t  length;
+} att_field_t;
+
+struct att_desc {
+    uint16_t            type;
+    const char         *name;
+    att_kind_t          kind;
+    int                *hf;            /* BYTES, STRING, UINT, UINT16_LIST */
+    const att_field_t  *fields;        /* FIELDS */
+    const value_string *summary_vals;  /* FIELDS: the summary names the first byte's value */
+    uint16_t            min_len;       /* shorter values get ei_msstun_att_short */
+    uint16_t            max_len;       /* longer ones ei_msstun_att_long; 0 for no maximum */
+    msstun_addr_role_t  role;          /* ADDRESS, XOR_ADDRESS */
+    const char         *info_label;    /* the summary goes to the Info column after it */
+    att_decoder_t       decode;        /* CUSTOM */
+};
 
 /* Reserved(1) Family(1) Port(2) Address(4/16), plain or XOR-encoded.
  * Returns "address:port" for the attribute summary, or NULL. */
@@ -769,10 +703,6 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
     address addr;
     proto_item *ti;
 
-    if (len < 4) {
-        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-        return NULL;
-    }
     proto_tree_add_item(tree, hf_msstun_att_reserved, tvb, 0, 1, ENC_NA);
     proto_tree_add_item_ret_uint(tree, hf_msstun_att_family, tvb, 1, 1, ENC_NA, &family);
     /* The XOR-decoded port and address are computed, not on the wire: generated. */
@@ -865,16 +795,12 @@ legacy_ms_crc32(tvbuff_t *tvb, unsigned length)
 }
 
 static const char *
-dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                    const msstun_msg_t *msg, unsigned att_offset)
+dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                    msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset)
 {
     uint32_t computed;
     uint32_t received;
 
-    if (tvb_reported_length(att_tvb) != 4) {
-        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-        return NULL;
-    }
     received = tvb_get_ntohl(att_tvb, 0);
     computed = crc32_ccitt_tvb(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
     if (computed != received) {
@@ -895,77 +821,45 @@ dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, pro
     return wmem_strdup_printf(pinfo->pool, "0x%08x (%s)", received, computed == received ? "correct" : "incorrect");
 }
 
-/* Adds a fixed-size big-endian unsigned field; returns its summary. */
+/* Adds the field of a value that holds one, with the value's summary. */
 static const char *
-add_uint_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-               int hf, unsigned size)
+dissect_uint(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int hf, unsigned size, uint32_t *value)
 {
-    uint32_t value;
-
-    if (tvb_reported_length(tvb) < size) {
-        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-        return NULL;
-    }
-    proto_tree_add_item_ret_uint(tree, hf, tvb, 0, size, ENC_BIG_ENDIAN, &value);
-    return wmem_strdup_printf(pinfo->pool, "%u", value);
+    proto_tree_add_item_ret_uint(tree, hf, tvb, 0, size, ENC_BIG_ENDIAN, value);
+    return wmem_strdup_printf(pinfo->pool, "%u", *value);
 }
 
+/* MS-TURN 3.2.5.1: in an Allocate response this is the relay. */
 static const char *
-dissect_error_code(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                   msstun_msg_t *msg)
+dissect_mapped_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                       msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    const char *summary = dissect_address(tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MAPPED, false);
+
+    if (summary)
+        add_info(msg, (msg->ms_semantics && msg->method == MSSTUN_METHOD_ALLOCATE) ? "relayed" : "mapped", summary);
+    return summary;
+}
+
+/* UTF-8 from RFC 5389 on; opaque in RFC 3489 and MS-TURN. */
+static const char *
+dissect_username(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                 msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
 {
     unsigned len = tvb_reported_length(tvb);
-    uint32_t err_class;
-    uint32_t err_number;
-    const char *reason = "";
-    proto_item *ti;
 
-    if (len < 4) {
-        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+    if (msg->ms_semantics) {
+        proto_tree_add_item(tree, hf_msstun_att_username_opaque, tvb, 0, len, ENC_NA);
+        msg->rec->username = tvb_format_text(pinfo->pool, tvb, 0, len);
         return NULL;
     }
-    proto_tree_add_item(tree, hf_msstun_att_error_reserved, tvb, 0, 3, ENC_BIG_ENDIAN);
-    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_class, tvb, 2, 1, ENC_NA, &err_class);
-    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_number, tvb, 3, 1, ENC_NA, &err_number);
-    msg->rec->error_code = err_class * 100 + err_number;
-    ti = proto_tree_add_uint(tree, hf_msstun_att_error, tvb, 2, 2, msg->rec->error_code);
-    proto_item_set_generated(ti);
-    if (len > 4)
-        reason = dissect_string(tvb_new_subset_remaining(tvb, 4), pinfo, tree, hf_msstun_att_error_reason);
-    return wmem_strdup_printf(pinfo->pool, "%u %s", msg->rec->error_code,
-                              len > 4 ? reason : val_to_str_ext_const(msg->rec->error_code, &msstun_error_code_vals_ext, ""));
-}
-
-/* MS-TURNBWM 2.2.8 / 2.2.11: V and F bits, then the granted bandwidths. */
-static const char *
-dissect_site_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                      msstun_msg_t *msg, bool has_failover_bit)
-{
-    static int * const flags_vf[] = {
-        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_pstn_failover, &hf_msstun_att_bwm_rp_reserved, NULL
-    };
-    static int * const flags_v[] = {
-        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_rp_reserved31, NULL
-    };
-    uint32_t max_send;
-    uint32_t max_recv;
-
-    if (tvb_reported_length(tvb) < 12) {
-        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-        return NULL;
-    }
-    proto_tree_add_bitmask_list(tree, tvb, 0, 4, has_failover_bit ? flags_vf : flags_v, ENC_BIG_ENDIAN);
-    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_send, tvb, 4, 4, ENC_BIG_ENDIAN, &max_send);
-    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_recv, tvb, 8, 4, ENC_BIG_ENDIAN, &max_recv);
-    msg->rec->bwm_site_responses++;
-    if (tvb_get_uint8(tvb, 0) & 0x80)
-        msg->rec->bwm_site_valid++;
-    return wmem_strdup_printf(pinfo->pool, "%s, send %u kbit/s, receive %u kbit/s",
-                              (tvb_get_uint8(tvb, 0) & 0x80) ? "valid" : "not valid", max_send, max_recv);
+    msg->rec->username = dissect_string(tvb, pinfo, tree, hf_msstun_att_username);
+    return msg->rec->username;
 }
 
 static const char *
-dissect_message_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item)
+dissect_message_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                          msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
 {
     unsigned len = tvb_reported_length(tvb);
 
@@ -983,473 +877,560 @@ dissect_message_integrity(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, p
     return NULL;
 }
 
-/* Decodes one attribute value.  att_tvb holds exactly the value; att_offset
- * is where the attribute starts in the message.  Returns a summary for the
- * attribute line, or NULL. */
+/* Class and number in bytes 2..3 (RFC 8489 14.8), then the reason phrase.
+ * Returns the summary, and the code in *code. */
+static const char *
+dissect_error_value(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned *code)
+{
+    uint32_t err_class;
+    uint32_t err_number;
+    const char *reason;
+    proto_item *ti;
+
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_class, tvb, 2, 1, ENC_NA, &err_class);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_error_number, tvb, 3, 1, ENC_NA, &err_number);
+    *code = err_class * 100 + err_number;
+    ti = proto_tree_add_uint(tree, hf_msstun_att_error, tvb, 2, 2, *code);
+    proto_item_set_generated(ti);
+    if (tvb_reported_length(tvb) > 4)
+        reason = dissect_string(tvb_new_subset_remaining(tvb, 4), pinfo, tree, hf_msstun_att_error_reason);
+    else
+        reason = val_to_str_ext_const(*code, &msstun_error_code_vals_ext, "");
+    return wmem_strdup_printf(pinfo->pool, "%u %s", *code, reason);
+}
+
+/* ERROR-CODE: 21 reserved bits before the class.  Its code is the
+ * message's. */
+static const char *
+dissect_error_code(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                   msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    proto_tree_add_item(tree, hf_msstun_att_error_reserved, tvb, 0, 3, ENC_BIG_ENDIAN);
+    return dissect_error_value(tvb, pinfo, tree, &msg->rec->error_code);
+}
+
+/* ADDRESS-ERROR-CODE (RFC 8656 18.13): the address family the error is
+ * about, 13 reserved bits, then as ERROR-CODE.  The code is that of one
+ * address family of an Allocate, not the message's. */
+static const char *
+dissect_address_error_code(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                           msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    unsigned code;
+
+    proto_tree_add_item(tree, hf_msstun_att_requested_family, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(tree, hf_msstun_att_address_error_reserved, tvb, 1, 2, ENC_BIG_ENDIAN);
+    return dissect_error_value(tvb, pinfo, tree, &code);
+}
+
+static const char *
+dissect_channel_number(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                       msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t channel;
+
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_channel, tvb, 0, 2, ENC_BIG_ENDIAN, &channel);
+    msg->rec->channel = channel;
+    proto_tree_add_item(tree, hf_msstun_att_rffu, tvb, 2, 2, ENC_BIG_ENDIAN);
+    return wmem_strdup_printf(pinfo->pool, "0x%04x", channel);
+}
+
+static const char *
+dissect_lifetime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                 msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    msg->rec->has_lifetime = true;
+    return dissect_uint(tvb, pinfo, tree, hf_msstun_att_lifetime, 4, &msg->rec->lifetime);
+}
+
+static const char *
+dissect_magic_cookie(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                     msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset)
+{
+    uint32_t value;
+
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_magic_cookie, tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+    /* MS-TURN 2.2.2.8: it MUST be the first attribute. */
+    if (att_offset != MSSTUN_HEADER_LEN)
+        expert_add_info(pinfo, att_item, &ei_msstun_magic_cookie_not_first);
+    return wmem_strdup_printf(pinfo->pool, "0x%08x", value);
+}
+
+/* The relayed payload: dissected by the caller of dissect_msstun_message(). */
+static const char *
+dissect_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+             msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    unsigned len = tvb_reported_length(tvb);
+
+    proto_tree_add_item(tree, hf_msstun_att_data, tvb, 0, len, ENC_NA);
+    msg->data_length = len;
+    msg->result->relayed = len > 0 ? tvb : NULL;
+    msg->result->relayed_tree = tree;
+    return wmem_strdup_printf(pinfo->pool, "%u bytes", len);
+}
+
+static const char *
+dissect_use_candidate(tvbuff_t *tvb _U_, packet_info *pinfo _U_, proto_tree *tree _U_, proto_item *att_item _U_,
+                      msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    msg->rec->use_candidate = true;
+    wmem_strbuf_append(msg->info, " use-candidate");
+    return NULL;
+}
+
+/* RFC 8489 14.11: algorithm, parameters length, parameters. */
+static const char *
+dissect_password_algorithm(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, proto_item *att_item _U_,
+                           msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t params_len;
+
+    proto_tree_add_item(tree, hf_msstun_att_pw_alg, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, tvb, 2, 2, ENC_BIG_ENDIAN, &params_len);
+    if (params_len > 0 && params_len <= tvb_reported_length(tvb) - 4)
+        proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, tvb, 4, params_len, ENC_NA);
+    return NULL;
+}
+
+/* RFC 8489 14.12: a list of algorithms, each padded to 4 bytes. */
+static const char *
+dissect_password_algorithms(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, proto_item *att_item _U_,
+                            msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    unsigned len = tvb_reported_length(tvb);
+    uint32_t params_len;
+
+    for (unsigned off = 0; off + 4 <= len; ) {
+        proto_tree_add_item(tree, hf_msstun_att_pw_alg, tvb, off, 2, ENC_BIG_ENDIAN);
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, tvb, off + 2, 2, ENC_BIG_ENDIAN,
+                                     &params_len);
+        off += 4;
+        if (params_len > len - off)
+            break;
+        if (params_len > 0)
+            proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, tvb, off, params_len, ENC_NA);
+        off += WS_ROUNDUP_4(params_len);
+    }
+    return NULL;
+}
+
+static const char *
+dissect_ms_version(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                   msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t value;
+
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_version, tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+    msg->rec->ms_version = value;
+    return wmem_strdup_printf(pinfo->pool, "%u (%s)", value, val_to_str_const(value, msstun_ms_version_vals, "Unknown"));
+}
+
+static const char *
+dissect_ice_role(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, proto_item *att_item _U_,
+                 msstun_msg_t *msg, const att_desc_t *desc, unsigned att_offset _U_)
+{
+    proto_tree_add_item(tree, hf_msstun_att_tie_breaker, tvb, 0, 8, ENC_BIG_ENDIAN);
+    wmem_strbuf_append(msg->info, desc->type == ATT_ICE_CONTROLLING ? " controlling" : " controlled");
+    return NULL;
+}
+
+/* Format undocumented: 4 bytes in every capture seen. */
+static const char *
+dissect_ms_app_id(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                  msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t value;
+
+    if (tvb_reported_length(tvb) != 4) {
+        proto_tree_add_item(tree, hf_msstun_att_value, tvb, 0, tvb_reported_length(tvb), ENC_NA);
+        return NULL;
+    }
+    return dissect_uint(tvb, pinfo, tree, hf_msstun_att_ms_app_id, 4, &value);
+}
+
+/* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21).  Teams
+ * clients send the sequence number alone, in 4 bytes. */
+static const char *
+dissect_ms_sequence_number(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
+                           msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    unsigned len = tvb_reported_length(tvb);
+    uint32_t value;
+
+    if (len == 4) {
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, tvb, 0, 4, ENC_BIG_ENDIAN, &value);
+        expert_add_info(pinfo, att_item, &ei_msstun_ms_sequence_number_only);
+    } else if (len >= 24) {
+        proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, tvb, 0, 20, ENC_NA);
+        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, tvb, 20, 4, ENC_BIG_ENDIAN, &value);
+    } else {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    return wmem_strdup_printf(pinfo->pool, "sequence %u", value);
+}
+
+/* The foundation, NUL-padded to a multiple of 4 (MS-ICE2 2.2). */
+static const char *
+dissect_ms_candidate_identifier(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                                msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    char *foundation = NULL;
+
+    proto_tree_add_item_ret_display_string(tree, hf_msstun_att_ms_candidate_id, tvb, 0, tvb_reported_length(tvb),
+                                           ENC_ASCII, pinfo->pool, &foundation);
+    return foundation;
+}
+
+static const char *
+dissect_ms_service_quality(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                           msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t stream_type;
+    uint32_t quality;
+
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_stream_type, tvb, 0, 2, ENC_BIG_ENDIAN, &stream_type);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_service_quality, tvb, 2, 2, ENC_BIG_ENDIAN, &quality);
+    return wmem_strdup_printf(pinfo->pool, "%s, %s",
+                              val_to_str_const(stream_type, msstun_stream_type_vals, "Unknown stream type"),
+                              val_to_str_const(quality, msstun_service_quality_vals, "Unknown quality"));
+}
+
+static const char *
+dissect_bwm_acm(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, proto_item *att_item _U_,
+                msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    uint32_t value;
+
+    proto_tree_add_item(tree, hf_msstun_att_reserved16, tvb, 0, 2, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_acm_type, tvb, 2, 2, ENC_BIG_ENDIAN, &value);
+    msg->rec->bwm_acm = (int)value;
+    return val_to_str_const(value, msstun_bwm_acm_vals, "Unknown");
+}
+
+/* MS-TURNBWM 2.2.8 / 2.2.11: V and F bits (F only in the site, not the
+ * relay site, responses), then the granted bandwidths. */
+static const char *
+dissect_site_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                      msstun_msg_t *msg, const att_desc_t *desc, unsigned att_offset _U_)
+{
+    static int * const flags_vf[] = {
+        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_pstn_failover, &hf_msstun_att_bwm_rp_reserved, NULL
+    };
+    static int * const flags_v[] = {
+        &hf_msstun_att_bwm_valid, &hf_msstun_att_bwm_rp_reserved31, NULL
+    };
+    bool has_failover_bit = desc->type == ATT_BWM_REMOTE_SITE_RP || desc->type == ATT_BWM_LOCAL_SITE_RP;
+    uint32_t max_send;
+    uint32_t max_recv;
+
+    proto_tree_add_bitmask_list(tree, tvb, 0, 4, has_failover_bit ? flags_vf : flags_v, ENC_BIG_ENDIAN);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_send, tvb, 4, 4, ENC_BIG_ENDIAN, &max_send);
+    proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_rp_max_recv, tvb, 8, 4, ENC_BIG_ENDIAN, &max_recv);
+    msg->rec->bwm_site_responses++;
+    if (tvb_get_uint8(tvb, 0) & 0x80)
+        msg->rec->bwm_site_valid++;
+    return wmem_strdup_printf(pinfo->pool, "%s, send %u kbit/s, receive %u kbit/s",
+                              (tvb_get_uint8(tvb, 0) & 0x80) ? "valid" : "not valid", max_send, max_recv);
+}
+
+/* Fixed layouts: the fields of a value, at their offsets. */
+static const att_field_t no_fields[] = {
+    { NULL, 0, 0 }
+};
+static const att_field_t change_request_fields[] = {
+    { &hf_msstun_att_change_ip, 0, 4 },
+    { &hf_msstun_att_change_port, 0, 4 },
+    { NULL, 0, 0 }
+};
+static const att_field_t family_fields[] = {
+    { &hf_msstun_att_requested_family, 0, 1 },
+    { &hf_msstun_att_reserved24, 1, 3 },
+    { NULL, 0, 0 }
+};
+static const att_field_t even_port_fields[] = {
+    { &hf_msstun_att_even_port_reserve, 0, 1 },
+    { NULL, 0, 0 }
+};
+static const att_field_t transport_fields[] = {
+    { &hf_msstun_att_transport, 0, 1 },
+    { &hf_msstun_att_rffu, 1, 3 },
+    { NULL, 0, 0 }
+};
+static const att_field_t icmp_fields[] = {
+    { &hf_msstun_att_reserved16, 0, 2 },
+    { &hf_msstun_att_icmp_type, 2, 1 },
+    { &hf_msstun_att_icmp_code, 3, 1 },
+    { &hf_msstun_att_icmp_error_data, 4, 4 },
+    { NULL, 0, 0 }
+};
+static const att_field_t transmit_counter_fields[] = {
+    { &hf_msstun_att_reserved16, 0, 2 },
+    { &hf_msstun_att_transmit_req, 2, 1 },
+    { &hf_msstun_att_transmit_resp, 3, 1 },
+    { NULL, 0, 0 }
+};
+static const att_field_t multiplexed_session_id_fields[] = {
+    { &hf_msstun_att_ms_multiplexed_session_id, 0, 8 },
+    { NULL, 0, 0 }
+};
+/* MS-TURNBWM 2.2.3 figure order. */
+static const att_field_t bwm_rsv_amount_fields[] = {
+    { &hf_msstun_att_bwm_min_send, 0, 4 },
+    { &hf_msstun_att_bwm_max_send, 4, 4 },
+    { &hf_msstun_att_bwm_min_recv, 8, 4 },
+    { &hf_msstun_att_bwm_max_recv, 12, 4 },
+    { NULL, 0, 0 }
+};
+static const att_field_t bwm_location_profile_fields[] = {
+    { &hf_msstun_att_bwm_peer_location, 0, 1 },
+    { &hf_msstun_att_bwm_self_location, 1, 1 },
+    { &hf_msstun_att_bwm_federation, 2, 1 },
+    { &hf_msstun_att_reserved, 3, 1 },
+    { NULL, 0, 0 }
+};
+static const att_field_t goog_network_info_fields[] = {
+    { &hf_msstun_att_goog_network_id, 0, 2 },
+    { &hf_msstun_att_goog_network_cost, 2, 2 },
+    { NULL, 0, 0 }
+};
+
+#define ATTR_OPAQUE(type, name) \
+    { type, name, ATT_KIND_OPAQUE, NULL, NULL, NULL, 0, 0, MSSTUN_ROLE_MAPPED, NULL, NULL }
+#define ATTR_BYTES(type, name, hf, min, max) \
+    { type, name, ATT_KIND_BYTES, hf, NULL, NULL, min, max, MSSTUN_ROLE_MAPPED, NULL, NULL }
+#define ATTR_STRING(type, name, hf) \
+    { type, name, ATT_KIND_STRING, hf, NULL, NULL, 0, 0, MSSTUN_ROLE_MAPPED, NULL, NULL }
+#define ATTR_UINT(type, name, hf, size, label) \
+    { type, name, ATT_KIND_UINT, hf, NULL, NULL, size, 0, MSSTUN_ROLE_MAPPED, label, NULL }
+#define ATTR_UINT16_LIST(type, name, hf) \
+    { type, name, ATT_KIND_UINT16_LIST, hf, NULL, NULL, 0, 0, MSSTUN_ROLE_MAPPED, NULL, NULL }
+#define ATTR_FIELDS(type, name, fields, min, vals) \
+    { type, name, ATT_KIND_FIELDS, NULL, fields, vals, min, 0, MSSTUN_ROLE_MAPPED, NULL, NULL }
+#define ATTR_ADDRESS(type, name, role, label) \
+    { type, name, ATT_KIND_ADDRESS, NULL, NULL, NULL, 4, 0, role, label, NULL }
+#define ATTR_XOR_ADDRESS(type, name, role, label) \
+    { type, name, ATT_KIND_XOR_ADDRESS, NULL, NULL, NULL, 4, 0, role, label, NULL }
+#define ATTR_CUSTOM(type, name, decode, min, max, label) \
+    { type, name, ATT_KIND_CUSTOM, NULL, NULL, NULL, min, max, MSSTUN_ROLE_MAPPED, label, decode }
+
+/* Every attribute type this dissector knows, sorted by type (it is searched
+ * with bsearch()), with the IETF numbering. */
+static const att_desc_t attributes[] = {
+    ATTR_CUSTOM(ATT_MAPPED_ADDRESS, "MAPPED-ADDRESS", dissect_mapped_address, 4, 0, NULL),
+    ATTR_ADDRESS(ATT_RESPONSE_ADDRESS, "RESPONSE-ADDRESS", MSSTUN_ROLE_RESPONSE, NULL),
+    ATTR_FIELDS(ATT_CHANGE_REQUEST, "CHANGE-REQUEST", change_request_fields, 4, NULL),
+    ATTR_ADDRESS(ATT_SOURCE_ADDRESS, "SOURCE-ADDRESS", MSSTUN_ROLE_SOURCE, NULL),
+    ATTR_ADDRESS(ATT_CHANGED_ADDRESS, "CHANGED-ADDRESS", MSSTUN_ROLE_CHANGED, NULL),
+    ATTR_CUSTOM(ATT_USERNAME, "USERNAME", dissect_username, 0, 0, NULL),
+    ATTR_BYTES(ATT_PASSWORD, "PASSWORD", &hf_msstun_att_password, 0, 0),
+    ATTR_CUSTOM(ATT_MESSAGE_INTEGRITY, "MESSAGE-INTEGRITY", dissect_message_integrity, 0, 0, NULL),
+    ATTR_CUSTOM(ATT_ERROR_CODE, "ERROR-CODE", dissect_error_code, 4, 0, "error"),
+    ATTR_UINT16_LIST(ATT_UNKNOWN_ATTRIBUTES, "UNKNOWN-ATTRIBUTES", &hf_msstun_att_unknown_type),
+    ATTR_ADDRESS(ATT_REFLECTED_FROM, "REFLECTED-FROM", MSSTUN_ROLE_REFLECTED_FROM, NULL),
+    ATTR_CUSTOM(ATT_CHANNEL_NUMBER, "CHANNEL-NUMBER", dissect_channel_number, 4, 0, "channel"),
+    ATTR_CUSTOM(ATT_LIFETIME, "LIFETIME", dissect_lifetime, 4, 0, "lifetime"),
+    ATTR_ADDRESS(ATT_MS_ALTERNATE_SERVER, "MS-ALTERNATE-SERVER", MSSTUN_ROLE_ALTERNATE_SERVER, "alternate"),
+    ATTR_CUSTOM(ATT_MAGIC_COOKIE, "MAGIC-COOKIE", dissect_magic_cookie, 4, 0, NULL),
+    ATTR_UINT(ATT_BANDWIDTH, "BANDWIDTH", &hf_msstun_att_bandwidth, 4, NULL),
+    ATTR_ADDRESS(ATT_DESTINATION_ADDRESS, "DESTINATION-ADDRESS", MSSTUN_ROLE_DESTINATION, "to"),
+    ATTR_XOR_ADDRESS(ATT_XOR_PEER_ADDRESS, "XOR-PEER-ADDRESS", MSSTUN_ROLE_XOR_PEER, "peer"),
+    ATTR_CUSTOM(ATT_DATA, "DATA", dissect_data, 0, 0, NULL),
+    ATTR_STRING(ATT_REALM, "REALM", &hf_msstun_att_realm),
+    ATTR_STRING(ATT_NONCE, "NONCE", &hf_msstun_att_nonce),
+    ATTR_XOR_ADDRESS(ATT_XOR_RELAYED_ADDRESS, "XOR-RELAYED-ADDRESS", MSSTUN_ROLE_XOR_RELAYED, "relayed"),
+    ATTR_FIELDS(ATT_REQUESTED_ADDRESS_FAMILY, "REQUESTED-ADDRESS-FAMILY", family_fields, 4, msstun_family_vals),
+    ATTR_FIELDS(ATT_EVEN_PORT, "EVEN-PORT", even_port_fields, 1, NULL),
+    ATTR_FIELDS(ATT_REQUESTED_TRANSPORT, "REQUESTED-TRANSPORT", transport_fields, 4, msstun_transport_vals),
+    ATTR_FIELDS(ATT_DONT_FRAGMENT, "DONT-FRAGMENT", no_fields, 0, NULL),
+    ATTR_BYTES(ATT_ACCESS_TOKEN, "ACCESS-TOKEN", &hf_msstun_att_access_token, 0, 0),
+    /* RFC 8489 14.6: at least 16 bytes, at most 32. */
+    ATTR_BYTES(ATT_MESSAGE_INTEGRITY_SHA256, "MESSAGE-INTEGRITY-SHA256", &hf_msstun_att_hmac_sha256, 16, 32),
+    ATTR_CUSTOM(ATT_PASSWORD_ALGORITHM, "PASSWORD-ALGORITHM", dissect_password_algorithm, 4, 0, NULL),
+    ATTR_BYTES(ATT_USERHASH, "USERHASH", &hf_msstun_att_userhash, 0, 0),
+    ATTR_XOR_ADDRESS(ATT_XOR_MAPPED_ADDRESS, "XOR-MAPPED-ADDRESS", MSSTUN_ROLE_XOR_MAPPED, "mapped"),
+    ATTR_BYTES(ATT_RESERVATION_TOKEN, "RESERVATION-TOKEN", &hf_msstun_att_reservation_token, 0, 0),
+    ATTR_UINT(ATT_PRIORITY, "PRIORITY", &hf_msstun_att_priority, 4, NULL),
+    ATTR_CUSTOM(ATT_USE_CANDIDATE, "USE-CANDIDATE", dissect_use_candidate, 0, 0, NULL),
+    ATTR_BYTES(ATT_PADDING, "PADDING", &hf_msstun_att_padding_value, 0, 0),
+    ATTR_UINT(ATT_RESPONSE_PORT, "RESPONSE-PORT", &hf_msstun_att_response_port, 2, NULL),
+    ATTR_XOR_ADDRESS(ATT_XOR_REFLECTED_FROM, "XOR-REFLECTED-FROM", MSSTUN_ROLE_XOR_REFLECTED_FROM, NULL),
+    ATTR_UINT(ATT_CONNECTION_ID, "CONNECTION-ID", &hf_msstun_att_connection_id, 4, "connection"),
+    ATTR_FIELDS(ATT_ADDITIONAL_ADDRESS_FAMILY, "ADDITIONAL-ADDRESS-FAMILY", family_fields, 4, msstun_family_vals),
+    ATTR_CUSTOM(ATT_ADDRESS_ERROR_CODE, "ADDRESS-ERROR-CODE", dissect_address_error_code, 4, 0, NULL),
+    ATTR_CUSTOM(ATT_PASSWORD_ALGORITHMS, "PASSWORD-ALGORITHMS", dissect_password_algorithms, 0, 0, NULL),
+    ATTR_STRING(ATT_ALTERNATE_DOMAIN, "ALTERNATE-DOMAIN", &hf_msstun_att_alternate_domain),
+    ATTR_FIELDS(ATT_ICMP, "ICMP", icmp_fields, 8, NULL),
+    ATTR_UINT(ATT_MS_UNKNOWN_8006, "MS-UNKNOWN-8006", &hf_msstun_att_ms_unknown_8006, 4, NULL),
+    ATTR_CUSTOM(ATT_MS_VERSION, "MS-VERSION", dissect_ms_version, 4, 0, NULL),
+    ATTR_XOR_ADDRESS(ATT_MS_XOR_MAPPED_ADDRESS, "MS-XOR-MAPPED-ADDRESS", MSSTUN_ROLE_MS_XOR_MAPPED, "mapped"),
+    ATTR_STRING(ATT_SOFTWARE, "SOFTWARE", &hf_msstun_att_software),
+    ATTR_ADDRESS(ATT_ALTERNATE_SERVER, "ALTERNATE-SERVER", MSSTUN_ROLE_ALTERNATE_SERVER, "alternate"),
+    ATTR_FIELDS(ATT_TRANSACTION_TRANSMIT_COUNTER, "TRANSACTION-TRANSMIT-COUNTER", transmit_counter_fields, 4, NULL),
+    ATTR_UINT(ATT_CACHE_TIMEOUT, "CACHE-TIMEOUT", &hf_msstun_att_cache_timeout, 4, NULL),
+    ATTR_CUSTOM(ATT_FINGERPRINT, "FINGERPRINT", dissect_fingerprint, 4, 4, NULL),
+    ATTR_CUSTOM(ATT_ICE_CONTROLLED, "ICE-CONTROLLED", dissect_ice_role, 8, 0, NULL),
+    ATTR_CUSTOM(ATT_ICE_CONTROLLING, "ICE-CONTROLLING", dissect_ice_role, 8, 0, NULL),
+    ATTR_ADDRESS(ATT_RESPONSE_ORIGIN, "RESPONSE-ORIGIN", MSSTUN_ROLE_RESPONSE_ORIGIN, NULL),
+    ATTR_ADDRESS(ATT_OTHER_ADDRESS, "OTHER-ADDRESS", MSSTUN_ROLE_OTHER_ADDRESS, NULL),
+    ATTR_UINT(ATT_ECN_CHECK_STUN, "ECN-CHECK-STUN", &hf_msstun_att_ecn_check, 4, NULL),
+    ATTR_STRING(ATT_THIRD_PARTY_AUTHORIZATION, "THIRD-PARTY-AUTHORIZATION", &hf_msstun_att_third_party_auth),
+    ATTR_BYTES(ATT_MOBILITY_TICKET, "MOBILITY-TICKET", &hf_msstun_att_mobility_ticket, 0, 0),
+    ATTR_STRING(ATT_MS_ALTERNATE_HOST_NAME, "MS-ALTERNATE-HOST-NAME", &hf_msstun_att_ms_alt_host_name),
+    ATTR_CUSTOM(ATT_MS_APP_ID, "MS-APP-ID", dissect_ms_app_id, 0, 0, NULL),
+    ATTR_BYTES(ATT_MS_SECURE_TAG, "MS-SECURE-TAG", &hf_msstun_att_ms_secure_tag, 0, 0),
+    ATTR_CUSTOM(ATT_MS_SEQUENCE_NUMBER, "MS-SEQUENCE-NUMBER", dissect_ms_sequence_number, 4, 0, NULL),
+    ATTR_CUSTOM(ATT_MS_CANDIDATE_IDENTIFIER, "CANDIDATE-IDENTIFIER", dissect_ms_candidate_identifier, 0, 0, NULL),
+    ATTR_CUSTOM(ATT_MS_SERVICE_QUALITY, "MS-SERVICE-QUALITY", dissect_ms_service_quality, 4, 0, NULL),
+    ATTR_CUSTOM(ATT_BWM_ACM, "BANDWIDTH-ACM", dissect_bwm_acm, 4, 0, "bandwidth"),
+    ATTR_BYTES(ATT_BWM_RSV_ID, "BANDWIDTH-RSV-ID", &hf_msstun_att_bwm_rsv_id, 0, 0),
+    ATTR_FIELDS(ATT_BWM_RSV_AMOUNT, "BANDWIDTH-RSV-AMOUNT", bwm_rsv_amount_fields, 16, NULL),
+    ATTR_XOR_ADDRESS(ATT_BWM_REMOTE_SITE, "REMOTE-SITE-ADDR", MSSTUN_ROLE_REMOTE_SITE, NULL),
+    ATTR_XOR_ADDRESS(ATT_BWM_REMOTE_RELAY_SITE, "REMOTE-RELAY-SITE-ADDR", MSSTUN_ROLE_REMOTE_RELAY_SITE, NULL),
+    ATTR_XOR_ADDRESS(ATT_BWM_LOCAL_SITE, "LOCAL-SITE-ADDR", MSSTUN_ROLE_LOCAL_SITE, NULL),
+    ATTR_XOR_ADDRESS(ATT_BWM_LOCAL_RELAY_SITE, "LOCAL-RELAY-SITE-ADDR", MSSTUN_ROLE_LOCAL_RELAY_SITE, NULL),
+    ATTR_CUSTOM(ATT_BWM_REMOTE_SITE_RP, "REMOTE-SITE-ADDR-RP", dissect_site_response, 12, 0, NULL),
+    ATTR_CUSTOM(ATT_BWM_REMOTE_RELAY_SITE_RP, "REMOTE-RELAY-SITE-ADDR-RP", dissect_site_response, 12, 0, NULL),
+    ATTR_CUSTOM(ATT_BWM_LOCAL_SITE_RP, "LOCAL-SITE-ADDR-RP", dissect_site_response, 12, 0, NULL),
+    ATTR_CUSTOM(ATT_BWM_LOCAL_RELAY_SITE_RP, "LOCAL-RELAY-SITE-ADDR-RP", dissect_site_response, 12, 0, NULL),
+    ATTR_STRING(ATT_BWM_SIP_DIALOG_ID, "SIP-DIALOG-ID", &hf_msstun_att_bwm_sip_dialog_id),
+    ATTR_STRING(ATT_BWM_SIP_CALL_ID, "SIP-CALL-ID", &hf_msstun_att_bwm_sip_call_id),
+    ATTR_FIELDS(ATT_BWM_LOCATION_PROFILE, "LOCATION-PROFILE", bwm_location_profile_fields, 4, NULL),
+    ATTR_UINT(ATT_MS_IMPLEMENTATION_VERSION, "IMPLEMENTATION-VERSION", &hf_msstun_att_ms_impl_version, 4, NULL),
+    ATTR_ADDRESS(ATT_MS_ALT_MAPPED_ADDRESS, "MS-ALT-MAPPED-ADDRESS", MSSTUN_ROLE_MS_ALT_MAPPED, "relayed"),
+    ATTR_FIELDS(ATT_MS_MULTIPLEXED_SESSION_ID, "MULTIPLEXED-TURN-SESSION-ID", multiplexed_session_id_fields, 8, NULL),
+    ATTR_UINT(ATT_NOMINATION, "NOMINATION", &hf_msstun_att_nomination, 4, NULL),
+    ATTR_FIELDS(ATT_GOOG_NETWORK_INFO, "GOOG-NETWORK-INFO", goog_network_info_fields, 4, NULL),
+    ATTR_OPAQUE(ATT_GOOG_LAST_ICE_CHECK_RECEIVED, "GOOG-LAST-ICE-CHECK-RECEIVED"),
+    ATTR_UINT16_LIST(ATT_GOOG_MISC_INFO, "GOOG-MISC-INFO", &hf_msstun_att_goog_misc_info),
+    ATTR_OPAQUE(ATT_GOOG_OBSOLETE_1, "GOOG-OBSOLETE-1"),
+    ATTR_OPAQUE(ATT_GOOG_CONNECTION_ID, "GOOG-CONNECTION-ID"),
+    ATTR_OPAQUE(ATT_GOOG_DELTA, "GOOG-DELTA"),
+    ATTR_OPAQUE(ATT_GOOG_DELTA_ACK, "GOOG-DELTA-ACK"),
+    ATTR_OPAQUE(ATT_GOOG_DELTA_SYNC_REQ, "GOOG-DELTA-SYNC-REQ"),
+    ATTR_OPAQUE(ATT_GOOG_MESSAGE_INTEGRITY_32, "GOOG-MESSAGE-INTEGRITY-32"),
+};
+
+/* MS-TURN's own meaning of three numbers: REMOTE-ADDRESS, plain (a real
+ * Teams relay confirms it), and NONCE and REALM the other way round from
+ * RFC 5389 on (the numbers of rfc3489bis-02).  Sorted by type. */
+static const att_desc_t ms_turn_attributes[] = {
+    ATTR_ADDRESS(ATT_XOR_PEER_ADDRESS, "REMOTE-ADDRESS", MSSTUN_ROLE_REMOTE, "from"),
+    ATTR_STRING(ATT_REALM, "NONCE", &hf_msstun_att_nonce),
+    ATTR_STRING(ATT_NONCE, "REALM", &hf_msstun_att_realm),
+};
+
+#undef ATTR_OPAQUE
+#undef ATTR_BYTES
+#undef ATTR_STRING
+#undef ATTR_UINT
+#undef ATTR_UINT16_LIST
+#undef ATTR_FIELDS
+#undef ATTR_ADDRESS
+#undef ATTR_XOR_ADDRESS
+#undef ATTR_CUSTOM
+
+/* The names of the types in attributes[], for the fields that show
+ * attribute types; filled in from the table at registration. */
+static value_string msstun_attribute_vals[array_length(attributes) + 1];
+static value_string_ext msstun_attribute_vals_ext = VALUE_STRING_EXT_INIT(msstun_attribute_vals);
+
+static int
+compare_attribute_type(const void *key, const void *desc)
+{
+    return (int)*(const unsigned *)key - (int)((const att_desc_t *)desc)->type;
+}
+
+/* The descriptor of att_type in this message's numbering, or NULL. */
+static const att_desc_t *
+find_attribute(const msstun_msg_t *msg, unsigned att_type)
+{
+    const att_desc_t *desc = NULL;
+
+    if (msg->ms_semantics)
+        desc = (const att_desc_t *)bsearch(&att_type, ms_turn_attributes, array_length(ms_turn_attributes),
+                                           sizeof(att_desc_t), compare_attribute_type);
+    if (!desc)
+        desc = (const att_desc_t *)bsearch(&att_type, attributes, array_length(attributes), sizeof(att_desc_t),
+                                           compare_attribute_type);
+    return desc;
+}
+
+/* Decodes one attribute value, as its descriptor (NULL for an unknown
+ * type) says.  att_tvb holds exactly the value; att_offset is where the
+ * attribute starts in the message.  Returns a summary for the attribute
+ * line, or NULL. */
 static const char *
 dissect_attribute_value(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                        msstun_msg_t *msg, unsigned att_type, unsigned att_offset)
+                        msstun_msg_t *msg, const att_desc_t *desc, unsigned att_type, unsigned att_offset)
 {
     unsigned len = tvb_reported_length(att_tvb);
     const char *summary = NULL;
     uint32_t value;
 
-    switch (att_type) {
-    case ATT_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MAPPED, false);
-        /* MS-TURN 3.2.5.1: in an Allocate response this is the relay. */
-        if (summary)
-            add_info(msg, (msg->ms_semantics && msg->method == MSSTUN_METHOD_ALLOCATE) ? "relayed" : "mapped", summary);
-        break;
-    case ATT_RESPONSE_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_RESPONSE, false);
-        break;
-    case ATT_SOURCE_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_SOURCE, false);
-        break;
-    case ATT_CHANGED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_CHANGED, false);
-        break;
-    case ATT_REFLECTED_FROM:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REFLECTED_FROM, false);
-        break;
-    case ATT_MS_ALTERNATE_SERVER:
-    case ATT_ALTERNATE_SERVER:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_ALTERNATE_SERVER, false);
-        if (summary)
-            add_info(msg, "alternate", summary);
-        break;
-    case ATT_DESTINATION_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_DESTINATION, false);
-        if (summary)
-            add_info(msg, "to", summary);
-        break;
-    case ATT_XOR_PEER_ADDRESS:
-        if (msg->ms_semantics) {
-            /* MS-TURN REMOTE-ADDRESS is plain (a real Teams relay confirms it). */
-            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE, false);
-            if (summary)
-                add_info(msg, "from", summary);
-        } else {
-            summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_PEER, true);
-            if (summary)
-                add_info(msg, "peer", summary);
-        }
-        break;
-    case ATT_XOR_RELAYED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_RELAYED, true);
-        if (summary)
-            add_info(msg, "relayed", summary);
-        break;
-    case ATT_XOR_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_MAPPED, true);
-        if (summary)
-            add_info(msg, "mapped", summary);
-        break;
-    case ATT_MS_XOR_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MS_XOR_MAPPED, true);
-        if (summary)
-            add_info(msg, "mapped", summary);
-        break;
-    case ATT_XOR_REFLECTED_FROM:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_XOR_REFLECTED_FROM, true);
-        break;
-    case ATT_RESPONSE_ORIGIN:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_RESPONSE_ORIGIN, false);
-        break;
-    case ATT_OTHER_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_OTHER_ADDRESS, false);
-        break;
-    case ATT_MS_ALT_MAPPED_ADDRESS:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_MS_ALT_MAPPED, false);
-        if (summary)
-            add_info(msg, "relayed", summary);
-        break;
-    case ATT_BWM_REMOTE_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE_SITE, true);
-        break;
-    case ATT_BWM_REMOTE_RELAY_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_REMOTE_RELAY_SITE, true);
-        break;
-    case ATT_BWM_LOCAL_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_LOCAL_SITE, true);
-        break;
-    case ATT_BWM_LOCAL_RELAY_SITE:
-        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, MSSTUN_ROLE_LOCAL_RELAY_SITE, true);
-        break;
-
-    case ATT_CHANGE_REQUEST:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_change_ip, att_tvb, 0, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_change_port, att_tvb, 0, 4, ENC_BIG_ENDIAN);
-        break;
-    case ATT_USERNAME:
-        if (msg->ms_semantics || msg->dialect == DIALECT_RFC3489) {
-            /* Opaque in RFC 3489 and MS-TURN. */
-            proto_tree_add_item(tree, hf_msstun_att_username_opaque, att_tvb, 0, len, ENC_NA);
-            msg->rec->username = tvb_format_text(pinfo->pool, att_tvb, 0, len);
-        } else {
-            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_username);
-            msg->rec->username = summary;
-        }
-        break;
-    case ATT_PASSWORD:
-        proto_tree_add_item(tree, hf_msstun_att_password, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_MESSAGE_INTEGRITY:
-        summary = dissect_message_integrity(att_tvb, pinfo, tree, att_item);
-        break;
-    case ATT_ERROR_CODE:
-        summary = dissect_error_code(att_tvb, pinfo, tree, att_item, msg);
-        if (summary)
-            add_info(msg, "error", summary);
-        break;
-    case ATT_UNKNOWN_ATTRIBUTES:
-        for (unsigned off = 0; off + 2 <= len; off += 2)
-            proto_tree_add_item(tree, hf_msstun_att_unknown_type, att_tvb, off, 2, ENC_BIG_ENDIAN);
-        break;
-    case ATT_CHANNEL_NUMBER:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_channel, att_tvb, 0, 2, ENC_BIG_ENDIAN, &value);
-        msg->rec->channel = value;
-        proto_tree_add_item(tree, hf_msstun_att_rffu, att_tvb, 2, 2, ENC_BIG_ENDIAN);
-        summary = wmem_strdup_printf(pinfo->pool, "0x%04x", value);
-        add_info(msg, "channel", summary);
-        break;
-    case ATT_LIFETIME:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_lifetime, 4);
-        if (summary) {
-            msg->rec->has_lifetime = true;
-            msg->rec->lifetime = tvb_get_ntohl(att_tvb, 0);
-            add_info(msg, "lifetime", summary);
-        }
-        break;
-    case ATT_MAGIC_COOKIE:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_magic_cookie, att_tvb, 0, 4, ENC_BIG_ENDIAN, &value);
-        summary = wmem_strdup_printf(pinfo->pool, "0x%08x", value);
-        /* MS-TURN 2.2.2.8: it MUST be the first attribute. */
-        if (att_offset != MSSTUN_HEADER_LEN)
-            expert_add_info(pinfo, att_item, &ei_msstun_magic_cookie_not_first);
-        break;
-    case ATT_BANDWIDTH:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_bandwidth, 4);
-        break;
-    case ATT_DATA:
-        proto_tree_add_item(tree, hf_msstun_att_data, att_tvb, 0, len, ENC_NA);
-        msg->data_offset = att_offset + 4;
-        msg->data_length = len;
-        msg->data_tree = tree;
-        summary = wmem_strdup_printf(pinfo->pool, "%u bytes", len);
-        break;
-    case ATT_REALM:
-    case ATT_NONCE:
-        /* NONCE is 0x0014 and REALM 0x0015 in MS-TURN (the numbers of
-         * rfc3489bis-02), the other way round from RFC 5389 on. */
-        if ((att_type == ATT_REALM) != msg->ms_semantics)
-            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_realm);
-        else
-            summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_nonce);
-        break;
-    case ATT_REQUESTED_ADDRESS_FAMILY:
-    case ATT_ADDITIONAL_ADDRESS_FAMILY:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_requested_family, att_tvb, 0, 1, ENC_NA, &value);
-        proto_tree_add_item(tree, hf_msstun_att_reserved24, att_tvb, 1, 3, ENC_BIG_ENDIAN);
-        summary = val_to_str_const(value, msstun_family_vals, "Unknown");
-        break;
-    case ATT_EVEN_PORT:
-        if (len < 1) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_even_port_reserve, att_tvb, 0, 1, ENC_NA);
-        break;
-    case ATT_REQUESTED_TRANSPORT:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_transport, att_tvb, 0, 1, ENC_NA, &value);
-        proto_tree_add_item(tree, hf_msstun_att_rffu, att_tvb, 1, 3, ENC_BIG_ENDIAN);
-        summary = val_to_str_const(value, msstun_transport_vals, "Unknown");
-        break;
-    case ATT_DONT_FRAGMENT:
-    case ATT_USE_CANDIDATE:
-        if (att_type == ATT_USE_CANDIDATE) {
-            msg->rec->use_candidate = true;
-            wmem_strbuf_append(msg->info, " use-candidate");
-        }
-        break;
-    case ATT_ACCESS_TOKEN:
-        proto_tree_add_item(tree, hf_msstun_att_access_token, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_MESSAGE_INTEGRITY_SHA256:
-        proto_tree_add_item(tree, hf_msstun_att_hmac_sha256, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_PASSWORD_ALGORITHM:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_pw_alg, att_tvb, 0, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, att_tvb, 2, 2, ENC_BIG_ENDIAN, &value);
-        if (value > 0 && value <= len - 4)
-            proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, att_tvb, 4, value, ENC_NA);
-        break;
-    case ATT_PASSWORD_ALGORITHMS:
-        for (unsigned off = 0; off + 4 <= len; ) {
-            proto_tree_add_item(tree, hf_msstun_att_pw_alg, att_tvb, off, 2, ENC_BIG_ENDIAN);
-            proto_tree_add_item_ret_uint(tree, hf_msstun_att_pw_alg_params_len, att_tvb, off + 2, 2, ENC_BIG_ENDIAN, &value);
-            off += 4;
-            if (value > len - off)
-                break;
-            if (value > 0)
-                proto_tree_add_item(tree, hf_msstun_att_pw_alg_params, att_tvb, off, value, ENC_NA);
-            off += WS_ROUNDUP_4(value);
-        }
-        break;
-    case ATT_USERHASH:
-        proto_tree_add_item(tree, hf_msstun_att_userhash, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_RESERVATION_TOKEN:
-        proto_tree_add_item(tree, hf_msstun_att_reservation_token, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_PRIORITY:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_priority, 4);
-        break;
-    case ATT_PADDING:
-        proto_tree_add_item(tree, hf_msstun_att_padding_value, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_RESPONSE_PORT:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_response_port, 2);
-        break;
-    case ATT_CONNECTION_ID:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_connection_id, 4);
-        if (summary)
-            add_info(msg, "connection", summary);
-        break;
-    case ATT_ADDRESS_ERROR_CODE:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_requested_family, att_tvb, 0, 1, ENC_NA);
-        summary = dissect_error_code(att_tvb, pinfo, tree, att_item, msg);
-        break;
-    case ATT_ALTERNATE_DOMAIN:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_alternate_domain);
-        break;
-    case ATT_ICMP:
-        if (len < 8) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_icmp_type, att_tvb, 2, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_icmp_code, att_tvb, 3, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_icmp_error_data, att_tvb, 4, 4, ENC_BIG_ENDIAN);
-        break;
-    case ATT_MS_UNKNOWN_8006:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_unknown_8006, 4);
-        break;
-    case ATT_MS_VERSION:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_version, att_tvb, 0, 4, ENC_BIG_ENDIAN, &value);
-        msg->rec->ms_version = value;
-        summary = wmem_strdup_printf(pinfo->pool, "%u (%s)", value,
-                                     val_to_str_const(value, msstun_ms_version_vals, "Unknown"));
-        break;
-    case ATT_SOFTWARE:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_software);
-        break;
-    case ATT_TRANSACTION_TRANSMIT_COUNTER:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_transmit_req, att_tvb, 2, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_transmit_resp, att_tvb, 3, 1, ENC_NA);
-        break;
-    case ATT_CACHE_TIMEOUT:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_cache_timeout, 4);
-        break;
-    case ATT_FINGERPRINT:
-        summary = dissect_fingerprint(att_tvb, pinfo, tree, att_item, msg, att_offset);
-        break;
-    case ATT_ICE_CONTROLLED:
-    case ATT_ICE_CONTROLLING:
-        if (len < 8) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_tie_breaker, att_tvb, 0, 8, ENC_BIG_ENDIAN);
-        wmem_strbuf_append(msg->info, att_type == ATT_ICE_CONTROLLING ? " controlling" : " controlled");
-        break;
-    case ATT_ECN_CHECK_STUN:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ecn_check, 4);
-        break;
-    case ATT_THIRD_PARTY_AUTHORIZATION:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_third_party_auth);
-        break;
-    case ATT_MOBILITY_TICKET:
-        proto_tree_add_item(tree, hf_msstun_att_mobility_ticket, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_MS_ALTERNATE_HOST_NAME:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_ms_alt_host_name);
-        break;
-    case ATT_MS_APP_ID:
-        /* Format undocumented: 4 bytes in every capture seen. */
-        if (len == 4)
-            summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_app_id, 4);
-        else
-            proto_tree_add_item(tree, hf_msstun_att_value, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_MS_SECURE_TAG:
-        proto_tree_add_item(tree, hf_msstun_att_ms_secure_tag, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_MS_SEQUENCE_NUMBER:
-        /* Connection ID (20 bytes) and sequence number (MS-TURN 2.2.2.21).
-         * Teams clients send the sequence number alone, in 4 bytes. */
-        if (len == 4) {
-            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 0, 4, ENC_BIG_ENDIAN,
-                                         &value);
-            expert_add_info(pinfo, att_item, &ei_msstun_ms_sequence_number_only);
-        } else if (len >= 24) {
-            proto_tree_add_item(tree, hf_msstun_att_ms_connection_id, att_tvb, 0, 20, ENC_NA);
-            proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_sequence_number, att_tvb, 20, 4, ENC_BIG_ENDIAN,
-                                         &value);
-        } else {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        summary = wmem_strdup_printf(pinfo->pool, "sequence %u", value);
-        break;
-    case ATT_MS_CANDIDATE_IDENTIFIER:
-        /* The foundation, NUL-padded to a multiple of 4 (MS-ICE2 2.2). */
-        proto_tree_add_item_ret_display_string(tree, hf_msstun_att_ms_candidate_id, att_tvb, 0, len,
-                                               ENC_ASCII, pinfo->pool, (char **)&summary);
-        break;
-    case ATT_MS_SERVICE_QUALITY:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_ms_stream_type, att_tvb, 0, 2, ENC_BIG_ENDIAN, &value);
-        proto_tree_add_item(tree, hf_msstun_att_ms_service_quality, att_tvb, 2, 2, ENC_BIG_ENDIAN);
-        summary = wmem_strdup_printf(pinfo->pool, "%s, %s",
-                                     val_to_str_const(value, msstun_stream_type_vals, "Unknown stream type"),
-                                     val_to_str_const(tvb_get_ntohs(att_tvb, 2), msstun_service_quality_vals, "Unknown quality"));
-        break;
-    case ATT_MS_IMPLEMENTATION_VERSION:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_ms_impl_version, 4);
-        break;
-    case ATT_MS_MULTIPLEXED_SESSION_ID:
-        if (len < 8) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_ms_multiplexed_session_id, att_tvb, 0, 8, ENC_BIG_ENDIAN);
-        break;
-    case ATT_BWM_ACM:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_reserved16, att_tvb, 0, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item_ret_uint(tree, hf_msstun_att_bwm_acm_type, att_tvb, 2, 2, ENC_BIG_ENDIAN, &value);
-        msg->rec->bwm_acm = (int)value;
-        summary = val_to_str_const(value, msstun_bwm_acm_vals, "Unknown");
-        add_info(msg, "bandwidth", summary);
-        break;
-    case ATT_BWM_RSV_ID:
-        proto_tree_add_item(tree, hf_msstun_att_bwm_rsv_id, att_tvb, 0, len, ENC_NA);
-        break;
-    case ATT_BWM_RSV_AMOUNT:
-        /* MS-TURNBWM 2.2.3 figure order. */
-        if (len < 16) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_bwm_min_send, att_tvb, 0, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_bwm_max_send, att_tvb, 4, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_bwm_min_recv, att_tvb, 8, 4, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_bwm_max_recv, att_tvb, 12, 4, ENC_BIG_ENDIAN);
-        break;
-    case ATT_BWM_REMOTE_SITE_RP:
-    case ATT_BWM_LOCAL_SITE_RP:
-        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, msg, true);
-        break;
-    case ATT_BWM_REMOTE_RELAY_SITE_RP:
-    case ATT_BWM_LOCAL_RELAY_SITE_RP:
-        summary = dissect_site_response(att_tvb, pinfo, tree, att_item, msg, false);
-        break;
-    case ATT_BWM_SIP_DIALOG_ID:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_bwm_sip_dialog_id);
-        break;
-    case ATT_BWM_SIP_CALL_ID:
-        summary = dissect_string(att_tvb, pinfo, tree, hf_msstun_att_bwm_sip_call_id);
-        break;
-    case ATT_BWM_LOCATION_PROFILE:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_bwm_peer_location, att_tvb, 0, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_bwm_self_location, att_tvb, 1, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_bwm_federation, att_tvb, 2, 1, ENC_NA);
-        proto_tree_add_item(tree, hf_msstun_att_reserved, att_tvb, 3, 1, ENC_NA);
-        break;
-    case ATT_NOMINATION:
-        summary = add_uint_value(att_tvb, pinfo, tree, att_item, hf_msstun_att_nomination, 4);
-        break;
-    case ATT_GOOG_NETWORK_INFO:
-        if (len < 4) {
-            expert_add_info(pinfo, att_item, &ei_msstun_att_short);
-            break;
-        }
-        proto_tree_add_item(tree, hf_msstun_att_goog_network_id, att_tvb, 0, 2, ENC_BIG_ENDIAN);
-        proto_tree_add_item(tree, hf_msstun_att_goog_network_cost, att_tvb, 2, 2, ENC_BIG_ENDIAN);
-        break;
-    case ATT_GOOG_MISC_INFO:
-        for (unsigned off = 0; off + 2 <= len; off += 2)
-            proto_tree_add_item(tree, hf_msstun_att_goog_misc_info, att_tvb, off, 2, ENC_BIG_ENDIAN);
-        break;
-    default:
+    if (!desc) {
         if (len > 0)
             proto_tree_add_item(tree, hf_msstun_att_value, att_tvb, 0, len, ENC_NA);
-        if (!(att_type & 0x8000) && !try_val_to_str_ext(att_type, &msstun_attribute_vals_ext))
+        if (!(att_type & 0x8000))
             expert_add_info(pinfo, att_item, &ei_msstun_att_unknown_required);
+        return NULL;
+    }
+    if (len < desc->min_len) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_short);
+        return NULL;
+    }
+    if (desc->max_len != 0 && len > desc->max_len) {
+        expert_add_info(pinfo, att_item, &ei_msstun_att_long);
+        return NULL;
+    }
+
+    switch (desc->kind) {
+    case ATT_KIND_OPAQUE:
+        if (len > 0)
+            proto_tree_add_item(tree, hf_msstun_att_value, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_KIND_BYTES:
+        proto_tree_add_item(tree, *desc->hf, att_tvb, 0, len, ENC_NA);
+        break;
+    case ATT_KIND_STRING:
+        summary = dissect_string(att_tvb, pinfo, tree, *desc->hf);
+        break;
+    case ATT_KIND_UINT:
+        summary = dissect_uint(att_tvb, pinfo, tree, *desc->hf, desc->min_len, &value);
+        break;
+    case ATT_KIND_UINT16_LIST:
+        for (unsigned off = 0; off + 2 <= len; off += 2)
+            proto_tree_add_item(tree, *desc->hf, att_tvb, off, 2, ENC_BIG_ENDIAN);
+        break;
+    case ATT_KIND_FIELDS:
+        for (const att_field_t *field = desc->fields; field->hf; field++)
+            proto_tree_add_item(tree, *field->hf, att_tvb, field->offset, field->length, ENC_BIG_ENDIAN);
+        if (desc->summary_vals)
+            summary = val_to_str_const(tvb_get_uint8(att_tvb, 0), desc->summary_vals, "Unknown");
+        break;
+    case ATT_KIND_ADDRESS:
+    case ATT_KIND_XOR_ADDRESS:
+        summary = dissect_address(att_tvb, pinfo, tree, att_item, msg, desc->role, desc->kind == ATT_KIND_XOR_ADDRESS);
+        break;
+    case ATT_KIND_CUSTOM:
+        summary = desc->decode(att_tvb, pinfo, tree, att_item, msg, desc, att_offset);
         break;
     }
+    if (summary && desc->info_label)
+        add_info(msg, desc->info_label, summary);
     return summary;
 }
 
 /* A value that defeats its decoder must not hide the attributes after it. */
 static const char *
 dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
-                          msstun_msg_t *msg, unsigned att_type, unsigned att_offset)
+                          msstun_msg_t *msg, const att_desc_t *desc, unsigned att_type, unsigned att_offset)
 {
     const char *volatile summary = NULL;
 
     TRY {
-        summary = dissect_attribute_value(att_tvb, pinfo, tree, att_item, msg, att_type, att_offset);
+        summary = dissect_attribute_value(att_tvb, pinfo, tree, att_item, msg, desc, att_type, att_offset);
     }
     CATCH_NONFATAL_ERRORS {
         show_exception(att_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
@@ -1475,6 +1456,7 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         proto_item *att_item;
         proto_tree *att_tree;
         proto_item *len_item;
+        const att_desc_t *desc;
         const char *name;
         const char *summary;
 
@@ -1489,7 +1471,8 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         if (padded && value_len == att_len)
             pad = MIN(WS_ROUNDUP_4(att_len) - att_len, end - offset - 4 - att_len);
 
-        name = attribute_name(msg, att_type);
+        desc = find_attribute(msg, att_type);
+        name = desc ? desc->name : "Unknown";
         att_item = proto_tree_add_uint_format(tree, hf_msstun_attribute, tvb, offset, 4 + value_len + pad,
                                               att_type, "%s", name);
         att_tree = proto_item_add_subtree(att_item, ett_msstun_attribute);
@@ -1503,7 +1486,7 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         }
 
         summary = dissect_attribute_guarded(tvb_new_subset_length(tvb, offset + 4, value_len), pinfo, att_tree,
-                                            att_item, msg, att_type, offset);
+                                            att_item, msg, desc, att_type, offset);
         if (summary)
             proto_item_append_text(att_item, ": %s", summary);
         if (pad > 0)
@@ -1514,25 +1497,44 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
     }
 }
 
-/* The state of this packet's own 5-tuple.  A learned media address is a
- * wildcard conversation shared by every peer that talks to it; its 5-tuples
- * get exact conversations of their own (created on the first pass). */
-msstun_conv_t *
-msstun_conv_data(packet_info *pinfo)
+/* A learned media address is a wildcard conversation shared by every peer
+ * that talks to it; its 5-tuples get exact conversations of their own
+ * (created on the first pass). */
+void *
+msstun_conversation_data(packet_info *pinfo, int proto, size_t size)
 {
     conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
     conversation_t *conv = find_conversation(pinfo->num, &pinfo->src, &pinfo->dst, ctype, pinfo->srcport,
                                              pinfo->destport, 0);
-    msstun_conv_t *conv_data;
+    void *conv_data;
 
     if (!conv || ((conv->options & (NO_ADDR2 | NO_PORT2)) && !PINFO_FD_VISITED(pinfo)))
         conv = conversation_new(pinfo->num, &pinfo->src, &pinfo->dst, ctype, pinfo->srcport, pinfo->destport, 0);
-    conv_data = (msstun_conv_t *)conversation_get_proto_data(conv, proto_msstun);
+    conv_data = conversation_get_proto_data(conv, proto);
     if (!conv_data) {
-        conv_data = wmem_new0(wmem_file_scope(), msstun_conv_t);
-        conversation_add_proto_data(conv, proto_msstun, conv_data);
+        conv_data = wmem_alloc0(wmem_file_scope(), size);
+        conversation_add_proto_data(conv, proto, conv_data);
     }
     return conv_data;
+}
+
+static msstun_message_conv_t *
+message_conv_data(packet_info *pinfo)
+{
+    return (msstun_message_conv_t *)msstun_conversation_data(pinfo, proto_msstun_message,
+                                                             sizeof(msstun_message_conv_t));
+}
+
+static void
+add_learned(msstun_message_result_t *result, msstun_learn_kind_t kind, const address *addr, uint32_t port,
+            uint32_t other_port)
+{
+    msstun_learned_t *learned = &result->learned[result->n_learned++];
+
+    learned->kind = kind;
+    copy_address_shallow(&learned->addr, addr);
+    learned->port = port;
+    learned->other_port = other_port;
 }
 
 /*
@@ -1542,7 +1544,7 @@ msstun_conv_data(packet_info *pinfo)
 static void
 track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_msg_t *msg)
 {
-    msstun_conv_t *conv_data = msstun_conv_data(pinfo);
+    msstun_message_conv_t *conv_data = message_conv_data(pinfo);
     msstun_transaction_t *trans = NULL;
     uint32_t id[4];
     wmem_tree_key_t key[2];
@@ -1602,7 +1604,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
 
         /* A successful connectivity check: media follows on its 5-tuple. */
         if (msg->method == MSSTUN_METHOD_BINDING && msg->cls == MSSTUN_CLASS_SUCCESS && msg->depth == 0)
-            msstun_learn_media(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport);
+            add_learned(msg->result, MSSTUN_LEARN_CHECK, &pinfo->src, pinfo->srcport, pinfo->destport);
 
         ti = proto_tree_add_uint(tree, hf_msstun_response_to, tvb, 0, 0, trans->req_frame);
         proto_item_set_generated(ti);
@@ -1622,35 +1624,36 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
  * (MS-TURN 3.2.5.1, RFC 5766 6.3 and 10-11; see also the port learning of
  * the Lync Lua plugin, which knew only DESTINATION-ADDRESS). */
 static void
-learn_endpoints(packet_info *pinfo, const msstun_msg_t *msg)
+endpoints_to_learn(const msstun_msg_t *msg)
 {
     bool allocated = msg->method == MSSTUN_METHOD_ALLOCATE && msg->cls == MSSTUN_CLASS_SUCCESS;
 
     for (unsigned i = 0; i < msg->rec->n_endpoints; i++) {
         const msstun_endpoint_t *ep = &msg->rec->endpoints[i];
-        bool learn;
 
         switch (ep->role) {
         case MSSTUN_ROLE_MAPPED:           /* MS-TURN: the relayed address */
-            learn = allocated && msg->ms_semantics;
+            if (allocated && msg->ms_semantics)
+                add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
             break;
         case MSSTUN_ROLE_MS_ALT_MAPPED:
-        case MSSTUN_ROLE_MS_XOR_MAPPED:
         case MSSTUN_ROLE_XOR_RELAYED:
+            if (allocated)
+                add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+            break;
+        case MSSTUN_ROLE_MS_XOR_MAPPED:
         case MSSTUN_ROLE_XOR_MAPPED:
-            learn = allocated;
+            if (allocated)
+                add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
             break;
         case MSSTUN_ROLE_DESTINATION:
         case MSSTUN_ROLE_REMOTE:
         case MSSTUN_ROLE_XOR_PEER:
-            learn = true;
+            add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, 0);
             break;
         default:
-            learn = false;
             break;
         }
-        if (learn)
-            msstun_learn_media(pinfo, &ep->addr, ep->port, 0);
     }
 }
 
@@ -1660,14 +1663,14 @@ learn_endpoints(packet_info *pinfo, const msstun_msg_t *msg)
 static void
 check_pair(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
 {
-    msstun_conv_t *conv_data;
+    msstun_message_conv_t *conv_data;
     bool from_local;
     unsigned dir;
 
     if (msg->method != MSSTUN_METHOD_BINDING || msg->depth > 0 || msg->cls == MSSTUN_CLASS_INDICATION ||
         msg->rec->retransmission)
         return;
-    conv_data = msstun_conv_data(pinfo);
+    conv_data = message_conv_data(pinfo);
     if (conv_data->check_local.type == AT_NONE) {
         /* A pair starts with a Binding request carrying USERNAME or ICE
          * attributes, not with a plain NAT-discovery Binding. */
@@ -1740,7 +1743,7 @@ fill_tap_record(packet_info *pinfo, const msstun_msg_t *msg, const msstun_payloa
     rec->cls = msg->cls;
     rec->dialect = msg->dialect;
     rec->depth = msg->depth;
-    rec->over_tcp = ctx && ctx->over_tcp;
+    rec->over_tcp = ctx->over_tcp;
     rec->data_length = msg->data_length;
     tvb_memcpy(msg->tvb, rec->transaction_id, 4, sizeof(rec->transaction_id));
     copy_address_shallow(&rec->src, &pinfo->src);
@@ -1748,7 +1751,7 @@ fill_tap_record(packet_info *pinfo, const msstun_msg_t *msg, const msstun_payloa
     rec->src_port = pinfo->srcport;
     rec->dst_port = pinfo->destport;
     /* Relayed inside DATA: between the TURN client and the peer. */
-    if (ctx && ctx->peer) {
+    if (ctx->peer) {
         if (ctx->toward_peer) {
             copy_address_shallow(&rec->dst, &ctx->peer->addr);
             rec->dst_port = ctx->peer->port;
@@ -1813,7 +1816,8 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
 }
 
 int
-dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
+dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx,
+                       msstun_message_result_t *result)
 {
     unsigned reported = tvb_reported_length(tvb);
     unsigned msg_len;
@@ -1827,12 +1831,14 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     proto_tree *msstun_tree;
     proto_tree *att_tree;
 
+    memset(result, 0, sizeof(*result));
     if (reported < MSSTUN_HEADER_LEN || (tvb_get_ntohs(tvb, 0) & 0xC000))
         return 0;
 
     memset(&msg, 0, sizeof(msg));
     msg.tvb = tvb;
-    msg.depth = ctx ? ctx->depth : 0;
+    msg.depth = ctx->depth;
+    msg.result = result;
     msg.rec = wmem_new0(pinfo->pool, msstun_tap_t);
     msg.rec->bwm_acm = -1;
     msg.type = tvb_get_ntohs(tvb, 0);
@@ -1918,7 +1924,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     /* A message quoted in an ICMP error teaches nothing. */
     if (!pinfo->flags.in_error_pkt) {
-        learn_endpoints(pinfo, &msg);
+        endpoints_to_learn(&msg);
         check_pair(pinfo, proto_tree_get_parent(msstun_tree), &msg);
     }
 
@@ -1932,29 +1938,13 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     if (!pinfo->flags.in_error_pkt) {
         fill_tap_record(pinfo, &msg, ctx);
-        msstun_tap_queue(pinfo, msg.rec);
+        result->tap = msg.rec;
     }
-
-    if (msg.data_length > 0) {
-        msstun_payload_ctx_t inner = { msg.depth + 1, ctx && ctx->over_tcp, relay_peer(&msg),
-                                       msg.cls == MSSTUN_CLASS_REQUEST || msg.method == MSSTUN_METHOD_SEND,
-                                       MSSTUN_CARRIER_DATA };
-
-        msstun_dissect_payload(tvb_new_subset_length(tvb, msg.data_offset, msg.data_length),
-                               pinfo, msg.data_tree, &inner);
+    if (result->relayed) {
+        result->peer = relay_peer(&msg);
+        result->toward_peer = msg.cls == MSSTUN_CLASS_REQUEST || msg.method == MSSTUN_METHOD_SEND;
     }
     return end;
-}
-
-/* The message dissector on its own (Decode As "MSSTUN message"). */
-static int
-dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
-{
-    msstun_payload_ctx_t ctx = { 0, pinfo->ptype == PT_TCP, NULL, false, MSSTUN_CARRIER_NONE };
-
-    if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
-        return 0;
-    return dissect_msstun_message(tvb, pinfo, tree, &ctx);
 }
 
 #define ADDR_ROLE_HF(role, abbrev, label) \
@@ -1966,7 +1956,7 @@ dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
       { label " Port", "msstun.att." abbrev ".port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }}
 
 void
-proto_register_msstun(void)
+proto_register_msstun_message(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_type,
@@ -2077,6 +2067,8 @@ proto_register_msstun(void)
             "Message integrity of an unexpected length", HFILL }},
         { &hf_msstun_att_error_reserved,
           { "Reserved Bits", "msstun.att.error.reserved", FT_UINT24, BASE_HEX, NULL, 0xFFFFF8, NULL, HFILL }},
+        { &hf_msstun_att_address_error_reserved,
+          { "Reserved Bits", "msstun.att.error.reserved", FT_UINT16, BASE_HEX, NULL, 0xFFF8, NULL, HFILL }},
         { &hf_msstun_att_error_class,
           { "Error Class", "msstun.att.error.class", FT_UINT8, BASE_DEC, NULL, 0x07, NULL, HFILL }},
         { &hf_msstun_att_error_number,
@@ -2279,6 +2271,8 @@ proto_register_msstun(void)
             "Attribute length goes past the end of the message", EXPFILL }},
         { &ei_msstun_att_short,
           { "msstun.att.short", PI_MALFORMED, PI_ERROR, "Attribute value too short for its format", EXPFILL }},
+        { &ei_msstun_att_long,
+          { "msstun.att.long", PI_MALFORMED, PI_ERROR, "Attribute value too long for its format", EXPFILL }},
         { &ei_msstun_att_unknown_required,
           { "msstun.att.unknown_required", PI_UNDECODED, PI_WARN,
             "Unknown comprehension-required attribute", EXPFILL }},
@@ -2316,38 +2310,21 @@ proto_register_msstun(void)
     };
 
     expert_module_t *expert_msstun;
-    module_t *msstun_module;
 
-    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
-    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    for (unsigned i = 0; i < array_length(attributes); i++) {
+        msstun_attribute_vals[i].value = attributes[i].type;
+        msstun_attribute_vals[i].strptr = attributes[i].name;
+    }
+
+    /* "MSSTUN message": the STUN/TURN messages inside MSSTUN, and in Decode
+     * As one message per payload, without the multiplexer's classification.
+     * Its fields keep MSSTUN's names (msstun.*). */
+    proto_msstun_message = proto_register_protocol("MSSTUN message (STUN/TURN only)", "MSSTUN message",
+                                                   "msstun_message");
+    proto_register_field_array(proto_msstun_message, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_msstun = expert_register_protocol(proto_msstun);
+    expert_msstun = expert_register_protocol(proto_msstun_message);
     expert_register_field_array(expert_msstun, ei, array_length(ei));
 
-    /* "MSSTUN message" in Decode As: one STUN/TURN message per payload,
-     * without the multiplexer. */
-    proto_msstun_message = proto_register_protocol_in_name_only("MSSTUN message (STUN/TURN only)",
-                                                                "MSSTUN message", "msstun_message",
-                                                                proto_msstun, FT_PROTOCOL);
-    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
-
     msstun_tap = register_tap("msstun");
-    msstun_tap_register();
-    msstun_flow_register();
-
-    msstun_module = prefs_register_protocol(proto_msstun, NULL);
-    msstun_prefs_register(msstun_module);
-    msstun_srtp_register(msstun_module);
-
-    msstun_mux_register();
-}
-
-void
-proto_reg_handoff_msstun(void)
-{
-    dissector_add_for_decode_as("udp.port", msstun_message_handle);
-    dissector_add_for_decode_as("tcp.port", msstun_message_handle);
-    msstun_mux_handoff();
-    msstun_ports_handoff();
-    msstun_srtp_handoff();
 }

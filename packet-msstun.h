@@ -1,7 +1,10 @@
 /* packet-msstun.h
- * Interfaces shared by the files of the msstun plugin: the MSSTUN message
- * dissector (packet-msstun.c), the port multiplexer (packet-msrtp-mux.c)
- * and the preferences (prefs.c).
+ * Interfaces shared by the files of the msstun plugin.  Data flows one way:
+ * the port multiplexer (packet-msrtp-mux.c) classifies, frames and
+ * reassembles, calls the message dissector (packet-msstun.c), which
+ * decodes one STUN/TURN message and returns what it found, and acts on it:
+ * it dissects the relayed payload and has the learner (conversation_ports.c)
+ * register the media endpoints.  The preferences are in prefs.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -158,6 +161,7 @@ typedef struct {
 #define MSSTUN_CLASS_SUCCESS        2
 #define MSSTUN_CLASS_ERROR          3
 
+/* packet-msstun.c: the "msstun" tap. */
 void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 
 /* Queues a note about RTP, RTCP or a pseudo-TLS handshake in tvb, carried
@@ -165,63 +169,54 @@ void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 void msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
                      const char *handshake);
 
-/* tap-msstun.c */
-void msstun_tap_register(void);
+/* packet-msstun.c: the STUN/TURN message dissector, protocol
+ * "msstun_message" (its per-conversation state, and Decode As). */
 
-/* tap-msstun-flow.c */
-void msstun_flow_register(void);
+extern int proto_msstun_message;
 
-/* An RFC 4571 frame of TCP end-to-end data not complete yet: its bytes so
- * far, only ever appended to. */
-typedef struct {
-    uint8_t *bytes;
-    unsigned length;
-    unsigned capacity;
-} msstun_e2e_partial_t;
-
-/* Per-conversation state shared by the files of the plugin; each member
- * is created when first needed. */
-typedef struct {
-    wmem_tree_t *transactions;      /* packet-msstun.c: requests by transaction ID */
-    wmem_tree_t *tcp_modes;         /* packet-msrtp-mux.c: TCP stream mode by first frame */
-    wmem_tree_t *e2e_records;       /* packet-msrtp-mux.c: carried bytes per end-to-end frame */
-    msstun_e2e_partial_t *e2e_partial[2]; /* packet-msrtp-mux.c: unfinished inner frame per direction */
-    bool         srtcp_setup;       /* packet-msrtp-mux.c: RTCP told about SRTCP */
-    bool         opened_with_tls;   /* packet-msrtp-mux.c: first TCP payload a TLS record (real or pseudo) */
-    /* packet-msstun.c: the ICE checks on this 5-tuple.  Direction 0 is from
-     * the sender of the first check; successes count the answers to the
-     * requests of each direction. */
-    address      check_local;
-    uint32_t     check_local_port;
-    unsigned     check_requests[2];
-    unsigned     check_successes[2];
-} msstun_conv_t;
-
-/* packet-msstun.c: the STUN/TURN message dissector. */
-
-msstun_conv_t *msstun_conv_data(packet_info *pinfo);
+/* The proto data of proto for this packet's own 5-tuple, allocated zeroed
+ * with size bytes when first asked for.  Each file of the plugin keeps its
+ * per-conversation state under its own protocol. */
+void *msstun_conversation_data(packet_info *pinfo, int proto, size_t size);
 
 /* true when tvb[offset..offset+length) is exactly one STUN/TURN message of
  * any dialect (RFC 5389/8489, MS-ICE2, MS-TURN, legacy MS-TURN, RFC 3489). */
 bool msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length);
 
-/* Dissects the single message that fills tvb. */
+/* What a message teaches about where media will flow. */
+typedef enum {
+    MSSTUN_LEARN_RELAYED,       /* the relayed address of a TURN allocation */
+    MSSTUN_LEARN_REFLEXIVE,     /* the reflexive address of a TURN allocation */
+    MSSTUN_LEARN_PEER,          /* a peer that a TURN message names */
+    MSSTUN_LEARN_CHECK          /* the 5-tuple of an answered connectivity check */
+} msstun_learn_kind_t;
+
+typedef struct {
+    msstun_learn_kind_t kind;
+    address  addr;
+    uint32_t port;
+    uint32_t other_port;        /* MSSTUN_LEARN_CHECK: the port at the other end */
+} msstun_learned_t;
+
+/* What dissect_msstun_message() found in one message, for the multiplexer
+ * to act on. */
+typedef struct {
+    msstun_tap_t *tap;              /* for the "msstun" tap; NULL in an ICMP error */
+    tvbuff_t   *relayed;            /* the value of DATA, or NULL */
+    proto_tree *relayed_tree;       /* where the relayed payload goes */
+    const msstun_endpoint_t *peer;  /* the TURN peer of the relayed payload, or NULL */
+    bool        toward_peer;        /* the carrier goes from the client to the peer */
+    unsigned    n_learned;
+    msstun_learned_t learned[MSSTUN_MAX_ENDPOINTS + 1];
+} msstun_message_result_t;
+
+/* Dissects the single message that fills tvb, carried as ctx says, and
+ * fills result. */
 int dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                           const msstun_payload_ctx_t *ctx);
-
-/* packet-msrtp-mux.c: the classifier and the transport entry points. */
-
-/* Classifies one datagram-like payload (STUN/TURN, ChannelData, MS
- * multiplexed TURN, RTP, RTCP, DTLS, RFC 4571) and hands it on; anything
- * else is shown as data.  Relayed payloads come back here. */
-void msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                            const msstun_payload_ctx_t *ctx);
-
-void msstun_mux_register(void);
-void msstun_mux_handoff(void);
+                           const msstun_payload_ctx_t *ctx, msstun_message_result_t *result);
 
 /* conversation_ports.c: media learned from STUN/TURN and ICE. */
-void msstun_learn_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port);
+void msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned count);
 void msstun_ports_handoff(void);
 
 /* prefs.c: the preferences of the MSSTUN module. */

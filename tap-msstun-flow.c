@@ -36,6 +36,8 @@
 #include <epan/to_str.h>
 #include <epan/dissectors/packet-rtp.h>
 
+void register_tap_listener_msstun_flow(void);
+
 #define MEDIA_TABLE         "MSSTUN media paths"
 
 /* Dialects whose MAPPED-ADDRESS is the relayed address (MS-TURN 3.2.5.1),
@@ -1083,7 +1085,7 @@ static stat_tap_table_ui media_ui = {
 };
 
 void
-msstun_flow_register(void)
+register_tap_listener_msstun_flow(void)
 {
     register_seq_analysis("msstun", "MSSTUN", proto_msstun, "msstun", TL_REQUIRES_COLUMNS, flow_packet);
     register_stat_tap_table_ui(&media_ui);

@@ -20,6 +20,8 @@
 #include <epan/tap.h>
 #include <epan/to_str.h>
 
+void register_tap_listener_msstun(void);
+
 #define ALLOCATIONS_TABLE   "MSSTUN TURN allocations"
 #define CHECKS_TABLE        "MSSTUN ICE candidate pairs"
 
@@ -801,7 +803,7 @@ static stat_tap_table_ui checks_ui = {
 };
 
 void
-msstun_tap_register(void)
+register_tap_listener_msstun(void)
 {
     register_stat_tap_table_ui(&allocations_ui);
     register_stat_tap_table_ui(&checks_ui);

@@ -1299,21 +1299,28 @@ DATA_INDICATION_WITH_COOKIE = ('011500292112a442000102030405060708090a0b000f0004
                                '001300118000000100000000deadbeef1111111111')
 
 
-@pytest.fixture(scope='module')
-def vector_capture(ws_root):
+def write_vectors(ws_root, name, *packets):
+    '''A pcap of the hex packets, each a UDP datagram from 192.0.2.1:3478 to
+    10.0.0.10:50000 (text2pcap).'''
     folder = os.path.join(ws_root, 'vectors')
     os.makedirs(folder, exist_ok=True)
     os.chmod(folder, 0o755)
-    data = bytes.fromhex(DATA_INDICATION_WITH_COOKIE)
-    text = os.path.join(folder, 'data-indication.txt')
+    text = os.path.join(folder, name + '.txt')
     with open(text, 'w') as f:
-        for i in range(0, len(data), 16):
-            f.write('%06x  %s\n' % (i, ' '.join('%02x' % b for b in data[i:i + 16])))
-    pcap = os.path.join(folder, 'data-indication.pcap')
+        for packet in packets:
+            data = bytes.fromhex(packet)
+            for i in range(0, len(data), 16):
+                f.write('%06x  %s\n' % (i, ' '.join('%02x' % b for b in data[i:i + 16])))
+    pcap = os.path.join(folder, name + '.pcap')
     subprocess.run(['text2pcap', '-q', '-4', '192.0.2.1,10.0.0.10', '-u', '3478,50000', text, pcap], check=True,
                    capture_output=True)
     os.chmod(pcap, 0o644)
     return pcap
+
+
+@pytest.fixture(scope='module')
+def vector_capture(ws_root):
+    return write_vectors(ws_root, 'data-indication', DATA_INDICATION_WITH_COOKIE)
 
 
 class TestBuiltinIsWrong:
@@ -1396,3 +1403,38 @@ class TestBuiltinIsWrong:
                                    'msstun.att.bwm.min_recv'], dfilter='frame.number == 22')
         assert builtin == [['40', '100', '40', '100']]
         assert ours == [['100', '40', '100', '40']]
+
+
+# ---------------------------------------------------------------------------
+# 5. Attribute lengths and layouts that the specifications fix
+# ---------------------------------------------------------------------------
+
+TID = '2112a442000102030405060708090a0b'
+
+
+class TestAttributeFormats:
+    def test_address_error_code(self, tshark, ws_root):
+        # An Allocate error response with ERROR-CODE 508 and ADDRESS-ERROR-CODE
+        # (RFC 8656 18.13) for IPv6, 440: Family(8) Reserved(13) Class(3)
+        # Number(8).  The reserved bits are bytes 1-2 only, not the family;
+        # the message's error is 508, not the code of one address family.
+        cap = write_vectors(ws_root, 'address-error-code',
+                            '01130010' + TID + '0009000400000508' + '8001000402000428')
+        rows = tshark.fields(cap, ['msstun.att.type', 'msstun.att.error', 'msstun.att.error.reserved',
+                                   'msstun.att.requested_family', 'msstun.att.short', '_ws.col.Info',
+                                   '_ws.expert.message'])
+        assert rows == [['0x0009,0x8001', '508,440', '0x000000,0x0000', '0x02', '',
+                         'Allocate Error Response error 508 Insufficient Port Capacity',
+                         'Allocate error 508 Insufficient Port Capacity']]
+        out = tshark('-n', '-q', '-r', cap, '-z', 'msstun,allocations')
+        assert '|508 x1 |' in out and '440' not in out
+
+    def test_message_integrity_sha256_lengths(self, tshark, ws_root):
+        # RFC 8489 14.6: 16 to 32 bytes.  8 bytes are too short, 36 too long.
+        cap = write_vectors(ws_root, 'message-integrity-sha256',
+                            '0001000c' + TID + '001c0008' + '11' * 8,
+                            '00010024' + TID + '001c0020' + '22' * 32,
+                            '00010028' + TID + '001c0024' + '33' * 36)
+        rows = tshark.fields(cap, ['msstun.att.length', 'msstun.att.hmac_sha256', 'msstun.att.short',
+                                   'msstun.att.long'])
+        assert rows == [['8', '', '1', ''], ['32', '22' * 32, '', ''], ['36', '', '', '1']]

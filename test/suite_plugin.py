@@ -199,3 +199,52 @@ class TestSourceHeaders:
         with open(os.path.join(SOURCE_DIR, 'packet-msstun.c')) as f:
             head = f.read(2000)
         assert ' * msstun plugin for Wireshark\n * Copyright the msstun contributors\n' in head
+
+
+def _source(name):
+    with open(os.path.join(SOURCE_DIR, name)) as f:
+        return f.read()
+
+
+def _defined_functions(text):
+    '''The functions a C file defines (return type on the line before the name).'''
+    return set(re.findall(r'^(\w+)\([^;]*?\)\n\{', text, re.M | re.S))
+
+
+class TestArchitecture:
+    '''Data flows one way (issue 11, item 2): the multiplexer is the root and
+    the message dissector returns what it found.'''
+
+    def test_message_dissector_calls_neither_mux_nor_learner(self):
+        message = re.sub(r'/\*.*?\*/', '', _source('packet-msstun.c'), flags=re.S)
+        called = set(re.findall(r'\b(\w+)\s*\(', message))
+        for other in ('packet-msrtp-mux.c', 'conversation_ports.c'):
+            assert not called & _defined_functions(_source(other)), other
+
+    def test_each_file_keeps_its_own_conversation_state(self):
+        assert 'msstun_conv_t' not in _source('packet-msstun.h')
+        for name, proto in (('packet-msrtp-mux.c', 'proto_msstun'), ('packet-msstun.c', 'proto_msstun_message')):
+            text = _source(name)
+            assert set(re.findall(r'msstun_conversation_data\(pinfo, (\w+),', text)) == {proto}, name
+
+    def test_plugin_registers_what_each_file_defines(self):
+        # tools/make-plugin-reg.py: a proto_plugin per proto_register_X (with
+        # proto_reg_handoff_X when there is one), a tap_plugin per
+        # register_tap_listener_X; no file registers another's.
+        sources = [_source(os.path.basename(p)) for p in glob.glob(os.path.join(SOURCE_DIR, '*.c'))
+                   if not p.endswith('plugin.c')]
+        defined = set().union(*(_defined_functions(text) for text in sources))
+        protos = sorted(f[len('proto_register_'):] for f in defined if f.startswith('proto_register_'))
+        taps = sorted(f[len('register_tap_listener_'):] for f in defined if f.startswith('register_tap_listener_'))
+        assert protos == ['msstun', 'msstun_message'] and taps == ['msstun', 'msstun_flow']
+        plugin = _source('plugin.c')
+        for proto in protos:
+            handoff = 'proto_reg_handoff_' + proto if 'proto_reg_handoff_' + proto in defined else 'NULL'
+            assert 'plug_%s.register_protoinfo = proto_register_%s;' % (proto, proto) in plugin
+            assert 'plug_%s.register_handoff = %s;' % (proto, handoff) in plugin
+        for tap in taps:
+            assert 'register_tap_listener = register_tap_listener_%s;' % tap in plugin
+        for text in sources:
+            assert len(re.findall(r'\bproto_register_protocol\(', text)) <= 1
+        assert 'prefs_register_protocol' not in _source('packet-msstun.c')
+        assert 'register_tap(' not in _source('packet-msrtp-mux.c')
