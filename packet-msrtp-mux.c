@@ -592,6 +592,31 @@ typedef enum {
     PAYLOAD_RFC4571
 } msstun_payload_kind_t;
 
+/* DTLS-SRTP (RFC 5764): on a use_srtp extension Wireshark's DTLS (4.4 and
+ * 4.6 already on the ClientHello) gives the datagram's 5-tuple to RTP, which
+ * would then take the STUN checks and DTLS records that follow on it.  The
+ * multiplexer keeps the 5-tuple, from the same frame, and hands RTP on with
+ * the setup DTLS made, as for media it learns itself. */
+static void
+keep_dtls_srtp_conversation(packet_info *pinfo, const msstun_payload_ctx_t *ctx)
+{
+    address null_addr;
+    conversation_t *conv;
+
+    if (PINFO_FD_VISITED(pinfo) || ctx->depth > 0 || pinfo->ptype != PT_UDP)
+        return;
+    clear_address(&null_addr);
+    /* srtp_add_address() registers either end towards the other's port. */
+    conv = find_conversation(pinfo->num, &pinfo->src, &null_addr, CONVERSATION_UDP, pinfo->srcport, pinfo->destport,
+                             NO_ADDR_B);
+    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    conv = find_conversation(pinfo->num, &pinfo->dst, &null_addr, CONVERSATION_UDP, pinfo->destport, pinfo->srcport,
+                             NO_ADDR_B);
+    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
 static msstun_payload_kind_t
 classify_payload(tvbuff_t *tvb, const msstun_payload_ctx_t *ctx)
 {
@@ -680,6 +705,7 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         break;
     case PAYLOAD_DTLS:
         call_dissector_only(dtls_handle, tvb, pinfo, tree, NULL);
+        keep_dtls_srtp_conversation(pinfo, ctx);
         break;
     case PAYLOAD_RFC4571:
         dissect_rfc4571_frame(tvb, pinfo, tree, ctx);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # Prints, for every capture the suite uses (../shared/captures and
-# captures/), one line per frame of what the plugin made of it: the protocol
+# captures/), one line per frame of what the plugin made of it (frames it
+# did not dissect only as such): the protocol
 # stack up to the dissector it handed the payload to, the MSSTUN message and
 # TCP frame types, the RTP/RTCP it found, where RTP was set up, and whether
 # the frame is malformed.  The fields are the plugin's and the RTP/RTCP ones
@@ -26,6 +27,15 @@ import conftest  # noqa: E402
 
 FIELDS = ['frame.number', 'frame.protocols', 'msstun.type', 'msstun.tcp.type', 'rtp.ssrc', 'rtp.seq',
           'rtp.p_type', 'rtp.setup-frame', 'rtcp.pt', '_ws.malformed']
+
+
+def transport(protocols):
+    '''eth:ethertype:ip:tcp:tls -> eth:ethertype:ip:tcp.'''
+    layers = protocols.split(':')
+    for i, layer in enumerate(layers):
+        if layer in ('udp', 'tcp'):
+            return ':'.join(layers[:i + 1])
+    return protocols
 
 
 def handed_to(protocols):
@@ -59,7 +69,17 @@ def main():
             else:
                 name = 'captures/' + os.path.basename(capture)
             for row in tshark.fields(capture, FIELDS):
-                row[1] = handed_to(row[1])
+                if 'msstun' not in row[1].split(':'):
+                    # Not MSSTUN's frame: what Wireshark's own dissectors make of
+                    # it is theirs to change between versions.
+                    row = [row[0], transport(row[1]) + ':(not msstun)'] + [''] * (len(row) - 2)
+                else:
+                    row[1] = handed_to(row[1])
+                    # RTP notes a conversation it made itself (when called
+                    # without one) as set up by that very frame: on the first
+                    # packet in 4.4 and 4.6, from the second in 4.0.
+                    if row[7] == row[0]:
+                        row[7] = ''
                 print('%s\t%s' % (name, '\t'.join(row)))
     finally:
         shutil.rmtree(root, ignore_errors=True)
