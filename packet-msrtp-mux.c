@@ -1077,13 +1077,19 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 /* MS-TURN 2.1.4 framing, and the pseudo-TLS records before it. */
 static unsigned
-get_msturn_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+get_msturn_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data _U_)
 {
     unsigned b0 = tvb_get_uint8(tvb, offset);
     unsigned message_len;
 
-    if (is_tls_record(tvb, offset))
+    if (is_tls_record(tvb, offset)) {
+        /* The record length ends one byte past the MS-TURN header that
+         * tcp_dissect_pdus() guarantees: ask for one more segment rather
+         * than throw (which loses the segment and desynchronises). */
+        if (tvb_captured_length_remaining(tvb, offset) < (int)TLS_RECORD_HDR_LEN)
+            return pinfo->can_desegment ? 0 : (unsigned)tvb_reported_length_remaining(tvb, offset);
         return TLS_RECORD_HDR_LEN + tvb_get_ntohs(tvb, offset + 3);
+    }
     if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, offset + 1) == 0) {
         if (tvb_get_ntohs(tvb, offset + 2) < MSSTUN_HEADER_LEN &&
             (message_len = lengthless_frame_message_len(tvb, offset)) != 0)
