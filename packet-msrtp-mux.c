@@ -394,6 +394,7 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
 static bool
 looks_like_rtp(tvbuff_t *tvb, unsigned len)
 {
+    unsigned captured = tvb_captured_length(tvb);
     unsigned b0;
     unsigned header;
 
@@ -405,15 +406,24 @@ looks_like_rtp(tvbuff_t *tvb, unsigned len)
     header = 12 + 4 * (b0 & 0x0F);
     if (header > len)
         return false;
+    /* A frame cut short by the snapshot length is RTP on what was
+     * captured: reading past it would throw and lose the whole decode,
+     * and the RTP dissector shows the header and marks the truncation. */
     if (b0 & 0x10) {
         if (header + 4 > len)
             return false;
+        if (header + 4 > captured)
+            return true;
         header += 4 + 4 * tvb_get_ntohs(tvb, header + 2);
         if (header > len)
             return false;
     }
     if (b0 & 0x20) {
-        unsigned padding = tvb_get_uint8(tvb, len - 1);
+        unsigned padding;
+
+        if (len > captured)
+            return true;
+        padding = tvb_get_uint8(tvb, len - 1);
 
         if (padding == 0 || header + padding > len)
             return false;

@@ -359,3 +359,20 @@ def test_tls_record_header_split_after_four_bytes(tshark, two_pass):
     assert rows[6]['msstun.pseudotls.handshake_type'] == ['2', '14']
     assert rows[6]['msstun.tcp.type'] == []
     assert [rows[n]['msstun.type'] for n in (7, 8, 9, 10)] == [['0x0003'], ['0x0113'], ['0x0003'], ['0x0103']]
+
+
+@TWO_PASS
+def test_truncated_rtp_keeps_its_decode(tshark, two_pass):
+    '''RTP on UDP 3478 cut short by the snapshot length
+    (captures/regressions/rtp-truncated-3478.pcap): frame 1 has the padding
+    bit set and its last byte (the padding count) was not captured, frame 2
+    has a header extension whose words were not captured.  looks_like_rtp()
+    read those bytes and threw, and the whole payload was lost ("Packet size
+    limited during capture: MSSTUN truncated", no RTP); now both are RTP.'''
+    path = os.path.join(REGRESSIONS, 'rtp-truncated-3478.pcap')
+    rows = frames(tshark, path, ['frame.protocols', 'rtp.seq', 'rtp.ssrc', 'rtp.ext.profile'], two_pass)
+    for n, seq in ((1, '7'), (2, '8')):
+        assert rows[n]['frame.protocols'][0].startswith('eth:ethertype:ip:udp:msstun:rtp'), rows[n]
+        assert rows[n]['rtp.seq'] == [seq]
+        assert rows[n]['rtp.ssrc'] == ['0x11223344']
+    assert rows[2]['rtp.ext.profile'] == ['0xbede']
