@@ -351,3 +351,59 @@ def test_editcap_fuzz(tshark, ws_root, local_capture, capture, seed, offset):
                  % (rate, seed, offset, capture, ' '.join(args[:-1])))
         assert proc.returncode == 0, '%s: exit %d\n%s' % (where, proc.returncode, proc.stderr[-4000:])
         assert proc.stderr == '', '%s: stderr\n%s' % (where, proc.stderr[-4000:])
+
+
+# Inputs of the libFuzzer targets (fuzz/, tools/fuzz.sh) kept in
+# captures/regressions/fuzz-TARGET/, as the pcaps fuzz/input2pcap.py makes of
+# them (captures/regressions/fuzz-TARGET-NAME.pcap).  The message target's
+# frames go to UDP 40000, dissected there by msstun_message.
+REGRESSIONS = os.path.join(LOCAL_CAPTURES, 'regressions')
+FUZZ_REGRESSIONS = sorted(f for f in os.listdir(REGRESSIONS) if f.startswith('fuzz-') and f.endswith('.pcap'))
+
+
+@pytest.mark.parametrize('name', FUZZ_REGRESSIONS)
+@TWO_PASS
+def test_fuzz_regression_is_clean(tshark, name, two_pass):
+    args = ['-n', '-V', '-x', '-r', os.path.join(REGRESSIONS, name)]
+    if name.startswith('fuzz-message-'):
+        args[:0] = ['-d', 'udp.port==40000,msstun_message']
+    if two_pass:
+        args.insert(0, '-2')
+    out = clean_run(tshark, args)
+    assert 'Dissector bug' not in out
+
+
+@TWO_PASS
+def test_tls_record_header_split_after_four_bytes(tshark, two_pass):
+    '''Pseudo-TLS on TCP 443 whose ServerHello record is cut after 4 of its
+    5 header bytes (captures/regressions/fuzz-tcp443/crash-tls-record-split-4).
+    get_msturn_pdu_len() read the record length past the 4 bytes that
+    tcp_dissect_pdus() guarantees and threw: frame 5 was malformed, its 4
+    bytes were lost and frame 6 became "not a frame".  Now it asks for one
+    more segment and the ServerHello is reassembled in frame 6.'''
+    path = os.path.join(REGRESSIONS, 'fuzz-tcp443-tls-record-split-4.pcap')
+    rows = frames(tshark, path, ['_ws.malformed', 'msstun.pseudotls.handshake_type', 'msstun.tcp.type',
+                                 'msstun.type'], two_pass)
+    assert all(not r['_ws.malformed'] for r in rows.values()), rows
+    assert rows[4]['msstun.pseudotls.handshake_type'] == ['1']
+    assert rows[5]['msstun.pseudotls.handshake_type'] == []
+    assert rows[6]['msstun.pseudotls.handshake_type'] == ['2', '14']
+    assert rows[6]['msstun.tcp.type'] == []
+    assert [rows[n]['msstun.type'] for n in (7, 8, 9, 10)] == [['0x0003'], ['0x0113'], ['0x0003'], ['0x0103']]
+
+
+@TWO_PASS
+def test_truncated_rtp_keeps_its_decode(tshark, two_pass):
+    '''RTP on UDP 3478 cut short by the snapshot length
+    (captures/regressions/rtp-truncated-3478.pcap): frame 1 has the padding
+    bit set and its last byte (the padding count) was not captured, frame 2
+    has a header extension whose words were not captured.  looks_like_rtp()
+    read those bytes and threw, and the whole payload was lost ("Packet size
+    limited during capture: MSSTUN truncated", no RTP); now both are RTP.'''
+    path = os.path.join(REGRESSIONS, 'rtp-truncated-3478.pcap')
+    rows = frames(tshark, path, ['frame.protocols', 'rtp.seq', 'rtp.ssrc', 'rtp.ext.profile'], two_pass)
+    for n, seq in ((1, '7'), (2, '8')):
+        assert rows[n]['frame.protocols'][0].startswith('eth:ethertype:ip:udp:msstun:rtp'), rows[n]
+        assert rows[n]['rtp.seq'] == [seq]
+        assert rows[n]['rtp.ssrc'] == ['0x11223344']
+    assert rows[2]['rtp.ext.profile'] == ['0xbede']

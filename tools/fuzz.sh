@@ -1,0 +1,197 @@
+#!/bin/bash
+# Coverage-guided fuzzing of the plugin with libFuzzer (fuzz/, README
+# "Robustness"): builds the targets with clang and
+# -fsanitize=fuzzer,address,undefined against the installed libwireshark,
+# makes the seed corpus from every capture (fuzz/make_corpus.py), replays
+# the regression inputs (captures/regressions/fuzz-TARGET/), then fuzzes
+# each target for N seconds with the dictionary fuzz/msstun.dict.
+#
+#   tools/fuzz.sh [--seconds N] [--target NAME] [--replay-only] [--fresh-seeds]
+#   tools/fuzz.sh --coverage
+#
+#   --seconds N     fuzzing time per target (default 60)
+#   --target NAME   udp3478, tcp443, message or all (default all)
+#   --replay-only   only replay captures/regressions/fuzz-*/ (no fuzzing)
+#   --fresh-seeds   rebuild the seed corpus even if build-fuzz/seeds exists
+#   --coverage      no fuzzing: build the targets for llvm-cov (build-fuzz-cov/),
+#                   run the seeds, the grown corpus and the regression inputs
+#                   of each target once, and print the line coverage of the
+#                   plugin's files (report in build-fuzz-cov/coverage.txt,
+#                   per-line listing in build-fuzz-cov/coverage-lines.txt)
+#
+# The corpus libFuzzer grows is kept in build-fuzz/corpus/TARGET, so that
+# later runs start from it.  A crash is minimised (-minimize_crash) into
+# captures/regressions/fuzz-TARGET/crash-SHA1, written as a pcap beside it
+# (captures/regressions/fuzz-TARGET-SHA1.pcap, fuzz/input2pcap.py) for
+# tshark and the suite, and the run fails.  Every target ends with the line
+#   fuzz TARGET: N execs, E edges, C crashes
+# (N from libFuzzer's stat::number_of_executed_units, E its last "cov:").
+# Leak detection is off (valgrind in tools/robustness.sh judges leaks): the
+# targets keep an epan session for many inputs, whose file-scope memory is
+# only freed when the session ends.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_TARGET=60
+TARGETS="udp3478 tcp443 message"
+REPLAY_ONLY=0
+FRESH_SEEDS=0
+COVERAGE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --seconds) SECONDS_PER_TARGET=$2; shift ;;
+        --target) [ "$2" = all ] || TARGETS=$2; shift ;;
+        --replay-only) REPLAY_ONLY=1 ;;
+        --fresh-seeds) FRESH_SEEDS=1 ;;
+        --coverage) COVERAGE=1 ;;
+        -h|--help) sed -n '2,/^# SPDX/p' "$0" | sed 's/^# \{0,1\}//' | head -n -1; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+for t in $TARGETS; do
+    case "$t" in udp3478|tcp443|message) ;; *) echo "unknown target: $t" >&2; exit 2 ;; esac
+done
+
+BUILD=${MSSTUN_FUZZ_BUILD_DIR:-build-fuzz}
+for tool in clang cmake tshark python3; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+done
+
+if [ "$COVERAGE" -eq 1 ]; then
+    COV=${BUILD}-cov
+    mkdir -p "$COV"
+    echo "building $COV (clang, -fprofile-instr-generate -fcoverage-mapping)"
+    CC=clang cmake -S fuzz -B "$COV" -DMSSTUN_FUZZ_COVERAGE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$COV/build.log" 2>&1 &&
+        cmake --build "$COV" -j "$(nproc)" >>"$COV/build.log" 2>&1 || { cat "$COV/build.log"; exit 2; }
+    [ -d "$BUILD/seeds" ] || python3 fuzz/make_corpus.py "$BUILD/seeds"
+    rm -rf "$COV/profiles"
+    mkdir -p "$COV/profiles"
+    objects=()
+    for t in $TARGETS; do
+        dirs=("$BUILD/seeds/$t")
+        [ -d "$BUILD/corpus/$t" ] && dirs+=("$BUILD/corpus/$t")
+        [ -d "captures/regressions/fuzz-$t" ] && dirs+=("captures/regressions/fuzz-$t")
+        LLVM_PROFILE_FILE="$COV/profiles/$t-%p.profraw" "$COV/fuzz-$t" -runs=0 -detect_leaks=0 \
+            -rss_limit_mb=4096 -max_len=65536 "${dirs[@]}" >"$COV/run-$t.log" 2>&1 ||
+            { tail -20 "$COV/run-$t.log"; exit 1; }
+        echo "coverage $t: $(grep -oE 'INITED.*' "$COV/run-$t.log" | head -1)"
+        objects+=(-object "$COV/fuzz-$t")
+    done
+    llvm-profdata merge -sparse "$COV"/profiles/*.profraw -o "$COV/merged.profdata"
+    sources=$(sed -n '/^set(MSSTUN_SOURCES/,/)/p' CMakeLists.txt | grep -oE '[A-Za-z0-9_./-]+\.c' | sed "s|^|$(pwd)/|")
+    # shellcheck disable=SC2086
+    llvm-cov report "${objects[@]:1}" -instr-profile="$COV/merged.profdata" $sources | tee "$COV/coverage.txt"
+    # shellcheck disable=SC2086
+    llvm-cov show "${objects[@]:1}" -instr-profile="$COV/merged.profdata" -show-line-counts $sources \
+        >"$COV/coverage-lines.txt"
+    echo "per-line listing: $COV/coverage-lines.txt"
+    exit 0
+fi
+
+mkdir -p "$BUILD"
+echo "building $BUILD (clang, -fsanitize=fuzzer,address,undefined)"
+CC=clang cmake -S fuzz -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD/build.log" 2>&1 || { cat "$BUILD/build.log"; exit 2; }
+cmake --build "$BUILD" -j "$(nproc)" >>"$BUILD/build.log" 2>&1 || { cat "$BUILD/build.log"; exit 2; }
+
+if [ "$REPLAY_ONLY" -eq 0 ] && { [ "$FRESH_SEEDS" -eq 1 ] || [ ! -d "$BUILD/seeds" ]; }; then
+    rm -rf "$BUILD/seeds"
+    python3 fuzz/make_corpus.py "$BUILD/seeds"
+fi
+
+# Input sizes: STUN messages and datagrams fit in 4 KiB (the largest in
+# the captures is 1.3 KB); a TCP connection gets 16 KiB, enough for the
+# pseudo-TLS handshake and a few dozen frames.
+max_len() { case "$1" in tcp443) echo 16384 ;; *) echo 4096 ;; esac; }
+FUZZ_OPTS=(-detect_leaks=0 -rss_limit_mb=2560 -timeout=30 -print_final_stats=1)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1:allocator_may_return_null=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Whether tshark without the plugin fails on a pcap too (single and two-pass).
+wireshark_fails() {
+    local args
+    for args in "-n -V" "-n -V -2"; do
+        # shellcheck disable=SC2086
+        if ! env WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 HOME="$BUILD" timeout 120 \
+                tshark --disable-protocol msstun $args -r "$1" >/dev/null 2>&1; then
+            return 0
+        fi
+    done
+    return 1
+}
+
+failed=0
+for t in $TARGETS; do
+    bin="$BUILD/fuzz-$t"
+    regdir="captures/regressions/fuzz-$t"
+    work="$BUILD/work/$t"
+    rm -rf "$work"
+    mkdir -p "$work/artifacts" "$BUILD/corpus/$t"
+
+    # The regression inputs, each in a fresh epan session, exactly as found.
+    if compgen -G "$regdir/crash-*" >/dev/null; then
+        if ! MSSTUN_FUZZ_INPUTS_PER_SESSION=1 "$bin" "${FUZZ_OPTS[@]}" "$regdir"/crash-* >"$work/replay.log" 2>&1; then
+            tail -60 "$work/replay.log"
+            echo "fuzz $t: a regression input in $regdir fails again"
+            failed=1
+            continue
+        fi
+        echo "fuzz $t: replayed $(ls "$regdir"/crash-* | wc -l) regression inputs"
+    fi
+    [ "$REPLAY_ONLY" -eq 1 ] && continue
+
+    rc=0
+    "$bin" "${FUZZ_OPTS[@]}" -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$t")" \
+        -dict=fuzz/msstun.dict -artifact_prefix="$work/artifacts/" \
+        "$BUILD/corpus/$t" "$BUILD/seeds/$t" >"$work/fuzz.log" 2>&1 || rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -1)
+    if [ -z "$execs" ]; then
+        # A crash stops libFuzzer before its final stats: the last status line.
+        execs=$(grep -oE '^#[0-9]+' "$work/fuzz.log" | tail -1 | tr -d '#')
+    fi
+    edges=$(grep -oE ' cov: [0-9]+' "$work/fuzz.log" | tail -1 | grep -oE '[0-9]+' || true)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/fuzz.log" | tail -1)
+    crashes=0
+    wireshark_only=0
+    for a in "$work"/artifacts/*; do
+        [ -f "$a" ] || continue
+        crashes=$((crashes + 1))
+        echo "--- $t: $(basename "$a")"
+        grep -E "ERROR:|runtime error:|Dissector bug|SUMMARY" "$work/fuzz.log" | head -5 || true
+        min="$work/min-$(basename "$a")"
+        "$bin" "${FUZZ_OPTS[@]}" -minimize_crash=1 -max_total_time=120 \
+            -exact_artifact_path="$min" "$a" >"$work/minimize.log" 2>&1 || true
+        # The minimised input must crash on its own, in a fresh session.
+        if [ ! -s "$min" ] || MSSTUN_FUZZ_INPUTS_PER_SESSION=1 "$bin" "${FUZZ_OPTS[@]}" "$min" >/dev/null 2>&1; then
+            cp "$a" "$min"
+        fi
+        sha=$(sha1sum "$min" | cut -c1-12)
+        pcap="$work/fuzz-$t-$sha.pcap"
+        python3 fuzz/input2pcap.py "$t" "$min" "$pcap"
+        if wireshark_fails "$pcap"; then
+            mkdir -p "$BUILD/wireshark-only"
+            cp "$min" "$BUILD/wireshark-only/$t-$sha"
+            echo "tshark without the plugin fails on it too: Wireshark's bug, not counted;" \
+                 "input kept in $BUILD/wireshark-only/$t-$sha, pcap $pcap"
+            crashes=$((crashes - 1))
+            wireshark_only=$((wireshark_only + 1))
+            continue
+        fi
+        mkdir -p "$regdir"
+        cp "$min" "$regdir/crash-$sha"
+        cp "$pcap" "captures/regressions/fuzz-$t-$sha.pcap"
+        echo "minimised into $regdir/crash-$sha and captures/regressions/fuzz-$t-$sha.pcap" \
+             "($(stat -c %s "$min") bytes); log: $work/fuzz.log"
+    done
+    if [ "$crashes" -eq 0 ] && [ "$wireshark_only" -eq 0 ] && [ "$rc" -ne 0 ]; then
+        tail -40 "$work/fuzz.log"
+        crashes=1
+    fi
+    [ "$crashes" -eq 0 ] || failed=1
+    echo "fuzz $t: ${rate:-?} execs/s, corpus $(ls "$BUILD/corpus/$t" | wc -l) inputs, $wireshark_only Wireshark-only crashes; log $work/fuzz.log"
+    echo "fuzz $t: ${execs:-0} execs, ${edges:-0} edges, $crashes crashes"
+done
+exit "$failed"
