@@ -354,7 +354,7 @@ static const value_string msstun_class_vals[] = {
     { 0, NULL }
 };
 
-static const value_string msstun_method_vals[] = {
+const value_string msstun_method_vals[] = {
     { MSSTUN_METHOD_BINDING,            "Binding" },
     { MSSTUN_METHOD_SHARED_SECRET,      "Shared Secret" },
     { MSSTUN_METHOD_ALLOCATE,           "Allocate" },

@@ -161,6 +161,15 @@ typedef struct {
 #define MSSTUN_CLASS_SUCCESS        2
 #define MSSTUN_CLASS_ERROR          3
 
+/* packet-msstun.c: method names (msstun.method), also used by the reports. */
+extern const value_string msstun_method_vals[];
+
+/* tap-msstun.c: string lists the reports share.  msstun_add_unique() takes
+ * owned (g_malloc'd) and frees it when an equal string is already there;
+ * msstun_join_strings() returns a new g_malloc'd string. */
+void msstun_add_unique(GPtrArray *list, char *owned);
+char *msstun_join_strings(GPtrArray *list, const char *sep);
+
 /* packet-msstun.c: the "msstun" tap. */
 void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 

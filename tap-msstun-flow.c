@@ -44,25 +44,6 @@ void register_tap_listener_msstun_flow(void);
  * as in tap-msstun.c. */
 #define DIALECT_MS_TURN_FIRST       3
 
-static const value_string method_names[] = {
-    { MSSTUN_METHOD_BINDING,            "Binding" },
-    { MSSTUN_METHOD_SHARED_SECRET,      "Shared Secret" },
-    { MSSTUN_METHOD_ALLOCATE,           "Allocate" },
-    { MSSTUN_METHOD_REFRESH,            "Refresh" },
-    { MSSTUN_METHOD_SEND,               "Send" },
-    { MSSTUN_METHOD_DATA,               "Data" },
-    { MSSTUN_METHOD_CREATE_PERMISSION,  "CreatePermission" },
-    { MSSTUN_METHOD_CHANNEL_BIND,       "ChannelBind" },
-    { MSSTUN_METHOD_CONNECT,            "Connect" },
-    { MSSTUN_METHOD_CONNECTION_BIND,    "ConnectionBind" },
-    { MSSTUN_METHOD_CONNECTION_ATTEMPT, "ConnectionAttempt" },
-    { MSSTUN_METHOD_GOOG_PING,          "GOOG-PING" },
-    { MSSTUN_METHOD_MS_SEND,            "Send" },
-    { MSSTUN_METHOD_MS_DATA,            "Data" },
-    { MSSTUN_METHOD_MS_SET_ACTIVE_DEST, "Set Active Destination" },
-    { 0, NULL }
-};
-
 static const value_string class_names[] = {
     { MSSTUN_CLASS_REQUEST,     "Request" },
     { MSSTUN_CLASS_INDICATION,  "Indication" },
@@ -115,7 +96,7 @@ append_endpoint(GString *str, const char *prefix, const msstun_endpoint_t *ep)
 static char *
 message_label(const msstun_tap_t *rec)
 {
-    GString *str = g_string_new(val_to_str_const(rec->method, method_names, "Unknown method"));
+    GString *str = g_string_new(val_to_str_const(rec->method, msstun_method_vals, "Unknown method"));
 
     g_string_append_printf(str, " %s", val_to_str_const(rec->cls, class_names, "Unknown class"));
     if (rec->cls == MSSTUN_CLASS_ERROR && rec->error_code)
@@ -580,28 +561,6 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
 }
 
 static void
-add_unique(GPtrArray *list, char *owned)
-{
-    for (unsigned i = 0; i < list->len; i++) {
-        if (strcmp((const char *)g_ptr_array_index(list, i), owned) == 0) {
-            g_free(owned);
-            return;
-        }
-    }
-    g_ptr_array_add(list, owned);
-}
-
-static char *
-join_strings(GPtrArray *list, const char *sep)
-{
-    GString *str = g_string_new(NULL);
-
-    for (unsigned i = 0; i < list->len; i++)
-        g_string_append_printf(str, "%s%s", i ? sep : "", (const char *)g_ptr_array_index(list, i));
-    return g_string_free(str, false);
-}
-
-static void
 set_cell(unsigned row, unsigned column, char *owned)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(media.table, row, column);
@@ -889,7 +848,7 @@ packet_path(const media_note_t *note, const char *src, const char *dst, bool ove
             g_ptr_array_index(chain, chain->len - 1 - i) = hop;
         }
     }
-    *hops = join_strings(chain, " > ");
+    *hops = msstun_join_strings(chain, " > ");
     g_ptr_array_free(chain, true);
 }
 
@@ -968,8 +927,8 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     analyse_packet(leg, pinfo, rtp);
 
     packet_path(note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
-    add_unique(stream->paths, path);
-    add_unique(stream->hops, hops);
+    msstun_add_unique(stream->paths, path);
+    msstun_add_unique(stream->hops, hops);
     if (stream->setup_frame == 0) {
         const char *label = NULL;
         /* A setup frame that is the packet itself is RTP noting its own
@@ -990,15 +949,15 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
             set_cell(stream->row, MEDIA_SETUP_FRAME, g_strdup_printf("%u", stream->setup_frame));
         set_cell(stream->row, MEDIA_LEARNED, g_strdup(stream->learned));
     }
-    add_unique(stream->payload_types, rtp->info_payload_type_str ?
+    msstun_add_unique(stream->payload_types, rtp->info_payload_type_str ?
                g_strdup_printf("%u (%s)", rtp->info_payload_type, rtp->info_payload_type_str) :
                g_strdup_printf("%u", rtp->info_payload_type));
     g_free(src);
     g_free(dst);
 
-    set_cell(stream->row, MEDIA_PATH, join_strings(stream->paths, "; "));
-    set_cell(stream->row, MEDIA_HOPS, join_strings(stream->hops, "; "));
-    set_cell(stream->row, MEDIA_PAYLOAD_TYPES, join_strings(stream->payload_types, ", "));
+    set_cell(stream->row, MEDIA_PATH, msstun_join_strings(stream->paths, "; "));
+    set_cell(stream->row, MEDIA_HOPS, msstun_join_strings(stream->hops, "; "));
+    set_cell(stream->row, MEDIA_PAYLOAD_TYPES, msstun_join_strings(stream->payload_types, ", "));
     for (unsigned column = MEDIA_LEGS; column <= MEDIA_MEAN_JITTER; column++)
         set_leg_cell(stream, column);
     return TAP_PACKET_REDRAW;

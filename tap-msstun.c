@@ -332,8 +332,9 @@ sent_by_client(const msstun_tap_t *rec)
     return rec->cls == MSSTUN_CLASS_REQUEST || (rec->cls == MSSTUN_CLASS_INDICATION && rec->method == MSSTUN_METHOD_SEND);
 }
 
-static void
-add_unique(GPtrArray *list, char *owned)
+/* Adds owned to list unless an equal string is there (then frees it). */
+void
+msstun_add_unique(GPtrArray *list, char *owned)
 {
     for (unsigned i = 0; i < list->len; i++) {
         if (strcmp((const char *)g_ptr_array_index(list, i), owned) == 0) {
@@ -373,13 +374,14 @@ count_error(GArray *errors, unsigned code)
     g_array_append_val(errors, code);
 }
 
-static char *
-join_strings(GPtrArray *list)
+/* The strings of list, separated by sep, in a new string. */
+char *
+msstun_join_strings(GPtrArray *list, const char *sep)
 {
     GString *str = g_string_new(NULL);
 
     for (unsigned i = 0; i < list->len; i++)
-        g_string_append_printf(str, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index(list, i));
+        g_string_append_printf(str, "%s%s", i ? sep : "", (const char *)g_ptr_array_index(list, i));
     return g_string_free(str, false);
 }
 
@@ -401,7 +403,7 @@ draw_allocation(stat_tap_table *table, const allocation_t *alloc)
                                g_array_index(alloc->errors, unsigned, i + 1));
     set_string(table, alloc->row, ALLOC_ERRORS, g_string_free(str, false));
 
-    set_string(table, alloc->row, ALLOC_RELAYED, join_strings(alloc->relayed));
+    set_string(table, alloc->row, ALLOC_RELAYED, msstun_join_strings(alloc->relayed, ", "));
     set_string(table, alloc->row, ALLOC_REFLEXIVE, g_strdup(alloc->reflexive ? alloc->reflexive : ""));
 
     str = g_string_new(NULL);
@@ -535,7 +537,7 @@ account_allocation_result(allocation_t *alloc, const msstun_tap_t *rec)
 
         if ((ep->role == MSSTUN_ROLE_MAPPED && ms_turn) || ep->role == MSSTUN_ROLE_MS_ALT_MAPPED ||
             ep->role == MSSTUN_ROLE_XOR_RELAYED) {
-            add_unique(alloc->relayed, transport_address(&ep->addr, ep->port));
+            msstun_add_unique(alloc->relayed, transport_address(&ep->addr, ep->port));
         } else if (ep->role == MSSTUN_ROLE_MS_XOR_MAPPED || ep->role == MSSTUN_ROLE_XOR_MAPPED) {
             g_free(alloc->reflexive);
             alloc->reflexive = transport_address(&ep->addr, ep->port);
