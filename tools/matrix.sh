@@ -84,7 +84,8 @@ copy_sources() {
     tar -C "$SRC" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./dist -cf - . |
         tar -C "$root/msstun/main" -xf -
     if [ -d "$SHARED" ]; then
-        cp -a "$SHARED" "$root/msstun/shared"
+        # Dereferenced: ../shared may be a symbolic link to outside the root.
+        cp -rL "$SHARED/." "$root/msstun/shared"
     fi
 }
 
