@@ -69,6 +69,17 @@ typedef gboolean msstun_heur_ret_t;
 #define MSSTUN_RTP_PT_HEADER <epan/rtp_pt.h>
 #endif
 
+/* RTP stream analysis (ui/tap-rtp-analysis.c, which the media paths report
+ * follows): 4.0 takes a packet as in time sequence when its timestamp is
+ * not before the first packet's, 4.4 and 4.6 when it is not before the last
+ * in-sequence packet's (seen with a reordered packet: a late packet counts
+ * in the jitter statistics of 4.0 only).  4.2 is not in the matrix. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#define MSSTUN_RTP_IN_TIME_SEQUENCE(first_ts, last_ts, ts) ((last_ts) <= (ts))
+#else
+#define MSSTUN_RTP_IN_TIME_SEQUENCE(first_ts, last_ts, ts) ((first_ts) <= (ts))
+#endif
+
 /*
  * Sequence analysis (Statistics > Flow Graph, tshark -z flow,...): no
  * release installs <epan/sequence_analysis.h>, although libwireshark exports

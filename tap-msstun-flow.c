@@ -161,16 +161,24 @@ carrier_name(msstun_carrier_t carrier, bool over_tcp)
 /* One summarised arrow. */
 typedef struct {
     msstun_seq_item_t *item;
+    const char *key;        /* its key in the streams table */
     char    *what;          /* the end of the comment */
     unsigned packets;
     uint32_t first_frame;
     uint32_t last_frame;
+    uint32_t prev_last_frame;   /* before the last packet counted */
 } flow_stream_t;
 
 /* What one flow graph has drawn so far. */
 typedef struct {
     GHashTable        *streams;     /* key string -> flow_stream_t */
+    GHashTable        *relays;      /* relayed transport addresses allocated */
     msstun_seq_item_t *last_item;   /* the arrow of the last message */
+    /* The ChannelData arrow that counted the packet of channeldata_frame,
+     * until what the ChannelData carries is known. */
+    flow_stream_t     *channeldata;
+    uint32_t           channeldata_frame;
+    uint32_t           channel;
 } flow_state_t;
 
 static GHashTable *flow_states;     /* seq_analysis_info_t -> flow_state_t */
@@ -190,6 +198,7 @@ free_flow_state(gpointer data)
     flow_state_t *state = (flow_state_t *)data;
 
     g_hash_table_destroy(state->streams);
+    g_hash_table_destroy(state->relays);
     g_free(state);
 }
 
@@ -205,10 +214,13 @@ flow_state(msstun_seq_info_t *sainfo)
     state = (flow_state_t *)g_hash_table_lookup(flow_states, sainfo);
     if (state && g_queue_is_empty(sainfo->items)) {
         g_hash_table_remove_all(state->streams);
+        g_hash_table_remove_all(state->relays);
         state->last_item = NULL;
+        state->channeldata = NULL;
     } else if (!state) {
         state = g_new0(flow_state_t, 1);
         state->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_flow_stream);
+        state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_hash_table_insert(flow_states, sainfo, state);
     }
     return state;
@@ -237,6 +249,17 @@ add_arrow(packet_info *pinfo, msstun_seq_info_t *sainfo, char *label, char *comm
 }
 
 static void
+describe_stream(flow_stream_t *stream)
+{
+    g_free(stream->item->comment);
+    if (stream->packets == 1)
+        stream->item->comment = g_strdup_printf("1 packet, frame %u, %s", stream->first_frame, stream->what);
+    else
+        stream->item->comment = g_strdup_printf("%u packets, frames %u-%u, %s", stream->packets, stream->first_frame,
+                                                stream->last_frame, stream->what);
+}
+
+static flow_stream_t *
 count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, char *owned_key, char *owned_label,
              char *owned_what)
 {
@@ -259,22 +282,41 @@ count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo,
         if (!sai) {
             g_free(owned_key);
             g_free(owned_what);
-            return;
+            return NULL;
         }
         stream = g_new0(flow_stream_t, 1);
         stream->item = sai;
+        stream->key = owned_key;
         stream->what = owned_what;
         stream->first_frame = pinfo->num;
         g_hash_table_insert(state->streams, owned_key, stream);
     }
     stream->packets++;
+    stream->prev_last_frame = stream->last_frame;
     stream->last_frame = pinfo->num;
-    g_free(stream->item->comment);
-    if (stream->packets == 1)
-        stream->item->comment = g_strdup_printf("1 packet, frame %u, %s", stream->first_frame, stream->what);
-    else
-        stream->item->comment = g_strdup_printf("%u packets, frames %u-%u, %s", stream->packets, stream->first_frame,
-                                                stream->last_frame, stream->what);
+    describe_stream(stream);
+    return stream;
+}
+
+/* The ChannelData of this frame carries media, which its stream's arrow
+ * counts: the ChannelData arrow takes the packet back, and disappears when
+ * it has none left. */
+static void
+uncount_channeldata(flow_state_t *state, const packet_info *pinfo)
+{
+    flow_stream_t *stream = state->channeldata;
+
+    if (!stream || state->channeldata_frame != pinfo->num)
+        return;
+    state->channeldata = NULL;
+    stream->packets--;
+    stream->last_frame = stream->prev_last_frame;
+    if (stream->packets == 0) {
+        stream->item->display = false;
+        g_hash_table_remove(state->streams, stream->key);
+    } else {
+        describe_stream(stream);
+    }
 }
 
 static char *
@@ -289,6 +331,31 @@ stream_key(const char *kind, uint32_t id, const packet_info *pinfo)
     return key;
 }
 
+/* Between a relayed transport address and a peer. */
+static bool
+is_relay_leg(const flow_state_t *state, const packet_info *pinfo)
+{
+    char *src = transport_address(&pinfo->src, pinfo->srcport);
+    char *dst = transport_address(&pinfo->dst, pinfo->destport);
+    bool relay_leg = g_hash_table_contains(state->relays, src) || g_hash_table_contains(state->relays, dst);
+
+    g_free(src);
+    g_free(dst);
+    return relay_leg;
+}
+
+static void
+note_relays(flow_state_t *state, const msstun_tap_t *rec)
+{
+    if ((rec->method != MSSTUN_METHOD_ALLOCATE && rec->method != MSSTUN_METHOD_REFRESH) ||
+        rec->cls != MSSTUN_CLASS_SUCCESS)
+        return;
+    for (unsigned i = 0; i < rec->n_endpoints; i++) {
+        if (is_relayed_role(rec, &rec->endpoints[i]))
+            g_hash_table_add(state->relays, transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port));
+    }
+}
+
 static tap_packet_status
 flow_note(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, const msstun_tap_t *rec)
 {
@@ -300,14 +367,18 @@ flow_note(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, co
                                      g_strdup_printf("MS-TURN pseudo-TLS %s", note->handshake));
         return TAP_PACKET_REDRAW;
     }
-    /* The ChannelData arrow stands for what it carries. */
+    /* The stream's arrow stands for the ChannelData, Send or Data message
+     * that carries it. */
     if (note->carrier == MSSTUN_CARRIER_CHANNELDATA)
-        return TAP_PACKET_DONT_REDRAW;
-    /* So does the stream for the Send or Data message that carries it. */
+        uncount_channeldata(state, pinfo);
     if (note->carrier == MSSTUN_CARRIER_DATA && state->last_item && state->last_item->frame_number == pinfo->num)
         state->last_item->display = false;
 
     what = g_string_new(carrier_name(note->carrier, rec->over_tcp));
+    if (note->carrier == MSSTUN_CARRIER_NONE && is_relay_leg(state, pinfo))
+        g_string_printf(what, "%s, relay leg", rec->over_tcp ? "relayed TCP" : "relayed UDP");
+    if (note->carrier == MSSTUN_CARRIER_CHANNELDATA)
+        g_string_append_printf(what, " 0x%04x", state->channel);
     if (rec->peer)
         append_endpoint(what, " peer ", rec->peer);
     if (note->kind == MSSTUN_NOTE_RTP)
@@ -331,12 +402,15 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     if (rec->note)
         return flow_note(state, pinfo, sainfo, rec);
     if (rec->is_channeldata) {
-        count_stream(state, pinfo, sainfo, stream_key("ChannelData", rec->channel, pinfo),
-                     g_strdup_printf("ChannelData 0x%04x", rec->channel),
-                     g_strdup(rec->over_tcp ? "TCP" : "UDP"));
+        state->channeldata = count_stream(state, pinfo, sainfo, stream_key("ChannelData", rec->channel, pinfo),
+                                          g_strdup_printf("ChannelData 0x%04x", rec->channel),
+                                          g_strdup(rec->over_tcp ? "TCP" : "UDP"));
+        state->channeldata_frame = pinfo->num;
+        state->channel = rec->channel;
         return TAP_PACKET_REDRAW;
     }
     label = message_label(rec);
+    note_relays(state, rec);
     if (rec->depth > 0) {
         /* A message relayed in DATA: told on the arrow of its carrier. */
         if (state->last_item && state->last_item->frame_number == pinfo->num) {
@@ -386,6 +460,7 @@ typedef struct {
     uint32_t seq_num;
     unsigned seq_cycles;
     bool     under;
+    uint64_t first_timestamp;
     uint64_t seq_timestamp;
     double   time;              /* ms */
     double   jitter;
@@ -510,13 +585,14 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     if (!leg->started) {
         leg->started = true;
         leg->start_seq = leg->stop_seq = leg->seq_num = rtp->info_seq_num;
-        leg->seq_timestamp = rtp->info_extended_timestamp;
+        leg->first_timestamp = leg->seq_timestamp = rtp->info_extended_timestamp;
         leg->time = now;
         leg->pt = rtp->info_payload_type;
         leg->total = 1;
         return;
     }
-    in_time_sequence = leg->seq_timestamp <= rtp->info_extended_timestamp;
+    in_time_sequence = MSSTUN_RTP_IN_TIME_SEQUENCE(leg->first_timestamp, leg->seq_timestamp,
+                                                   rtp->info_extended_timestamp);
     if (in_time_sequence && !leg->under &&
         (rtp->info_seq_num < leg->start_seq || (rtp->info_seq_num == 0 && leg->stop_seq == 65535))) {
         leg->seq_cycles++;

@@ -6,6 +6,8 @@
 
 import re
 
+from conftest import ws_at_least
+
 HEURISTIC = ['--enable-heuristic', 'msstun_udp']
 MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
                  'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Payload Types', 'RTCP']
@@ -108,6 +110,22 @@ class TestFlowGraph:
              'Set Active Destination Error Response error 439 Active Destination Already Set'],
         ]
 
+    def test_every_arrow_turn_server(self, tshark, local_capture):
+        # Captured on the TURN server: one arrow per stream and leg, the
+        # client leg across Send/Data and ChannelData (the ChannelData
+        # carrying media has no arrow of its own), the relay leg named as such.
+        edge = local_capture(EDGE)
+        arrows = flow(tshark, edge)
+        assert arrows == EDGE_ARROWS
+        assert flow(tshark, edge, extra=['-2']) == arrows
+
+    def test_turn_server_filtered(self, tshark, local_capture):
+        # The relay leg alone: without the Allocate success in the graph,
+        # the relay leg is plain UDP.
+        assert flow(tshark, local_capture(EDGE), 'ip.addr==192.0.2.15', extra=['-2']) == [
+            [a[0], a[1], a[2], a[3].replace('relayed UDP, relay leg', 'UDP')] for a in EDGE_ARROWS
+            if a[3].endswith('relay leg')]
+
     def test_one_and_two_pass_agree(self, tshark, local_capture):
         one = flow(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC)
         two = flow(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC + ['-2'])
@@ -115,6 +133,53 @@ class TestFlowGraph:
         # Parts A and B: 10 messages and 4 streams; part C: 4 checks and 3
         # streams; part E: the unanswered check.
         assert len(one) == 22
+
+
+EDGE = 'turn-edge-relay.pcap'
+EDGE_PEER_DATA = 'relayed UDP, Send/Data peer 203.0.113.70:5004, then relayed UDP, ChannelData 0x4000'
+EDGE_ARROWS = [
+    ['0.000000', 'Allocate Request', '50200 -> 3478', 'Allocate Request'],
+    ['0.000380', 'Allocate Error 401', '3478 -> 50200', 'Allocate Error Response error 401 Unauthorized'],
+    ['0.021000', 'Allocate Request', '50200 -> 3478', 'Allocate Request'],
+    ['0.021410', 'Allocate Success rel', '3478 -> 50200',
+     'Allocate Success Response relayed 192.0.2.15:49170 mapped 198.51.100.20:50200 lifetime 600'],
+    ['0.036792', 'RTP SSRC 0xb0b0b002', '5004 -> 49170', '23 packets, frames 5-98, relayed UDP, relay leg'],
+    ['0.041000', 'CreatePermission Req', '50200 -> 3478', 'CreatePermission Request peer 203.0.113.70:5004'],
+    ['0.041350', 'CreatePermission Suc', '3478 -> 50200', 'CreatePermission Success Response'],
+    ['0.053734', 'RTP SSRC 0xb0b0b002', '3478 -> 50200', '22 packets, frames 9-99, ' + EDGE_PEER_DATA],
+    ['0.066457', 'RTP SSRC 0xa11ce001', '50200 -> 3478', '23 packets, frames 10-102, ' + EDGE_PEER_DATA],
+    ['0.066704', 'RTP SSRC 0xa11ce001', '49170 -> 5004', '23 packets, frames 11-103, relayed UDP, relay leg'],
+    ['0.095000', 'ChannelBind Request', '50200 -> 3478', 'ChannelBind Request channel 0x4000 peer 203.0.113.70:5004'],
+    ['0.095330', 'ChannelBind Success', '3478 -> 50200', 'ChannelBind Success Response'],
+    ['0.308398', 'RTCP SSRC 0xa11ce001', '50200 -> 3478', '1 packet, frame 58, relayed UDP, ChannelData 0x4000'],
+    ['0.308595', 'RTCP SSRC 0xa11ce001', '49170 -> 5004', '1 packet, frame 59, relayed UDP, relay leg'],
+    ['0.318441', 'RTCP SSRC 0xb0b0b002', '5004 -> 49170', '1 packet, frame 60, relayed UDP, relay leg'],
+    ['0.318594', 'RTCP SSRC 0xb0b0b002', '3478 -> 50200', '1 packet, frame 61, relayed UDP, ChannelData 0x4000'],
+    ['0.581000', 'Refresh Request', '50200 -> 3478', 'Refresh Request lifetime 0'],
+    ['0.581300', 'Refresh Success', '3478 -> 50200', 'Refresh Success Response lifetime 0'],
+]
+
+
+def edge_rows():
+    '''The media paths of turn-edge-relay.pcap: each stream once, with its two
+    legs (relay leg first for the peer's stream, which reached the relayed
+    address before the permission and was dropped there: 23 / 22).  Seq
+    5005 and 7008 were lost before the server, seq 5010 came after 5011:
+    sequence errors at 5006, 5011 and 5010, and at 7009.  Wireshark 4.0
+    counts the late packet in the jitter statistics, 4.4 and 4.6 do not.'''
+    a_jitter = ['2.962 / 2.981', '1.759 / 1.773'] if ws_at_least(4, 4) else ['4.748 / 4.768', '2.560 / 2.575']
+    return [
+        ['0xb0b0b002', '4', 'Allocate Success relayed 192.0.2.15:49170',
+         'relayed UDP, relay leg; relayed UDP, Send/Data; relayed UDP, ChannelData',
+         '203.0.113.70:5004 > 192.0.2.15:49170 > 192.0.2.1:3478 > 198.51.100.20:50200',
+         '203.0.113.70:5004 > 192.0.2.15:49170 / 192.0.2.1:3478 > 198.51.100.20:50200',
+         '23 / 22', '1 / 1', '1 / 1', '1.662 / 1.605', '1.311 / 1.255', '9', '2 sent, 2 reports about it'],
+        ['0xa11ce001', '4', 'Allocate Success relayed 192.0.2.15:49170',
+         'relayed UDP, Send/Data; relayed UDP, relay leg; relayed UDP, ChannelData',
+         '198.51.100.20:50200 > 192.0.2.1:3478 > 192.0.2.15:49170 > 203.0.113.70:5004',
+         '198.51.100.20:50200 > 192.0.2.1:3478 / 192.0.2.15:49170 > 203.0.113.70:5004',
+         '23 / 23', '1 / 1', '3 / 3'] + a_jitter + ['0', '2 sent, 2 reports about it'],
+    ]
 
 
 LEARNING_ROWS = [
@@ -170,6 +235,31 @@ class TestMediaPaths:
              '192.0.2.1:443 > 10.0.0.10:51000', '1', '0', '0', '0.000', '0.000', '104', '1 sent, 1 reports about it'],
         ]
 
+    def test_turn_server_both_legs(self, tshark, local_capture):
+        # A stream relayed through the TURN server: one row, one path of four
+        # hops, both legs with their own RTP statistics.
+        rows = media(tshark, local_capture(EDGE))
+        assert rows == edge_rows()
+        assert media(tshark, local_capture(EDGE), extra=['-2']) == rows
+
+    def test_turn_server_display_filter(self, tshark, local_capture):
+        # The relay leg alone keeps the whole path (the TURN context comes
+        # from the whole file).  The client's stream is first seen on the
+        # relay leg, whose RTP setup frame is the CreatePermission naming the peer.
+        rows = media(tshark, local_capture(EDGE), 'ip.addr==192.0.2.15', extra=['-2'])
+        full = edge_rows()
+        b_leg2 = [full[0][9].split(' / ')[0], full[0][10].split(' / ')[0]]
+        a_leg2 = [full[1][9].split(' / ')[1], full[1][10].split(' / ')[1]]
+        assert rows == [
+            full[0][:3] + ['relayed UDP, relay leg', full[0][4], '203.0.113.70:5004 > 192.0.2.15:49170',
+                           '23', '1', '1'] + b_leg2 + full[0][11:],
+            [full[1][0], '6', 'CreatePermission Request to 203.0.113.70:5004', 'relayed UDP, relay leg', full[1][4],
+             '192.0.2.15:49170 > 203.0.113.70:5004', '23', '1', '3'] + a_leg2 + full[1][11:],
+        ]
+        # The first 60 frames: both legs, the late packet and both losses in them.
+        rows = media(tshark, local_capture(EDGE), 'frame.number<=60')
+        assert [r[6:9] for r in rows] == [['13 / 12', '1 / 1', '1 / 1'], ['12 / 12', '1 / 1', '3 / 3']]
+
     def test_same_ssrc_on_two_legs(self, tshark, shared_capture):
         # Signal: the same SSRCs on two candidate pairs, one row each with both legs.
         rows = media(tshark, shared_capture('third-party/ndpi/stun_signal.pcapng'), extra=HEURISTIC)
@@ -179,7 +269,7 @@ class TestMediaPaths:
 
 
 class TestMediaMatchesRtpStreams:
-    CAPTURES = [('local', 'msturn-learning.pcap'), ('local', 'msturn-udp3478.pcap'), ('local', 'msturn-tcp443.pcap'),
+    CAPTURES = [('local', EDGE), ('local', 'msturn-learning.pcap'), ('local', 'msturn-udp3478.pcap'), ('local', 'msturn-tcp443.pcap'),
                 ('shared', 'third-party/ndpi/stun_signal.pcapng'),
                 ('shared', 'third-party/ndpi/skype-conference-call.pcap'),
                 ('shared', 'third-party/ndpi/stun_dtls_rtp.pcapng')]
@@ -196,4 +286,14 @@ class TestMediaMatchesRtpStreams:
                     got[(leg, row[0])] = [packets, lost, mean, maximum]
             assert got == expected, name
             compared += len(got)
-        assert compared == 20
+        assert compared == 24
+
+    def test_nonzero_jitter_and_loss(self, tshark, local_capture):
+        # Static payload types (PCMU, G.722: 8000 Hz) with arrival-time
+        # variation: jitter, loss and sequence errors on every leg.
+        expected = rtp_streams(tshark, local_capture(EDGE))
+        assert len(expected) == 4
+        for packets, lost, mean, maximum in expected.values():
+            assert lost == '1' and float(mean) > 1 and float(maximum) > float(mean)
+        for row in media(tshark, local_capture(EDGE)):
+            assert row[8] == {'0xa11ce001': '3 / 3', '0xb0b0b002': '1 / 1'}[row[0]]

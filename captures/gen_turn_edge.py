@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen_turn_edge.py - a call relayed by a TURN server, captured on the server.
+
+Usage:  python3 gen_turn_edge.py [--check] [OUTDIR]
+
+  Writes turn-edge-relay.pcap and MANIFEST-edge.md into OUTDIR (default: the
+  directory of this script), after re-reading the capture with an independent
+  parser that verifies it (IP and UDP checksums, every FINGERPRINT and
+  MESSAGE-INTEGRITY, every XOR address, and that every relayed datagram is
+  byte for byte the data of its Send indication or ChannelData, or the other
+  way round).  With --check nothing is written: the files in OUTDIR are
+  compared with a fresh build.  Standard library only, no randomness (payload
+  bytes and arrival-time variation are SHA-256 of fixed labels).
+
+The capture is what a TURN server (an Edge, or coturn) sees on its own
+interfaces when one client's call goes through it; both legs of each media
+stream are in it:
+
+  leg 1  client 198.51.100.20:50200 <-> server 192.0.2.1:3478 (UDP): TURN
+         messages, Send / Data indications, then ChannelData 0x4000;
+  leg 2  relayed transport address 192.0.2.15:49170 <-> peer
+         203.0.113.70:5004 (UDP): plain RTP and RTCP (rtcp-mux, RFC 5761).
+
+The TURN exchange follows RFC 5766 (RFC 8656 keeps the same messages and
+layouts) as coturn answers it:
+  * Allocate without credentials -> 401 with REALM and NONCE (RFC 5766 6.2,
+    RFC 5389 10.2.1); the Allocate again with USERNAME, REALM, NONCE,
+    MESSAGE-INTEGRITY and FINGERPRINT -> success with XOR-RELAYED-ADDRESS,
+    XOR-MAPPED-ADDRESS, LIFETIME 600 (coturn's default and attribute order,
+    stun_set_allocate_response_str()), SOFTWARE, MESSAGE-INTEGRITY,
+    FINGERPRINT.  The server adds FINGERPRINT to its responses because the
+    client's requests carry it (RFC 5389 7.3).
+  * CreatePermission for the peer's IP (RFC 5766 9); a datagram the peer
+    sends to the relayed address before the permission exists is dropped by
+    the server (RFC 5766 10.3): it is on leg 2 only.
+  * Send indications (XOR-PEER-ADDRESS, DATA; no MESSAGE-INTEGRITY, RFC 5766
+    10.1) become UDP datagrams from the relayed address with the DATA as
+    payload (10.2); datagrams from the peer become Data indications (10.3).
+  * ChannelBind 0x4000 (RFC 5766 11.1-11.2; CHANNEL-NUMBER with RFFU zero),
+    then ChannelData both ways (11.4-11.6), not padded on UDP (11.5).
+  * Refresh with LIFETIME 0 at the end deletes the allocation (7.3).
+  * The long-term key is MD5(username ":" realm ":" password) (RFC 5389
+    15.4); MESSAGE-INTEGRITY is HMAC-SHA1 over the message up to it with the
+    length field counting it; FINGERPRINT is CRC-32 ^ 0x5354554E (15.5).
+
+The media (RFC 3550, RFC 3551 static payload types, 20 ms packets, first
+packet of each stream with the marker bit):
+  * client -> peer: PCMU (PT 0, 8000 Hz, 160 bytes), SSRC 0xa11ce001;
+    seq 5005 is lost before the server, seq 5010 arrives after 5011;
+  * peer -> client: G.722 (PT 9, RTP clock 8000 Hz per RFC 3551 4.5.2, 160
+    bytes), SSRC 0xb0b0b002; seq 7000 arrives before the permission and is
+    dropped, seq 7008 is lost before the server;
+  * each side sends one RTCP SR with a report block about the other's
+    stream, computed as the receiver would (RFC 3550 6.4.1, A.3, A.8).
+  Arrival times at the server vary by 0-7 ms (SHA-256 derived, fixed); the
+  server forwards each datagram 60-250 us after it arrived.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import os
+import struct
+import sys
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_msturn import (H, T0, Attr, Host, Integrity, Msg, Rtp, RtpStream, a_error, a_raw, a_str,  # noqa: E402
+                        a_u32, a_xaddr, a_data, cookie_tid, csum, fmt_addr, ntp64, udp_frame)
+
+NAME = 'turn-edge-relay.pcap'
+
+CLIENT = ('198.51.100.20', 50200)
+SERVER = ('192.0.2.1', 3478)
+RELAYED = ('192.0.2.15', 49170)
+PEER = ('203.0.113.70', 5004)
+CHANNEL = 0x4000
+
+USER = b'edge-user'
+REALM = b'edge.example.net'
+PASSWORD = b'edge-pass'
+KEY = hashlib.md5(USER + b':' + REALM + b':' + PASSWORD).digest()
+MI = Integrity('sha1', KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s") = %s'
+               % (USER.decode(), REALM.decode(), PASSWORD.decode(), KEY.hex()))
+NONCE = b'6c3b8e0f2a9d4171'
+SOFTWARE = b"Coturn-4.6.1 'Gorst'"
+
+MAC_EDGE = bytes.fromhex('00005e005301')
+MAC_GW = bytes.fromhex('00005e0053fe')
+
+PACKETS = 24            # RTP packets each side sends
+PTIME_US = 20000
+A_LOST, A_LATE = 5, 10  # indices in the client's stream
+B_EARLY, B_LOST = 0, 8  # indices in the peer's stream
+
+
+def xpeer(addr):
+    return a_xaddr(0x0012, 'XOR-PEER-ADDRESS', *addr)
+
+
+def auth():
+    return [a_str(0x0006, 'USERNAME', USER), a_str(0x0014, 'REALM', REALM), a_str(0x0015, 'NONCE', NONCE)]
+
+
+def request(method, label, attrs, authenticated=True):
+    return Msg(method, cookie_tid(label), attrs + (auth() if authenticated else []), 'rfc5389',
+               mi=MI if authenticated else None, fp='std')
+
+
+def response(req, attrs, error=False):
+    """coturn's answer: success or error class of the request's method, its
+    transaction ID, SOFTWARE, and MESSAGE-INTEGRITY unless a 401."""
+    mtype = req.mtype | (0x0110 if error else 0x0100)
+    return Msg(mtype, req.tid, attrs + [a_str(0x8022, 'SOFTWARE', SOFTWARE)], 'rfc5389',
+               mi=None if error else MI, fp='std')
+
+
+def indication(mtype, label, peer, inner):
+    return Msg(mtype, cookie_tid(label), [xpeer(peer), a_data(inner)], 'rfc5389')
+
+
+def channel_data(inner):
+    return struct.pack('!HH', CHANNEL, len(inner.raw)) + inner.raw
+
+
+def arrival_delay(label, k):
+    """Network delay variation before the server, 0-7 ms in us (fixed)."""
+    return int.from_bytes(H('delay:%s:%s' % (label, k), 4), 'big') % 7000
+
+
+def forward_delay(label, k):
+    return 60 + int.from_bytes(H('forward:%s:%s' % (label, k), 4), 'big') % 190
+
+
+class Receiver:
+    """RFC 3550 A.1, A.3 and A.8 as the far end would keep them, for its report block."""
+
+    def __init__(self, ssrc, rate):
+        self.ssrc, self.rate = ssrc, rate
+        self.base = self.max = None
+        self.received = 0
+        self.jitter = 0.0
+        self.transit = None
+
+    def packet(self, seq, ts, arrival_us):
+        if self.base is None:
+            self.base = self.max = seq
+        elif seq > self.max:
+            self.max = seq
+        self.received += 1
+        transit = arrival_us * self.rate // 1000000 - ts
+        if self.transit is not None:
+            self.jitter += (abs(transit - self.transit) - self.jitter) / 16
+        self.transit = transit
+
+    def report_block(self):
+        expected = self.max - self.base + 1
+        lost = expected - self.received
+        fraction = (lost << 8) // expected if lost > 0 else 0
+        return struct.pack('!IB3sIIII', self.ssrc, fraction, lost.to_bytes(3, 'big'), self.max, int(self.jitter),
+                           0, 0), (fraction, lost, self.max, int(self.jitter))
+
+
+class SenderReport:
+    """RTCP compound: SR with one report block, SDES CNAME (RFC 3550 6.4.1, 6.5)."""
+
+    kind = 'RTCP'
+
+    def __init__(self, st, rtp_ts, t_us, receiver):
+        sec, frac = ntp64(t_us)
+        rb, self.rb = receiver.report_block()
+        body = struct.pack('!IIIIII', st.ssrc, sec, frac, rtp_ts, st.packets, st.octets) + rb
+        sr = struct.pack('!BBH', 0x81, 200, (4 + len(body)) // 4 - 1) + body
+        chunk = struct.pack('!IBB', st.ssrc, 1, len(st.cname)) + st.cname + b'\0'
+        chunk += b'\0' * (-len(chunk) % 4)
+        sdes = struct.pack('!BBH', 0x81, 202, (4 + len(chunk)) // 4 - 1) + chunk
+        self.raw = sr + sdes
+        self.text = ('RTCP SR SSRC 0x%08x (packets %d, octets %d) report block about 0x%08x: fraction lost %d, '
+                     'cumulative lost %d, extended highest seq %d, jitter %d; SDES CNAME "%s"'
+                     % ((st.ssrc, st.packets, st.octets, receiver.ssrc) + self.rb + (st.cname.decode(),)))
+
+
+def rtp_text(p):
+    return 'RTP PT %d seq %d timestamp %d SSRC 0x%08x%s' % (p.st.pt, p.seq, p.ts, p.st.ssrc,
+                                                            ' marker' if p.marker else '')
+
+
+class Timeline:
+    """Frames at explicit times (us after T0), written in time order."""
+
+    def __init__(self):
+        self.events = []
+        self.hosts = {ip: Host(ip, MAC_EDGE if ip.startswith('192.0.2.') else MAC_GW, ttl, ident)
+                      for ip, ttl, ident in [(CLIENT[0], 55, 0x3a10), (SERVER[0], 64, 0x1c00),
+                                             (RELAYED[0], 64, 0x5e00), (PEER[0], 51, 0x7700)]}
+
+    def add(self, t_us, src, dst, payload, summary):
+        self.events.append((t_us, len(self.events), src, dst, payload, summary))
+
+    def frames(self):
+        out = []
+        # IP identification counters advance in sending order.
+        for t_us, _, src, dst, payload, summary in sorted(self.events):
+            s, d = self.hosts[src[0]], self.hosts[dst[0]]
+            out.append((t_us, udp_frame(s, src[1], d, dst[1], payload, s.mac, d.mac), src, dst, summary))
+        return out
+
+
+def build():
+    tl = Timeline()
+    ms = 1000
+
+    # Allocation (RFC 5766 6), permission (9).
+    a1 = request(0x0003, 'edge:allocate1', [a_raw(0x0019, 'REQUESTED-TRANSPORT', b'\x11\0\0\0', 'UDP')],
+                 authenticated=False)
+    tl.add(0, CLIENT, SERVER, a1.raw, 'Allocate Request (no credentials)')
+    tl.add(380, SERVER, CLIENT, response(a1, [a_error(401, b'Unauthorized'), a_str(0x0014, 'REALM', REALM),
+                                               a_str(0x0015, 'NONCE', NONCE)], error=True).raw,
+           'Allocate Error Response 401 (REALM, NONCE)')
+    a2 = request(0x0003, 'edge:allocate2', [a_raw(0x0019, 'REQUESTED-TRANSPORT', b'\x11\0\0\0', 'UDP')])
+    tl.add(21 * ms, CLIENT, SERVER, a2.raw, 'Allocate Request (authenticated)')
+    tl.add(21 * ms + 410, SERVER, CLIENT,
+           response(a2, [a_xaddr(0x0016, 'XOR-RELAYED-ADDRESS', *RELAYED),
+                         a_xaddr(0x0020, 'XOR-MAPPED-ADDRESS', *CLIENT), a_u32(0x000D, 'LIFETIME', 600)]).raw,
+           'Allocate Success Response (relayed %s)' % fmt_addr(*RELAYED))
+    cp = request(0x0008, 'edge:permission', [xpeer(PEER)])
+    tl.add(41 * ms, CLIENT, SERVER, cp.raw, 'CreatePermission Request (peer %s)' % PEER[0])
+    tl.add(41 * ms + 350, SERVER, CLIENT, response(cp, []).raw, 'CreatePermission Success Response')
+    permitted_at = 41 * ms + 350
+    cb = request(0x0009, 'edge:channelbind', [a_raw(0x000C, 'CHANNEL-NUMBER', struct.pack('!HH', CHANNEL, 0),
+                                                    '0x4000'), xpeer(PEER)])
+    bind_at = 95 * ms
+    tl.add(bind_at, CLIENT, SERVER, cb.raw, 'ChannelBind Request 0x4000 (peer %s)' % fmt_addr(*PEER))
+    bound_at = bind_at + 330
+    tl.add(bound_at, SERVER, CLIENT, response(cb, []).raw, 'ChannelBind Success Response')
+
+    a = RtpStream('edge-a', 0xA11CE001, 0, 5000, 0x1F2E3D4C, 160, 160, b'client@edge.example.net')
+    b = RtpStream('edge-b', 0xB0B0B002, 9, 7000, 0x5A6B7C8D, 160, 160, b'peer@example.org')
+    peer_rx = Receiver(a.ssrc, 8000)     # the peer's view of the client's stream
+    client_rx = Receiver(b.ssrc, 8000)   # the client's view of the peer's stream
+    start = {'a': 61 * ms, 'b': 33 * ms}
+    rtcp_after = {'a': 12, 'b': 14}
+
+    for k in range(PACKETS):
+        for side, st, src, dst in [('a', a, CLIENT, PEER), ('b', b, PEER, CLIENT)]:
+            p = st.next(marker=k == 0)
+            sent = start[side] + k * PTIME_US
+            if (side, k) in [('a', A_LOST), ('b', B_LOST)]:
+                continue
+            arrival = sent + arrival_delay(side, k) + (25 * ms if (side, k) == ('a', A_LATE) else 0)
+            if relay(tl, side, k, p, arrival, permitted_at, bound_at, rtp_text(p)):
+                (peer_rx if side == 'a' else client_rx).packet(p.seq, p.ts, arrival + forward_delay(side, k))
+            if k == rtcp_after[side]:
+                rx = client_rx if side == 'a' else peer_rx
+                t = sent + 5 * ms
+                sr = SenderReport(st, (st.ts - 160 + 40) & 0xFFFFFFFF, t + (T0 * 1000000), rx)
+                relay(tl, side, 'sr', sr, t + arrival_delay(side, 100 + k), permitted_at, bound_at, sr.text)
+
+    end = start['a'] + PACKETS * PTIME_US + 40 * ms
+    rf = request(0x0004, 'edge:refresh', [a_u32(0x000D, 'LIFETIME', 0)])
+    tl.add(end, CLIENT, SERVER, rf.raw, 'Refresh Request (LIFETIME 0: delete the allocation)')
+    tl.add(end + 300, SERVER, CLIENT, response(rf, [a_u32(0x000D, 'LIFETIME', 0)]).raw, 'Refresh Success Response')
+    return tl.frames()
+
+
+def relay(tl, side, k, inner, arrival, permitted_at, bound_at, text):
+    """One datagram through the server: leg 1 and leg 2, in the order the
+    server sees them, and the TURN framing it has at that moment.  False
+    when the server drops it."""
+    fwd = arrival + forward_delay(side, k)
+    if side == 'a':
+        if arrival >= bound_at:
+            tl.add(arrival, CLIENT, SERVER, channel_data(inner), 'ChannelData 0x4000: ' + text)
+        else:
+            tl.add(arrival, CLIENT, SERVER, indication(0x0016, 'edge:send:%s' % k, PEER, inner).raw,
+                   'Send Indication: ' + text)
+        tl.add(fwd, RELAYED, PEER, inner.raw, 'relayed: ' + text)
+        return True
+    if arrival < permitted_at:
+        tl.add(arrival, PEER, RELAYED, inner.raw, 'from the peer, no permission yet (dropped): ' + text)
+        return False
+    tl.add(arrival, PEER, RELAYED, inner.raw, 'from the peer: ' + text)
+    if fwd >= bound_at:
+        tl.add(fwd, SERVER, CLIENT, channel_data(inner), 'ChannelData 0x4000: ' + text)
+    else:
+        tl.add(fwd, SERVER, CLIENT, indication(0x0017, 'edge:data:%s' % k, PEER, inner).raw,
+               'Data Indication: ' + text)
+    return True
+
+
+def pcap(frames):
+    out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    for t_us, f, _, _, _ in frames:
+        t = T0 * 1000000 + t_us
+        out += struct.pack('<IIII', t // 1000000, t % 1000000, len(f), len(f)) + f
+    return out
+
+
+def manifest(frames):
+    L = ['# msstun test captures - MANIFEST (TURN server capture)', '',
+         'Generated by `captures/gen_turn_edge.py` (do not edit by hand; regenerate with '
+         '`python3 captures/gen_turn_edge.py`).  Frame numbers are 1-based as in Wireshark; times are '
+         'seconds after 2026-01-01 00:00:00 UTC (epoch %d).' % T0, '',
+         '## %s' % NAME, '',
+         'A call through a TURN server (RFC 5766, as coturn answers it), captured on the server: both legs '
+         'of each stream. Classic libpcap, LINKTYPE_ETHERNET, snaplen 65535, IPv4/UDP, all checksums correct.', '',
+         '* leg 1: client %s <-> server %s; leg 2: relayed %s <-> peer %s (RTP and RTCP multiplexed).'
+         % (fmt_addr(*CLIENT), fmt_addr(*SERVER), fmt_addr(*RELAYED), fmt_addr(*PEER)),
+         '* Long-term credentials: USERNAME "%s", REALM "%s", password "%s"; key MD5(user:realm:pass) = %s. '
+         'MESSAGE-INTEGRITY HMAC-SHA1, FINGERPRINT on every request and response; NONCE "%s", SOFTWARE "%s".'
+         % (USER.decode(), REALM.decode(), PASSWORD.decode(), KEY.hex(), NONCE.decode(), SOFTWARE.decode()),
+         '* Client -> peer: PCMU PT 0, SSRC 0xa11ce001, seq 5000-5023, timestamp +160 per 20 ms; seq %d lost '
+         'before the server, seq %d arrives 25 ms late (after %d).' % (5000 + A_LOST, 5000 + A_LATE,
+                                                                      5001 + A_LATE),
+         '* Peer -> client: G.722 PT 9, SSRC 0xb0b0b002, seq 7000-7023; seq %d reaches the relayed address '
+         'before the permission and is dropped (leg 2 only), seq %d is lost before the server.'
+         % (7000 + B_EARLY, 7000 + B_LOST),
+         '* Send/Data indications until the ChannelBind succeeds, ChannelData 0x4000 after it.', '',
+         '| Frame | Time | Source | Destination | UDP payload | Summary |', '|---|---|---|---|---|---|']
+    for n, (t_us, f, src, dst, summary) in enumerate(frames, 1):
+        L.append('| %d | %d.%06d | %s | %s | %d | %s |' % (n, t_us // 1000000, t_us % 1000000, fmt_addr(*src),
+                                                            fmt_addr(*dst), len(f) - 42, summary))
+    return '\n'.join(L) + '\n'
+
+
+# ----------------------------------------------------------------------------
+# Independent verification of the written bytes
+
+def verify(data):
+    """Returns the number of TURN messages; asserts everything else."""
+    magic, _, _, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
+    assert (magic, snap, link) == (0xA1B2C3D4, 65535, 1)
+    off, last_t, n_stun = 24, 0, 0
+    to_peer, from_peer, dropped, permitted = [], [], 0, False
+    while off < len(data):
+        sec, usec, incl, orig = struct.unpack('<IIII', data[off:off + 16])
+        f = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        assert incl == orig and sec * 1000000 + usec >= last_t
+        last_t = sec * 1000000 + usec
+        ip = f[14:34]
+        assert f[12:14] == b'\x08\x00' and ip[0] == 0x45 and ip[9] == 17 and csum(ip) == 0
+        s = (ipaddress.ip_address(ip[12:16]).compressed, struct.unpack('!H', f[34:36])[0])
+        d = (ipaddress.ip_address(ip[16:20]).compressed, struct.unpack('!H', f[36:38])[0])
+        seg = f[34:]
+        assert struct.unpack('!H', ip[2:4])[0] == 20 + len(seg) == 20 + struct.unpack('!H', seg[4:6])[0]
+        assert csum(ip[12:20] + struct.pack('!BBH', 0, 17, len(seg)) + seg) == 0
+        payload = seg[8:]
+        if (s, d) == (PEER, RELAYED):
+            # RFC 5766 10.3: relayed to the client only with a permission.
+            if permitted:
+                from_peer.append(payload)
+            else:
+                dropped += 1
+        elif (s, d) == (RELAYED, PEER):
+            assert to_peer.pop(0) == payload
+        elif payload[0] & 0xC0 == 0x40:
+            assert struct.unpack('!HH', payload[:4]) == (CHANNEL, len(payload) - 4)
+            if s == CLIENT:
+                to_peer.append(payload[4:])
+            else:
+                assert from_peer.pop(0) == payload[4:]
+        else:
+            assert (s, d) in ((CLIENT, SERVER), (SERVER, CLIENT))
+            mtype, inner = stun_message(payload)
+            n_stun += 1
+            permitted = permitted or mtype == 0x0108
+            if mtype == 0x0016:
+                to_peer.append(inner)
+            elif mtype == 0x0017:
+                assert from_peer.pop(0) == inner
+    assert not to_peer and not from_peer and dropped == 1
+    return n_stun
+
+
+def stun_message(msg):
+    """Checks one STUN message (RFC 5389 6, 15); returns its type and DATA (or None)."""
+    mtype, length = struct.unpack('!HH', msg[:4])
+    assert msg[4:8] == b'\x21\x12\xa4\x42' and len(msg) == 20 + length and length % 4 == 0
+    pos, data, seen = 20, None, []
+    while pos < len(msg):
+        atype, alen = struct.unpack('!HH', msg[pos:pos + 4])
+        value = msg[pos + 4:pos + 4 + alen]
+        seen.append(atype)
+        if atype in (0x0012, 0x0016, 0x0020):
+            port = struct.unpack('!H', value[2:4])[0] ^ 0x2112
+            addr = ipaddress.ip_address(bytes(x ^ y for x, y in zip(value[4:8], msg[4:8]))).compressed
+            assert value[:2] == b'\0\x01' and (addr, port) == {0x0012: PEER, 0x0016: RELAYED, 0x0020: CLIENT}[atype]
+        elif atype == 0x0008:
+            head = struct.pack('!HH', mtype, pos + 24 - 20) + msg[4:pos]
+            assert hmac.new(KEY, head, 'sha1').digest() == value
+        elif atype == 0x8028:
+            head = struct.pack('!HH', mtype, length) + msg[4:pos]
+            assert (zlib.crc32(head) ^ 0x5354554E) == struct.unpack('!I', value)[0]
+        elif atype == 0x0013:
+            data = value
+        pos += 4 + alen + (-alen % 4)
+    assert pos == len(msg)
+    indication = mtype in (0x0016, 0x0017)
+    assert (data is not None) == indication
+    # Indications carry neither; the first Allocate and the 401 only FINGERPRINT.
+    if not indication:
+        assert seen[-1] == 0x8028 and (seen[-2] == 0x0008) == (0x0006 in seen or mtype & 0x0110 == 0x0100)
+    return mtype, data
+
+
+def main(argv):
+    check = '--check' in argv
+    args = [a for a in argv if a != '--check']
+    outdir = args[0] if args else os.path.dirname(os.path.abspath(__file__))
+    frames = build()
+    files = {NAME: pcap(frames), 'MANIFEST-edge.md': manifest(frames).encode()}
+    n = verify(files[NAME])
+    if check:
+        for name, data in files.items():
+            with open(os.path.join(outdir, name), 'rb') as f:
+                assert f.read() == data, '%s differs from a fresh build' % name
+        print('check OK: %d files identical to a fresh build, %d frames, %d TURN messages verified'
+              % (len(files), len(frames), n))
+        return 0
+    os.makedirs(outdir, exist_ok=True)
+    for name, data in files.items():
+        with open(os.path.join(outdir, name), 'wb') as f:
+            f.write(data)
+        print('%-24s %7d bytes  sha256 %s' % (name, len(data), hashlib.sha256(data).hexdigest()[:16]))
+    print('%d frames, %d TURN messages verified' % (len(frames), n))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
