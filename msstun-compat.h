@@ -79,6 +79,13 @@ typedef gboolean msstun_heur_ret_t;
 #else
 #define MSSTUN_RTP_IN_TIME_SEQUENCE(first_ts, last_ts, ts) ((first_ts) <= (ts))
 #endif
+/* The RTP tap's extended timestamp is the one the analysis uses from 4.4
+ * on.  In 4.0 it jumps by 2^32 after the first packet of a conversation the
+ * RTP dissector had no data for (RTP in MS-TURN TCP end-to-end data), and
+ * the analysis works on the 32-bit timestamp. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#define MSSTUN_RTP_TAP_EXTENDED_TIMESTAMP 1
+#endif
 
 /*
  * Sequence analysis (Statistics > Flow Graph, tshark -z flow,...): no

@@ -462,6 +462,7 @@ typedef struct {
     bool     under;
     uint64_t first_timestamp;
     uint64_t seq_timestamp;
+    uint64_t timestamp;         /* of the last packet, extended */
     double   time;              /* ms */
     double   jitter;
     double   max_jitter;
@@ -572,11 +573,27 @@ clock_rate(const struct _rtp_info *rtp)
     return 0;
 }
 
+/* The timestamp of the packet as the RTP analysis of this Wireshark sees it. */
+static uint64_t
+extended_timestamp(const media_leg_t *leg, const struct _rtp_info *rtp)
+{
+#ifdef MSSTUN_RTP_TAP_EXTENDED_TIMESTAMP
+    (void)leg;
+    return rtp->info_extended_timestamp;
+#else
+    /* Unwrapped along the leg, from 2^32 so that it may go back. */
+    if (!leg->started)
+        return G_GUINT64_CONSTANT(0x100000000) + rtp->info_timestamp;
+    return leg->timestamp + (int64_t)(int32_t)(rtp->info_timestamp - (uint32_t)leg->timestamp);
+#endif
+}
+
 /* rtppacket_analyse(), for what the report shows. */
 static void
 analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_info *rtp)
 {
     double now = nstime_to_msec(&pinfo->rel_ts);
+    uint64_t timestamp = extended_timestamp(leg, rtp);
     bool in_time_sequence;
     bool regular;
     unsigned rate;
@@ -585,14 +602,13 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     if (!leg->started) {
         leg->started = true;
         leg->start_seq = leg->stop_seq = leg->seq_num = rtp->info_seq_num;
-        leg->first_timestamp = leg->seq_timestamp = rtp->info_extended_timestamp;
+        leg->first_timestamp = leg->seq_timestamp = leg->timestamp = timestamp;
         leg->time = now;
         leg->pt = rtp->info_payload_type;
         leg->total = 1;
         return;
     }
-    in_time_sequence = MSSTUN_RTP_IN_TIME_SEQUENCE(leg->first_timestamp, leg->seq_timestamp,
-                                                   rtp->info_extended_timestamp);
+    in_time_sequence = MSSTUN_RTP_IN_TIME_SEQUENCE(leg->first_timestamp, leg->seq_timestamp, timestamp);
     if (in_time_sequence && !leg->under &&
         (rtp->info_seq_num < leg->start_seq || (rtp->info_seq_num == 0 && leg->stop_seq == 65535))) {
         leg->seq_cycles++;
@@ -617,7 +633,7 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     leg->pt = rtp->info_payload_type;
     rate = clock_rate(rtp);
     if (rate != 0) {
-        double expected = leg->time + (double)((int64_t)rtp->info_extended_timestamp - (int64_t)leg->seq_timestamp) /
+        double expected = leg->time + (double)((int64_t)timestamp - (int64_t)leg->seq_timestamp) /
                                       (rate / 1000);
 
         jitter = (15 * leg->jitter + fabs(now - expected)) / 16;
@@ -630,8 +646,9 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     }
     if (in_time_sequence) {
         leg->time = now;
-        leg->seq_timestamp = rtp->info_extended_timestamp;
+        leg->seq_timestamp = timestamp;
     }
+    leg->timestamp = timestamp;
     leg->stop_seq = rtp->info_seq_num;
     leg->total++;
 }

@@ -6,21 +6,29 @@ Usage:  python3 gen_turn_edge.py [--check] [OUTDIR]
 
   Writes turn-edge-relay.pcap and MANIFEST-edge.md into OUTDIR (default: the
   directory of this script), after re-reading the capture with an independent
-  parser that verifies it (IP and UDP checksums, every FINGERPRINT and
-  MESSAGE-INTEGRITY, every XOR address, and that every relayed datagram is
-  byte for byte the data of its Send indication or ChannelData, or the other
-  way round).  With --check nothing is written: the files in OUTDIR are
+  parser that verifies it (IP, UDP and TCP checksums, TCP sequence continuity
+  and acknowledgements, MS-TURN TCP framing, every FINGERPRINT and
+  MESSAGE-INTEGRITY, every address, and that every relayed datagram is byte
+  for byte the data of its Send indication, ChannelData or end-to-end data
+  frame, or the other way round).  With --check nothing is written: the files in OUTDIR are
   compared with a fresh build.  Standard library only, no randomness (payload
   bytes and arrival-time variation are SHA-256 of fixed labels).
 
 The capture is what a TURN server (an Edge, or coturn) sees on its own
-interfaces when one client's call goes through it; both legs of each media
-stream are in it:
+interfaces when two calls go through it; both legs of each media stream are
+in it.  The first call, RFC TURN over UDP:
 
   leg 1  client 198.51.100.20:50200 <-> server 192.0.2.1:3478 (UDP): TURN
          messages, Send / Data indications, then ChannelData 0x4000;
   leg 2  relayed transport address 192.0.2.15:49170 <-> peer
          203.0.113.70:5004 (UDP): plain RTP and RTCP (rtcp-mux, RFC 5761).
+
+The second call, MS-TURN over TCP 443 (from 0.7 s):
+
+  leg 1  client 198.51.100.30:51500 <-> server 192.0.2.1:443 (TCP):
+         pseudo-TLS, MS-TURN messages in type 0x02 frames, then RTP as
+         end-to-end data (type 0x03 frames, RFC 4571 framed; MS-TURN 2.1.4);
+  leg 2  relayed 192.0.2.15:49180 <-> peer 203.0.113.80:5006 (UDP).
 
 The TURN exchange follows RFC 5766 (RFC 8656 keeps the same messages and
 layouts) as coturn answers it:
@@ -55,6 +63,19 @@ packet of each stream with the marker bit):
     stream, computed as the receiver would (RFC 3550 6.4.1, A.3, A.8).
   Arrival times at the server vary by 0-7 ms (SHA-256 derived, fixed); the
   server forwards each datagram 60-250 us after it arrived.
+
+The MS-TURN call (/work/shared/reference/ms-turn-reference.md 1.2, 2.2, 3.1,
+4.1, 4.2; the builders of gen_msturn.py): the 50-byte pseudo-TLS
+ClientHello and 83-byte ServerHello of MS-TURN 2.1.1; Allocate (MAGIC-COOKIE,
+MS-VERSION 6, MS-SERVICE-QUALITY, BANDWIDTH) -> 401 (NONCE, REALM "SIP
+Communications Service") -> Allocate with USERNAME, NONCE, REALM and an
+HMAC-SHA256 MESSAGE-INTEGRITY -> success with MAPPED-ADDRESS = the relayed
+address, XOR-MAPPED-ADDRESS 0x8020, LIFETIME, MS-SEQUENCE-NUMBER; Set Active
+Destination (DESTINATION-ADDRESS) -> success; then PCMA (PT 8, SSRC
+0xc0ffee03) from the client and PCMU (PT 0, SSRC 0xd00dfeed, seq 9006 lost
+before the server) from the peer.  TCP (RFC 793): SYN with MSS 1460, every
+segment after it with ACK of what its sender had received (the client one
+24 ms round trip after the server sent it), FIN from the client.
 """
 
 import hashlib
@@ -66,8 +87,10 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_msturn import (H, T0, Attr, Host, Integrity, Msg, Rtp, RtpStream, a_error, a_raw, a_str,  # noqa: E402
-                        a_u32, a_xaddr, a_data, cookie_tid, csum, fmt_addr, ntp64, udp_frame)
+from gen_msturn import (CLIENT_HELLO, H, MI_TURN, T0, TURN_KEY, Host, Integrity, Msg, Rfc4571,  # noqa: E402
+                        RtpStream, a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq,
+                        a_u32, a_xaddr, auth_attrs, cookie_tid, csum, fmt_addr, frame02, frame03, ipv4, l4_csum,
+                        ntp64, server_hello, udp_frame)
 
 NAME = 'turn-edge-relay.pcap'
 
@@ -76,6 +99,14 @@ SERVER = ('192.0.2.1', 3478)
 RELAYED = ('192.0.2.15', 49170)
 PEER = ('203.0.113.70', 5004)
 CHANNEL = 0x4000
+# The second call: MS-TURN over TCP 443 (MS-TURN 2.1.1, 2.1.4), media as
+# end-to-end data after Set Active Destination.
+CLIENT2 = ('198.51.100.30', 51500)
+SERVER_TCP = ('192.0.2.1', 443)
+RELAYED2 = ('192.0.2.15', 49180)
+PEER2 = ('203.0.113.80', 5006)
+TCP_START_US = 700000
+RTT_US = 24000          # client <-> server round trip
 
 USER = b'edge-user'
 REALM = b'edge.example.net'
@@ -186,6 +217,23 @@ def rtp_text(p):
                                                             ' marker' if p.marker else '')
 
 
+class TcpConn:
+    """One TCP connection (RFC 793) as the server sees it: each side's
+    sequence numbers in sending order; the acknowledgement of a segment is
+    everything its sender had received when it sent it (the server: what it
+    captured before; the client: what the server sent one round trip before)."""
+
+    def __init__(self, client, server, isn_c, isn_s):
+        self.ends = {'c': client, 's': server}
+        self.nxt = {'c': isn_c, 's': isn_s}
+        self.win = {'c': 64240, 's': 65535}
+
+    def segment(self, side, flags, payload):
+        seq = self.nxt[side]
+        self.nxt[side] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF
+        return seq, self.nxt[side]
+
+
 class Timeline:
     """Frames at explicit times (us after T0), written in time order."""
 
@@ -193,22 +241,53 @@ class Timeline:
         self.events = []
         self.hosts = {ip: Host(ip, MAC_EDGE if ip.startswith('192.0.2.') else MAC_GW, ttl, ident)
                       for ip, ttl, ident in [(CLIENT[0], 55, 0x3a10), (SERVER[0], 64, 0x1c00),
-                                             (RELAYED[0], 64, 0x5e00), (PEER[0], 51, 0x7700)]}
+                                             (RELAYED[0], 64, 0x5e00), (PEER[0], 51, 0x7700),
+                                             (CLIENT2[0], 54, 0x0b20), (PEER2[0], 50, 0x2d40)]}
 
-    def add(self, t_us, src, dst, payload, summary):
-        self.events.append((t_us, len(self.events), src, dst, payload, summary))
+    def add(self, t_us, src, dst, payload, summary, tcp=None):
+        self.events.append((t_us, len(self.events), src, dst, payload, summary, tcp))
+
+    def add_tcp(self, t_us, conn, side, flags, payload, summary):
+        seq, end = conn.segment(side, flags, payload)
+        other = 's' if side == 'c' else 'c'
+        self.add(t_us, conn.ends[side], conn.ends[other], payload, summary, (conn, side, flags, seq, end))
 
     def frames(self):
         out = []
+        sent = []      # (time, conn, side, end seq) of the TCP segments so far
         # IP identification counters advance in sending order.
-        for t_us, _, src, dst, payload, summary in sorted(self.events):
+        for t_us, _, src, dst, payload, summary, tcp in sorted(self.events):
             s, d = self.hosts[src[0]], self.hosts[dst[0]]
-            out.append((t_us, udp_frame(s, src[1], d, dst[1], payload, s.mac, d.mac), src, dst, summary))
+            if tcp is None:
+                frame = udp_frame(s, src[1], d, dst[1], payload, s.mac, d.mac)
+            else:
+                conn, side, flags, seq, end = tcp
+                delay = 0 if side == 's' else RTT_US
+                acks = [e for t, c, sd, e in sent if c is conn and sd != side and t + delay <= t_us]
+                ack = acks[-1] if acks else 0
+                flags |= 0x10 if acks else 0
+                frame = tcp_frame(s, src[1], d, dst[1], seq, ack, flags, conn.win[side], payload)
+                sent.append((t_us, conn, side, end))
+            out.append((t_us, frame, src, dst, summary))
         return out
+
+
+def tcp_frame(src, sport, dst, dport, seq, ack, flags, win, payload):
+    opts = b'\x02\x04\x05\xb4' if flags & 0x02 else b''      # MSS 1460 on SYN
+    hl = 20 + len(opts)
+    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, (hl // 4) << 4, flags, win, 0, 0) + opts + payload
+    seg = seg[:16] + struct.pack('!H', l4_csum(src, dst, 6, seg)) + seg[18:]
+    return dst.mac + src.mac + b'\x08\x00' + ipv4(src, dst, 6, seg, True)
 
 
 def build():
     tl = Timeline()
+    build_udp(tl)
+    build_tcp(tl)
+    return tl.frames()
+
+
+def build_udp(tl):
     ms = 1000
 
     # Allocation (RFC 5766 6), permission (9).
@@ -261,7 +340,75 @@ def build():
     rf = request(0x0004, 'edge:refresh', [a_u32(0x000D, 'LIFETIME', 0)])
     tl.add(end, CLIENT, SERVER, rf.raw, 'Refresh Request (LIFETIME 0: delete the allocation)')
     tl.add(end + 300, SERVER, CLIENT, response(rf, [a_u32(0x000D, 'LIFETIME', 0)]).raw, 'Refresh Success Response')
-    return tl.frames()
+
+
+def build_tcp(tl):
+    """MS-TURN over TCP 443 through the same server (MS-TURN 3.1, as a Lync
+    client talks to an Edge): pseudo-TLS, Allocate with a 401 challenge,
+    Set Active Destination, then end-to-end data (type 0x03, RFC 4571
+    framed) relayed as plain UDP from the relayed address."""
+    ms = 1000
+    t0 = TCP_START_US
+    conn = TcpConn(CLIENT2, SERVER_TCP, 0x7C1D2E3F, 0x2A4B6C8D)
+    SYN, ACK, PSH, FIN = 0x02, 0x10, 0x08, 0x01
+    half = RTT_US // 2
+    tl.add_tcp(t0, conn, 'c', SYN, b'', 'TCP SYN')
+    tl.add_tcp(t0 + 150, conn, 's', SYN, b'', 'TCP SYN, ACK')
+    tl.add_tcp(t0 + RTT_US + 300, conn, 'c', ACK, b'', 'TCP ACK')
+    tl.add_tcp(t0 + RTT_US + 400, conn, 'c', PSH, CLIENT_HELLO, 'pseudo-TLS ClientHello (MS-TURN 2.1.1)')
+    tl.add_tcp(t0 + RTT_US + 650, conn, 's', PSH, server_hello()[0], 'pseudo-TLS ServerHello, ServerHelloDone')
+
+    nonce = H('edge-tcp-nonce', 15).hex().encode()
+    connid = H('edge-tcp-connid', 20)
+    t = t0 + 2 * RTT_US + 800
+    m = Msg(0x0003, cookie_tid('edge-tcp-alloc-1'),
+            [a_magic(), a_msver(6), a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn')
+    tl.add_tcp(t, conn, 'c', PSH, frame02(m), 'MS-TURN Allocate Request (no credentials)')
+    m = Msg(0x0113, m.tid, [a_magic(), a_error(401, b'Unauthorized'),
+                            a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+                            a_str(0x0015, 'REALM (MS-TURN numbering)', b'SIP Communications Service'), a_msver(6)],
+            'ms-turn')
+    tl.add_tcp(t + 300, conn, 's', PSH, frame02(m), 'MS-TURN Allocate Error Response 401')
+    t += RTT_US + 500
+    m = Msg(0x0003, cookie_tid('edge-tcp-alloc-2'), [a_magic(), a_msver(6)] + auth_attrs(nonce) +
+            [a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100, ' kbit/s')], 'ms-turn', MI_TURN)
+    tl.add_tcp(t, conn, 'c', PSH, frame02(m), 'MS-TURN Allocate Request (authenticated)')
+    m = Msg(0x0103, m.tid, [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', *RELAYED2),
+                            a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', *CLIENT2),
+                            a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6), a_seqnum(connid, 0)],
+            'ms-turn', MI_TURN)
+    tl.add_tcp(t + 400, conn, 's', PSH, frame02(m), 'MS-TURN Allocate Response (relayed %s)' % fmt_addr(*RELAYED2))
+    t += RTT_US + 500
+    m = Msg(0x0006, cookie_tid('edge-tcp-sad'), [a_magic(), a_str(0x0006, 'USERNAME', b'msstun-user'),
+                                                 a_seqnum(connid, 1), a_addr(0x0011, 'DESTINATION-ADDRESS', *PEER2)],
+            'ms-turn', MI_TURN)
+    tl.add_tcp(t, conn, 'c', PSH, frame02(m), 'MS-TURN Set Active Destination Request (%s)' % fmt_addr(*PEER2))
+    active_at = t + 300
+    tl.add_tcp(active_at, conn, 's', PSH, frame02(Msg(0x0106, m.tid, [a_magic()], 'ms-turn', MI_TURN)),
+               'MS-TURN Set Active Destination Response')
+
+    # PCMA (PT 8) from the client, PCMU (PT 0) from the peer; one peer packet
+    # lost before the server.
+    c = RtpStream('edge-c', 0xC0FFEE03, 8, 3000, 0x0BADF00D, 160, 160, b'client2@edge.example.net')
+    p = RtpStream('edge-d', 0xD00DFEED, 0, 9000, 0x600DCAFE, 160, 160, b'peer2@example.org')
+    start = active_at + half + 2 * ms
+    for k in range(12):
+        sent = start + k * PTIME_US
+        pkt = c.next(marker=k == 0)
+        arrival = sent + half + arrival_delay('c', k)
+        tl.add_tcp(arrival, conn, 'c', PSH, frame03(Rfc4571(pkt).raw), 'end-to-end data: ' + rtp_text(pkt))
+        tl.add(arrival + forward_delay('c', k), RELAYED2, PEER2, pkt.raw, 'relayed: ' + rtp_text(pkt))
+        pkt = p.next(marker=k == 0)
+        if k == 6:
+            continue
+        arrival = sent + 7 * ms + arrival_delay('d', k)
+        tl.add(arrival, PEER2, RELAYED2, pkt.raw, 'from the peer: ' + rtp_text(pkt))
+        tl.add_tcp(arrival + forward_delay('d', k), conn, 's', PSH, frame03(Rfc4571(pkt).raw),
+                   'end-to-end data: ' + rtp_text(pkt))
+    t = start + 12 * PTIME_US + half
+    tl.add_tcp(t, conn, 'c', FIN, b'', 'TCP FIN, ACK')
+    tl.add_tcp(t + 200, conn, 's', FIN, b'', 'TCP FIN, ACK')
+    tl.add_tcp(t + RTT_US + 400, conn, 'c', ACK, b'', 'TCP ACK')
 
 
 def relay(tl, side, k, inner, arrival, permitted_at, bound_at, text):
@@ -303,8 +450,10 @@ def manifest(frames):
          '`python3 captures/gen_turn_edge.py`).  Frame numbers are 1-based as in Wireshark; times are '
          'seconds after 2026-01-01 00:00:00 UTC (epoch %d).' % T0, '',
          '## %s' % NAME, '',
-         'A call through a TURN server (RFC 5766, as coturn answers it), captured on the server: both legs '
-         'of each stream. Classic libpcap, LINKTYPE_ETHERNET, snaplen 65535, IPv4/UDP, all checksums correct.', '',
+         'Two calls through a TURN server (RFC 5766 as coturn answers it, then MS-TURN over TCP 443), captured on '
+         'the server: both legs '
+         'of each stream. Classic libpcap, LINKTYPE_ETHERNET, snaplen 65535, IPv4, all IP/UDP/TCP checksums '
+         'correct.', '',
          '* leg 1: client %s <-> server %s; leg 2: relayed %s <-> peer %s (RTP and RTCP multiplexed).'
          % (fmt_addr(*CLIENT), fmt_addr(*SERVER), fmt_addr(*RELAYED), fmt_addr(*PEER)),
          '* Long-term credentials: USERNAME "%s", REALM "%s", password "%s"; key MD5(user:realm:pass) = %s. '
@@ -316,11 +465,22 @@ def manifest(frames):
          '* Peer -> client: G.722 PT 9, SSRC 0xb0b0b002, seq 7000-7023; seq %d reaches the relayed address '
          'before the permission and is dropped (leg 2 only), seq %d is lost before the server.'
          % (7000 + B_EARLY, 7000 + B_LOST),
-         '* Send/Data indications until the ChannelBind succeeds, ChannelData 0x4000 after it.', '',
-         '| Frame | Time | Source | Destination | UDP payload | Summary |', '|---|---|---|---|---|---|']
+         '* Send/Data indications until the ChannelBind succeeds, ChannelData 0x4000 after it.',
+         '* Second call (from 0.7 s), MS-TURN over TCP: client %s <-> server %s (pseudo-TLS, MS-TURN TCP framing '
+         'type 0x02 control and 0x03 end-to-end data with RFC 4571 frames); relayed %s <-> peer %s. MS-TURN '
+         'credentials and layouts as in MANIFEST.md (USERNAME "msstun-user", REALM "SIP Communications Service", '
+         'HMAC-SHA256).' % (fmt_addr(*CLIENT2), fmt_addr(*SERVER_TCP), fmt_addr(*RELAYED2), fmt_addr(*PEER2)),
+         '* Client -> peer: PCMA PT 8, SSRC 0xc0ffee03, seq 3000-3011; peer -> client: PCMU PT 0, SSRC 0xd00dfeed, '
+         'seq 9000-9011, seq 9006 lost before the server.', '',
+         '| Frame | Time | Source | Destination | Transport | Summary |', '|---|---|---|---|---|---|']
     for n, (t_us, f, src, dst, summary) in enumerate(frames, 1):
-        L.append('| %d | %d.%06d | %s | %s | %d | %s |' % (n, t_us // 1000000, t_us % 1000000, fmt_addr(*src),
-                                                            fmt_addr(*dst), len(f) - 42, summary))
+        if f[23] == 17:
+            transport = 'UDP, %d bytes' % (len(f) - 42)
+        else:
+            seq, ack, hl = struct.unpack('!IIB', f[38:47])
+            transport = 'TCP seq %d ack %d, %d bytes' % (seq, ack, len(f) - 34 - (hl >> 4) * 4)
+        L.append('| %d | %d.%06d | %s | %s | %s | %s |' % (n, t_us // 1000000, t_us % 1000000, fmt_addr(*src),
+                                                            fmt_addr(*dst), transport, summary))
     return '\n'.join(L) + '\n'
 
 
@@ -332,7 +492,9 @@ def verify(data):
     magic, _, _, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
     assert (magic, snap, link) == (0xA1B2C3D4, 65535, 1)
     off, last_t, n_stun = 24, 0, 0
-    to_peer, from_peer, dropped, permitted = [], [], 0, False
+    # Datagrams waiting for their relayed copy, per relayed address and direction.
+    queues = {(RELAYED, 'out'): [], (RELAYED, 'in'): [], (RELAYED2, 'out'): [], (RELAYED2, 'in'): []}
+    tcp_next, dropped, permitted = {}, 0, False
     while off < len(data):
         sec, usec, incl, orig = struct.unpack('<IIII', data[off:off + 16])
         f = data[off + 16:off + 16 + incl]
@@ -340,38 +502,98 @@ def verify(data):
         assert incl == orig and sec * 1000000 + usec >= last_t
         last_t = sec * 1000000 + usec
         ip = f[14:34]
-        assert f[12:14] == b'\x08\x00' and ip[0] == 0x45 and ip[9] == 17 and csum(ip) == 0
+        assert f[12:14] == b'\x08\x00' and ip[0] == 0x45 and ip[9] in (6, 17) and csum(ip) == 0
         s = (ipaddress.ip_address(ip[12:16]).compressed, struct.unpack('!H', f[34:36])[0])
         d = (ipaddress.ip_address(ip[16:20]).compressed, struct.unpack('!H', f[36:38])[0])
         seg = f[34:]
-        assert struct.unpack('!H', ip[2:4])[0] == 20 + len(seg) == 20 + struct.unpack('!H', seg[4:6])[0]
-        assert csum(ip[12:20] + struct.pack('!BBH', 0, 17, len(seg)) + seg) == 0
+        assert struct.unpack('!H', ip[2:4])[0] == 20 + len(seg)
+        assert csum(ip[12:20] + struct.pack('!BBH', 0, ip[9], len(seg)) + seg) == 0
+        if ip[9] == 6:
+            n_stun += verify_tcp(s, d, seg, tcp_next, queues)
+            continue
+        assert struct.unpack('!H', seg[4:6])[0] == len(seg)
         payload = seg[8:]
-        if (s, d) == (PEER, RELAYED):
-            # RFC 5766 10.3: relayed to the client only with a permission.
-            if permitted:
-                from_peer.append(payload)
+        if d in (RELAYED, RELAYED2):
+            # RFC 5766 10.3: relayed to the client only with a permission
+            # (MS-TURN: from the active destination).
+            assert s == {RELAYED: PEER, RELAYED2: PEER2}[d]
+            if permitted or d == RELAYED2:
+                queues[(d, 'in')].append(payload)
             else:
                 dropped += 1
-        elif (s, d) == (RELAYED, PEER):
-            assert to_peer.pop(0) == payload
+        elif s in (RELAYED, RELAYED2):
+            assert d == {RELAYED: PEER, RELAYED2: PEER2}[s] and queues[(s, 'out')].pop(0) == payload
         elif payload[0] & 0xC0 == 0x40:
             assert struct.unpack('!HH', payload[:4]) == (CHANNEL, len(payload) - 4)
             if s == CLIENT:
-                to_peer.append(payload[4:])
+                queues[(RELAYED, 'out')].append(payload[4:])
             else:
-                assert from_peer.pop(0) == payload[4:]
+                assert queues[(RELAYED, 'in')].pop(0) == payload[4:]
         else:
             assert (s, d) in ((CLIENT, SERVER), (SERVER, CLIENT))
             mtype, inner = stun_message(payload)
             n_stun += 1
             permitted = permitted or mtype == 0x0108
             if mtype == 0x0016:
-                to_peer.append(inner)
+                queues[(RELAYED, 'out')].append(inner)
             elif mtype == 0x0017:
-                assert from_peer.pop(0) == inner
-    assert not to_peer and not from_peer and dropped == 1
+                assert queues[(RELAYED, 'in')].pop(0) == inner
+    assert not any(queues.values()) and dropped == 1
     return n_stun
+
+
+def verify_tcp(s, d, seg, tcp_next, queues):
+    """One segment of the MS-TURN connection: sequence continuity, an ACK of
+    nothing unsent, and whole MS-TURN frames (MS-TURN 2.1.4) in it."""
+    assert (s, d) in ((CLIENT2, SERVER_TCP), (SERVER_TCP, CLIENT2))
+    seq, ack, hl, flags = struct.unpack('!IIBB', seg[4:14])
+    payload = seg[(hl >> 4) * 4:]
+    if flags & 0x02:
+        tcp_next[s] = seq
+    assert tcp_next[s] == seq
+    tcp_next[s] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xFFFFFFFF
+    if flags & 0x10:
+        assert ack == tcp_next[d] or (ack - tcp_next[d]) & 0x80000000
+    if not payload or payload[0] == 0x16:      # pseudo-TLS handshake (MS-TURN 2.1.1)
+        return 0
+    ftype, length = payload[0], struct.unpack('!H', payload[2:4])[0]
+    assert payload[1] == 0 and len(payload) == 4 + length
+    if ftype == 0x03:
+        inner_len = struct.unpack('!H', payload[4:6])[0]     # RFC 4571
+        assert inner_len == length - 2
+        if s == CLIENT2:
+            queues[(RELAYED2, 'out')].append(payload[6:])
+        else:
+            assert queues[(RELAYED2, 'in')].pop(0) == payload[6:]
+        return 0
+    assert ftype == 0x02
+    msturn_message(payload[4:])
+    return 1
+
+
+def msturn_message(msg):
+    """MS-TURN (MS-TURN 2.2): unpadded attributes, MAGIC-COOKIE first,
+    HMAC-SHA256 MESSAGE-INTEGRITY with the long-term key."""
+    mtype, length = struct.unpack('!HH', msg[:4])
+    assert len(msg) == 20 + length
+    pos, seen = 20, []
+    while pos < len(msg):
+        atype, alen = struct.unpack('!HH', msg[pos:pos + 4])
+        value = msg[pos + 4:pos + 4 + alen]
+        seen.append(atype)
+        if atype in (0x0001, 0x0011):
+            addr = (ipaddress.ip_address(value[4:8]).compressed, struct.unpack('!H', value[2:4])[0])
+            assert addr == {0x0001: RELAYED2, 0x0011: PEER2}[atype]
+        elif atype == 0x8020:
+            port = struct.unpack('!H', value[2:4])[0] ^ 0x2112
+            addr = ipaddress.ip_address(bytes(x ^ y for x, y in zip(value[4:8], msg[4:8]))).compressed
+            assert (addr, port) == CLIENT2
+        elif atype == 0x0008:
+            head = struct.pack('!HH', mtype, pos + 36 - 20) + msg[4:pos]
+            assert hmac.new(TURN_KEY, head, 'sha256').digest() == value and pos + 36 == len(msg)
+        pos += 4 + alen
+    assert pos == len(msg) and seen[0] == 0x000F
+    assert (0x0008 in seen) == (mtype not in (0x0113,) and (0x0006 in seen or mtype & 0x0100 != 0))
 
 
 def stun_message(msg):

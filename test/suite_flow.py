@@ -120,11 +120,16 @@ class TestFlowGraph:
         assert flow(tshark, edge, extra=['-2']) == arrows
 
     def test_turn_server_filtered(self, tshark, local_capture):
-        # The relay leg alone: without the Allocate success in the graph,
-        # the relay leg is plain UDP.
+        # The relay legs alone: without the Allocate success in the graph,
+        # a relay leg is plain UDP.
         assert flow(tshark, local_capture(EDGE), 'ip.addr==192.0.2.15', extra=['-2']) == [
-            [a[0], a[1], a[2], a[3].replace('relayed UDP, relay leg', 'UDP')] for a in EDGE_ARROWS
-            if a[3].endswith('relay leg')]
+            ['0.036792', 'RTP SSRC 0xb0b0b002', '5004 -> 49170', '23 packets, frames 5-98, UDP'],
+            ['0.066704', 'RTP SSRC 0xa11ce001', '49170 -> 5004', '23 packets, frames 11-103, UDP'],
+            ['0.308595', 'RTCP SSRC 0xa11ce001', '49170 -> 5004', '1 packet, frame 59, UDP'],
+            ['0.318441', 'RTCP SSRC 0xb0b0b002', '5004 -> 49170', '1 packet, frame 60, UDP'],
+            ['0.824986', 'RTP SSRC 0xd00dfeed', '5006 -> 49180', '11 packets, frames 117-159, UDP'],
+            ['0.830432', 'RTP SSRC 0xc0ffee03', '49180 -> 5006', '12 packets, frames 120-162, UDP'],
+        ]
 
     def test_one_and_two_pass_agree(self, tshark, local_capture):
         one = flow(tshark, local_capture('msturn-learning.pcap'), extra=HEURISTIC)
@@ -157,16 +162,32 @@ EDGE_ARROWS = [
     ['0.318594', 'RTCP SSRC 0xb0b0b002', '3478 -> 50200', '1 packet, frame 61, relayed UDP, ChannelData 0x4000'],
     ['0.581000', 'Refresh Request', '50200 -> 3478', 'Refresh Request lifetime 0'],
     ['0.581300', 'Refresh Success', '3478 -> 50200', 'Refresh Success Response lifetime 0'],
+    # The MS-TURN call over TCP 443 (tshark cuts its labels to a wider span).
+    ['0.724400', 'pseudo-TLS ClientHello', '51500 -> 443', 'MS-TURN pseudo-TLS ClientHello'],
+    ['0.724650', 'pseudo-TLS ServerHello', '443 -> 51500', 'MS-TURN pseudo-TLS ServerHello'],
+    ['0.748800', 'Allocate Request', '51500 -> 443', 'Allocate Request'],
+    ['0.749100', 'Allocate Error 401', '443 -> 51500', 'Allocate Error Response error 401 Unauthorized'],
+    ['0.773300', 'Allocate Request', '51500 -> 443', 'Allocate Request'],
+    ['0.773700', 'Allocate Success relayed 192.0.2.15:49180', '443 -> 51500',
+     'Allocate Success Response relayed 192.0.2.15:49180 mapped 198.51.100.30:51500 lifetime 480'],
+    ['0.797800', 'Set Active Destination Request to 203.0.113.80:5006', '51500 -> 443',
+     'Set Active Destination Request to 203.0.113.80:5006'],
+    ['0.798100', 'Set Active Destination Success', '443 -> 51500', 'Set Active Destination Success Response'],
+    ['0.824986', 'RTP SSRC 0xd00dfeed PT 0', '5006 -> 49180', '11 packets, frames 117-159, relayed UDP, relay leg'],
+    ['0.825129', 'RTP SSRC 0xd00dfeed PT 0', '443 -> 51500', '11 packets, frames 118-160, relayed TCP, end-to-end data'],
+    ['0.830327', 'RTP SSRC 0xc0ffee03 PT 8', '51500 -> 443', '12 packets, frames 119-161, relayed TCP, end-to-end data'],
+    ['0.830432', 'RTP SSRC 0xc0ffee03 PT 8', '49180 -> 5006', '12 packets, frames 120-162, relayed UDP, relay leg'],
 ]
 
 
 def edge_rows():
     '''The media paths of turn-edge-relay.pcap: each stream once, with its two
-    legs (relay leg first for the peer's stream, which reached the relayed
-    address before the permission and was dropped there: 23 / 22).  Seq
-    5005 and 7008 were lost before the server, seq 5010 came after 5011:
-    sequence errors at 5006, 5011 and 5010, and at 7009.  Wireshark 4.0
-    counts the late packet in the jitter statistics, 4.4 and 4.6 do not.'''
+    legs (relay leg first for the peers' streams).  The first peer's first
+    packet reached the relayed address before the permission and was
+    dropped there (23 / 22).  Seq 5005, 7008 and 9006 were lost before the
+    server, seq 5010 came after 5011: sequence errors at 5006, 5011 and
+    5010, at 7009 and at 9007.  Wireshark 4.0 counts the late packet in the
+    jitter statistics, 4.4 and 4.6 do not.'''
     a_jitter = ['2.962 / 2.981', '1.759 / 1.773'] if ws_at_least(4, 4) else ['4.748 / 4.768', '2.560 / 2.575']
     return [
         ['0xb0b0b002', '4', 'Allocate Success relayed 192.0.2.15:49170',
@@ -179,6 +200,16 @@ def edge_rows():
          '198.51.100.20:50200 > 192.0.2.1:3478 > 192.0.2.15:49170 > 203.0.113.70:5004',
          '198.51.100.20:50200 > 192.0.2.1:3478 / 192.0.2.15:49170 > 203.0.113.70:5004',
          '23 / 23', '1 / 1', '3 / 3'] + a_jitter + ['0', '2 sent, 2 reports about it'],
+        ['0xd00dfeed', '114', 'Allocate Success relayed 192.0.2.15:49180',
+         'relayed UDP, relay leg; relayed TCP, end-to-end data',
+         '203.0.113.80:5006 > 192.0.2.15:49180 > 192.0.2.1:443 > 198.51.100.30:51500',
+         '203.0.113.80:5006 > 192.0.2.15:49180 / 192.0.2.1:443 > 198.51.100.30:51500',
+         '11 / 11', '1 / 1', '1 / 1', '1.010 / 1.021', '0.777 / 0.788', '0', ''],
+        ['0xc0ffee03', '114', 'carried by TURN, Allocate Success relayed 192.0.2.15:49180',
+         'relayed TCP, end-to-end data; relayed UDP, relay leg',
+         '198.51.100.30:51500 > 192.0.2.1:443 > 192.0.2.15:49180 > 203.0.113.80:5006',
+         '198.51.100.30:51500 > 192.0.2.1:443 / 192.0.2.15:49180 > 203.0.113.80:5006',
+         '12 / 12', '0 / 0', '0 / 0', '1.171 / 1.179', '0.873 / 0.874', '8', ''],
     ]
 
 
@@ -243,19 +274,26 @@ class TestMediaPaths:
         assert media(tshark, local_capture(EDGE), extra=['-2']) == rows
 
     def test_turn_server_display_filter(self, tshark, local_capture):
-        # The relay leg alone keeps the whole path (the TURN context comes
-        # from the whole file).  The client's stream is first seen on the
-        # relay leg, whose RTP setup frame is the CreatePermission naming the peer.
+        # The relay legs alone keep the whole paths (the TURN context comes
+        # from the whole file).  The clients' streams are first seen on the
+        # relay leg, whose RTP setup frame is the message that named the peer.
         rows = media(tshark, local_capture(EDGE), 'ip.addr==192.0.2.15', extra=['-2'])
+        relay_leg = [[r[0]] + [c.split(' / ')[r[5].split(' / ').index(leg)] for c in r[5:11]] + r[11:]
+                     for r, leg in zip(edge_rows(), ['203.0.113.70:5004 > 192.0.2.15:49170',
+                                                      '192.0.2.15:49170 > 203.0.113.70:5004',
+                                                      '203.0.113.80:5006 > 192.0.2.15:49180',
+                                                      '192.0.2.15:49180 > 203.0.113.80:5006'])]
         full = edge_rows()
-        b_leg2 = [full[0][9].split(' / ')[0], full[0][10].split(' / ')[0]]
-        a_leg2 = [full[1][9].split(' / ')[1], full[1][10].split(' / ')[1]]
         assert rows == [
-            full[0][:3] + ['relayed UDP, relay leg', full[0][4], '203.0.113.70:5004 > 192.0.2.15:49170',
-                           '23', '1', '1'] + b_leg2 + full[0][11:],
-            [full[1][0], '6', 'CreatePermission Request to 203.0.113.70:5004', 'relayed UDP, relay leg', full[1][4],
-             '192.0.2.15:49170 > 203.0.113.70:5004', '23', '1', '3'] + a_leg2 + full[1][11:],
+            full[0][:3] + ['relayed UDP, relay leg', full[0][4]] + relay_leg[0][1:],
+            ['0xa11ce001', '6', 'CreatePermission Request to 203.0.113.70:5004', 'relayed UDP, relay leg',
+             full[1][4]] + relay_leg[1][1:],
+            full[2][:3] + ['relayed UDP, relay leg', full[2][4]] + relay_leg[2][1:],
+            ['0xc0ffee03', '115', 'Set Active Destination Request to 203.0.113.80:5006', 'relayed UDP, relay leg',
+             full[3][4]] + relay_leg[3][1:],
         ]
+        assert [r[5:9] for r in rows][:2] == [['203.0.113.70:5004 > 192.0.2.15:49170', '23', '1', '1'],
+                                              ['192.0.2.15:49170 > 203.0.113.70:5004', '23', '1', '3']]
         # The first 60 frames: both legs, the late packet and both losses in them.
         rows = media(tshark, local_capture(EDGE), 'frame.number<=60')
         assert [r[6:9] for r in rows] == [['13 / 12', '1 / 1', '1 / 1'], ['12 / 12', '1 / 1', '3 / 3']]
@@ -286,14 +324,15 @@ class TestMediaMatchesRtpStreams:
                     got[(leg, row[0])] = [packets, lost, mean, maximum]
             assert got == expected, name
             compared += len(got)
-        assert compared == 24
+        assert compared == 28
 
     def test_nonzero_jitter_and_loss(self, tshark, local_capture):
         # Static payload types (PCMU, G.722: 8000 Hz) with arrival-time
         # variation: jitter, loss and sequence errors on every leg.
         expected = rtp_streams(tshark, local_capture(EDGE))
-        assert len(expected) == 4
-        for packets, lost, mean, maximum in expected.values():
-            assert lost == '1' and float(mean) > 1 and float(maximum) > float(mean)
-        for row in media(tshark, local_capture(EDGE)):
-            assert row[8] == {'0xa11ce001': '3 / 3', '0xb0b0b002': '1 / 1'}[row[0]]
+        assert len(expected) == 8
+        for (leg, ssrc), (packets, lost, mean, maximum) in expected.items():
+            assert lost == ('0' if ssrc == '0xc0ffee03' else '1')
+            assert 0.7 < float(mean) < float(maximum)
+        errors = {'0xa11ce001': '3 / 3', '0xb0b0b002': '1 / 1', '0xd00dfeed': '1 / 1', '0xc0ffee03': '0 / 0'}
+        assert {row[0]: row[8] for row in media(tshark, local_capture(EDGE))} == errors
