@@ -174,8 +174,10 @@ EDGE_ARROWS = [
      'Set Active Destination Request to 203.0.113.80:5006'],
     ['0.798100', 'Set Active Destination Success', '443 -> 51500', 'Set Active Destination Success Response'],
     ['0.824986', 'RTP SSRC 0xd00dfeed PT 0', '5006 -> 49180', '11 packets, frames 117-159, relayed UDP, relay leg'],
-    ['0.825129', 'RTP SSRC 0xd00dfeed PT 0', '443 -> 51500', '11 packets, frames 118-160, relayed TCP, end-to-end data'],
-    ['0.830327', 'RTP SSRC 0xc0ffee03 PT 8', '51500 -> 443', '12 packets, frames 119-161, relayed TCP, end-to-end data'],
+    ['0.825129', 'RTP SSRC 0xd00dfeed PT 0', '443 -> 51500',
+     '11 packets, frames 118-160, relayed TCP, end-to-end data'],
+    ['0.830327', 'RTP SSRC 0xc0ffee03 PT 8', '51500 -> 443',
+     '12 packets, frames 119-161, relayed TCP, end-to-end data'],
     ['0.830432', 'RTP SSRC 0xc0ffee03 PT 8', '49180 -> 5006', '12 packets, frames 120-162, relayed UDP, relay leg'],
 ]
 
@@ -307,7 +309,8 @@ class TestMediaPaths:
 
 
 class TestMediaMatchesRtpStreams:
-    CAPTURES = [('local', EDGE), ('local', 'msturn-learning.pcap'), ('local', 'msturn-udp3478.pcap'), ('local', 'msturn-tcp443.pcap'),
+    CAPTURES = [('local', EDGE), ('local', 'msturn-learning.pcap'), ('local', 'msturn-udp3478.pcap'),
+                ('local', 'msturn-tcp443.pcap'),
                 ('shared', 'third-party/ndpi/stun_signal.pcapng'),
                 ('shared', 'third-party/ndpi/skype-conference-call.pcap'),
                 ('shared', 'third-party/ndpi/stun_dtls_rtp.pcapng')]
