@@ -180,7 +180,8 @@ class TestMsturnTcp443:
     '''msturn-tcp443.pcap: pseudo-TLS, then MS-TURN 4-byte framing on TCP 443.'''
 
     @pytest.fixture(scope='class')
-    def frames(self, run):
+    @classmethod
+    def frames(cls, run):
         return by_frame(run(TCP443, TCP_FIELDS))
 
     def test_frame_count(self, frames):
@@ -380,7 +381,8 @@ class TestMsturnUdp3478:
     '''msturn-udp3478.pcap: MS-TURN on UDP 3478 with relayed and unwrapped media.'''
 
     @pytest.fixture(scope='class')
-    def frames(self, run):
+    @classmethod
+    def frames(cls, run):
         return by_frame(run(UDP3478, UDP_FIELDS))
 
     def test_frame_count(self, frames):
@@ -429,8 +431,9 @@ class TestMsturnTcp443Split:
                      'tcp.reassembled.length']
 
     @pytest.fixture(scope='class')
-    def frames(self, run):
-        return by_frame(run(SPLIT, self.FIELDS, dfilter='tcp.len > 0'))
+    @classmethod
+    def frames(cls, run):
+        return by_frame(run(SPLIT, cls.FIELDS, dfilter='tcp.len > 0'))
 
     def test_server_hello_split_after_4_bytes(self, frames):
         # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.

@@ -135,7 +135,8 @@ class TestOnlyTheFreshBuild:
     out; the fixtures do (conftest.py), and check it.'''
 
     @pytest.fixture(scope='class')
-    def stale_global(self, ws_root, major_minor):
+    @classmethod
+    def stale_global(cls, ws_root, major_minor):
         # The installed global folder plus a msstun.so: a stale global install.
         root = os.path.join(ws_root, 'stale-global')
         mirror_global_plugins(global_plugin_dir(), root)
