@@ -54,7 +54,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-Xvfb -displayfd 3 -screen 0 2400x1100x24 3>"$WORK/display" >/dev/null 2>&1 &
+# -noreset: the server would otherwise reset when the last client (Wireshark) quits, and
+# refuse the next Wireshark for a moment.
+Xvfb -displayfd 3 -noreset -nolisten tcp -screen 0 2400x1100x24 3>"$WORK/display" >/dev/null 2>&1 &
 XVFB=$!
 for _ in $(seq 50); do [ -s "$WORK/display" ] && break; sleep 0.2; done
 DISPLAY=:$(cat "$WORK/display")
