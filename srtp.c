@@ -33,6 +33,8 @@
 #define SRTP_PKT_KEY_COUNT          0x53525450  /* "SRTP" */
 #define SRTP_PKT_KEY_RECORD         0x53525500
 
+#define RTP_PT_MAX                  127
+
 #define AUTH_STATUS_BAD             0
 #define AUTH_STATUS_GOOD            1
 #define AUTH_STATUS_UNVERIFIED      2
@@ -72,7 +74,9 @@ typedef struct {
     unsigned keys_tried;        /* an unbound stream is tried again when keys arrive */
 } stream_t;
 
+static int proto_rtp = -1;
 static int proto_rtcp = -1;
+static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static wmem_map_t *streams;
@@ -217,6 +221,91 @@ bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint3
     return false;
 }
 
+/* A stream first seen mid-call is past its first rollover counter: an
+ * 8-hour call wraps its sequence number 22 times at 50 audio packets/s,
+ * 132 times at 300 video packets/s.  An RTP stream that no key verifies
+ * at ROC 0 is tried at ROCs 1 to ROC_CANDIDATES - 1 too: 2^24 packets,
+ * 15 hours at 300 packets/s.  That costs up to ROC_CANDIDATES tag checks
+ * per key, tag length and MKI length, once per stream (and again when
+ * new keys arrive), not per packet; with a 32-bit tag the chance that a
+ * wrong key or ROC verifies is 2^-32 per check. */
+#define ROC_CANDIDATES              256U
+
+/* Binds a stream not bound yet; *roc returns the rollover counter found. */
+static bool
+bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, stream_t *stream,
+                uint32_t *roc)
+{
+    for (*roc = 0; *roc < (rtcp ? 1 : ROC_CANDIDATES); (*roc)++) {
+        if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream))
+            return true;
+    }
+    *roc = 0;
+    return false;
+}
+
+/* RTP names the payload types of a packet (and RTP analysis and RTP Player
+ * take the clock rate of a dynamic one) from the RTP conversation of its
+ * transport, which for relayed media is the carrier's (the TURN client and
+ * server, a ChannelData or TCP 443 connection) and never the SDP's
+ * addresses.  When an RTP stream binds to a key, the conversation towards
+ * the packet's destination, as RTP looks it up, gets the a=rtpmap names of
+ * the key's media section, merged with those it already has (the newer
+ * stream's name wins for a payload type both define) unless it names
+ * them all already (the SDP's own addresses), once per stream; the
+ * multiplexer keeps dissecting that transport. */
+/* Whether known (possibly NULL) names every payload type that wanted does. */
+static bool
+names_known(rtp_dyn_payload_t *known, rtp_dyn_payload_t *wanted)
+{
+    for (unsigned pt = 0; pt <= RTP_PT_MAX; pt++) {
+        if (rtp_dyn_payload_get_name(wanted, pt) && (!known || !rtp_dyn_payload_get_name(known, pt)))
+            return false;
+    }
+    return true;
+}
+
+static void
+name_payloads(packet_info *pinfo, msstun_srtp_key_t *key)
+{
+    rtp_dyn_payload_t *wanted = msstun_srtp_key_payloads(key);
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    struct _rtp_conversation_info *info = NULL;
+    rtp_dyn_payload_t *merged;
+    conversation_t *conv;
+    address null_addr;
+    address writable;
+
+    if (!wanted || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP))
+        return;
+    conv = find_conversation(pinfo->num, &pinfo->net_dst, &pinfo->net_src, ctype, pinfo->destport, pinfo->srcport,
+                             NO_ADDR_B);
+    if (conv)
+        info = (struct _rtp_conversation_info *)conversation_get_proto_data(conv, proto_rtp);
+    if (names_known(info ? info->rtp_dyn_payload : NULL, wanted))
+        return;
+    merged = msstun_srtp_payloads_new();
+    for (unsigned pt = 0; pt <= RTP_PT_MAX; pt++) {
+        const char *name;
+        int rate;
+        unsigned channels;
+
+        if (msstun_rtp_dyn_payload_get_full(wanted, pt, &name, &rate, &channels) ||
+            (info && msstun_rtp_dyn_payload_get_full(info->rtp_dyn_payload, pt, &name, &rate, &channels)))
+            msstun_rtp_dyn_payload_insert(merged, pt, name, rate, channels);
+    }
+    copy_address_shallow(&writable, &pinfo->net_dst);
+    rtp_add_address(pinfo, pinfo->ptype, &writable, (int)pinfo->destport, (int)pinfo->srcport, "MSSTUN SRTP",
+                    pinfo->num, key->media_type, merged);
+    /* rtp_add_address() made RTP the conversation's dissector from this
+     * frame on: it goes back to the multiplexer. */
+    clear_address(&null_addr);
+    conv = find_conversation(pinfo->num, &pinfo->net_dst, &null_addr, ctype, pinfo->destport, pinfo->srcport,
+                             NO_ADDR_B);
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
 /* First pass: which key, ROC, tag and MKI length decrypt this packet. */
 static pkt_record_t *
 decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
@@ -225,6 +314,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
     const uint8_t *pkt;
     stream_t *stream;
+    msstun_srtp_key_t *bound_to;
     uint32_t ssrc;
     uint16_t seq = 0;
     uint32_t roc = 0;
@@ -241,6 +331,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     pkt = tvb_get_ptr(tvb, 0, len);
     ssrc = tvb_get_ntohl(tvb, rtcp ? 4 : 8);
     stream = find_stream(pinfo, ssrc, rtcp);
+    bound_to = stream->key;
     if (!rtcp)
         seq = tvb_get_ntohs(tvb, 2);
     if (stream->key) {
@@ -257,12 +348,12 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
             return rec;
         }
     } else if (stream->keys_tried == msstun_srtp_key_count() ||
-               !bind_stream(pinfo, pkt, len, rtcp, ssrc, 0, stream)) {
+               !bind_new_stream(pinfo, pkt, len, rtcp, ssrc, stream, &roc)) {
         stream->keys_tried = msstun_srtp_key_count();
         rec->status = PKT_NO_KEY;
         return rec;
     } else if (!rtcp) {
-        stream->roc = 0;
+        stream->roc = roc;
         stream->s_l = seq;
     }
     if (!rtcp) {
@@ -274,6 +365,8 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
             stream->s_l = seq;
         }
     }
+    if (!rtcp && stream->key != bound_to)
+        name_payloads(pinfo, stream->key);
     rec->key = stream->key;
     rec->roc = roc;
     rec->tag_len = (uint8_t)stream->tag_len;
@@ -500,6 +593,8 @@ msstun_srtp_handoff(void)
 {
     rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
+    proto_rtp = proto_get_id_by_filter_name("rtp");
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
+    msstun_handle = find_dissector("msstun");
     msstun_srtp_keys_handoff();
 }
