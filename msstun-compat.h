@@ -136,15 +136,4 @@ typedef gboolean msstun_uat_ret_t;
     rtp_dyn_payload_insert(payloads, pt, name, rate)
 #endif
 
-/* rtp_dyn_payload_get_full() also returns the channel count and the fmtp
- * parameters from 4.2 on (checked on 4.0.17, 4.4 and 4.6); channels is 1
- * before. */
-#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
-#define msstun_rtp_dyn_payload_get_full(payloads, pt, name, rate, channels) \
-    rtp_dyn_payload_get_full(payloads, pt, name, rate, channels, NULL)
-#else
-#define msstun_rtp_dyn_payload_get_full(payloads, pt, name, rate, channels) \
-    (*(channels) = 1, rtp_dyn_payload_get_full(payloads, pt, name, rate))
-#endif
-
 #endif /* MSSTUN_COMPAT_H */

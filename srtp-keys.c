@@ -297,7 +297,6 @@ add_key(msstun_srtp_key_t *key)
             known->mki_len == key->mki_len && known->mki == key->mki) {
             if (!known->rtpmaps) {
                 known->rtpmaps = key->rtpmaps;
-                known->payloads = key->payloads;
                 known->media_type = key->media_type;
             }
             return known;
@@ -309,35 +308,17 @@ add_key(msstun_srtp_key_t *key)
 }
 
 rtp_dyn_payload_t *
-msstun_srtp_payloads_new(void)
+msstun_srtp_payloads_new(wmem_array_t *rtpmaps)
 {
     rtp_dyn_payload_t *payloads = rtp_dyn_payload_new();
-
-    g_ptr_array_add(payload_maps, payloads);
-    return payloads;
-}
-
-/* Made on first use, during dissection: RTP's payload type maps cannot be
- * made before its own init routine has run. */
-static rtp_dyn_payload_t *
-payloads_from_rtpmaps(wmem_array_t *rtpmaps)
-{
-    rtp_dyn_payload_t *payloads = msstun_srtp_payloads_new();
 
     for (unsigned i = 0; i < wmem_array_get_count(rtpmaps); i++) {
         const msstun_rtpmap_t *entry = (const msstun_rtpmap_t *)wmem_array_index(rtpmaps, i);
 
         msstun_rtp_dyn_payload_insert(payloads, entry->pt, entry->name, (int)entry->rate, entry->channels);
     }
+    g_ptr_array_add(payload_maps, payloads);
     return payloads;
-}
-
-rtp_dyn_payload_t *
-msstun_srtp_key_payloads(msstun_srtp_key_t *key)
-{
-    if (!key->payloads && key->rtpmaps)
-        key->payloads = payloads_from_rtpmaps(key->rtpmaps);
-    return key->payloads;
 }
 
 bool
@@ -629,6 +610,18 @@ remember_claim(const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *
     wmem_array_append_one(claimed, entry);
 }
 
+bool
+msstun_srtp_sdp_media(const address *addr, uint32_t port)
+{
+    for (unsigned i = 0; claimed && i < wmem_array_get_count(claimed); i++) {
+        const claimed_t *entry = (const claimed_t *)wmem_array_index(claimed, i);
+
+        if (entry->rtp && entry->port == port && addresses_equal(&entry->addr, addr))
+            return true;
+    }
+    return false;
+}
+
 /* Wireshark's SDP dissector sets up RTP again when the answer comes (and
  * on every re-INVITE): the conversations are claimed again. */
 static void
@@ -666,7 +659,7 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
             add_rtpmap(&rtpmaps, value, strlen(value));
         }
         if (rtpmaps)
-            payloads = payloads_from_rtpmaps(rtpmaps);
+            payloads = msstun_srtp_payloads_new(rtpmaps);
         if ((addr->type == AT_IPv4 || addr->type == AT_IPv6) && m->port != 0) {
             claim_conversation(pinfo, addr, m->port, true, payloads, m->media_type);
             remember_claim(addr, m->port, true, payloads, m->media_type);
@@ -702,7 +695,6 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
         copy_address_wmem(wmem_file_scope(), &key->addr, addr);
         key->port = m->port;
         key->rtpmaps = rtpmaps;
-        key->payloads = payloads;
         key->media_type = m->media_type;
         add_key(key);
     }

@@ -33,8 +33,6 @@
 #define SRTP_PKT_KEY_COUNT          0x53525450  /* "SRTP" */
 #define SRTP_PKT_KEY_RECORD         0x53525500
 
-#define RTP_PT_MAX                  127
-
 #define AUTH_STATUS_BAD             0
 #define AUTH_STATUS_GOOD            1
 #define AUTH_STATUS_UNVERIFIED      2
@@ -65,6 +63,15 @@ typedef struct {
     bool     rtcp;
 } stream_id_t;
 
+/* The transport of relayed RTP as RTP looks its conversation up: the
+ * destination address and port, and the source port. */
+typedef struct {
+    address addr;
+    uint32_t port;
+    uint32_t other_port;
+    conversation_type ctype;
+} carrier_id_t;
+
 typedef struct {
     msstun_srtp_key_t *key;     /* NULL while unbound */
     unsigned tag_len;
@@ -80,6 +87,7 @@ static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static wmem_map_t *streams;
+static wmem_map_t *carriers;    /* carrier_id_t -> wmem_array_t of msstun_rtpmap_t */
 
 static int hf_msstun_srtp_auth_status = -1;
 static int hf_msstun_srtp_roc = -1;
@@ -127,6 +135,24 @@ stream_equal(const void *a, const void *b)
 
     return x->ssrc == y->ssrc && x->rtcp == y->rtcp && x->src_port == y->src_port && x->dst_port == y->dst_port &&
            addresses_equal(&x->src, &y->src) && addresses_equal(&x->dst, &y->dst);
+}
+
+static unsigned
+carrier_hash(const void *k)
+{
+    const carrier_id_t *id = (const carrier_id_t *)k;
+
+    return add_address_to_hash(id->port ^ (id->other_port << 16) ^ (unsigned)id->ctype, &id->addr);
+}
+
+static gboolean
+carrier_equal(const void *a, const void *b)
+{
+    const carrier_id_t *x = (const carrier_id_t *)a;
+    const carrier_id_t *y = (const carrier_id_t *)b;
+
+    return x->port == y->port && x->other_port == y->other_port && x->ctype == y->ctype &&
+           addresses_equal(&x->addr, &y->addr);
 }
 
 static stream_t *
@@ -244,59 +270,78 @@ bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, u
     return false;
 }
 
+/* Merges the rtpmaps of a key into those of a carrier (the newer name
+ * wins); returns whether the carrier's names changed. */
+static bool
+merge_rtpmaps(wmem_array_t *names, wmem_array_t *rtpmaps)
+{
+    bool changed = false;
+
+    for (unsigned i = 0; i < wmem_array_get_count(rtpmaps); i++) {
+        const msstun_rtpmap_t *entry = (const msstun_rtpmap_t *)wmem_array_index(rtpmaps, i);
+        unsigned j;
+
+        for (j = 0; j < wmem_array_get_count(names); j++) {
+            msstun_rtpmap_t *known = (msstun_rtpmap_t *)wmem_array_index(names, j);
+
+            if (known->pt == entry->pt) {
+                if (strcmp(known->name, entry->name) != 0 || known->rate != entry->rate ||
+                    known->channels != entry->channels) {
+                    *known = *entry;
+                    changed = true;
+                }
+                break;
+            }
+        }
+        if (j == wmem_array_get_count(names)) {
+            wmem_array_append_one(names, *entry);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 /* RTP names the payload types of a packet (and RTP analysis and RTP Player
  * take the clock rate of a dynamic one) from the RTP conversation of its
  * transport, which for relayed media is the carrier's (the TURN client and
  * server, a ChannelData or TCP 443 connection) and never the SDP's
  * addresses.  When an RTP stream binds to a key, the conversation towards
- * the packet's destination, as RTP looks it up, gets the a=rtpmap names of
- * the key's media section, merged with those it already has (the newer
- * stream's name wins for a payload type both define) unless it names
- * them all already (the SDP's own addresses), once per stream; the
- * multiplexer keeps dissecting that transport. */
-/* Whether known (possibly NULL) names every payload type that wanted does. */
-static bool
-names_known(rtp_dyn_payload_t *known, rtp_dyn_payload_t *wanted)
-{
-    for (unsigned pt = 0; pt <= RTP_PT_MAX; pt++) {
-        if (rtp_dyn_payload_get_name(wanted, pt) && (!known || !rtp_dyn_payload_get_name(known, pt)))
-            return false;
-    }
-    return true;
-}
-
+ * the packet's destination, as RTP looks it up (a "carrier"), gets the
+ * a=rtpmap names of the key's media section, merged with those that other
+ * streams gave it (the newer stream's name wins for a payload type both
+ * define), once per stream; not the SDP's own addresses, which Wireshark's
+ * SDP setup names.  The multiplexer keeps dissecting that transport. */
 static void
-name_payloads(packet_info *pinfo, msstun_srtp_key_t *key)
+name_payloads(packet_info *pinfo, const msstun_srtp_key_t *key)
 {
-    rtp_dyn_payload_t *wanted = msstun_srtp_key_payloads(key);
     conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
-    struct _rtp_conversation_info *info = NULL;
-    rtp_dyn_payload_t *merged;
+    carrier_id_t id;
+    carrier_id_t *stored;
+    wmem_array_t *names;
     conversation_t *conv;
     address null_addr;
     address writable;
 
-    if (!wanted || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP))
+    if (!key->rtpmaps || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP) ||
+        msstun_srtp_sdp_media(&pinfo->net_dst, pinfo->destport))
         return;
-    conv = find_conversation(pinfo->num, &pinfo->net_dst, &pinfo->net_src, ctype, pinfo->destport, pinfo->srcport,
-                             NO_ADDR_B);
-    if (conv)
-        info = (struct _rtp_conversation_info *)conversation_get_proto_data(conv, proto_rtp);
-    if (names_known(info ? info->rtp_dyn_payload : NULL, wanted))
-        return;
-    merged = msstun_srtp_payloads_new();
-    for (unsigned pt = 0; pt <= RTP_PT_MAX; pt++) {
-        const char *name;
-        int rate;
-        unsigned channels;
-
-        if (msstun_rtp_dyn_payload_get_full(wanted, pt, &name, &rate, &channels) ||
-            (info && msstun_rtp_dyn_payload_get_full(info->rtp_dyn_payload, pt, &name, &rate, &channels)))
-            msstun_rtp_dyn_payload_insert(merged, pt, name, rate, channels);
+    copy_address_shallow(&id.addr, &pinfo->net_dst);
+    id.port = pinfo->destport;
+    id.other_port = pinfo->srcport;
+    id.ctype = ctype;
+    names = (wmem_array_t *)wmem_map_lookup(carriers, &id);
+    if (!names) {
+        stored = wmem_new(wmem_file_scope(), carrier_id_t);
+        *stored = id;
+        copy_address_wmem(wmem_file_scope(), &stored->addr, &pinfo->net_dst);
+        names = wmem_array_new(wmem_file_scope(), sizeof(msstun_rtpmap_t));
+        wmem_map_insert(carriers, stored, names);
     }
+    if (!merge_rtpmaps(names, key->rtpmaps))
+        return;
     copy_address_shallow(&writable, &pinfo->net_dst);
     rtp_add_address(pinfo, pinfo->ptype, &writable, (int)pinfo->destport, (int)pinfo->srcport, "MSSTUN SRTP",
-                    pinfo->num, key->media_type, merged);
+                    pinfo->num, key->media_type, msstun_srtp_payloads_new(names));
     /* rtp_add_address() made RTP the conversation's dissector from this
      * frame on: it goes back to the multiplexer. */
     clear_address(&null_addr);
@@ -314,7 +359,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
     const uint8_t *pkt;
     stream_t *stream;
-    msstun_srtp_key_t *bound_to;
+    const msstun_srtp_key_t *bound_to;
     uint32_t ssrc;
     uint16_t seq = 0;
     uint32_t roc = 0;
@@ -586,6 +631,7 @@ msstun_srtp_register(module_t *module)
     expert_register_field_array(expert, ei, array_length(ei));
     msstun_srtp_keys_register(module, proto_msstun);
     streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
+    carriers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), carrier_hash, carrier_equal);
 }
 
 void

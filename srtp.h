@@ -45,7 +45,6 @@ typedef struct {
     address  addr;              /* where the SDP receives this media, AT_NONE when unknown */
     uint32_t port;
     wmem_array_t *rtpmaps;      /* the a=rtpmap names of its media section (msstun_rtpmap_t), or NULL */
-    rtp_dyn_payload_t *payloads; /* made from rtpmaps on first use (msstun_srtp_key_payloads()) */
     uint32_t media_type;        /* RTP_MEDIA_AUDIO or RTP_MEDIA_VIDEO (its m= line) */
     bool     derived;           /* sessions derived (or tried) */
     bool     usable;            /* sessions derived successfully */
@@ -67,10 +66,12 @@ unsigned msstun_srtp_key_count(void);
 msstun_srtp_key_t *msstun_srtp_key(unsigned i);
 bool msstun_srtp_key_ready(msstun_srtp_key_t *key);
 const char *msstun_srtp_keys_file(void);
-/* A payload type map that lives until the capture file closes. */
-rtp_dyn_payload_t *msstun_srtp_payloads_new(void);
-/* The payload type names of the key's media section, NULL when none. */
-rtp_dyn_payload_t *msstun_srtp_key_payloads(msstun_srtp_key_t *key);
+/* A payload type map of the rtpmaps (msstun_rtpmap_t), released when the
+ * capture file closes. */
+rtp_dyn_payload_t *msstun_srtp_payloads_new(wmem_array_t *rtpmaps);
+/* Whether SDP with keys announced addr:port for RTP (and named its payload
+ * types there). */
+bool msstun_srtp_sdp_media(const address *addr, uint32_t port);
 void msstun_srtp_keys_register(module_t *module, int proto);
 void msstun_srtp_keys_handoff(void);
 
