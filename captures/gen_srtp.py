@@ -701,7 +701,7 @@ def build_relay_dyn():
     """Relayed SRTP whose payload types are dynamic: Send / Data Indication
     (SILK 103 and x-msrta 114 audio, X-H264UC 122 video), ChannelData
     (G.722 9 and telephone-event 101) and TCP 443 end-to-end data (RED 97
-    carrying SILK 103).  Keys and rtpmaps of the first three in the SIP
+    carrying PCMU).  Keys and rtpmaps of the first three in the SIP
     call's SDP (frames 1-2), whose addresses are the host candidates, not
     the relayed 5-tuples; of the other two only in srtp-relay-dyn-keys.txt."""
     cap = G.Capture('srtp-relay-dyn.pcap', 'Relayed SRTP with dynamic payload types, keys in SDP and in a '
@@ -785,7 +785,7 @@ def build_relay_dyn():
                  'ChannelData 0x4002, SRTP %s' % note)
 
     # MS-TURN over TCP 443, end-to-end data: RED (RFC 2198) with one block,
-    # its final header naming SILK 103.
+    # its final header naming PCMU (the same 8000 Hz clock as RED/8000).
     c3 = G.Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7100)
     tcp = G.TcpFlow(cap, c3, 50200, c3.mac, e, 443, G.MAC_EDGE, 0x30000000, 0x40000000, 64240, 65535)
     tcp.seg('A', 0x02, summary='TCP SYN')
@@ -794,14 +794,14 @@ def build_relay_dyn():
     s5 = CodecStream('dyn-red', 0x0E0E0505, 700, 56000)
     x5 = SrtpSender(KEY_K5, 80)
     for i in range(4):
-        red = struct.pack('!B', 103) + G.H('srtp-red-silk:%d' % i, 40 + i)
+        red = struct.pack('!B', 0) + tone(440, 160 * i, 160, 'u')
         p, info = s5.rtp(97, 160, payload=red, marker=(i == 0))
         cipher = x5.rtp(p)
         expect(cap, info, cipher, 'tcp')
         inner = struct.pack('!H', len(cipher)) + cipher
         tcp.seg('A', 0x18, G.frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTP RED/8000 (PT 97)',
                 ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTP, RED block '
-                 'header F=0 PT=103' % (len(inner), len(cipher))])
+                 'header F=0 PT=0 (PCMU)' % (len(inner), len(cipher))])
     return cap
 
 
