@@ -29,6 +29,18 @@ Writes into OUTDIR (default: the directory of this script):
                          443, with SRTCP.
   srtp-relay-keys.txt    its keys, as a client log would have them: a UccApi
                          style SDP dump and a JSON line with escaped SDP.
+  srtp-relay-dyn.pcap    relayed SRTP with Lync's dynamic payload types: SIP
+  srtp-relay-dyn-keys.txt  SDP (host addresses, not the relayed ones) keys SILK
+                         103 and x-msrta 114 in Send / Data Indications and
+                         X-H264UC 122 video; the keys file (an SDP dumped one
+                         line per log line, a JSON SDP) keys G.722 9 and
+                         telephone-event 101 in ChannelData and RED 97 (with
+                         PCMU) in TCP 443 end-to-end data.
+  srtp-roc.pcap          relayed SRTP captured hours into the call: rollover
+  srtp-roc-keys.txt      counters 22 (wrapping to 23), 131, 255 and 256, set
+                         with srtp_set_stream_roc() (checked against 65536
+                         packets protected the long way), and SRTCP index 5760
+                         (5759 SRTCP packets protected and dropped first).
   srtp-expected.json     every RTP and RTCP packet's plaintext, by frame, for
                          test/suite_srtp.py.
   MANIFEST-srtp.md       frame by frame description.

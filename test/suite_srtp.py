@@ -3,7 +3,8 @@
 # RFC 3711 and libsrtp vectors, then captures encrypted by libsrtp2
 # (captures/gen_srtp.py) decrypted from SDP in plain SIP, SDP in SIP over
 # TLS, a keys file and the keys table, checked against the plaintexts the
-# generator encrypted (captures/srtp-expected.json).
+# generator encrypted (captures/srtp-expected.json); the payload type names
+# of relayed streams and streams first seen past their first rollover.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
