@@ -515,14 +515,17 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
         proto_tree_add_item(srtp_tree, hf_msstun_srtp_mki, tvb, len - rec->tag_len - rec->mki_len, rec->mki_len,
                             ENC_NA);
     proto_tree_add_item(srtp_tree, hf_msstun_srtp_auth_tag, tvb, len - rec->tag_len, rec->tag_len, ENC_NA);
+    /* The tag was checked on the first pass (decide()). */
     out = (uint8_t *)wmem_alloc(pinfo->pool, len);
-    if (rtcp)
-        result = srtcp_unprotect(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
-                                 &out_len, &index, &encrypted);
+    if (rec->status == PKT_AUTH_FAILED)
+        result = SRTP_ERR_AUTH;
+    else if (rtcp)
+        result = srtcp_decrypt(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
+                               &out_len, &index, &encrypted);
     else
-        result = srtp_rtp_unprotect(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
-                                    rec->roc, out, &out_len);
-    if (rec->status == PKT_AUTH_FAILED || result != SRTP_OK) {
+        result = srtp_rtp_decrypt(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
+                                  rec->roc, out, &out_len);
+    if (result != SRTP_OK) {
         status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, len - rec->tag_len,
                                           rec->tag_len, AUTH_STATUS_BAD);
         proto_item_set_generated(status_item);
