@@ -81,7 +81,6 @@ typedef struct {
     unsigned keys_tried;        /* an unbound stream is tried again when keys arrive */
 } stream_t;
 
-static int proto_rtp = -1;
 static int proto_rtcp = -1;
 static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
@@ -642,7 +641,6 @@ msstun_srtp_handoff(void)
 {
     rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
-    proto_rtp = proto_get_id_by_filter_name("rtp");
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
     msstun_handle = find_dissector("msstun");
     msstun_srtp_keys_handoff();
