@@ -175,24 +175,33 @@ srtp_rtp_verify(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t 
 }
 
 srtp_status_t
-srtp_rtp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
-                   uint32_t roc, uint8_t *out, size_t *out_len)
+srtp_rtp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+                 uint32_t roc, uint8_t *out, size_t *out_len)
 {
     uint8_t iv[AES_BLOCK_LEN];
-    srtp_status_t status = srtp_rtp_verify(session, pkt, len, tag_len, mki_len, roc);
-    size_t header;
+    size_t header = srtp_rtp_header_len(pkt, len);
     uint32_t ssrc;
     uint64_t index;
 
-    if (status != SRTP_OK)
-        return status;
-    header = srtp_rtp_header_len(pkt, len);
+    if (!session->ready || !valid_lengths(tag_len, mki_len) || header == 0 || len - header < tag_len + mki_len)
+        return SRTP_ERR_MALFORMED;
     *out_len = len - tag_len - mki_len;
     memcpy(out, pkt, *out_len);
     ssrc = ((uint32_t)pkt[8] << 24) | ((uint32_t)pkt[9] << 16) | ((uint32_t)pkt[10] << 8) | pkt[11];
     index = ((uint64_t)roc << 16) | (((unsigned)pkt[2] << 8) | pkt[3]);
     srtp_make_iv(session->salt, ssrc, index, iv);
     return srtp_aes_cm(session->cipher, iv, out + header, *out_len - header) ? SRTP_OK : SRTP_ERR_CRYPTO;
+}
+
+srtp_status_t
+srtp_rtp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+                   uint32_t roc, uint8_t *out, size_t *out_len)
+{
+    srtp_status_t status = srtp_rtp_verify(session, pkt, len, tag_len, mki_len, roc);
+
+    if (status != SRTP_OK)
+        return status;
+    return srtp_rtp_decrypt(session, pkt, len, tag_len, mki_len, roc, out, out_len);
 }
 
 srtp_status_t
@@ -205,16 +214,16 @@ srtcp_verify(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag
 }
 
 srtp_status_t
-srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
-                uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
+srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+              uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
 {
     uint8_t iv[AES_BLOCK_LEN];
-    srtp_status_t status = srtcp_verify(session, pkt, len, tag_len, mki_len);
     const uint8_t *e_index;
     uint32_t ssrc;
 
-    if (status != SRTP_OK)
-        return status;
+    if (!session->ready || !valid_lengths(tag_len, mki_len) ||
+        len < SRTCP_HEADER_LEN + SRTCP_INDEX_LEN + mki_len + tag_len)
+        return SRTP_ERR_MALFORMED;
     *out_len = len - mki_len - tag_len - SRTCP_INDEX_LEN;
     e_index = pkt + *out_len;
     *encrypted = (e_index[0] & 0x80) != 0;
@@ -227,4 +236,15 @@ srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t 
     srtp_make_iv(session->salt, ssrc, *index, iv);
     return srtp_aes_cm(session->cipher, iv, out + SRTCP_HEADER_LEN, *out_len - SRTCP_HEADER_LEN) ? SRTP_OK
                                                                                                  : SRTP_ERR_CRYPTO;
+}
+
+srtp_status_t
+srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+                uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
+{
+    srtp_status_t status = srtcp_verify(session, pkt, len, tag_len, mki_len);
+
+    if (status != SRTP_OK)
+        return status;
+    return srtcp_decrypt(session, pkt, len, tag_len, mki_len, out, out_len, index, encrypted);
 }

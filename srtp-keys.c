@@ -36,9 +36,11 @@
 
 #define CRYPTO_PREFIX           "a=crypto:"
 #define CRYPTOSCALE_PREFIX      "a=cryptoscale:"
+#define RTPMAP_PREFIX           "a=rtpmap:"
 #define KEY_SALT_B64_LEN        40U     /* 30 bytes of key and salt, unpadded base64 */
 #define KEYS_FILE_MAX           (256U * 1024 * 1024)
 #define SDP_ADDR_MAX            64U
+#define RTPMAP_NAME_MAX         63U
 
 static const struct {
     const char *name;
@@ -73,6 +75,9 @@ static expert_field ei_msstun_srtp_unsupported = EI_INIT;
  * transport addresses claimed from its SDP. */
 static GPtrArray *keys;
 static wmem_array_t *claimed;
+/* The payload type maps made for this capture (rtp_dyn_payload_new()), each
+ * released once when it closes; RTP holds its own references. */
+static GPtrArray *payload_maps;
 
 typedef struct {
     address addr;
@@ -218,6 +223,56 @@ msstun_srtp_parse_crypto(const char *text, size_t len, msstun_srtp_key_t *key)
     return parse_key_params(text, len, pos + strlen("inline:"), key);
 }
 
+/* The value of an a=rtpmap attribute, "PT NAME/RATE[/CHANNELS]" (RFC 4566
+ * 6), at text[0..len); it ends where its syntax does (key text may go on
+ * after it on the same line).  NAME is an RFC 4566 token. */
+static bool
+parse_rtpmap(const char *text, size_t len, unsigned *pt, char name[RTPMAP_NAME_MAX + 1], unsigned *rate,
+             unsigned *channels)
+{
+    size_t pos = 0;
+    size_t n = 0;
+    uint64_t value;
+
+    if (!parse_number(text, len, &pos, 127, &value) || pos >= len || text[pos] != ' ')
+        return false;
+    *pt = (unsigned)value;
+    pos++;
+    while (pos < len && text[pos] != '/' && n < RTPMAP_NAME_MAX &&
+           (g_ascii_isalnum(text[pos]) || strchr("!#$%&'*+-.^_`{|}~", text[pos]) != NULL))
+        name[n++] = text[pos++];
+    name[n] = '\0';
+    if (n == 0 || pos >= len || text[pos] != '/')
+        return false;
+    pos++;
+    if (!parse_number(text, len, &pos, 1000000, &value) || value == 0)
+        return false;
+    *rate = (unsigned)value;
+    *channels = 1;
+    if (pos + 1 < len && text[pos] == '/' && g_ascii_isdigit(text[pos + 1])) {
+        pos++;
+        if (!parse_number(text, len, &pos, 255, &value) || value == 0)
+            return false;
+        *channels = (unsigned)value;
+    }
+    return true;
+}
+
+/* Adds an a=rtpmap value to *rtpmaps, created on the first one. */
+static void
+add_rtpmap(wmem_array_t **rtpmaps, const char *value, size_t len)
+{
+    char name[RTPMAP_NAME_MAX + 1];
+    msstun_rtpmap_t entry;
+
+    if (!parse_rtpmap(value, len, &entry.pt, name, &entry.rate, &entry.channels))
+        return;
+    entry.name = wmem_strdup(wmem_file_scope(), name);
+    if (!*rtpmaps)
+        *rtpmaps = wmem_array_new(wmem_file_scope(), sizeof(msstun_rtpmap_t));
+    wmem_array_append_one(*rtpmaps, entry);
+}
+
 static const char *
 suite_name(unsigned tag_len)
 {
@@ -228,21 +283,42 @@ suite_name(unsigned tag_len)
  * The key store
  */
 
-static void
+/* Returns the key as stored: the same key announced again (both parts of a
+ * multipart body, a re-INVITE, the keys file and the SDP) stays the one
+ * that came first, which takes the payload type names it lacked. */
+static msstun_srtp_key_t *
 add_key(msstun_srtp_key_t *key)
 {
-    /* The same key announced again (both parts of a multipart body, a
-     * re-INVITE) stays the one that came first. */
     for (unsigned i = 0; i < keys->len; i++) {
         msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_ptr_array_index(keys, i);
 
         if (memcmp(known->master_key, key->master_key, sizeof(key->master_key)) == 0 &&
             memcmp(known->master_salt, key->master_salt, sizeof(key->master_salt)) == 0 &&
-            known->mki_len == key->mki_len && known->mki == key->mki)
-            return;
+            known->mki_len == key->mki_len && known->mki == key->mki) {
+            if (!known->rtpmaps) {
+                known->rtpmaps = key->rtpmaps;
+                known->media_type = key->media_type;
+            }
+            return known;
+        }
     }
     key->id = keys->len + 1;
     g_ptr_array_add(keys, key);
+    return key;
+}
+
+rtp_dyn_payload_t *
+msstun_srtp_payloads_new(wmem_array_t *rtpmaps)
+{
+    rtp_dyn_payload_t *payloads = rtp_dyn_payload_new();
+
+    for (unsigned i = 0; i < wmem_array_get_count(rtpmaps); i++) {
+        const msstun_rtpmap_t *entry = (const msstun_rtpmap_t *)wmem_array_index(rtpmaps, i);
+
+        msstun_rtp_dyn_payload_insert(payloads, entry->pt, entry->name, (int)entry->rate, entry->channels);
+    }
+    g_ptr_array_add(payload_maps, payloads);
+    return payloads;
 }
 
 bool
@@ -280,38 +356,92 @@ msstun_srtp_keys_file(void)
     return pref_keys_file;
 }
 
+/* A media section of key text: from an "m=" to the next "m=" or "v=". */
+typedef struct {
+    bool in_media;
+    uint32_t media_type;
+    wmem_array_t *rtpmaps;          /* its a=rtpmap names, NULL when none */
+    GPtrArray *keys;                /* its keys, as stored */
+} text_media_t;
+
+/* Whether a one-letter SDP line type ("m=", "v=") at pos starts an SDP
+ * line of key text: at the start of a text line, after a character that
+ * cannot end a word, or after a JSON "\n" or "\r" escape. */
+static bool
+sdp_line_start(const char *text, size_t line_start, size_t pos)
+{
+    if (pos == line_start || !g_ascii_isalnum(text[pos - 1]))
+        return true;
+    return pos - line_start >= 2 && text[pos - 2] == '\\' && (text[pos - 1] == 'n' || text[pos - 1] == 'r');
+}
+
+/* The end of a media section: its keys take its payload type names. */
+static void
+finish_text_media(text_media_t *m)
+{
+    for (unsigned i = 0; i < m->keys->len; i++) {
+        msstun_srtp_key_t *key = (msstun_srtp_key_t *)g_ptr_array_index(m->keys, i);
+
+        if (!key->rtpmaps) {
+            key->rtpmaps = m->rtpmaps;
+            key->media_type = m->media_type;
+        }
+    }
+    g_ptr_array_set_size(m->keys, 0);
+    m->rtpmaps = NULL;
+    m->in_media = false;
+}
+
 /* Every "a=crypto:" in the text, line by line; "origin" and the line
- * number say where each key came from. */
+ * number say where each key came from.  The SDP lines in the text, even
+ * several on one line (a log that prints an SDP body on one line, JSON
+ * with "\r\n" escapes), give each key the a=rtpmap names of its media
+ * section. */
 static void
 add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin, uint32_t row)
 {
+    text_media_t m = { false, RTP_MEDIA_AUDIO, NULL, g_ptr_array_new() };
     size_t line_start = 0;
     uint32_t line = 1;
 
     while (line_start < len) {
         const char *nl = (const char *)memchr(text + line_start, '\n', len - line_start);
         size_t line_end = nl ? (size_t)(nl - text) : len;
-        size_t pos = line_start;
 
-        while (line_end - pos >= strlen(CRYPTO_PREFIX)) {
-            const char *hit = g_strstr_len(text + pos, (gssize)(line_end - pos), CRYPTO_PREFIX);
-            msstun_srtp_key_t *key;
-            size_t value;
+        for (size_t pos = line_start; pos + 2 <= line_end; pos++) {
+            const char *at = text + pos;
+            size_t rest = line_end - pos;
 
-            if (!hit)
-                break;
-            value = (size_t)(hit - text) + strlen(CRYPTO_PREFIX);
-            key = wmem_new0(wmem_file_scope(), msstun_srtp_key_t);
-            if (msstun_srtp_parse_crypto(text + value, line_end - value, key) == MSSTUN_CRYPTO_OK) {
-                key->origin = origin;
-                key->where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
-                add_key(key);
+            if (at[1] != '=')
+                continue;
+            if (at[0] == 'm' && sdp_line_start(text, line_start, pos)) {
+                finish_text_media(&m);
+                m.in_media = true;
+                m.media_type = rest >= 7 && memcmp(at, "m=video", 7) == 0 ? RTP_MEDIA_VIDEO : RTP_MEDIA_AUDIO;
+            } else if (at[0] == 'v' && sdp_line_start(text, line_start, pos)) {
+                finish_text_media(&m);
+            } else if (rest > strlen(CRYPTO_PREFIX) && memcmp(at, CRYPTO_PREFIX, strlen(CRYPTO_PREFIX)) == 0) {
+                msstun_srtp_key_t *key = wmem_new0(wmem_file_scope(), msstun_srtp_key_t);
+
+                if (msstun_srtp_parse_crypto(at + strlen(CRYPTO_PREFIX), rest - strlen(CRYPTO_PREFIX), key) ==
+                    MSSTUN_CRYPTO_OK) {
+                    key->origin = origin;
+                    key->where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
+                    key->media_type = RTP_MEDIA_AUDIO;
+                    key = add_key(key);
+                    if (m.in_media)
+                        g_ptr_array_add(m.keys, key);
+                }
+            } else if (m.in_media && rest > strlen(RTPMAP_PREFIX) &&
+                       memcmp(at, RTPMAP_PREFIX, strlen(RTPMAP_PREFIX)) == 0) {
+                add_rtpmap(&m.rtpmaps, at + strlen(RTPMAP_PREFIX), rest - strlen(RTPMAP_PREFIX));
             }
-            pos = value;
         }
         line_start = line_end + 1;
         line++;
     }
+    finish_text_media(&m);
+    g_ptr_array_free(m.keys, TRUE);
 }
 
 static void
@@ -349,6 +479,7 @@ srtp_keys_init(void)
         return;
     }
     keys = g_ptr_array_new();
+    payload_maps = g_ptr_array_new_with_free_func((GDestroyNotify)rtp_dyn_payload_free);
     claimed = wmem_array_new(wmem_file_scope(), sizeof(claimed_t));
     for (unsigned i = 0; i < num_key_rows; i++) {
         if (key_rows[i].crypto)
@@ -376,6 +507,8 @@ srtp_keys_cleanup(void)
     }
     g_ptr_array_free(keys, TRUE);
     keys = NULL;
+    g_ptr_array_free(payload_maps, TRUE);
+    payload_maps = NULL;
     claimed = NULL;
 }
 
@@ -477,6 +610,18 @@ remember_claim(const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *
     wmem_array_append_one(claimed, entry);
 }
 
+bool
+msstun_srtp_sdp_media(const address *addr, uint32_t port)
+{
+    for (unsigned i = 0; claimed && i < wmem_array_get_count(claimed); i++) {
+        const claimed_t *entry = (const claimed_t *)wmem_array_index(claimed, i);
+
+        if (entry->rtp && entry->port == port && addresses_equal(&entry->addr, addr))
+            return true;
+    }
+    return false;
+}
+
 /* Wireshark's SDP dissector sets up RTP again when the answer comes (and
  * on every re-INVITE): the conversations are claimed again. */
 static void
@@ -495,27 +640,6 @@ reclaim_conversations(packet_info *pinfo)
     }
 }
 
-/* "PT NAME/RATE[/CHANNELS]" (RFC 4566 6). */
-static void
-add_rtpmap(rtp_dyn_payload_t *payloads, const char *value)
-{
-    char **parts = g_strsplit_set(value, " /", 4);
-    unsigned long pt;
-    unsigned long rate;
-    unsigned long channels = 1;
-    char *end;
-
-    if (g_strv_length(parts) >= 3) {
-        pt = strtoul(parts[0], &end, 10);
-        rate = strtoul(parts[2], NULL, 10);
-        if (parts[3])
-            channels = strtoul(parts[3], NULL, 10);
-        if (*end == '\0' && pt <= 127 && rate > 0 && rate <= 1000000 && channels > 0 && channels <= 255)
-            msstun_rtp_dyn_payload_insert(payloads, (unsigned)pt, parts[1], (int)rate, (unsigned)channels);
-    }
-    g_strfreev(parts);
-}
-
 /* The end of a media section: its keys go to the store (first pass), and
  * each is shown in the tree. */
 static unsigned
@@ -523,16 +647,19 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
 {
     unsigned n = m->crypto ? wmem_array_get_count(m->crypto) : 0;
     const address *addr = m->media_addr.type != AT_NONE ? &m->media_addr : &m->session_addr;
+    wmem_array_t *rtpmaps = NULL;
     rtp_dyn_payload_t *payloads = NULL;
 
     if (n == 0)
         return 0;
     if (!PINFO_FD_VISITED(pinfo)) {
-        if (m->rtpmaps && wmem_array_get_count(m->rtpmaps) > 0) {
-            payloads = rtp_dyn_payload_new();
-            for (unsigned i = 0; i < wmem_array_get_count(m->rtpmaps); i++)
-                add_rtpmap(payloads, *(const char **)wmem_array_index(m->rtpmaps, i));
+        for (unsigned i = 0; m->rtpmaps && i < wmem_array_get_count(m->rtpmaps); i++) {
+            const char *value = *(const char **)wmem_array_index(m->rtpmaps, i);
+
+            add_rtpmap(&rtpmaps, value, strlen(value));
         }
+        if (rtpmaps)
+            payloads = msstun_srtp_payloads_new(rtpmaps);
         if ((addr->type == AT_IPv4 || addr->type == AT_IPv6) && m->port != 0) {
             claim_conversation(pinfo, addr, m->port, true, payloads, m->media_type);
             remember_claim(addr, m->port, true, payloads, m->media_type);
@@ -567,7 +694,8 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
         key->ssrc_high = m->ssrc_high;
         copy_address_wmem(wmem_file_scope(), &key->addr, addr);
         key->port = m->port;
-        key->payloads = payloads;
+        key->rtpmaps = rtpmaps;
+        key->media_type = m->media_type;
         add_key(key);
     }
     return n;
@@ -637,8 +765,8 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
                                                    line + strlen(CRYPTOSCALE_PREFIX));
 
             expert_add_info(pinfo, ti, &ei_msstun_srtp_cryptoscale);
-        } else if (line_starts(line, line_len, "a=rtpmap:")) {
-            char *value = line + strlen("a=rtpmap:");
+        } else if (line_starts(line, line_len, RTPMAP_PREFIX)) {
+            char *value = line + strlen(RTPMAP_PREFIX);
 
             wmem_array_append_one(m.rtpmaps, value);
         } else if (line_starts(line, line_len, "a=x-ssrc-range:")) {

@@ -63,6 +63,15 @@ typedef struct {
     bool     rtcp;
 } stream_id_t;
 
+/* The transport of relayed RTP as RTP looks its conversation up: the
+ * destination address and port, and the source port. */
+typedef struct {
+    address addr;
+    uint32_t port;
+    uint32_t other_port;
+    conversation_type ctype;
+} carrier_id_t;
+
 typedef struct {
     msstun_srtp_key_t *key;     /* NULL while unbound */
     unsigned tag_len;
@@ -73,9 +82,11 @@ typedef struct {
 } stream_t;
 
 static int proto_rtcp = -1;
+static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static wmem_map_t *streams;
+static wmem_map_t *carriers;    /* carrier_id_t -> wmem_array_t of msstun_rtpmap_t */
 
 static int hf_msstun_srtp_auth_status = -1;
 static int hf_msstun_srtp_roc = -1;
@@ -123,6 +134,24 @@ stream_equal(const void *a, const void *b)
 
     return x->ssrc == y->ssrc && x->rtcp == y->rtcp && x->src_port == y->src_port && x->dst_port == y->dst_port &&
            addresses_equal(&x->src, &y->src) && addresses_equal(&x->dst, &y->dst);
+}
+
+static unsigned
+carrier_hash(const void *k)
+{
+    const carrier_id_t *id = (const carrier_id_t *)k;
+
+    return add_address_to_hash(id->port ^ (id->other_port << 16) ^ (unsigned)id->ctype, &id->addr);
+}
+
+static gboolean
+carrier_equal(const void *a, const void *b)
+{
+    const carrier_id_t *x = (const carrier_id_t *)a;
+    const carrier_id_t *y = (const carrier_id_t *)b;
+
+    return x->port == y->port && x->other_port == y->other_port && x->ctype == y->ctype &&
+           addresses_equal(&x->addr, &y->addr);
 }
 
 static stream_t *
@@ -217,6 +246,110 @@ bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint3
     return false;
 }
 
+/* A stream first seen mid-call is past its first rollover counter: an
+ * 8-hour call wraps its sequence number 22 times at 50 audio packets/s,
+ * 132 times at 300 video packets/s.  An RTP stream that no key verifies
+ * at ROC 0 is tried at ROCs 1 to ROC_CANDIDATES - 1 too: 2^24 packets,
+ * 15 hours at 300 packets/s.  That costs up to ROC_CANDIDATES tag checks
+ * per key, tag length and MKI length, once per stream (and again when
+ * new keys arrive), not per packet; with a 32-bit tag the chance that a
+ * wrong key or ROC verifies is 2^-32 per check. */
+#define ROC_CANDIDATES              256U
+
+/* Binds a stream not bound yet; *roc returns the rollover counter found. */
+static bool
+bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, stream_t *stream,
+                uint32_t *roc)
+{
+    for (*roc = 0; *roc < (rtcp ? 1 : ROC_CANDIDATES); (*roc)++) {
+        if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream))
+            return true;
+    }
+    *roc = 0;
+    return false;
+}
+
+/* Merges the rtpmaps of a key into those of a carrier (the newer name
+ * wins); returns whether the carrier's names changed. */
+static bool
+merge_rtpmaps(wmem_array_t *names, wmem_array_t *rtpmaps)
+{
+    bool changed = false;
+
+    for (unsigned i = 0; i < wmem_array_get_count(rtpmaps); i++) {
+        const msstun_rtpmap_t *entry = (const msstun_rtpmap_t *)wmem_array_index(rtpmaps, i);
+        unsigned j;
+
+        for (j = 0; j < wmem_array_get_count(names); j++) {
+            msstun_rtpmap_t *known = (msstun_rtpmap_t *)wmem_array_index(names, j);
+
+            if (known->pt == entry->pt) {
+                if (strcmp(known->name, entry->name) != 0 || known->rate != entry->rate ||
+                    known->channels != entry->channels) {
+                    *known = *entry;
+                    changed = true;
+                }
+                break;
+            }
+        }
+        if (j == wmem_array_get_count(names)) {
+            wmem_array_append_one(names, *entry);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* RTP names the payload types of a packet (and RTP analysis and RTP Player
+ * take the clock rate of a dynamic one) from the RTP conversation of its
+ * transport, which for relayed media is the carrier's (the TURN client and
+ * server, a ChannelData or TCP 443 connection) and never the SDP's
+ * addresses.  When an RTP stream binds to a key, the conversation towards
+ * the packet's destination, as RTP looks it up (a "carrier"), gets the
+ * a=rtpmap names of the key's media section, merged with those that other
+ * streams gave it (the newer stream's name wins for a payload type both
+ * define), once per stream; not the SDP's own addresses, which Wireshark's
+ * SDP setup names.  The multiplexer keeps dissecting that transport. */
+static void
+name_payloads(packet_info *pinfo, const msstun_srtp_key_t *key)
+{
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    carrier_id_t id;
+    carrier_id_t *stored;
+    wmem_array_t *names;
+    conversation_t *conv;
+    address null_addr;
+    address writable;
+
+    if (!key->rtpmaps || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP) ||
+        msstun_srtp_sdp_media(&pinfo->net_dst, pinfo->destport))
+        return;
+    copy_address_shallow(&id.addr, &pinfo->net_dst);
+    id.port = pinfo->destport;
+    id.other_port = pinfo->srcport;
+    id.ctype = ctype;
+    names = (wmem_array_t *)wmem_map_lookup(carriers, &id);
+    if (!names) {
+        stored = wmem_new(wmem_file_scope(), carrier_id_t);
+        *stored = id;
+        copy_address_wmem(wmem_file_scope(), &stored->addr, &pinfo->net_dst);
+        names = wmem_array_new(wmem_file_scope(), sizeof(msstun_rtpmap_t));
+        wmem_map_insert(carriers, stored, names);
+    }
+    if (!merge_rtpmaps(names, key->rtpmaps))
+        return;
+    copy_address_shallow(&writable, &pinfo->net_dst);
+    rtp_add_address(pinfo, pinfo->ptype, &writable, (int)pinfo->destport, (int)pinfo->srcport, "MSSTUN SRTP",
+                    pinfo->num, key->media_type, msstun_srtp_payloads_new(names));
+    /* rtp_add_address() made RTP the conversation's dissector from this
+     * frame on: it goes back to the multiplexer. */
+    clear_address(&null_addr);
+    conv = find_conversation(pinfo->num, &pinfo->net_dst, &null_addr, ctype, pinfo->destport, pinfo->srcport,
+                             NO_ADDR_B);
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
 /* First pass: which key, ROC, tag and MKI length decrypt this packet. */
 static pkt_record_t *
 decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
@@ -225,6 +358,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
     const uint8_t *pkt;
     stream_t *stream;
+    const msstun_srtp_key_t *bound_to;
     uint32_t ssrc;
     uint16_t seq = 0;
     uint32_t roc = 0;
@@ -241,6 +375,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     pkt = tvb_get_ptr(tvb, 0, len);
     ssrc = tvb_get_ntohl(tvb, rtcp ? 4 : 8);
     stream = find_stream(pinfo, ssrc, rtcp);
+    bound_to = stream->key;
     if (!rtcp)
         seq = tvb_get_ntohs(tvb, 2);
     if (stream->key) {
@@ -257,12 +392,12 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
             return rec;
         }
     } else if (stream->keys_tried == msstun_srtp_key_count() ||
-               !bind_stream(pinfo, pkt, len, rtcp, ssrc, 0, stream)) {
+               !bind_new_stream(pinfo, pkt, len, rtcp, ssrc, stream, &roc)) {
         stream->keys_tried = msstun_srtp_key_count();
         rec->status = PKT_NO_KEY;
         return rec;
     } else if (!rtcp) {
-        stream->roc = 0;
+        stream->roc = roc;
         stream->s_l = seq;
     }
     if (!rtcp) {
@@ -274,6 +409,8 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
             stream->s_l = seq;
         }
     }
+    if (!rtcp && stream->key != bound_to)
+        name_payloads(pinfo, stream->key);
     rec->key = stream->key;
     rec->roc = roc;
     rec->tag_len = (uint8_t)stream->tag_len;
@@ -377,14 +514,17 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
         proto_tree_add_item(srtp_tree, hf_msstun_srtp_mki, tvb, len - rec->tag_len - rec->mki_len, rec->mki_len,
                             ENC_NA);
     proto_tree_add_item(srtp_tree, hf_msstun_srtp_auth_tag, tvb, len - rec->tag_len, rec->tag_len, ENC_NA);
+    /* The tag was checked on the first pass (decide()). */
     out = (uint8_t *)wmem_alloc(pinfo->pool, len);
-    if (rtcp)
-        result = srtcp_unprotect(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
-                                 &out_len, &index, &encrypted);
+    if (rec->status == PKT_AUTH_FAILED)
+        result = SRTP_ERR_AUTH;
+    else if (rtcp)
+        result = srtcp_decrypt(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
+                               &out_len, &index, &encrypted);
     else
-        result = srtp_rtp_unprotect(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
-                                    rec->roc, out, &out_len);
-    if (rec->status == PKT_AUTH_FAILED || result != SRTP_OK) {
+        result = srtp_rtp_decrypt(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
+                                  rec->roc, out, &out_len);
+    if (result != SRTP_OK) {
         status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, len - rec->tag_len,
                                           rec->tag_len, AUTH_STATUS_BAD);
         proto_item_set_generated(status_item);
@@ -493,6 +633,7 @@ msstun_srtp_register(module_t *module)
     expert_register_field_array(expert, ei, array_length(ei));
     msstun_srtp_keys_register(module, proto_msstun);
     streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
+    carriers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), carrier_hash, carrier_equal);
 }
 
 void
@@ -501,5 +642,6 @@ msstun_srtp_handoff(void)
     rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
+    msstun_handle = find_dissector("msstun");
     msstun_srtp_keys_handoff();
 }

@@ -20,6 +20,14 @@ typedef enum {
     MSSTUN_SRTP_KEY_TABLE       /* the msstun.srtp_keys_table UAT */
 } msstun_srtp_key_origin_t;
 
+/* One a=rtpmap (RFC 4566 6). */
+typedef struct {
+    unsigned pt;
+    const char *name;
+    unsigned rate;
+    unsigned channels;
+} msstun_rtpmap_t;
+
 /* One SDES master key (RFC 4568 a=crypto). */
 typedef struct {
     unsigned id;                /* order of arrival from 1: the higher, the more recent */
@@ -36,7 +44,8 @@ typedef struct {
     uint32_t ssrc_high;
     address  addr;              /* where the SDP receives this media, AT_NONE when unknown */
     uint32_t port;
-    rtp_dyn_payload_t *payloads; /* the media section's a=rtpmap names, or NULL */
+    wmem_array_t *rtpmaps;      /* the a=rtpmap names of its media section (msstun_rtpmap_t), or NULL */
+    uint32_t media_type;        /* RTP_MEDIA_AUDIO or RTP_MEDIA_VIDEO (its m= line) */
     bool     derived;           /* sessions derived (or tried) */
     bool     usable;            /* sessions derived successfully */
     srtp_session_t rtp;
@@ -57,6 +66,12 @@ unsigned msstun_srtp_key_count(void);
 msstun_srtp_key_t *msstun_srtp_key(unsigned i);
 bool msstun_srtp_key_ready(msstun_srtp_key_t *key);
 const char *msstun_srtp_keys_file(void);
+/* A payload type map of the rtpmaps (msstun_rtpmap_t), released when the
+ * capture file closes. */
+rtp_dyn_payload_t *msstun_srtp_payloads_new(wmem_array_t *rtpmaps);
+/* Whether SDP with keys announced addr:port for RTP (and named its payload
+ * types there). */
+bool msstun_srtp_sdp_media(const address *addr, uint32_t port);
 void msstun_srtp_keys_register(module_t *module, int proto);
 void msstun_srtp_keys_handoff(void);
 

@@ -16,7 +16,8 @@
 #
 # Environment: BENCH_REPS (3), BENCH_SIZES ("10000 100000 1000000"),
 #   BENCH_CACHE (/var/tmp/msstun-bench-$UID), MSSTUN_PLUGIN (build/msstun.so),
-#   MSSTUN_TEST_USER (nobody), BENCH_DECODE (1: print the decode summary of the smallest capture).
+#   MSSTUN_TEST_USER (nobody), BENCH_DECODE (1: print the decode summary of the smallest capture),
+#   BENCH_SRTP (1: then bench/srtp.sh, SRTP with every stream decrypted; its own BENCH_SRTP_* variables).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -255,4 +256,10 @@ if [ -n "${last:-}" ] && command -v callgrind_annotate >/dev/null; then
         END { printf "  all plugin code: %d Ir = %.2f%% of the run\n", s, 100 * s / tot }'
     callgrind_annotate --threshold=100 "$WORK/cg/$last.B.out" 2>/dev/null | grep 'msstun\.so' | head -12 |
         sed -e 's/ \[[^]]*msstun\.so\]$//' -e 's/^/  /'
+fi
+
+# --- SRTP with every stream decrypted (bench/srtp.sh: its own captures, tshark without the plugin as baseline)
+if [ "${BENCH_SRTP:-1}" = 1 ]; then
+    echo
+    BENCH_CACHE=$CACHE MSSTUN_PLUGIN=$PLUGIN MSSTUN_TEST_USER=$RUN_USER BENCH_REPS=$REPS "$ROOT/bench/srtp.sh"
 fi

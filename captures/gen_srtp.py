@@ -29,6 +29,18 @@ Writes into OUTDIR (default: the directory of this script):
                          443, with SRTCP.
   srtp-relay-keys.txt    its keys, as a client log would have them: a UccApi
                          style SDP dump and a JSON line with escaped SDP.
+  srtp-relay-dyn.pcap    relayed SRTP with Lync's dynamic payload types: SIP
+  srtp-relay-dyn-keys.txt  SDP (host addresses, not the relayed ones) keys SILK
+                         103 and x-msrta 114 in Send / Data Indications and
+                         X-H264UC 122 video; the keys file (an SDP dumped one
+                         line per log line, a JSON SDP) keys G.722 9 and
+                         telephone-event 101 in ChannelData and RED 97 (with
+                         PCMU) in TCP 443 end-to-end data.
+  srtp-roc.pcap          relayed SRTP captured hours into the call: rollover
+  srtp-roc-keys.txt      counters 22 (wrapping to 23), 131, 255 and 256, set
+                         with srtp_set_stream_roc() (checked against 65536
+                         packets protected the long way), and SRTCP index 5760
+                         (5759 SRTCP packets protected and dropped first).
   srtp-expected.json     every RTP and RTCP packet's plaintext, by frame, for
                          test/suite_srtp.py.
   MANIFEST-srtp.md       frame by frame description.
@@ -85,14 +97,17 @@ Policy._fields_ = [('ssrc', Ssrc), ('rtp', CryptoPolicy), ('rtcp', CryptoPolicy)
 LIB = ctypes.CDLL('libsrtp2.so.1')
 LIB.srtp_init.restype = ctypes.c_int
 assert LIB.srtp_init() == 0
-SSRC_ANY_OUTBOUND = 3
+SSRC_SPECIFIC, SSRC_ANY_OUTBOUND = 1, 3
 
 
 class SrtpSender:
     """One libsrtp2 sending session: master key+salt (30 bytes), suite 80 or
     32 (SRTCP always has the 80-bit tag, RFC 4568 6.2), optional MKI."""
 
-    def __init__(self, key_salt, suite=80, mki=None, mki_len=0):
+    def __init__(self, key_salt, suite=80, mki=None, mki_len=0, ssrc=None, roc=0):
+        """ssrc: a policy for that SSRC only (libsrtp then has the stream
+        from the start), needed for roc: the rollover counter of the first
+        packet, set with srtp_set_stream_roc() (libsrtp 2.x)."""
         self.key_salt, self.suite, self.mki, self.mki_len = key_salt, suite, mki, mki_len
         self._buf_key = ctypes.create_string_buffer(key_salt, 30)
         p = Policy()
@@ -101,7 +116,7 @@ class SrtpSender:
         else:
             LIB.srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(ctypes.byref(p.rtp))
         LIB.srtp_crypto_policy_set_rtcp_default(ctypes.byref(p.rtcp))
-        p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0)
+        p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0) if ssrc is None else Ssrc(SSRC_SPECIFIC, ssrc)
         p.window_size = 128
         if mki is not None:
             self._mki = ctypes.create_string_buffer(mki.to_bytes(mki_len, 'big'), mki_len)
@@ -115,6 +130,9 @@ class SrtpSender:
         self._policy = p
         self.ctx = ctypes.c_void_p()
         assert LIB.srtp_create(ctypes.byref(self.ctx), ctypes.byref(p)) == 0
+        if roc:
+            assert ssrc is not None
+            assert LIB.srtp_set_stream_roc(self.ctx, ctypes.c_uint32(ssrc), ctypes.c_uint32(roc)) == 0
 
     def _run(self, fn, fn_mki, plain):
         buf = ctypes.create_string_buffer(plain, len(plain) + 64)
@@ -585,6 +603,300 @@ def build_relay():
     return cap
 
 
+# ----------------------------------------------------------------------------
+# Relayed media with dynamic payload types (Lync audio and video codecs)
+
+class CodecStream:
+    """RTP of one SSRC with any payload type: deterministic payload bytes
+    (SHA-256 of a label) or the payload given, ts_step clock ticks per
+    packet."""
+
+    def __init__(self, name, ssrc, seq, ts):
+        self.name, self.ssrc, self.seq, self.ts = name, ssrc, seq, ts
+        self.packets = self.octets = 0
+
+    def rtp(self, pt, ts_step, length=None, payload=None, marker=False):
+        if payload is None:
+            payload = G.H('srtp-payload:%s:%d' % (self.name, self.packets), length)
+        hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | pt, self.seq, self.ts, self.ssrc)
+        info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
+                'pt': pt, 'payload': payload.hex()}
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.ts = (self.ts + ts_step) & 0xFFFFFFFF
+        self.packets += 1
+        self.octets += len(payload)
+        return hdr + payload, info
+
+
+# Lync 2013 / Skype for Business audio and video rtpmaps (MS-SDPEXT 3.1.5.30
+# lists the encoding names; the payload type numbers are the clients').
+LYNC_AUDIO_RTPMAP = ['114 x-msrta/16000', '9 G722/8000', '112 G7221/16000', '111 SIREN/16000',
+                     '103 SILK/16000', '104 SILK/8000', '0 PCMU/8000', '8 PCMA/8000', '97 RED/8000',
+                     '13 CN/8000', '118 CN/16000', '101 telephone-event/8000']
+LYNC_VIDEO_RTPMAP = ['122 X-H264UC/90000', '121 x-rtvc1/90000', '123 x-ulpfecuc/90000']
+KEY_D1 = key_salt('dyn-offer-audio')     # caller's audio, MKI 1:1 (Send)
+KEY_D2 = key_salt('dyn-answer-audio')    # callee's audio (Data Indication)
+KEY_V1 = key_salt('dyn-offer-video')     # caller's video (Send, another allocation)
+KEY_K4 = key_salt('dyn-log-channel')     # keys file, UccApi SDP dump: ChannelData G.722 + telephone-event
+KEY_K5 = key_salt('dyn-json-tcp')        # keys file, JSON SDP: TCP 443 RED
+DYN_A_IP, DYN_B_IP = '10.0.0.10', '10.0.0.20'
+DYN_CALL_ID = 'd1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6@10.0.0.10'
+
+
+def lync_sdp(ip, audio_port, video_port, audio_crypto, video_crypto):
+    """An SDP body the way Lync writes it: host candidates' addresses (not
+    the relayed ones the media takes), audio and video media sections."""
+    audio_pts = ' '.join(x.split()[0] for x in LYNC_AUDIO_RTPMAP)
+    video_pts = ' '.join(x.split()[0] for x in LYNC_VIDEO_RTPMAP)
+    return ('v=0\r\no=- 0 0 IN IP4 %s\r\ns=session\r\nc=IN IP4 %s\r\nb=CT:99980\r\nt=0 0\r\n'
+            'm=audio %d RTP/SAVP %s\r\n'
+            'a=x-ssrc-range:1-4294967295\r\n' % (ip, ip, audio_port, audio_pts) +
+            audio_crypto + '\r\n' +
+            ''.join('a=rtpmap:%s\r\n' % x for x in LYNC_AUDIO_RTPMAP) +
+            'a=fmtp:101 0-16\r\na=ptime:20\r\n'
+            'm=video %d RTP/SAVP %s\r\n' % (video_port, video_pts) +
+            (video_crypto + '\r\n' if video_crypto else '') +
+            ''.join('a=rtpmap:%s\r\n' % x for x in LYNC_VIDEO_RTPMAP) +
+            'a=rtcp-fb:* x-message app send:dsh recv:dsh\r\n')
+
+
+def dyn_sip_messages():
+    offer = lync_sdp(DYN_A_IP, 50020, 50030,
+                     'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_D1),
+                     'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_V1))
+    answer = lync_sdp(DYN_B_IP, 50040, 0,
+                      'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_D2), None)
+    common = 'From: <sip:alice@msstun.example>;tag=d1\r\nCall-ID: %s\r\n' % DYN_CALL_ID
+    via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-dyn-1' % DYN_A_IP
+    invite = ('INVITE sip:bob@msstun.example SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n'
+              'To: <sip:bob@msstun.example>\r\n%sCSeq: 1 INVITE\r\n'
+              'Contact: <sip:alice@%s:5060;transport=udp>\r\n'
+              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
+              'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+              % (via, common, DYN_A_IP, len(offer), offer))
+    ok = ('SIP/2.0 200 OK\r\nVia: %s\r\nTo: <sip:bob@msstun.example>;tag=d2\r\n%sCSeq: 1 INVITE\r\n'
+          'Contact: <sip:bob@%s:5060;transport=udp>\r\n'
+          'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+          % (via, common, DYN_B_IP, len(answer), answer))
+    ack = ('ACK sip:bob@%s:5060;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-dyn-2\r\n'
+           'Max-Forwards: 70\r\nTo: <sip:bob@msstun.example>;tag=d2\r\n%sCSeq: 1 ACK\r\n'
+           'Content-Length: 0\r\n\r\n' % (DYN_B_IP, DYN_A_IP, common))
+    return invite.encode(), ok.encode(), ack.encode()
+
+
+def dyn_keys_text():
+    """A client log with the keys of the ChannelData and TCP streams: an
+    UccApi-style SDP dump, one SDP line per log line, and a JSON line
+    with the whole SDP in one string ("\r\n" escapes)."""
+    prefix = '01/01/2026|00:00:01.%03d 1A2B:3C4D INFO  :: '
+    sdp = ('v=0', 'o=- 0 0 IN IP4 10.0.0.11', 's=session', 'c=IN IP4 10.0.0.11', 't=0 0',
+           'm=audio 50110 RTP/SAVP 9 101 0',
+           'a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_K4),
+           'a=rtpmap:9 G722/8000', 'a=rtpmap:101 telephone-event/8000', 'a=rtpmap:0 PCMU/8000',
+           'm=video 50112 RTP/SAVP 122', 'a=rtpmap:122 X-H264UC/90000')
+    lines = ['01/01/2026|00:00:01.000 1A2B:3C4D INFO  :: Sending Packet - 10.0.0.11:5061 (SIP/2.0 200 OK)']
+    lines += [prefix % (i + 1) + x for i, x in enumerate(sdp)]
+    tcp_sdp = ('v=0\r\no=- 0 0 IN IP4 10.0.0.12\r\ns=session\r\nc=IN IP4 10.0.0.12\r\nt=0 0\r\n'
+               'm=audio 50210 RTP/SAVP 97 103 0\r\n'
+               'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\r\n'
+               'a=rtpmap:97 RED/8000\r\na=rtpmap:103 SILK/16000\r\na=rtpmap:0 PCMU/8000\r\n' % b64(KEY_K5))
+    lines.append(json.dumps({'event': 'sdp', 'direction': 'out', 'sdp': tcp_sdp}))
+    return '\n'.join(lines) + '\n'
+
+
+def expect(cap, info, cipher, carrier):
+    EXPECTED.setdefault(cap.name, []).append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
+                                                  carrier=carrier))
+
+
+def build_relay_dyn():
+    """Relayed SRTP whose payload types are dynamic: Send / Data Indication
+    (SILK 103 and x-msrta 114 audio, X-H264UC 122 video), ChannelData
+    (G.722 9 and telephone-event 101) and TCP 443 end-to-end data (RED 97
+    carrying PCMU).  Keys and rtpmaps of the first three in the SIP
+    call's SDP (frames 1-2), whose addresses are the host candidates, not
+    the relayed 5-tuples; of the other two only in srtp-relay-dyn-keys.txt."""
+    cap = G.Capture('srtp-relay-dyn.pcap', 'Relayed SRTP with dynamic payload types, keys in SDP and in a '
+                    'client log (srtp-relay-dyn-keys.txt)')
+    a = G.Host(DYN_A_IP, MAC_A, 128, 0x2100)
+    b = G.Host(DYN_B_IP, MAC_B, 128, 0x3100)
+    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    invite, ok, ack = dyn_sip_messages()
+    sip.send('A', Blob(invite, ['SIP INVITE, SDP: audio (a=crypto:2 MKI 1:1) and video (a=crypto:2), '
+                                'Lync rtpmaps']), 'SIP INVITE (offer)')
+    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: audio a=crypto:2, video port 0']), 'SIP 200 OK (answer)')
+    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+
+    c, e = G.new_hosts()
+    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
+    fv = G.UdpFlow(cap, c, 50002, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
+    connid = G.H('srtp-dyn-connid', 20)
+    peer, vpeer = (G.PEER_IP, 50040), (G.PEER_IP, 50042)
+    s1 = CodecStream('dyn-silk', 0x0A0A0101, 4000, 320000)
+    s2 = CodecStream('dyn-msrta', 0x0B0B0202, 9000, 640000)
+    s3 = CodecStream('dyn-video', 0x0C0C0303, 20000, 9000000)
+    x1 = SrtpSender(KEY_D1, 80, mki=1, mki_len=1)
+    x2 = SrtpSender(KEY_D2, 80)
+    x3 = SrtpSender(KEY_V1, 80)
+    seqno = 1
+    for i in range(6):
+        p, info = s1.rtp(103, 320, 50 + 3 * i, marker=(i == 0))
+        cipher = x1.rtp(p)
+        m = G.Msg(0x0004, G.cookie_tid('srtp-dyn-send-%d' % i),
+                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
+                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
+                  'ms-turn', G.MI_TURN)
+        seqno += 1
+        expect(cap, info, cipher, 'send')
+        fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP SILK/16000 (PT 103, MKI 1)')
+        p, info = s2.rtp(114, 320, 60 + 2 * i, marker=(i == 0))
+        cipher = x2.rtp(p)
+        m = G.Msg(0x0115, G.plain_tid('srtp-dyn-dataind-%d' % i),
+                  [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
+                  'ms-turn', G.MI_TURN)
+        expect(cap, info, cipher, 'data')
+        fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP x-msrta/16000 (PT 114)')
+        if i % 2 == 0:
+            p, info = s3.rtp(122, 3000, 300 + 10 * i, marker=True)
+            cipher = x3.rtp(p)
+            m = G.Msg(0x0004, G.cookie_tid('srtp-dyn-vsend-%d' % i),
+                      [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
+                       G.a_addr(0x0011, 'DESTINATION-ADDRESS', *vpeer), G.a_data(Blob(cipher, ['SRTP']))],
+                      'ms-turn', G.MI_TURN)
+            seqno += 1
+            expect(cap, info, cipher, 'send')
+            fv.send('A', m, 'MS-TURN Send Request, DATA = SRTP X-H264UC/90000 (PT 122)')
+
+    # ChannelData: G.722 (static 9, RTP clock 8000 per RFC 3551), then a
+    # telephone-event (RFC 4733: event 5, volume 10, growing duration).
+    c2 = G.Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6100)
+    fl2 = G.UdpFlow(cap, c2, 50100, c2.mac, e, 3478, G.MAC_EDGE)
+    nonce = G.H('srtp-dyn-nonce', 12).hex().encode()
+    attrs = [G.Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4002, 0), 'channel 0x4002'),
+             G.a_xaddr(0x0012, 'XOR-PEER-ADDRESS', G.PEER_IP, 50114),
+             G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_str(0x0014, 'REALM', G.REALM),
+             G.a_str(0x0015, 'NONCE', nonce)]
+    m = G.Msg(0x0009, G.cookie_tid('srtp-dyn-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
+    fl2.send('A', m, 'ChannelBind Request (channel 0x4002 -> 203.0.113.9:50114)')
+    m = G.Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
+    fl2.send('B', m, 'ChannelBind Success Response')
+    s4 = CodecStream('dyn-g722', 0x0D0D0404, 100, 16000)
+    x4 = SrtpSender(KEY_K4, 80)
+    for i in range(6):
+        if i < 4:
+            p, info = s4.rtp(9, 160, 160, marker=(i == 0))
+            note = 'G722/8000 (PT 9)'
+        else:
+            event = struct.pack('!BBH', 5, (0x80 if i == 5 else 0) | 10, 160 * (i - 3))
+            p, info = s4.rtp(101, 0, payload=event, marker=(i == 4))
+            note = 'telephone-event/8000 (PT 101)'
+        cipher = x4.rtp(p)
+        expect(cap, info, cipher, 'channeldata')
+        fl2.send('A', Blob(struct.pack('!HH', 0x4002, len(cipher)) + cipher + b'\0' * (-len(cipher) % 4),
+                           ['ChannelData 0x4002, %d bytes of SRTP, padded to 4' % len(cipher)]),
+                 'ChannelData 0x4002, SRTP %s' % note)
+
+    # MS-TURN over TCP 443, end-to-end data: RED (RFC 2198) with one block,
+    # its final header naming PCMU (the same 8000 Hz clock as RED/8000).
+    c3 = G.Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7100)
+    tcp = G.TcpFlow(cap, c3, 50200, c3.mac, e, 443, G.MAC_EDGE, 0x30000000, 0x40000000, 64240, 65535)
+    tcp.seg('A', 0x02, summary='TCP SYN')
+    tcp.seg('B', 0x12, summary='TCP SYN, ACK')
+    tcp.seg('A', 0x10, summary='TCP ACK')
+    s5 = CodecStream('dyn-red', 0x0E0E0505, 700, 56000)
+    x5 = SrtpSender(KEY_K5, 80)
+    for i in range(4):
+        red = struct.pack('!B', 0) + tone(440, 160 * i, 160, 'u')
+        p, info = s5.rtp(97, 160, payload=red, marker=(i == 0))
+        cipher = x5.rtp(p)
+        expect(cap, info, cipher, 'tcp')
+        inner = struct.pack('!H', len(cipher)) + cipher
+        tcp.seg('A', 0x18, G.frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTP RED/8000 (PT 97)',
+                ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTP, RED block '
+                 'header F=0 PT=0 (PCMU)' % (len(inner), len(cipher))])
+    return cap
+
+
+# ----------------------------------------------------------------------------
+# A capture that starts hours into a call: rollover counters above 0
+
+KEY_ROC = key_salt('roc-mid-call')
+ROC_STREAMS = [   # name, SSRC, initial ROC, first sequence number, packets, payload type
+    ('roc-audio', 0x1C1C0016, 22, 65533, 7, 0),    # 8 h of 50 packets/s: 22 wraps; wraps again to 23 here
+    ('roc-video', 0x2D2D0083, 131, 30000, 3, 122),  # 8 h of about 300 packets/s
+    ('roc-last', 0x3E3E00FF, 255, 1200, 2, 0),      # the last rollover counter tried
+    ('roc-beyond', 0x4F4F0100, 256, 1200, 2, 0),    # beyond it: left encrypted
+]
+ROC_SRTCP_INDEX = 5760   # 8 h of one compound RTCP packet every 5 s
+
+
+def check_set_roc():
+    """srtp_set_stream_roc() gives the packets that libsrtp's own index
+    gives after 65536 packets (across one and then a second wrap)."""
+    ssrc, key = 0x77770007, key_salt('roc-check')
+    plain = [struct.pack('!BBHII', 0x80, 0, (65000 + i) & 0xFFFF, 160 * i, ssrc) + bytes(160)
+             for i in range(65536 + 600)]
+    walked = SrtpSender(key, 80, ssrc=ssrc)
+    long_route = [walked.rtp(p) for p in plain][65536:]
+    direct = SrtpSender(key, 80, ssrc=ssrc, roc=1)
+    assert [direct.rtp(p) for p in plain[65536:]] == long_route
+
+
+def roc_keys_text():
+    return ('# keys of srtp-roc.pcap, a capture started 8 hours into the call\n'
+            'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\n' % b64(KEY_ROC))
+
+
+def build_roc():
+    check_set_roc()
+    cap = G.Capture('srtp-roc.pcap', 'Relayed SRTP captured mid-call: rollover counters 22 to 256, keys in '
+                    'srtp-roc-keys.txt')
+    c, e = G.new_hosts()
+    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
+    connid = G.H('srtp-roc-connid', 20)
+    peer = (G.PEER_IP, 50040)
+    seqno = 1000
+    senders = {}
+    streams = {}
+    for name, ssrc, roc, seq, count, pt in ROC_STREAMS:
+        senders[name] = SrtpSender(KEY_ROC, 80, ssrc=ssrc, roc=roc)
+        streams[name] = (CodecStream(name, ssrc, seq, 1000000 + seq * 160) if pt else
+                         Stream(name, ssrc, pt, seq, 1000000 + seq * 160, 440, 'u', b'roc@msstun.example'))
+    for i in range(7):
+        for name, ssrc, roc, seq, count, pt in ROC_STREAMS:
+            if i >= count:
+                continue
+            st = streams[name]
+            index = (roc << 16) + seq + i
+            if pt:
+                p, info = st.rtp(pt, 3000, 200 + i)
+            else:
+                p, info = st.rtp(marker=(i == 0))
+            cipher = senders[name].rtp(p)
+            info = dict(info, roc=index >> 16, index=index)
+            m = G.Msg(0x0004, G.cookie_tid('srtp-roc-send-%s-%d' % (name, i)),
+                      [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
+                       G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
+                      'ms-turn', G.MI_TURN)
+            seqno += 1
+            expect(cap, info, cipher, 'send')
+            fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)' % (name, index >> 16, index))
+    # SRTCP carries its index: libsrtp numbers it, so the packets of the
+    # first 8 hours are protected and dropped.
+    audio = streams['roc-audio']
+    for _ in range(ROC_SRTCP_INDEX - 1):
+        senders['roc-audio'].rtcp(audio.rtcp('SR', streams['roc-last'], cap.time_us())[0])
+    p, info = audio.rtcp('SR', streams['roc-last'], cap.time_us())
+    cipher = senders['roc-audio'].rtcp(p)
+    expect(cap, dict(info, index=ROC_SRTCP_INDEX), cipher, 'send')
+    m = G.Msg(0x0004, G.cookie_tid('srtp-roc-send-rtcp'),
+              [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
+               G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTCP']))],
+              'ms-turn', G.MI_TURN)
+    fl.send('A', m, 'MS-TURN Send Request, DATA = SRTCP SR (index %d)' % ROC_SRTCP_INDEX)
+    return cap
+
+
 def manifest(caps):
     L = ['# msstun SRTP test captures - MANIFEST', '',
          'Generated by `captures/gen_srtp.py` (libsrtp2 through ctypes; regenerate with '
@@ -595,6 +907,12 @@ def manifest(caps):
          '* srtp-sip-tls.pcap: the signalling in TLS 1.3 on TCP 5061, decrypt with `-o tls.keylog_file:'
          'captures/srtp-sip-tls.keys`.',
          '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` (`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
+         '* srtp-relay-dyn.pcap: relayed media with dynamic payload types; keys and rtpmaps of the Send / Data '
+         'Indication streams in the SIP SDP of frames 1-2 (whose addresses are not the relayed ones), of the '
+         'ChannelData and TCP 443 streams only in `srtp-relay-dyn-keys.txt`.',
+         '* srtp-roc.pcap: a capture started hours into the call, rollover counters 22 (then 23), 131, 255 and '
+         '256 (set with libsrtp2\'s `srtp_set_stream_roc()`, checked against 65536 packets protected the long '
+         'way), SRTCP index %d; key in `srtp-roc-keys.txt`.' % ROC_SRTCP_INDEX,
          '']
     for cap in caps:
         L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '', '| Frame | Summary |',
@@ -609,12 +927,14 @@ def manifest(caps):
 def main(argv):
     outdir = argv[0] if argv else HERE
     os.makedirs(outdir, exist_ok=True)
-    caps = [build_sip_call(), build_sip_tls(outdir), build_relay()]
+    caps = [build_sip_call(), build_sip_tls(outdir), build_relay(), build_relay_dyn(), build_roc()]
     for cap in caps:
         with open(os.path.join(outdir, cap.name), 'wb') as f:
             f.write(cap.pcap())
-    with open(os.path.join(outdir, 'srtp-relay-keys.txt'), 'w') as f:
-        f.write(relay_keys_text())
+    for name, text in (('srtp-relay-keys.txt', relay_keys_text()), ('srtp-relay-dyn-keys.txt', dyn_keys_text()),
+                       ('srtp-roc-keys.txt', roc_keys_text())):
+        with open(os.path.join(outdir, name), 'w') as f:
+            f.write(text)
     with open(os.path.join(outdir, 'srtp-expected.json'), 'w') as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write('\n')

@@ -3,7 +3,8 @@
 # RFC 3711 and libsrtp vectors, then captures encrypted by libsrtp2
 # (captures/gen_srtp.py) decrypted from SDP in plain SIP, SDP in SIP over
 # TLS, a keys file and the keys table, checked against the plaintexts the
-# generator encrypted (captures/srtp-expected.json).
+# generator encrypted (captures/srtp-expected.json); the payload type names
+# of relayed streams and streams first seen past their first rollover.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -14,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import LOCAL_CAPTURES, SOURCE_DIR
+from conftest import LOCAL_CAPTURES, SOURCE_DIR, ws_at_least
 
 EXPECTED = json.load(open(os.path.join(LOCAL_CAPTURES, 'srtp-expected.json')))
 
@@ -230,3 +231,142 @@ class TestSrtpRelay:
         assert plain == off
         out = tshark('-n', '-r', local_capture(self.CAP), '-V')
         assert 'SRTP' not in out and 'Decrypted' not in out
+
+
+def rfc3550_jitter_ms(packets, clock):
+    '''RFC 3550 6.4.1 interarrival jitter after each packet but the first
+    (arrival = frame time: the generator's frames are 20 ms apart), in ms.'''
+    out, jitter, prev = [], 0.0, None
+    for e in packets:
+        arrival = (e['frame'] - 1) * 0.020
+        if prev:
+            d = (arrival - prev[0]) - (e['timestamp'] - prev[1]) / clock
+            jitter += (abs(d) - jitter) / 16
+            out.append(jitter * 1000)
+        prev = (arrival, e['timestamp'])
+    return out
+
+
+def rtp_streams(tshark, capture, extra):
+    '''-z rtp,streams rows by SSRC: payload, packets, mean and max jitter.'''
+    out = tshark('-n', '-r', capture, '-q', '-z', 'rtp,streams', *extra)
+    rows = {}
+    for line in out.splitlines():
+        x = line.split()
+        ssrcs = [i for i, v in enumerate(x) if v.startswith('0x')]
+        if ssrcs:
+            i = ssrcs[0]
+            rest = x[i + 1:]
+            n = next(j for j, v in enumerate(rest) if v.isdigit())
+            rows[x[i].lower()] = (' '.join(rest[:n]), int(rest[n]), rest[-2], rest[-1])
+    return rows
+
+
+class TestSrtpRelayDynamicPayloads:
+    '''Relayed streams (Send / Data Indication, ChannelData, TCP 443
+    end-to-end data) whose addresses are not the SDP's get the payload
+    type names and clock rates of the media section their key came from:
+    the SIP SDP of frames 1-2 or the keys file's SDP dump and JSON line.'''
+    CAP = 'srtp-relay-dyn.pcap'
+
+    def keys(self, readable):
+        return ['-o', 'msstun.srtp_keys:' + readable('srtp-relay-dyn-keys.txt')]
+
+    def test_plaintext(self, tshark, local_capture, readable):
+        rows = tshark.fields(local_capture(self.CAP), RTP_FIELDS, 'rtp', extra=self.keys(readable))
+        assert len(rows) == 25
+        # RED: the block's payload type and data come after the packet's
+        red = [r for r in rows if r[1] == '0x0e0e0505']
+        assert len(red) == 4 and all(r[4] == '97,0' and r[5].count(',') == 1 for r in red)
+        for r in red:
+            r[4], r[5] = '97', r[5].split(',')[0]
+        check_rtp(rows, EXPECTED[self.CAP], {'0x0a0a0101': '01'})
+
+    def test_payload_type_names(self, tshark, local_capture, readable):
+        '''The RTP tree names each packet's payload type; RED (RFC 2198) is
+        parsed as such, its block header naming PCMU; X-H264UC goes to
+        Wireshark's H.264 dissector, telephone-event to RTP Event.'''
+        out = tshark('-n', '-r', local_capture(self.CAP), '-V', '-Y', 'rtp', *self.keys(readable))
+        names = [line.strip() for line in out.splitlines() if 'Payload type: ' in line]
+        relayed = []
+        for i in range(6):   # Send / Data Indication, video every other round
+            relayed += ['SILK (103)', 'x-msrta (114)'] + (['X-H264UC (122)'] if i % 2 == 0 else [])
+        assert names == ['Payload type: ' + x for x in relayed] + \
+            ['Payload type: ITU-T G.722 (9)'] * 4 + ['Payload type: telephone-event (101)'] * 2 + \
+            ['Payload type: RED (97)', '.000 0000 = Payload type: ITU-T G.711 PCMU (0)'] * 4
+        rows = tshark.fields(local_capture(self.CAP), ['rtp.ssrc', 'rtp.setup-method', 'frame.protocols',
+                                                       'rtpevent.event_id'], 'rtp', extra=self.keys(readable))
+        assert {r[1] for r in rows} == {'MSSTUN SRTP'}
+        assert {r[2] for r in rows if r[0] == '0x0c0c0303'} == {'eth:ethertype:ip:udp:msstun:rtp:h264'}
+        assert [r[3] for r in rows if r[0] == '0x0d0d0404'] == ['', '', '', '', '5', '5']
+
+    def test_rtp_streams_clock(self, tshark, local_capture, readable):
+        '''-z rtp,streams names each stream's codecs and computes jitter
+        with the rtpmap's clock: 16000 for SILK and x-msrta (ts + 320 per
+        20 ms), compared with RFC 3550 computed here.'''
+        rows = rtp_streams(tshark, local_capture(self.CAP), self.keys(readable))
+        for ssrc, name in (('0x0a0a0101', 'SILK'), ('0x0b0b0202', 'x-msrta')):
+            jitter = rfc3550_jitter_ms([e for e in EXPECTED[self.CAP] if e['ssrc'] == ssrc], 16000)
+            assert rows[ssrc] == (name, 6, '%.3f' % (sum(jitter) / len(jitter)), '%.3f' % max(jitter))
+            assert rows[ssrc][2:] == ('5.509', '8.830')
+        assert rows['0x0d0d0404'][:2] == ('g722, telephone-event', 6)
+        # from 4.4 on the RED stream is listed by its block's payload type
+        assert rows['0x0e0e0505'] == ('g711U' if ws_at_least(4, 4) else 'RED', 4, '0.000', '0.000')
+        assert rows['0x0c0c0303'][:2] == ('X-H264UC', 3)
+
+    def test_without_keys_file(self, tshark, local_capture):
+        '''SDP keys only: the streams keyed in the keys file stay encrypted
+        and unnamed (Wireshark's own names), the others are named.'''
+        rows = rtp_streams(tshark, local_capture(self.CAP), [])
+        assert rows['0x0a0a0101'][0] == 'SILK' and rows['0x0e0e0505'][0] == 'RTPType-97'
+        assert rows['0x0d0d0404'][0] == 'g722, rtpevent'
+
+    def test_two_pass_identical(self, tshark, local_capture, readable):
+        fields = RTP_FIELDS + ['rtp.setup-method', '_ws.col.Info']
+        one = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable))
+        two = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable) + ['-2'])
+        assert one == two
+
+
+class TestSrtpRolloverCounter:
+    '''A capture started hours into the call: each stream's first packet is
+    tried at rollover counters 0 to 255; the counter found then follows the
+    sequence number as from 0.  SRTCP carries its index and needs none.'''
+    CAP = 'srtp-roc.pcap'
+
+    def keys(self, readable):
+        return ['-o', 'msstun.srtp_keys:' + readable('srtp-roc-keys.txt')]
+
+    def test_rtp_roc(self, tshark, local_capture, readable):
+        rows = tshark.fields(local_capture(self.CAP), RTP_FIELDS + ['_ws.expert.message'], 'rtp',
+                             extra=self.keys(readable))
+        assert len(rows) == 14
+        by_frame = {int(r[0]): r for r in rows}
+        decrypted = 0
+        for e in (x for x in EXPECTED[self.CAP] if x['kind'] == 'rtp'):
+            r = by_frame[e['frame']]
+            if e['roc'] >= 256:
+                # beyond the rollover counters tried: left encrypted
+                assert r[6:9] == ['', '', ''] and 'No SDES key verifies' in r[10], e['frame']
+                continue
+            decrypted += 1
+            assert r[1:6] == [e['ssrc'], str(e['seq']), str(e['timestamp']), str(e['pt']), e['payload']], e['frame']
+            assert r[6:9] == ['1', str(e['roc']), str(e['index'])], e['frame']
+        assert decrypted == 12
+        assert [by_frame[f][7] for f in (1, 5, 9, 11, 14)] == ['22', '22', '22', '23', '23']
+        assert by_frame[2][7:9] == ['131', str(131 * 65536 + 30000)]
+        assert by_frame[3][7] == '255'
+
+    def test_srtcp_index(self, tshark, local_capture, readable):
+        rows = tshark.fields(local_capture(self.CAP), RTCP_FIELDS, 'rtcp', extra=self.keys(readable))
+        e = [x for x in EXPECTED[self.CAP] if x['kind'] == 'rtcp'][0]
+        assert len(rows) == 1 and int(rows[0][0]) == e['frame']
+        assert rows[0][1:4] == [e['ssrc'], str(e['packet_count']), str(e['octet_count'])]
+        assert rows[0][7] == e['cname']
+        assert rows[0][8:11] == ['1', '5760', '1']
+
+    def test_two_pass_identical(self, tshark, local_capture, readable):
+        fields = RTP_FIELDS + RTCP_FIELDS[1:]
+        one = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable))
+        two = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable) + ['-2'])
+        assert one == two
