@@ -1,9 +1,10 @@
 /* srtp-keys.c
  * The SDES keys that SRTP decryption tries (srtp.c), from three places:
- *   - SDP in the capture, wherever Wireshark decoded it (SIP over UDP or
- *     TCP, SIP over TLS it decrypted, each part of a multipart body): a
- *     postdissector asks for the "sdp" protocol item, only while
- *     decryption is enabled, and reads the SDP text it covers;
+ *   - SDP in the capture, wherever a body of type application/sdp is
+ *     decoded (SIP over UDP or TCP, SIP over TLS that Wireshark decrypted,
+ *     each part of a multipart body): the plugin's entry for that type in
+ *     the "media_type" table hands the body to Wireshark's SDP dissector,
+ *     then reads its keys;
  *   - the keys file (msstun.srtp_keys): every a=crypto attribute anywhere
  *     in any line of any text (client logs, SIP traces, JSON with escaped
  *     SDP);
@@ -61,7 +62,7 @@ static key_row_t *key_rows;
 static unsigned num_key_rows;
 
 static int proto_srtp_keys = -1;
-static int proto_sdp = -1;
+static dissector_handle_t sdp_handle;
 static dissector_handle_t sdp_keys_handle;
 static dissector_handle_t msstun_handle;
 
@@ -472,12 +473,8 @@ load_keys_file(const char *path)
 static void
 srtp_keys_init(void)
 {
-    GArray *wanted = NULL;
-
-    if (!pref_decrypt) {
-        set_postdissector_wanted_hfids(sdp_keys_handle, NULL);
+    if (!pref_decrypt)
         return;
-    }
     keys = g_ptr_array_new();
     payload_maps = g_ptr_array_new_with_free_func((GDestroyNotify)rtp_dyn_payload_free);
     claimed = wmem_array_new(wmem_file_scope(), sizeof(claimed_t));
@@ -487,11 +484,6 @@ srtp_keys_init(void)
     }
     if (pref_keys_file && *pref_keys_file)
         load_keys_file(pref_keys_file);
-    if (proto_sdp != -1) {
-        wanted = g_array_sized_new(FALSE, FALSE, (unsigned)sizeof(int), 1);
-        g_array_append_val(wanted, proto_sdp);
-    }
-    set_postdissector_wanted_hfids(sdp_keys_handle, wanted);
 }
 
 static void
@@ -795,36 +787,32 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
     return found;
 }
 
-/* The postdissector: the SDP bodies that Wireshark decoded in this frame. */
+/*
+ * An application/sdp body: Wireshark's SDP dissector first (it sets up RTP
+ * for the media addresses), then the keys.  Taking over the body type, not
+ * a postdissector asking for the "sdp" item, keeps frames without SDP free:
+ * a postdissector that wants fields makes tshark build a protocol tree for
+ * every frame.
+ */
 static int
-dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    GPtrArray *bodies;
+    int consumed = call_dissector_with_data(sdp_handle, tvb, pinfo, tree, data);
+    unsigned length = tvb_captured_length(tvb);
     proto_item *ti;
     proto_tree *keys_tree;
-    unsigned found = 0;
+    unsigned found;
 
-    if (!msstun_srtp_enabled() || !tree || proto_sdp == -1)
-        return 0;
-    bodies = proto_get_finfo_ptr_array(tree, proto_sdp);
-    if (!bodies || bodies->len == 0)
-        return 0;
+    if (!msstun_srtp_enabled() || length == 0)
+        return consumed;
     if (!PINFO_FD_VISITED(pinfo))
         reclaim_conversations(pinfo);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ", SRTP keys from SDP");
     keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
-    for (unsigned i = 0; i < bodies->len; i++) {
-        field_info *fi = (field_info *)g_ptr_array_index(bodies, i);
-        const char *text;
-
-        if (!fi->ds_tvb || fi->length <= 0 || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < fi->length)
-            continue;
-        text = (const char *)tvb_memdup(pinfo->pool, fi->ds_tvb, fi->start, fi->length);
-        found += parse_sdp(pinfo, keys_tree, tvb, text, (size_t)fi->length);
-    }
+    found = parse_sdp(pinfo, keys_tree, tvb, (const char *)tvb_memdup(pinfo->pool, tvb, 0, length), length);
     proto_item_append_text(ti, ": %u", found);
-    return tvb_captured_length(tvb);
+    return consumed;
 }
 
 /*
@@ -921,7 +909,6 @@ msstun_srtp_keys_register(module_t *module, int proto)
         "SDES keys (a=crypto attributes) to try on every SRTP and SRTCP stream", key_uat);
 
     sdp_keys_handle = create_dissector_handle(dissect_sdp_keys, proto);
-    register_postdissector(sdp_keys_handle);
     register_init_routine(srtp_keys_init);
     register_cleanup_routine(srtp_keys_cleanup);
 }
@@ -929,6 +916,9 @@ msstun_srtp_keys_register(module_t *module, int proto)
 void
 msstun_srtp_keys_handoff(void)
 {
-    proto_sdp = proto_get_id_by_filter_name("sdp");
     msstun_handle = find_dissector("msstun");
+    /* Plugin handoffs run after the built-in ones: SDP's entry is there. */
+    sdp_handle = dissector_get_string_handle(find_dissector_table("media_type"), "application/sdp");
+    if (sdp_handle && sdp_handle != sdp_keys_handle)
+        dissector_add_string("media_type", "application/sdp", sdp_keys_handle);
 }

@@ -560,13 +560,15 @@ msstun_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rt
     unsigned n;
     pkt_record_t *rec;
 
-    if (!msstun_srtp_enabled())
+    /* Keys are only ever added while a file is read: none now, none for
+     * any earlier pass either, and no per-packet state to look up. */
+    if (!msstun_srtp_enabled() || msstun_srtp_key_count() == 0)
         return false;
     n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT));
     p_add_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT, GUINT_TO_POINTER(n + 1));
     rec = (pkt_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n);
     if (!rec) {
-        if (PINFO_FD_VISITED(pinfo) || msstun_srtp_key_count() == 0 || !(rec = decide(tvb, pinfo, rtcp)))
+        if (PINFO_FD_VISITED(pinfo) || !(rec = decide(tvb, pinfo, rtcp)))
             return false;
         p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n, rec);
     }
