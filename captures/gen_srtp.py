@@ -360,8 +360,41 @@ def sip_messages(transport, sport):
     return invite.encode(), ok.encode(), ack.encode()
 
 
-def call_media(cap, hosts, count_a=14, count_b=6):
-    """Caller PCMU from seq 65530 (wraps after 6 packets), callee PCMA."""
+class PacedCapture(G.Capture):
+    """A capture whose media frames carry their own times (at()); every
+    other frame follows the previous one by G.STEP_US."""
+
+    def __init__(self, name, title):
+        super().__init__(name, title)
+        self.times = []
+        self.next_us = None
+
+    def at(self, t_us):
+        self.next_us = t_us
+
+    def time_us(self, idx=None):
+        if idx is not None and idx < len(self.times):
+            return self.times[idx]
+        if self.next_us is not None:
+            return self.next_us
+        return self.times[-1] + G.STEP_US if self.times else G.T0 * 1000000
+
+    def add(self, frame, summary, lines):
+        self.times.append(self.time_us())
+        self.next_us = None
+        super().add(frame, summary, lines)
+
+
+# Arrival variation of the call's packets, in microseconds (deterministic):
+# a LAN call, well inside a 50 ms jitter buffer.
+CALLER_JITTER_US = (0, 400, 1300, 200, 0, 2100, 600, 0, 900, 300, 1700, 0, 500, 1100)
+CALLEE_JITTER_US = (300, 0, 800, 1500, 200, 0, 700, 1200, 0, 400, 1900, 100, 0, 600)
+
+
+def call_media(cap, hosts, count_a=14, count_b=14):
+    """Caller PCMU from seq 65530 (wraps after 6 packets), callee PCMA; each
+    sends a packet every 20 ms (ptime 20, 160 samples), the callee 10 ms
+    after the caller, and both report on RTCP after their sixth packet."""
     a, b = hosts
     rtp = G.UdpFlow(cap, a, A_RTP, MAC_A, b, B_RTP, MAC_B)
     rtcp = G.UdpFlow(cap, a, A_RTP + 1, MAC_A, b, B_RTP + 1, MAC_B)
@@ -369,23 +402,29 @@ def call_media(cap, hosts, count_a=14, count_b=6):
     sb = Stream('callee', SSRC_B, 8, 1000, 24000, 660, 'a', b'bob@msstun.example')
     send_a = SrtpSender(KEY_A2, 80, mki=1, mki_len=1)
     send_b = SrtpSender(KEY_B2, 80)
+    t0 = cap.time_us()
     for i in range(count_a):
+        cap.at(t0 + i * 20000 + CALLER_JITTER_US[i])
         p, info = sa.rtp(marker=(i == 0))
         media(cap, rtp, 'A', send_a, p, info, 'caller -> callee')
         if i < count_b:
+            cap.at(t0 + i * 20000 + 10000 + CALLEE_JITTER_US[i])
             p, info = sb.rtp(marker=(i == 0))
             media(cap, rtp, 'B', send_b, p, info, 'callee -> caller')
         if i == 5:
+            cap.at(t0 + i * 20000 + 15000)
             p, info = sa.rtcp('SR', sb, cap.time_us())
             media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
+            cap.at(t0 + i * 20000 + 17000)
             p, info = sb.rtcp('RR', sa, cap.time_us())
             media(cap, rtcp, 'B', send_b, p, info, 'callee RR')
+    cap.at(t0 + count_a * 20000)
     p, info = sa.rtcp('SR', sb, cap.time_us())
     media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
 
 
 def build_sip_call():
-    cap = G.Capture('srtp-sip-call.pcap', 'Lync-style SRTP call keyed in SIP over UDP')
+    cap = PacedCapture('srtp-sip-call.pcap', 'Lync-style SRTP call keyed in SIP over UDP')
     a = G.Host(A_IP, MAC_A, 128, 0x2000)
     b = G.Host(B_IP, MAC_B, 128, 0x3000)
     sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
@@ -463,7 +502,7 @@ def tls_session(invite, ok, ack, keylog):
 
 
 def build_sip_tls(outdir):
-    cap = G.Capture('srtp-sip-tls.pcap', 'The same call with SIP over TLS 1.3 on TCP 5061 (key log)')
+    cap = PacedCapture('srtp-sip-tls.pcap', 'The same call with SIP over TLS 1.3 on TCP 5061 (key log)')
     a = G.Host(A_IP, MAC_A, 128, 0x4000)
     b = G.Host(B_IP, MAC_B, 128, 0x5000)
     invite, ok, ack = sip_messages('TLS', 50611)

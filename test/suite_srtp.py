@@ -97,7 +97,7 @@ class TestSrtpSipCall:
         PCMA without MKI; keys from the multipart SDP of frame 1 and the
         answer of frame 2.'''
         rows = tshark.fields(local_capture(self.CAP), RTP_FIELDS + ['msstun.srtp.key_frame'], 'rtp')
-        assert len(rows) == 20
+        assert len(rows) == 28
         check_rtp([r[:10] for r in rows], EXPECTED[self.CAP], {'0x11110001': '01'})
         assert {r[1]: r[10] for r in rows} == {'0x11110001': '1', '0x22220002': '2'}
 
@@ -123,7 +123,7 @@ class TestSrtpSipCall:
     def test_rtp_streams(self, tshark, local_capture):
         out = tshark('-n', '-r', local_capture(self.CAP), '-q', '-z', 'rtp,streams')
         lines = [line.split() for line in out.splitlines() if '0x1111' in line or '0x2222' in line]
-        assert [(x[6], x[7], x[8], x[9]) for x in lines] == [('0x22220002', 'g711A', '6', '0'),
+        assert [(x[6], x[7], x[8], x[9]) for x in lines] == [('0x22220002', 'g711A', '14', '0'),
                                                            ('0x11110001', 'g711U', '14', '0')]
 
     def test_sdp_keys_shown(self, tshark, local_capture):

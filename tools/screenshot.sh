@@ -289,11 +289,10 @@ rtp_open() {
     xdotool key alt+p                   # Play Streams
     PLAYER=$(wait_window 'RTP Player')
     place "$PLAYER" 0 0 1400 900
-    # The player's defaults: jitter buffer 50 ms, timing "Jitter Buffer". The capture sends
-    # each stream's 20 ms packets 40 ms apart, so the player drops some of them as late (the
-    # red circles). (A jitter buffer of 100 ms or more, or timing "RTP Timestamp", leaves
-    # this Wireshark 4.0.17 / Qt 5.15 player in the playing state with no sound on this
-    # capture.)
+    # The player's defaults: jitter buffer 50 ms, timing "Jitter Buffer". (A jitter buffer
+    # of 100 ms or more, or timing "RTP Timestamp", left this Wireshark 4.0.17 / Qt 5.15
+    # player in the playing state with no sound on this capture when its packets were 40 ms
+    # apart.)
 }
 
 # rtp_record WAV: Play while the null sink is recorded into WAV and the player is
