@@ -107,8 +107,9 @@ fi
 
 # Input sizes: STUN messages and datagrams fit in 4 KiB (the largest in
 # the captures is 1.3 KB); a TCP connection gets 16 KiB, enough for the
-# pseudo-TLS handshake and a few dozen frames.
-max_len() { case "$1" in tcp443) echo 16384 ;; *) echo 4096 ;; esac; }
+# pseudo-TLS handshake and a few dozen frames; an srtp input 2 KiB, for a
+# SIP message with SDP or a few RTP and RTCP packets.
+max_len() { case "$1" in tcp443) echo 16384 ;; srtp) echo 2048 ;; *) echo 4096 ;; esac; }
 FUZZ_OPTS=(-detect_leaks=0 -rss_limit_mb=2560 -timeout=30 -print_final_stats=1)
 # A 64 MB quarantine (default 256 MB) still holds many inputs' worth of
 # freed blocks, and keeps a long run's memory lower.
