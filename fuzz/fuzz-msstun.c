@@ -641,7 +641,10 @@ dissect_pass(epan_t *session, bool second)
         if (!second)
             frame_data_init(&fdata[i], provider.base + i + 1, &rec, 0, cum_bytes);
         frame_data_set_before_dissect(&fdata[i], &elapsed, &ref, prev_dis);
-        edt = epan_dissect_new(session, second, second);
+        /* As tshark: a first-pass tree when a postdissector wants fields
+         * (the plugin's SDP keys want "sdp"). */
+        edt = epan_dissect_new(session, second || postdissectors_want_hfids(), second);
+        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
         tvb = tvb_new_real_data(frames[i].bytes, frames[i].len, frames[i].len);
         if (second)
             epan_dissect_run_with_taps(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fdata[i], &cinfo);
