@@ -10,7 +10,8 @@
 #   tools/fuzz.sh --coverage
 #
 #   --seconds N     fuzzing time per target (default 60)
-#   --runs N        fuzz each target for N executions instead (no time limit)
+#   --runs N        stop each target after N executions (without --seconds,
+#                   there is no time limit)
 #   --target NAME   udp3478, tcp443, message, srtp or all (default all)
 #   --replay-only   only replay captures/regressions/fuzz-*/ (no fuzzing)
 #   --fresh-seeds   rebuild the seed corpus even if build-fuzz/seeds exists
@@ -37,6 +38,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=60
+SECONDS_SET=0
 RUNS=
 TARGETS="udp3478 tcp443 message srtp"
 REPLAY_ONLY=0
@@ -44,7 +46,7 @@ FRESH_SEEDS=0
 COVERAGE=0
 while [ $# -gt 0 ]; do
     case "$1" in
-        --seconds) SECONDS_PER_TARGET=$2; shift ;;
+        --seconds) SECONDS_PER_TARGET=$2; SECONDS_SET=1; shift ;;
         --runs) RUNS=$2; shift ;;
         --target) [ "$2" = all ] || TARGETS=$2; shift ;;
         --replay-only) REPLAY_ONLY=1 ;;
@@ -160,7 +162,9 @@ for t in $TARGETS; do
     [ "$REPLAY_ONLY" -eq 1 ] && continue
 
     rc=0
-    if [ -n "$RUNS" ]; then limit=(-runs="$RUNS"); else limit=(-max_total_time="$SECONDS_PER_TARGET"); fi
+    limit=()
+    [ -z "$RUNS" ] || limit+=(-runs="$RUNS")
+    [ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ] || limit+=(-max_total_time="$SECONDS_PER_TARGET")
     "$bin" "${FUZZ_OPTS[@]}" "${limit[@]}" -max_len="$(max_len "$t")" \
         -dict=fuzz/msstun.dict -artifact_prefix="$work/artifacts/" \
         "$BUILD/corpus/$t" "$BUILD/seeds/$t" >"$work/fuzz.log" 2>&1 || rc=$?
