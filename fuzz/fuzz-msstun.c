@@ -29,7 +29,7 @@
  *   FUZZ_TARGET_MESSAGE   the input is one MSSTUN message, dissected by
  *                         "msstun_message" (UDP 50000 to 40000, the port
  *                         given to that dissector as Decode As would)
- *   FUZZ_TARGET_SRTP      the input is up to 16 records, each a type
+ *   FUZZ_TARGET_SRTP      the input is up to 8 records, each a type
  *                         byte, a 2-byte big-endian length and that many
  *                         bytes, sent as UDP datagrams between client:50000
  *                         and server:3478 (see build_srtp()): plaintext RTP
@@ -536,9 +536,10 @@ protect_rtcp(const fuzz_key_t *key, const session_keys_t *s, const uint8_t *plai
 #define REC_BAD_TAG   0x10      /* the tag's last bit flipped */
 #define REC_CLEAR     0x20      /* SRTCP without encryption (E flag 0) */
 
-/* Binding a key takes one packet, a ROC rollover a few, a call set up in
- * SIP and its media some more: 16 records keep an input cheap. */
-#define MAX_SRTP_RECORDS 16U
+/* Binding a key takes one packet, a ROC rollover two, a call set up in
+ * SIP and its media some more: 8 records keep an input cheap (an input
+ * costs by the frame). */
+#define MAX_SRTP_RECORDS 8U
 
 static void
 build_srtp(const uint8_t *data, size_t size)
