@@ -112,7 +112,9 @@ fi
 # pseudo-TLS handshake and a few dozen frames; an srtp input 2 KiB, for a
 # SIP message with SDP or a few RTP and RTCP packets.
 max_len() { case "$1" in tcp443) echo 16384 ;; srtp) echo 2048 ;; *) echo 4096 ;; esac; }
-FUZZ_OPTS=(-detect_leaks=0 -rss_limit_mb=2560 -timeout=30 -print_final_stats=1)
+# A session's memory is not all freed by Wireshark 4.0's epan_free(): a
+# long run grows by about 40 MB per session of 50,000 inputs.
+FUZZ_OPTS=(-detect_leaks=0 -rss_limit_mb=6144 -timeout=30 -print_final_stats=1)
 # A 64 MB quarantine (default 256 MB) still holds many inputs' worth of
 # freed blocks, and keeps a long run's memory lower.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1:allocator_may_return_null=0:quarantine_size_mb=64}
@@ -188,6 +190,14 @@ for t in $TARGETS; do
         # The minimised input must crash on its own, in a fresh session.
         if [ ! -s "$min" ] || MSSTUN_FUZZ_INPUTS_PER_SESSION=1 "$bin" "${FUZZ_OPTS[@]}" "$min" >/dev/null 2>&1; then
             cp "$a" "$min"
+        fi
+        # One that does not (the memory limit reached by a whole session, a
+        # slow input on a loaded machine) is reported, not kept as a regression.
+        if MSSTUN_FUZZ_INPUTS_PER_SESSION=1 "$bin" "${FUZZ_OPTS[@]}" "$min" >/dev/null 2>&1; then
+            mkdir -p "$BUILD/unreproduced"
+            cp "$a" "$BUILD/unreproduced/$t-$(basename "$a")"
+            echo "does not fail on its own in a fresh session: kept in $BUILD/unreproduced/; log: $work/fuzz.log"
+            continue
         fi
         sha=$(sha1sum "$min" | cut -c1-12)
         pcap="$work/fuzz-$t-$sha.pcap"
