@@ -112,8 +112,8 @@ fi
 # pseudo-TLS handshake and a few dozen frames; an srtp input 2 KiB, for a
 # SIP message with SDP or a few RTP and RTCP packets.
 max_len() { case "$1" in tcp443) echo 16384 ;; srtp) echo 2048 ;; *) echo 4096 ;; esac; }
-# A session's memory is not all freed by Wireshark 4.0's epan_free(): a
-# long run grows by about 40 MB per session of 50,000 inputs.
+# A long run's memory grows (udp3478: about 80 MB per 100,000 inputs,
+# across the epan sessions), hence a limit above libFuzzer's 2 GB.
 FUZZ_OPTS=(-detect_leaks=0 -rss_limit_mb=6144 -timeout=30 -print_final_stats=1)
 # A 64 MB quarantine (default 256 MB) still holds many inputs' worth of
 # freed blocks, and keeps a long run's memory lower.
