@@ -203,7 +203,7 @@ typedef struct {
     const char *suite;
 } fuzz_key_t;
 
-static fuzz_key_t fuzz_keys[2] = {
+static const fuzz_key_t fuzz_keys[2] = {
     { { 0xE1, 0xF9, 0x7A, 0x0D, 0x3E, 0x01, 0x8B, 0xE0, 0xD6, 0x4F, 0xA3, 0x2C, 0x06, 0xDE, 0x41, 0x39,
         0x0E, 0xC6, 0x75, 0xAD, 0x49, 0x8A, 0xFE, 0xEB, 0xB6, 0x96, 0x0B, 0x3A, 0xAB, 0xE6 },
       10, 0, "", "AES_CM_128_HMAC_SHA1_80" },
@@ -383,7 +383,7 @@ build_tcp443(const uint8_t *data, size_t size)
 #define SRTP_AUTH_LEN 20U
 #define RTP_HEADER_LEN 12U
 #define RTCP_HEADER_LEN 8U
-#define MAX_TRAILER 4U + 1U + 10U       /* SRTCP index, MKI, tag */
+#define MAX_TRAILER (4U + 1U + 10U)     /* SRTCP index, MKI, tag */
 
 typedef struct {
     uint8_t enc[KEY_LEN];
