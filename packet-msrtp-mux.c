@@ -853,18 +853,48 @@ static const uint8_t magic_cookie_attribute[] = { 0x00, 0x0F, 0x00, 0x04, 0x72, 
 #define LENGTHLESS_COOKIE_OFFSET    (2 + MSSTUN_HEADER_LEN)
 #define LENGTHLESS_MIN_LEN          (LENGTHLESS_COOKIE_OFFSET + sizeof(magic_cookie_attribute))
 
+/* Whether a frame can end at offset: the captured bytes end there, or
+ * another MS-TURN frame or pseudo-TLS record begins. */
+static bool
+frame_may_end_at(tvbuff_t *tvb, unsigned offset)
+{
+    unsigned avail = tvb_captured_length_remaining(tvb, offset);
+    unsigned b0;
+
+    if (avail == 0)
+        return true;
+    if (avail < 2)
+        return false;
+    b0 = tvb_get_uint8(tvb, offset);
+    return ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, offset + 1) == 0) ||
+           is_tls_record(tvb, offset);
+}
+
 /* "03 00" followed directly by a STUN header whose first attribute is
  * MAGIC-COOKIE: libnice 0.1.21 frames MS-TURN this way, without the Length
- * field of MS-TURN 2.1.4.  Returns the STUN message length, or 0. */
+ * field of MS-TURN 2.1.4.  A message too short for MAGIC-COOKIE (under 30
+ * bytes with the type) is taken for such a frame when the Length reading
+ * (bytes 2-3, the message type, as the length) ends inside the bytes that
+ * are there on something that is not a frame, and the message ends where
+ * a frame can.  Returns the STUN message length, or 0. */
 static unsigned
 lengthless_frame_message_len(tvbuff_t *tvb, unsigned offset)
 {
     unsigned avail = tvb_captured_length_remaining(tvb, offset);
+    unsigned length_reading = MSTURN_TCP_HDR_LEN + tvb_get_ntohs(tvb, offset + 2);
+    unsigned message_len;
 
-    if (avail < LENGTHLESS_MIN_LEN || (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0 ||
-        tvb_memeql(tvb, offset + LENGTHLESS_COOKIE_OFFSET, magic_cookie_attribute, sizeof(magic_cookie_attribute)))
+    if (avail < 2 + MSSTUN_HEADER_LEN || (tvb_get_uint8(tvb, offset + 2) & 0xC0) != 0)
         return 0;
-    return MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 4);
+    message_len = MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + 4);
+    if (avail >= LENGTHLESS_MIN_LEN &&
+        tvb_memeql(tvb, offset + LENGTHLESS_COOKIE_OFFSET, magic_cookie_attribute, sizeof(magic_cookie_attribute)) == 0)
+        return message_len;
+    if (message_len >= MSSTUN_HEADER_LEN + sizeof(magic_cookie_attribute) || (message_len & 3) != 0 ||
+        2 + message_len > avail || length_reading > avail || frame_may_end_at(tvb, offset + length_reading) ||
+        !frame_may_end_at(tvb, offset + 2 + message_len))
+        return 0;
+    return message_len;
 }
 
 /* Whether fewer bytes than it takes to recognise a length-less frame are

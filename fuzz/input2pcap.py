@@ -8,9 +8,12 @@
 #
 #   input2pcap.py udp3478|tcp443|message INPUT OUTPUT.pcap
 #
-# udp3478: one UDP datagram 10.0.0.0:50000 -> 192.0.2.1:3478.  tcp443: the
-# handshake, one segment per 2-byte-headed chunk of the input, and the
-# close, 10.0.0.0:50000 <-> 192.0.2.1:443.  message: one UDP datagram to
+# (The srtp target's frames are encrypted by the target, which writes them
+# itself: MSSTUN_FUZZ_PCAP=OUTPUT.pcap build-fuzz/fuzz-srtp INPUT.)
+#
+# udp3478: one UDP datagram 10.0.0.0:50000 -> 192.0.2.1:3478.  tcp443: SYN
+# and SYN-ACK, then one segment per 2-byte-headed chunk of the input,
+# 10.0.0.0:50000 <-> 192.0.2.1:443.  message: one UDP datagram to
 # port 40000, to be read with -d udp.port==40000,msstun_message.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -65,10 +68,9 @@ def frames(target, data):
     add = lambda *a: out.append(tcp(len(out) + 1, *a))
     add(True, 0x02, CLIENT_ISN, 0)
     add(False, 0x12, SERVER_ISN, CLIENT_ISN + 1)
-    add(True, 0x10, CLIENT_ISN + 1, SERVER_ISN + 1)
     nxt = [CLIENT_ISN + 1, SERVER_ISN + 1]
     pos = 0
-    while pos + 2 <= len(data) and len(out) < MAX_FRAMES - 2:
+    while pos + 2 <= len(data) and len(out) < MAX_FRAMES:
         head = struct.unpack_from('>H', data, pos)[0]
         d = 1 if head & 0x8000 else 0
         n = min(head & 0x7FFF, len(data) - pos - 2)
@@ -78,8 +80,6 @@ def frames(target, data):
         add(d == 0, 0x18, nxt[d], nxt[1 - d], data[pos:pos + n])
         nxt[d] += n
         pos += n
-    add(True, 0x11, nxt[0], nxt[1])
-    add(False, 0x11, nxt[1], nxt[0] + 1)
     return out
 
 

@@ -19,6 +19,11 @@
 #                     starts (so messages inside DATA, ChannelData, 0xFF10,
 #                     MS-TURN framing and RFC 4571 are found too); plus the
 #                     messages of pion's frombrowsers.csv
+#   OUTDIR/srtp/      per capture, its RTP and RTCP packets (the first of
+#                     each UDP flow) as records of the srtp target, which
+#                     the target protects, and its SIP messages; and
+#                     records that roll the ROC over, use the key with an
+#                     MKI, break the tag and send SRTCP in clear
 #   and the raw inputs kept in captures/regressions/fuzz-TARGET/.
 #
 #   make_corpus.py OUTDIR [CAPTURE...]
@@ -40,9 +45,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(HERE)
 SHARED = os.path.normpath(os.path.join(SOURCE_DIR, '..', 'shared', 'captures'))
 LOCAL = os.path.join(SOURCE_DIR, 'captures')
-TARGETS = ('udp3478', 'tcp443', 'message')
+TARGETS = ('udp3478', 'tcp443', 'message', 'srtp')
 MAX_UDP_PER_CAPTURE = 300
 MAX_STREAM = 65536
+MAX_SRTP_SEED = 2048
+RECORDS_PER_FLOW = 6
+# fuzz-msstun.c's srtp record types.
+REC_RTP, REC_RTCP, REC_RAW, REC_SIP = 0, 1, 2, 3
+REC_KEY_B, REC_SERVER, REC_BAD_TAG, REC_CLEAR = 0x04, 0x08, 0x10, 0x20
 RFC5389_COOKIE = 0x2112A442
 MAGIC_COOKIE_ATTR = bytes.fromhex('000f000472c64bc6')
 EXTENSIONS = ('.pcap', '.pcapng', '.pcap.gz', '.pcapng.gz')
@@ -113,9 +123,69 @@ class Corpus:
             self.counts[target] += 1
 
 
+def record(kind, body):
+    return struct.pack('>BH', kind, len(body)) + body
+
+
+def srtp_records(udp):
+    '''The RTP, RTCP and SIP datagrams of a capture as srtp records, by flow.'''
+    client = (udp[0][2], udp[0][3]) if udp else None
+    flows = {}
+    sip = b''
+    for r in udp:
+        src, sport, dport, payload = r[2], r[3], r[4], r[5]
+        side = 0 if (src, sport) == client else REC_SERVER
+        if 5060 in (sport, dport) and len(sip) < MAX_SRTP_SEED // 2:
+            sip += record(REC_SIP | side, payload)
+            continue
+        if len(payload) < 8 or payload[0] >> 6 != 2:
+            continue
+        flow = flows.setdefault((src, sport, dport), [])
+        if len(flow) >= RECORDS_PER_FLOW:
+            continue
+        if 200 <= payload[1] <= 207:
+            flow.append(record(REC_RTCP | side, struct.pack('>I', len(flow)) + payload))
+        elif len(payload) >= 12:
+            flow.append(record(REC_RTP | side, struct.pack('>I', 0) + payload))
+    return sip, [b''.join(f) for f in flows.values()]
+
+
+def add_srtp(corpus, udp):
+    sip, flows = srtp_records(udp)
+    for f in flows:
+        corpus.add('srtp', (sip + f)[:MAX_SRTP_SEED])
+    if sip and not flows:
+        corpus.add('srtp', sip[:MAX_SRTP_SEED])
+
+
+def add_srtp_synthetic(corpus):
+    '''RTP around a sequence number wrap (ROC 0 then 1), the key with an MKI,
+    broken tags, and SRTCP encrypted and in clear (RFC 3550 SR, RR, SDES, BYE).'''
+    def rtp(seq, ts, ssrc, pt=0, payload=bytes(range(32))):
+        return struct.pack('>BBHII', 0x80, pt, seq & 0xFFFF, ts, ssrc) + payload
+    wrap = b''
+    for i, seq in enumerate(range(65533, 65539)):
+        wrap += record(REC_RTP, struct.pack('>I', seq >> 16) + rtp(seq, 160 * i, 0x11223344))
+    corpus.add('srtp', wrap)
+    keyb = b''.join(record(REC_RTP | REC_KEY_B | REC_SERVER, struct.pack('>I', 0) + rtp(100 + i, 960 * i, 0x55667788, 111))
+                    for i in range(4))
+    corpus.add('srtp', keyb)
+    corpus.add('srtp', record(REC_RTP, struct.pack('>I', 0) + rtp(7, 0, 0x0A0B0C0D)) +
+               record(REC_RTP | REC_BAD_TAG, struct.pack('>I', 0) + rtp(8, 160, 0x0A0B0C0D)))
+    sr = struct.pack('>BBHIIIIII', 0x81, 200, 12, 0x11223344, 0xE0000000, 0, 160, 10, 1600) + \
+        struct.pack('>IIIIII', 0x55667788, 0, 100, 0, 0, 0)
+    sdes = struct.pack('>BBHIBB', 0x81, 202, 3, 0x11223344, 1, 6) + b'fuzzer' + b'\0\0'
+    bye = struct.pack('>BBHI', 0x81, 203, 1, 0x11223344)
+    rr = struct.pack('>BBHI', 0x80, 201, 1, 0x55667788)
+    corpus.add('srtp', record(REC_RTCP, struct.pack('>I', 1) + sr + sdes) +
+               record(REC_RTCP | REC_CLEAR, struct.pack('>I', 2) + sr + sdes + bye) +
+               record(REC_RTCP | REC_KEY_B | REC_SERVER, struct.pack('>I', 1) + rr + sdes))
+
+
 def add_capture(corpus, path):
     rows = tshark_rows(path)
     udp = [r for r in rows if r[0] == 'udp' and r[5]]
+    add_srtp(corpus, udp)
     step = max(1, len(udp) // MAX_UDP_PER_CAPTURE)
     for r in udp[::step]:
         corpus.add('udp3478', r[5])
@@ -188,6 +258,7 @@ def main(argv):
     for path in files:
         add_capture(corpus, path)
     add_pion(corpus)
+    add_srtp_synthetic(corpus)
     add_regressions(corpus)
     if tmp:
         for f in os.listdir(tmp):

@@ -354,17 +354,20 @@ def test_editcap_fuzz(tshark, ws_root, local_capture, capture, seed, offset):
 
 
 # Inputs of the libFuzzer targets (fuzz/, tools/fuzz.sh) kept in
-# captures/regressions/fuzz-TARGET/, as the pcaps fuzz/input2pcap.py makes of
-# them (captures/regressions/fuzz-TARGET-NAME.pcap).  The message target's
-# frames go to UDP 40000, dissected there by msstun_message.
+# captures/regressions/fuzz-TARGET/, as the pcaps fuzz/input2pcap.py (or, for
+# the srtp target, the target itself) makes of them
+# (captures/regressions/fuzz-TARGET-NAME.pcap).  The message target's frames
+# go to UDP 40000, dissected there by msstun_message; every target runs with
+# the keys file fuzz/srtp-keys.txt.
 REGRESSIONS = os.path.join(LOCAL_CAPTURES, 'regressions')
+FUZZ_KEYS = os.path.join(SOURCE_DIR, 'fuzz', 'srtp-keys.txt')
 FUZZ_REGRESSIONS = sorted(f for f in os.listdir(REGRESSIONS) if f.startswith('fuzz-') and f.endswith('.pcap'))
 
 
 @pytest.mark.parametrize('name', FUZZ_REGRESSIONS)
 @TWO_PASS
 def test_fuzz_regression_is_clean(tshark, name, two_pass):
-    args = ['-n', '-V', '-x', '-r', os.path.join(REGRESSIONS, name)]
+    args = ['-n', '-V', '-x', '-o', 'msstun.srtp_keys:' + FUZZ_KEYS, '-r', os.path.join(REGRESSIONS, name)]
     if name.startswith('fuzz-message-'):
         args[:0] = ['-d', 'udp.port==40000,msstun_message']
     if two_pass:
@@ -390,6 +393,33 @@ def test_tls_record_header_split_after_four_bytes(tshark, two_pass):
     assert rows[6]['msstun.pseudotls.handshake_type'] == ['2', '14']
     assert rows[6]['msstun.tcp.type'] == []
     assert [rows[n]['msstun.type'] for n in (7, 8, 9, 10)] == [['0x0003'], ['0x0113'], ['0x0003'], ['0x0103']]
+
+
+@TWO_PASS
+def test_lengthless_frame_without_magic_cookie(tshark, two_pass):
+    '''A libnice-style MS-TURN frame without its Length field whose message
+    has no attributes (22 bytes: "03 00" and a 20-byte Allocate header), so
+    no MAGIC-COOKIE says what it is (captures/regressions/fuzz-tcp443/
+    crash-lengthless-short-22): frame 5 holds it and a 38-byte libnice
+    Allocate, frame 6 it alone, frame 7 the 38-byte one.
+    lengthless_frame_message_len() required MAGIC-COOKIE, so bytes 2-3 (the
+    message type 0x0003) were read as a length: a 3-byte end-to-end frame,
+    then "not a frame" for the rest of the segment, the second Allocate
+    lost.  Now the message length is taken when the Length reading ends
+    inside the segment on what is not a frame and the message ends where a
+    frame can.'''
+    path = os.path.join(REGRESSIONS, 'fuzz-tcp443-lengthless-short-22.pcap')
+    rows = frames(tshark, path, ['msstun.tcp.type', 'msstun.type', 'msstun.att.type', 'msstun.tcp.bad_type',
+                                 'msstun.tcp.no_length'], two_pass)
+    assert rows[5]['msstun.tcp.type'] == ['0x03', '0x03']
+    assert rows[5]['msstun.type'] == ['0x0003', '0x0003']
+    assert rows[5]['msstun.att.type'] == ['0x000f', '0x8008']
+    assert len(rows[5]['msstun.tcp.no_length']) == 2
+    assert rows[6]['msstun.type'] == ['0x0003']
+    assert rows[6]['msstun.att.type'] == []
+    assert rows[7]['msstun.type'] == ['0x0003']
+    assert rows[7]['msstun.att.type'] == ['0x000f', '0x8008']
+    assert all(not r['msstun.tcp.bad_type'] for r in rows.values()), rows
 
 
 @TWO_PASS
