@@ -642,8 +642,7 @@ dissect_pass(epan_t *session, bool second)
         if (!second)
             frame_data_init(&fdata[i], provider.base + i + 1, &rec, 0, cum_bytes);
         frame_data_set_before_dissect(&fdata[i], &elapsed, &ref, prev_dis);
-        /* As tshark: a first-pass tree when a postdissector wants fields
-         * (the plugin's SDP keys want "sdp"). */
+        /* As tshark: a first-pass tree when a postdissector wants fields. */
         edt = epan_dissect_new(session, second || postdissectors_want_hfids(), second);
         prime_epan_dissect_with_postdissector_wanted_hfids(edt);
         tvb = tvb_new_real_data(frames[i].bytes, frames[i].len, frames[i].len);
