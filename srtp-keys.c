@@ -803,7 +803,7 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     proto_tree *keys_tree;
     unsigned found;
 
-    if (!msstun_srtp_enabled() || length == 0)
+    if (!msstun_srtp_enabled() || length == 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_srtp_keys)))
         return consumed;
     if (!PINFO_FD_VISITED(pinfo))
         reclaim_conversations(pinfo);
@@ -908,7 +908,9 @@ msstun_srtp_keys_register(module_t *module, int proto)
     prefs_register_uat_preference(module, "srtp_keys_table", "SRTP keys table",
         "SDES keys (a=crypto attributes) to try on every SRTP and SRTCP stream", key_uat);
 
-    sdp_keys_handle = create_dissector_handle(dissect_sdp_keys, proto);
+    /* No protocol of its own: the body stays SDP's in the layers, in
+     * "-G decodes" and in Decode As. */
+    sdp_keys_handle = create_dissector_handle(dissect_sdp_keys, -1);
     register_init_routine(srtp_keys_init);
     register_cleanup_routine(srtp_keys_cleanup);
 }

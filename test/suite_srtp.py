@@ -154,6 +154,19 @@ class TestSrtpSipCall:
         # left as it came: ciphertext, MKI and tag
         assert len(rows[1][2].replace(':', '')) == 2 * (160 + 1 + 10)
 
+    def test_sdp_layers_unchanged(self, tshark, local_capture):
+        '''The keys are read from the application/sdp bodies without a layer
+        of their own: the SIP frames' protocols are those without the plugin.'''
+        rows = tshark.fields(local_capture(self.CAP), ['frame.protocols'], 'frame.number <= 2')
+        assert rows == [['eth:ethertype:ip:udp:sip:mime_multipart:sdp:sdp'], ['eth:ethertype:ip:udp:sip:sdp']]
+
+    def test_msstun_disabled(self, tshark, local_capture):
+        '''MSSTUN disabled: no key read, the SDP-announced media is Wireshark's.'''
+        rows = tshark.fields(local_capture(self.CAP), ['frame.protocols', 'msstun.srtp.sdp.key'],
+                             extra=['--disable-protocol', 'msstun'])
+        assert all(r[1] == '' for r in rows)
+        assert rows[3][0] == 'eth:ethertype:ip:udp:rtp'
+
     def test_decryption_disabled(self, tshark, local_capture):
         '''msstun.srtp_decrypt FALSE: no SDP fields asked for, no msstun.srtp
         field, Wireshark's SRTP view of the SDP-announced streams.'''
