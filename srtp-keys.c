@@ -908,9 +908,11 @@ msstun_srtp_keys_register(module_t *module, int proto)
     prefs_register_uat_preference(module, "srtp_keys_table", "SRTP keys table",
         "SDES keys (a=crypto attributes) to try on every SRTP and SRTCP stream", key_uat);
 
-    /* No protocol of its own: the body stays SDP's in the layers, in
-     * "-G decodes" and in Decode As. */
-    sdp_keys_handle = create_dissector_handle(dissect_sdp_keys, -1);
+    /* No protocol of its own: the body stays SDP's in the layers and in
+     * "-G decodes".  The description is what Decode As shows for it (4.6
+     * refuses a table entry that has neither). */
+    sdp_keys_handle = create_dissector_handle_with_name_and_description(dissect_sdp_keys, -1, "msstun_sdp_keys",
+                                                                        "SDP, with SRTP keys for MSSTUN");
     register_init_routine(srtp_keys_init);
     register_cleanup_routine(srtp_keys_cleanup);
 }
