@@ -199,8 +199,12 @@ class Stream:
         self.freq, self.law, self.cname = freq, law, cname
         self.samples = self.packets = self.octets = 0
 
+    def payload(self):
+        """The next 20 ms (160 samples) of the tone."""
+        return tone(self.freq, self.samples, 160, self.law)
+
     def rtp(self, marker=False):
-        payload = tone(self.freq, self.samples, 160, self.law)
+        payload = self.payload()
         hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | self.pt, self.seq, self.ts, self.ssrc)
         info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
                 'pt': self.pt, 'payload': payload.hex()}
@@ -989,19 +993,14 @@ class G722Stream(Stream):
         super().__init__(name, ssrc, 9, seq, ts, freq, None, cname)
         self.encoder = G722Encoder()
 
-    def rtp(self, marker=False):
+    def payload(self):
         n0 = 2 * self.samples
-        pcm = [int(12000 * math.sin(2 * math.pi * self.freq * (n0 + i) / 16000)) for i in range(320)]
-        payload = self.encoder.encode(pcm)
-        hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | self.pt, self.seq, self.ts, self.ssrc)
-        info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
-                'pt': self.pt, 'payload': payload.hex(), 'tone_hz': self.freq}
-        self.seq = (self.seq + 1) & 0xFFFF
-        self.ts = (self.ts + 160) & 0xFFFFFFFF
-        self.samples += 160
-        self.packets += 1
-        self.octets += len(payload)
-        return hdr + payload, info
+        return self.encoder.encode([int(12000 * math.sin(2 * math.pi * self.freq * (n0 + i) / 16000))
+                                    for i in range(320)])
+
+    def rtp(self, marker=False):
+        plain, info = super().rtp(marker)
+        return plain, dict(info, tone_hz=self.freq)
 
 
 # [MS-RTP] 2.2.11: each profile-specific extension is Type (2 bytes),
