@@ -41,12 +41,20 @@ Writes into OUTDIR (default: the directory of this script):
                          with srtp_set_stream_roc() (checked against 65536
                          packets protected the long way), and SRTCP index 5760
                          (5759 SRTCP packets protected and dropped first).
+  srtp-msrtcp.pcap       a Skype for Business G.722 call keyed in plain SIP: G.722
+                         tones (480 Hz from the caller with MKI, 720 Hz from the
+                         callee, encoded by libspandsp) and SRTCP whose SR and
+                         RR carry [MS-RTP] 2.2.11 profile-specific extensions
+                         (Policy Server, TURN Server Bandwidth, Peer Info
+                         Exchange, Network Congestion Notification, Modality
+                         Send Bandwidth Limit; Audio Healer Metrics,
+                         Receiver-side Bandwidth Limit).
   srtp-expected.json     every RTP and RTCP packet's plaintext, by frame, for
                          test/suite_srtp.py.
   MANIFEST-srtp.md       frame by frame description.
 
-Keys, SSRCs and payloads are fixed (SHA-256 labels, a 440/660 Hz tone in
-G.711); libsrtp draws nothing at random, so the captures without TLS are
+Keys, SSRCs and payloads are fixed (SHA-256 labels, 440/660 Hz tones in
+G.711, 480/720 Hz in G.722); libsrtp and libspandsp draw nothing at random, so the captures without TLS are
 byte-identical across runs.
 """
 
@@ -191,8 +199,12 @@ class Stream:
         self.freq, self.law, self.cname = freq, law, cname
         self.samples = self.packets = self.octets = 0
 
+    def payload(self):
+        """The next 20 ms (160 samples) of the tone."""
+        return tone(self.freq, self.samples, 160, self.law)
+
     def rtp(self, marker=False):
-        payload = tone(self.freq, self.samples, 160, self.law)
+        payload = self.payload()
         hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | self.pt, self.seq, self.ts, self.ssrc)
         info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
                 'pt': self.pt, 'payload': payload.hex()}
@@ -936,6 +948,203 @@ def build_roc():
     return cap
 
 
+# ----------------------------------------------------------------------------
+# A G.722 call whose RTCP carries [MS-RTP] profile-specific extensions
+
+MS_A_IP, MS_B_IP = '10.0.0.30', '10.0.0.40'
+MS_A_RTP, MS_B_RTP = 50300, 50400
+KEY_MA = key_salt('msrtcp-caller')   # |2^31|1:1, the key the caller sends with
+KEY_MB = key_salt('msrtcp-callee')   # the answer's key, no MKI
+SSRC_MA, SSRC_MB = 0x5A5A0001, 0x6B6B0002
+MS_TONE_A, MS_TONE_B = 480, 720     # Hz, the G.722 tones of the caller and the callee
+MS_CALL_ID = 'f0e1d2c3b4a5968778695a4b3c2d1e0f@10.0.0.30'
+MS_PACKETS = 25                      # per direction, 20 ms each
+
+
+class G722Encoder:
+    """ITU-T G.722 at 64 kbit/s by libspandsp (Debian libspandsp2,
+    g722_encode_init / g722_encode), one encoder state per stream."""
+
+    LIB = None
+
+    def __init__(self):
+        if G722Encoder.LIB is None:
+            G722Encoder.LIB = ctypes.CDLL('libspandsp.so.2')
+            G722Encoder.LIB.g722_encode_init.restype = ctypes.c_void_p
+            G722Encoder.LIB.g722_encode_init.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+            G722Encoder.LIB.g722_encode.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
+                                                    ctypes.POINTER(ctypes.c_int16), ctypes.c_int]
+        self.state = G722Encoder.LIB.g722_encode_init(None, 64000, 0)
+        assert self.state
+
+    def encode(self, samples):
+        amp = (ctypes.c_int16 * len(samples))(*samples)
+        out = ctypes.create_string_buffer(len(samples))
+        n = G722Encoder.LIB.g722_encode(self.state, out, amp, len(samples))
+        assert n == len(samples) // 2
+        return out.raw[:n]
+
+
+class G722Stream(Stream):
+    """A tone in G.722 (PT 9): 320 samples at 16 kHz per 20 ms packet, RTP
+    timestamps at 8000 Hz (RFC 3551 4.5.2: 160 per packet)."""
+
+    def __init__(self, name, ssrc, seq, ts, freq, cname):
+        super().__init__(name, ssrc, 9, seq, ts, freq, None, cname)
+        self.encoder = G722Encoder()
+
+    def payload(self):
+        n0 = 2 * self.samples
+        return self.encoder.encode([int(12000 * math.sin(2 * math.pi * self.freq * (n0 + i) / 16000))
+                                    for i in range(320)])
+
+    def rtp(self, marker=False):
+        plain, info = super().rtp(marker)
+        return plain, dict(info, tone_hz=self.freq)
+
+
+# [MS-RTP] 2.2.11: each profile-specific extension is Type (2 bytes),
+# Length (2 bytes, in bytes, this header included), then its info; they
+# follow the report blocks of an SR or RR (RFC 3550 6.4.1 "profile-specific
+# extensions"), inside its length.
+def pse_policy_server_bw(bw):          # 2.2.11.5: Reserved (4), Policy Server Bandwidth (4)
+    return struct.pack('!HHII', 0x0007, 12, 0, bw)
+
+
+def pse_turn_server_bw(bw):            # 2.2.11.6: Reserved (4), TURN Server Bandwidth (4)
+    return struct.pack('!HHII', 0x0008, 12, 0, bw)
+
+
+def pse_audio_healer(ssrc, concealed, stretched, compressed, total, rqs, fec):
+    # 2.2.11.7: SSRC, Concealed, Stretched, Compressed and Total Frames (4
+    # each), Reserved (2), Receive Quality State (1), FEC distance Request (1)
+    return struct.pack('!HHIIIIIHBB', 0x0009, 28, ssrc, concealed, stretched, compressed, total, 0, rqs, fec)
+
+
+def pse_receiver_bw_limit(bw):         # 2.2.11.8: Reserved (4), Receiver-side Bandwidth Limit (4)
+    return struct.pack('!HHII', 0x000A, 12, 0, bw)
+
+
+def pse_peer_info(ssrc, inbound, outbound, no_cache):
+    # 2.2.11.10: SSRC, Inbound and Outbound Link Bandwidth (4 each), NC (1
+    # bit), Reserve1 (7 bits), Reserve2 (1), Reserve3 (2)
+    return struct.pack('!HHIIIBBH', 0x000C, 20, ssrc, inbound, outbound, 0x80 if no_cache else 0, 0, 0)
+
+
+def pse_congestion(t_us, info):
+    # 2.2.11.11: NTP Timestamp Integer and Fraction (4 each), Congestion
+    # Info (1, bit 0 uncongested by delay .. bit 3 congested by loss),
+    # Reserved (3)
+    sec, frac = G.ntp64(t_us)
+    return struct.pack('!HHIIB3s', 0x000D, 16, sec, frac, info, bytes(3)), sec, frac
+
+
+def pse_modality_send_bw(modality, bw):
+    # 2.2.11.12: Modality (1; 2 = video), Reserve1 (1), Reserve2 (2), Send Bandwidth Limit (4)
+    return struct.pack('!HHBBHI', 0x000E, 12, modality, 0, 0, bw)
+
+
+def ms_report(st, kind, about, t_us, extensions, ext_info):
+    """An SR or RR as Stream.rtcp() builds it, with the [MS-RTP]
+    extensions after its report block (its length grows by theirs), then
+    SDES CNAME."""
+    plain, info = st.rtcp(kind, about, t_us)
+    ext = b''.join(extensions)
+    words = struct.unpack('!H', plain[2:4])[0] + 1
+    first = plain[:2] + struct.pack('!H', words + len(ext) // 4 - 1) + plain[4:4 * words] + ext
+    plain = first + plain[4 * words:]
+    info = dict(info, plaintext=plain.hex(), ms_extensions=ext_info)
+    return plain, info
+
+
+def ms_sdp(ip, port, ssrc, crypto):
+    return ('v=0\r\no=- 0 0 IN IP4 %s\r\ns=session\r\nc=IN IP4 %s\r\nb=CT:99980\r\nt=0 0\r\n'
+            'm=audio %d RTP/SAVP 9 0 101\r\n'
+            'a=rtcp:%d\r\n'
+            'a=x-ssrc-range:%d-%d\r\n'
+            '%s\r\n'
+            'a=rtpmap:9 G722/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n'
+            'a=fmtp:101 0-16\r\na=ptime:20\r\na=encryption:required\r\n'
+            % (ip, ip, port, port + 1, ssrc, ssrc, crypto))
+
+
+def ms_sip_messages():
+    offer = ms_sdp(MS_A_IP, MS_A_RTP, SSRC_MA,
+                   'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_MA))
+    answer = ms_sdp(MS_B_IP, MS_B_RTP, SSRC_MB, 'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_MB))
+    common = 'From: <sip:carol@msstun.example>;tag=m1\r\nCall-ID: %s\r\n' % MS_CALL_ID
+    via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-ms-1' % MS_A_IP
+    invite = ('INVITE sip:dave@msstun.example SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n'
+              'To: <sip:dave@msstun.example>\r\n%sCSeq: 1 INVITE\r\n'
+              'Contact: <sip:carol@%s:5060;transport=udp>\r\n'
+              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
+              'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+              % (via, common, MS_A_IP, len(offer), offer))
+    ok = ('SIP/2.0 200 OK\r\nVia: %s\r\nTo: <sip:dave@msstun.example>;tag=m2\r\n%sCSeq: 1 INVITE\r\n'
+          'Contact: <sip:dave@%s:5060;transport=udp>\r\n'
+          'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+          % (via, common, MS_B_IP, len(answer), answer))
+    ack = ('ACK sip:dave@%s:5060;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-ms-2\r\n'
+           'Max-Forwards: 70\r\nTo: <sip:dave@msstun.example>;tag=m2\r\n%sCSeq: 1 ACK\r\n'
+           'Content-Length: 0\r\n\r\n' % (MS_B_IP, MS_A_IP, common))
+    return invite.encode(), ok.encode(), ack.encode()
+
+
+def build_msrtcp():
+    """A Skype for Business G.722 call keyed in SIP over UDP: SRTP both
+    ways (a 480 Hz tone from the caller with MKI 1:1, 720 Hz from the
+    callee without MKI), and SRTCP whose SR and RR carry [MS-RTP]
+    profile-specific extensions: the caller's SR Policy Server and TURN
+    Server Bandwidth, Peer Info Exchange, Network Congestion Notification
+    and Modality Send Bandwidth Limit; the callee's RR Audio Healer
+    Metrics and Receiver-side Bandwidth Limit."""
+    cap = PacedCapture('srtp-msrtcp.pcap', 'G.722 SRTP call keyed in SIP over UDP, SRTCP with MS-RTP '
+                       'profile-specific extensions')
+    a = G.Host(MS_A_IP, MAC_A, 128, 0x8000)
+    b = G.Host(MS_B_IP, MAC_B, 128, 0x9000)
+    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    invite, ok, ack = ms_sip_messages()
+    sip.send('A', Blob(invite, ['SIP INVITE, SDP offer: G722/8000 (PT 9), a=crypto:2 with MKI 1:1']),
+             'SIP INVITE (offer)')
+    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: G722/8000 (PT 9), a=crypto:2 without MKI']),
+             'SIP 200 OK (answer)')
+    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    rtp = G.UdpFlow(cap, a, MS_A_RTP, MAC_A, b, MS_B_RTP, MAC_B)
+    rtcp = G.UdpFlow(cap, a, MS_A_RTP + 1, MAC_A, b, MS_B_RTP + 1, MAC_B)
+    sa = G722Stream('ms-caller', SSRC_MA, 20000, 480000, MS_TONE_A, b'carol@msstun.example')
+    sb = G722Stream('ms-callee', SSRC_MB, 40000, 960000, MS_TONE_B, b'dave@msstun.example')
+    send_a = SrtpSender(KEY_MA, 80, mki=1, mki_len=1)
+    send_b = SrtpSender(KEY_MB, 80)
+    t0 = cap.time_us()
+    for i in range(MS_PACKETS):
+        cap.at(t0 + i * 20000 + CALLER_JITTER_US[i % len(CALLER_JITTER_US)])
+        p, info = sa.rtp(marker=(i == 0))
+        media(cap, rtp, 'A', send_a, p, info, 'caller -> callee, G722 %d Hz' % MS_TONE_A)
+        cap.at(t0 + i * 20000 + 10000 + CALLEE_JITTER_US[i % len(CALLEE_JITTER_US)])
+        p, info = sb.rtp(marker=(i == 0))
+        media(cap, rtp, 'B', send_b, p, info, 'callee -> caller, G722 %d Hz' % MS_TONE_B)
+        if i == 9:
+            cap.at(t0 + i * 20000 + 15000)
+            congestion, sec, frac = pse_congestion(cap.time_us(), 0x06)
+            p, info = ms_report(sa, 'SR', sb, cap.time_us(), [
+                pse_policy_server_bw(2000000), pse_turn_server_bw(1500000),
+                pse_peer_info(SSRC_MA, 8000000, 4000000, True), congestion, pse_modality_send_bw(2, 1200000)],
+                {'policy_server_bandwidth': 2000000, 'turn_server_bandwidth': 1500000,
+                 'peer_info': {'ssrc': '0x%08x' % SSRC_MA, 'inbound': 8000000, 'outbound': 4000000,
+                               'no_cache': 1},
+                 'congestion': {'ntp_msw': sec, 'ntp_lsw': frac, 'info': 0x06},
+                 'modality_send_bandwidth': {'modality': 2, 'limit': 1200000}})
+            media(cap, rtcp, 'A', send_a, p, info, 'caller SR with MS-RTP extensions')
+            cap.at(t0 + i * 20000 + 17000)
+            p, info = ms_report(sb, 'RR', sa, cap.time_us(), [
+                pse_audio_healer(SSRC_MA, 3, 5, 2, 1000, 1, 2), pse_receiver_bw_limit(6000000)],
+                {'audio_healer': {'ssrc': '0x%08x' % SSRC_MA, 'concealed': 3, 'stretched': 5, 'compressed': 2,
+                                  'total': 1000, 'receive_quality_state': 1, 'fec_distance_request': 2},
+                 'receiver_bandwidth_limit': 6000000})
+            media(cap, rtcp, 'B', send_b, p, info, 'callee RR with MS-RTP extensions')
+    return cap
+
+
 def manifest(caps):
     L = ['# msstun SRTP test captures - MANIFEST', '',
          'Generated by `captures/gen_srtp.py` (libsrtp2 through ctypes; regenerate with '
@@ -952,6 +1161,10 @@ def manifest(caps):
          '* srtp-roc.pcap: a capture started hours into the call, rollover counters 22 (then 23), 131, 255 and '
          '256 (set with libsrtp2\'s `srtp_set_stream_roc()`, checked against 65536 packets protected the long '
          'way), SRTCP index %d; key in `srtp-roc-keys.txt`.' % ROC_SRTCP_INDEX,
+         '* srtp-msrtcp.pcap: a G.722 call keyed in its SIP (caller %s:%d, SSRC 0x%08x, %d Hz, MKI 1:1; callee '
+         '%s:%d, SSRC 0x%08x, %d Hz), G.722 by libspandsp; the SRTCP SR and RR carry [MS-RTP] 2.2.11 '
+         'profile-specific extensions (types 7, 8, 12, 13, 14 and 9, 10).'
+         % (MS_A_IP, MS_A_RTP, SSRC_MA, MS_TONE_A, MS_B_IP, MS_B_RTP, SSRC_MB, MS_TONE_B),
          '']
     for cap in caps:
         L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '', '| Frame | Summary |',
@@ -966,7 +1179,8 @@ def manifest(caps):
 def main(argv):
     outdir = argv[0] if argv else HERE
     os.makedirs(outdir, exist_ok=True)
-    caps = [build_sip_call(), build_sip_tls(outdir), build_relay(), build_relay_dyn(), build_roc()]
+    caps = [build_sip_call(), build_sip_tls(outdir), build_relay(), build_relay_dyn(), build_roc(),
+            build_msrtcp()]
     for cap in caps:
         with open(os.path.join(outdir, cap.name), 'wb') as f:
             f.write(cap.pcap())

@@ -383,3 +383,88 @@ class TestSrtpRolloverCounter:
         one = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable))
         two = tshark.fields(local_capture(self.CAP), fields, extra=self.keys(readable) + ['-2'])
         assert one == two
+
+
+class TestSrtcpMsRtpExtensions:
+    '''SRTCP whose SR and RR carry [MS-RTP] 2.2.11 profile-specific
+    extensions (captures/srtp-msrtcp.pcap, a G.722 call keyed in SIP):
+    decrypted, Wireshark's RTCP dissector reads each extension.'''
+    CAP = 'srtp-msrtcp.pcap'
+    FIELDS = ['frame.number', 'rtcp.profile-specific-extension.type', 'rtcp.profile-specific-extension.length',
+              'rtcp.ms_pse.bandwidth', 'rtcp.senderssrc', 'rtcp.ms_pse.inbound_bandwidth',
+              'rtcp.ms_pse.outbound_bandwidth', 'rtcp.ms_pse.no_cache', 'rtcp.timestamp.ntp.msw',
+              'rtcp.timestamp.ntp.lsw', 'rtcp.ms_pse.congestion_info', 'rtcp.ms_pse.modality',
+              'rtcp.ms_pse.concealed_frames', 'rtcp.ms_pse.stretched_frames', 'rtcp.ms_pse.compressed_frames',
+              'rtcp.ms_pse.total_frames', 'rtcp.ms_pse.receive_quality_state', 'rtcp.ms_pse.fec_distance_request',
+              'msstun.srtp.auth.status']
+
+    def reports(self):
+        sr, rr = [e for e in EXPECTED[self.CAP] if e['kind'] == 'rtcp']
+        assert (sr['type'], rr['type']) == ('SR', 'RR')
+        return sr, rr
+
+    def test_rtp_and_rtcp_plaintext(self, tshark, local_capture):
+        '''G.722 (PT 9) both ways and the SR / RR with their SDES decrypt to
+        the generator's plaintext; the RTCP packet lengths include the
+        extensions.'''
+        rows = tshark.fields(local_capture(self.CAP), RTP_FIELDS, 'rtp')
+        assert len(rows) == 50 and {r[4] for r in rows} == {'9'}
+        check_rtp(rows, EXPECTED[self.CAP], {'0x5a5a0001': '01'})
+        rows = tshark.fields(local_capture(self.CAP), RTCP_FIELDS + ['rtcp.length'], 'rtcp')
+        assert len(rows) == 2
+        # rtcp.senderssrc: the SR's, then Peer Info's / Audio Healer's (below)
+        check_rtcp([[r[0], r[1].split(',')[0]] + r[2:12] for r in rows], EXPECTED[self.CAP], {'0x5a5a0001': '01'})
+        sr, rr = self.reports()
+        # SR: 7 words + 1 report block (6) + extensions 12+12+20+16+12 bytes;
+        # RR: 2 + 6 + 28+12 bytes; then SDES, one CNAME each
+        assert [r[12] for r in rows] == ['30,7', '17,7']
+        assert [int(r[0]) for r in rows] == [sr['frame'], rr['frame']]
+
+    def test_extensions(self, tshark, local_capture):
+        sr, rr = self.reports()
+        rows = tshark.fields(local_capture(self.CAP), self.FIELDS, 'rtcp')
+        by_frame = {int(r[0]): r[1:] for r in rows}
+        x = sr['ms_extensions']
+        peer, cong, mod = x['peer_info'], x['congestion'], x['modality_send_bandwidth']
+        assert by_frame[sr['frame']] == [
+            '7,8,12,13,14',                   # Policy Server, TURN Server, Peer Info, Congestion, Modality
+            '12,12,20,16,12',
+            '%d,%d,%d' % (x['policy_server_bandwidth'], x['turn_server_bandwidth'], mod['limit']),
+            sr['ssrc'] + ',' + peer['ssrc'],  # the SR's sender, Peer Info's SSRC
+            str(peer['inbound']), str(peer['outbound']), str(peer['no_cache']),
+            '%d,%d' % (sr['ntp_msw'], cong['ntp_msw']), '%d,%d' % (sr['ntp_lsw'], cong['ntp_lsw']),
+            # [MS-RTP] 2.2.11.11 puts Congestion Info (0x06 here) in the byte
+            # after the NTP timestamp; Wireshark reads it 4 bytes later, the
+            # first byte of the next extension's Type (0x00).
+            '0',
+            str(mod['modality']),
+            '', '', '', '', '', '', '1']
+        h = rr['ms_extensions']['audio_healer']
+        assert by_frame[rr['frame']] == [
+            '9,10', '28,12', str(rr['ms_extensions']['receiver_bandwidth_limit']),
+            rr['ssrc'] + ',' + h['ssrc'], '', '', '', '', '', '', '',
+            str(h['concealed']), str(h['stretched']), str(h['compressed']), str(h['total']),
+            str(h['receive_quality_state']), str(h['fec_distance_request']), '1']
+        assert cong['info'] == 0x06 and by_frame[sr['frame']][3].split(',')[1] == '0x5a5a0001'
+
+    def test_not_decoded_without_key(self, tshark, local_capture, readable):
+        '''Without the SDP's keys (frames 1-2 removed) or with decryption
+        off, the reports are Wireshark's SRTCP view of the ciphertext: no
+        extension is decoded.'''
+        sr, rr = self.reports()
+        nokey = readable('srtp-msrtcp-nosip.pcap', b'')
+        subprocess.run(['editcap', local_capture(self.CAP), nokey, '1', '2'], check=True, capture_output=True)
+        fields = ['frame.number', 'rtcp.profile-specific-extension.type', 'rtcp.ms_pse.bandwidth',
+                  'msstun.srtp.auth.status', 'frame.protocols']
+        rows = tshark.fields(nokey, fields)
+        assert len(rows) == 53 and all(r[1:4] == ['', '', ''] for r in rows)
+        assert [r[4] for r in rows] == ['eth:ethertype:ip:udp:sip'] + ['eth:ethertype:ip:udp:data'] * 52   # the ACK
+        rows = tshark.fields(local_capture(self.CAP), fields + ['srtcp.e'], 'srtcp',
+                             extra=['-o', 'msstun.srtp_decrypt:FALSE'])
+        assert [(int(r[0]), r[1], r[2], r[3], r[5]) for r in rows] == [(sr['frame'], '', '', '', '1'),
+                                                                     (rr['frame'], '', '', '', '1')]
+
+    def test_two_pass_identical(self, tshark, local_capture):
+        one = tshark.fields(local_capture(self.CAP), self.FIELDS + ['_ws.col.Info'])
+        two = tshark.fields(local_capture(self.CAP), self.FIELDS + ['_ws.col.Info'], extra=['-2'])
+        assert one == two

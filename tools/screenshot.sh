@@ -21,6 +21,9 @@
 #           caller's 440 Hz tone on the left channel and the callee's 660 Hz on the right.
 #           Then RTP Stream Analysis of the caller's stream. Last, the same playback with
 #           -o msstun.srtp_decrypt:FALSE must hold no tone.
+#   g722    (no screenshot) captures/srtp-msrtcp.pcap, a G.722 call decrypted by the plugin:
+#           both streams played into the null sink; the recording must hold the caller's
+#           480 Hz and the callee's 720 Hz, one on each channel, and without decryption no tone.
 #
 # Needs (Debian packages): wireshark-qt xvfb xdotool imagemagick xclip pulseaudio
 # pulseaudio-utils python3 (not CI dependencies: tools/deps.sh does not install them).
@@ -28,11 +31,11 @@
 # Window positions are set by the script; menus are driven by keyboard; the few clicks
 # (combo boxes, a check box, the Copy and Play buttons) are relative to a window whose size
 # the script sets. Written for Wireshark 4.0 (menu order and dialog layouts).
-# Usage: tools/screenshot.sh [decode] [flow] [media] [rtp]   (default: all four)
+# Usage: tools/screenshot.sh [decode] [flow] [media] [rtp] [g722]   (default: all five)
 # SCREENSHOT_KEEP=1 keeps the work folder (exports, recording, frames) for a look.
 set -eu
 cd "$(dirname "$0")/.."
-SHOTS=${*:-decode flow media rtp}
+SHOTS=${*:-decode flow media rtp g722}
 MAJOR_MINOR=$(sed -n 's/^WIRESHARK_MAJOR_MINOR=//p' build/wireshark-plugin-info.txt)
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
@@ -272,10 +275,10 @@ button() {
     convert "$1" -crop 32x32+6+796 +repage -format '%#' info:
 }
 
-# rtp_open ARGS...: srtp-sip-call.pcap (Wireshark given ARGS), Telephony > RTP > RTP
-# Streams, both streams, Play Streams.
+# rtp_open FILE ARGS...: FILE (Wireshark given ARGS), Telephony > RTP > RTP Streams, both
+# streams, Play Streams.
 rtp_open() {
-    start_wireshark srtp-sip-call.pcap "$@"
+    start_wireshark "$@"
     # Telephony > RTP (its mnemonic R) > RTP Streams (the submenu's first item).
     xdotool windowfocus --sync "$MAIN" key alt+y
     sleep 0.5
@@ -359,14 +362,20 @@ EOF
     echo "  RTP Streams: $(($(wc -l <"$WORK/streams-gui.csv") - 1)) streams, as tshark -z rtp,streams"
 }
 
-shot_rtp() {
+# start_pulse: a PulseAudio server with the null sink msstun_null (once).
+start_pulse() {
+    [ -z "$PULSE" ] || return 0
     $AS_USER pulseaudio --daemonize=no -n --load=module-native-protocol-unix \
         --load="module-null-sink sink_name=msstun_null" --exit-idle-time=-1 \
         >"$WORK/pulse.log" 2>&1 &
     PULSE=$!
     for _ in $(seq 50); do $AS_USER pactl info >/dev/null 2>&1 && break; sleep 0.2; done
+}
+
+shot_rtp() {
+    start_pulse
     echo "RTP Player, SRTP decrypted by the plugin:"
-    rtp_open -g 4
+    rtp_open srtp-sip-call.pcap -g 4
     rtp_streams_check
     # Both tones: 440 Hz on the left, 660 Hz on the right, at least 15 dB above the rest.
     rtp_play played.wav '$1 == "left" && $2 == 440 && $3 >= 15 { l = 1 }
@@ -389,16 +398,34 @@ shot_rtp() {
     stop_wireshark
     # The control: without decryption the player gets the ciphertext, and plays no tone.
     echo "RTP Player with -o msstun.srtp_decrypt:FALSE:"
-    rtp_open -o msstun.srtp_decrypt:FALSE
+    rtp_open srtp-sip-call.pcap -o msstun.srtp_decrypt:FALSE
     # Sound on both channels (RMS over 100), no tone.
     rtp_play undecrypted.wav '$4 <= 100 { quiet = 1 } $3 >= 15 { tone = 1 } END { exit quiet || tone }' ||
         fail "no sound, or a tone, came out of the player without decryption"
     stop_wireshark
 }
 
+# The G.722 call of captures/srtp-msrtcp.pcap (no screenshot): both streams played, the
+# recording must hold the caller's 480 Hz and the callee's 720 Hz tones (gen_srtp.py,
+# MS_TONE_A and MS_TONE_B), one on each channel; with decryption off, no tone.
+shot_g722() {
+    start_pulse
+    echo "RTP Player, G.722 SRTP decrypted by the plugin (srtp-msrtcp.pcap):"
+    rtp_open srtp-msrtcp.pcap
+    rtp_play g722.wav '$2 == 480 && $3 >= 15 { a = $1 } $2 == 720 && $3 >= 15 { b = $1 }
+                       END { exit !(a != "" && b != "" && a != b) }' ||
+        fail "the null sink did not receive 480 Hz and 720 Hz, one on each channel"
+    stop_wireshark
+    echo "RTP Player, G.722 with -o msstun.srtp_decrypt:FALSE:"
+    rtp_open srtp-msrtcp.pcap -o msstun.srtp_decrypt:FALSE
+    rtp_play g722-undecrypted.wav '$4 <= 100 { quiet = 1 } $3 >= 15 { tone = 1 } END { exit quiet || tone }' ||
+        fail "no sound, or a tone, came out of the G.722 player without decryption"
+    stop_wireshark
+}
+
 for s in $SHOTS; do
     case $s in
-        decode|flow|media|rtp) "shot_$s" ;;
-        *) fail "unknown shot $s (decode, flow, media, rtp)" ;;
+        decode|flow|media|rtp|g722) "shot_$s" ;;
+        *) fail "unknown shot $s (decode, flow, media, rtp, g722)" ;;
     esac
 done
