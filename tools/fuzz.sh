@@ -181,6 +181,13 @@ for t in $TARGETS; do
     wireshark_only=0
     for a in "$work"/artifacts/*; do
         [ -f "$a" ] || continue
+        if [[ "$(basename "$a")" == slow-unit-* ]]; then
+            # libFuzzer's report of an input over 10 s, which it survived.
+            mkdir -p "$BUILD/unreproduced"
+            cp "$a" "$BUILD/unreproduced/$t-$(basename "$a")"
+            echo "--- $t: slow input (not a failure), kept in $BUILD/unreproduced/"
+            continue
+        fi
         crashes=$((crashes + 1))
         echo "--- $t: $(basename "$a")"
         grep -E "ERROR:|runtime error:|Dissector bug|SUMMARY" "$work/fuzz.log" | head -5 || true
