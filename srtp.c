@@ -78,7 +78,8 @@ typedef struct {
     unsigned mki_len;
     uint32_t roc;               /* RFC 3711 3.3.1 ROC and s_l */
     uint16_t s_l;
-    unsigned keys_tried;        /* an unbound stream is tried again when keys arrive */
+    uint32_t first_frame;       /* where the stream was first seen */
+    unsigned keys_tried;        /* keys [0, keys_tried) failed on it while unbound */
 } stream_t;
 
 static int proto_rtcp = -1;
@@ -175,6 +176,7 @@ find_stream(packet_info *pinfo, uint32_t ssrc, bool rtcp)
     copy_address_wmem(wmem_file_scope(), &stored->src, &pinfo->src);
     copy_address_wmem(wmem_file_scope(), &stored->dst, &pinfo->dst);
     stream = wmem_new0(wmem_file_scope(), stream_t);
+    stream->first_frame = pinfo->num;
     wmem_map_insert(streams, stored, stream);
     return stream;
 }
@@ -226,20 +228,34 @@ try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint3
     return false;
 }
 
-/* The candidate keys in order of preference. */
+/* Whether a stream could be past its first rollover counter under a key.
+ * A key from an SDP seen before the stream began set up a session that the
+ * stream started in the capture: its first packet there has ROC 0.  Keys
+ * from the keys file or the table, and a key whose SDP came later (a
+ * re-INVITE of a call under way when the capture started), may be hours
+ * into a call. */
+static bool
+key_may_have_rolled(const msstun_srtp_key_t *key, const stream_t *stream)
+{
+    return key->origin != MSSTUN_SRTP_KEY_SDP || key->where > stream->first_frame;
+}
+
+/* Tries the keys from index first on, in order of preference: those of
+ * the stream's SSRC range and source first, the most recent first. */
 static bool
 bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, uint32_t roc,
-            stream_t *stream)
+            unsigned first, stream_t *stream)
 {
     unsigned count = msstun_srtp_key_count();
 
     for (int score = 3; score >= 0; score--) {
-        for (unsigned i = count; i-- > 0;) {
+        for (unsigned i = count; i-- > first;) {
             msstun_srtp_key_t *key = msstun_srtp_key(i);
             bool covers = key->has_ssrc_range && ssrc >= key->ssrc_low && ssrc <= key->ssrc_high;
             bool from_src = key->port == pinfo->srcport && addresses_equal(&key->addr, &pinfo->src);
 
-            if ((covers ? 2 : 0) + (from_src ? 1 : 0) == score && try_key(key, pkt, len, rtcp, roc, stream))
+            if ((covers ? 2 : 0) + (from_src ? 1 : 0) == score && (roc == 0 || key_may_have_rolled(key, stream)) &&
+                try_key(key, pkt, len, rtcp, roc, stream))
                 return true;
         }
     }
@@ -249,11 +265,12 @@ bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint3
 /* A stream first seen mid-call is past its first rollover counter: an
  * 8-hour call wraps its sequence number 22 times at 50 audio packets/s,
  * 132 times at 300 video packets/s.  An RTP stream that no key verifies
- * at ROC 0 is tried at ROCs 1 to ROC_CANDIDATES - 1 too: 2^24 packets,
- * 15 hours at 300 packets/s.  That costs up to ROC_CANDIDATES tag checks
- * per key, tag length and MKI length, once per stream (and again when
- * new keys arrive), not per packet; with a 32-bit tag the chance that a
- * wrong key or ROC verifies is 2^-32 per check. */
+ * at ROC 0 is tried at ROCs 1 to ROC_CANDIDATES - 1 too, with the keys
+ * that may have rolled: 2^24 packets, 15 hours at 300 packets/s.  That
+ * costs up to ROC_CANDIDATES tag checks per key, tag length and MKI
+ * length, once per stream and key (a key is never tried twice on a
+ * stream), not per packet; with a 32-bit tag the chance that a wrong key
+ * or ROC verifies is 2^-32 per check. */
 #define ROC_CANDIDATES              256U
 
 /* Binds a stream not bound yet; *roc returns the rollover counter found. */
@@ -262,7 +279,7 @@ bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, u
                 uint32_t *roc)
 {
     for (*roc = 0; *roc < (rtcp ? 1 : ROC_CANDIDATES); (*roc)++) {
-        if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream))
+        if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream->keys_tried, stream))
             return true;
     }
     *roc = 0;
@@ -381,9 +398,10 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     if (stream->key) {
         if (!rtcp)
             roc = srtp_estimate_roc(stream->roc, stream->s_l, seq);
-        /* A stream rekeyed (a re-INVITE) verifies with another key. */
+        /* A stream rekeyed (a re-INVITE) verifies with a key that arrived
+         * after its own (key ids count from 1). */
         if (!verify(stream->key, pkt, len, rtcp, stream->tag_len, stream->mki_len, roc) &&
-            !bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, stream)) {
+            !bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, stream->key->id, stream)) {
             rec->key = stream->key;
             rec->roc = roc;
             rec->tag_len = (uint8_t)stream->tag_len;
