@@ -78,7 +78,7 @@ typedef struct {
     unsigned mki_len;
     uint32_t roc;               /* RFC 3711 3.3.1 ROC and s_l */
     uint16_t s_l;
-    uint32_t first_frame;       /* where the stream was first seen */
+    uint32_t first_frame;       /* where the stream (or its transport) began */
     unsigned keys_tried;        /* keys [0, keys_tried) failed on it while unbound */
 } stream_t;
 
@@ -161,6 +161,7 @@ find_stream(packet_info *pinfo, uint32_t ssrc, bool rtcp)
     stream_id_t id;
     stream_id_t *stored;
     stream_t *stream;
+    conversation_t *conv;
 
     copy_address_shallow(&id.src, &pinfo->src);
     copy_address_shallow(&id.dst, &pinfo->dst);
@@ -176,7 +177,10 @@ find_stream(packet_info *pinfo, uint32_t ssrc, bool rtcp)
     copy_address_wmem(wmem_file_scope(), &stored->src, &pinfo->src);
     copy_address_wmem(wmem_file_scope(), &stored->dst, &pinfo->dst);
     stream = wmem_new0(wmem_file_scope(), stream_t);
-    stream->first_frame = pinfo->num;
+    /* Streams are followed once a key is known: a stream began no later
+     * than its transport (a TURN allocation's flow, a TCP connection). */
+    conv = find_conversation_pinfo(pinfo, 0);
+    stream->first_frame = conv && conv->setup_frame < pinfo->num ? conv->setup_frame : pinfo->num;
     wmem_map_insert(streams, stored, stream);
     return stream;
 }
@@ -233,7 +237,9 @@ try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint3
  * stream started in the capture: its first packet there has ROC 0.  Keys
  * from the keys file or the table, and a key whose SDP came later (a
  * re-INVITE of a call under way when the capture started), may be hours
- * into a call. */
+ * into a call.  Besides the cost (up to 2,048 tag checks per key), each
+ * check is a 2^-32 chance of a false match, which the keys of many calls
+ * make real. */
 static bool
 key_may_have_rolled(const msstun_srtp_key_t *key, const stream_t *stream)
 {

@@ -41,6 +41,10 @@ Writes into OUTDIR (default: the directory of this script):
                          with srtp_set_stream_roc() (checked against 65536
                          packets protected the long way), and SRTCP index 5760
                          (5759 SRTCP packets protected and dropped first).
+  srtp-roc-sdp.pcap      rollover counters of keys from SDP: the streams of a
+                         call set up in the capture (ROC 0 decrypted, ROC 3 left
+                         encrypted), a stream of a call under way whose
+                         re-INVITE comes later (ROC 22 to 23 from then on).
   srtp-msrtcp.pcap       a Skype for Business G.722 call keyed in plain SIP: G.722
                          tones (480 Hz from the caller with MKI, 720 Hz from the
                          callee, encoded by libspandsp) and SRTCP whose SR and
@@ -949,6 +953,84 @@ def build_roc():
 
 
 # ----------------------------------------------------------------------------
+# Rollover counters of keys from SDP: a call set up in the capture, and a
+# re-INVITE of a call under way when the capture started
+
+RS_A_IP, RS_B_IP = '10.0.0.50', '10.0.0.60'
+KEY_RS_NEW = key_salt('roc-sdp-new-call')       # the offer of a call set up in the capture
+KEY_RS_NEW_B = key_salt('roc-sdp-new-call-b')
+KEY_RS_OLD = key_salt('roc-sdp-under-way')      # the re-INVITE of a call under way
+KEY_RS_OLD_B = key_salt('roc-sdp-under-way-b')
+RS_STREAMS = {   # name: SSRC, key, ROC of the first packet, its sequence number, whether it is decrypted
+    'new-call': (0x1A1A0001, KEY_RS_NEW, 0, 100, True),
+    'new-call-rolled': (0x1A1A0002, KEY_RS_NEW, 3, 100, False),   # ROC 3 after an SDP in the capture
+    'under-way': (0x2B2B0003, KEY_RS_OLD, 22, 65534, True),       # ROC 23 from its re-INVITE on
+}
+
+
+def roc_sdp_calls():
+    crypto = 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31'
+    new = sip_call('a1b2c3d4e5f60718293a4b5c6d7e8f90@%s' % RS_A_IP, 'erin', 'frank', RS_A_IP, RS_B_IP,
+                   ms_sdp(RS_A_IP, 50500, 0x1A1A0001, crypto % b64(KEY_RS_NEW)),
+                   ms_sdp(RS_B_IP, 50600, 0x1A1A1001, crypto % b64(KEY_RS_NEW_B)), 'n', 'rs-new')
+    old = sip_call('0f1e2d3c4b5a69788796a5b4c3d2e1f0@%s' % RS_A_IP, 'grace', 'heidi', RS_A_IP, RS_B_IP,
+                   ms_sdp(RS_A_IP, 50700, 0x2B2B0003, crypto % b64(KEY_RS_OLD)),
+                   ms_sdp(RS_B_IP, 50800, 0x2B2B1003, crypto % b64(KEY_RS_OLD_B)), 'o', 'rs-old', cseq=2)
+    return new, old
+
+
+def build_roc_sdp():
+    cap = G.Capture('srtp-roc-sdp.pcap', 'Relayed SRTP keyed in SIP: streams of a call set up in the capture '
+                    '(ROC 0, and ROC 3 left encrypted), a stream under way before its re-INVITE (ROC 22 to 23)')
+    c, e = G.new_hosts()
+    a = G.Host(RS_A_IP, MAC_A, 128, 0x2400)
+    b = G.Host(RS_B_IP, MAC_B, 128, 0x3400)
+    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    # Each call has an allocation of its own.
+    flows = {'new': G.UdpFlow(cap, c, 50020, G.MAC_CLIENT, e, 3478, G.MAC_EDGE),
+             'under-way': G.UdpFlow(cap, c, 50010, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)}
+    connid = G.H('srtp-roc-sdp-connid', 20)
+    senders = {n: SrtpSender(k, 80, ssrc=ssrc, roc=roc) for n, (ssrc, k, roc, seq, _) in RS_STREAMS.items()}
+    streams = {n: Stream(n, ssrc, 0, seq, 2000000 + seq * 160, 440, 'u', b'roc-sdp@msstun.example')
+               for n, (ssrc, k, roc, seq, _) in RS_STREAMS.items()}
+    sent = dict.fromkeys(RS_STREAMS, 0)
+    seqno = [2000]
+
+    def send(name, decrypted):
+        ssrc, _, roc, seq, _ = RS_STREAMS[name]
+        index = (roc << 16) + seq + sent[name]
+        p, info = streams[name].rtp(marker=(sent[name] == 0))
+        sent[name] += 1
+        cipher = senders[name].rtp(p)
+        expect(cap, dict(info, roc=index >> 16, index=index, decrypted=decrypted), cipher, 'send')
+        m = G.Msg(0x0004, G.cookie_tid('srtp-roc-sdp-send-%s-%d' % (name, sent[name])),
+                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno[0]),
+                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', G.PEER_IP, 50040), G.a_data(Blob(cipher, ['SRTP']))],
+                  'ms-turn', G.MI_TURN)
+        seqno[0] += 1
+        flows['under-way' if name == 'under-way' else 'new'].send(
+            'A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)%s'
+            % (name, index >> 16, index, '' if decrypted else ', no key verifies'))
+
+    (new_invite, new_ok, new_ack), (old_invite, old_ok, old_ack) = roc_sdp_calls()
+    for _ in range(2):
+        send('under-way', False)     # a call under way: its SDP is not in the capture yet
+    for msg, frm, what in ((new_invite, 'A', 'INVITE (offer)'), (new_ok, 'B', '200 OK (answer)'),
+                           (new_ack, 'A', 'ACK')):
+        sip.send(frm, Blob(msg, ['SIP %s of a new call, a=crypto:1' % what]), 'SIP %s, new call' % what)
+    for _ in range(3):
+        send('new-call', True)
+        send('new-call-rolled', False)
+    for msg, frm, what in ((old_invite, 'A', 're-INVITE (offer)'), (old_ok, 'B', '200 OK (answer)'),
+                           (old_ack, 'A', 'ACK')):
+        sip.send(frm, Blob(msg, ['SIP %s of the call under way, a=crypto:1' % what]),
+                 'SIP %s, call under way' % what)
+    for _ in range(3):
+        send('under-way', True)      # 65536 and on: ROC 23
+    return cap
+
+
+# ----------------------------------------------------------------------------
 # A G.722 call whose RTCP carries [MS-RTP] profile-specific extensions
 
 MS_A_IP, MS_B_IP = '10.0.0.30', '10.0.0.40'
@@ -1068,26 +1150,32 @@ def ms_sdp(ip, port, ssrc, crypto):
             % (ip, ip, port, port + 1, ssrc, ssrc, crypto))
 
 
+def sip_call(call_id, caller, callee, a_ip, b_ip, offer, answer, tag, branch, cseq=1):
+    """An INVITE with the offer, its 200 OK with the answer and the ACK, over UDP 5060."""
+    common = 'From: <sip:%s@msstun.example>;tag=%s1\r\nCall-ID: %s\r\n' % (caller, tag, call_id)
+    via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-%s-%d' % (a_ip, branch, 2 * cseq - 1)
+    invite = ('INVITE sip:%s@msstun.example SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n'
+              'To: <sip:%s@msstun.example>%s\r\n%sCSeq: %d INVITE\r\n'
+              'Contact: <sip:%s@%s:5060;transport=udp>\r\n'
+              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
+              'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+              % (callee, via, callee, ';tag=%s2' % tag if cseq > 1 else '', common, cseq, caller, a_ip,
+                 len(offer), offer))
+    ok = ('SIP/2.0 200 OK\r\nVia: %s\r\nTo: <sip:%s@msstun.example>;tag=%s2\r\n%sCSeq: %d INVITE\r\n'
+          'Contact: <sip:%s@%s:5060;transport=udp>\r\n'
+          'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
+          % (via, callee, tag, common, cseq, callee, b_ip, len(answer), answer))
+    ack = ('ACK sip:%s@%s:5060;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-%s-%d\r\n'
+           'Max-Forwards: 70\r\nTo: <sip:%s@msstun.example>;tag=%s2\r\n%sCSeq: %d ACK\r\n'
+           'Content-Length: 0\r\n\r\n' % (callee, b_ip, a_ip, branch, 2 * cseq, callee, tag, common, cseq))
+    return invite.encode(), ok.encode(), ack.encode()
+
+
 def ms_sip_messages():
     offer = ms_sdp(MS_A_IP, MS_A_RTP, SSRC_MA,
                    'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_MA))
     answer = ms_sdp(MS_B_IP, MS_B_RTP, SSRC_MB, 'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_MB))
-    common = 'From: <sip:carol@msstun.example>;tag=m1\r\nCall-ID: %s\r\n' % MS_CALL_ID
-    via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-ms-1' % MS_A_IP
-    invite = ('INVITE sip:dave@msstun.example SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n'
-              'To: <sip:dave@msstun.example>\r\n%sCSeq: 1 INVITE\r\n'
-              'Contact: <sip:carol@%s:5060;transport=udp>\r\n'
-              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
-              'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
-              % (via, common, MS_A_IP, len(offer), offer))
-    ok = ('SIP/2.0 200 OK\r\nVia: %s\r\nTo: <sip:dave@msstun.example>;tag=m2\r\n%sCSeq: 1 INVITE\r\n'
-          'Contact: <sip:dave@%s:5060;transport=udp>\r\n'
-          'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
-          % (via, common, MS_B_IP, len(answer), answer))
-    ack = ('ACK sip:dave@%s:5060;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-ms-2\r\n'
-           'Max-Forwards: 70\r\nTo: <sip:dave@msstun.example>;tag=m2\r\n%sCSeq: 1 ACK\r\n'
-           'Content-Length: 0\r\n\r\n' % (MS_B_IP, MS_A_IP, common))
-    return invite.encode(), ok.encode(), ack.encode()
+    return sip_call(MS_CALL_ID, 'carol', 'dave', MS_A_IP, MS_B_IP, offer, answer, 'm', 'ms')
 
 
 def build_msrtcp():
@@ -1161,6 +1249,9 @@ def manifest(caps):
          '* srtp-roc.pcap: a capture started hours into the call, rollover counters 22 (then 23), 131, 255 and '
          '256 (set with libsrtp2\'s `srtp_set_stream_roc()`, checked against 65536 packets protected the long '
          'way), SRTCP index %d; key in `srtp-roc-keys.txt`.' % ROC_SRTCP_INDEX,
+         '* srtp-roc-sdp.pcap: relayed SRTP keyed in SIP. A call set up in the capture: its stream at ROC 0 '
+         'is decrypted; one at ROC 3 is left encrypted. A stream of a call under way since before the capture '
+         'started, at ROC 22, is decrypted from its re-INVITE on, wrapping to 23.',
          '* srtp-msrtcp.pcap: a G.722 call keyed in its SIP (caller %s:%d, SSRC 0x%08x, %d Hz, MKI 1:1; callee '
          '%s:%d, SSRC 0x%08x, %d Hz), G.722 by libspandsp; the SRTCP SR and RR carry [MS-RTP] 2.2.11 '
          'profile-specific extensions (types 7, 8, 12, 13, 14 and 9, 10).'
@@ -1180,7 +1271,7 @@ def main(argv):
     outdir = argv[0] if argv else HERE
     os.makedirs(outdir, exist_ok=True)
     caps = [build_sip_call(), build_sip_tls(outdir), build_relay(), build_relay_dyn(), build_roc(),
-            build_msrtcp()]
+            build_roc_sdp(), build_msrtcp()]
     for cap in caps:
         with open(os.path.join(outdir, cap.name), 'wb') as f:
             f.write(cap.pcap())

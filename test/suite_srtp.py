@@ -385,6 +385,36 @@ class TestSrtpRolloverCounter:
         assert one == two
 
 
+
+class TestSrtpRolloverCounterFromSdp:
+    '''Keys from SDP in the capture: a stream that began after its SDP is
+    tried at ROC 0 only (the session started in the capture), so its ROC 3
+    packets stay encrypted; a stream under way before the re-INVITE that
+    carries its key is searched from ROC 0 to 255 and found at 23.'''
+    CAP = 'srtp-roc-sdp.pcap'
+
+    def test_rtp_roc_from_sdp(self, tshark, local_capture):
+        rows = tshark.fields(local_capture(self.CAP), RTP_FIELDS + ['msstun.srtp.key_frame', '_ws.expert.message'],
+                             'rtp')
+        assert len(rows) == 11
+        by_frame = {int(r[0]): r for r in rows}
+        expected = EXPECTED[self.CAP]
+        assert [e['frame'] for e in expected] == [1, 2, 6, 7, 8, 9, 10, 11, 15, 16, 17]
+        for e in expected:
+            r = by_frame[e['frame']]
+            assert r[1] == e['ssrc'], e['frame']
+            if e['decrypted']:
+                assert r[2:6] == [str(e['seq']), str(e['timestamp']), str(e['pt']), e['payload']], e['frame']
+                assert r[6:11] == ['1', str(e['roc']), str(e['index']), '', '12' if e['roc'] == 23 else '3'], \
+                    e['frame']
+            else:
+                assert r[6:11] == ['', '', '', '', ''], e['frame']
+        # The stream that began after its SDP, at ROC 3: no key verifies it.
+        assert [by_frame[f][11] for f in (7, 9, 11)] == ["No SDES key verifies this stream's packets: left encrypted"] * 3
+        # The stream under way: its two packets before the re-INVITE are not followed.
+        assert [by_frame[f][11] for f in (1, 2)] == ['', '']
+        assert [by_frame[f][7] for f in (6, 15, 16, 17)] == ['0', '23', '23', '23']
+
 class TestSrtcpMsRtpExtensions:
     '''SRTCP whose SR and RR carry [MS-RTP] 2.2.11 profile-specific
     extensions (captures/srtp-msrtcp.pcap, a G.722 call keyed in SIP):
