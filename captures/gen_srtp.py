@@ -721,22 +721,7 @@ def dyn_sip_messages():
                      'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_V1))
     answer = lync_sdp(DYN_B_IP, 50040, 0,
                       'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(KEY_D2), None)
-    common = 'From: <sip:alice@msstun.example>;tag=d1\r\nCall-ID: %s\r\n' % DYN_CALL_ID
-    via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-dyn-1' % DYN_A_IP
-    invite = ('INVITE sip:bob@msstun.example SIP/2.0\r\nVia: %s\r\nMax-Forwards: 70\r\n'
-              'To: <sip:bob@msstun.example>\r\n%sCSeq: 1 INVITE\r\n'
-              'Contact: <sip:alice@%s:5060;transport=udp>\r\n'
-              'User-Agent: UCCAPI/16.0.0.0 OC/16.0.0.0 (Skype for Business)\r\n'
-              'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
-              % (via, common, DYN_A_IP, len(offer), offer))
-    ok = ('SIP/2.0 200 OK\r\nVia: %s\r\nTo: <sip:bob@msstun.example>;tag=d2\r\n%sCSeq: 1 INVITE\r\n'
-          'Contact: <sip:bob@%s:5060;transport=udp>\r\n'
-          'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n%s'
-          % (via, common, DYN_B_IP, len(answer), answer))
-    ack = ('ACK sip:bob@%s:5060;transport=udp SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-msstun-dyn-2\r\n'
-           'Max-Forwards: 70\r\nTo: <sip:bob@msstun.example>;tag=d2\r\n%sCSeq: 1 ACK\r\n'
-           'Content-Length: 0\r\n\r\n' % (DYN_B_IP, DYN_A_IP, common))
-    return invite.encode(), ok.encode(), ack.encode()
+    return sip_call(DYN_CALL_ID, 'alice', 'bob', DYN_A_IP, DYN_B_IP, offer, answer, 'd', 'dyn')
 
 
 def dyn_keys_text():
