@@ -1,6 +1,6 @@
 /* msstun-compat.h
  * Every difference between the Wireshark releases the plugin builds against
- * (4.0 on Debian 12, and 4.2, 4.4, 4.6).  The dissector code is written once,
+ * (4.0 on Debian 12, 4.2 on Ubuntu 24.04, 4.4 and 4.6).  The dissector code is written once,
  * against the newest names, and this header maps them for older releases.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -47,8 +47,9 @@
 #define UNS(x) (x)
 #endif
 
-/* Boolean preferences are gboolean up to 4.0 and bool from 4.2 on. */
-#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+/* Boolean preferences are gboolean up to 4.2 and bool from 4.4 on (checked
+ * on 4.2.2 and 4.4.19). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 typedef bool msstun_pref_bool_t;
 #else
 typedef gboolean msstun_pref_bool_t;
@@ -73,7 +74,7 @@ typedef gboolean msstun_heur_ret_t;
  * follows): 4.0 takes a packet as in time sequence when its timestamp is
  * not before the first packet's, 4.4 and 4.6 when it is not before the last
  * in-sequence packet's (seen with a reordered packet: a late packet counts
- * in the jitter statistics of 4.0 only).  4.2 is not in the matrix. */
+ * in the jitter statistics of 4.0 and 4.2.2 only). */
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 #define MSSTUN_RTP_IN_TIME_SEQUENCE(first_ts, last_ts, ts) ((last_ts) <= (ts))
 #else
@@ -93,12 +94,13 @@ typedef gboolean msstun_heur_ret_t;
  * its functions.  These are the declarations the plugin uses, and the
  * leading members of seq_analysis_item_t and seq_analysis_info_t, which
  * are the same in every release but for the type of the flags: gboolean up
- * to 4.0, bool from 4.2 on (checked against the libwireshark of 4.0.17,
- * 4.4.19 and 4.6.9: has_color_filter is written as 4 bytes by 4.0 and as
- * 1 byte by 4.4 and 4.6, at the same offset).  Items are only ever
- * allocated and freed by libwireshark.
+ * to 4.2, bool from 4.4 on (checked against the libwireshark of 4.0.17,
+ * 4.2.2, 4.4.19 and 4.6.9: sequence_analysis_use_color_filter() writes
+ * has_color_filter as 4 bytes in 4.0 and 4.2 and as 1 byte in 4.4 and 4.6,
+ * at the same offset).  Items are only ever allocated and freed by
+ * libwireshark.
  */
-#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 typedef bool msstun_seq_flag_t;
 #else
 typedef gboolean msstun_seq_flag_t;
@@ -137,7 +139,8 @@ WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, 
 /* Returns a seq_analysis_item_t, or NULL when the packet has no addresses. */
 WS_DLL_PUBLIC void *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, void *sainfo);
 
-/* UAT update callbacks return gboolean up to 4.0 and bool from 4.2 on. */
+/* UAT update callbacks return gboolean up to 4.0 and bool from 4.2 on
+ * (checked on 4.2.2). */
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
 typedef bool msstun_uat_ret_t;
 #else
@@ -145,7 +148,7 @@ typedef gboolean msstun_uat_ret_t;
 #endif
 
 /* rtp_dyn_payload_insert() takes a channel count from 4.2 on (checked on
- * 4.0.17, 4.4 and 4.6). */
+ * 4.0.17, 4.2.2, 4.4 and 4.6). */
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
 #define msstun_rtp_dyn_payload_insert(payloads, pt, name, rate, channels) \
     rtp_dyn_payload_insert(payloads, pt, name, rate, channels)

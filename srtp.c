@@ -279,12 +279,25 @@ bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint3
  * or ROC verifies is 2^-32 per check. */
 #define ROC_CANDIDATES              256U
 
+/* Whether any key from index first on may have rolled over on a stream. */
+static bool
+any_key_may_have_rolled(unsigned first, const stream_t *stream)
+{
+    for (unsigned i = first; i < msstun_srtp_key_count(); i++) {
+        if (key_may_have_rolled(msstun_srtp_key(i), stream))
+            return true;
+    }
+    return false;
+}
+
 /* Binds a stream not bound yet; *roc returns the rollover counter found. */
 static bool
 bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, stream_t *stream,
                 uint32_t *roc)
 {
-    for (*roc = 0; *roc < (rtcp ? 1 : ROC_CANDIDATES); (*roc)++) {
+    uint32_t rocs = (rtcp || !any_key_may_have_rolled(stream->keys_tried, stream)) ? 1 : ROC_CANDIDATES;
+
+    for (*roc = 0; *roc < rocs; (*roc)++) {
         if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream->keys_tried, stream))
             return true;
     }

@@ -53,8 +53,7 @@ def wireshark_version():
 def ws_at_least(major, minor):
     '''True on Wireshark major.minor and newer.  Tests use it where Wireshark
     itself prints something differently between the versions of the matrix
-    (4.0, 4.4, 4.6), next to a comment saying what changed; 4.2 is not in
-    the matrix, so a difference first seen in 4.4 is tested as one of 4.4.'''
+    (4.0, 4.2, 4.4, 4.6), next to a comment saying what changed.'''
     return wireshark_version() >= (major, minor)
 
 
@@ -139,7 +138,7 @@ class TShark:
     def fields(self, capture, fields, dfilter=None, extra=()):
         '''-T fields output as a list of rows (each a list of column strings).
 
-        Wireshark 4.0 prints an FT_BOOLEAN field as 1 or 0, 4.4 and 4.6 as
+        Wireshark 4.0 prints an FT_BOOLEAN field as 1 or 0, 4.2 and later as
         True or False: the values of boolean fields are given in 4.0's form
         on every version (exactly: True is 1, False is 0).'''
         args = ['-n', '-r', capture, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,']
@@ -150,7 +149,7 @@ class TShark:
         args += list(extra)
         out = self.run(args).stdout
         rows = [line.split('\t') for line in out.splitlines()]
-        if ws_at_least(4, 4):
+        if ws_at_least(4, 2):
             booleans = [i for i, f in enumerate(fields) if f in self.boolean_fields()]
             for row in rows:
                 for i in booleans:

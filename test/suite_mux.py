@@ -1207,8 +1207,8 @@ class TestTls443:
             first.setdefault(stream, int(number))
         assert len(first) >= 2
         for number in first.values():
-            # Wireshark 4.4 and 4.6 add the server name to the Info of a ClientHello.
-            hello = 'Client Hello (SNI=edge.example.com)' if ws_at_least(4, 4) else 'Client Hello'
+            # Wireshark 4.2 and later add the server name to the Info of a ClientHello.
+            hello = 'Client Hello (SNI=edge.example.com)' if ws_at_least(4, 2) else 'Client Hello'
             assert expected[number - 1][1:] == ['eth:ethertype:ip:tcp:tls', hello]
             expected[number - 1][1] = 'eth:ethertype:ip:tcp:msstun:tls'
         assert run(capture, self.ALL, extra=opts) == expected
@@ -1257,8 +1257,8 @@ class TestTls443:
             rows = run(capture, ['http.file_data'], dfilter='http.response.code == 200', extra=opts)
             body = b'<html><body>msstun test page</body></html>\n'
             # http.file_data is a string field in Wireshark 4.0 (printed with
-            # escapes) and a byte field in 4.4 and 4.6 (printed in hex).
-            expected = body.hex() if ws_at_least(4, 4) else body.decode().replace('\n', '\\n')
+            # escapes) and a byte field from 4.2 on (printed in hex).
+            expected = body.hex() if ws_at_least(4, 2) else body.decode().replace('\n', '\\n')
             assert rows == [[expected]], kind
 
     @pytest.mark.parametrize('kind', ['rsa', 'keylog'])
@@ -1476,9 +1476,11 @@ class TestDecodeAs:
              'sip.Status-Code']
         keys = ['-o', 'tls.keylog_file:' + TLS_KEYLOG_KEYS, '-d', 'tls.port==8443,sip']
         rows = run(TLS_SPLIT, f, extra=['-d', 'tcp.port==8443,msstun'] + keys)
-        # Wireshark 4.4 and 4.6 name the version the handshake settled on, and
-        # the server name, for a TLS 1.3 ClientHello.
-        hello = ['TLSv1.3', 'Client Hello (SNI=edge.example.com)'] if ws_at_least(4, 4) else ['TLSv1', 'Client Hello']
+        # Wireshark 4.2 and later add the server name to the Info of a
+        # ClientHello, 4.4 and 4.6 also name the version the handshake
+        # settled on (TLS 1.3).
+        hello = ['TLSv1.3' if ws_at_least(4, 4) else 'TLSv1',
+                 'Client Hello (SNI=edge.example.com)' if ws_at_least(4, 2) else 'Client Hello']
         assert rows[5] == ['6'] + hello + ['1', '', '']
         assert [r[4:] for r in rows if r[4] or r[5]] == [['OPTIONS', ''], ['', '200']]
         assert rows == run_builtin(TLS_SPLIT, f, extra=['-d', 'tcp.port==8443,tls'] + keys)

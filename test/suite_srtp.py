@@ -323,8 +323,8 @@ class TestSrtpRelayDynamicPayloads:
             assert rows[ssrc] == (name, 6, '%.3f' % (sum(jitter) / len(jitter)), '%.3f' % max(jitter))
             assert rows[ssrc][2:] == ('5.509', '8.830')
         assert rows['0x0d0d0404'][:2] == ('g722, telephone-event', 6)
-        # from 4.4 on the RED stream is listed by its block's payload type
-        assert rows['0x0e0e0505'] == ('g711U' if ws_at_least(4, 4) else 'RED', 4, '0.000', '0.000')
+        # from 4.2 on the RED stream is listed by its block's payload type
+        assert rows['0x0e0e0505'] == ('g711U' if ws_at_least(4, 2) else 'RED', 4, '0.000', '0.000')
         assert rows['0x0c0c0303'][:2] == ('X-H264UC', 3)
 
     def test_without_keys_file(self, tshark, local_capture):
