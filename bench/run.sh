@@ -48,7 +48,6 @@ if [ -z "${MSSTUN_PLUGIN:-}" ]; then
     fi
 fi
 [ -f "$PLUGIN" ] || { log "no plugin at $PLUGIN"; exit 2; }
-MAJMIN=$(tshark --version 2>/dev/null | sed -n 's/^TShark (Wireshark) \([0-9]*\)\.\([0-9]*\)\..*/\1.\2/p' | head -1)
 
 # --- captures (cache, reused while bench/gen_edge.py and captures/gen_msturn.py are unchanged);
 # the 1-frame capture measures tshark's start-up and exit (registering every dissector), a fixed cost
@@ -65,29 +64,8 @@ for n in 1 $SIZES; do
 done
 
 # --- temporary HOMEs: one empty (baseline), one with the plugin
-WORK=$(mktemp -d /tmp/msstun-bench.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-chmod 755 "$WORK"
-mkdir -p "$WORK/home-base" "$WORK/home-plugin/.local/lib/wireshark/plugins/$MAJMIN/epan"
-cp "$PLUGIN" "$WORK/home-plugin/.local/lib/wireshark/plugins/$MAJMIN/epan/msstun.so"
-RUNAS=()
-if [ "$(id -u)" = 0 ]; then
-    chown -R "$RUN_USER:$(id -gn "$RUN_USER")" "$WORK/home-base" "$WORK/home-plugin"
-    RUNAS=(setpriv "--reuid=$(id -u "$RUN_USER")" "--regid=$(id -g "$RUN_USER")" --clear-groups --)
-fi
-
-# ts HOME args...: the installed tshark in a hermetic environment
-ts() {
-    local home=$1
-    shift
-    "${RUNAS[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" TZ=UTC LC_ALL=C.UTF-8 tshark "$@"
-}
-
-ts "$WORK/home-plugin" -G plugins | grep -q msstun || { log "the plugin does not load from the temporary HOME"; exit 2; }
-if ts "$WORK/home-base" -G plugins | grep -q msstun; then
-    log "msstun is installed globally: the baseline would load it (tools/install.sh --uninstall)"
-    exit 2
-fi
+. "$ROOT/bench/homes.sh"
+make_homes /tmp/msstun-bench.XXXXXX
 
 # --- decode summary (what the plugin makes of the capture)
 if [ "${BENCH_DECODE:-1}" = 1 ]; then

@@ -50,26 +50,8 @@ gen base "$FRAMES" "$STREAMS"
 gen packets $((2 * FRAMES)) "$STREAMS"
 gen streams "$FRAMES" $((10 * STREAMS))
 
-WORK=$(mktemp -d /tmp/msstun-bench-srtp.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-chmod 755 "$WORK"
-MAJMIN=$(tshark --version 2>/dev/null | sed -n 's/^TShark (Wireshark) \([0-9]*\)\.\([0-9]*\)\..*/\1.\2/p' | head -1)
-mkdir -p "$WORK/home-base" "$WORK/home-plugin/.local/lib/wireshark/plugins/$MAJMIN/epan"
-cp "$PLUGIN" "$WORK/home-plugin/.local/lib/wireshark/plugins/$MAJMIN/epan/msstun.so"
-RUNAS=()
-if [ "$(id -u)" = 0 ]; then
-    chown -R "$RUN_USER:$(id -gn "$RUN_USER")" "$WORK/home-base" "$WORK/home-plugin"
-    RUNAS=(setpriv "--reuid=$(id -u "$RUN_USER")" "--regid=$(id -g "$RUN_USER")" --clear-groups --)
-fi
-ts() {   # HOME args...
-    local home=$1
-    shift
-    "${RUNAS[@]}" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" TZ=UTC LC_ALL=C.UTF-8 tshark "$@"
-}
-if ts "$WORK/home-base" -G plugins | grep -q msstun; then
-    log "msstun is installed globally: the baseline would load it (tools/install.sh --uninstall)"
-    exit 2
-fi
+. "$ROOT/bench/homes.sh"
+make_homes /tmp/msstun-bench-srtp.XXXXXX
 args_for() {   # cfg -> HOME and options in CFG_HOME / CFG_ARGS
     case $1 in
         A) CFG_HOME=$WORK/home-base; CFG_ARGS=("${BASEOPTS[@]}") ;;

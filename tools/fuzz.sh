@@ -177,12 +177,14 @@ for t in $TARGETS; do
     chunk=0
     # --runs without --seconds runs the target in processes of at most
     # chunk_runs executions, one after the other on the corpus they grow
-    # (memory grows over a process, see max_len); --seconds is one process.
+    # (memory grows over a process, see chunk_runs); --seconds is one process.
+    chunked=0
+    [ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ] && chunked=1
     remaining=${RUNS:-0}
     while :; do
         chunk=$((chunk + 1))
         limit=()
-        if [ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ]; then
+        if [ "$chunked" -eq 1 ]; then
             runs=$(chunk_runs "$t")
             [ "$remaining" -ge "$runs" ] || runs=$remaining
             limit+=(-runs="$runs")
@@ -203,7 +205,7 @@ for t in $TARGETS; do
         fi
         execs=$((execs + ${n:-0}))
         remaining=$((remaining - ${n:-0}))
-        [ "$rc" -eq 0 ] && [ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ] && [ "$remaining" -gt 0 ] || break
+        [ "$rc" -eq 0 ] && [ "$chunked" -eq 1 ] && [ "$remaining" -gt 0 ] || break
         echo "fuzz $t: $execs execs so far ($chunk processes, $seconds s)"
     done
     edges=$(grep -oE ' cov: [0-9]+' "$work/fuzz.log" | tail -1 | grep -oE '[0-9]+' || true)
