@@ -188,8 +188,8 @@ def edge_rows():
     packet reached the relayed address before the permission and was
     dropped there (23 / 22).  Seq 5005, 7008 and 9006 were lost before the
     server, seq 5010 came after 5011: sequence errors at 5006, 5011 and
-    5010, at 7009 and at 9007.  Wireshark 4.0 counts the late packet in the
-    jitter statistics, 4.4 and 4.6 do not.'''
+    5010, at 7009 and at 9007.  Wireshark 4.0 and 4.2 count the late packet
+    in the jitter statistics, 4.4 and 4.6 do not.'''
     a_jitter = ['2.962 / 2.981', '1.759 / 1.773'] if ws_at_least(4, 4) else ['4.748 / 4.768', '2.560 / 2.575']
     return [
         ['0xb0b0b002', '4', 'Allocate Success relayed 192.0.2.15:49170',

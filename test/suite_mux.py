@@ -109,8 +109,8 @@ E2E = 'MS-TURN end-to-end data | '
 RR_SDES = 'Receiver Report   Source description   '
 SR_SDES = 'Sender Report   Source description   '
 
-# Wireshark 4.0's TCP marks a segment of a reassembled PDU in Info on every
-# pass; 4.4 and 4.6 do not on a single pass.
+# The TCP of Wireshark 4.0 and 4.2 marks a segment of a reassembled PDU in
+# Info on every pass; 4.4 and 4.6 do not on a single pass.
 SEGMENT_OF_PDU = '' if ws_at_least(4, 4) else ' [TCP segment of a reassembled PDU]'
 
 TCP443_EXPECTED = {
@@ -1232,7 +1232,7 @@ class TestTls443:
         n = {'rsa': (10, 11, 26, 27), 'keylog': (10, 12, 27, 29)}[kind]
         get = [str(n[2]), 'HTTP', 'GET / HTTP/1.1 ', '', '', '', '', 'GET', '/', '']
         # Wireshark 4.4 and 4.6 repeat the request's URI in the response
-        # (http.request.uri, generated); 4.0 does not.
+        # (http.request.uri, generated); 4.0 and 4.2 do not.
         ok = [str(n[3]), 'HTTP', 'HTTP/1.1 200 OK  (text/html)', '', '', '', '', '', '/' if ws_at_least(4, 4) else '',
               '200']
         if sip:
