@@ -37,8 +37,8 @@ class TestPluginLoaded:
         assert 'msstun' not in tshark_builtin('-G', 'protocols')
 
     def test_protocol_registered(self, tshark):
-        # Wireshark 4.4 and 4.6 add three columns (enabled, heuristic
-        # enabled, can be disabled) to the three of 4.0 and 4.2.
+        # Wireshark 4.2 and later add three columns (enabled, heuristic
+        # enabled, can be disabled) to the three of 4.0.
         rows = [line.split('\t')[:3] for line in tshark('-G', 'protocols').splitlines()]
         assert ['Microsoft STUN/TURN/ICE', 'MSSTUN', 'msstun'] in rows
         assert ['MSSTUN message (STUN/TURN only)', 'MSSTUN message', 'msstun_message'] in rows
