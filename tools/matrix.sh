@@ -97,22 +97,21 @@ ensure_root() {
         echo "== making the $suite root filesystem in $root"
         rm -rf "$root.new"
         mkdir -p "$CACHE"
+        # tshark and wireshark-dev are in Ubuntu's universe component.
+        local args=(--variant=minbase "$suite" "$root.new" "$MIRROR")
         if [ "$suite" = noble ]; then
             ensure_ubuntu_keyring || return 1
-            # tshark and wireshark-dev are in universe; a user's Ubuntu has
-            # the updates and security pockets too.
-            debootstrap --variant=minbase --components=main,universe --keyring="$CACHE/ubuntu-archive-key.gpg" \
-                noble "$root.new" "$UBUNTU_MIRROR" "$(ubuntu_script noble)" > "$CACHE/$suite.debootstrap.log" 2>&1 || {
-                tail -20 "$CACHE/$suite.debootstrap.log" >&2
-                return 1
-            }
+            args=(--variant=minbase --components=main,universe --keyring="$CACHE/ubuntu-archive-key.gpg"
+                  noble "$root.new" "$UBUNTU_MIRROR" "$(ubuntu_script noble)")
+        fi
+        debootstrap "${args[@]}" > "$CACHE/$suite.debootstrap.log" 2>&1 || {
+            tail -20 "$CACHE/$suite.debootstrap.log" >&2
+            return 1
+        }
+        # A user's Ubuntu has the updates and security pockets too.
+        if [ "$suite" = noble ]; then
             printf 'deb %s %s main universe\n' "$UBUNTU_MIRROR" noble "$UBUNTU_MIRROR" noble-updates \
                 "$UBUNTU_MIRROR" noble-security > "$root.new/etc/apt/sources.list"
-        else
-            debootstrap --variant=minbase "$suite" "$root.new" "$MIRROR" > "$CACHE/$suite.debootstrap.log" 2>&1 || {
-                tail -20 "$CACHE/$suite.debootstrap.log" >&2
-                return 1
-            }
         fi
         # The mirror may be a dated snapshot: sid's Release file then carries a
         # Valid-Until in the past, which apt refuses unless told otherwise.
