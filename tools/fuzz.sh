@@ -6,12 +6,15 @@
 # the regression inputs (captures/regressions/fuzz-TARGET/), then fuzzes
 # each target for N seconds with the dictionary fuzz/msstun.dict.
 #
-#   tools/fuzz.sh [--seconds N | --runs N] [--target NAME] [--replay-only] [--fresh-seeds]
+#   tools/fuzz.sh [--seconds N | --runs N] [--jobs J] [--target NAME] [--replay-only] [--fresh-seeds]
 #   tools/fuzz.sh --coverage
 #
 #   --seconds N     fuzzing time per target (default 60)
 #   --runs N        stop each target after N executions (without --seconds,
 #                   there is no time limit)
+#   --jobs J        J processes of a target at once (default 1), on one
+#                   corpus: --runs N is shared out between them, and the
+#                   exec/s reported are those of all J
 #   --target NAME   udp3478, tcp443, message, srtp or all (default all)
 #   --replay-only   only replay captures/regressions/fuzz-*/ (no fuzzing)
 #   --fresh-seeds   rebuild the seed corpus even if build-fuzz/seeds exists
@@ -27,7 +30,8 @@
 # (captures/regressions/fuzz-TARGET-SHA1.pcap, fuzz/input2pcap.py) for
 # tshark and the suite, and the run fails.  Every target ends with the line
 #   fuzz TARGET: N execs, E edges, C crashes
-# (N from libFuzzer's stat::number_of_executed_units, E its last "cov:").
+# (N from libFuzzer's stat::number_of_executed_units, E the highest "cov:"
+# of its processes).
 # Leak detection is off (valgrind in tools/robustness.sh judges leaks): the
 # targets keep an epan session for many inputs, whose file-scope memory is
 # only freed when the session ends.
@@ -42,6 +46,7 @@ SECONDS_SET=0
 RUNS=
 TARGETS="udp3478 tcp443 message srtp"
 REPLAY_ONLY=0
+JOBS=1
 FRESH_SEEDS=0
 COVERAGE=0
 while [ $# -gt 0 ]; do
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
         --seconds) SECONDS_PER_TARGET=$2; SECONDS_SET=1; shift ;;
         --runs) RUNS=$2; shift ;;
         --target) [ "$2" = all ] || TARGETS=$2; shift ;;
+        --jobs) JOBS=$2; shift ;;
         --replay-only) REPLAY_ONLY=1 ;;
         --fresh-seeds) FRESH_SEEDS=1 ;;
         --coverage) COVERAGE=1 ;;
@@ -57,6 +63,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || { echo "--jobs takes a positive number" >&2; exit 2; }
 for t in $TARGETS; do
     case "$t" in udp3478|tcp443|message|srtp) ;; *) echo "unknown target: $t" >&2; exit 2 ;; esac
 done
@@ -151,6 +158,47 @@ wireshark_fails() {
     return 1
 }
 
+# One series of processes of target $1 (logs in $2): with --runs (share $3)
+# and without --seconds, processes of at most chunk_runs executions, one after
+# the other on the corpus they grow (memory grows over a process, see
+# chunk_runs); with --seconds, one process.  Writes "EXECS SECONDS RC" to
+# $2/result.
+fuzz_series() {
+    local t=$1 dir=$2 remaining=${3:-0} rc=0 execs=0 seconds=0 chunk=0 limit runs start n
+    mkdir -p "$dir"
+    while :; do
+        chunk=$((chunk + 1))
+        limit=()
+        if [ "$chunked" -eq 1 ]; then
+            runs=$(chunk_runs "$t")
+            [ "$remaining" -ge "$runs" ] || runs=$remaining
+            limit+=(-runs="$runs")
+        else
+            [ -z "$3" ] || limit+=(-runs="$3")
+            limit+=(-max_total_time="$SECONDS_PER_TARGET")
+        fi
+        start=$(date +%s)
+        "$BUILD/fuzz-$t" "${FUZZ_OPTS[@]}" "${limit[@]}" -max_len="$(max_len "$t")" \
+            -dict=fuzz/msstun.dict -artifact_prefix="$BUILD/work/$t/artifacts/" \
+            "$BUILD/corpus/$t" "$BUILD/seeds/$t" >"$dir/fuzz-$chunk.log" 2>&1 || rc=$?
+        seconds=$((seconds + $(date +%s) - start))
+        n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz-$chunk.log" | tail -1)
+        if [ -z "$n" ]; then
+            # A crash stops libFuzzer before its final stats: the last status line.
+            n=$(grep -oE '^#[0-9]+' "$dir/fuzz-$chunk.log" | tail -1 | tr -d '#')
+        fi
+        execs=$((execs + ${n:-0}))
+        remaining=$((remaining - ${n:-0}))
+        [ "$rc" -eq 0 ] && [ "$chunked" -eq 1 ] && [ "$remaining" -gt 0 ] || break
+        echo "fuzz $t: ${dir##*/}: $execs execs so far ($chunk processes, $seconds s)"
+    done
+    echo "$execs $seconds $rc" >"$dir/result"
+}
+
+# --runs without --seconds runs in chunks (fuzz_series).
+chunked=0
+[ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ] && chunked=1
+
 failed=0
 for t in $TARGETS; do
     bin="$BUILD/fuzz-$t"
@@ -171,44 +219,28 @@ for t in $TARGETS; do
     fi
     [ "$REPLAY_ONLY" -eq 1 ] && continue
 
-    rc=0
+    # --jobs J: J series at once, each on its share of --runs, all on the
+    # corpus directory (libFuzzer reloads it, -reload, so that each series
+    # takes up what the others found) and with one artifacts directory.
+    for j in $(seq "$JOBS"); do
+        share=
+        [ -z "$RUNS" ] || share=$(( RUNS / JOBS + (j <= RUNS % JOBS ? 1 : 0) ))
+        fuzz_series "$t" "$work/job$j" "$share" &
+    done
+    wait
     execs=0
     seconds=0
-    chunk=0
-    # --runs without --seconds runs the target in processes of at most
-    # chunk_runs executions, one after the other on the corpus they grow
-    # (memory grows over a process, see chunk_runs); --seconds is one process.
-    chunked=0
-    [ -n "$RUNS" ] && [ "$SECONDS_SET" -eq 0 ] && chunked=1
-    remaining=${RUNS:-0}
-    while :; do
-        chunk=$((chunk + 1))
-        limit=()
-        if [ "$chunked" -eq 1 ]; then
-            runs=$(chunk_runs "$t")
-            [ "$remaining" -ge "$runs" ] || runs=$remaining
-            limit+=(-runs="$runs")
-        else
-            [ -z "$RUNS" ] || limit+=(-runs="$RUNS")
-            limit+=(-max_total_time="$SECONDS_PER_TARGET")
-        fi
-        start=$(date +%s)
-        "$bin" "${FUZZ_OPTS[@]}" "${limit[@]}" -max_len="$(max_len "$t")" \
-            -dict=fuzz/msstun.dict -artifact_prefix="$work/artifacts/" \
-            "$BUILD/corpus/$t" "$BUILD/seeds/$t" >"$work/fuzz-$chunk.log" 2>&1 || rc=$?
-        seconds=$((seconds + $(date +%s) - start))
-        cat "$work/fuzz-$chunk.log" >>"$work/fuzz.log"
-        n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz-$chunk.log" | tail -1)
-        if [ -z "$n" ]; then
-            # A crash stops libFuzzer before its final stats: the last status line.
-            n=$(grep -oE '^#[0-9]+' "$work/fuzz-$chunk.log" | tail -1 | tr -d '#')
-        fi
-        execs=$((execs + ${n:-0}))
-        remaining=$((remaining - ${n:-0}))
-        [ "$rc" -eq 0 ] && [ "$chunked" -eq 1 ] && [ "$remaining" -gt 0 ] || break
-        echo "fuzz $t: $execs execs so far ($chunk processes, $seconds s)"
+    rc=0
+    for j in $(seq "$JOBS"); do
+        # A series that could not write its result (killed) counts as failed.
+        read -r n s r <"$work/job$j/result" || { n=0 s=0 r=1; }
+        execs=$((execs + n))
+        [ "$s" -le "$seconds" ] || seconds=$s
+        [ "$r" -eq 0 ] || rc=$r
+        cat "$work/job$j"/fuzz-*.log >>"$work/fuzz.log" 2>/dev/null || true
     done
-    edges=$(grep -oE ' cov: [0-9]+' "$work/fuzz.log" | tail -1 | grep -oE '[0-9]+' || true)
+    # The most of any process (each starts from the corpus the others grew).
+    edges=$(grep -oE ' cov: [0-9]+' "$work/fuzz.log" | grep -oE '[0-9]+' | sort -n | tail -1 || true)
     rate=$((execs / (seconds > 0 ? seconds : 1)))
     crashes=0
     wireshark_only=0
