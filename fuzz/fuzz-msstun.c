@@ -73,6 +73,7 @@
 #include <epan/timestamp.h>
 #include <epan/tvbuff.h>
 #include <wiretap/wtap.h>
+#include <wsutil/buffer.h>
 #include <wsutil/privileges.h>
 #include <wsutil/wslog.h>
 
@@ -165,14 +166,26 @@ get_frame_ts(struct packet_provider_data *prov, guint32 frame_num)
     return &prov->ts[frame_num - prov->base - 1];
 }
 
+/* The interface callbacks take the record's section number from 4.4 on
+ * (checked on 4.2.2 and 4.4.19). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+static const char *
+get_interface_name(struct packet_provider_data *prov _U_, uint32_t interface_id _U_, unsigned section _U_)
+#else
 static const char *
 get_interface_name(struct packet_provider_data *prov _U_, guint32 interface_id _U_)
+#endif
 {
     return "fuzz";
 }
 
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+static const char *
+get_interface_description(struct packet_provider_data *prov _U_, uint32_t interface_id _U_, unsigned section _U_)
+#else
 static const char *
 get_interface_description(struct packet_provider_data *prov _U_, guint32 interface_id _U_)
+#endif
 {
     return NULL;
 }
@@ -183,11 +196,13 @@ get_modified_block(struct packet_provider_data *prov _U_, const frame_data *fd _
     return NULL;
 }
 
+/* 4.6 adds process information callbacks, which may be NULL (checked on
+ * 4.6.9): no record here has any. */
 static const struct packet_provider_funcs provider_funcs = {
-    get_frame_ts,
-    get_interface_name,
-    get_interface_description,
-    get_modified_block,
+    .get_frame_ts = get_frame_ts,
+    .get_interface_name = get_interface_name,
+    .get_interface_description = get_interface_description,
+    .get_modified_block = get_modified_block,
 };
 
 
@@ -618,8 +633,14 @@ format_labels(proto_node *node, gpointer data _U_)
 
     if (fi && !fi->rep) {
         char label[ITEM_LABEL_LENGTH];
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+        size_t value_offset;
 
+        /* 4.6 also gives the offset of the value in the label. */
+        proto_item_fill_label(fi, label, &value_offset);
+#else
         proto_item_fill_label(fi, label);
+#endif
     }
     proto_tree_children_foreach(node, format_labels, NULL);
 }
@@ -635,28 +656,51 @@ dissect_pass(epan_t *session, bool second)
 
     for (unsigned i = 0; i < frame_count; i++) {
         epan_dissect_t *edt;
-        tvbuff_t *tvb;
 
+        /* From 4.6 on the record holds the frame's bytes (rec.data, sized
+         * by wtap_rec_init()), from which epan_dissect_run() makes the
+         * tvb, and wtap_setup_packet_rec() sets a packet record up, with
+         * the record type's name, which the frame dissector puts in a
+         * column; before, the caller gives epan_dissect_run() a tvb
+         * (checked on 4.4.19 and 4.6.9). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+        wtap_rec_init(&rec, frames[i].len);
+        wtap_setup_packet_rec(&rec, WTAP_ENCAP_ETHERNET);
+        ws_buffer_append(&rec.data, frames[i].bytes, frames[i].len);
+#else
         wtap_rec_init(&rec);
         rec.rec_type = REC_TYPE_PACKET;
+        rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_ETHERNET;
+#endif
         rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
         rec.ts = provider.ts[i];
         rec.tsprec = WTAP_TSPREC_USEC;
         rec.rec_header.packet_header.caplen = frames[i].len;
         rec.rec_header.packet_header.len = frames[i].len;
-        rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_ETHERNET;
 
         if (!second)
             frame_data_init(&fdata[i], provider.base + i + 1, &rec, 0, cum_bytes);
         frame_data_set_before_dissect(&fdata[i], &elapsed, &ref, prev_dis);
         /* As tshark: a first-pass tree when a postdissector wants fields. */
         edt = epan_dissect_new(session, second || postdissectors_want_hfids(), second);
-        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
-        tvb = tvb_new_real_data(frames[i].bytes, frames[i].len, frames[i].len);
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+        /* 4.6's libwireshark primes the tree with the fields postdissectors
+         * want itself, for a frame not yet visited. */
         if (second)
-            epan_dissect_run_with_taps(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fdata[i], &cinfo);
+            epan_dissect_run_with_taps(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, &fdata[i], &cinfo);
         else
-            epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fdata[i], NULL);
+            epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, &fdata[i], NULL);
+#else
+        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        {
+            tvbuff_t *tvb = tvb_new_real_data(frames[i].bytes, frames[i].len, frames[i].len);
+
+            if (second)
+                epan_dissect_run_with_taps(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fdata[i], &cinfo);
+            else
+                epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fdata[i], NULL);
+        }
+#endif
         if (second && edt->tree)
             proto_tree_children_foreach(edt->tree, format_labels, NULL);
         frame_data_set_after_dissect(&fdata[i], &cum_bytes);
@@ -857,7 +901,13 @@ LLVMFuzzerInitialize(int *argc _U_, char ***argv _U_)
 
     if (g_getenv("MSSTUN_FUZZ_INPUTS_PER_SESSION"))
         inputs_per_session = (unsigned)MAX(1, atoi(g_getenv("MSSTUN_FUZZ_INPUTS_PER_SESSION")));
+    /* 4.6's ws_log_init() takes the program name from GLib. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 6)
+    g_set_prgname("fuzz-msstun");
+    ws_log_init(NULL);
+#else
     ws_log_init("fuzz-msstun", NULL);
+#endif
     ws_log_set_level(LOG_LEVEL_CRITICAL);
     init_process_policies();
     wtap_init(FALSE);
