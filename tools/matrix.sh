@@ -13,6 +13,13 @@
 # can be compared (tools/decode-summary.py).
 #
 # Usage: tools/matrix.sh [4.0|4.2|4.4|4.6|all]...     (default: all)
+#        tools/matrix.sh --fuzz SECONDS [4.0|4.2|4.4|4.6|all]...
+# --fuzz does none of the above: it installs the root's default clang, its
+# libFuzzer and sanitizer runtime (libclang-rt-N-dev) and llvm in each root
+# and runs tools/fuzz.sh --seconds SECONDS there (the harness built against
+# that Wireshark, the regression inputs replayed, the four targets fuzzed),
+# in /msstun-fuzz rather than /msstun; its logs, artifacts and any new
+# regression inputs go to $MSSTUN_MATRIX_CACHE/results/VERSION/fuzz*.
 # Root filesystems are kept in $MSSTUN_MATRIX_CACHE (default
 # /var/cache/msstun-matrix) and made when missing; logs, summaries and
 # packages go to $MSSTUN_MATRIX_CACHE/results/VERSION/, packages also to dist/.
@@ -51,11 +58,23 @@ suite_of() {
 }
 
 # Runs a command in a root filesystem with a clean environment.
+ROOT_ENV=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+          HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
 in_root() {
     local root=$1
     shift
-    chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+    chroot "$root" /usr/bin/env -i "${ROOT_ENV[@]}" "$@"
+}
+
+# As in_root, with /proc mounted (AddressSanitizer and libFuzzer read
+# /proc/self), in a mount namespace of the command's own: the mount ends
+# with the command and is never left in the shared root.
+in_root_with_proc() {
+    local root=$1
+    shift
+    # shellcheck disable=SC2016
+    unshare --mount --propagation private -- chroot "$root" /usr/bin/env -i "${ROOT_ENV[@]}" \
+        /bin/sh -c 'mount -t proc proc /proc && exec "$@"' sh "$@"
 }
 
 # $CACHE/ubuntu-archive-key.gpg, a keyring with only UBUNTU_ARCHIVE_KEY:
@@ -127,17 +146,47 @@ ensure_root() {
     }
 }
 
-# Copies the working tree (not build output) and ../shared into the root.
+# Copies the working tree (not build output) and ../shared into the root,
+# as /msstun/main and /msstun/shared (or DIR/main and DIR/shared).
 copy_sources() {
-    local root=$1
-    rm -rf "$root/msstun"
-    mkdir -p "$root/msstun/main"
+    local root=$1 dir=${2:-/msstun}
+    rm -rf "${root:?}$dir"
+    mkdir -p "$root$dir/main"
     tar -C "$SRC" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./dist -cf - . |
-        tar -C "$root/msstun/main" -xf -
+        tar -C "$root$dir/main" -xf -
     if [ -d "$SHARED" ]; then
         # Dereferenced: ../shared may be a symbolic link to outside the root.
-        cp -rL "$SHARED/." "$root/msstun/shared"
+        cp -rL "$SHARED/." "$root$dir/shared"
     fi
+}
+
+# For --fuzz: the root's default clang (the package clang depends on
+# clang-N), libclang-rt-N-dev (libFuzzer and the sanitizer runtimes) and
+# llvm (llvm-symbolizer for the sanitizers' stacks, llvm-profdata and
+# llvm-cov for tools/fuzz.sh --coverage), when missing.  Installed without
+# refreshing the package lists first, so that a root whose lists still
+# match its mirror gets no other package versions; with apt-get update
+# when the install fails.
+ensure_fuzz_packages() {
+    local suite=$1 root=$CACHE/$1
+    # shellcheck disable=SC2016
+    in_root "$root" /bin/sh -c '
+        set -eu
+        installed() { dpkg-query -W -f="\${Status}" "$1" 2>/dev/null | grep -q "install ok installed"; }
+        clang_n() { apt-cache depends clang | sed -n "s/^ *Depends: clang-\([0-9][0-9]*\)\$/\1/p" | head -1; }
+        n=$(clang_n)
+        [ -n "$n" ] || { apt-get update -q; n=$(clang_n); }
+        [ -n "$n" ] || { echo "no clang-N package behind clang" >&2; exit 1; }
+        missing=""
+        for p in clang clang-$n libclang-rt-$n-dev llvm; do installed "$p" || missing="$missing $p"; done
+        [ -z "$missing" ] && exit 0
+        echo "Installing:$missing"
+        apt-get install -y -q --no-install-recommends $missing ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; }
+    ' > "$CACHE/$suite.fuzz-deps.log" 2>&1 || {
+        tail -20 "$CACHE/$suite.fuzz-deps.log" >&2
+        return 1
+    }
 }
 
 # Prints "N passed, M failed" from a pytest log.
@@ -208,6 +257,56 @@ run_version() {
     return 0
 }
 
+# --fuzz SECONDS: tools/fuzz.sh --seconds SECONDS in the root (see the top).
+fuzz_version() {
+    local version=$1 suite system root out ws cc start rc=0 results replayed
+    suite=$(suite_of "$version")
+    if [ "$suite" = noble ]; then system="Ubuntu $suite"; else system="Debian $suite"; fi
+    root=$CACHE/$suite
+    out=$CACHE/results/$version
+    mkdir -p "$out"
+    rm -rf "$out"/fuzz*
+
+    ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
+    ensure_fuzz_packages "$suite" ||
+        { SUMMARY+=("$version: clang and libFuzzer install FAILED (see $CACHE/$suite.fuzz-deps.log)"); return 1; }
+    copy_sources "$root" /msstun-fuzz
+    touch "$root/msstun-fuzz/copied"
+    ws=$(in_root "$root" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9.]*[0-9]\).*/\1/p')
+    cc=$(in_root "$root" clang --version | sed -n '1s/.*clang version \([0-9][0-9]*\)\..*/clang \1/p')
+    echo "== $version: fuzzing against Wireshark $ws on $system ($cc, $FUZZ_SECONDS s per target)"
+    start=$(date +%s)
+    in_root_with_proc "$root" /bin/sh -c "cd /msstun-fuzz/main && tools/fuzz.sh --seconds $FUZZ_SECONDS" \
+        > "$out/fuzz.log" 2>&1 || rc=$?
+    grep -E '^(fuzz |--- |minimised|does not fail|tshark without)' "$out/fuzz.log" || true
+    # The logs and artifacts, and the regression inputs fuzz.sh wrote.
+    local build=$root/msstun-fuzz/main/build-fuzz
+    cp "$build/build.log" "$out/fuzz-build.log" 2> /dev/null || true
+    for d in work unreproduced wireshark-only; do
+        if [ -d "$build/$d" ]; then cp -r "$build/$d" "$out/fuzz-$d"; fi
+    done
+    (cd "$root/msstun-fuzz/main" && find captures/regressions -newer ../copied -type f) |
+        while read -r f; do mkdir -p "$out/fuzz-new/$(dirname "$f")"; cp "$root/msstun-fuzz/main/$f" "$out/fuzz-new/$f"; done
+
+    results=$(sed -n 's/^fuzz \([a-z0-9]*: [0-9]* execs, .*\)/\1/p' "$out/fuzz.log" | paste -sd ';' | sed 's/;/; /g')
+    replayed=$(sed -n 's/^fuzz [a-z0-9]*: replayed \([0-9]*\) regression inputs/\1/p' "$out/fuzz.log" |
+        awk '{ n += $1 } END { print n + 0 }')
+    if [ "$rc" -eq 2 ] || { [ -z "$results" ] && [ "$rc" -ne 0 ]; }; then
+        tail -30 "$out/fuzz.log"
+        SUMMARY+=("$version (Wireshark $ws, $system): fuzz FAILED (exit $rc, $out/fuzz.log)")
+        return 1
+    fi
+    if grep -q 'fails again' "$out/fuzz.log"; then results="$results; a regression input FAILS again"; fi
+    SUMMARY+=("$version (Wireshark $ws, $system): fuzz, $cc, $(( $(date +%s) - start )) s, $replayed regression inputs replayed: $results")
+    [ "$rc" -eq 0 ]
+}
+
+FUZZ_SECONDS=
+if [ "${1:-}" = --fuzz ]; then
+    [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "--fuzz takes a number of seconds per target" >&2; exit 2; }
+    FUZZ_SECONDS=$2
+    shift 2
+fi
 [ $# -eq 0 ] && set -- all
 versions=""
 for arg in "$@"; do
@@ -217,7 +316,11 @@ done
 SUMMARY=()
 status=0
 for version in $versions; do
-    run_version "$version" || status=1
+    if [ -n "$FUZZ_SECONDS" ]; then
+        fuzz_version "$version" || status=1
+    else
+        run_version "$version" || status=1
+    fi
 done
 echo
 echo "== matrix"
