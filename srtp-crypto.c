@@ -194,17 +194,6 @@ srtp_rtp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t
 }
 
 srtp_status_t
-srtp_rtp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
-                   uint32_t roc, uint8_t *out, size_t *out_len)
-{
-    srtp_status_t status = srtp_rtp_verify(session, pkt, len, tag_len, mki_len, roc);
-
-    if (status != SRTP_OK)
-        return status;
-    return srtp_rtp_decrypt(session, pkt, len, tag_len, mki_len, roc, out, out_len);
-}
-
-srtp_status_t
 srtcp_verify(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len)
 {
     if (!session->ready || !valid_lengths(tag_len, mki_len) ||
@@ -236,15 +225,4 @@ srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t ta
     srtp_make_iv(session->salt, ssrc, *index, iv);
     return srtp_aes_cm(session->cipher, iv, out + SRTCP_HEADER_LEN, *out_len - SRTCP_HEADER_LEN) ? SRTP_OK
                                                                                                  : SRTP_ERR_CRYPTO;
-}
-
-srtp_status_t
-srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
-                uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
-{
-    srtp_status_t status = srtcp_verify(session, pkt, len, tag_len, mki_len);
-
-    if (status != SRTP_OK)
-        return status;
-    return srtcp_decrypt(session, pkt, len, tag_len, mki_len, out, out_len, index, encrypted);
 }

@@ -85,16 +85,11 @@ size_t srtp_rtp_header_len(const uint8_t *pkt, size_t len);
 srtp_status_t srtp_rtp_verify(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
                               size_t mki_len, uint32_t roc);
 
-/* Decrypts an SRTP packet whose tag has been verified (srtp_rtp_verify()),
- * into out as srtp_rtp_unprotect() does. */
+/* Decrypts an SRTP packet whose tag has been verified (srtp_rtp_verify()).
+ * out receives the RTP packet (the header and the plaintext payload,
+ * without MKI and tag) and must hold len bytes; *out_len is its length. */
 srtp_status_t srtp_rtp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
                                size_t mki_len, uint32_t roc, uint8_t *out, size_t *out_len);
-
-/* Verifies and decrypts an SRTP packet.  out receives the RTP packet (the
- * header and the plaintext payload, without MKI and tag) and must hold len
- * bytes; *out_len is its length. */
-srtp_status_t srtp_rtp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
-                                 size_t mki_len, uint32_t roc, uint8_t *out, size_t *out_len);
 
 /* Checks the tag of an SRTCP packet (RFC 3711 3.4): the E flag and index,
  * then mki_len bytes of MKI and tag_len bytes of tag, end it. */
@@ -102,14 +97,10 @@ srtp_status_t srtcp_verify(srtp_session_t *session, const uint8_t *pkt, size_t l
                            size_t mki_len);
 
 /* Decrypts (when the E flag is set) an SRTCP packet whose tag has been
- * verified (srtcp_verify()), as srtcp_unprotect() does. */
+ * verified (srtcp_verify()).  out receives the compound RTCP packet without
+ * the SRTCP trailer and must hold len bytes; *index and *encrypted return
+ * the SRTCP index and E flag. */
 srtp_status_t srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
                             size_t mki_len, uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted);
-
-/* Verifies and decrypts (when the E flag is set) an SRTCP packet.  out
- * receives the compound RTCP packet without the SRTCP trailer and must
- * hold len bytes; *index and *encrypted return the SRTCP index and E flag. */
-srtp_status_t srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
-                              size_t mki_len, uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted);
 
 #endif /* SRTP_CRYPTO_H */

@@ -38,6 +38,29 @@ hex_equal(const uint8_t *bytes, size_t len, const char *hex)
     return true;
 }
 
+/* Verification then decryption, the two steps the plugin takes (srtp.c). */
+static srtp_status_t
+srtp_rtp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+                   uint32_t roc, uint8_t *out, size_t *out_len)
+{
+    srtp_status_t status = srtp_rtp_verify(session, pkt, len, tag_len, mki_len, roc);
+
+    if (status != SRTP_OK)
+        return status;
+    return srtp_rtp_decrypt(session, pkt, len, tag_len, mki_len, roc, out, out_len);
+}
+
+static srtp_status_t
+srtcp_unprotect(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
+                uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
+{
+    srtp_status_t status = srtcp_verify(session, pkt, len, tag_len, mki_len);
+
+    if (status != SRTP_OK)
+        return status;
+    return srtcp_decrypt(session, pkt, len, tag_len, mki_len, out, out_len, index, encrypted);
+}
+
 /* RFC 3711 B.2: the session key and salt used directly, ROC, SEQ and SSRC 0. */
 static void
 rfc3711_b2(void)
