@@ -199,18 +199,29 @@ pytest_counts() {
     echo "$passed passed, $((failed + errors)) failed"
 }
 
-run_version() {
-    local version=$1 suite system root out ws build="build OK" counts package="package OK" decode
-    suite=$(suite_of "$version")
+# Sets the caller's suite, system, root (the root filesystem) and out (the
+# results directory) for a version.
+version_paths() {
+    suite=$(suite_of "$1")
     if [ "$suite" = noble ]; then system="Ubuntu $suite"; else system="Debian $suite"; fi
     root=$CACHE/$suite
-    out=$CACHE/results/$version
+    out=$CACHE/results/$1
+}
+
+# The version of the Wireshark installed in a root filesystem.
+root_wireshark() {
+    in_root "$1" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9.]*[0-9]\).*/\1/p'
+}
+
+run_version() {
+    local version=$1 suite system root out ws build="build OK" counts package="package OK" decode
+    version_paths "$version"
     rm -rf "$out"
     mkdir -p "$out"
 
     ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
     copy_sources "$root"
-    ws=$(in_root "$root" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9.]*[0-9]\).*/\1/p')
+    ws=$(root_wireshark "$root")
     echo "== $version: Wireshark $ws on $system"
 
     if ! in_root "$root" /bin/sh -c 'cd /msstun/main && tools/build.sh' > "$out/build.log" 2>&1; then
@@ -260,10 +271,7 @@ run_version() {
 # --fuzz SECONDS: tools/fuzz.sh --seconds SECONDS in the root (see the top).
 fuzz_version() {
     local version=$1 suite system root out ws cc start rc=0 results replayed
-    suite=$(suite_of "$version")
-    if [ "$suite" = noble ]; then system="Ubuntu $suite"; else system="Debian $suite"; fi
-    root=$CACHE/$suite
-    out=$CACHE/results/$version
+    version_paths "$version"
     mkdir -p "$out"
     rm -rf "$out"/fuzz*
 
@@ -272,7 +280,7 @@ fuzz_version() {
         { SUMMARY+=("$version: clang and libFuzzer install FAILED (see $CACHE/$suite.fuzz-deps.log)"); return 1; }
     copy_sources "$root" /msstun-fuzz
     touch "$root/msstun-fuzz/copied"
-    ws=$(in_root "$root" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9.]*[0-9]\).*/\1/p')
+    ws=$(root_wireshark "$root")
     cc=$(in_root "$root" clang --version | sed -n '1s/.*clang version \([0-9][0-9]*\)\..*/clang \1/p')
     echo "== $version: fuzzing against Wireshark $ws on $system ($cc, $FUZZ_SECONDS s per target)"
     start=$(date +%s)
