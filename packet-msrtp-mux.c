@@ -154,6 +154,7 @@ static expert_field ei_msstun_ptls_not_pseudo = EI_INIT;
 static expert_field ei_msstun_unrecognised = EI_INIT;
 static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
 static expert_field ei_msstun_unrecognised_payload = EI_INIT;
+static expert_field ei_msstun_layer_limit = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -234,6 +235,39 @@ next_packet_index(packet_info *pinfo, unsigned key)
     return count;
 }
 
+/* Every sub-dissector that takes a payload leaves its protocol in
+ * pinfo->layers for the rest of the frame, and Wireshark refuses a call
+ * beyond gui.max_tree_depth layers (500) with a dissector bug that loses the
+ * frame's remaining PDUs and desynchronises the TCP stream.  One segment can
+ * hold hundreds of small PDUs (64 KiB when captured before TSO splits it), so
+ * once fewer than this many layers are left, which is more than one payload
+ * takes (RTP and its codec, RTCP, DTLS, data), payloads are not handed on. */
+#define SUBDISSECTOR_LAYER_HEADROOM 16
+
+/* Whether a payload may still go to a sub-dissector in this frame; if not,
+ * says so over the payload. */
+static bool
+subdissector_room(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    unsigned layers = wmem_list_count(pinfo->layers);
+
+    if (layers + SUBDISSECTOR_LAYER_HEADROOM < prefs.gui_max_tree_depth)
+        return true;
+    proto_tree_add_expert_format(tree, pinfo, &ei_msstun_layer_limit, tvb, 0, -1,
+                                 "Payload not dissected: the frame has %u protocol layers, near the %u "
+                                 "that preference gui.max_tree_depth allows",
+                                 layers, prefs.gui_max_tree_depth);
+    return false;
+}
+
+/* A payload shown as data, if the frame has room for the layer. */
+static void
+show_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (subdissector_room(tvb, pinfo, tree))
+        call_data_dissector(tvb, pinfo, tree);
+}
+
 /* Separates the Info text of several PDUs in one frame. */
 static void
 start_pdu_info(packet_info *pinfo)
@@ -253,7 +287,7 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, b
 {
     dissector_handle_t handle;
 
-    if (!msstun_prefs()->show_original)
+    if (!msstun_prefs()->show_original || !subdissector_room(tvb, pinfo, tree))
         return;
     if (pinfo->ptype == PT_TCP)
         handle = tls ? tls_handle : stun_tcp_handle;
@@ -662,6 +696,24 @@ dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     ENDTRY;
 }
 
+/* RTCP, or SRTCP decrypted or shown as far as it is clear; false when the
+ * SRTP module decrypted it (and noted it for the reports itself). */
+static bool
+dissect_rtcp_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (!subdissector_room(tvb, pinfo, tree))
+        return true;
+    if (!is_srtcp(tvb, tvb_reported_length(tvb)))
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+    else if (msstun_srtp_dissect(tvb, pinfo, tree, true))
+        return false;
+    else if (setup_srtcp(tvb, pinfo))
+        dissect_srtcp(tvb, pinfo, tree);
+    else
+        call_data_dissector(tvb, pinfo, tree);
+    return true;
+}
+
 /* Returns false when the payload is none of the kinds this plugin knows. */
 static bool
 dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_payload_ctx_t *ctx)
@@ -688,23 +740,17 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         dissect_mturn(tvb, pinfo, tree, ctx);
         break;
     case PAYLOAD_RTCP:
-        if (!is_srtcp(tvb, tvb_reported_length(tvb)))
-            call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
-        else if (msstun_srtp_dissect(tvb, pinfo, tree, true))
-            break;
-        else if (setup_srtcp(tvb, pinfo))
-            dissect_srtcp(tvb, pinfo, tree);
-        else
-            call_data_dissector(tvb, pinfo, tree);
-        msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTCP, NULL);
+        if (dissect_rtcp_payload(tvb, pinfo, tree))
+            msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTCP, NULL);
         break;
     case PAYLOAD_RTP:
         msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
-        if (!msstun_srtp_dissect(tvb, pinfo, tree, false))
+        if (subdissector_room(tvb, pinfo, tree) && !msstun_srtp_dissect(tvb, pinfo, tree, false))
             call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
         break;
     case PAYLOAD_DTLS:
-        call_dissector_only(dtls_handle, tvb, pinfo, tree, NULL);
+        if (subdissector_room(tvb, pinfo, tree))
+            call_dissector_only(dtls_handle, tvb, pinfo, tree, NULL);
         keep_dtls_srtp_conversation(pinfo, ctx);
         break;
     case PAYLOAD_RFC4571:
@@ -728,7 +774,7 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (!msstun_prefs()->decode_data && ctx->depth > 0)
         return;
     if (!dissect_classified(tvb, pinfo, tree, ctx) && ctx->depth > 0)
-        call_data_dissector(tvb, pinfo, tree);
+        show_data(tvb, pinfo, tree);
 }
 
 /*
@@ -766,7 +812,7 @@ dissect_unrecognised_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     } else {
         col_set_str(pinfo->cinfo, COL_INFO, "Unrecognised payload");
     }
-    call_data_dissector(tvb, pinfo, tree);
+    show_data(tvb, pinfo, tree);
     return tvb_captured_length(tvb);
 }
 
@@ -1291,7 +1337,7 @@ dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         tvb_get_uint8(tvb, 1) != 0) {
         col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN TCP: not a frame");
         proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_tcp_bad_type, tvb, 0, len);
-        call_data_dissector(tvb, pinfo, tree);
+        show_data(tvb, pinfo, tree);
         return len;
     }
     type_item = proto_tree_add_item(frame_tree, hf_msstun_tcp_type, tvb, 0, 1, ENC_NA);
@@ -1310,7 +1356,7 @@ dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         } else {
             col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN TCP control frame");
             proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_tcp_control_not_stun, payload, 0, -1);
-            call_data_dissector(payload, pinfo, tree);
+            show_data(payload, pinfo, tree);
         }
     } else {
         col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN end-to-end data");
@@ -1341,7 +1387,7 @@ dissect_rfc4571_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     proto_tree_add_item(frame_tree, hf_msstun_rfc4571_length, tvb, 0, 2, ENC_BIG_ENDIAN);
     if (!dissect_classified(payload, pinfo, tree, &ctx)) {
         proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_unrecognised, payload, 0, -1);
-        call_data_dissector(payload, pinfo, tree);
+        show_data(payload, pinfo, tree);
     }
     return tvb_reported_length(tvb);
 }
@@ -1371,7 +1417,7 @@ dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
     else if (looks_like_channeldata(tvb, len, true))
         dissect_channeldata(tvb, pinfo, tree, &ctx);
     else
-        call_data_dissector(tvb, pinfo, tree);
+        show_data(tvb, pinfo, tree);
     return len;
 }
 
@@ -1404,7 +1450,7 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     case TCP_MODE_RAW_DATA:
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
         col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relayed data");
-        call_data_dissector(tvb, pinfo, tree);
+        show_data(tvb, pinfo, tree);
         break;
     case TCP_MODE_ORIGINAL:
     default:
@@ -1541,6 +1587,10 @@ proto_register_msstun(void)
             "Reduced-size SRTCP: the packets after the first header are encrypted", EXPFILL }},
         { &ei_msstun_unrecognised,
           { "msstun.unrecognised", PI_UNDECODED, PI_NOTE, "Payload not recognised", EXPFILL }},
+        { &ei_msstun_layer_limit,
+          { "msstun.layer_limit", PI_UNDECODED, PI_WARN,
+            "Payload not dissected: the frame is near Wireshark's limit of protocol layers (gui.max_tree_depth)",
+            EXPFILL }},
         { &ei_msstun_unrecognised_payload,
           { "msstun.unrecognised_payload", PI_UNDECODED, PI_NOTE,
             "Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, RTCP or DTLS",

@@ -423,6 +423,61 @@ def test_lengthless_frame_without_magic_cookie(tshark, two_pass):
 
 
 @TWO_PASS
+def test_hundreds_of_pdus_in_one_segment(tshark, two_pass):
+    '''Raw TURN on TCP 443 whose frame 5 holds a ChannelData and 494 more
+    PDUs, 20-byte STUN-range headers that are no STUN message
+    (captures/regressions/fuzz-tcp443/crash-1b6d716ef1cb, from the tcp443
+    target).  Each PDU shown as data left a "data" layer in the frame, and
+    the call past Wireshark's 500 layers (preference gui.max_tree_depth) was
+    a dissector bug ("saved_layers_len < prefs.gui_max_tree_depth"),
+    which aborted the fuzzer and lost the rest of the frame.  Now the
+    payloads past 484 layers are flagged msstun.layer_limit instead.'''
+    path = os.path.join(REGRESSIONS, 'fuzz-tcp443-1b6d716ef1cb.pcap')
+    rows = frames(tshark, path, ['frame.protocols', 'msstun.channel', 'msstun.layer_limit', '_ws.malformed'],
+                  two_pass)
+    layers = rows[5]['frame.protocols'][0].split(':')
+    assert layers[:6] == ['eth', 'ethertype', 'ip', 'tcp', 'msstun', 'data']
+    # 484 layers with "frame", which frame.protocols leaves out
+    assert len(layers) == 483 and layers.count('data') == 478
+    assert rows[5]['msstun.channel'] == ['0x6800']
+    assert len(rows[5]['msstun.layer_limit']) == 17
+    assert rows[5]['_ws.malformed'] == []
+
+
+@TWO_PASS
+def test_segments_of_64k_keep_the_stream_in_step(tshark, ws_root, two_pass):
+    '''One MS-TURN connection (gen_pathological.py tcpstream, 256 KiB) in
+    segments of 65,000 bytes, as a capture taken on the sender before TSO
+    cuts them.  Frames 4 and 8 hold more RTP than the 500 protocol layers
+    Wireshark allows a frame (gui.max_tree_depth): the call past the limit
+    was a dissector bug that lost the rest of the segment, and frames 5, 7
+    and 8 were "MS-TURN TCP: not a frame".  Now the RTP past 484 layers is
+    flagged msstun.layer_limit, the framing stays in step, and every RTP
+    packet of the 1,460-byte segmentation is decoded or flagged.'''
+    outdir = os.path.join(ws_root, 'segments-64k')
+    os.makedirs(outdir, exist_ok=True)
+    os.chmod(outdir, 0o755)
+    counts = {}
+    for segment in (1460, 65000):
+        path = os.path.join(outdir, 'tcpstream-%d.pcap' % segment)
+        gen.build_tcpstream(path, 256 << 10, segment)
+        os.chmod(path, 0o644)
+        rows = frames(tshark, path, ['rtp.seq', 'msstun.type', 'msstun.layer_limit', 'msstun.tcp.bad_type'],
+                      two_pass)
+        assert all(not r['msstun.tcp.bad_type'] for r in rows.values()), segment
+        counts[segment] = {n: (len(r['rtp.seq']), len(r['msstun.layer_limit'])) for n, r in rows.items()
+                           if r['rtp.seq'] or r['msstun.layer_limit']}
+        counts[segment]['stun'] = sum(len(r['msstun.type']) for r in rows.values())
+        if segment == 65000:
+            assert rows[4]['rtp.seq'][-1] == '576' and rows[5]['rtp.seq'][0] == '620'
+    large = counts[65000]
+    assert large == {4: (478, 43), 5: (247, 0), 7: (320, 0), 8: (477, 26), 'stun': 192}
+    assert counts[1460]['stun'] == 192
+    assert sum(v[1] for k, v in counts[1460].items() if k != 'stun') == 0
+    assert sum(v[0] for k, v in counts[1460].items() if k != 'stun') == 1591 == 478 + 43 + 247 + 320 + 477 + 26
+
+
+@TWO_PASS
 def test_truncated_rtp_keeps_its_decode(tshark, two_pass):
     '''RTP on UDP 3478 cut short by the snapshot length
     (captures/regressions/rtp-truncated-3478.pcap): frame 1 has the padding
