@@ -229,7 +229,9 @@ run_version() {
         SUMMARY+=("$version (Wireshark $ws, $system): build FAILED")
         return 1
     fi
-    in_root "$root" /bin/sh -c 'cd /msstun/main && tools/test.sh' > "$out/test.log" 2>&1 || true
+    # The hostile-input cost cases measure the plugin's own algorithms, the
+    # same on every release: the host's tools/test.sh runs them.
+    in_root "$root" /bin/sh -c 'cd /msstun/main && tools/test.sh test -m "not hostile"' > "$out/test.log" 2>&1 || true
     tail -3 "$out/test.log"
     counts=$(pytest_counts "$out/test.log")
 

@@ -6,7 +6,7 @@
 #   tools/robustness.sh --quick    bounded run for CI (5 minutes on 2 cores)
 #
 # Options:
-#   --only LIST   comma-separated sections: corpus,fuzz,randpkt,valgrind,pathological
+#   --only LIST   comma-separated sections: corpus,fuzz,randpkt,valgrind,pathological,hostile
 #   --jobs N      parallel tshark runs (default: nproc)
 #   --work DIR    working directory (default: a new one under $TMPDIR or /tmp)
 #   --keep        keep the working directory even when everything passed
@@ -31,6 +31,12 @@
 #                 100 MB vs 1 GB (full) TCP streams of MS-TURN frames (above a 1 MB
 #                 one), one RFC 4571 frame of 8 KB vs 32 KB carried one byte per
 #                 end-to-end frame; growth more than twice linear fails
+#   hostile       the crafted captures and keys files of the test cases marked
+#                 "hostile" (test/costs.py), at 1x (quick) or 4x (full) their test
+#                 size: CPU time and peak RSS with / without the plugin at N and 4N;
+#                 growth more than ~5x from N to 4N, or a large factor over tshark
+#                 without the plugin, fails (not in --quick unless named: the
+#                 test suite runs these cases at 1x)
 #
 # Every tshark run is "tshark -nVx -r FILE" or "tshark -nVx -2 -r FILE" (with
 # --enable-heuristic msstun_udp, or Decode As msstun on every port), as an unprivileged
@@ -52,7 +58,7 @@ cd "$(dirname "$0")/.."
 SRC_DIR=$(pwd)
 
 MODE=full
-ONLY="corpus,fuzz,randpkt,valgrind,pathological"
+ONLY=""
 JOBS=$(nproc)
 WORK=""
 KEEP=0
@@ -71,6 +77,11 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+# --quick leaves out hostile: tools/test.sh runs those cases at 1x already.
+if [ -z "$ONLY" ]; then
+    ONLY="corpus,fuzz,randpkt,valgrind,pathological"
+    [ "$MODE" = full ] && ONLY="$ONLY,hostile"
+fi
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 if [ "$MODE" = quick ]; then
@@ -583,6 +594,27 @@ b, x, y = (g.parse_size(v) for v in ('$STREAM_BASE', '$s1', '$s2')); print(round
 fi
 
 # ---------------------------------------------------------------------------
+# Hostile inputs: the test cases marked "hostile" (crafted captures and keys
+# files, each measured at a size N and 4N with and without the plugin by
+# test/costs.py), at MSSTUN_HOSTILE_SCALE 1 (quick, as in tools/test.sh) or 4
+# (full).  Each prints one "cost:" line: CPU seconds and peak RSS with and
+# without the plugin at both sizes.
+
+HOSTILE_FAIL=0
+if want hostile; then
+    s0=$(date +%s)
+    scale=1
+    [ "$MODE" = full ] && scale=4
+    log "hostile: the cases marked hostile at MSSTUN_HOSTILE_SCALE=$scale"
+    rc=0
+    MSSTUN_HOSTILE_SCALE=$scale python3 -m pytest -c test/pytest.ini -p no:cacheprovider -s -m hostile test \
+        >"$WORK/hostile.log" 2>&1 || rc=$?
+    # 5: no test is marked hostile (nothing to measure).
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 5 ] || HOSTILE_FAIL=1
+    section_time hostile $(( $(date +%s) - s0 ))
+fi
+
+# ---------------------------------------------------------------------------
 # Summary
 
 echo
@@ -615,6 +647,15 @@ if want pathological; then
     sed 's/^/  /' "$WORK/scaling-summary.txt"
     [ -f "$WORK/scaling-failures.txt" ] && sed 's/^/  /' "$WORK/scaling-failures.txt"
     total_fail=$((total_fail + SCALE_FAIL))
+fi
+if want hostile; then
+    echo "hostile (CPU seconds and peak RSS, with / without the plugin, at N and 4N):"
+    sed -n 's/^.*cost: /  /p' "$WORK/hostile.log"
+    if [ "$HOSTILE_FAIL" -ne 0 ]; then
+        grep -E '^(FAILED|ERROR)|Error' "$WORK/hostile.log" | sed 's/^/  /' | head -40
+        echo "  hostile: FAIL (log: $WORK/hostile.log)"
+    fi
+    total_fail=$((total_fail + HOSTILE_FAIL))
 fi
 if [ -f "$WORK/section-times.txt" ]; then
     echo "section times: $(awk -F'\t' '{printf "%s %ds  ", $1, $2}' "$WORK/section-times.txt")"
