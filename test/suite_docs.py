@@ -236,6 +236,10 @@ def test_bundled_captures_only():
         for name in set(re.findall(r'\b(captures/[\w./-]+\.(?:pcapng|pcap|txt|keys|key))\b', text)):
             if not os.path.isfile(os.path.join(SOURCE_DIR, name)):
                 missing.append('%s: %s' % (document, name))
+        # A capture named without its folder must be one of the bundled ones too.
+        for name in set(re.findall(r'(?<![\w/.-])([\w.-]+\.pcap(?:ng)?)\b', text)):
+            if not glob.glob(os.path.join(SOURCE_DIR, 'captures', '**', name), recursive=True):
+                missing.append('%s: %s' % (document, name))
         for name in set(re.findall(r'\b(docs/[\w.-]+\.(?:png|md))\b', text)):
             if not os.path.isfile(os.path.join(SOURCE_DIR, name)):
                 missing.append('%s: %s' % (document, name))
@@ -258,3 +262,15 @@ def test_cheat_sheet_filters_compile(tshark, local_capture):
         if proc.returncode != 0 or proc.stderr:
             failed.append('%s: %s' % (dfilter, proc.stderr.strip()))
     assert failed == []
+
+
+def test_readme_names_the_packages_deps_installs():
+    '''The README's list of Debian packages is the one tools/deps.sh installs.'''
+    with open(os.path.join(SOURCE_DIR, 'tools', 'deps.sh'), encoding='utf-8') as f:
+        m = re.search(r'^PACKAGES="([^"]*)"', f.read(), re.M)
+    deps = m.group(1).replace('\\\n', ' ').split()
+    with open(os.path.join(SOURCE_DIR, 'README.md'), encoding='utf-8') as f:
+        readme = ' '.join(f.read().split())
+    m = re.search(r'apt-get installs what is missing of `([^`]*)`', readme)
+    assert m, 'README.md does not list the packages of tools/deps.sh'
+    assert m.group(1).split() == deps
