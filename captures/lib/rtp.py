@@ -8,6 +8,11 @@ from .base import H, NTP_OFFSET
 PT_NAMES = {0: 'PCMU', 8: 'PCMA', 104: 'SILK WB (dynamic, 16 kHz)'}
 
 
+def packet(pt, seq, ts, ssrc, payload, marker=False):
+    """An RTP packet: V=2, no padding, extension or CSRC."""
+    return struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | pt, seq & 0xFFFF, ts & 0xFFFFFFFF, ssrc) + payload
+
+
 class RtpStream:
     def __init__(self, name, ssrc, pt, seq, ts, step, plen, cname):
         self.name, self.ssrc, self.pt, self.seq, self.ts = name, ssrc, pt, seq, ts
@@ -28,7 +33,7 @@ class RtpStream:
 class Rtp:
     def __init__(self, st, seq, ts, marker, payload):
         self.st, self.seq, self.ts, self.marker = st, seq, ts, marker
-        self.raw = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | st.pt, seq, ts, st.ssrc) + payload
+        self.raw = packet(st.pt, seq, ts, st.ssrc, payload, marker)
         self.kind = 'RTP'
 
     def describe(self):

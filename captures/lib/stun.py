@@ -29,6 +29,11 @@ def attr(atype, value, padded):
     return raw + b'\0' * (-len(value) % 4) if padded else raw
 
 
+def message(mtype, tid, body):
+    """A message's bytes: type, length of body, transaction ID (16 bytes, with or without the cookie), body."""
+    return struct.pack('!HH', mtype, len(body)) + tid + body
+
+
 def rfc4571(payload):
     """RFC 4571 framing: a 16-bit length, then the packet."""
     return struct.pack('!H', len(payload)) + payload
@@ -273,7 +278,7 @@ class Msg:
                 assert val != self.fp_legacy
             self.fp_value, self.fp_offset = val, 20 + len(body)
             body += struct.pack('!HHI', 0x8028, 4, val)
-        self.raw = struct.pack('!HH', self.mtype, len(body)) + self.tid + body
+        self.raw = message(self.mtype, self.tid, body)
 
     def type_name(self):
         if self.dialect == 'ms-turn':
