@@ -87,10 +87,15 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_msturn import (CLIENT_HELLO, H, MI_TURN, T0, TURN_KEY, Host, Integrity, Msg, Rfc4571,  # noqa: E402
-                        RtpStream, a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq,
-                        a_u32, a_xaddr, auth_attrs, cookie_tid, csum, fmt_addr, frame02, frame03, ipv4, l4_csum,
-                        ntp64, server_hello, udp_frame)
+from lib import pcap as pcap_file  # noqa: E402
+from lib.base import T0, H, fmt_addr  # noqa: E402
+from lib.net import MAC_EDGE, MAC_GW, Host, csum, l4_csum, tcp_frame, udp_frame  # noqa: E402
+from lib.rtp import RtpStream, ntp64  # noqa: E402
+from lib.stun import channel_data as stun_channel_data  # noqa: E402
+from lib.stun import (MI_TURN, TURN_KEY, Integrity, Msg, Rfc4571, a_addr, a_data, a_error, a_magic,  # noqa: E402
+                      a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
+                      frame03)
+from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402
 
 NAME = 'turn-edge-relay.pcap'
 
@@ -116,9 +121,6 @@ MI = Integrity('sha1', KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s") = %s'
                % (USER.decode(), REALM.decode(), PASSWORD.decode(), KEY.hex()))
 NONCE = b'6c3b8e0f2a9d4171'
 SOFTWARE = b"Coturn-4.6.1 'Gorst'"
-
-MAC_EDGE = bytes.fromhex('00005e005301')
-MAC_GW = bytes.fromhex('00005e0053fe')
 
 PACKETS = 24            # RTP packets each side sends
 PTIME_US = 20000
@@ -152,7 +154,7 @@ def indication(mtype, label, peer, inner):
 
 
 def channel_data(inner):
-    return struct.pack('!HH', CHANNEL, len(inner.raw)) + inner.raw
+    return stun_channel_data(CHANNEL, inner.raw, False)
 
 
 def arrival_delay(label, k):
@@ -270,14 +272,6 @@ class Timeline:
                 sent.append((t_us, conn, side, end))
             out.append((t_us, frame, src, dst, summary))
         return out
-
-
-def tcp_frame(src, sport, dst, dport, seq, ack, flags, win, payload):
-    opts = b'\x02\x04\x05\xb4' if flags & 0x02 else b''      # MSS 1460 on SYN
-    hl = 20 + len(opts)
-    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, (hl // 4) << 4, flags, win, 0, 0) + opts + payload
-    seg = seg[:16] + struct.pack('!H', l4_csum(src, dst, 6, seg)) + seg[18:]
-    return dst.mac + src.mac + b'\x08\x00' + ipv4(src, dst, 6, seg, True)
 
 
 def build():
@@ -437,11 +431,7 @@ def relay(tl, side, k, inner, arrival, permitted_at, bound_at, text):
 
 
 def pcap(frames):
-    out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
-    for t_us, f, _, _, _ in frames:
-        t = T0 * 1000000 + t_us
-        out += struct.pack('<IIII', t // 1000000, t % 1000000, len(f), len(f)) + f
-    return out
+    return pcap_file.write((T0 * 1000000 + t_us, f) for t_us, f, _, _, _ in frames)
 
 
 def manifest(frames):
@@ -489,17 +479,12 @@ def manifest(frames):
 
 def verify(data):
     """Returns the number of TURN messages; asserts everything else."""
-    magic, _, _, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
-    assert (magic, snap, link) == (0xA1B2C3D4, 65535, 1)
-    off, last_t, n_stun = 24, 0, 0
+    last_t, n_stun = 0, 0
     # Datagrams waiting for their relayed copy, per relayed address and direction.
     queues = {(RELAYED, 'out'): [], (RELAYED, 'in'): [], (RELAYED2, 'out'): [], (RELAYED2, 'in'): []}
     tcp_next, dropped, permitted = {}, 0, False
-    while off < len(data):
-        sec, usec, incl, orig = struct.unpack('<IIII', data[off:off + 16])
-        f = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        assert incl == orig and sec * 1000000 + usec >= last_t
+    for (sec, usec), f, orig in pcap_file.read(data):
+        assert len(f) == orig and sec * 1000000 + usec >= last_t
         last_t = sec * 1000000 + usec
         ip = f[14:34]
         assert f[12:14] == b'\x08\x00' and ip[0] == 0x45 and ip[9] in (6, 17) and csum(ip) == 0
@@ -507,7 +492,7 @@ def verify(data):
         d = (ipaddress.ip_address(ip[16:20]).compressed, struct.unpack('!H', f[36:38])[0])
         seg = f[34:]
         assert struct.unpack('!H', ip[2:4])[0] == 20 + len(seg)
-        assert csum(ip[12:20] + struct.pack('!BBH', 0, ip[9], len(seg)) + seg) == 0
+        assert l4_csum(ip[12:16], ip[16:20], ip[9], seg) == 0
         if ip[9] == 6:
             n_stun += verify_tcp(s, d, seg, tcp_next, queues)
             continue
