@@ -88,7 +88,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The builders live in lib/; the names other scripts imported from here stay importable.
 from lib.base import NTP_OFFSET, STEP_US, T0, H, fmt_addr  # noqa: E402,F401
 from lib.capture import Capture, TcpFlow, UdpFlow, describe  # noqa: E402,F401
-from lib.net import MAC_CLIENT, MAC_EDGE, MAC_GW, Host, csum, flag_str, ipv4, l4_csum, udp_frame  # noqa: E402,F401
+from lib.net import (CLIENT, EDGE, MAC_CLIENT, MAC_EDGE, MAC_EDGE_EXT, MAC_GW, PEER_IP, REFLEX_IP,  # noqa: E402,F401
+                     RELAY6_IP, RELAY_IP, Host, csum, flag_str, ipv4, l4_csum, new_hosts, udp_frame)
 from lib.pcap import read as read_pcap  # noqa: E402,F401
 from lib.rtp import PT_NAMES, Rtcp, Rtp, RtpMixed, RtpStream, ntp64  # noqa: E402,F401
 from lib.stun import (ALL_KEYS, CLIENT_PWD, CLIENT_UFRAG, COOKIE, CRC_TABLE, FP_XOR, LEGACY_TABLE,  # noqa: E402,F401
@@ -102,19 +103,10 @@ from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402,F401
 
 # capture 1: msturn-udp3478.pcap
 
-CLIENT = ('10.0.0.10', MAC_CLIENT, 128)
-EDGE = ('192.0.2.1', MAC_EDGE, 128)
-RELAY_IP, RELAY6_IP, REFLEX_IP, PEER_IP = '192.0.2.15', '2001:db8::15', '198.51.100.7', '203.0.113.9'
 
 LEGACY_VECTOR = bytes.fromhex(
     '010300300123456789abcdef0011223344556677000f000472c64bc6000100080001c350c000020f8020000800019d63'
     'c7102160000d0004000001e08008000400000001')
-
-
-def new_hosts():
-    c = Host(CLIENT[0], CLIENT[1], CLIENT[2], 0x1000)
-    e = Host(EDGE[0], EDGE[1], EDGE[2], 0x5000)
-    return c, e
 
 
 def build_udp3478():
@@ -703,7 +695,6 @@ def build_tcp3478_mid():
 # ----------------------------------------------------------------------------
 # capture 5: msturn-learning.pcap (port learning: Edge internal + external, direct paths, negative controls)
 
-MAC_EDGE_EXT = bytes.fromhex('00005e005315')   # the Edge's external NIC (relay address 192.0.2.15)
 LEARN_EXPECT = {}   # filled by build_learning(), consumed by verify_learning()
 
 ADDR_MEANING = {

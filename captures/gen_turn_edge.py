@@ -90,7 +90,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib import pcap as pcap_file  # noqa: E402
 from lib.base import T0, H, fmt_addr  # noqa: E402
 from lib.net import MAC_EDGE, MAC_GW, Host, csum, l4_csum, tcp_frame, udp_frame  # noqa: E402
-from lib.rtp import RtpStream, ntp64  # noqa: E402
+from lib.rtp import RtpStream, report_block, sdes_cname, sender_report  # noqa: E402
 from lib.stun import channel_data as stun_channel_data  # noqa: E402
 from lib.stun import (MI_TURN, TURN_KEY, Integrity, Msg, Rfc4571, a_addr, a_data, a_error, a_magic,  # noqa: E402
                       a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
@@ -191,8 +191,8 @@ class Receiver:
         expected = self.max - self.base + 1
         lost = expected - self.received
         fraction = (lost << 8) // expected if lost > 0 else 0
-        return struct.pack('!IB3sIIII', self.ssrc, fraction, lost.to_bytes(3, 'big'), self.max, int(self.jitter),
-                           0, 0), (fraction, lost, self.max, int(self.jitter))
+        return (report_block(self.ssrc, self.max, int(self.jitter), fraction=fraction, lost=lost),
+                (fraction, lost, self.max, int(self.jitter)))
 
 
 class SenderReport:
@@ -201,14 +201,8 @@ class SenderReport:
     kind = 'RTCP'
 
     def __init__(self, st, rtp_ts, t_us, receiver):
-        sec, frac = ntp64(t_us)
         rb, self.rb = receiver.report_block()
-        body = struct.pack('!IIIIII', st.ssrc, sec, frac, rtp_ts, st.packets, st.octets) + rb
-        sr = struct.pack('!BBH', 0x81, 200, (4 + len(body)) // 4 - 1) + body
-        chunk = struct.pack('!IBB', st.ssrc, 1, len(st.cname)) + st.cname + b'\0'
-        chunk += b'\0' * (-len(chunk) % 4)
-        sdes = struct.pack('!BBH', 0x81, 202, (4 + len(chunk)) // 4 - 1) + chunk
-        self.raw = sr + sdes
+        self.raw = sender_report(st.ssrc, t_us, rtp_ts, st.packets, st.octets, rb)[0] + sdes_cname(st.ssrc, st.cname)
         self.text = ('RTCP SR SSRC 0x%08x (packets %d, octets %d) report block about 0x%08x: fraction lost %d, '
                      'cumulative lost %d, extended highest seq %d, jitter %d; SDES CNAME "%s"'
                      % ((st.ssrc, st.packets, st.octets, receiver.ssrc) + self.rb + (st.cname.decode(),)))

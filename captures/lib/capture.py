@@ -26,6 +26,41 @@ class Capture:
         return pcap.write(((self.time_us(i), f) for i, (f, _, _) in enumerate(self.frames)), snap)
 
 
+class Blob:
+    """Something a flow can carry: raw bytes and description lines."""
+
+    def __init__(self, raw, lines):
+        self.raw, self.lines = raw, lines
+
+    def describe(self):
+        return list(self.lines)
+
+
+class PacedCapture(Capture):
+    """A capture whose media frames carry their own times (at()); every
+    other frame follows the previous one by STEP_US."""
+
+    def __init__(self, name, title):
+        super().__init__(name, title)
+        self.times = []
+        self.next_us = None
+
+    def at(self, t_us):
+        self.next_us = t_us
+
+    def time_us(self, idx=None):
+        if idx is not None and idx < len(self.times):
+            return self.times[idx]
+        if self.next_us is not None:
+            return self.next_us
+        return self.times[-1] + STEP_US if self.times else T0 * 1000000
+
+    def add(self, frame, summary, lines):
+        self.times.append(self.time_us())
+        self.next_us = None
+        super().add(frame, summary, lines)
+
+
 def describe(caps, preamble=()):
     """Markdown: the preamble lines, then per capture its title, a table of the frames'
     summaries and every frame's notes."""

@@ -13,6 +13,13 @@ MSS_1460 = b'\x02\x04\x05\xb4'      # the MSS option a SYN carries
 MAC_CLIENT = bytes.fromhex('00005e00530a')
 MAC_EDGE = bytes.fromhex('00005e005301')
 MAC_GW = bytes.fromhex('00005e0053fe')
+MAC_EDGE_EXT = bytes.fromhex('00005e005315')   # the Edge's external NIC (relay address 192.0.2.15)
+
+# The test network (RFC 5737 / RFC 3849 documentation addresses): the client, the Edge's
+# internal side (UDP 3478, TCP 443), its relay address, the client's reflexive address, a peer.
+CLIENT = ('10.0.0.10', MAC_CLIENT, 128)
+EDGE = ('192.0.2.1', MAC_EDGE, 128)
+RELAY_IP, RELAY6_IP, REFLEX_IP, PEER_IP = '192.0.2.15', '2001:db8::15', '198.51.100.7', '203.0.113.9'
 
 
 def csum(data):
@@ -38,6 +45,13 @@ class Host:
     def __init__(self, ip, mac, ttl, ident):
         self.ip, self.mac, self.ttl, self.ident = ip, mac, ttl, ident
         self.packed = ipaddress.ip_address(ip).packed
+
+
+def new_hosts():
+    """The client and the Edge, each with a fresh IP identification counter."""
+    c = Host(CLIENT[0], CLIENT[1], CLIENT[2], 0x1000)
+    e = Host(EDGE[0], EDGE[1], EDGE[2], 0x5000)
+    return c, e
 
 
 def ipv4_packet(src, dst, proto, payload, ident=0, ttl=64, df=True):

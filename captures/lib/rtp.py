@@ -70,6 +70,33 @@ def ntp64(t_us):
     return sec, frac
 
 
+def report_block(ssrc, ext_seq, jitter, lsr=0, dlsr=0, fraction=0, lost=0):
+    """RFC 3550 6.4.1 report block (24 bytes)."""
+    return struct.pack('!IB3sIIII', ssrc, fraction, lost.to_bytes(3, 'big'), ext_seq, jitter, lsr, dlsr)
+
+
+def rtcp_header(pt, count, body):
+    """V=2, P=0, the count (RC or SC), PT, length in 32-bit words minus one; then body."""
+    return struct.pack('!BBH', 0x80 | count, pt, (4 + len(body)) // 4 - 1) + body
+
+
+def sender_report(ssrc, t_us, rtp_ts, packets, octets, block):
+    """SR (PT 200) with one report block; returns it and its NTP timestamp (seconds, fraction)."""
+    sec, frac = ntp64(t_us)
+    return rtcp_header(200, 1, struct.pack('!IIIIII', ssrc, sec, frac, rtp_ts, packets, octets) + block), sec, frac
+
+
+def receiver_report(ssrc, block):
+    """RR (PT 201) with one report block."""
+    return rtcp_header(201, 1, struct.pack('!I', ssrc) + block)
+
+
+def sdes_cname(ssrc, cname):
+    """SDES (PT 202), one chunk: CNAME, the END item, padding to 32 bits (RFC 3550 6.5)."""
+    chunk = struct.pack('!IBB', ssrc, 1, len(cname)) + cname + b'\0'
+    return rtcp_header(202, 1, chunk + b'\0' * (-len(chunk) % 4))
+
+
 class Rtcp:
     """Compound RTCP: SR or RR (one report block about `about`) + SDES CNAME."""
 
@@ -84,26 +111,17 @@ class Rtcp:
             lsr = dlsr = 0
         ext_seq = (about.seq - 1) & 0xFFFF
         jitter = 12
-        rb = struct.pack('!IIIIII', about.ssrc, 0, ext_seq, jitter, lsr, dlsr)
+        rb = report_block(about.ssrc, ext_seq, jitter, lsr, dlsr)
         self.rb = (about.ssrc, ext_seq, jitter, lsr, dlsr)
         if kind == 'SR':
-            sec, frac = ntp64(t_us)
+            first, sec, frac = sender_report(st.ssrc, t_us, st.ts, st.packets, st.octets, rb)
             st.last_sr_ntp, st.last_sr_time = (sec, frac), t_us
-            rtp_ts = st.ts
-            body = struct.pack('!IIIIII', st.ssrc, sec, frac, rtp_ts, st.packets, st.octets) + rb
-            self.sr = (sec, frac, rtp_ts, st.packets, st.octets)
-            pt = 200
+            self.sr = (sec, frac, st.ts, st.packets, st.octets)
         else:
-            body = struct.pack('!I', st.ssrc) + rb
-            pt = 201
-        length = (4 + len(body)) // 4 - 1
-        first = struct.pack('!BBH', 0x80 | 1, pt, length) + body
-        self.first = (kind, pt, length, len(first), st.ssrc)
-        chunk = struct.pack('!IBB', st.ssrc, 1, len(st.cname)) + st.cname + b'\0'
-        chunk += b'\0' * (-len(chunk) % 4)
-        slen = (4 + len(chunk)) // 4 - 1
-        sdes = struct.pack('!BBH', 0x81, 202, slen) + chunk
-        self.sdes = (slen, len(sdes), st.cname)
+            first = receiver_report(st.ssrc, rb)
+        self.first = (kind, first[1], len(first) // 4 - 1, len(first), st.ssrc)
+        sdes = sdes_cname(st.ssrc, st.cname)
+        self.sdes = (len(sdes) // 4 - 1, len(sdes), st.cname)
         self.raw = first + sdes
 
     def describe(self):

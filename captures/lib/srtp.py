@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """SRTP and SRTCP protection through libsrtp2 (ctypes; srtp2/srtp.h of libsrtp 2.5)."""
 
+import base64
 import ctypes
+
+from .base import H
 
 
 class CryptoPolicy(ctypes.Structure):
@@ -84,3 +87,18 @@ class SrtpSender:
 
     def rtcp(self, plain):
         return self._run(LIB.srtp_protect_rtcp, LIB.srtp_protect_rtcp_mki, plain)
+
+
+def key_salt(label, want_slash=False):
+    """A deterministic 30-byte master key and salt; with want_slash, one
+    whose base64 holds a '/' (escaped as \\/ in JSON)."""
+    n = 0
+    while True:
+        k = H('srtp-key:%s:%d' % (label, n), 30)
+        if not want_slash or '/' in base64.b64encode(k).decode():
+            return k
+        n += 1
+
+
+def b64(k):
+    return base64.b64encode(k).decode()

@@ -215,7 +215,8 @@ MSTURN_TYPES = {
 }
 STUN_TYPES = {0x0001: 'Binding Request', 0x0101: 'Binding Success Response',
               0x0111: 'Binding Error Response', 0x0011: 'Binding Indication',
-              0x0004: 'Refresh Request', 0x0104: 'Refresh Success Response'}
+              0x0004: 'Refresh Request', 0x0104: 'Refresh Success Response',
+              0x0009: 'ChannelBind Request', 0x0109: 'ChannelBind Success Response'}
 
 REGISTRY = []   # every Msg built, for the self-check
 
