@@ -61,6 +61,25 @@ class PacedCapture(Capture):
         super().add(frame, summary, lines)
 
 
+class Sink:
+    """Stands in for a Capture in generators that write as they go: collects the frames of one
+    tick (add() as Capture's), then write_tick() writes them spread evenly over the tick."""
+
+    def __init__(self):
+        self.frames = []
+
+    def add(self, frame, summary=None, lines=None):
+        self.frames.append(frame)
+
+    def write_tick(self, f, base_us, tick_us, limit):
+        """Writes at most limit of the frames, drops the rest; returns how many it wrote."""
+        todo = self.frames[:limit]
+        self.frames.clear()
+        step = tick_us // (len(todo) + 1)
+        f.write(b''.join(pcap.record(base_us + k * step, fr) for k, fr in enumerate(todo)))
+        return len(todo)
+
+
 def describe(caps, preamble=()):
     """Markdown: the preamble lines, then per capture its title, a table of the frames'
     summaries and every frame's notes."""
