@@ -14,11 +14,17 @@
 import os
 import shutil
 import struct
+import sys
 import tempfile
 
 import pytest
 
 from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, ws_at_least
+
+sys.path.insert(0, LOCAL_CAPTURES)
+from lib import pcap  # noqa: E402  (captures/lib: the generators' packet builders)
+from lib.base import T0  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, PROTO_TCP, PROTO_UDP, ethernet, ipv4_packet, tcp_segment, udp_segment  # noqa: E402
 
 COLS = ['frame.number', 'frame.protocols', '_ws.col.Protocol', '_ws.col.Info']
 
@@ -983,38 +989,19 @@ class TestEveryRelayPort:
 # Negative cases: traffic that is not STUN/TURN/RTP
 # ---------------------------------------------------------------------------
 
-def _csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
-def _ipv4(src, dst, proto, payload):
-    header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0x4000, 64, proto, 0, src, dst)
-    return header[:10] + struct.pack('!H', _csum(header)) + header[12:] + payload
-
-
 def _udp(src, sport, dst, dport, payload):
-    seg = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    check = _csum(src + dst + struct.pack('!BBH', 0, 17, len(seg)) + seg) or 0xFFFF
-    return _ipv4(src, dst, 17, seg[:6] + struct.pack('!H', check) + seg[8:])
+    return ipv4_packet(src, dst, PROTO_UDP, udp_segment(src, sport, dst, dport, payload), ident=1)
 
 
 def _tcp(src, sport, dst, dport, seq, ack, flags, payload):
-    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
-    check = _csum(src + dst + struct.pack('!BBH', 0, 6, len(seg)) + seg)
-    return _ipv4(src, dst, 6, seg[:16] + struct.pack('!H', check) + seg[18:])
+    return ipv4_packet(src, dst, PROTO_TCP, tcp_segment(src, sport, dst, dport, seq, ack, flags, 65535, payload),
+                       ident=1)
 
 
 def _write_pcap(path, packets, snaplen=65535):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
-        for i, ip in enumerate(packets):
-            frame = b'\x00\x00\x5e\x00\x53\x01\x00\x00\x5e\x00\x53\x0a\x08\x00' + ip
-            f.write(struct.pack('<IIII', 1767225600 + i, 0, min(len(frame), snaplen), len(frame)) + frame[:snaplen])
+        f.write(pcap.write((((T0 + i) * 1000000, ethernet(MAC_EDGE, MAC_CLIENT, ip)) for i, ip in enumerate(packets)),
+                           snaplen))
     os.chmod(path, 0o644)
 
 
