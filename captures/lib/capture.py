@@ -81,17 +81,19 @@ class Sink:
 
 
 def describe(caps, preamble=()):
-    """Markdown: the preamble lines, then per capture its title, a table of the frames'
-    summaries and every frame's notes."""
+    """Markdown: the preamble lines, then per capture its title, overview (if any), a table of
+    the frames' summaries and every frame's notes."""
     L = list(preamble)
     for cap in caps:
-        L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '', '| Frame | Summary |',
-              '|---|---|']
-        L += ['| %d | %s |' % (i + 1, s) for i, (_, s, _) in enumerate(cap.frames)]
+        L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '']
+        if getattr(cap, 'overview', None):
+            L += cap.overview + ['', '### Frames', '']
+        L += ['| Frame | Summary |', '|---|---|']
+        L += ['| %d | %s |' % (i + 1, s.replace('|', '/')) for i, (_, s, _) in enumerate(cap.frames)]
         L.append('')
         for i, (_, s, lines) in enumerate(cap.frames):
             L += ['### %s frame %d - %s' % (cap.name, i + 1, s), '', '```'] + list(lines) + ['```', '']
-    return '\n'.join(L)
+    return '\n'.join(L) + '\n'
 
 
 class UdpFlow:
