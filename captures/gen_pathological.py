@@ -34,7 +34,7 @@
 #       MS-TURN TCP frame or RFC 4571 frame, so that the random rest reaches
 #       the plugin's parsers instead of being rejected at the first byte.
 #
-# Addresses follow captures/MANIFEST.md: client 10.0.0.10, Edge 192.0.2.1
+# Addresses follow lib/net.py (captures/gen_msturn.py --describe): client 10.0.0.10, Edge 192.0.2.1
 # (UDP 3478, TCP 443), relay 192.0.2.15, peer 203.0.113.9.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later

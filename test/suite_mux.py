@@ -5,7 +5,7 @@
 # Wireshark's test suites: -Y pins the frames, -T fields gives the layers,
 # the Protocol and Info columns and the fields, and whole rows are compared.
 #
-# Expected values come from captures/MANIFEST.md (generated captures), from
+# Expected values come from `captures/gen_msturn.py --describe` (generated captures), from
 # the shared captures' README, and from tshark without the plugin (the
 # baseline) where the plugin must not change anything.
 #
@@ -105,7 +105,7 @@ TLS_IDS = ['rsa', 'rsa-sip', 'keylog', 'keylog-sip']
 
 
 # ---------------------------------------------------------------------------
-# Generated Edge captures (captures/MANIFEST.md)
+# Generated Edge captures (`captures/gen_msturn.py --describe`)
 # ---------------------------------------------------------------------------
 
 TCP_FIELDS = COLS + ['msstun.tcp.type', 'msstun.tcp.length', 'msstun.type', 'msstun.rfc4571.length',
@@ -212,12 +212,12 @@ class TestMsturnTcp443:
                             'msstun.pseudotls.compression_method', 'tls', '_ws.expert'],
                    dfilter='msstun.pseudotls')
         assert rows == [
-            # MANIFEST frame 4: record 0x16 TLS 1.0 length 45; ClientHello length 41, version 3.1,
+            # --describe frame 4: record 0x16 TLS 1.0 length 45; ClientHello length 41, version 3.1,
             # random c1fcd5a3..., no session id, one cipher suite 0x0018, null compression.
             ['4', '1', '22', '0x0301', '45', '1', '41', '0x0301',
              '6d93dd7e0b45673fec7985fbbc3fd660c2ce8485081b8121bcaa10fb', '0', '',
              '2', '0x0018', '1', '0', '', ''],
-            # MANIFEST frame 5: ServerHello (70) + ServerHelloDone (0) in one 78-byte record.
+            # --describe frame 5: ServerHello (70) + ServerHelloDone (0) in one 78-byte record.
             ['5', '1', '22', '0x0301', '78', '2,14', '70,0', '0x0301',
              '23aee143d4af3fadc06f706764eb1bfb4d2271f8bbc56a16ff6281ba', '32',
              '02ce5b98b9c7b35b3389edbe4f5e869137602a1186c2d5f9e1f863ad4053f7c9',
@@ -442,7 +442,7 @@ class TestMsturnTcp443Split:
         return by_frame(run(SPLIT, cls.FIELDS, dfilter='tcp.len > 0'))
 
     def test_server_hello_split_after_4_bytes(self, frames):
-        # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
+        # --describe frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
         assert frames[6] == ['6', 'eth:ethertype:ip:tcp', 'TCP',
                              '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4' + SEGMENT_OF_PDU,
                              '', '', '', '', '']
@@ -456,7 +456,7 @@ class TestMsturnTcp443Split:
                                   'Allocate Error Response error 401 Unauthorized', '0x02', '0x0113', '']
 
     def test_lengthless_frame_split_after_20_bytes(self, frames):
-        # MANIFEST frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
+        # --describe frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
         assert frames[21] == ['21', 'eth:ethertype:ip:tcp', 'TCP',
                               '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20' + SEGMENT_OF_PDU,
                               '', '', '', '', '']
