@@ -52,11 +52,12 @@ sys.path.insert(0, os.path.join(HERE, '..', 'captures'))
 from lib.base import T0, H  # noqa: E402
 from lib import pcap  # noqa: E402
 from lib.capture import Sink, TcpFlow  # noqa: E402
-from lib.net import ACK, FIN, PSH, SYN, MAC_CLIENT, MAC_EDGE, MAC_EDGE_EXT, MAC_GW, RELAY_IP, Host, udp_frame  # noqa: E402
+from lib.net import ACK, FIN, PSH, SYN, Host, udp_frame  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, MAC_EDGE_EXT, MAC_GW, RELAY_IP  # noqa: E402
 from lib.rtp import Rtcp, RtpStream  # noqa: E402
-from lib.stun import (MI_TURN, REALM, REGISTRY, TURN_USER, Msg, Rfc4571, Stun, a_addr, a_data, a_error,  # noqa: E402
+from lib.stun import (MI_TURN, REALM, REGISTRY, TURN_USER, Msg, Rfc4571, Stun, a_addr, a_error,  # noqa: E402
                       a_magic, a_msver, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
-                      frame03, ice_request, ice_response, plain_tid, prio)
+                      frame03, ice_request, ice_response, ms_data_indication, ms_send, plain_tid, prio)
 from lib.tls import CCS, CLIENT_HELLO, app_data, client_hello_13, server_hello, server_hello_13  # noqa: E402
 
 TICK_US = 20000
@@ -134,7 +135,7 @@ class Session:
 
     def next_seq(self):
         self.seqno += 1
-        return a_seqnum(self.connid, self.seqno)
+        return self.seqno
 
     def alloc_unauth(self):
         return Msg(0x0003, self.tid('alloc'), [a_magic(), a_msver(6), a_svcq(1, 0),
@@ -161,20 +162,16 @@ class Session:
         return Msg(0x0103, req.tid, attrs, 'ms-turn', MI_TURN)
 
     def send_req(self, inner):
-        return Msg(0x0004, self.tid('send'),
-                     [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), self.next_seq(),
-                      a_addr(0x0011, 'DESTINATION-ADDRESS', self.peer.ip, self.pport), a_data(inner)],
-                     'ms-turn', MI_TURN)
+        return ms_send(self.tid('send'), self.connid, self.next_seq(), self.peer.ip, self.pport, inner)
 
     def data_ind(self, inner):
         self.mtid += 1
-        return Msg(0x0115, plain_tid('%s:dataind:%d' % (self.lbl, self.mtid)),
-                     [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', self.peer.ip, self.pport), a_data(inner)],
-                     'ms-turn', MI_TURN)
+        return ms_data_indication(plain_tid('%s:dataind:%d' % (self.lbl, self.mtid)), self.peer.ip, self.pport,
+                                  inner)
 
     def sad(self):
         return Msg(0x0006, self.tid('sad'),
-                     [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), self.next_seq(),
+                     [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(self.connid, self.next_seq()),
                       a_addr(0x0011, 'DESTINATION-ADDRESS', self.peer.ip, self.pport)], 'ms-turn', MI_TURN)
 
     def checks(self, label, use_cand=False):
@@ -193,6 +190,17 @@ class Session:
             self.tcp.send(frm, frame02(msg))
         else:
             self.turn.send(frm, msg)
+
+    def client_leg(self, frm, media, rtcp):
+        """Media, and RTCP when due, on the client <-> Edge leg after Set Active Destination:
+        end-to-end data on TCP 443, unwrapped on UDP."""
+        if self.tcp:
+            objs = [Rfc4571(media)] + ([Rfc4571(rtcp)] if rtcp else [])
+            self.tcp.send(frm, frame03(b''.join(o.raw for o in objs)))
+        else:
+            self.turn.send(frm, media)
+            if rtcp:
+                self.turn.send(frm, rtcp)
 
     def wrap(self, obj):
         return Rfc4571(obj) if self.tcp else obj
@@ -295,26 +303,12 @@ class Session:
         while self.tick < self.duration:
             p, q = self.cs.next(), self.ps.next()
             rc, rp = self.maybe_rtcp()
-            if self.tcp:
-                objs = [Rfc4571(p)] + ([Rfc4571(rc)] if rc else [])
-                self.tcp.send('A', frame03(b''.join(o.raw for o in objs)))
-            else:
-                self.turn.send('A', p)
-                if rc:
-                    self.turn.send('A', rc)
-            self.ext.send('A', p)
-            if rc:
-                self.ext.send('A', rc)
-            self.ext.send('B', q)
-            if rp:
-                self.ext.send('B', rp)
-            if self.tcp:
-                objs = [Rfc4571(q)] + ([Rfc4571(rp)] if rp else [])
-                self.tcp.send('B', frame03(b''.join(o.raw for o in objs)))
-            else:
-                self.turn.send('B', q)
-                if rp:
-                    self.turn.send('B', rp)
+            self.client_leg('A', p, rc)
+            for frm, objs in (('A', (p, rc)), ('B', (q, rp))):
+                for o in objs:
+                    if o:
+                        self.ext.send(frm, o)
+            self.client_leg('B', q, rp)
             self.refresh_due()
             self.tick += 1
             yield

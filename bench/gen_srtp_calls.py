@@ -37,7 +37,7 @@ from lib.capture import Blob, Sink  # noqa: E402
 from lib.media import CodecStream, tone  # noqa: E402
 from lib.net import MAC_CLIENT, MAC_EDGE, PEER_IP, Host, udp_frame  # noqa: E402
 from lib.srtp import SrtpSender, b64, key_salt  # noqa: E402
-from lib.stun import MI_TURN, TURN_USER, Msg, a_addr, a_data, a_magic, a_seqnum, a_str, cookie_tid, plain_tid  # noqa: E402
+from lib.stun import cookie_tid, ms_data_indication, ms_send, plain_tid  # noqa: E402
 
 TICK_US = 20000
 RTCP_EVERY = 250
@@ -101,16 +101,13 @@ class Call:
             self.frame(frm, src, sport + rtcp, dst, dport + rtcp, cipher)
             return
         peer = (PEER_IP, 50040 + rtcp)
-        data = a_data(Blob(cipher, []))
         if frm == 'A':
-            m = Msg(0x0004, cookie_tid('bench-send-%d-%d' % (self.n, self.seqno)),
-                      [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(self.connid, self.seqno),
-                       a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), data], 'ms-turn', MI_TURN)
+            m = ms_send(cookie_tid('bench-send-%d-%d' % (self.n, self.seqno)), self.connid, self.seqno, *peer,
+                        Blob(cipher, []))
             self.seqno += 1
             self.frame(frm, self.a, 50000 + rtcp, EDGE, 3478, m.raw)
         else:
-            m = Msg(0x0115, plain_tid('bench-data-%d-%d' % (self.n, self.seqno)),
-                      [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', *peer), data], 'ms-turn', MI_TURN)
+            m = ms_data_indication(plain_tid('bench-data-%d-%d' % (self.n, self.seqno)), *peer, Blob(cipher, []))
             self.seqno += 1
             self.frame(frm, EDGE, 3478, self.a, 50000 + rtcp, m.raw)
 

@@ -79,8 +79,8 @@ from lib.media import CodecStream, G722Stream, Stream, tone  # noqa: E402
 from lib.net import MAC_CLIENT, MAC_EDGE, PEER_IP, Host, new_hosts  # noqa: E402
 from lib.rtp import ntp64  # noqa: E402
 from lib.srtp import SrtpSender, b64, key_salt  # noqa: E402
-from lib.stun import (MI_TURN, REALM, TURN_KEY, TURN_PASS, TURN_USER, Attr, Integrity, Msg,  # noqa: E402
-                      a_addr, a_data, a_magic, a_seqnum, a_str, a_xaddr, cookie_tid, frame03, plain_tid, rfc4571)
+from lib.stun import (REALM, TURN_KEY, TURN_PASS, TURN_USER, Attr, Integrity, Msg, a_str, a_xaddr,  # noqa: E402
+                      cookie_tid, frame03, ms_data_indication, ms_send, plain_tid, rfc4571)
 
 EXPECTED = {}
 
@@ -227,17 +227,23 @@ def call_media(cap, hosts, count_a=14, count_b=14):
     media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
 
 
+def sip_call_setup(cap, a, b, messages, offer, answer):
+    """INVITE, 200 OK and ACK over UDP 5060 between Hosts a and b; offer, answer: what their SDP holds."""
+    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    invite, ok, ack = messages
+    sip.send('A', Blob(invite, ['SIP INVITE, ' + offer]), 'SIP INVITE (offer)')
+    sip.send('B', Blob(ok, ['SIP 200 OK, ' + answer]), 'SIP 200 OK (answer)')
+    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+
+
 def build_sip_call():
     cap = PacedCapture('srtp-sip-call.pcap', 'Lync-style SRTP call keyed in SIP over UDP')
     a = Host(A_IP, MAC_A, 128, 0x2000)
     b = Host(B_IP, MAC_B, 128, 0x3000)
-    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = sip_messages('UDP', 5060)
-    sip.send('A', Blob(invite, ['SIP INVITE, multipart/alternative: two application/sdp parts '
-                                '(RTP/SAVP and RTP/AVP), each with a=cryptoscale:1, a=crypto:2 (MKI 1:1) '
-                                'and a=crypto:3 (no MKI)']), 'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, application/sdp answer: a=crypto:2 without MKI']), 'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    sip_call_setup(cap, a, b, sip_messages('UDP', 5060),
+                   'multipart/alternative: two application/sdp parts (RTP/SAVP and RTP/AVP), each with '
+                   'a=cryptoscale:1, a=crypto:2 (MKI 1:1) and a=crypto:3 (no MKI)',
+                   'application/sdp answer: a=crypto:2 without MKI')
     call_media(cap, (a, b))
     return cap
 
@@ -337,6 +343,19 @@ MI_RFC = Integrity('sha1', TURN_KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s")'
                      % (TURN_USER.decode(), REALM.decode(), TURN_PASS.decode()))
 
 
+def channel_bind(flow, label, channel, peer_port):
+    """RFC 5766 11 ChannelBind of channel to the peer PEER_IP:peer_port (long-term credentials,
+    HMAC-SHA1) from the flow's A side, and its success response."""
+    attrs = [Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', channel, 0), 'channel 0x%04x' % channel),
+             a_xaddr(0x0012, 'XOR-PEER-ADDRESS', PEER_IP, peer_port),
+             a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM),
+             a_str(0x0015, 'NONCE', H(label + '-nonce', 12).hex().encode())]
+    m = Msg(0x0009, cookie_tid(label + '-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
+    flow.send('A', m, 'ChannelBind Request (channel 0x%04x -> %s:%d)' % (channel, PEER_IP, peer_port))
+    m = Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
+    flow.send('B', m, 'ChannelBind Success Response')
+
+
 def relay_keys_text():
     crypto = [
         'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1' % b64(KEY_R1),
@@ -375,41 +394,26 @@ def build_relay():
     for i in range(4):
         p, info = s1.rtp(marker=(i == 0))
         cipher = x1.rtp(p)
-        m = Msg(0x0004, cookie_tid('srtp-send-%d' % i),
-                  [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno),
-                   a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', MI_TURN)
+        m = ms_send(cookie_tid('srtp-send-%d' % i), connid, seqno, *peer, Blob(cipher, ['SRTP']))
         seqno += 1
         EXPECTED.setdefault(cap.name, []).append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
                                                        carrier='send'))
         fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP (AES_CM_128_HMAC_SHA1_80, MKI 1)')
         p, info = s2.rtp(marker=(i == 0))
         cipher = x2.rtp(p)
-        m = Msg(0x0115, plain_tid('srtp-dataind-%d' % i),
-                  [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', *peer), a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', MI_TURN)
+        m = ms_data_indication(plain_tid('srtp-dataind-%d' % i), *peer, Blob(cipher, ['SRTP']))
         EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
                                        carrier='data'))
         fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP (AES_CM_128_HMAC_SHA1_32)')
     p, info = s2.rtcp('SR', s1, cap.time_us())
     cipher = x2.rtcp(p)
-    m = Msg(0x0115, plain_tid('srtp-dataind-rtcp'),
-              [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', *peer), a_data(Blob(cipher, ['SRTCP']))],
-              'ms-turn', MI_TURN)
+    m = ms_data_indication(plain_tid('srtp-dataind-rtcp'), *peer, Blob(cipher, ['SRTCP']))
     EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='data'))
     fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTCP SR')
 
     # RFC 5766 ChannelBind and ChannelData (a Teams-style relay client).
     fl2 = UdpFlow(cap, c2, 50100, c2.mac, e, 3478, MAC_EDGE)
-    nonce = H('srtp-nonce', 12).hex().encode()
-    attrs = [Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4001, 0), 'channel 0x4001'),
-             a_xaddr(0x0012, 'XOR-PEER-ADDRESS', PEER_IP, 50014),
-             a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM),
-             a_str(0x0015, 'NONCE', nonce)]
-    m = Msg(0x0009, cookie_tid('srtp-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
-    fl2.send('A', m, 'ChannelBind Request (channel 0x4001 -> 203.0.113.9:50014)')
-    m = Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
-    fl2.send('B', m, 'ChannelBind Success Response')
+    channel_bind(fl2, 'srtp', 0x4001, 50014)
     s3 = Stream('relay-channel', 0x55550005, 0, 30000, 64000, 550, 'u', b'teams@msstun.example')
     x3 = SrtpSender(KEY_R3, 80)
     for i in range(3):
@@ -526,12 +530,8 @@ def build_relay_dyn():
                     'client log (srtp-relay-dyn-keys.txt)')
     a = Host(DYN_A_IP, MAC_A, 128, 0x2100)
     b = Host(DYN_B_IP, MAC_B, 128, 0x3100)
-    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = dyn_sip_messages()
-    sip.send('A', Blob(invite, ['SIP INVITE, SDP: audio (a=crypto:2 MKI 1:1) and video (a=crypto:2), '
-                                'Lync rtpmaps']), 'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: audio a=crypto:2, video port 0']), 'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    sip_call_setup(cap, a, b, dyn_sip_messages(), 'SDP: audio (a=crypto:2 MKI 1:1) and video (a=crypto:2), '
+                   'Lync rtpmaps', 'SDP answer: audio a=crypto:2, video port 0')
 
     c, e = new_hosts()
     fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
@@ -548,27 +548,19 @@ def build_relay_dyn():
     for i in range(6):
         p, info = s1.rtp(103, 320, 50 + 3 * i, marker=(i == 0))
         cipher = x1.rtp(p)
-        m = Msg(0x0004, cookie_tid('srtp-dyn-send-%d' % i),
-                  [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno),
-                   a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', MI_TURN)
+        m = ms_send(cookie_tid('srtp-dyn-send-%d' % i), connid, seqno, *peer, Blob(cipher, ['SRTP']))
         seqno += 1
         expect(cap, info, cipher, 'send')
         fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP SILK/16000 (PT 103, MKI 1)')
         p, info = s2.rtp(114, 320, 60 + 2 * i, marker=(i == 0))
         cipher = x2.rtp(p)
-        m = Msg(0x0115, plain_tid('srtp-dyn-dataind-%d' % i),
-                  [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', *peer), a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', MI_TURN)
+        m = ms_data_indication(plain_tid('srtp-dyn-dataind-%d' % i), *peer, Blob(cipher, ['SRTP']))
         expect(cap, info, cipher, 'data')
         fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP x-msrta/16000 (PT 114)')
         if i % 2 == 0:
             p, info = s3.rtp(122, 3000, 300 + 10 * i, marker=True)
             cipher = x3.rtp(p)
-            m = Msg(0x0004, cookie_tid('srtp-dyn-vsend-%d' % i),
-                      [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno),
-                       a_addr(0x0011, 'DESTINATION-ADDRESS', *vpeer), a_data(Blob(cipher, ['SRTP']))],
-                      'ms-turn', MI_TURN)
+            m = ms_send(cookie_tid('srtp-dyn-vsend-%d' % i), connid, seqno, *vpeer, Blob(cipher, ['SRTP']))
             seqno += 1
             expect(cap, info, cipher, 'send')
             fv.send('A', m, 'MS-TURN Send Request, DATA = SRTP X-H264UC/90000 (PT 122)')
@@ -577,15 +569,7 @@ def build_relay_dyn():
     # telephone-event (RFC 4733: event 5, volume 10, growing duration).
     c2 = Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6100)
     fl2 = UdpFlow(cap, c2, 50100, c2.mac, e, 3478, MAC_EDGE)
-    nonce = H('srtp-dyn-nonce', 12).hex().encode()
-    attrs = [Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4002, 0), 'channel 0x4002'),
-             a_xaddr(0x0012, 'XOR-PEER-ADDRESS', PEER_IP, 50114),
-             a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM),
-             a_str(0x0015, 'NONCE', nonce)]
-    m = Msg(0x0009, cookie_tid('srtp-dyn-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
-    fl2.send('A', m, 'ChannelBind Request (channel 0x4002 -> 203.0.113.9:50114)')
-    m = Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
-    fl2.send('B', m, 'ChannelBind Success Response')
+    channel_bind(fl2, 'srtp-dyn', 0x4002, 50114)
     s4 = CodecStream('dyn-g722', 0x0D0D0404, 100, 16000)
     x4 = SrtpSender(KEY_K4, 80)
     for i in range(6):
@@ -680,10 +664,7 @@ def build_roc():
                 p, info = st.rtp(marker=(i == 0))
             cipher = senders[name].rtp(p)
             info = dict(info, roc=index >> 16, index=index)
-            m = Msg(0x0004, cookie_tid('srtp-roc-send-%s-%d' % (name, i)),
-                      [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno),
-                       a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), a_data(Blob(cipher, ['SRTP']))],
-                      'ms-turn', MI_TURN)
+            m = ms_send(cookie_tid('srtp-roc-send-%s-%d' % (name, i)), connid, seqno, *peer, Blob(cipher, ['SRTP']))
             seqno += 1
             expect(cap, info, cipher, 'send')
             fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)' % (name, index >> 16, index))
@@ -695,10 +676,7 @@ def build_roc():
     p, info = audio.rtcp('SR', streams['roc-last'], cap.time_us())
     cipher = senders['roc-audio'].rtcp(p)
     expect(cap, dict(info, index=ROC_SRTCP_INDEX), cipher, 'send')
-    m = Msg(0x0004, cookie_tid('srtp-roc-send-rtcp'),
-              [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno),
-               a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), a_data(Blob(cipher, ['SRTCP']))],
-              'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('srtp-roc-send-rtcp'), connid, seqno, *peer, Blob(cipher, ['SRTCP']))
     fl.send('A', m, 'MS-TURN Send Request, DATA = SRTCP SR (index %d)' % ROC_SRTCP_INDEX)
     return cap
 
@@ -754,10 +732,8 @@ def build_roc_sdp():
         sent[name] += 1
         cipher = senders[name].rtp(p)
         expect(cap, dict(info, roc=index >> 16, index=index, decrypted=decrypted), cipher, 'send')
-        m = Msg(0x0004, cookie_tid('srtp-roc-sdp-send-%s-%d' % (name, sent[name])),
-                  [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seqno[0]),
-                   a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, 50040), a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', MI_TURN)
+        m = ms_send(cookie_tid('srtp-roc-sdp-send-%s-%d' % (name, sent[name])), connid, seqno[0], PEER_IP, 50040,
+                    Blob(cipher, ['SRTP']))
         seqno[0] += 1
         flows['under-way' if name == 'under-way' else 'new'].send(
             'A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)%s'
@@ -899,13 +875,8 @@ def build_msrtcp():
                        'profile-specific extensions')
     a = Host(MS_A_IP, MAC_A, 128, 0x8000)
     b = Host(MS_B_IP, MAC_B, 128, 0x9000)
-    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = ms_sip_messages()
-    sip.send('A', Blob(invite, ['SIP INVITE, SDP offer: G722/8000 (PT 9), a=crypto:2 with MKI 1:1']),
-             'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: G722/8000 (PT 9), a=crypto:2 without MKI']),
-             'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    sip_call_setup(cap, a, b, ms_sip_messages(), 'SDP offer: G722/8000 (PT 9), a=crypto:2 with MKI 1:1',
+                   'SDP answer: G722/8000 (PT 9), a=crypto:2 without MKI')
     rtp = UdpFlow(cap, a, MS_A_RTP, MAC_A, b, MS_B_RTP, MAC_B)
     rtcp = UdpFlow(cap, a, MS_A_RTP + 1, MAC_A, b, MS_B_RTP + 1, MAC_B)
     sa = G722Stream('ms-caller', SSRC_MA, 20000, 480000, MS_TONE_A, b'carol@msstun.example')
@@ -951,7 +922,8 @@ def preamble():
             % (A_IP, A_RTP, SSRC_A, B_IP, B_RTP, SSRC_B),
             '* srtp-sip-tls.pcap: the signalling in TLS 1.3 on TCP 5061, decrypt with `-o tls.keylog_file:'
             'captures/srtp-sip-tls.keys`.',
-            '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` (`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
+            '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` '
+            '(`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
             '* srtp-relay-dyn.pcap: relayed media with dynamic payload types; keys and rtpmaps of the Send / Data '
             'Indication streams in the SIP SDP of frames 1-2 (whose addresses are not the relayed ones), of the '
             'ChannelData and TCP 443 streams only in `srtp-relay-dyn-keys.txt`.',

@@ -91,10 +91,9 @@ from lib import pcap as pcap_file  # noqa: E402
 from lib.base import T0, H, fmt_addr  # noqa: E402
 from lib.net import MAC_EDGE, MAC_GW, Host, csum, l4_csum, tcp_frame, udp_frame  # noqa: E402
 from lib.rtp import RtpStream, report_block, sdes_cname, sender_report  # noqa: E402
-from lib.stun import channel_data as stun_channel_data  # noqa: E402
 from lib.stun import (MI_TURN, TURN_KEY, Integrity, Msg, Rfc4571, a_addr, a_data, a_error, a_magic,  # noqa: E402
                       a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
-                      frame03)
+                      frame03, channel_data as stun_channel_data)
 from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402
 
 NAME = 'turn-edge-relay.pcap'
@@ -452,7 +451,8 @@ def manifest(frames):
          '* Send/Data indications until the ChannelBind succeeds, ChannelData 0x4000 after it.',
          '* Second call (from 0.7 s), MS-TURN over TCP: client %s <-> server %s (pseudo-TLS, MS-TURN TCP framing '
          'type 0x02 control and 0x03 end-to-end data with RFC 4571 frames); relayed %s <-> peer %s. MS-TURN '
-         'credentials and layouts as in `python3 captures/gen_msturn.py --describe` (USERNAME "msstun-user", REALM "SIP Communications Service", '
+         'credentials and layouts as in `python3 captures/gen_msturn.py --describe` (USERNAME "msstun-user", '
+         'REALM "SIP Communications Service", '
          'HMAC-SHA256).' % (fmt_addr(*CLIENT2), fmt_addr(*SERVER_TCP), fmt_addr(*RELAYED2), fmt_addr(*PEER2)),
          '* Client -> peer: PCMA PT 8, SSRC 0xc0ffee03, seq 3000-3011; peer -> client: PCMU PT 0, SSRC 0xd00dfeed, '
          'seq 9000-9011, seq 9006 lost before the server.', '',

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib.capture import Capture, UdpFlow  # noqa: E402
 from lib.net import Host, MAC_CLIENT, MAC_GW, PEER_IP  # noqa: E402
 from lib.rtp import Rtcp, RtpStream  # noqa: E402
-from lib.stun import ice_request, ice_response, prio, REGISTRY, Stun  # noqa: E402
+from lib.stun import REGISTRY, Stun, ice_request, ice_response, prio  # noqa: E402
 from lib import cli  # noqa: E402
 
 

@@ -22,9 +22,9 @@ from lib.capture import Capture, UdpFlow  # noqa: E402
 from lib.net import Host, MAC_CLIENT, MAC_EDGE, MAC_EDGE_EXT, MAC_GW, REFLEX_IP, RELAY_IP  # noqa: E402
 from lib.pcap import read as read_pcap  # noqa: E402
 from lib.rtp import ntp64, Rtcp, Rtp, RtpStream  # noqa: E402
-from lib.stun import (a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr,  # noqa: E402
-                      auth_attrs, cookie_tid, ice_request, ice_response, MI_TURN, Msg, plain_tid, prio, REALM,
-                      Stun, TURN_USER)
+from lib.stun import (MI_TURN, REALM, TURN_USER, Msg, Stun, a_addr, a_error, a_magic, a_msver, a_raw,  # noqa: E402
+                      a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, ice_request, ice_response,
+                      ms_data_indication, ms_send, plain_tid, prio)
 from lib import cli  # noqa: E402
 from lib.verify import verify_captures, verify_media  # noqa: E402
 
@@ -119,10 +119,7 @@ def build_learning():
             'ms-turn', MI_TURN)
     send('A', 'turn', 'B', m, 'Allocate Response (relay 192.0.2.15:52000, reflexive 198.51.100.7:40000)', 'ms-turn')
     breq = ice_request('learn-relay-ice', True, prio(110, 65533), TA, True, b'4')
-    m = Msg(0x0004, cookie_tid('learn-send-1'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', peer_b.ip, peer_b_port), a_data(Stun(breq))],
-            'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('learn-send-1'), connid, 1, peer_b.ip, peer_b_port, Stun(breq))
     send('A', 'turn', 'A', m, 'Send Request to 203.0.113.50:53000, DATA = MS-ICE2 Binding Request', 'ms-turn')
     send_frame = len(cap.frames)
     # ---- B (the check as the Edge relays it, in causal order between the Send and the Data Indication)
@@ -133,9 +130,8 @@ def build_learning():
     bresp = ice_response(breq, RELAY_IP, relay_port)
     send('B', 'relay', 'B', Stun(bresp), 'MS-ICE2 Binding Success Response (XOR-MAPPED 192.0.2.15:52000)', 'stun')
     fwd_resp_frame = len(cap.frames)
-    m = Msg(0x0115, plain_tid('learn-dataind-1'),
-            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', peer_b.ip, peer_b_port), a_data(Stun(bresp))],
-            'ms-turn', MI_TURN, note='DATA = the bytes of frame %d' % fwd_resp_frame)
+    m = ms_data_indication(plain_tid('learn-dataind-1'), peer_b.ip, peer_b_port, Stun(bresp),
+                           note='DATA = the bytes of frame %d' % fwd_resp_frame)
     send('A', 'turn', 'B', m, 'Data Indication from 203.0.113.50:53000, DATA = MS-ICE2 Binding Success Response',
          'ms-turn')
     m = Msg(0x0006, cookie_tid('learn-sad-1'),

@@ -24,9 +24,10 @@ from lib.capture import Capture, TcpFlow  # noqa: E402
 from lib.net import (ACK, FIN, MAC_CLIENT, MAC_EDGE, PEER_IP, PSH, REFLEX_IP, RELAY6_IP, RELAY_IP, SYN,  # noqa: E402
                      new_hosts)
 from lib.rtp import Rtcp, RtpStream  # noqa: E402
-from lib.stun import (a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr,  # noqa: E402
-                      auth_attrs, ChannelData, cookie_tid, desc02, desc03, frame02, frame03, ice_request,
-                      ice_response, MI_TURN, MI_TURN_RFC, Msg, plain_tid, prio, REALM, Rfc4571, Stun, TURN_USER)
+from lib.stun import (MI_TURN, MI_TURN_RFC, REALM, TURN_USER, ChannelData, Msg, Rfc4571, Stun, a_addr,  # noqa: E402
+                      a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs,
+                      cookie_tid, desc02, desc03, frame02, frame03, ice_request, ice_response, ms_data_indication,
+                      ms_send, plain_tid, prio)
 from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402
 from lib import cli  # noqa: E402
 from lib.verify import verify_captures  # noqa: E402
@@ -37,8 +38,7 @@ from lib.verify import verify_captures  # noqa: E402
 
 def build_tcp443():
     cap = Capture('msturn-tcp443.pcap', 'MS-TURN over TCP 443 with pseudo-TLS (10.0.0.10:51000 <-> 192.0.2.1:443)')
-    c, e = new_hosts()
-    c.ident, e.ident = 0x3000, 0x6000
+    c, e = new_hosts(0x3000, 0x6000)
     fl = TcpFlow(cap, c, 51000, MAC_CLIENT, e, 443, MAC_EDGE, 0x1F2E3D4C, 0x6A5B4C3D, 64240, 65535)
     nonce = H('nonce-tcp', 15).hex().encode()
     connid = H('connid-tcp', 20)
@@ -85,20 +85,13 @@ def build_tcp443():
             'ms-turn', MI_TURN)
     ctrl('B', m, '02 frame: Allocate Response')
     breq = ice_request('tcp-ice-1', True, prio(110, 65535), 0x9F3C5A7E12345678, True, b'4')
-    m = Msg(0x0004, cookie_tid('tcp-send-1'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(breq)))],
-            'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('tcp-send-1'), connid, 1, PEER_IP, peer_port, Rfc4571(Stun(breq)))
     ctrl('A', m, '02 frame: Send Request, DATA = RFC 4571 + Binding Request')
     # one segment, two complete 02 frames
     bresp = ice_response(breq, RELAY_IP, relay_port)
-    d1 = Msg(0x0115, plain_tid('tcp-dataind-1'),
-             [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(bresp)))],
-             'ms-turn', MI_TURN)
+    d1 = ms_data_indication(plain_tid('tcp-dataind-1'), PEER_IP, peer_port, Rfc4571(Stun(bresp)))
     preq = ice_request('tcp-ice-2', False, prio(110, 65534), 0x1122334455667788, False, b'5')
-    d2 = Msg(0x0115, plain_tid('tcp-dataind-2'),
-             [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(preq)))],
-             'ms-turn', MI_TURN)
+    d2 = ms_data_indication(plain_tid('tcp-dataind-2'), PEER_IP, peer_port, Rfc4571(Stun(preq)))
     p1, p2 = frame02(d1), frame02(d2)
     fl.seg('B', PSH | ACK, p1 + p2, 'TWO complete 02 frames in one segment: Data Indication + Data Indication',
            ['Segment carries TWO complete MS-TURN TCP frames back to back: frame A at payload offset 0 '
@@ -106,10 +99,7 @@ def build_tcp443():
             'Frame A:'] + ['  ' + x for x in desc02(d1)] + ['Frame B:'] + ['  ' + x for x in desc02(d2)])
     # one 02 frame split over two segments
     presp = ice_response(preq, PEER_IP, peer_port)
-    m = Msg(0x0004, cookie_tid('tcp-send-2'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 2),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(presp)))],
-            'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('tcp-send-2'), connid, 2, PEER_IP, peer_port, Rfc4571(Stun(presp)))
     p = frame02(m)
     cut = 40
     fl.seg('A', PSH | ACK, p[:cut], '02 frame split: first %d of %d bytes (Send Request)' % (cut, len(p)),
@@ -158,14 +148,9 @@ def build_tcp443():
 def build_tcp443_mid():
     cap = Capture('msturn-tcp443-midstream.pcap',
                   'MS-TURN over TCP 443, capture starts mid-stream (10.0.0.10:51002 <-> 192.0.2.1:443)')
-    c, e = new_hosts()
-    c.ident, e.ident = 0x4000, 0x6800
+    c, e = new_hosts(0x4000, 0x6800)
     fl = TcpFlow(cap, c, 51002, MAC_CLIENT, e, 443, MAC_EDGE, 0x3C4D5E6F, 0x7B8C9DAE, 64240, 65535)
-    # pretend 40000 / 90000 bytes were exchanged before the capture started
-    fl.nxt['A'] = (fl.nxt['A'] + 40000) & 0xFFFFFFFF
-    fl.nxt['B'] = (fl.nxt['B'] + 90000) & 0xFFFFFFFF
-    # relative numbers as Wireshark shows them mid-stream: base = first seen seq - 1
-    fl.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in fl.nxt.items()}
+    fl.start_midstream(40000, 90000)   # bytes exchanged before the capture started
     nonce = H('nonce-tcp-mid', 15).hex().encode()
     connid = H('connid-tcp-mid', 20)
     cst = RtpStream('mid-client', 0x3C4D5E6F, 104, 7000, 960000, 320, 60, b'client@msstun.example')
@@ -191,15 +176,10 @@ def build_tcp443_mid():
     ctrl('B', m, '02 frame: Allocate Response (refresh)')
     data('A', [Rfc4571(Rtcp('SR', cst, pst, cap.time_us()))], '03 frame: RFC 4571 RTCP SR')
     preq = ice_request('mid-ice-1', False, prio(110, 65534), 0x1122334455667788, False, b'5')
-    m = Msg(0x0115, plain_tid('mid-dataind-1'),
-            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(preq)))],
-            'ms-turn', MI_TURN)
+    m = ms_data_indication(plain_tid('mid-dataind-1'), PEER_IP, peer_port, Rfc4571(Stun(preq)))
     ctrl('B', m, '02 frame: Data Indication, DATA = RFC 4571 + Binding Request')
     presp = ice_response(preq, PEER_IP, peer_port)
-    m = Msg(0x0004, cookie_tid('mid-send-1'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 17),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Rfc4571(Stun(presp)))],
-            'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('mid-send-1'), connid, 17, PEER_IP, peer_port, Rfc4571(Stun(presp)))
     ctrl('A', m, '02 frame: Send Request, DATA = RFC 4571 + Binding Success Response')
     data('B', [Rfc4571(Rtcp('RR', pst, cst, cap.time_us()))], '03 frame: RFC 4571 RTCP RR')
     fl.seg('A', 0x10, summary='TCP ACK')
@@ -233,8 +213,7 @@ def build_tcp443_split():
     cap = Capture('msturn-tcp443-split.pcap', 'MS-TURN over TCP 443, split where a length is not known yet: '
                   'A = pseudo-TLS ServerHello split after its first 4 bytes (10.0.0.10:51020 <-> 192.0.2.1:443), '
                   'B = libnice-style frame without Length split after 20 bytes (10.0.0.10:51022 <-> 192.0.2.1:443)')
-    c, e = new_hosts()
-    c.ident, e.ident = 0x3800, 0x6800
+    c, e = new_hosts(0x3800, 0x6800)
     PA = PSH | ACK
 
     # A: Edge-style server, 4-byte framing after the handshake
@@ -308,13 +287,9 @@ def build_tcp3478_mid():
     cap = Capture('turn-tcp3478-midstream.pcap',
                   'RFC 5766 TURN over TCP 3478, capture starts mid-stream: ChannelData (padded to 4) carrying RTP '
                   'both ways, then a Refresh (client 10.0.0.10:51040 <-> TURN server 192.0.2.1:3478)')
-    c, e = new_hosts()
-    c.ident, e.ident = 0x2400, 0x6400
+    c, e = new_hosts(0x2400, 0x6400)
     fl = TcpFlow(cap, c, 51040, MAC_CLIENT, e, 3478, MAC_EDGE, 0x1D2E3F40, 0x5A6B7C8D, 64240, 65535)
-    # The allocation and ChannelBind happened before the capture: 3000 / 2000 bytes.
-    fl.nxt['A'] = (fl.nxt['A'] + 3000) & 0xFFFFFFFF
-    fl.nxt['B'] = (fl.nxt['B'] + 2000) & 0xFFFFFFFF
-    fl.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in fl.nxt.items()}
+    fl.start_midstream(3000, 2000)   # the allocation and ChannelBind happened before the capture
     # 61- and 62-byte payloads: 73- and 74-byte RTP packets, padded by 3 and 2 bytes.
     cst = RtpStream('tcp3478-client', 0x2C3D4E5F, 0, 5000, 320000, 160, 61, b'client@msstun.example')
     pst = RtpStream('tcp3478-peer', 0x6A7B8C9D, 8, 9000, 640000, 160, 62, b'peer@msstun.example')

@@ -23,9 +23,9 @@ from lib.base import H  # noqa: E402
 from lib.capture import Capture, UdpFlow  # noqa: E402
 from lib.net import MAC_CLIENT, MAC_EDGE, new_hosts, PEER_IP, REFLEX_IP, RELAY6_IP, RELAY_IP  # noqa: E402
 from lib.rtp import Rtcp, RtpMixed, RtpStream  # noqa: E402
-from lib.stun import (a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr,  # noqa: E402
-                      auth_attrs, cookie_tid, ice_request, ice_response, MI_TURN, Msg, MTurn, plain_tid, prio,
-                      REALM, Stun, TURN_USER)
+from lib.stun import (MI_TURN, REALM, TURN_USER, MTurn, Msg, Stun, a_addr, a_error, a_magic, a_msver,  # noqa: E402
+                      a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, ice_request,
+                      ice_response, ms_data_indication, ms_send, plain_tid, prio)
 from lib import cli  # noqa: E402
 
 
@@ -72,26 +72,17 @@ def build_udp3478():
     fl.send('B', m, 'Allocate Response (relay 192.0.2.15:50000, [2001:db8::15]:50002, reflexive 198.51.100.7:40000)')
     # 5-6 Send(Binding request) / Data Indication(Binding response)
     breq = ice_request('udp-ice-1', True, prio(110, 65535), 0x9F3C5A7E12345678, True, b'3', use_cand=False)
-    m = Msg(0x0004, cookie_tid('udp-send-1'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(Stun(breq))], 'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('udp-send-1'), connid, 1, PEER_IP, peer_port, Stun(breq))
     fl.send('A', m, 'Send Request, DATA = MS-ICE2 Binding Request')
     bresp = ice_response(breq, RELAY_IP, 50000)
-    m = Msg(0x0115, plain_tid('udp-dataind-1'),
-            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port), a_data(Stun(bresp))],
-            'ms-turn', MI_TURN)
+    m = ms_data_indication(plain_tid('udp-dataind-1'), PEER_IP, peer_port, Stun(bresp))
     fl.send('B', m, 'Data Indication, DATA = MS-ICE2 Binding Success Response')
     # 7-8 Send(RTP) / Data Indication(RTCP SR)
-    m = Msg(0x0004, cookie_tid('udp-send-2'),
-            [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 2),
-             a_addr(0x0011, 'DESTINATION-ADDRESS', PEER_IP, peer_port), a_data(cst.next(marker=True))],
-            'ms-turn', MI_TURN)
+    m = ms_send(cookie_tid('udp-send-2'), connid, 2, PEER_IP, peer_port, cst.next(marker=True))
     fl.send('A', m, 'Send Request, DATA = RTP')
     for _ in range(3):
         pst.next()      # peer media the relay already forwarded before (not captured)
-    m = Msg(0x0115, plain_tid('udp-dataind-2'),
-            [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', PEER_IP, peer_port),
-             a_data(Rtcp('SR', pst, cst, cap.time_us()))], 'ms-turn', MI_TURN)
+    m = ms_data_indication(plain_tid('udp-dataind-2'), PEER_IP, peer_port, Rtcp('SR', pst, cst, cap.time_us()))
     fl.send('B', m, 'Data Indication, DATA = RTCP SR')
     # 9-10 SAD / success
     m = Msg(0x0006, cookie_tid('udp-sad-1'),
@@ -193,8 +184,7 @@ def build_snaplen60():
                   'the payload (client 10.0.0.10:50050 <-> Edge 192.0.2.1:3478)'
                   % ((SNAPLEN_SHORT,) * 4))
     cap.snaplen = SNAPLEN_SHORT
-    c, e = new_hosts()
-    c.ident, e.ident = 0x1800, 0x5800
+    c, e = new_hosts(0x1800, 0x5800)
     fl = UdpFlow(cap, c, 50050, MAC_CLIENT, e, 3478, MAC_EDGE)
     cst = RtpStream('snap-client', 0x1C2D3E4F, 104, 3000, 200000, 320, 60, b'client@msstun.example')
     mcu = RtpStream('snap-mcu', 0x6A7B8C9D, 104, 4000, 800000, 320, 60, b'mcu@msstun.example')
@@ -228,8 +218,7 @@ def build_teams():
     cap = Capture('msturn-udp3478-teams.pcap', 'A Teams client deallocates (client 10.0.0.10:50060 <-> Edge '
                   '192.0.2.1:3478): LIFETIME 0 Allocate request whose MS-SEQUENCE-NUMBER holds only the sequence '
                   'number (80 50 00 04 00 00 00 01, as a real Teams client sends it)')
-    c, e = new_hosts()
-    c.ident, e.ident = 0x1C00, 0x5C00
+    c, e = new_hosts(0x1C00, 0x5C00)
     fl = UdpFlow(cap, c, 50060, MAC_CLIENT, e, 3478, MAC_EDGE)
     nonce = H('nonce-teams', 15).hex().encode()
     m = Msg(0x0003, cookie_tid('teams-dealloc'),

@@ -24,7 +24,8 @@ from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, ws_at_least
 sys.path.insert(0, LOCAL_CAPTURES)
 from lib import pcap  # noqa: E402  (captures/lib: the generators' packet builders)
 from lib.base import T0  # noqa: E402
-from lib.net import MAC_CLIENT, MAC_EDGE, PROTO_TCP, PROTO_UDP, ethernet, ipv4_packet, tcp_segment, udp_segment  # noqa: E402
+from lib.net import (MAC_CLIENT, MAC_EDGE, PROTO_TCP, PROTO_UDP, ethernet, ipv4_packet, tcp_segment,  # noqa: E402
+                     udp_segment)
 
 COLS = ['frame.number', 'frame.protocols', '_ws.col.Protocol', '_ws.col.Info']
 

@@ -120,6 +120,13 @@ class TcpFlow:
         self.isn = {'A': isn_a, 'B': isn_b}
         self.synced = {'A': False, 'B': False}
 
+    def start_midstream(self, sent_a, sent_b):
+        """The capture starts after A and B sent sent_a and sent_b bytes; relative numbers as
+        Wireshark shows them mid-stream (base = the first sequence number seen - 1)."""
+        self.nxt['A'] = (self.nxt['A'] + sent_a) & 0xFFFFFFFF
+        self.nxt['B'] = (self.nxt['B'] + sent_b) & 0xFFFFFFFF
+        self.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in self.nxt.items()}
+
     def seg(self, frm, flags, payload=b'', summary='', lines=()):
         other = 'B' if frm == 'A' else 'A'
         src, sport, smac, win = self.ends[frm]

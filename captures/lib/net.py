@@ -47,11 +47,9 @@ class Host:
         self.packed = ipaddress.ip_address(ip).packed
 
 
-def new_hosts():
-    """The client and the Edge, each with a fresh IP identification counter."""
-    c = Host(CLIENT[0], CLIENT[1], CLIENT[2], 0x1000)
-    e = Host(EDGE[0], EDGE[1], EDGE[2], 0x5000)
-    return c, e
+def new_hosts(client_ident=0x1000, edge_ident=0x5000):
+    """The client and the Edge, with the IP identification of their first packets."""
+    return Host(*CLIENT, client_ident), Host(*EDGE, edge_ident)
 
 
 def ipv4_packet(src, dst, proto, payload, ident=0, ttl=64, df=True):

@@ -441,6 +441,19 @@ def ice_response(req, mapped_ip, mapped_port, impl=3, fp='std', error=None, note
     return Msg(mtype, req.tid, attrs, dialect, mi, fp, note)
 
 
+def ms_send(tid, connid, seq, peer_ip, peer_port, inner, note=''):
+    """MS-TURN Send request (MS-TURN 2.2.1, 3.1): USERNAME, MS-SEQUENCE-NUMBER, DESTINATION-ADDRESS, DATA."""
+    return Msg(0x0004, tid, [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, seq),
+                             a_addr(0x0011, 'DESTINATION-ADDRESS', peer_ip, peer_port), a_data(inner)],
+               'ms-turn', MI_TURN, note=note)
+
+
+def ms_data_indication(tid, peer_ip, peer_port, inner, note=''):
+    """MS-TURN Data Indication (0x0115, a 128-bit transaction ID without cookie): REMOTE-ADDRESS, DATA."""
+    return Msg(0x0115, tid, [a_magic(), a_addr(0x0012, 'REMOTE-ADDRESS', peer_ip, peer_port), a_data(inner)],
+               'ms-turn', MI_TURN, note=note)
+
+
 def auth_attrs(nonce):
     return [a_str(0x0006, 'USERNAME', TURN_USER),
             a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),

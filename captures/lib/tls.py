@@ -33,21 +33,22 @@ def app_data(label, n):
     return tls_record(23, H('tls:' + label, n))
 
 
-def extension(t, body):
+def ext(t, body):
+    """A TLS extension: type, length, body."""
     return struct.pack('!HH', t, len(body)) + body
 
 
 def client_hello_13(label, sni):
     """RFC 8446 4.1.2 ClientHello in a TLS 1.0-versioned record, as browsers send it (randoms from label)."""
-    exts = (extension(0x0000, struct.pack('!HBH', len(sni) + 3, 0, len(sni)) + sni) +          # server_name
-            extension(0x000a, bytes.fromhex('0006001d00170018')) +                              # supported_groups
-            extension(0x000b, bytes.fromhex('0100')) +                                          # ec_point_formats
-            extension(0x000d, bytes.fromhex('000c040305030603080408050806')) +                  # signature_algorithms
-            extension(0x0010, bytes.fromhex('000c02683208687474702f312e31')) +                  # ALPN h2, http/1.1
-            extension(0x0017, b'') +                                                             # extended_master_secret
-            extension(0x002b, bytes.fromhex('0403040303')) +                                    # supported_versions
-            extension(0x002d, bytes.fromhex('0101')) +                                          # psk_key_exchange_modes
-            extension(0x0033, struct.pack('!HHH', 36, 0x001d, 32) + H('tls:' + label + ':cks', 32)))  # key_share x25519
+    exts = (ext(0x0000, struct.pack('!HBH', len(sni) + 3, 0, len(sni)) + sni) +          # server_name
+            ext(0x000a, bytes.fromhex('0006001d00170018')) +                              # supported_groups
+            ext(0x000b, bytes.fromhex('0100')) +                                          # ec_point_formats
+            ext(0x000d, bytes.fromhex('000c040305030603080408050806')) +                  # signature_algorithms
+            ext(0x0010, bytes.fromhex('000c02683208687474702f312e31')) +                  # ALPN h2, http/1.1
+            ext(0x0017, b'') +                                                             # extended_master_secret
+            ext(0x002b, bytes.fromhex('0403040303')) +                                    # supported_versions
+            ext(0x002d, bytes.fromhex('0101')) +                                          # psk_key_exchange_modes
+            ext(0x0033, struct.pack('!HHH', 36, 0x001d, 32) + H('tls:' + label + ':cks', 32)))  # key_share x25519
     suites = bytes.fromhex('130113021303c02bc02fc02cc030')
     body = (b'\x03\x03' + H('tls:' + label + ':crandom', 32) + b'\x20' + H('tls:' + label + ':sid', 32) +
             struct.pack('!H', len(suites)) + suites + b'\x01\x00' + struct.pack('!H', len(exts)) + exts)
@@ -57,7 +58,7 @@ def client_hello_13(label, sni):
 
 def server_hello_13(label):
     """RFC 8446 4.1.3 ServerHello (TLS_AES_128_GCM_SHA256, x25519)."""
-    exts = extension(0x002b, b'\x03\x04') + extension(0x0033, struct.pack('!HH', 0x001d, 32) + H('tls:' + label + ':sks', 32))
+    exts = ext(0x002b, b'\x03\x04') + ext(0x0033, struct.pack('!HH', 0x001d, 32) + H('tls:' + label + ':sks', 32))
     body = (b'\x03\x03' + H('tls:' + label + ':srandom', 32) + b'\x20' + H('tls:' + label + ':sid', 32) +
             b'\x13\x01\x00' + struct.pack('!H', len(exts)) + exts)
     hs = struct.pack('!B', 2) + struct.pack('!I', len(body))[1:] + body
