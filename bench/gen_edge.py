@@ -11,7 +11,7 @@ choice is a SHA-256 of a fixed label), so two runs give byte-identical files.
 
 The STUN/MS-TURN/MS-ICE2 messages, RTP, RTCP, RFC 4571 and MS-TURN TCP framing, the
 pseudo-TLS hellos and the Ethernet/IPv4/UDP/TCP frames are built by the spec-built
-builders of captures/gen_msturn.py (imported, not copied); see that file for the
+builders of captures/lib/ (imported, not copied); see captures/gen_msturn.py for the
 specification of every construct.  Checksums are correct (those builders compute them).
 
 What the capture holds (time advances in 20 ms ticks; many sessions run concurrently,
@@ -49,41 +49,39 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True   # leave no __pycache__ in captures/
 sys.path.insert(0, os.path.join(HERE, '..', 'captures'))
-import gen_msturn as G  # noqa: E402  (the spec-built builders)
+from lib.base import T0, H  # noqa: E402
+from lib import pcap  # noqa: E402
+from lib.capture import Sink, TcpFlow  # noqa: E402
+from lib.net import ACK, FIN, PSH, SYN, Host, udp_frame  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, MAC_EDGE_EXT, MAC_GW, RELAY_IP  # noqa: E402
+from lib.rtp import Rtcp, RtpStream  # noqa: E402
+from lib.stun import (MI_TURN, REALM, REGISTRY, TURN_USER, Msg, Rfc4571, Stun, a_addr, a_error,  # noqa: E402
+                      a_magic, a_msver, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
+                      frame03, ice_request, ice_response, ms_data_indication, ms_send, plain_tid, prio)
+from lib.tls import CCS, CLIENT_HELLO, app_data, client_hello_13, server_hello, server_hello_13  # noqa: E402
 
 TICK_US = 20000
 RTCP_TICKS = 250          # an RTCP SR+SDES every 5 s per stream
 REFRESH_TICKS = 150       # Allocate refresh every 3 s (compressed time; MS-TURN lifetime is 480 s)
 KINDS = ('udp', 'udp', 'tcp', 'p2p', 'udp', 'tls', 'udp', 'tcp', 'p2p', 'udp')
 
-EDGE_INT = G.Host('192.0.2.1', G.MAC_EDGE, 128, 0x5000)
-RELAY = G.Host(G.RELAY_IP, G.MAC_EDGE_EXT, 128, 0xA000)
-TLS_SERVERS = [G.Host('192.0.2.1', G.MAC_EDGE, 128, 0x5800), G.Host('192.0.2.20', G.MAC_EDGE, 128, 0x6000),
-               G.Host('192.0.2.21', G.MAC_EDGE, 128, 0x6800)]
-ACK, PSH, SYN, FIN = 0x10, 0x08, 0x02, 0x01
+EDGE_INT = Host('192.0.2.1', MAC_EDGE, 128, 0x5000)
+RELAY = Host(RELAY_IP, MAC_EDGE_EXT, 128, 0xA000)
+TLS_SERVERS = [Host('192.0.2.1', MAC_EDGE, 128, 0x5800), Host('192.0.2.20', MAC_EDGE, 128, 0x6000),
+               Host('192.0.2.21', MAC_EDGE, 128, 0x6800)]
 PA = PSH | ACK
 
 
 def u32(label):
-    return struct.unpack('!I', G.H(label, 4))[0]
+    return struct.unpack('!I', H(label, 4))[0]
 
 
 def ip_plus(base, n):
     return str(ipaddress.IPv4Address(int(ipaddress.IPv4Address(base)) + n))
 
 
-class Sink:
-    """Stands in for gen_msturn.Capture: collects the frames of the current tick."""
-
-    def __init__(self):
-        self.frames = []
-
-    def add(self, frame, summary=None, lines=None):
-        self.frames.append(frame)
-
-
 class Udp:
-    """A UDP 5-tuple; sends a payload object (anything with .raw) through gen_msturn.udp_frame."""
+    """A UDP 5-tuple; sends a payload object (anything with .raw) through lib.net.udp_frame."""
 
     def __init__(self, sink, a, aport, amac, b, bport, bmac):
         self.sink = sink
@@ -92,10 +90,10 @@ class Udp:
     def send(self, frm, obj):
         src, sport, smac = self.ends[frm]
         dst, dport, dmac = self.ends['B' if frm == 'A' else 'A']
-        self.sink.add(G.udp_frame(src, sport, dst, dport, obj.raw, smac, dmac))
+        self.sink.add(udp_frame(src, sport, dst, dport, obj.raw, smac, dmac))
 
 
-class Tcp(G.TcpFlow):
+class Tcp(TcpFlow):
     def send(self, frm, payload, flags=PA):
         self.seg(frm, flags, payload, 'bench')
 
@@ -109,23 +107,23 @@ class Session:
         self.sink, self.n, self.kind = sink, n, kind
         self.gap, self.duration = start_gap, duration
         self.lbl = 'edge-%d' % n
-        self.client = G.Host(ip_plus('10.20.0.1', n), G.MAC_CLIENT, 128, u32(self.lbl + ':ipid') & 0xFFFF)
+        self.client = Host(ip_plus('10.20.0.1', n), MAC_CLIENT, 128, u32(self.lbl + ':ipid') & 0xFFFF)
         self.cport = 50000 + (n * 2) % 10000
         self.rport = 20000 + (n * 2) % 30000
-        self.peer = G.Host(ip_plus('203.0.113.1', n % 250) if n % 500 < 250 else ip_plus('198.51.100.1', n % 250),
-                           G.MAC_GW, 117, u32(self.lbl + ':peer-ipid') & 0xFFFF)
+        self.peer = Host(ip_plus('203.0.113.1', n % 250) if n % 500 < 250 else ip_plus('198.51.100.1', n % 250),
+                           MAC_GW, 117, u32(self.lbl + ':peer-ipid') & 0xFFFF)
         self.pport = 40000 + (n // 500 * 2) % 20000
         self.tick = 0          # ticks since the start of the session (after the gap)
-        self.nonce = G.H(self.lbl + ':nonce', 15).hex().encode()
-        self.connid = G.H(self.lbl + ':connid', 20)
+        self.nonce = H(self.lbl + ':nonce', 15).hex().encode()
+        self.connid = H(self.lbl + ':connid', 20)
         self.seqno = 0
         self.mtid = 0
         self.rtcp_off = u32(self.lbl + ':rtcp') % RTCP_TICKS
         self.refresh_off = u32(self.lbl + ':refresh') % REFRESH_TICKS
         plen = 40 + u32(self.lbl + ':plen') % 41
-        self.cs = G.RtpStream(self.lbl + 'c', u32(self.lbl + ':ssrc-c'), 104, u32(self.lbl + ':seq-c') & 0xFFFF,
+        self.cs = RtpStream(self.lbl + 'c', u32(self.lbl + ':ssrc-c'), 104, u32(self.lbl + ':seq-c') & 0xFFFF,
                               u32(self.lbl + ':ts-c'), 320, plen, b'client%d@msstun.example' % n)
-        self.ps = G.RtpStream(self.lbl + 'p', u32(self.lbl + ':ssrc-p'), 104, u32(self.lbl + ':seq-p') & 0xFFFF,
+        self.ps = RtpStream(self.lbl + 'p', u32(self.lbl + ':ssrc-p'), 104, u32(self.lbl + ':seq-p') & 0xFFFF,
                               u32(self.lbl + ':ts-p'), 320, plen, b'peer%d@msstun.example' % n)
         self.tcp = None
 
@@ -133,59 +131,55 @@ class Session:
 
     def tid(self, what):
         self.mtid += 1
-        return G.cookie_tid('%s:%s:%d' % (self.lbl, what, self.mtid))
+        return cookie_tid('%s:%s:%d' % (self.lbl, what, self.mtid))
 
     def next_seq(self):
         self.seqno += 1
-        return G.a_seqnum(self.connid, self.seqno)
+        return self.seqno
 
     def alloc_unauth(self):
-        return G.Msg(0x0003, self.tid('alloc'), [G.a_magic(), G.a_msver(6), G.a_svcq(1, 0),
-                                                 G.a_u32(0x0010, 'BANDWIDTH', 100)], 'ms-turn')
+        return Msg(0x0003, self.tid('alloc'), [a_magic(), a_msver(6), a_svcq(1, 0),
+                                                 a_u32(0x0010, 'BANDWIDTH', 100)], 'ms-turn')
 
     def alloc_401(self, req, port):
-        return G.Msg(0x0113, req.tid,
-                     [G.a_magic(), G.a_error(401, b'Unauthorized'),
-                      G.a_str(0x0014, 'NONCE', self.nonce), G.a_str(0x0015, 'REALM', G.REALM),
-                      G.a_addr(0x000E, 'ALTERNATE-SERVER', EDGE_INT.ip, port), G.a_msver(6)], 'ms-turn')
+        return Msg(0x0113, req.tid,
+                     [a_magic(), a_error(401, b'Unauthorized'),
+                      a_str(0x0014, 'NONCE', self.nonce), a_str(0x0015, 'REALM', REALM),
+                      a_addr(0x000E, 'ALTERNATE-SERVER', EDGE_INT.ip, port), a_msver(6)], 'ms-turn')
 
     def alloc_auth(self, lifetime=None):
-        extra = [G.a_u32(0x000D, 'LIFETIME', lifetime)] if lifetime is not None else \
-            [G.a_svcq(1, 0), G.a_u32(0x0010, 'BANDWIDTH', 100)]
-        return G.Msg(0x0003, self.tid('alloc-auth'), [G.a_magic(), G.a_msver(6)] + G.auth_attrs(self.nonce) + extra,
-                     'ms-turn', G.MI_TURN)
+        extra = [a_u32(0x000D, 'LIFETIME', lifetime)] if lifetime is not None else \
+            [a_svcq(1, 0), a_u32(0x0010, 'BANDWIDTH', 100)]
+        return Msg(0x0003, self.tid('alloc-auth'), [a_magic(), a_msver(6)] + auth_attrs(self.nonce) + extra,
+                     'ms-turn', MI_TURN)
 
     def alloc_ok(self, req, lifetime=480, first=False):
-        attrs = [G.a_magic(), G.a_addr(0x0001, 'MAPPED-ADDRESS', RELAY.ip, self.rport),
-                 G.a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS', self.client.ip, self.cport),
-                 G.a_u32(0x000D, 'LIFETIME', lifetime), G.a_msver(6)]
+        attrs = [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', RELAY.ip, self.rport),
+                 a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS', self.client.ip, self.cport),
+                 a_u32(0x000D, 'LIFETIME', lifetime), a_msver(6)]
         if first:
-            attrs.append(G.a_seqnum(self.connid, 0))
-        return G.Msg(0x0103, req.tid, attrs, 'ms-turn', G.MI_TURN)
+            attrs.append(a_seqnum(self.connid, 0))
+        return Msg(0x0103, req.tid, attrs, 'ms-turn', MI_TURN)
 
     def send_req(self, inner):
-        return G.Msg(0x0004, self.tid('send'),
-                     [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), self.next_seq(),
-                      G.a_addr(0x0011, 'DESTINATION-ADDRESS', self.peer.ip, self.pport), G.a_data(inner)],
-                     'ms-turn', G.MI_TURN)
+        return ms_send(self.tid('send'), self.connid, self.next_seq(), self.peer.ip, self.pport, inner)
 
     def data_ind(self, inner):
         self.mtid += 1
-        return G.Msg(0x0115, G.plain_tid('%s:dataind:%d' % (self.lbl, self.mtid)),
-                     [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', self.peer.ip, self.pport), G.a_data(inner)],
-                     'ms-turn', G.MI_TURN)
+        return ms_data_indication(plain_tid('%s:dataind:%d' % (self.lbl, self.mtid)), self.peer.ip, self.pport,
+                                  inner)
 
     def sad(self):
-        return G.Msg(0x0006, self.tid('sad'),
-                     [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), self.next_seq(),
-                      G.a_addr(0x0011, 'DESTINATION-ADDRESS', self.peer.ip, self.pport)], 'ms-turn', G.MI_TURN)
+        return Msg(0x0006, self.tid('sad'),
+                     [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(self.connid, self.next_seq()),
+                      a_addr(0x0011, 'DESTINATION-ADDRESS', self.peer.ip, self.pport)], 'ms-turn', MI_TURN)
 
     def checks(self, label, use_cand=False):
         """A check client -> peer (controlling) and peer -> client (controlled), with their answers."""
         TA, TB = 0x9F3C5A7E00000000 | self.n, 0x1122334400000000 | self.n
-        creq = G.ice_request('%s:%s:c' % (self.lbl, label), True, G.prio(110, 65535), TA, True, b'1',
+        creq = ice_request('%s:%s:c' % (self.lbl, label), True, prio(110, 65535), TA, True, b'1',
                              use_cand=use_cand)
-        preq = G.ice_request('%s:%s:p' % (self.lbl, label), False, G.prio(126, 65535), TB, False, b'2')
+        preq = ice_request('%s:%s:p' % (self.lbl, label), False, prio(126, 65535), TB, False, b'2')
         return creq, preq
 
     # -- transports
@@ -193,19 +187,30 @@ class Session:
     def turn_send(self, frm, msg):
         """A TURN control message on the client <-> Edge connection (UDP 3478 or 0x02 frames on TCP 443)."""
         if self.tcp:
-            self.tcp.send(frm, G.frame02(msg))
+            self.tcp.send(frm, frame02(msg))
         else:
             self.turn.send(frm, msg)
 
+    def client_leg(self, frm, media, rtcp):
+        """Media, and RTCP when due, on the client <-> Edge leg after Set Active Destination:
+        end-to-end data on TCP 443, unwrapped on UDP."""
+        if self.tcp:
+            objs = [Rfc4571(media)] + ([Rfc4571(rtcp)] if rtcp else [])
+            self.tcp.send(frm, frame03(b''.join(o.raw for o in objs)))
+        else:
+            self.turn.send(frm, media)
+            if rtcp:
+                self.turn.send(frm, rtcp)
+
     def wrap(self, obj):
-        return G.Rfc4571(obj) if self.tcp else obj
+        return Rfc4571(obj) if self.tcp else obj
 
     def maybe_rtcp(self):
         """RTCP SR+SDES, client's then peer's, every RTCP_TICKS; None when not due."""
         if self.tick % RTCP_TICKS == self.rtcp_off:
-            return G.Rtcp('SR', self.cs, self.ps, self.t_us), None
+            return Rtcp('SR', self.cs, self.ps, self.t_us), None
         if self.tick % RTCP_TICKS == (self.rtcp_off + 7) % RTCP_TICKS:
-            return None, G.Rtcp('SR', self.ps, self.cs, self.t_us)
+            return None, Rtcp('SR', self.ps, self.cs, self.t_us)
         return None, None
 
     # -- the session
@@ -219,18 +224,18 @@ class Session:
             return
         if self.kind == 'tcp':
             self.cport = 30000 + (self.n * 2) % 20000
-            self.tcp = Tcp(s, self.client, self.cport, G.MAC_CLIENT, EDGE_INT, 443, G.MAC_EDGE,
+            self.tcp = Tcp(s, self.client, self.cport, MAC_CLIENT, EDGE_INT, 443, MAC_EDGE,
                            u32(self.lbl + ':isn-a'), u32(self.lbl + ':isn-b'), 64240, 65535)
             self.tcp.send('A', b'', SYN)
             self.tcp.send('B', b'', SYN | ACK)
             self.tcp.send('A', b'', ACK)
             yield
-            self.tcp.send('A', G.CLIENT_HELLO)
-            self.tcp.send('B', G.server_hello()[0])
+            self.tcp.send('A', CLIENT_HELLO)
+            self.tcp.send('B', server_hello()[0])
             yield
         else:
-            self.turn = Udp(s, self.client, self.cport, G.MAC_CLIENT, EDGE_INT, 3478, G.MAC_EDGE)
-        self.ext = Udp(s, RELAY, self.rport, G.MAC_EDGE_EXT, self.peer, self.pport, G.MAC_GW)
+            self.turn = Udp(s, self.client, self.cport, MAC_CLIENT, EDGE_INT, 3478, MAC_EDGE)
+        self.ext = Udp(s, RELAY, self.rport, MAC_EDGE_EXT, self.peer, self.pport, MAC_GW)
         port = 443 if self.tcp else 3478
         # allocation
         m = self.alloc_unauth()
@@ -243,19 +248,19 @@ class Session:
         yield
         # relayed MS-ICE2 checks, both ways (Send / Data Indication and the external copies)
         creq, preq = self.checks('relay')
-        self.turn_send('A', self.send_req(self.wrap(G.Stun(creq))))
-        self.ext.send('A', G.Stun(creq))
-        cresp = G.ice_response(creq, RELAY.ip, self.rport)
-        self.ext.send('B', G.Stun(cresp))
-        self.turn_send('B', self.data_ind(self.wrap(G.Stun(cresp))))
+        self.turn_send('A', self.send_req(self.wrap(Stun(creq))))
+        self.ext.send('A', Stun(creq))
+        cresp = ice_response(creq, RELAY.ip, self.rport)
+        self.ext.send('B', Stun(cresp))
+        self.turn_send('B', self.data_ind(self.wrap(Stun(cresp))))
         yield
-        self.ext.send('B', G.Stun(preq))
-        self.turn_send('B', self.data_ind(self.wrap(G.Stun(preq))))
-        presp = G.ice_response(preq, self.peer.ip, self.pport)
-        self.turn_send('A', self.send_req(self.wrap(G.Stun(presp))))
-        self.ext.send('A', G.Stun(presp))
+        self.ext.send('B', Stun(preq))
+        self.turn_send('B', self.data_ind(self.wrap(Stun(preq))))
+        presp = ice_response(preq, self.peer.ip, self.pport)
+        self.turn_send('A', self.send_req(self.wrap(Stun(presp))))
+        self.ext.send('A', Stun(presp))
         yield
-        G.REGISTRY.clear()
+        REGISTRY.clear()
         if self.kind == 'p2p':
             yield from self.run_direct()
         else:
@@ -269,14 +274,14 @@ class Session:
             self.tcp.send('A', b'', FIN | ACK)
             self.tcp.send('B', b'', FIN | ACK)
             self.tcp.send('A', b'', ACK)
-        G.REGISTRY.clear()
+        REGISTRY.clear()
 
     def refresh_due(self):
         if self.tick % REFRESH_TICKS == self.refresh_off:
             m = self.alloc_auth(lifetime=480)
             self.turn_send('A', m)
             self.turn_send('B', self.alloc_ok(m))
-            G.REGISTRY.clear()
+            REGISTRY.clear()
 
     def run_relayed(self):
         # a few ticks of media inside Send / Data Indication (before the active destination is set)
@@ -291,46 +296,32 @@ class Session:
             yield
         m = self.sad()
         self.turn_send('A', m)
-        self.turn_send('B', G.Msg(0x0106, m.tid, [G.a_magic()], 'ms-turn', G.MI_TURN))
-        G.REGISTRY.clear()
+        self.turn_send('B', Msg(0x0106, m.tid, [a_magic()], 'ms-turn', MI_TURN))
+        REGISTRY.clear()
         self.tick += 1
         yield
         while self.tick < self.duration:
             p, q = self.cs.next(), self.ps.next()
             rc, rp = self.maybe_rtcp()
-            if self.tcp:
-                objs = [G.Rfc4571(p)] + ([G.Rfc4571(rc)] if rc else [])
-                self.tcp.send('A', G.frame03(b''.join(o.raw for o in objs)))
-            else:
-                self.turn.send('A', p)
-                if rc:
-                    self.turn.send('A', rc)
-            self.ext.send('A', p)
-            if rc:
-                self.ext.send('A', rc)
-            self.ext.send('B', q)
-            if rp:
-                self.ext.send('B', rp)
-            if self.tcp:
-                objs = [G.Rfc4571(q)] + ([G.Rfc4571(rp)] if rp else [])
-                self.tcp.send('B', G.frame03(b''.join(o.raw for o in objs)))
-            else:
-                self.turn.send('B', q)
-                if rp:
-                    self.turn.send('B', rp)
+            self.client_leg('A', p, rc)
+            for frm, objs in (('A', (p, rc)), ('B', (q, rp))):
+                for o in objs:
+                    if o:
+                        self.ext.send(frm, o)
+            self.client_leg('B', q, rp)
             self.refresh_due()
             self.tick += 1
             yield
 
     def run_direct(self):
         host_port = self.cport + 1
-        d = Udp(self.sink, self.client, host_port, G.MAC_CLIENT, self.peer, self.pport, G.MAC_GW)
+        d = Udp(self.sink, self.client, host_port, MAC_CLIENT, self.peer, self.pport, MAC_GW)
         creq, preq = self.checks('direct', use_cand=True)
-        d.send('A', G.Stun(creq))
-        d.send('B', G.Stun(G.ice_response(creq, self.client.ip, host_port)))
-        d.send('B', G.Stun(preq))
-        d.send('A', G.Stun(G.ice_response(preq, self.peer.ip, self.pport)))
-        G.REGISTRY.clear()
+        d.send('A', Stun(creq))
+        d.send('B', Stun(ice_response(creq, self.client.ip, host_port)))
+        d.send('B', Stun(preq))
+        d.send('A', Stun(ice_response(preq, self.peer.ip, self.pport)))
+        REGISTRY.clear()
         self.tick += 1
         yield
         while self.tick < self.duration:
@@ -349,16 +340,16 @@ class Session:
 
     def run_tls(self):
         srv = TLS_SERVERS[self.n % len(TLS_SERVERS)]
-        cl = G.Host(ip_plus('10.30.0.1', self.n), G.MAC_CLIENT, 128, u32(self.lbl + ':tls-ipid') & 0xFFFF)
-        t = Tcp(self.sink, cl, 49152 + self.n % 16000, G.MAC_CLIENT, srv, 443, G.MAC_EDGE,
+        cl = Host(ip_plus('10.30.0.1', self.n), MAC_CLIENT, 128, u32(self.lbl + ':tls-ipid') & 0xFFFF)
+        t = Tcp(self.sink, cl, 49152 + self.n % 16000, MAC_CLIENT, srv, 443, MAC_EDGE,
                 u32(self.lbl + ':isn-a'), u32(self.lbl + ':isn-b'), 64240, 65535)
         t.send('A', b'', SYN)
         t.send('B', b'', SYN | ACK)
         t.send('A', b'', ACK)
         yield
-        t.send('A', tls_client_hello(self.lbl, self.n))
+        t.send('A', client_hello_13(self.lbl, b'webext%d.msstun.example' % (self.n % 3)))
         yield
-        t.send('B', tls_server_hello(self.lbl) + CCS + app_data(self.lbl + ':ee', 1100))
+        t.send('B', server_hello_13(self.lbl) + CCS + app_data(self.lbl + ':ee', 1100))
         t.send('B', app_data(self.lbl + ':cert', 1300))
         t.send('A', b'', ACK)
         yield
@@ -381,48 +372,6 @@ class Session:
         t.send('A', b'', FIN | ACK)
         t.send('B', b'', FIN | ACK)
         t.send('A', b'', ACK)
-
-
-CCS = bytes.fromhex('140303000101')
-
-
-def tls_record(ctype, body, version=0x0303):
-    return struct.pack('!BHH', ctype, version, len(body)) + body
-
-
-def app_data(label, n):
-    return tls_record(23, G.H('tls:' + label, n))
-
-
-def ext(t, body):
-    return struct.pack('!HH', t, len(body)) + body
-
-
-def tls_client_hello(label, n):
-    """RFC 8446 4.1.2 ClientHello in a TLS 1.0-versioned record, as browsers send it."""
-    sni = b'webext%d.msstun.example' % (n % 3)
-    exts = (ext(0x0000, struct.pack('!HBH', len(sni) + 3, 0, len(sni)) + sni) +          # server_name
-            ext(0x000a, bytes.fromhex('0006001d00170018')) +                              # supported_groups
-            ext(0x000b, bytes.fromhex('0100')) +                                          # ec_point_formats
-            ext(0x000d, bytes.fromhex('000c040305030603080408050806')) +                  # signature_algorithms
-            ext(0x0010, bytes.fromhex('000c02683208687474702f312e31')) +                  # ALPN h2, http/1.1
-            ext(0x0017, b'') +                                                             # extended_master_secret
-            ext(0x002b, bytes.fromhex('0403040303')) +                                    # supported_versions
-            ext(0x002d, bytes.fromhex('0101')) +                                          # psk_key_exchange_modes
-            ext(0x0033, struct.pack('!HHH', 36, 0x001d, 32) + G.H('tls:' + label + ':cks', 32)))  # key_share x25519
-    suites = bytes.fromhex('130113021303c02bc02fc02cc030')
-    body = (b'\x03\x03' + G.H('tls:' + label + ':crandom', 32) + b'\x20' + G.H('tls:' + label + ':sid', 32) +
-            struct.pack('!H', len(suites)) + suites + b'\x01\x00' + struct.pack('!H', len(exts)) + exts)
-    hs = struct.pack('!B', 1) + struct.pack('!I', len(body))[1:] + body
-    return tls_record(22, hs, 0x0301)
-
-
-def tls_server_hello(label):
-    exts = ext(0x002b, b'\x03\x04') + ext(0x0033, struct.pack('!HH', 0x001d, 32) + G.H('tls:' + label + ':sks', 32))
-    body = (b'\x03\x03' + G.H('tls:' + label + ':srandom', 32) + b'\x20' + G.H('tls:' + label + ':sid', 32) +
-            b'\x13\x01\x00' + struct.pack('!H', len(exts)) + exts)
-    hs = struct.pack('!B', 2) + struct.pack('!I', len(body))[1:] + body
-    return tls_record(22, hs)
 
 
 def seats_for(frames):
@@ -449,26 +398,16 @@ def generate(frames, out):
     written = 0
     tick = 0
     with open(out, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(pcap.file_header())
         while written < frames:
-            base = G.T0 * 1000000 + tick * TICK_US
+            base = T0 * 1000000 + tick * TICK_US
             for i in range(nseats):
                 Session.t_us = base
                 try:
                     next(seats[i])
                 except StopIteration:
                     seats[i] = new_session(i, False)
-            todo = sink.frames[:frames - written]
-            sink.frames.clear()
-            if todo:
-                step = TICK_US // (len(todo) + 1)
-                buf = []
-                for k, fr in enumerate(todo):
-                    t = base + k * step
-                    buf.append(struct.pack('<IIII', t // 1000000, t % 1000000, len(fr), len(fr)))
-                    buf.append(fr)
-                f.write(b''.join(buf))
-                written += len(todo)
+            written += sink.write_tick(f, base, TICK_US, frames - written)
             tick += 1
     return written, tick, counter[0], nseats
 

@@ -12,10 +12,10 @@ A call is:
 
   * SIP over UDP 5060: INVITE with the caller's SDP (a=crypto with a key of its own,
     Lync's audio rtpmaps), 200 OK with the callee's, ACK (RFC 3261, RFC 4566, RFC 4568);
-  * SRTP both ways, 20 ms apart, encrypted by libsrtp2 (captures/gen_srtp.py's
+  * SRTP both ways, 20 ms apart, encrypted by libsrtp2 (captures/lib/srtp.py's
     SrtpSender): even calls direct between the SDP addresses (PCMU, 160 bytes), odd
     calls relayed through an Edge (192.0.2.1:3478, MS-TURN Send Request and Data
-    Indication built by captures/gen_msturn.py) so that no address matches the SDP and
+    Indication built by captures/lib/stun.py) so that no address matches the SDP and
     each stream is bound to its key by the authentication tag (SILK 103, 60 bytes);
   * SRTCP SR + SDES from both sides every 250 packets.
 
@@ -31,12 +31,17 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True   # leave no __pycache__ in captures/
 sys.path.insert(0, os.path.join(HERE, '..', 'captures'))
-import gen_msturn as G  # noqa: E402  (the spec-built frame and MS-TURN builders)
-import gen_srtp as S    # noqa: E402  (libsrtp2 through ctypes, RTP/RTCP streams)
+from lib import pcap  # noqa: E402
+from lib.base import T0, H  # noqa: E402
+from lib.capture import Blob, Sink  # noqa: E402
+from lib.media import CodecStream, tone  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, PEER_IP, Host, udp_frame  # noqa: E402
+from lib.srtp import SrtpSender, b64, key_salt  # noqa: E402
+from lib.stun import cookie_tid, ms_data_indication, ms_send, plain_tid  # noqa: E402
 
 TICK_US = 20000
 RTCP_EVERY = 250
-EDGE = G.Host('192.0.2.1', G.MAC_EDGE, 128, 0x5000)
+EDGE = Host('192.0.2.1', MAC_EDGE, 128, 0x5000)
 RTPMAPS = ['0 PCMU/8000', '103 SILK/16000', '104 SILK/8000', '101 telephone-event/8000']
 
 
@@ -44,23 +49,15 @@ def ip(base, n):
     return '%s.%d.%d' % (base, 1 + n // 250, 1 + n % 250)
 
 
-class Sink:
-    def __init__(self):
-        self.frames = []
-
-    def add(self, frame, summary=None, lines=None):
-        self.frames.append(frame)
-
-
 def sdp(addr, port, key):
     return ('v=0\r\no=- 0 0 IN IP4 %s\r\ns=session\r\nc=IN IP4 %s\r\nt=0 0\r\n'
             'm=audio %d RTP/SAVP 0 103 104 101\r\n'
-            'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\r\n' % (addr, addr, port, S.b64(key)) +
+            'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31\r\n' % (addr, addr, port, b64(key)) +
             ''.join('a=rtpmap:%s\r\n' % x for x in RTPMAPS) + 'a=ptime:20\r\n')
 
 
 def sip(n, a, b, key_a, key_b):
-    call_id = '%s@%s' % (G.H('bench-call-id:%d' % n, 16).hex(), a)
+    call_id = '%s@%s' % (H('bench-call-id:%d' % n, 16).hex(), a)
     common = 'From: <sip:a%d@msstun.example>;tag=a%d\r\nCall-ID: %s\r\n' % (n, n, call_id)
     via = 'SIP/2.0/UDP %s:5060;branch=z9hG4bK-bench-%d' % (a, n)
     offer, answer = sdp(a, 50020, key_a), sdp(b, 50040, key_b)
@@ -81,20 +78,20 @@ class Call:
     def __init__(self, sink, n, packets):
         self.sink, self.n, self.packets = sink, n, packets
         self.relayed = n % 2 == 1
-        self.a = G.Host(ip('10.30', n), G.MAC_CLIENT, 128, 0x100 * (n % 200))
-        self.b = G.Host(ip('10.40', n), bytes.fromhex('00005e005314'), 128, 0x100 * (n % 200))
-        self.key_a, self.key_b = S.key_salt('bench-%d-a' % n), S.key_salt('bench-%d-b' % n)
-        ssrc = struct.unpack('!II', G.H('bench-ssrc:%d' % n, 8))
+        self.a = Host(ip('10.30', n), MAC_CLIENT, 128, 0x100 * (n % 200))
+        self.b = Host(ip('10.40', n), bytes.fromhex('00005e005314'), 128, 0x100 * (n % 200))
+        self.key_a, self.key_b = key_salt('bench-%d-a' % n), key_salt('bench-%d-b' % n)
+        ssrc = struct.unpack('!II', H('bench-ssrc:%d' % n, 8))
         pt, law = (103, None) if self.relayed else (0, 'u')
-        self.sa = S.CodecStream('bench-%d-a' % n, ssrc[0], 1000 + n, 8000 * n)
-        self.sb = S.CodecStream('bench-%d-b' % n, ssrc[1], 30000 + n, 16000 * n)
+        self.sa = CodecStream('bench-%d-a' % n, ssrc[0], 1000 + n, 8000 * n)
+        self.sb = CodecStream('bench-%d-b' % n, ssrc[1], 30000 + n, 16000 * n)
         self.pt, self.law = pt, law
-        self.tx = {'A': S.SrtpSender(self.key_a), 'B': S.SrtpSender(self.key_b)}
-        self.connid = G.H('bench-connid:%d' % n, 20)
+        self.tx = {'A': SrtpSender(self.key_a), 'B': SrtpSender(self.key_b)}
+        self.connid = H('bench-connid:%d' % n, 20)
         self.seqno = 1
 
     def frame(self, frm, src, sport, dst, dport, payload):
-        self.sink.add(G.udp_frame(src, sport, dst, dport, payload, G.MAC_CLIENT, G.MAC_EDGE))
+        self.sink.add(udp_frame(src, sport, dst, dport, payload, MAC_CLIENT, MAC_EDGE))
 
     def media(self, frm, plain, rtcp=False):
         cipher = self.tx[frm].rtcp(plain) if rtcp else self.tx[frm].rtp(plain)
@@ -103,17 +100,14 @@ class Call:
             sport, dport = (50020, 50040) if frm == 'A' else (50040, 50020)
             self.frame(frm, src, sport + rtcp, dst, dport + rtcp, cipher)
             return
-        peer = (G.PEER_IP, 50040 + rtcp)
-        data = G.a_data(S.Blob(cipher, []))
+        peer = (PEER_IP, 50040 + rtcp)
         if frm == 'A':
-            m = G.Msg(0x0004, G.cookie_tid('bench-send-%d-%d' % (self.n, self.seqno)),
-                      [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(self.connid, self.seqno),
-                       G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), data], 'ms-turn', G.MI_TURN)
+            m = ms_send(cookie_tid('bench-send-%d-%d' % (self.n, self.seqno)), self.connid, self.seqno, *peer,
+                        Blob(cipher, []))
             self.seqno += 1
             self.frame(frm, self.a, 50000 + rtcp, EDGE, 3478, m.raw)
         else:
-            m = G.Msg(0x0115, G.plain_tid('bench-data-%d-%d' % (self.n, self.seqno)),
-                      [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), data], 'ms-turn', G.MI_TURN)
+            m = ms_data_indication(plain_tid('bench-data-%d-%d' % (self.n, self.seqno)), *peer, Blob(cipher, []))
             self.seqno += 1
             self.frame(frm, EDGE, 3478, self.a, 50000 + rtcp, m.raw)
 
@@ -130,14 +124,14 @@ class Call:
         """A generator: one step per 20 ms tick."""
         for frm, msg in sip(self.n, self.a.ip, self.b.ip, self.key_a, self.key_b):
             src, dst = (self.a, self.b) if frm == 'A' else (self.b, self.a)
-            self.sink.add(G.udp_frame(src, 5060, dst, 5060, msg, G.MAC_CLIENT, G.MAC_EDGE))
+            self.sink.add(udp_frame(src, 5060, dst, 5060, msg, MAC_CLIENT, MAC_EDGE))
         yield
         for i in range(self.packets):
             for frm, st in (('A', self.sa), ('B', self.sb)):
                 if self.relayed:
                     plain, _ = st.rtp(103, 320, 60, marker=(i == 0))
                 else:
-                    plain, _ = st.rtp(0, 160, payload=S.tone(440, 160 * i, 160, 'u'), marker=(i == 0))
+                    plain, _ = st.rtp(0, 160, payload=tone(440, 160 * i, 160, 'u'), marker=(i == 0))
                 self.media(frm, plain)
             if i % RTCP_EVERY == RTCP_EVERY - 1:
                 self.media('A', self.rtcp('A', self.sa, self.sb), True)
@@ -156,7 +150,7 @@ def generate(frames, streams, out):
     started = seats
     written = tick = 0
     with open(out, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(pcap.file_header())
         while written < frames:
             for i in range(len(running)):
                 if running[i] is None:
@@ -171,14 +165,7 @@ def generate(frames, streams, out):
                         next(running[i])
             if not sink.frames:
                 break
-            base = G.T0 * 1000000 + tick * TICK_US
-            todo = sink.frames[:frames - written]
-            sink.frames.clear()
-            step = TICK_US // (len(todo) + 1)
-            for k, fr in enumerate(todo):
-                t = base + k * step
-                f.write(struct.pack('<IIII', t // 1000000, t % 1000000, len(fr), len(fr)) + fr)
-            written += len(todo)
+            written += sink.write_tick(f, T0 * 1000000 + tick * TICK_US, TICK_US, frames - written)
             tick += 1
     return written, tick, started, seats, packets
 

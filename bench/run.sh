@@ -49,13 +49,13 @@ if [ -z "${MSSTUN_PLUGIN:-}" ]; then
 fi
 [ -f "$PLUGIN" ] || { log "no plugin at $PLUGIN"; exit 2; }
 
-# --- captures (cache, reused while bench/gen_edge.py and captures/gen_msturn.py are unchanged);
+# --- captures (cache, reused while bench/gen_edge.py and captures/lib/ are unchanged);
 # the 1-frame capture measures tshark's start-up and exit (registering every dissector), a fixed cost
 mkdir -p "$CACHE"
 chmod 755 "$CACHE"
 for n in 1 $SIZES; do
     f=$CACHE/edge-$n.pcap
-    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_edge.py" -nt "$f" ] || [ "$ROOT/captures/gen_msturn.py" -nt "$f" ]; then
+    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_edge.py" -nt "$f" ] || [ -n "$(find "$ROOT/captures/lib" -name '*.py' -newer "$f")" ]; then
         log "generating $f"
         python3 "$ROOT/bench/gen_edge.py" --frames "$n" --out "$f.tmp" >&2
         mv "$f.tmp" "$f"

@@ -38,7 +38,7 @@ chmod 755 "$CACHE"
 declare -A CAP
 gen() {   # name frames streams
     local f=$CACHE/srtp-calls-$2-$3.pcap
-    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_srtp_calls.py" -nt "$f" ] || [ "$ROOT/captures/gen_srtp.py" -nt "$f" ]; then
+    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_srtp_calls.py" -nt "$f" ] || [ -n "$(find "$ROOT/captures/lib" -name '*.py' -newer "$f")" ]; then
         log "generating $f"
         python3 "$ROOT/bench/gen_srtp_calls.py" --frames "$2" --streams "$3" --out "$f.tmp" >&2
         mv "$f.tmp" "$f"

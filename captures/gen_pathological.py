@@ -34,25 +34,27 @@
 #       MS-TURN TCP frame or RFC 4571 frame, so that the random rest reaches
 #       the plugin's parsers instead of being rejected at the first byte.
 #
-# Addresses follow captures/MANIFEST.md: client 10.0.0.10, Edge 192.0.2.1
+# Addresses follow lib/net.py (captures/gen_msturn.py --describe): client 10.0.0.10, Edge 192.0.2.1
 # (UDP 3478, TCP 443), relay 192.0.2.15, peer 203.0.113.9.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
-import array
-import gzip
 import hashlib
 import ipaddress
 import os
 import struct
 import sys
 
-T0 = 1767225600                 # 2026-01-01 00:00:00 UTC
-COOKIE = 0x2112A442             # RFC 5389
-MS_COOKIE = 0x72C64BC6          # MS-TURN 2.2.2.8 MAGIC-COOKIE
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import net, pcap  # noqa: E402
+from lib.base import T0  # noqa: E402
+from lib.net import MAC_CLIENT as CLIENT_MAC, MAC_EDGE as EDGE_MAC  # noqa: E402
+from lib.net import PROTO_UDP, ethernet, ip4, ipv4_packet, udp_segment  # noqa: E402
+from lib.rtp import packet as rtp_packet  # noqa: E402
+from lib.stun import COOKIE, MS_MAGIC as MS_COOKIE, addr_value, attr, message, msturn_tcp_frame, rfc4571  # noqa: E402
+from lib.stun import channel_data, mturn as mturn_raw  # noqa: E402
+
 MAX_NESTING = 4                 # MSSTUN_MAX_NESTING in packet-msstun.h
-CLIENT_MAC = bytes.fromhex('00005e00530a')
-EDGE_MAC = bytes.fromhex('00005e005301')
 
 ATT_MAPPED_ADDRESS = 0x0001
 ATT_LIFETIME = 0x000D
@@ -67,123 +69,18 @@ ATT_MS_XOR_MAPPED_ADDRESS = 0x8020
 
 
 # ---------------------------------------------------------------------------
-# Checksums and packets
-
-def csum(data):
-    '''RFC 1071 Internet checksum (summed in native order, then swapped).'''
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(array.array('H', data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    s = ~s & 0xFFFF
-    if sys.byteorder == 'little':
-        s = ((s & 0xFF) << 8) | (s >> 8)
-    return s
-
-
-def ip4(text):
-    return ipaddress.IPv4Address(text).packed
-
-
-def ipv4_packet(src, dst, proto, payload, ident=0):
-    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), ident & 0xFFFF, 0x4000, 64, proto, 0,
-                      src, dst)
-    return hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:] + payload
-
-
-def l4_sum(src, dst, proto, seg):
-    return csum(src + dst + struct.pack('!BBH', 0, proto, len(seg)) + seg)
-
+# Packets (IPv4 identification 0, TTL 64, DF), files written as they go
 
 def udp_frame(src, sport, dst, dport, payload, smac=CLIENT_MAC, dmac=EDGE_MAC):
-    seg = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    c = l4_sum(src, dst, 17, seg) or 0xFFFF
-    seg = seg[:6] + struct.pack('!H', c) + seg[8:]
-    return dmac + smac + b'\x08\x00' + ipv4_packet(src, dst, 17, seg)
+    return ethernet(dmac, smac, ipv4_packet(src, dst, PROTO_UDP, udp_segment(src, sport, dst, dport, payload)))
 
 
-def tcp_frame(src, sport, dst, dport, seq, ack, flags, payload, smac=CLIENT_MAC, dmac=EDGE_MAC):
-    seg = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags,
-                      65535, 0, 0) + payload
-    c = l4_sum(src, dst, 6, seg)
-    seg = seg[:16] + struct.pack('!H', c) + seg[18:]
-    return dmac + smac + b'\x08\x00' + ipv4_packet(src, dst, 6, seg)
+def pcap_writer(path, step_us=20000, notes=True):
+    return pcap.Writer(path, T0 * 1000000, step_us, notes)
 
 
-class Pcap:
-    '''Classic libpcap, LINKTYPE_ETHERNET, written as it goes.'''
-
-    def __init__(self, path, step_us=20000, notes=True):
-        self.f = open(path, 'wb')
-        if path.endswith('.gz'):    # deterministic gzip: no name, no time stamp
-            self.raw, self.f = self.f, gzip.GzipFile(filename='', mode='wb', fileobj=self.f, mtime=0)
-        self.f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        self.n = 0
-        self.step_us = step_us
-        self.notes = [] if notes else None
-
-    def add(self, frame, note=None):
-        t = self.n * self.step_us
-        self.f.write(struct.pack('<IIII', T0 + t // 1000000, t % 1000000, len(frame), len(frame)))
-        self.f.write(frame)
-        self.n += 1
-        if self.notes is not None:
-            self.notes.append('%d\t%s' % (self.n, note or '-'))
-
-    def close(self, notes_path=None):
-        self.f.close()
-        if hasattr(self, 'raw'):
-            self.raw.close()
-        if notes_path:
-            with open(notes_path, 'w') as f:
-                f.write('frame\twhat it holds\n')
-                f.write('\n'.join(self.notes) + '\n')
-
-
-def read_pcap(path):
-    '''Yields (linktype, packet bytes) of a classic pcap (randpkt output).'''
-    with open(path, 'rb') as f:
-        head = f.read(24)
-        magic = struct.unpack('<I', head[:4])[0]
-        if magic in (0xA1B2C3D4, 0xA1B23C4D):
-            endian = '<'
-        elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
-            endian = '>'
-        else:
-            raise SystemExit('%s: not a classic pcap file' % path)
-        linktype = struct.unpack(endian + 'I', head[20:24])[0]
-        while True:
-            rec = f.read(16)
-            if len(rec) < 16:
-                return
-            incl = struct.unpack(endian + 'IIII', rec)[2]
-            yield linktype, f.read(incl)
-
-
-class TcpStream:
-    '''One direction of a TCP connection, after a three-way handshake.'''
-
-    def __init__(self, cap, src, sport, dst, dport, isn=1000, handshake=True):
-        self.cap, self.src, self.sport, self.dst, self.dport = cap, src, sport, dst, dport
-        self.seq = isn
-        self.peer_isn = 5000
-        if handshake:
-            cap.add(tcp_frame(src, sport, dst, dport, isn, 0, 0x02, b''), 'TCP SYN')
-            cap.add(tcp_frame(dst, dport, src, sport, self.peer_isn, isn + 1, 0x12, b'', EDGE_MAC, CLIENT_MAC),
-                    'TCP SYN, ACK')
-            cap.add(tcp_frame(src, sport, dst, dport, isn + 1, self.peer_isn + 1, 0x10, b''), 'TCP ACK')
-        self.seq = isn + 1
-
-    def send(self, payload, note=None):
-        self.cap.add(tcp_frame(self.src, self.sport, self.dst, self.dport, self.seq, self.peer_isn + 1, 0x18,
-                               payload), note)
-        self.seq += len(payload)
-
-    def ack(self, note=None):
-        '''The receiver acknowledges everything sent so far.'''
-        self.cap.add(tcp_frame(self.dst, self.dport, self.src, self.sport, self.peer_isn + 1, self.seq, 0x10, b'',
-                               EDGE_MAC, CLIENT_MAC), note)
+def tcp_stream(cap, src, sport, dst, dport, isn=1000):
+    return net.TcpStream(cap, src, sport, dst, dport, CLIENT_MAC, EDGE_MAC, isn)
 
 
 # ---------------------------------------------------------------------------
@@ -193,27 +90,18 @@ def tid(label):
     return hashlib.sha256(label.encode()).digest()[:12]
 
 
-def attr(att_type, value, padded):
-    raw = struct.pack('!HH', att_type, len(value)) + value
-    if padded:
-        raw += b'\0' * (-len(value) % 4)
-    return raw
-
-
 def stun(msg_type, attrs, label, cookie=True):
     if cookie:
-        head = struct.pack('!HHI', msg_type, len(attrs), COOKIE) + tid(label)
-    else:
-        head = struct.pack('!HH', msg_type, len(attrs)) + hashlib.sha256(label.encode()).digest()[:16]
-    return head + attrs
+        return message(msg_type, struct.pack('!I', COOKIE) + tid(label), attrs)
+    return message(msg_type, hashlib.sha256(label.encode()).digest()[:16], attrs)
 
 
 def plain_addr(ip, port):
-    return struct.pack('!BBH', 0, 1, port) + ip4(ip)
+    return addr_value(ip, port)
 
 
 def xor_addr(ip, port):
-    return struct.pack('!BBHI', 0, 1, port ^ (COOKIE >> 16), int(ipaddress.IPv4Address(ip)) ^ COOKIE)
+    return addr_value(ip, port, struct.pack('!I', COOKIE))
 
 
 def magic():
@@ -229,7 +117,7 @@ def ms_send(data, label, peer=('203.0.113.9', 50012)):
 def rtp(seq, payload_len=20, pt=0):
     digest = hashlib.sha256(b'rtp%d' % seq).digest()
     payload = (digest * (payload_len // len(digest) + 1))[:payload_len]
-    return struct.pack('!BBHII', 0x80, pt, seq & 0xFFFF, (seq * 160) & 0xFFFFFFFF, 0x5EED0001) + payload
+    return rtp_packet(pt, seq, seq * 160, 0x5EED0001, payload)
 
 
 def binding_request(label):
@@ -239,26 +127,19 @@ def binding_request(label):
 
 
 def channeldata(data, channel=0x4001, pad=True):
-    raw = struct.pack('!HH', channel, len(data)) + data
-    if pad:
-        raw += b'\0' * (-len(data) % 4)
-    return raw
+    return channel_data(channel, data, pad)
 
 
 def mturn(data, session=b'\x5e\x55\x10\x00\x00\x00\x00\x01'):
-    return struct.pack('!HH', 0xFF10, 8 + len(data)) + session + data
+    return mturn_raw(session, data)
 
 
 def frame02(msg):
-    return struct.pack('!BBH', 2, 0, len(msg)) + msg
+    return msturn_tcp_frame(2, msg)
 
 
 def frame03(payload):
-    return struct.pack('!BBH', 3, 0, len(payload)) + payload
-
-
-def rfc4571(payload):
-    return struct.pack('!H', len(payload)) + payload
+    return msturn_tcp_frame(3, payload)
 
 
 PSEUDO_TLS_CLIENT_HELLO = (bytes.fromhex('160301002d0100002903 01'.replace(' ', '')) +
@@ -303,7 +184,7 @@ def nesting_plan(max_depth=10):
 
 
 def build_nesting_udp(path):
-    cap = Pcap(path)
+    cap = pcap_writer(path)
     client, edge = ip4('10.0.0.10'), ip4('192.0.2.1')
     for i, (name, kinds) in enumerate(nesting_plan()):
         payload = nested(kinds, rtp(1000 + i))
@@ -317,8 +198,8 @@ def build_nesting_udp(path):
 def build_nesting_tcp(path):
     '''MS-TURN control frames (0x02) holding Send requests whose DATA nests
     further carriers; ChannelData over TCP is padded (RFC 5766 11.5).'''
-    cap = Pcap(path)
-    s = TcpStream(cap, ip4('10.0.0.10'), 50001, ip4('192.0.2.1'), 443)
+    cap = pcap_writer(path)
+    s = tcp_stream(cap, ip4('10.0.0.10'), 50001, ip4('192.0.2.1'), 443)
     for i, (name, kinds) in enumerate(nesting_plan()):
         kinds = ['data'] + kinds        # the control frame must hold a STUN message
         payload = nested(kinds, rtp(2000 + i), over_tcp=True)
@@ -329,7 +210,7 @@ def build_nesting_tcp(path):
 
 
 def build_attr_ffff(path):
-    cap = Pcap(path)
+    cap = pcap_writer(path)
     client, edge = ip4('10.0.0.10'), ip4('192.0.2.1')
 
     def bogus(att_type, value=b'\xAB' * 8):
@@ -355,7 +236,7 @@ def build_attr_ffff(path):
     # TCP 443: the same in MS-TURN control frames, then a frame whose own
     # Length is 0xFFFF (a full 65535-byte frame: a 65515-byte MS-TURN Send
     # request whose DATA is 0xFFFF long), cut into 1460-byte segments.
-    s = TcpStream(cap, client, 50001, edge, 443)
+    s = tcp_stream(cap, client, 50001, edge, 443)
     for note, msg in cases:
         s.send(frame02(msg), 'TCP 443 control frame: ' + note)
     head = magic() + attr(ATT_DESTINATION_ADDRESS, plain_addr('203.0.113.9', 50012), False)
@@ -370,7 +251,7 @@ def build_attr_ffff(path):
 
 
 def build_zero_length(path):
-    cap = Pcap(path)
+    cap = pcap_writer(path)
     client, edge = ip4('10.0.0.10'), ip4('192.0.2.1')
     udp = [
         ('UDP 3478: empty payload', b''),
@@ -388,7 +269,7 @@ def build_zero_length(path):
 
     # MS-TURN framing: zero-length control and end-to-end frames, alone,
     # back to back in one segment, and between real frames.
-    s = TcpStream(cap, client, 50001, edge, 443)
+    s = tcp_stream(cap, client, 50001, edge, 443)
     s.send(frame02(stun(0x0003, magic() + attr(ATT_MS_VERSION, struct.pack('!I', 6), False), 'zero-alloc')),
            'TCP 443 (MS-TURN): control frame, Allocate request (sets the connection mode)')
     s.send(frame02(b''), 'TCP 443 (MS-TURN): control frame 02 00 00 00')
@@ -401,14 +282,14 @@ def build_zero_length(path):
            'TCP 443 (MS-TURN): zero, Send request with RTP, zero')
 
     # RFC 4571 framing (ICE-TCP) on TCP 443: zero-length frames.
-    r = TcpStream(cap, client, 50002, edge, 443)
+    r = tcp_stream(cap, client, 50002, edge, 443)
     r.send(rfc4571(binding_request('zero-4571')), 'TCP 443 (RFC 4571): Binding request (sets the connection mode)')
     r.send(rfc4571(b''), 'TCP 443 (RFC 4571): frame 00 00')
     r.send(rfc4571(b'') * 16, 'TCP 443 (RFC 4571): 16 zero-length frames in one segment')
     r.send(rfc4571(b'') + rfc4571(rtp(3)) + rfc4571(b''), 'TCP 443 (RFC 4571): zero, RTP, zero')
 
     # RFC 5766 TURN over TCP: zero-length ChannelData and STUN.
-    t = TcpStream(cap, client, 50003, edge, 443)
+    t = tcp_stream(cap, client, 50003, edge, 443)
     t.send(stun(0x0003, attr(0x0019, b'\x11\0\0\0', True), 'zero-raw'),
            'TCP 443 (TURN over TCP): Allocate request (sets the connection mode)')
     t.send(channeldata(b'') * 4 + stun(0x0001, b'', 'zero-raw-2'),
@@ -433,7 +314,7 @@ def nth_addr(base, i, port_base=1024, ports=64000):
 
 
 def build_allocations(path, n):
-    cap = Pcap(path, step_us=1000, notes=False)
+    cap = pcap_writer(path, step_us=1000, notes=False)
     edge = ip4('192.0.2.1')
     for i in range(n):
         cip, cport = nth_addr('10.0.0.0', i)
@@ -496,8 +377,8 @@ def build_tcpstream(path, size, segment=1460):
     without ACKs Wireshark's own TCP analysis (bytes in flight over the list
     of unacknowledged segments) costs time per segment that grows with the
     stream, whatever dissects the payload.'''
-    cap = Pcap(path, step_us=10, notes=False)
-    s = TcpStream(cap, ip4('10.0.0.10'), 50100, ip4('192.0.2.1'), 443)
+    cap = pcap_writer(path, step_us=10, notes=False)
+    s = tcp_stream(cap, ip4('10.0.0.10'), 50100, ip4('192.0.2.1'), 443)
     frames = stream_frames()
     cycle = b''.join(frames)
     budget = size
@@ -543,8 +424,8 @@ def build_dribble(path, inner_bytes):
     inside the same RFC 4571 frame, so the dissector has to carry a growing
     partial frame from one to the next: the total memory and copying must stay
     linear in inner_bytes.'''
-    cap = Pcap(path, step_us=1000, notes=False)
-    s = TcpStream(cap, ip4('10.0.0.10'), 50200, ip4('192.0.2.1'), 443)
+    cap = pcap_writer(path, step_us=1000, notes=False)
+    s = tcp_stream(cap, ip4('10.0.0.10'), 50200, ip4('192.0.2.1'), 443)
     s.send(frame02(stun(0x0003, magic() + attr(ATT_MS_VERSION, struct.pack('!I', 6), False), 'dribble')))
     one = rfc4571(rtp(1, 0xFFFF - 12, 104))
     inner = (one * (inner_bytes // len(one) + 1))[:inner_bytes]
@@ -607,9 +488,9 @@ def shape_udp(kind, b):
 
 
 def build_shape(src, path, proto):
-    cap = Pcap(path, step_us=1000)
+    cap = pcap_writer(path, step_us=1000)
     client, edge = ip4('10.0.0.10'), ip4('192.0.2.1')
-    packets = [random_bytes(p, lt) for lt, p in read_pcap(src)]
+    packets = [random_bytes(p, lt) for lt, p in pcap.read_any(src)]
     if proto == 'udp':
         for i, b in enumerate(packets):
             kind = UDP_SHAPES[i % len(UDP_SHAPES)]
@@ -635,7 +516,7 @@ def build_shape(src, path, proto):
         if i % per_connection == 0:
             conn = i // per_connection
             name, opener = openers[conn % len(openers)]
-            s = TcpStream(cap, client, 30000 + conn % 30000, edge, 443, isn=1000 + conn)
+            s = tcp_stream(cap, client, 30000 + conn % 30000, edge, 443, isn=1000 + conn)
             s.send(opener, name + ' opener')
         pos = i % per_connection
         sub = 1 + pos % 3

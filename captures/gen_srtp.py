@@ -4,9 +4,10 @@
 by libsrtp2 (Debian libsrtp2-dev: libsrtp2.so.1, through ctypes), an
 implementation independent of the plugin's.
 
-Usage:  python3 gen_srtp.py [OUTDIR]
+Usage:  python3 gen_srtp.py [--describe] [OUTDIR]
 
-Writes into OUTDIR (default: the directory of this script):
+Writes into OUTDIR (default: the directory of this script); with --describe writes nothing and
+prints every frame, what it holds and how it was made:
   srtp-sip-call.pcap     a Lync-style call keyed in plain SIP over UDP 5060:
                          INVITE with a multipart/alternative body (two
                          application/sdp parts, RTP/SAVP and RTP/AVP, each with
@@ -55,221 +56,33 @@ Writes into OUTDIR (default: the directory of this script):
                          Receiver-side Bandwidth Limit).
   srtp-expected.json     every RTP and RTCP packet's plaintext, by frame, for
                          test/suite_srtp.py.
-  MANIFEST-srtp.md       frame by frame description.
 
 Keys, SSRCs and payloads are fixed (SHA-256 labels, 440/660 Hz tones in
 G.711, 480/720 Hz in G.722); libsrtp and libspandsp draw nothing at random, so the captures without TLS are
 byte-identical across runs.
 """
 
-import ctypes
 import json
-import math
 import os
+import shutil
 import ssl
 import struct
 import subprocess
 import sys
 import tempfile
-import base64
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import gen_msturn as G  # noqa: E402  (pcap, IPv4/UDP/TCP, MS-TURN message builders)
-
-# ----------------------------------------------------------------------------
-# libsrtp2 through ctypes (srtp2/srtp.h of libsrtp 2.5)
-
-
-class CryptoPolicy(ctypes.Structure):
-    _fields_ = [('cipher_type', ctypes.c_uint32), ('cipher_key_len', ctypes.c_int),
-                ('auth_type', ctypes.c_uint32), ('auth_key_len', ctypes.c_int),
-                ('auth_tag_len', ctypes.c_int), ('sec_serv', ctypes.c_int)]
-
-
-class Ssrc(ctypes.Structure):
-    _fields_ = [('type', ctypes.c_int), ('value', ctypes.c_uint)]
-
-
-class MasterKey(ctypes.Structure):
-    _fields_ = [('key', ctypes.c_char_p), ('mki_id', ctypes.c_char_p), ('mki_size', ctypes.c_uint)]
-
-
-class Policy(ctypes.Structure):
-    pass
-
-
-Policy._fields_ = [('ssrc', Ssrc), ('rtp', CryptoPolicy), ('rtcp', CryptoPolicy),
-                   ('key', ctypes.c_char_p), ('keys', ctypes.POINTER(ctypes.POINTER(MasterKey))),
-                   ('num_master_keys', ctypes.c_ulong), ('deprecated_ekt', ctypes.c_void_p),
-                   ('window_size', ctypes.c_ulong), ('allow_repeat_tx', ctypes.c_int),
-                   ('enc_xtn_hdr', ctypes.POINTER(ctypes.c_int)), ('enc_xtn_hdr_count', ctypes.c_int),
-                   ('next', ctypes.POINTER(Policy))]
-
-LIB = ctypes.CDLL('libsrtp2.so.1')
-LIB.srtp_init.restype = ctypes.c_int
-assert LIB.srtp_init() == 0
-SSRC_SPECIFIC, SSRC_ANY_OUTBOUND = 1, 3
-
-
-class SrtpSender:
-    """One libsrtp2 sending session: master key+salt (30 bytes), suite 80 or
-    32 (SRTCP always has the 80-bit tag, RFC 4568 6.2), optional MKI."""
-
-    def __init__(self, key_salt, suite=80, mki=None, mki_len=0, ssrc=None, roc=0):
-        """ssrc: a policy for that SSRC only (libsrtp then has the stream
-        from the start), needed for roc: the rollover counter of the first
-        packet, set with srtp_set_stream_roc() (libsrtp 2.x)."""
-        self.key_salt, self.suite, self.mki, self.mki_len = key_salt, suite, mki, mki_len
-        self._buf_key = ctypes.create_string_buffer(key_salt, 30)
-        p = Policy()
-        if suite == 80:
-            LIB.srtp_crypto_policy_set_rtp_default(ctypes.byref(p.rtp))
-        else:
-            LIB.srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(ctypes.byref(p.rtp))
-        LIB.srtp_crypto_policy_set_rtcp_default(ctypes.byref(p.rtcp))
-        p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0) if ssrc is None else Ssrc(SSRC_SPECIFIC, ssrc)
-        p.window_size = 128
-        if mki is not None:
-            self._mki = ctypes.create_string_buffer(mki.to_bytes(mki_len, 'big'), mki_len)
-            self._mk = MasterKey(ctypes.cast(self._buf_key, ctypes.c_char_p),
-                                 ctypes.cast(self._mki, ctypes.c_char_p), mki_len)
-            self._mk_array = (ctypes.POINTER(MasterKey) * 1)(ctypes.pointer(self._mk))
-            p.keys = self._mk_array
-            p.num_master_keys = 1
-        else:
-            p.key = ctypes.cast(self._buf_key, ctypes.c_char_p)
-        self._policy = p
-        self.ctx = ctypes.c_void_p()
-        assert LIB.srtp_create(ctypes.byref(self.ctx), ctypes.byref(p)) == 0
-        if roc:
-            assert ssrc is not None
-            assert LIB.srtp_set_stream_roc(self.ctx, ctypes.c_uint32(ssrc), ctypes.c_uint32(roc)) == 0
-
-    def _run(self, fn, fn_mki, plain):
-        buf = ctypes.create_string_buffer(plain, len(plain) + 64)
-        n = ctypes.c_int(len(plain))
-        if self.mki is not None:
-            st = fn_mki(self.ctx, buf, ctypes.byref(n), 1, 0)
-        else:
-            st = fn(self.ctx, buf, ctypes.byref(n))
-        assert st == 0, 'libsrtp error %d' % st
-        return buf.raw[:n.value]
-
-    def rtp(self, plain):
-        return self._run(LIB.srtp_protect, LIB.srtp_protect_mki, plain)
-
-    def rtcp(self, plain):
-        return self._run(LIB.srtp_protect_rtcp, LIB.srtp_protect_rtcp_mki, plain)
-
-
-# ----------------------------------------------------------------------------
-# Media: G.711 tones, RTP and RTCP (RFC 3550)
-
-def ulaw(sample):
-    """ITU-T G.711 mu-law of a 16-bit linear sample."""
-    bias, clip = 0x84, 32635
-    sign = 0x80 if sample < 0 else 0
-    sample = min(abs(sample), clip) + bias
-    exponent = 7
-    for e in range(7, -1, -1):
-        if sample & (0x4000 >> (7 - e)):
-            exponent = e
-            break
-    mantissa = (sample >> (exponent + 3)) & 0x0F
-    return ~(sign | (exponent << 4) | mantissa) & 0xFF
-
-
-def alaw(sample):
-    """ITU-T G.711 A-law of a 16-bit linear sample."""
-    sign = 0x80 if sample >= 0 else 0
-    sample = min(abs(sample), 32767) >> 3
-    if sample < 32:
-        code = sample >> 1
-    else:
-        exponent = sample.bit_length() - 5
-        code = (exponent << 4) | ((sample >> exponent) & 0x0F)
-    return (sign | code) ^ 0x55
-
-
-def tone(freq, n0, count, law):
-    enc = ulaw if law == 'u' else alaw
-    return bytes(enc(int(12000 * math.sin(2 * math.pi * freq * (n0 + i) / 8000))) for i in range(count))
-
-
-class Stream:
-    def __init__(self, name, ssrc, pt, seq, ts, freq, law, cname):
-        self.name, self.ssrc, self.pt, self.seq, self.ts = name, ssrc, pt, seq, ts
-        self.freq, self.law, self.cname = freq, law, cname
-        self.samples = self.packets = self.octets = 0
-
-    def payload(self):
-        """The next 20 ms (160 samples) of the tone."""
-        return tone(self.freq, self.samples, 160, self.law)
-
-    def rtp(self, marker=False):
-        payload = self.payload()
-        hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | self.pt, self.seq, self.ts, self.ssrc)
-        info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
-                'pt': self.pt, 'payload': payload.hex()}
-        self.seq = (self.seq + 1) & 0xFFFF
-        self.ts = (self.ts + 160) & 0xFFFFFFFF
-        self.samples += 160
-        self.packets += 1
-        self.octets += len(payload)
-        return hdr + payload, info
-
-    def rtcp(self, kind, about, t_us):
-        """SR or RR with one report block about `about`, then SDES CNAME."""
-        rb = struct.pack('!IIIIII', about.ssrc, 0, (about.seq - 1) & 0xFFFF, 7, 0, 0)
-        if kind == 'SR':
-            sec, frac = G.ntp64(t_us)
-            body = struct.pack('!IIIIII', self.ssrc, sec, frac, self.ts, self.packets, self.octets) + rb
-            pt = 200
-        else:
-            body = struct.pack('!I', self.ssrc) + rb
-            pt = 201
-        first = struct.pack('!BBH', 0x81, pt, (4 + len(body)) // 4 - 1) + body
-        chunk = struct.pack('!IBB', self.ssrc, 1, len(self.cname)) + self.cname + b'\0'
-        chunk += b'\0' * (-len(chunk) % 4)
-        sdes = struct.pack('!BBH', 0x81, 202, (4 + len(chunk)) // 4 - 1) + chunk
-        info = {'kind': 'rtcp', 'type': kind, 'ssrc': '0x%08x' % self.ssrc,
-                'packet_count': self.packets, 'octet_count': self.octets,
-                'report_ssrc': '0x%08x' % about.ssrc, 'highest_seq': (about.seq - 1) & 0xFFFF,
-                'jitter': 7, 'cname': self.cname.decode(), 'plaintext': (first + sdes).hex()}
-        if kind == 'SR':
-            info.update(ntp_msw=sec, ntp_lsw=frac, rtp_timestamp=self.ts)
-        return first + sdes, info
-
-
-class Blob:
-    """Something a flow can carry: raw bytes and description lines."""
-
-    def __init__(self, raw, lines):
-        self.raw, self.lines = raw, lines
-
-    def describe(self):
-        return list(self.lines)
-
-
-def key_salt(label, want_slash=False):
-    """A deterministic 30-byte master key and salt; with want_slash, one
-    whose base64 holds a '/' (escaped as \\/ in JSON)."""
-    n = 0
-    while True:
-        k = G.H('srtp-key:%s:%d' % (label, n), 30)
-        if not want_slash or '/' in base64.b64encode(k).decode():
-            return k
-        n += 1
-
-
-def b64(k):
-    return base64.b64encode(k).decode()
-
+from lib.base import H  # noqa: E402
+from lib.capture import Blob, Capture, PacedCapture, TcpFlow, UdpFlow, describe  # noqa: E402
+from lib.media import CodecStream, G722Stream, Stream, tone  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, PEER_IP, Host, new_hosts  # noqa: E402
+from lib.rtp import ntp64  # noqa: E402
+from lib.srtp import SrtpSender, b64, key_salt  # noqa: E402
+from lib.stun import (REALM, TURN_KEY, TURN_PASS, TURN_USER, Attr, Integrity, Msg, a_str, a_xaddr,  # noqa: E402
+                      cookie_tid, frame03, ms_data_indication, ms_send, plain_tid, rfc4571)
 
 EXPECTED = {}
-G.STUN_TYPES.setdefault(0x0009, 'ChannelBind Request')
-G.STUN_TYPES.setdefault(0x0109, 'ChannelBind Success Response')
 
 
 def media(cap, flow, frm, sender, plain, info, note):
@@ -290,7 +103,7 @@ def media(cap, flow, frm, sender, plain, info, note):
 # The call: SIP (RFC 3261) with SDP (RFC 4566, RFC 4568, MS-SDPEXT)
 
 A_IP, B_IP = '10.0.0.10', '10.0.0.20'
-MAC_A, MAC_B = G.MAC_CLIENT, bytes.fromhex('00005e005314')
+MAC_A, MAC_B = MAC_CLIENT, bytes.fromhex('00005e005314')
 A_RTP, B_RTP = 50020, 50040
 KEY_A2 = key_salt('caller-tag2')    # |2^31|1:1: the key the caller sends with
 KEY_A3 = key_salt('caller-tag3')    # |2^31: offered, not chosen
@@ -376,31 +189,6 @@ def sip_messages(transport, sport):
     return invite.encode(), ok.encode(), ack.encode()
 
 
-class PacedCapture(G.Capture):
-    """A capture whose media frames carry their own times (at()); every
-    other frame follows the previous one by G.STEP_US."""
-
-    def __init__(self, name, title):
-        super().__init__(name, title)
-        self.times = []
-        self.next_us = None
-
-    def at(self, t_us):
-        self.next_us = t_us
-
-    def time_us(self, idx=None):
-        if idx is not None and idx < len(self.times):
-            return self.times[idx]
-        if self.next_us is not None:
-            return self.next_us
-        return self.times[-1] + G.STEP_US if self.times else G.T0 * 1000000
-
-    def add(self, frame, summary, lines):
-        self.times.append(self.time_us())
-        self.next_us = None
-        super().add(frame, summary, lines)
-
-
 # Arrival variation of the call's packets, in microseconds (deterministic):
 # a LAN call, well inside a 50 ms jitter buffer.
 CALLER_JITTER_US = (0, 400, 1300, 200, 0, 2100, 600, 0, 900, 300, 1700, 0, 500, 1100)
@@ -412,8 +200,8 @@ def call_media(cap, hosts, count_a=14, count_b=14):
     sends a packet every 20 ms (ptime 20, 160 samples), the callee 10 ms
     after the caller, and both report on RTCP after their sixth packet."""
     a, b = hosts
-    rtp = G.UdpFlow(cap, a, A_RTP, MAC_A, b, B_RTP, MAC_B)
-    rtcp = G.UdpFlow(cap, a, A_RTP + 1, MAC_A, b, B_RTP + 1, MAC_B)
+    rtp = UdpFlow(cap, a, A_RTP, MAC_A, b, B_RTP, MAC_B)
+    rtcp = UdpFlow(cap, a, A_RTP + 1, MAC_A, b, B_RTP + 1, MAC_B)
     sa = Stream('caller', SSRC_A, 0, 65530, 8000000, 440, 'u', b'alice@msstun.example')
     sb = Stream('callee', SSRC_B, 8, 1000, 24000, 660, 'a', b'bob@msstun.example')
     send_a = SrtpSender(KEY_A2, 80, mki=1, mki_len=1)
@@ -439,17 +227,23 @@ def call_media(cap, hosts, count_a=14, count_b=14):
     media(cap, rtcp, 'A', send_a, p, info, 'caller SR')
 
 
+def sip_call_setup(cap, a, b, messages, offer, answer):
+    """INVITE, 200 OK and ACK over UDP 5060 between Hosts a and b; offer, answer: what their SDP holds."""
+    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    invite, ok, ack = messages
+    sip.send('A', Blob(invite, ['SIP INVITE, ' + offer]), 'SIP INVITE (offer)')
+    sip.send('B', Blob(ok, ['SIP 200 OK, ' + answer]), 'SIP 200 OK (answer)')
+    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+
+
 def build_sip_call():
     cap = PacedCapture('srtp-sip-call.pcap', 'Lync-style SRTP call keyed in SIP over UDP')
-    a = G.Host(A_IP, MAC_A, 128, 0x2000)
-    b = G.Host(B_IP, MAC_B, 128, 0x3000)
-    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = sip_messages('UDP', 5060)
-    sip.send('A', Blob(invite, ['SIP INVITE, multipart/alternative: two application/sdp parts '
-                                '(RTP/SAVP and RTP/AVP), each with a=cryptoscale:1, a=crypto:2 (MKI 1:1) '
-                                'and a=crypto:3 (no MKI)']), 'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, application/sdp answer: a=crypto:2 without MKI']), 'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    a = Host(A_IP, MAC_A, 128, 0x2000)
+    b = Host(B_IP, MAC_B, 128, 0x3000)
+    sip_call_setup(cap, a, b, sip_messages('UDP', 5060),
+                   'multipart/alternative: two application/sdp parts (RTP/SAVP and RTP/AVP), each with '
+                   'a=cryptoscale:1, a=crypto:2 (MKI 1:1) and a=crypto:3 (no MKI)',
+                   'application/sdp answer: a=crypto:2 without MKI')
     call_media(cap, (a, b))
     return cap
 
@@ -519,14 +313,14 @@ def tls_session(invite, ok, ack, keylog):
 
 def build_sip_tls(outdir):
     cap = PacedCapture('srtp-sip-tls.pcap', 'The same call with SIP over TLS 1.3 on TCP 5061 (key log)')
-    a = G.Host(A_IP, MAC_A, 128, 0x4000)
-    b = G.Host(B_IP, MAC_B, 128, 0x5000)
+    a = Host(A_IP, MAC_A, 128, 0x4000)
+    b = Host(B_IP, MAC_B, 128, 0x5000)
     invite, ok, ack = sip_messages('TLS', 50611)
     keylog = os.path.join(outdir, 'srtp-sip-tls.keys')
     if os.path.exists(keylog):
         os.unlink(keylog)
     writes = tls_session(invite, ok, ack, keylog)
-    tcp = G.TcpFlow(cap, a, 50611, MAC_A, b, 5061, MAC_B, 0x1A2B0000, 0x5C6D0000, 64240, 65535)
+    tcp = TcpFlow(cap, a, 50611, MAC_A, b, 5061, MAC_B, 0x1A2B0000, 0x5C6D0000, 64240, 65535)
     tcp.seg('A', 0x02, summary='TCP SYN')
     tcp.seg('B', 0x12, summary='TCP SYN, ACK')
     tcp.seg('A', 0x10, summary='TCP ACK')
@@ -545,8 +339,21 @@ KEY_R1 = key_salt('relay-client', want_slash=True)   # client -> peer, _80, MKI 
 KEY_R2 = key_salt('relay-peer')                      # peer -> client, _32, no MKI
 KEY_R3 = key_salt('relay-channel')                   # ChannelData, _80
 KEY_R4 = key_salt('relay-tcp', want_slash=True)                      # TCP 443 end-to-end data, _80, MKI 1:1
-MI_RFC = G.Integrity('sha1', G.TURN_KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s")'
-                     % (G.TURN_USER.decode(), G.REALM.decode(), G.TURN_PASS.decode()))
+MI_RFC = Integrity('sha1', TURN_KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s")'
+                     % (TURN_USER.decode(), REALM.decode(), TURN_PASS.decode()))
+
+
+def channel_bind(flow, label, channel, peer_port):
+    """RFC 5766 11 ChannelBind of channel to the peer PEER_IP:peer_port (long-term credentials,
+    HMAC-SHA1) from the flow's A side, and its success response."""
+    attrs = [Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', channel, 0), 'channel 0x%04x' % channel),
+             a_xaddr(0x0012, 'XOR-PEER-ADDRESS', PEER_IP, peer_port),
+             a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM),
+             a_str(0x0015, 'NONCE', H(label + '-nonce', 12).hex().encode())]
+    m = Msg(0x0009, cookie_tid(label + '-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
+    flow.send('A', m, 'ChannelBind Request (channel 0x%04x -> %s:%d)' % (channel, PEER_IP, peer_port))
+    m = Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
+    flow.send('B', m, 'ChannelBind Success Response')
 
 
 def relay_keys_text():
@@ -572,13 +379,13 @@ def relay_keys_text():
 
 
 def build_relay():
-    cap = G.Capture('srtp-relay.pcap', 'TURN-relayed SRTP, keys in a client log (srtp-relay-keys.txt)')
-    c, e = G.new_hosts()
-    c2 = G.Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6000)
-    c3 = G.Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7000)
-    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
-    connid = G.H('srtp-connid', 20)
-    peer = (G.PEER_IP, 50012)
+    cap = Capture('srtp-relay.pcap', 'TURN-relayed SRTP, keys in a client log (srtp-relay-keys.txt)')
+    c, e = new_hosts()
+    c2 = Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6000)
+    c3 = Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7000)
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
+    connid = H('srtp-connid', 20)
+    peer = (PEER_IP, 50012)
     s1 = Stream('relay-client', 0x33330003, 0, 100, 3200, 440, 'u', b'client@msstun.example')
     s2 = Stream('relay-peer', 0x44440004, 8, 7000, 9600, 660, 'a', b'peer@msstun.example')
     x1 = SrtpSender(KEY_R1, 80, mki=1, mki_len=1)
@@ -587,41 +394,26 @@ def build_relay():
     for i in range(4):
         p, info = s1.rtp(marker=(i == 0))
         cipher = x1.rtp(p)
-        m = G.Msg(0x0004, G.cookie_tid('srtp-send-%d' % i),
-                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
-                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', G.MI_TURN)
+        m = ms_send(cookie_tid('srtp-send-%d' % i), connid, seqno, *peer, Blob(cipher, ['SRTP']))
         seqno += 1
         EXPECTED.setdefault(cap.name, []).append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
                                                        carrier='send'))
         fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP (AES_CM_128_HMAC_SHA1_80, MKI 1)')
         p, info = s2.rtp(marker=(i == 0))
         cipher = x2.rtp(p)
-        m = G.Msg(0x0115, G.plain_tid('srtp-dataind-%d' % i),
-                  [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', G.MI_TURN)
+        m = ms_data_indication(plain_tid('srtp-dataind-%d' % i), *peer, Blob(cipher, ['SRTP']))
         EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher),
                                        carrier='data'))
         fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP (AES_CM_128_HMAC_SHA1_32)')
     p, info = s2.rtcp('SR', s1, cap.time_us())
     cipher = x2.rtcp(p)
-    m = G.Msg(0x0115, G.plain_tid('srtp-dataind-rtcp'),
-              [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTCP']))],
-              'ms-turn', G.MI_TURN)
+    m = ms_data_indication(plain_tid('srtp-dataind-rtcp'), *peer, Blob(cipher, ['SRTCP']))
     EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='data'))
     fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTCP SR')
 
     # RFC 5766 ChannelBind and ChannelData (a Teams-style relay client).
-    fl2 = G.UdpFlow(cap, c2, 50100, c2.mac, e, 3478, G.MAC_EDGE)
-    nonce = G.H('srtp-nonce', 12).hex().encode()
-    attrs = [G.Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4001, 0), 'channel 0x4001'),
-             G.a_xaddr(0x0012, 'XOR-PEER-ADDRESS', G.PEER_IP, 50014),
-             G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_str(0x0014, 'REALM', G.REALM),
-             G.a_str(0x0015, 'NONCE', nonce)]
-    m = G.Msg(0x0009, G.cookie_tid('srtp-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
-    fl2.send('A', m, 'ChannelBind Request (channel 0x4001 -> 203.0.113.9:50014)')
-    m = G.Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
-    fl2.send('B', m, 'ChannelBind Success Response')
+    fl2 = UdpFlow(cap, c2, 50100, c2.mac, e, 3478, MAC_EDGE)
+    channel_bind(fl2, 'srtp', 0x4001, 50014)
     s3 = Stream('relay-channel', 0x55550005, 0, 30000, 64000, 550, 'u', b'teams@msstun.example')
     x3 = SrtpSender(KEY_R3, 80)
     for i in range(3):
@@ -634,7 +426,7 @@ def build_relay():
                  'ChannelData 0x4001, SRTP')
 
     # MS-TURN over TCP 443: end-to-end data (type 0x03) with RFC 4571 frames.
-    tcp = G.TcpFlow(cap, c3, 50200, c3.mac, e, 443, G.MAC_EDGE, 0x10000000, 0x20000000, 64240, 65535)
+    tcp = TcpFlow(cap, c3, 50200, c3.mac, e, 443, MAC_EDGE, 0x10000000, 0x20000000, 64240, 65535)
     tcp.seg('A', 0x02, summary='TCP SYN')
     tcp.seg('B', 0x12, summary='TCP SYN, ACK')
     tcp.seg('A', 0x10, summary='TCP ACK')
@@ -644,15 +436,15 @@ def build_relay():
         p, info = s4.rtp(marker=(i == 0))
         cipher = x4.rtp(p)
         EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='tcp'))
-        inner = struct.pack('!H', len(cipher)) + cipher
-        tcp.seg('A', 0x18, G.frame03(Blob(inner, []).raw), 'MS-TURN end-to-end data, RFC 4571 SRTP',
+        inner = rfc4571(cipher)
+        tcp.seg('A', 0x18, frame03(Blob(inner, []).raw), 'MS-TURN end-to-end data, RFC 4571 SRTP',
                 ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTP'
                  % (len(inner), len(cipher))])
     p, info = s4.rtcp('SR', s1, cap.time_us())
     cipher = x4.rtcp(p)
     EXPECTED[cap.name].append(dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher), carrier='tcp'))
-    inner = struct.pack('!H', len(cipher)) + cipher
-    tcp.seg('A', 0x18, G.frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTCP',
+    inner = rfc4571(cipher)
+    tcp.seg('A', 0x18, frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTCP',
             ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTCP'
              % (len(inner), len(cipher))])
     return cap
@@ -660,28 +452,6 @@ def build_relay():
 
 # ----------------------------------------------------------------------------
 # Relayed media with dynamic payload types (Lync audio and video codecs)
-
-class CodecStream:
-    """RTP of one SSRC with any payload type: deterministic payload bytes
-    (SHA-256 of a label) or the payload given, ts_step clock ticks per
-    packet."""
-
-    def __init__(self, name, ssrc, seq, ts):
-        self.name, self.ssrc, self.seq, self.ts = name, ssrc, seq, ts
-        self.packets = self.octets = 0
-
-    def rtp(self, pt, ts_step, length=None, payload=None, marker=False):
-        if payload is None:
-            payload = G.H('srtp-payload:%s:%d' % (self.name, self.packets), length)
-        hdr = struct.pack('!BBHII', 0x80, (0x80 if marker else 0) | pt, self.seq, self.ts, self.ssrc)
-        info = {'kind': 'rtp', 'ssrc': '0x%08x' % self.ssrc, 'seq': self.seq, 'timestamp': self.ts,
-                'pt': pt, 'payload': payload.hex()}
-        self.seq = (self.seq + 1) & 0xFFFF
-        self.ts = (self.ts + ts_step) & 0xFFFFFFFF
-        self.packets += 1
-        self.octets += len(payload)
-        return hdr + payload, info
-
 
 # Lync 2013 / Skype for Business audio and video rtpmaps (MS-SDPEXT 3.1.5.30
 # lists the encoding names; the payload type numbers are the clients').
@@ -756,22 +526,18 @@ def build_relay_dyn():
     carrying PCMU).  Keys and rtpmaps of the first three in the SIP
     call's SDP (frames 1-2), whose addresses are the host candidates, not
     the relayed 5-tuples; of the other two only in srtp-relay-dyn-keys.txt."""
-    cap = G.Capture('srtp-relay-dyn.pcap', 'Relayed SRTP with dynamic payload types, keys in SDP and in a '
+    cap = Capture('srtp-relay-dyn.pcap', 'Relayed SRTP with dynamic payload types, keys in SDP and in a '
                     'client log (srtp-relay-dyn-keys.txt)')
-    a = G.Host(DYN_A_IP, MAC_A, 128, 0x2100)
-    b = G.Host(DYN_B_IP, MAC_B, 128, 0x3100)
-    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = dyn_sip_messages()
-    sip.send('A', Blob(invite, ['SIP INVITE, SDP: audio (a=crypto:2 MKI 1:1) and video (a=crypto:2), '
-                                'Lync rtpmaps']), 'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: audio a=crypto:2, video port 0']), 'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
+    a = Host(DYN_A_IP, MAC_A, 128, 0x2100)
+    b = Host(DYN_B_IP, MAC_B, 128, 0x3100)
+    sip_call_setup(cap, a, b, dyn_sip_messages(), 'SDP: audio (a=crypto:2 MKI 1:1) and video (a=crypto:2), '
+                   'Lync rtpmaps', 'SDP answer: audio a=crypto:2, video port 0')
 
-    c, e = G.new_hosts()
-    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
-    fv = G.UdpFlow(cap, c, 50002, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
-    connid = G.H('srtp-dyn-connid', 20)
-    peer, vpeer = (G.PEER_IP, 50040), (G.PEER_IP, 50042)
+    c, e = new_hosts()
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
+    fv = UdpFlow(cap, c, 50002, MAC_CLIENT, e, 3478, MAC_EDGE)
+    connid = H('srtp-dyn-connid', 20)
+    peer, vpeer = (PEER_IP, 50040), (PEER_IP, 50042)
     s1 = CodecStream('dyn-silk', 0x0A0A0101, 4000, 320000)
     s2 = CodecStream('dyn-msrta', 0x0B0B0202, 9000, 640000)
     s3 = CodecStream('dyn-video', 0x0C0C0303, 20000, 9000000)
@@ -782,44 +548,28 @@ def build_relay_dyn():
     for i in range(6):
         p, info = s1.rtp(103, 320, 50 + 3 * i, marker=(i == 0))
         cipher = x1.rtp(p)
-        m = G.Msg(0x0004, G.cookie_tid('srtp-dyn-send-%d' % i),
-                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
-                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', G.MI_TURN)
+        m = ms_send(cookie_tid('srtp-dyn-send-%d' % i), connid, seqno, *peer, Blob(cipher, ['SRTP']))
         seqno += 1
         expect(cap, info, cipher, 'send')
         fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP SILK/16000 (PT 103, MKI 1)')
         p, info = s2.rtp(114, 320, 60 + 2 * i, marker=(i == 0))
         cipher = x2.rtp(p)
-        m = G.Msg(0x0115, G.plain_tid('srtp-dyn-dataind-%d' % i),
-                  [G.a_magic(), G.a_addr(0x0012, 'REMOTE-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', G.MI_TURN)
+        m = ms_data_indication(plain_tid('srtp-dyn-dataind-%d' % i), *peer, Blob(cipher, ['SRTP']))
         expect(cap, info, cipher, 'data')
         fl.send('B', m, 'MS-TURN Data Indication, DATA = SRTP x-msrta/16000 (PT 114)')
         if i % 2 == 0:
             p, info = s3.rtp(122, 3000, 300 + 10 * i, marker=True)
             cipher = x3.rtp(p)
-            m = G.Msg(0x0004, G.cookie_tid('srtp-dyn-vsend-%d' % i),
-                      [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
-                       G.a_addr(0x0011, 'DESTINATION-ADDRESS', *vpeer), G.a_data(Blob(cipher, ['SRTP']))],
-                      'ms-turn', G.MI_TURN)
+            m = ms_send(cookie_tid('srtp-dyn-vsend-%d' % i), connid, seqno, *vpeer, Blob(cipher, ['SRTP']))
             seqno += 1
             expect(cap, info, cipher, 'send')
             fv.send('A', m, 'MS-TURN Send Request, DATA = SRTP X-H264UC/90000 (PT 122)')
 
     # ChannelData: G.722 (static 9, RTP clock 8000 per RFC 3551), then a
     # telephone-event (RFC 4733: event 5, volume 10, growing duration).
-    c2 = G.Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6100)
-    fl2 = G.UdpFlow(cap, c2, 50100, c2.mac, e, 3478, G.MAC_EDGE)
-    nonce = G.H('srtp-dyn-nonce', 12).hex().encode()
-    attrs = [G.Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', 0x4002, 0), 'channel 0x4002'),
-             G.a_xaddr(0x0012, 'XOR-PEER-ADDRESS', G.PEER_IP, 50114),
-             G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_str(0x0014, 'REALM', G.REALM),
-             G.a_str(0x0015, 'NONCE', nonce)]
-    m = G.Msg(0x0009, G.cookie_tid('srtp-dyn-chbind'), attrs, 'rfc5389', MI_RFC, 'std')
-    fl2.send('A', m, 'ChannelBind Request (channel 0x4002 -> 203.0.113.9:50114)')
-    m = G.Msg(0x0109, m.tid, [], 'rfc5389', MI_RFC, 'std')
-    fl2.send('B', m, 'ChannelBind Success Response')
+    c2 = Host('10.0.0.11', bytes.fromhex('00005e00530b'), 128, 0x6100)
+    fl2 = UdpFlow(cap, c2, 50100, c2.mac, e, 3478, MAC_EDGE)
+    channel_bind(fl2, 'srtp-dyn', 0x4002, 50114)
     s4 = CodecStream('dyn-g722', 0x0D0D0404, 100, 16000)
     x4 = SrtpSender(KEY_K4, 80)
     for i in range(6):
@@ -838,8 +588,8 @@ def build_relay_dyn():
 
     # MS-TURN over TCP 443, end-to-end data: RED (RFC 2198) with one block,
     # its final header naming PCMU (the same 8000 Hz clock as RED/8000).
-    c3 = G.Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7100)
-    tcp = G.TcpFlow(cap, c3, 50200, c3.mac, e, 443, G.MAC_EDGE, 0x30000000, 0x40000000, 64240, 65535)
+    c3 = Host('10.0.0.12', bytes.fromhex('00005e00530c'), 128, 0x7100)
+    tcp = TcpFlow(cap, c3, 50200, c3.mac, e, 443, MAC_EDGE, 0x30000000, 0x40000000, 64240, 65535)
     tcp.seg('A', 0x02, summary='TCP SYN')
     tcp.seg('B', 0x12, summary='TCP SYN, ACK')
     tcp.seg('A', 0x10, summary='TCP ACK')
@@ -850,8 +600,8 @@ def build_relay_dyn():
         p, info = s5.rtp(97, 160, payload=red, marker=(i == 0))
         cipher = x5.rtp(p)
         expect(cap, info, cipher, 'tcp')
-        inner = struct.pack('!H', len(cipher)) + cipher
-        tcp.seg('A', 0x18, G.frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTP RED/8000 (PT 97)',
+        inner = rfc4571(cipher)
+        tcp.seg('A', 0x18, frame03(inner), 'MS-TURN end-to-end data, RFC 4571 SRTP RED/8000 (PT 97)',
                 ['MS-TURN TCP framing type 0x03, length %d: RFC 4571 frame of %d bytes of SRTP, RED block '
                  'header F=0 PT=0 (PCMU)' % (len(inner), len(cipher))])
     return cap
@@ -889,12 +639,12 @@ def roc_keys_text():
 
 def build_roc():
     check_set_roc()
-    cap = G.Capture('srtp-roc.pcap', 'Relayed SRTP captured mid-call: rollover counters 22 to 256, keys in '
+    cap = Capture('srtp-roc.pcap', 'Relayed SRTP captured mid-call: rollover counters 22 to 256, keys in '
                     'srtp-roc-keys.txt')
-    c, e = G.new_hosts()
-    fl = G.UdpFlow(cap, c, 50000, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)
-    connid = G.H('srtp-roc-connid', 20)
-    peer = (G.PEER_IP, 50040)
+    c, e = new_hosts()
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
+    connid = H('srtp-roc-connid', 20)
+    peer = (PEER_IP, 50040)
     seqno = 1000
     senders = {}
     streams = {}
@@ -914,10 +664,7 @@ def build_roc():
                 p, info = st.rtp(marker=(i == 0))
             cipher = senders[name].rtp(p)
             info = dict(info, roc=index >> 16, index=index)
-            m = G.Msg(0x0004, G.cookie_tid('srtp-roc-send-%s-%d' % (name, i)),
-                      [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
-                       G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTP']))],
-                      'ms-turn', G.MI_TURN)
+            m = ms_send(cookie_tid('srtp-roc-send-%s-%d' % (name, i)), connid, seqno, *peer, Blob(cipher, ['SRTP']))
             seqno += 1
             expect(cap, info, cipher, 'send')
             fl.send('A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)' % (name, index >> 16, index))
@@ -929,10 +676,7 @@ def build_roc():
     p, info = audio.rtcp('SR', streams['roc-last'], cap.time_us())
     cipher = senders['roc-audio'].rtcp(p)
     expect(cap, dict(info, index=ROC_SRTCP_INDEX), cipher, 'send')
-    m = G.Msg(0x0004, G.cookie_tid('srtp-roc-send-rtcp'),
-              [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno),
-               G.a_addr(0x0011, 'DESTINATION-ADDRESS', *peer), G.a_data(Blob(cipher, ['SRTCP']))],
-              'ms-turn', G.MI_TURN)
+    m = ms_send(cookie_tid('srtp-roc-send-rtcp'), connid, seqno, *peer, Blob(cipher, ['SRTCP']))
     fl.send('A', m, 'MS-TURN Send Request, DATA = SRTCP SR (index %d)' % ROC_SRTCP_INDEX)
     return cap
 
@@ -965,16 +709,16 @@ def roc_sdp_calls():
 
 
 def build_roc_sdp():
-    cap = G.Capture('srtp-roc-sdp.pcap', 'Relayed SRTP keyed in SIP: streams of a call set up in the capture '
+    cap = Capture('srtp-roc-sdp.pcap', 'Relayed SRTP keyed in SIP: streams of a call set up in the capture '
                     '(ROC 0, and ROC 3 left encrypted), a stream under way before its re-INVITE (ROC 22 to 23)')
-    c, e = G.new_hosts()
-    a = G.Host(RS_A_IP, MAC_A, 128, 0x2400)
-    b = G.Host(RS_B_IP, MAC_B, 128, 0x3400)
-    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
+    c, e = new_hosts()
+    a = Host(RS_A_IP, MAC_A, 128, 0x2400)
+    b = Host(RS_B_IP, MAC_B, 128, 0x3400)
+    sip = UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
     # Each call has an allocation of its own.
-    flows = {'new': G.UdpFlow(cap, c, 50020, G.MAC_CLIENT, e, 3478, G.MAC_EDGE),
-             'under-way': G.UdpFlow(cap, c, 50010, G.MAC_CLIENT, e, 3478, G.MAC_EDGE)}
-    connid = G.H('srtp-roc-sdp-connid', 20)
+    flows = {'new': UdpFlow(cap, c, 50020, MAC_CLIENT, e, 3478, MAC_EDGE),
+             'under-way': UdpFlow(cap, c, 50010, MAC_CLIENT, e, 3478, MAC_EDGE)}
+    connid = H('srtp-roc-sdp-connid', 20)
     senders = {n: SrtpSender(k, 80, ssrc=ssrc, roc=roc) for n, (ssrc, k, roc, seq, _) in RS_STREAMS.items()}
     streams = {n: Stream(n, ssrc, 0, seq, 2000000 + seq * 160, 440, 'u', b'roc-sdp@msstun.example')
                for n, (ssrc, k, roc, seq, _) in RS_STREAMS.items()}
@@ -988,10 +732,8 @@ def build_roc_sdp():
         sent[name] += 1
         cipher = senders[name].rtp(p)
         expect(cap, dict(info, roc=index >> 16, index=index, decrypted=decrypted), cipher, 'send')
-        m = G.Msg(0x0004, G.cookie_tid('srtp-roc-sdp-send-%s-%d' % (name, sent[name])),
-                  [G.a_magic(), G.a_str(0x0006, 'USERNAME', G.TURN_USER), G.a_seqnum(connid, seqno[0]),
-                   G.a_addr(0x0011, 'DESTINATION-ADDRESS', G.PEER_IP, 50040), G.a_data(Blob(cipher, ['SRTP']))],
-                  'ms-turn', G.MI_TURN)
+        m = ms_send(cookie_tid('srtp-roc-sdp-send-%s-%d' % (name, sent[name])), connid, seqno[0], PEER_IP, 50040,
+                    Blob(cipher, ['SRTP']))
         seqno[0] += 1
         flows['under-way' if name == 'under-way' else 'new'].send(
             'A', m, 'MS-TURN Send Request, DATA = SRTP %s (ROC %d, index %d)%s'
@@ -1028,48 +770,6 @@ MS_CALL_ID = 'f0e1d2c3b4a5968778695a4b3c2d1e0f@10.0.0.30'
 MS_PACKETS = 25                      # per direction, 20 ms each
 
 
-class G722Encoder:
-    """ITU-T G.722 at 64 kbit/s by libspandsp (Debian libspandsp2,
-    g722_encode_init / g722_encode), one encoder state per stream."""
-
-    LIB = None
-
-    def __init__(self):
-        if G722Encoder.LIB is None:
-            G722Encoder.LIB = ctypes.CDLL('libspandsp.so.2')
-            G722Encoder.LIB.g722_encode_init.restype = ctypes.c_void_p
-            G722Encoder.LIB.g722_encode_init.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
-            G722Encoder.LIB.g722_encode.argtypes = [ctypes.c_void_p, ctypes.c_char_p,
-                                                    ctypes.POINTER(ctypes.c_int16), ctypes.c_int]
-        self.state = G722Encoder.LIB.g722_encode_init(None, 64000, 0)
-        assert self.state
-
-    def encode(self, samples):
-        amp = (ctypes.c_int16 * len(samples))(*samples)
-        out = ctypes.create_string_buffer(len(samples))
-        n = G722Encoder.LIB.g722_encode(self.state, out, amp, len(samples))
-        assert n == len(samples) // 2
-        return out.raw[:n]
-
-
-class G722Stream(Stream):
-    """A tone in G.722 (PT 9): 320 samples at 16 kHz per 20 ms packet, RTP
-    timestamps at 8000 Hz (RFC 3551 4.5.2: 160 per packet)."""
-
-    def __init__(self, name, ssrc, seq, ts, freq, cname):
-        super().__init__(name, ssrc, 9, seq, ts, freq, None, cname)
-        self.encoder = G722Encoder()
-
-    def payload(self):
-        n0 = 2 * self.samples
-        return self.encoder.encode([int(12000 * math.sin(2 * math.pi * self.freq * (n0 + i) / 16000))
-                                    for i in range(320)])
-
-    def rtp(self, marker=False):
-        plain, info = super().rtp(marker)
-        return plain, dict(info, tone_hz=self.freq)
-
-
 # [MS-RTP] 2.2.11: each profile-specific extension is Type (2 bytes),
 # Length (2 bytes, in bytes, this header included), then its info; they
 # follow the report blocks of an SR or RR (RFC 3550 6.4.1 "profile-specific
@@ -1102,7 +802,7 @@ def pse_congestion(t_us, info):
     # 2.2.11.11: NTP Timestamp Integer and Fraction (4 each), Congestion
     # Info (1, bit 0 uncongested by delay .. bit 3 congested by loss),
     # Reserved (3)
-    sec, frac = G.ntp64(t_us)
+    sec, frac = ntp64(t_us)
     return struct.pack('!HHIIB3s', 0x000D, 16, sec, frac, info, bytes(3)), sec, frac
 
 
@@ -1173,17 +873,12 @@ def build_msrtcp():
     Metrics and Receiver-side Bandwidth Limit."""
     cap = PacedCapture('srtp-msrtcp.pcap', 'G.722 SRTP call keyed in SIP over UDP, SRTCP with MS-RTP '
                        'profile-specific extensions')
-    a = G.Host(MS_A_IP, MAC_A, 128, 0x8000)
-    b = G.Host(MS_B_IP, MAC_B, 128, 0x9000)
-    sip = G.UdpFlow(cap, a, 5060, MAC_A, b, 5060, MAC_B)
-    invite, ok, ack = ms_sip_messages()
-    sip.send('A', Blob(invite, ['SIP INVITE, SDP offer: G722/8000 (PT 9), a=crypto:2 with MKI 1:1']),
-             'SIP INVITE (offer)')
-    sip.send('B', Blob(ok, ['SIP 200 OK, SDP answer: G722/8000 (PT 9), a=crypto:2 without MKI']),
-             'SIP 200 OK (answer)')
-    sip.send('A', Blob(ack, ['SIP ACK']), 'SIP ACK')
-    rtp = G.UdpFlow(cap, a, MS_A_RTP, MAC_A, b, MS_B_RTP, MAC_B)
-    rtcp = G.UdpFlow(cap, a, MS_A_RTP + 1, MAC_A, b, MS_B_RTP + 1, MAC_B)
+    a = Host(MS_A_IP, MAC_A, 128, 0x8000)
+    b = Host(MS_B_IP, MAC_B, 128, 0x9000)
+    sip_call_setup(cap, a, b, ms_sip_messages(), 'SDP offer: G722/8000 (PT 9), a=crypto:2 with MKI 1:1',
+                   'SDP answer: G722/8000 (PT 9), a=crypto:2 without MKI')
+    rtp = UdpFlow(cap, a, MS_A_RTP, MAC_A, b, MS_B_RTP, MAC_B)
+    rtcp = UdpFlow(cap, a, MS_A_RTP + 1, MAC_A, b, MS_B_RTP + 1, MAC_B)
     sa = G722Stream('ms-caller', SSRC_MA, 20000, 480000, MS_TONE_A, b'carol@msstun.example')
     sb = G722Stream('ms-callee', SSRC_MB, 40000, 960000, MS_TONE_B, b'dave@msstun.example')
     send_a = SrtpSender(KEY_MA, 80, mki=1, mki_len=1)
@@ -1218,45 +913,45 @@ def build_msrtcp():
     return cap
 
 
-def manifest(caps):
-    L = ['# msstun SRTP test captures - MANIFEST', '',
-         'Generated by `captures/gen_srtp.py` (libsrtp2 through ctypes; regenerate with '
-         '`python3 captures/gen_srtp.py`). Plaintexts of every RTP/RTCP packet: `srtp-expected.json`.', '',
-         '* srtp-sip-call.pcap: caller %s:%d (SSRC 0x%08x, key a=crypto:2 with MKI 1:1), callee %s:%d '
-         '(SSRC 0x%08x, answer key without MKI); RTCP on port + 1 (a=rtcp).' % (A_IP, A_RTP, SSRC_A, B_IP, B_RTP,
-                                                                             SSRC_B),
-         '* srtp-sip-tls.pcap: the signalling in TLS 1.3 on TCP 5061, decrypt with `-o tls.keylog_file:'
-         'captures/srtp-sip-tls.keys`.',
-         '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` (`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
-         '* srtp-relay-dyn.pcap: relayed media with dynamic payload types; keys and rtpmaps of the Send / Data '
-         'Indication streams in the SIP SDP of frames 1-2 (whose addresses are not the relayed ones), of the '
-         'ChannelData and TCP 443 streams only in `srtp-relay-dyn-keys.txt`.',
-         '* srtp-roc.pcap: a capture started hours into the call, rollover counters 22 (then 23), 131, 255 and '
-         '256 (set with libsrtp2\'s `srtp_set_stream_roc()`, checked against 65536 packets protected the long '
-         'way), SRTCP index %d; key in `srtp-roc-keys.txt`.' % ROC_SRTCP_INDEX,
-         '* srtp-roc-sdp.pcap: relayed SRTP keyed in SIP. A call set up in the capture: its stream at ROC 0 '
-         'is decrypted; one at ROC 3 is left encrypted. A stream of a call under way since before the capture '
-         'started, at ROC 22, is decrypted from its re-INVITE on, wrapping to 23.',
-         '* srtp-msrtcp.pcap: a G.722 call keyed in its SIP (caller %s:%d, SSRC 0x%08x, %d Hz, MKI 1:1; callee '
-         '%s:%d, SSRC 0x%08x, %d Hz), G.722 by libspandsp; the SRTCP SR and RR carry [MS-RTP] 2.2.11 '
-         'profile-specific extensions (types 7, 8, 12, 13, 14 and 9, 10).'
-         % (MS_A_IP, MS_A_RTP, SSRC_MA, MS_TONE_A, MS_B_IP, MS_B_RTP, SSRC_MB, MS_TONE_B),
-         '']
-    for cap in caps:
-        L += ['## %s' % cap.name, '', cap.title + '. %d frames.' % len(cap.frames), '', '| Frame | Summary |',
-              '|---|---|']
-        L += ['| %d | %s |' % (i + 1, s) for i, (_, s, _) in enumerate(cap.frames)]
-        L.append('')
-        for i, (_, s, lines) in enumerate(cap.frames):
-            L += ['### %s frame %d - %s' % (cap.name, i + 1, s), '', '```'] + lines + ['```', '']
-    return '\n'.join(L)
+def preamble():
+    return ['# msstun SRTP test captures', '',
+            'Printed by `python3 captures/gen_srtp.py --describe` (libsrtp2 through ctypes). Plaintexts of every '
+            'RTP/RTCP packet: `srtp-expected.json`.', '',
+            '* srtp-sip-call.pcap: caller %s:%d (SSRC 0x%08x, key a=crypto:2 with MKI 1:1), callee %s:%d '
+            '(SSRC 0x%08x, answer key without MKI); RTCP on port + 1 (a=rtcp).'
+            % (A_IP, A_RTP, SSRC_A, B_IP, B_RTP, SSRC_B),
+            '* srtp-sip-tls.pcap: the signalling in TLS 1.3 on TCP 5061, decrypt with `-o tls.keylog_file:'
+            'captures/srtp-sip-tls.keys`.',
+            '* srtp-relay.pcap: keys only in `srtp-relay-keys.txt` '
+            '(`-o msstun.srtp_keys:captures/srtp-relay-keys.txt`).',
+            '* srtp-relay-dyn.pcap: relayed media with dynamic payload types; keys and rtpmaps of the Send / Data '
+            'Indication streams in the SIP SDP of frames 1-2 (whose addresses are not the relayed ones), of the '
+            'ChannelData and TCP 443 streams only in `srtp-relay-dyn-keys.txt`.',
+            '* srtp-roc.pcap: a capture started hours into the call, rollover counters 22 (then 23), 131, 255 and '
+            '256 (set with libsrtp2\'s `srtp_set_stream_roc()`, checked against 65536 packets protected the long '
+            'way), SRTCP index %d; key in `srtp-roc-keys.txt`.' % ROC_SRTCP_INDEX,
+            '* srtp-roc-sdp.pcap: relayed SRTP keyed in SIP. A call set up in the capture: its stream at ROC 0 '
+            'is decrypted; one at ROC 3 is left encrypted. A stream of a call under way since before the capture '
+            'started, at ROC 22, is decrypted from its re-INVITE on, wrapping to 23.',
+            '* srtp-msrtcp.pcap: a G.722 call keyed in its SIP (caller %s:%d, SSRC 0x%08x, %d Hz, MKI 1:1; callee '
+            '%s:%d, SSRC 0x%08x, %d Hz), G.722 by libspandsp; the SRTCP SR and RR carry [MS-RTP] 2.2.11 '
+            'profile-specific extensions (types 7, 8, 12, 13, 14 and 9, 10).'
+            % (MS_A_IP, MS_A_RTP, SSRC_MA, MS_TONE_A, MS_B_IP, MS_B_RTP, SSRC_MB, MS_TONE_B),
+            '']
 
 
 def main(argv):
-    outdir = argv[0] if argv else HERE
+    describe_only = argv[:1] == ['--describe']
+    if describe_only:
+        argv = argv[1:]
+    outdir = tempfile.mkdtemp() if describe_only else argv[0] if argv else HERE
     os.makedirs(outdir, exist_ok=True)
     caps = [build_sip_call(), build_sip_tls(outdir), build_relay(), build_relay_dyn(), build_roc(),
             build_roc_sdp(), build_msrtcp()]
+    if describe_only:
+        shutil.rmtree(outdir)
+        sys.stdout.write(describe(caps, preamble()))
+        return 0
     for cap in caps:
         with open(os.path.join(outdir, cap.name), 'wb') as f:
             f.write(cap.pcap())
@@ -1267,8 +962,6 @@ def main(argv):
     with open(os.path.join(outdir, 'srtp-expected.json'), 'w') as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write('\n')
-    with open(os.path.join(outdir, 'MANIFEST-srtp.md'), 'w') as f:
-        f.write(manifest(caps))
     for cap in caps:
         print('%-22s %4d frames' % (cap.name, len(cap.frames)))
     return 0

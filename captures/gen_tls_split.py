@@ -11,53 +11,23 @@
 # (RFC 9293 3.8); ClientHellos larger than one MSS are split this way in
 # real traffic.  IPv4 and TCP checksums are recomputed.
 #
-# Usage: captures/gen_tls_split.py   (writes next to this script)
+# Usage: captures/gen_tls_split.py [OUTDIR]   (default: next to this script)
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from lib import pcap  # noqa: E402
+from lib.net import PROTO_TCP, csum, l4_csum  # noqa: E402
+
 SOURCE = os.path.join(HERE, 'tls-keylog-443.pcapng')
-OUTPUT = os.path.join(HERE, 'tls-split-8443.pcap')
+NAME = 'tls-split-8443.pcap'
 OLD_PORT, NEW_PORT = 443, 8443
 FIRST_PART = 100
-
-
-def pcapng_packets(path):
-    '''(timestamp in microseconds, frame bytes) of each Enhanced Packet Block
-    (one interface, little-endian, as dumpcap writes them).'''
-    with open(path, 'rb') as f:
-        data = f.read()
-    units_per_second = 1000000
-    offset = 0
-    while offset + 12 <= len(data):
-        block_type, block_len = struct.unpack_from('<II', data, offset)
-        if block_type == 1:
-            # Interface Description Block options: if_tsresol (9) is a power of 10.
-            opt = offset + 16
-            while opt + 4 <= offset + block_len - 4:
-                code, length = struct.unpack_from('<HH', data, opt)
-                if code == 0:
-                    break
-                if code == 9 and data[opt + 4] < 0x80:
-                    units_per_second = 10 ** data[opt + 4]
-                opt += 4 + (length + 3) // 4 * 4
-        elif block_type == 6:
-            ts_high, ts_low, cap_len = struct.unpack_from('<III', data, offset + 12)
-            ts = ((ts_high << 32) | ts_low) * 1000000 // units_per_second
-            yield ts, data[offset + 28:offset + 28 + cap_len]
-        offset += block_len
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b'\0'
-    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def rebuild(frame, payload=None, seq=None, ack=None, ip_id=None):
@@ -79,15 +49,15 @@ def rebuild(frame, payload=None, seq=None, ack=None, ip_id=None):
     if ip_id is not None:
         struct.pack_into('!H', ip, 4, ip_id)
     struct.pack_into('!H', ip, 10, 0)
-    struct.pack_into('!H', ip, 10, checksum(bytes(ip)))
+    struct.pack_into('!H', ip, 10, csum(bytes(ip)))
     struct.pack_into('!H', tcp, 16, 0)
-    pseudo = bytes(ip[12:20]) + struct.pack('!BBH', 0, 6, tcp_len + len(payload))
-    struct.pack_into('!H', tcp, 16, checksum(pseudo + bytes(tcp) + payload))
+    struct.pack_into('!H', tcp, 16, l4_csum(bytes(ip[12:16]), bytes(ip[16:20]), PROTO_TCP, bytes(tcp) + payload))
     return eth + bytes(ip) + bytes(tcp) + payload
 
 
-def main():
-    packets = list(pcapng_packets(SOURCE))
+def main(argv):
+    output = os.path.join(argv[0] if argv else HERE, NAME)
+    packets = list(pcap.pcapng_packets(SOURCE))
     # The first connection: the client's port of frame 1.
     client_port = struct.unpack_from('!H', packets[0][1], 34)[0]
     out = []
@@ -116,13 +86,10 @@ def main():
             pending = None
             continue
         out.append((ts, rebuild(frame)))
-    with open(OUTPUT, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        for ts, frame in out:
-            f.write(struct.pack('<IIII', ts // 1000000, ts % 1000000, len(frame), len(frame)))
-            f.write(frame)
-    print('%s: %d frames' % (OUTPUT, len(out)))
+    with open(output, 'wb') as f:
+        f.write(pcap.write(out))
+    print('%s: %d frames' % (output, len(out)))
 
 
 if __name__ == '__main__':
-    main()
+    main(sys.argv[1:])

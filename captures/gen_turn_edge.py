@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """gen_turn_edge.py - a call relayed by a TURN server, captured on the server.
 
-Usage:  python3 gen_turn_edge.py [--check] [OUTDIR]
+Usage:  python3 gen_turn_edge.py [--describe | --check] [OUTDIR]
 
-  Writes turn-edge-relay.pcap and MANIFEST-edge.md into OUTDIR (default: the
+  Writes turn-edge-relay.pcap into OUTDIR (default: the
   directory of this script), after re-reading the capture with an independent
   parser that verifies it (IP, UDP and TCP checksums, TCP sequence continuity
   and acknowledgements, MS-TURN TCP framing, every FINGERPRINT and
   MESSAGE-INTEGRITY, every address, and that every relayed datagram is byte
   for byte the data of its Send indication, ChannelData or end-to-end data
-  frame, or the other way round).  With --check nothing is written: the files in OUTDIR are
-  compared with a fresh build.  Standard library only, no randomness (payload
+  frame, or the other way round).  With --check nothing is written: the file in OUTDIR is
+  compared with a fresh build; --describe prints every frame.  Standard library only, no randomness (payload
   bytes and arrival-time variation are SHA-256 of fixed labels).
 
 The capture is what a TURN server (an Edge, or coturn) sees on its own
@@ -87,10 +87,14 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_msturn import (CLIENT_HELLO, H, MI_TURN, T0, TURN_KEY, Host, Integrity, Msg, Rfc4571,  # noqa: E402
-                        RtpStream, a_addr, a_data, a_error, a_magic, a_msver, a_raw, a_seqnum, a_str, a_svcq,
-                        a_u32, a_xaddr, auth_attrs, cookie_tid, csum, fmt_addr, frame02, frame03, ipv4, l4_csum,
-                        ntp64, server_hello, udp_frame)
+from lib import pcap as pcap_file  # noqa: E402
+from lib.base import T0, H, fmt_addr  # noqa: E402
+from lib.net import MAC_EDGE, MAC_GW, Host, csum, l4_csum, tcp_frame, udp_frame  # noqa: E402
+from lib.rtp import RtpStream, report_block, sdes_cname, sender_report  # noqa: E402
+from lib.stun import (MI_TURN, TURN_KEY, Integrity, Msg, Rfc4571, a_addr, a_data, a_error, a_magic,  # noqa: E402
+                      a_msver, a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, cookie_tid, frame02,
+                      frame03, channel_data as stun_channel_data)
+from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402
 
 NAME = 'turn-edge-relay.pcap'
 
@@ -116,9 +120,6 @@ MI = Integrity('sha1', KEY, 'HMAC-SHA1, long-term key MD5("%s:%s:%s") = %s'
                % (USER.decode(), REALM.decode(), PASSWORD.decode(), KEY.hex()))
 NONCE = b'6c3b8e0f2a9d4171'
 SOFTWARE = b"Coturn-4.6.1 'Gorst'"
-
-MAC_EDGE = bytes.fromhex('00005e005301')
-MAC_GW = bytes.fromhex('00005e0053fe')
 
 PACKETS = 24            # RTP packets each side sends
 PTIME_US = 20000
@@ -152,7 +153,7 @@ def indication(mtype, label, peer, inner):
 
 
 def channel_data(inner):
-    return struct.pack('!HH', CHANNEL, len(inner.raw)) + inner.raw
+    return stun_channel_data(CHANNEL, inner.raw, False)
 
 
 def arrival_delay(label, k):
@@ -189,8 +190,8 @@ class Receiver:
         expected = self.max - self.base + 1
         lost = expected - self.received
         fraction = (lost << 8) // expected if lost > 0 else 0
-        return struct.pack('!IB3sIIII', self.ssrc, fraction, lost.to_bytes(3, 'big'), self.max, int(self.jitter),
-                           0, 0), (fraction, lost, self.max, int(self.jitter))
+        return (report_block(self.ssrc, self.max, int(self.jitter), fraction=fraction, lost=lost),
+                (fraction, lost, self.max, int(self.jitter)))
 
 
 class SenderReport:
@@ -199,14 +200,8 @@ class SenderReport:
     kind = 'RTCP'
 
     def __init__(self, st, rtp_ts, t_us, receiver):
-        sec, frac = ntp64(t_us)
         rb, self.rb = receiver.report_block()
-        body = struct.pack('!IIIIII', st.ssrc, sec, frac, rtp_ts, st.packets, st.octets) + rb
-        sr = struct.pack('!BBH', 0x81, 200, (4 + len(body)) // 4 - 1) + body
-        chunk = struct.pack('!IBB', st.ssrc, 1, len(st.cname)) + st.cname + b'\0'
-        chunk += b'\0' * (-len(chunk) % 4)
-        sdes = struct.pack('!BBH', 0x81, 202, (4 + len(chunk)) // 4 - 1) + chunk
-        self.raw = sr + sdes
+        self.raw = sender_report(st.ssrc, t_us, rtp_ts, st.packets, st.octets, rb)[0] + sdes_cname(st.ssrc, st.cname)
         self.text = ('RTCP SR SSRC 0x%08x (packets %d, octets %d) report block about 0x%08x: fraction lost %d, '
                      'cumulative lost %d, extended highest seq %d, jitter %d; SDES CNAME "%s"'
                      % ((st.ssrc, st.packets, st.octets, receiver.ssrc) + self.rb + (st.cname.decode(),)))
@@ -270,14 +265,6 @@ class Timeline:
                 sent.append((t_us, conn, side, end))
             out.append((t_us, frame, src, dst, summary))
         return out
-
-
-def tcp_frame(src, sport, dst, dport, seq, ack, flags, win, payload):
-    opts = b'\x02\x04\x05\xb4' if flags & 0x02 else b''      # MSS 1460 on SYN
-    hl = 20 + len(opts)
-    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, (hl // 4) << 4, flags, win, 0, 0) + opts + payload
-    seg = seg[:16] + struct.pack('!H', l4_csum(src, dst, 6, seg)) + seg[18:]
-    return dst.mac + src.mac + b'\x08\x00' + ipv4(src, dst, 6, seg, True)
 
 
 def build():
@@ -437,17 +424,13 @@ def relay(tl, side, k, inner, arrival, permitted_at, bound_at, text):
 
 
 def pcap(frames):
-    out = struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
-    for t_us, f, _, _, _ in frames:
-        t = T0 * 1000000 + t_us
-        out += struct.pack('<IIII', t // 1000000, t % 1000000, len(f), len(f)) + f
-    return out
+    return pcap_file.write((T0 * 1000000 + t_us, f) for t_us, f, _, _, _ in frames)
 
 
 def manifest(frames):
-    L = ['# msstun test captures - MANIFEST (TURN server capture)', '',
-         'Generated by `captures/gen_turn_edge.py` (do not edit by hand; regenerate with '
-         '`python3 captures/gen_turn_edge.py`).  Frame numbers are 1-based as in Wireshark; times are '
+    L = ['# msstun test captures: a TURN server capture', '',
+         'Printed by `python3 captures/gen_turn_edge.py --describe`.  Frame numbers are 1-based as in Wireshark; '
+         'times are '
          'seconds after 2026-01-01 00:00:00 UTC (epoch %d).' % T0, '',
          '## %s' % NAME, '',
          'Two calls through a TURN server (RFC 5766 as coturn answers it, then MS-TURN over TCP 443), captured on '
@@ -468,7 +451,8 @@ def manifest(frames):
          '* Send/Data indications until the ChannelBind succeeds, ChannelData 0x4000 after it.',
          '* Second call (from 0.7 s), MS-TURN over TCP: client %s <-> server %s (pseudo-TLS, MS-TURN TCP framing '
          'type 0x02 control and 0x03 end-to-end data with RFC 4571 frames); relayed %s <-> peer %s. MS-TURN '
-         'credentials and layouts as in MANIFEST.md (USERNAME "msstun-user", REALM "SIP Communications Service", '
+         'credentials and layouts as in `python3 captures/gen_msturn.py --describe` (USERNAME "msstun-user", '
+         'REALM "SIP Communications Service", '
          'HMAC-SHA256).' % (fmt_addr(*CLIENT2), fmt_addr(*SERVER_TCP), fmt_addr(*RELAYED2), fmt_addr(*PEER2)),
          '* Client -> peer: PCMA PT 8, SSRC 0xc0ffee03, seq 3000-3011; peer -> client: PCMU PT 0, SSRC 0xd00dfeed, '
          'seq 9000-9011, seq 9006 lost before the server.', '',
@@ -489,17 +473,12 @@ def manifest(frames):
 
 def verify(data):
     """Returns the number of TURN messages; asserts everything else."""
-    magic, _, _, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
-    assert (magic, snap, link) == (0xA1B2C3D4, 65535, 1)
-    off, last_t, n_stun = 24, 0, 0
+    last_t, n_stun = 0, 0
     # Datagrams waiting for their relayed copy, per relayed address and direction.
     queues = {(RELAYED, 'out'): [], (RELAYED, 'in'): [], (RELAYED2, 'out'): [], (RELAYED2, 'in'): []}
     tcp_next, dropped, permitted = {}, 0, False
-    while off < len(data):
-        sec, usec, incl, orig = struct.unpack('<IIII', data[off:off + 16])
-        f = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        assert incl == orig and sec * 1000000 + usec >= last_t
+    for (sec, usec), f, orig in pcap_file.read(data):
+        assert len(f) == orig and sec * 1000000 + usec >= last_t
         last_t = sec * 1000000 + usec
         ip = f[14:34]
         assert f[12:14] == b'\x08\x00' and ip[0] == 0x45 and ip[9] in (6, 17) and csum(ip) == 0
@@ -507,7 +486,7 @@ def verify(data):
         d = (ipaddress.ip_address(ip[16:20]).compressed, struct.unpack('!H', f[36:38])[0])
         seg = f[34:]
         assert struct.unpack('!H', ip[2:4])[0] == 20 + len(seg)
-        assert csum(ip[12:20] + struct.pack('!BBH', 0, ip[9], len(seg)) + seg) == 0
+        assert l4_csum(ip[12:16], ip[16:20], ip[9], seg) == 0
         if ip[9] == 6:
             n_stun += verify_tcp(s, d, seg, tcp_next, queues)
             continue
@@ -629,10 +608,13 @@ def stun_message(msg):
 
 def main(argv):
     check = '--check' in argv
-    args = [a for a in argv if a != '--check']
+    args = [a for a in argv if not a.startswith('--')]
     outdir = args[0] if args else os.path.dirname(os.path.abspath(__file__))
     frames = build()
-    files = {NAME: pcap(frames), 'MANIFEST-edge.md': manifest(frames).encode()}
+    if '--describe' in argv:
+        sys.stdout.write(manifest(frames))
+        return 0
+    files = {NAME: pcap(frames)}
     n = verify(files[NAME])
     if check:
         for name, data in files.items():

@@ -81,17 +81,22 @@ def http_response():
     return b"\r\n".join(hdrs) + b"\r\n\r\n" + HTTP_BODY
 
 
-def server_ctx(args):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    ctx.options |= ssl.OP_NO_TICKET
-    ctx.num_tickets = 0
+def set_version(ctx, args):
+    """TLS 1.2 with RSA key exchange (AES128-GCM-SHA256), or TLS 1.3."""
     if args.mode == "rsa":
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
         ctx.set_ciphers("AES128-GCM-SHA256")
     else:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+
+
+def server_ctx(args):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    ctx.options |= ssl.OP_NO_TICKET
+    ctx.num_tickets = 0
+    set_version(ctx, args)
     return ctx
 
 
@@ -99,14 +104,9 @@ def client_ctx(args):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    if args.mode == "rsa":
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-        ctx.set_ciphers("AES128-GCM-SHA256")
-    else:
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-        if args.keylog:
-            ctx.keylog_filename = args.keylog
+    set_version(ctx, args)
+    if args.mode != "rsa" and args.keylog:
+        ctx.keylog_filename = args.keylog
     return ctx
 
 

@@ -18,8 +18,13 @@
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'captures'))
+from lib import pcap  # noqa: E402
+from lib.net import ethernet, ipv4_packet  # noqa: E402
 
 CLIENT_MAC = bytes.fromhex('02000000000a')
 SERVER_MAC = bytes.fromhex('020000000001')
@@ -33,19 +38,11 @@ CLIENT_ISN = 1000
 SERVER_ISN = 500000
 
 
-def csum(data):
-    s = sum(struct.unpack('>%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def frame(ident, from_client, proto, l4):
-    ip = bytearray(struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), ident, 0, 64, proto, 0,
-                               CLIENT_IP if from_client else SERVER_IP, SERVER_IP if from_client else CLIENT_IP))
-    struct.pack_into('>H', ip, 10, csum(bytes(ip)))
-    eth = (SERVER_MAC + CLIENT_MAC) if from_client else (CLIENT_MAC + SERVER_MAC)
-    return eth + b'\x08\x00' + bytes(ip) + l4
+    """As the harness builds it: IPv4 without DF, TTL 64; the UDP/TCP checksum left 0."""
+    src, dst = (CLIENT_IP, SERVER_IP) if from_client else (SERVER_IP, CLIENT_IP)
+    smac, dmac = (CLIENT_MAC, SERVER_MAC) if from_client else (SERVER_MAC, CLIENT_MAC)
+    return ethernet(dmac, smac, ipv4_packet(src, dst, proto, l4, ident, 64, df=False))
 
 
 def udp(ident, port, payload):
@@ -90,9 +87,8 @@ def main(argv):
     with open(argv[2], 'rb') as f:
         data = f.read()
     with open(argv[3], 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        for i, fr in enumerate(frames(argv[1], data)):
-            f.write(struct.pack('<IIII', 1700000000 + i // 1000, (i % 1000) * 1000, len(fr), len(fr)) + fr)
+        f.write(pcap.write(((1700000000 * 1000000 + i * 1000, fr) for i, fr in enumerate(frames(argv[1], data))),
+                           262144))
     return 0
 
 

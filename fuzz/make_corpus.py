@@ -41,6 +41,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'captures'))
+from lib.rtp import packet as rtp_packet, report_block, rtcp_header  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(HERE)
 SHARED = os.path.normpath(os.path.join(SOURCE_DIR, '..', 'shared', 'captures'))
@@ -162,7 +165,7 @@ def add_srtp_synthetic(corpus):
     '''RTP around a sequence number wrap (ROC 0 then 1), the key with an MKI,
     broken tags, and SRTCP encrypted and in clear (RFC 3550 SR, RR, SDES, BYE).'''
     def rtp(seq, ts, ssrc, pt=0, payload=bytes(range(32))):
-        return struct.pack('>BBHII', 0x80, pt, seq & 0xFFFF, ts, ssrc) + payload
+        return rtp_packet(pt, seq, ts, ssrc, payload)
     wrap = b''
     for i, seq in enumerate(range(65533, 65539)):
         wrap += record(REC_RTP, struct.pack('>I', seq >> 16) + rtp(seq, 160 * i, 0x11223344))
@@ -172,11 +175,11 @@ def add_srtp_synthetic(corpus):
     corpus.add('srtp', keyb)
     corpus.add('srtp', record(REC_RTP, struct.pack('>I', 0) + rtp(7, 0, 0x0A0B0C0D)) +
                record(REC_RTP | REC_BAD_TAG, struct.pack('>I', 0) + rtp(8, 160, 0x0A0B0C0D)))
-    sr = struct.pack('>BBHIIIIII', 0x81, 200, 12, 0x11223344, 0xE0000000, 0, 160, 10, 1600) + \
-        struct.pack('>IIIIII', 0x55667788, 0, 100, 0, 0, 0)
+    sr = rtcp_header(200, 1, struct.pack('>IIIIII', 0x11223344, 0xE0000000, 0, 160, 10, 1600) +
+                     report_block(0x55667788, 100, 0))
     sdes = struct.pack('>BBHIBB', 0x81, 202, 3, 0x11223344, 1, 6) + b'fuzzer' + b'\0\0'
-    bye = struct.pack('>BBHI', 0x81, 203, 1, 0x11223344)
-    rr = struct.pack('>BBHI', 0x80, 201, 1, 0x55667788)
+    bye = rtcp_header(203, 1, struct.pack('>I', 0x11223344))
+    rr = rtcp_header(201, 0, struct.pack('>I', 0x55667788))
     corpus.add('srtp', record(REC_RTCP, struct.pack('>I', 1) + sr + sdes) +
                record(REC_RTCP | REC_CLEAR, struct.pack('>I', 2) + sr + sdes + bye) +
                record(REC_RTCP | REC_KEY_B | REC_SERVER, struct.pack('>I', 1) + rr + sdes))

@@ -1,7 +1,7 @@
 # suite_learning.py
 # Media ports learned from STUN/TURN and ICE (conversation_ports.c) and the
 # preferences that steer it.  captures/msturn-learning.pcap (see
-# captures/MANIFEST.md): A = MS-TURN allocation and peer on UDP 3478,
+# `captures/gen_msturn.py --describe`): A = MS-TURN allocation and peer on UDP 3478,
 # B = the relayed leg 192.0.2.15:52000 <-> 203.0.113.50:53000, C = a direct
 # ICE path 10.0.0.10:50010 <-> 203.0.113.60:54000, D = RTP-shaped bytes no
 # STUN message mentions, E = an unanswered check followed by RTP-shaped bytes.

@@ -5,7 +5,7 @@
 #
 #   * the RFC 5769 test vectors;
 #   * the generated MS-TURN / MS-ICE2 / MS-TURNBWM captures (values from
-#     captures/MANIFEST.md, which derives every byte from the specifications);
+#     `captures/gen_msturn.py --describe`, which derives every byte from the specifications);
 #   * real captures (Teams, Skype for Business, libnice OC2007/OC2007R2,
 #     coturn, hostile zeek cases);
 #   * agreement with Wireshark's built-in STUN dissector wherever both decode
@@ -60,7 +60,7 @@ BUILTIN_AUTO = ('-o', 'stun.stunversion:Auto')
 PI_NOTE, PI_WARN, PI_ERROR = '4194304', '6291456', '8388608'
 PI_PROTOCOL, PI_MALFORMED = '150994944', '117440512'
 
-# The MS-TURN and MS-ICE2 credentials of the generated captures (MANIFEST).
+# The MS-TURN and MS-ICE2 credentials of the generated captures (gen_msturn.py --describe).
 MS_USER_HEX = 'msstun-user'.encode().hex()
 
 
@@ -166,7 +166,7 @@ class TestRfc5769:
 
 
 # ---------------------------------------------------------------------------
-# 2. Generated captures: MS-TURN over UDP 3478 (captures/MANIFEST.md)
+# 2. Generated captures: MS-TURN over UDP 3478 (`captures/gen_msturn.py --describe`)
 # ---------------------------------------------------------------------------
 
 class TestMsTurnUdp:
@@ -1394,7 +1394,7 @@ class TestBuiltinIsWrong:
     def test_bandwidth_amount_order(self, tshark, tshark_builtin, local_capture):
         # MS-TURNBWM 2.2.3 starts with Minimum Send Bandwidth; Wireshark 4.0
         # labels offset 0 "Maximum Send" and offset 4 "Minimum Send"
-        # (ms-turn-reference.md 2.4, MANIFEST "known disagreements").
+        # (ms-turn-reference.md 2.4, gen_msturn.py --describe, "Known built-in dissector disagreements").
         cap = local_capture(MSTURN_UDP)
         builtin = tshark_builtin.fields(cap, ['stun.att.bandwidth_rsv_amount.masb', 'stun.att.bandwidth_rsv_amount.misb',
                                               'stun.att.bandwidth_rsv_amount.marb', 'stun.att.bandwidth_rsv_amount.mirb'],

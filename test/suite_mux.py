@@ -5,7 +5,7 @@
 # Wireshark's test suites: -Y pins the frames, -T fields gives the layers,
 # the Protocol and Info columns and the fields, and whole rows are compared.
 #
-# Expected values come from captures/MANIFEST.md (generated captures), from
+# Expected values come from `captures/gen_msturn.py --describe` (generated captures), from
 # the shared captures' README, and from tshark without the plugin (the
 # baseline) where the plugin must not change anything.
 #
@@ -14,11 +14,18 @@
 import os
 import shutil
 import struct
+import sys
 import tempfile
 
 import pytest
 
 from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, ws_at_least
+
+sys.path.insert(0, LOCAL_CAPTURES)
+from lib import pcap  # noqa: E402  (captures/lib: the generators' packet builders)
+from lib.base import T0  # noqa: E402
+from lib.net import (MAC_CLIENT, MAC_EDGE, PROTO_TCP, PROTO_UDP, ethernet, ipv4_packet, tcp_segment,  # noqa: E402
+                     udp_segment)
 
 COLS = ['frame.number', 'frame.protocols', '_ws.col.Protocol', '_ws.col.Info']
 
@@ -99,7 +106,7 @@ TLS_IDS = ['rsa', 'rsa-sip', 'keylog', 'keylog-sip']
 
 
 # ---------------------------------------------------------------------------
-# Generated Edge captures (captures/MANIFEST.md)
+# Generated Edge captures (`captures/gen_msturn.py --describe`)
 # ---------------------------------------------------------------------------
 
 TCP_FIELDS = COLS + ['msstun.tcp.type', 'msstun.tcp.length', 'msstun.type', 'msstun.rfc4571.length',
@@ -206,12 +213,12 @@ class TestMsturnTcp443:
                             'msstun.pseudotls.compression_method', 'tls', '_ws.expert'],
                    dfilter='msstun.pseudotls')
         assert rows == [
-            # MANIFEST frame 4: record 0x16 TLS 1.0 length 45; ClientHello length 41, version 3.1,
+            # --describe frame 4: record 0x16 TLS 1.0 length 45; ClientHello length 41, version 3.1,
             # random c1fcd5a3..., no session id, one cipher suite 0x0018, null compression.
             ['4', '1', '22', '0x0301', '45', '1', '41', '0x0301',
              '6d93dd7e0b45673fec7985fbbc3fd660c2ce8485081b8121bcaa10fb', '0', '',
              '2', '0x0018', '1', '0', '', ''],
-            # MANIFEST frame 5: ServerHello (70) + ServerHelloDone (0) in one 78-byte record.
+            # --describe frame 5: ServerHello (70) + ServerHelloDone (0) in one 78-byte record.
             ['5', '1', '22', '0x0301', '78', '2,14', '70,0', '0x0301',
              '23aee143d4af3fadc06f706764eb1bfb4d2271f8bbc56a16ff6281ba', '32',
              '02ce5b98b9c7b35b3389edbe4f5e869137602a1186c2d5f9e1f863ad4053f7c9',
@@ -436,7 +443,7 @@ class TestMsturnTcp443Split:
         return by_frame(run(SPLIT, cls.FIELDS, dfilter='tcp.len > 0'))
 
     def test_server_hello_split_after_4_bytes(self, frames):
-        # MANIFEST frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
+        # --describe frames 6 (4 bytes) and 8 (79 bytes): one 83-byte record.
         assert frames[6] == ['6', 'eth:ethertype:ip:tcp', 'TCP',
                              '443 → 51020 [PSH, ACK] Seq=1 Ack=51 Win=65535 Len=4' + SEGMENT_OF_PDU,
                              '', '', '', '', '']
@@ -450,7 +457,7 @@ class TestMsturnTcp443Split:
                                   'Allocate Error Response error 401 Unauthorized', '0x02', '0x0113', '']
 
     def test_lengthless_frame_split_after_20_bytes(self, frames):
-        # MANIFEST frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
+        # --describe frames 21 (20 bytes) and 23 (18 bytes): one 38-byte "03 00" + Allocate.
         assert frames[21] == ['21', 'eth:ethertype:ip:tcp', 'TCP',
                               '51022 → 443 [PSH, ACK] Seq=51 Ack=84 Win=64240 Len=20' + SEGMENT_OF_PDU,
                               '', '', '', '', '']
@@ -983,38 +990,19 @@ class TestEveryRelayPort:
 # Negative cases: traffic that is not STUN/TURN/RTP
 # ---------------------------------------------------------------------------
 
-def _csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
-def _ipv4(src, dst, proto, payload):
-    header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0x4000, 64, proto, 0, src, dst)
-    return header[:10] + struct.pack('!H', _csum(header)) + header[12:] + payload
-
-
 def _udp(src, sport, dst, dport, payload):
-    seg = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    check = _csum(src + dst + struct.pack('!BBH', 0, 17, len(seg)) + seg) or 0xFFFF
-    return _ipv4(src, dst, 17, seg[:6] + struct.pack('!H', check) + seg[8:])
+    return ipv4_packet(src, dst, PROTO_UDP, udp_segment(src, sport, dst, dport, payload), ident=1)
 
 
 def _tcp(src, sport, dst, dport, seq, ack, flags, payload):
-    seg = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
-    check = _csum(src + dst + struct.pack('!BBH', 0, 6, len(seg)) + seg)
-    return _ipv4(src, dst, 6, seg[:16] + struct.pack('!H', check) + seg[18:])
+    return ipv4_packet(src, dst, PROTO_TCP, tcp_segment(src, sport, dst, dport, seq, ack, flags, 65535, payload),
+                       ident=1)
 
 
 def _write_pcap(path, packets, snaplen=65535):
     with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1))
-        for i, ip in enumerate(packets):
-            frame = b'\x00\x00\x5e\x00\x53\x01\x00\x00\x5e\x00\x53\x0a\x08\x00' + ip
-            f.write(struct.pack('<IIII', 1767225600 + i, 0, min(len(frame), snaplen), len(frame)) + frame[:snaplen])
+        f.write(pcap.write((((T0 + i) * 1000000, ethernet(MAC_EDGE, MAC_CLIENT, ip)) for i, ip in enumerate(packets)),
+                           snaplen))
     os.chmod(path, 0o644)
 
 
