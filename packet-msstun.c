@@ -1633,23 +1633,30 @@ endpoints_to_learn(const msstun_msg_t *msg)
 
         switch (ep->role) {
         case MSSTUN_ROLE_MAPPED:           /* MS-TURN: the relayed address */
-            if (allocated && msg->ms_semantics)
+            if (allocated && msg->ms_semantics) {
                 add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+                msg->rec->relayed_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_MS_ALT_MAPPED:
         case MSSTUN_ROLE_XOR_RELAYED:
-            if (allocated)
+            if (allocated) {
                 add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+                msg->rec->relayed_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_MS_XOR_MAPPED:
         case MSSTUN_ROLE_XOR_MAPPED:
-            if (allocated)
+            if (allocated) {
                 add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
+                msg->rec->reflexive_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_DESTINATION:
         case MSSTUN_ROLE_REMOTE:
         case MSSTUN_ROLE_XOR_PEER:
             add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, 0);
+            msg->rec->peer_mask |= 1U << i;
             break;
         default:
             break;

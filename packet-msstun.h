@@ -133,6 +133,13 @@ typedef struct {
     uint32_t    dst_port;
     unsigned    n_endpoints;
     msstun_endpoint_t endpoints[MSSTUN_MAX_ENDPOINTS];
+    /* What the message means for its TURN allocation, by the dissector's
+     * rules for its dialect (bit i stands for endpoints[i]): the relayed
+     * addresses a server allocated, the client's reflexive address, and the
+     * peers the message names. */
+    uint32_t    relayed_mask;
+    uint32_t    reflexive_mask;
+    uint32_t    peer_mask;
     /* Set, with method 0, on the records of msstun_tap_note(). */
     const msstun_note_t *note;
     const msstun_endpoint_t *peer;  /* the TURN peer of a payload carried in DATA */
@@ -163,12 +170,6 @@ typedef struct {
 
 /* packet-msstun.c: method names (msstun.method), also used by the reports. */
 extern const value_string msstun_method_vals[];
-
-/* tap-msstun.c: string lists the reports share.  msstun_add_unique() takes
- * owned (g_malloc'd) and frees it when an equal string is already there;
- * msstun_join_strings() returns a new g_malloc'd string. */
-void msstun_add_unique(GPtrArray *list, char *owned);
-char *msstun_join_strings(GPtrArray *list, const char *sep);
 
 /* packet-msstun.c: the "msstun" tap. */
 void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
