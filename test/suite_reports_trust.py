@@ -124,10 +124,12 @@ class TestEmptyReportSaysWhy:
 @pytest.mark.parametrize('capture', EVERY_CAPTURE, ids=os.path.basename)
 def test_media_packets_equal_rtp_ssrc_count(tshark, capture):
     '''Each stream's packets (summed over its legs) equal the RTP packets of
-    its SSRC that tshark's rtp.ssrc field counts, outside ICMP errors.'''
+    its SSRC that tshark's rtp.ssrc field counts, outside ICMP errors and
+    packets the capture cut short inside RTP (the RTP dissector stops there,
+    before its tap: -z rtp,streams does not count them either).'''
     base = capture_args(capture)
     counted = collections.Counter()
-    for line in tshark(*base[:1], *base[2:], '-T', 'fields', '-e', 'rtp.ssrc', '-Y', 'rtp && !icmp').splitlines():
+    for line in tshark(*base[:1], *base[2:], '-T', 'fields', '-e', 'rtp.ssrc', '-Y', 'rtp && !icmp && !_ws.short').splitlines():
         for ssrc in line.split(','):
             if ssrc:
                 counted['0x%08x' % int(ssrc, 16)] += 1
