@@ -383,7 +383,8 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     flow_state_t *state = flow_state(pinfo, sainfo);
     char *label;
 
-    if (!state)
+    /* A carrier's arrow is that of the media it carries. */
+    if (!state || rec->carrier != MSSTUN_CARRIER_NONE)
         return TAP_PACKET_DONT_REDRAW;
     if (rec->note)
         return flow_note(state, pinfo, sainfo, rec);
@@ -854,6 +855,8 @@ context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
         state->notes_frame = pinfo->num;
         state->channel = 0;
     }
+    if (rec->carrier != MSSTUN_CARRIER_NONE)
+        return TAP_PACKET_DONT_REDRAW;
     if (rec->note) {
         context_note(state, rec);
         return TAP_PACKET_REDRAW;

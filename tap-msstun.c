@@ -86,6 +86,15 @@ typedef struct {
     unsigned tx_bytes;
     unsigned rx_packets;
     unsigned rx_bytes;
+} traffic_t;
+
+/* What went between the client and a peer: on the client's leg (to and
+ * from the server, in any carrier) and on the relay leg (between the
+ * relayed address and the peer, when the capture has it).  "Sent" is
+ * toward the peer. */
+typedef struct {
+    traffic_t client_leg;
+    traffic_t relay_leg;
 } peer_traffic_t;
 
 typedef struct {
@@ -104,6 +113,8 @@ typedef struct {
     GPtrArray  *shown_peers;    /* the first peers, names in peers */
     peer_traffic_t all_peers;   /* the sums over every peer */
     GHashTable *channels;       /* channel -> char * peer */
+    char       *pending_dest;   /* the destination of the last Set Active Destination request */
+    char       *active_dest;    /* and of the last one that succeeded */
     unsigned    sad_ok;
     unsigned    sad_errors;
     GArray     *sad_error_codes;    /* unsigned, the first MSSTUN_REPORT_SHOWN */
@@ -127,6 +138,7 @@ typedef struct {
 typedef struct {
     msstun_report_t *report;
     GHashTable      *entries;   /* key string -> allocation_t or pair_t */
+    GHashTable      *relays;    /* relayed transport address -> allocation_t */
 } table_state_t;
 
 static const char *
@@ -178,6 +190,8 @@ free_allocation(gpointer data)
     g_ptr_array_free(alloc->shown_peers, true);
     g_hash_table_destroy(alloc->peers);
     g_hash_table_destroy(alloc->channels);
+    g_free(alloc->pending_dest);
+    g_free(alloc->active_dest);
     g_array_free(alloc->sad_error_codes, true);
     g_free(alloc);
 }
@@ -229,19 +243,22 @@ peer_traffic(allocation_t *alloc, char *owned_name)
 }
 
 static void
-count_traffic(allocation_t *alloc, peer_traffic_t *traffic, bool from_client, uint32_t length)
+add_traffic(traffic_t *traffic, bool toward_peer, uint32_t length)
 {
-    if (from_client) {
+    if (toward_peer) {
         traffic->tx_packets++;
         traffic->tx_bytes += length;
-        alloc->all_peers.tx_packets++;
-        alloc->all_peers.tx_bytes += length;
     } else {
         traffic->rx_packets++;
         traffic->rx_bytes += length;
-        alloc->all_peers.rx_packets++;
-        alloc->all_peers.rx_bytes += length;
     }
+}
+
+static void
+count_traffic(allocation_t *alloc, peer_traffic_t *traffic, bool relay_leg, bool toward_peer, uint32_t length)
+{
+    add_traffic(relay_leg ? &traffic->relay_leg : &traffic->client_leg, toward_peer, length);
+    add_traffic(relay_leg ? &alloc->all_peers.relay_leg : &alloc->all_peers.client_leg, toward_peer, length);
 }
 
 static void
@@ -261,8 +278,23 @@ count_error(GArray *errors, unsigned code)
 static void
 append_traffic(GString *str, const peer_traffic_t *t)
 {
-    g_string_append_printf(str, " sent %u/%uB received %u/%uB", t->tx_packets, t->tx_bytes, t->rx_packets,
-                           t->rx_bytes);
+    const traffic_t *c = &t->client_leg;
+    const traffic_t *r = &t->relay_leg;
+
+    g_string_append_printf(str, " sent %u/%uB received %u/%uB", c->tx_packets, c->tx_bytes, c->rx_packets,
+                           c->rx_bytes);
+    if (r->tx_packets || r->rx_packets)
+        g_string_append_printf(str, " (relay leg sent %u/%uB received %u/%uB)", r->tx_packets, r->tx_bytes,
+                               r->rx_packets, r->rx_bytes);
+}
+
+static void
+subtract_traffic(traffic_t *from, const traffic_t *t)
+{
+    from->tx_packets -= t->tx_packets;
+    from->tx_bytes -= t->tx_bytes;
+    from->rx_packets -= t->rx_packets;
+    from->rx_bytes -= t->rx_bytes;
 }
 
 static void
@@ -297,10 +329,8 @@ draw_allocation(msstun_report_t *report, const allocation_t *alloc)
 
         g_string_append_printf(str, "%s%s", i ? ", " : "", name);
         append_traffic(str, t);
-        others.tx_packets -= t->tx_packets;
-        others.tx_bytes -= t->tx_bytes;
-        others.rx_packets -= t->rx_packets;
-        others.rx_bytes -= t->rx_bytes;
+        subtract_traffic(&others.client_leg, &t->client_leg);
+        subtract_traffic(&others.relay_leg, &t->relay_leg);
     }
     if (npeers > alloc->shown_peers->len) {
         g_string_append_printf(str, " and %u more peers", npeers - alloc->shown_peers->len);
@@ -388,15 +418,26 @@ account_peers(allocation_t *alloc, const msstun_tap_t *rec, bool from_client)
             g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel),
                                 msstun_transport_address(&ep->addr, ep->port));
         if (rec->data_length != 0)
-            count_traffic(alloc, traffic, from_client, rec->data_length);
+            count_traffic(alloc, traffic, false, from_client, rec->data_length);
     }
 }
 
 static void
-account_allocation_result(allocation_t *alloc, const msstun_tap_t *rec)
+account_allocation_result(table_state_t *state, allocation_t *alloc, const msstun_tap_t *rec)
 {
     if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST) {
-        if (rec->cls == MSSTUN_CLASS_SUCCESS) {
+        if (rec->cls == MSSTUN_CLASS_REQUEST) {
+            for (unsigned i = 0; i < rec->n_endpoints; i++) {
+                if (rec->peer_mask & (1U << i)) {
+                    g_free(alloc->pending_dest);
+                    alloc->pending_dest = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
+                }
+            }
+        } else if (rec->cls == MSSTUN_CLASS_SUCCESS) {
+            if (alloc->pending_dest) {
+                g_free(alloc->active_dest);
+                alloc->active_dest = g_strdup(alloc->pending_dest);
+            }
             alloc->sad_ok++;
         } else if (rec->cls == MSSTUN_CLASS_ERROR) {
             alloc->sad_errors++;
@@ -421,12 +462,63 @@ account_allocation_result(allocation_t *alloc, const msstun_tap_t *rec)
         const msstun_endpoint_t *ep = &rec->endpoints[i];
 
         if (rec->relayed_mask & (1U << i)) {
-            msstun_strset_add(&alloc->relayed, msstun_transport_address(&ep->addr, ep->port));
+            char *relayed = msstun_transport_address(&ep->addr, ep->port);
+
+            if (!g_hash_table_contains(state->relays, relayed))
+                g_hash_table_insert(state->relays, g_strdup(relayed), alloc);
+            msstun_strset_add(&alloc->relayed, relayed);
         } else if (rec->reflexive_mask & (1U << i)) {
             g_free(alloc->reflexive);
             alloc->reflexive = msstun_transport_address(&ep->addr, ep->port);
         }
     }
+}
+
+/* Relayed data that no TURN message carries: to the active destination on
+ * the allocation's own 5-tuple (in 0xFF10 multiplexed TURN or TCP
+ * end-to-end data, the records of msstun_tap_carrier(), or unwrapped RTP
+ * and RTCP, the notes with no carrier), or RTP and RTCP between a relayed
+ * address and a peer.  Send/Data and ChannelData count with their
+ * messages. */
+static tap_packet_status
+allocations_note(void *tapdata, packet_info *pinfo, const msstun_tap_t *rec)
+{
+    const msstun_note_t *note = rec->note;
+    msstun_carrier_t carrier = note ? note->carrier : rec->carrier;
+    uint32_t length = note ? note->length : rec->data_length;
+    msstun_report_t *report;
+    table_state_t *state;
+    allocation_t *alloc;
+    char *src;
+    char *dst;
+    bool from_client;
+
+    if (note && (note->kind == MSSTUN_NOTE_PSEUDO_TLS || note->carrier != MSSTUN_CARRIER_NONE))
+        return TAP_PACKET_DONT_REDRAW;
+    report = msstun_report_of(&allocations_kind, tapdata);
+    state = (table_state_t *)report->state;
+    src = msstun_transport_address(&rec->src, rec->src_port);
+    dst = msstun_transport_address(&rec->dst, rec->dst_port);
+    alloc = (allocation_t *)lookup_either_way(state->entries, src, dst, rec->over_tcp ? "TCP" : "UDP", &from_client);
+    if (alloc) {
+        count_traffic(alloc, peer_traffic(alloc, g_strdup(alloc->active_dest ? alloc->active_dest :
+                                                          "active destination")),
+                      false, from_client, length);
+    } else if (carrier == MSSTUN_CARRIER_NONE) {
+        bool from_relay = (alloc = (allocation_t *)g_hash_table_lookup(state->relays, src)) != NULL;
+
+        if (!alloc)
+            alloc = (allocation_t *)g_hash_table_lookup(state->relays, dst);
+        if (alloc)
+            count_traffic(alloc, peer_traffic(alloc, g_strdup(from_relay ? dst : src)), true, from_relay, length);
+    }
+    g_free(src);
+    g_free(dst);
+    if (!alloc)
+        return TAP_PACKET_DONT_REDRAW;
+    msstun_report_set_uint(report, alloc->row, ALLOC_LAST, pinfo->num);
+    draw_allocation(report, alloc);
+    return TAP_PACKET_REDRAW;
 }
 
 static tap_packet_status
@@ -439,7 +531,9 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
     allocation_t *alloc;
     bool from_client;
 
-    if (rec->note || rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
+    if (rec->note || rec->carrier != MSSTUN_CARRIER_NONE)
+        return allocations_note(tapdata, pinfo, rec);
+    if (rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
         return TAP_PACKET_DONT_REDRAW;
     report = msstun_report_of(&allocations_kind, tapdata);
     state = (table_state_t *)report->state;
@@ -452,7 +546,7 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
         const char *peer = (const char *)g_hash_table_lookup(alloc->channels, GUINT_TO_POINTER(rec->channel));
         char *name = peer ? g_strdup(peer) : g_strdup_printf("channel 0x%04x", rec->channel);
 
-        count_traffic(alloc, peer_traffic(alloc, name), from_client, rec->data_length);
+        count_traffic(alloc, peer_traffic(alloc, name), false, from_client, rec->data_length);
         draw_allocation(report, alloc);
         return TAP_PACKET_REDRAW;
     }
@@ -479,7 +573,7 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
         }
     }
     if (!rec->retransmission)
-        account_allocation_result(alloc, rec);
+        account_allocation_result(state, alloc, rec);
     account_peers(alloc, rec, from_client);
     if (rec->ms_version)
         msstun_report_set_string(report, alloc->row, ALLOC_MS_VERSION, g_strdup_printf("%u", rec->ms_version));
@@ -614,6 +708,7 @@ new_allocations_state(msstun_report_t *report)
 
     state->report = report;
     state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_allocation);
+    state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return state;
 }
 
@@ -633,13 +728,19 @@ free_table_state(void *data)
     table_state_t *state = (table_state_t *)data;
 
     g_hash_table_destroy(state->entries);
+    if (state->relays)
+        g_hash_table_destroy(state->relays);
     g_free(state);
 }
 
 static void
 reset_table_state(void *data)
 {
-    g_hash_table_remove_all(((table_state_t *)data)->entries);
+    table_state_t *state = (table_state_t *)data;
+
+    if (state->relays)
+        g_hash_table_remove_all(state->relays);
+    g_hash_table_remove_all(state->entries);
 }
 
 static tap_param filter_param[] = {

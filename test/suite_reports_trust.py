@@ -198,3 +198,97 @@ class TestReportsScaleLinearly:
                                               '-z', 'msstun,media'))
         assert row[5].endswith('198.51.100.20:10007 > 203.0.113.70:5004 and 12 more legs')
         assert row[6] == ' / '.join(['1'] * 8) + ' and 12 more legs'
+
+
+def count_frames(tshark, capture, dfilter, extra=()):
+    return len(tshark('-n', '-r', capture, *extra, '-T', 'fields', '-e', 'frame.number', '-Y', dfilter).split())
+
+
+def count_relayed(tshark, capture, dfilter):
+    '''The relayed packets in the frames of dfilter, from tshark's fields: each
+    DATA attribute, MS-TURN TCP end-to-end data frame (type 3) and 0xFF10
+    message, and in a frame with none of them, its RTP or RTCP.'''
+    count = 0
+    for line in tshark('-n', '-r', capture, '-T', 'fields', '-e', 'msstun.att.data', '-e', 'msstun.tcp.type',
+                       '-e', 'msstun.mturn.session_id', '-e', 'frame.protocols', '-Y', dfilter).splitlines():
+        data, types, sessions, protocols = line.split('\t')
+        carried = (len([d for d in data.split(',') if d]) + [int(t, 0) for t in types.split(',') if t].count(3) +
+                   len([i for i in sessions.split(',') if i]))
+        layers = protocols.split(':')
+        count += carried or int('rtp' in layers or 'rtcp' in layers)
+    return count
+
+
+def split_address(text):
+    host, port = text.rsplit(':', 1)
+    return host.strip('[]'), port
+
+
+class TestAllocationCountsAddUp:
+    '''Each allocation's peer counts packets on the client's leg in every
+    carrier (Send/Data, ChannelData, 0xFF10, unwrapped to the active
+    destination, TCP end-to-end data) and on the relay leg: equal to the
+    relayed packets tshark's fields show between those addresses (see
+    count_relayed) and the RTP and RTCP frames of the relay leg.'''
+
+    CASES = {
+        # capture: the first peer of each allocation, as the report shows it
+        'msturn-udp3478.pcap': ['203.0.113.9:50012 sent 6/476B received 5/364B'],
+        'msturn-tcp443.pcap': ['203.0.113.9:50012 sent 6/488B received 4/320B'],
+        'turn-edge-relay.pcap': ['203.0.113.70:5004 sent 24/4044B received 23/3864B '
+                                 '(relay leg sent 24/4044B received 24/4036B)',
+                                 '203.0.113.80:5006 sent 12/2088B received 11/1914B '
+                                 '(relay leg sent 12/2064B received 11/1892B)'],
+    }
+
+    @pytest.mark.parametrize('name', sorted(CASES))
+    def test_counts(self, tshark, local_capture, name):
+        capture = local_capture(name)
+        [(_, _, rows)] = parse_tables(tshark('-n', '-q', '-r', capture, '-z', 'msstun,allocations'))
+        peers = [row[15].split(', ')[0] for row in rows]
+        assert peers == self.CASES[name]
+        for row, peer_cell in zip(rows, peers):
+            client, server, transport, relayed = split_address(row[0]), split_address(row[1]), row[2], row[10]
+            proto = transport.lower()
+            leg = 'ip.addr==%s && ip.addr==%s && %s.port==%s && %s.port==%s' % (
+                client[0], server[0], proto, client[1], proto, server[1])
+            sent = count_relayed(tshark, capture, '(%s) && ip.src==%s' % (leg, client[0]))
+            received = count_relayed(tshark, capture, '(%s) && ip.dst==%s' % (leg, client[0]))
+            assert peer_cell.split(' sent ')[1].startswith('%d/' % sent)
+            assert ' received %d/' % received in peer_cell
+            if 'relay leg' in peer_cell:
+                relay = split_address(relayed.split(', ')[0])
+                peer = split_address(peer_cell.split(' ')[0])
+                relay_leg = 'ip.addr==%s && udp.port==%s && ip.addr==%s && udp.port==%s && (rtp || rtcp)' % (
+                    relay[0], relay[1], peer[0], peer[1])
+                to_peer = count_frames(tshark, capture, relay_leg + ' && ip.dst==' + peer[0])
+                from_peer = count_frames(tshark, capture, relay_leg + ' && ip.src==' + peer[0])
+                assert '(relay leg sent %d/' % to_peer in peer_cell
+                assert ' received %d/' % from_peer in peer_cell.split('(relay leg')[1]
+
+
+class TestRtcpColumnCountsDecryptedSrtcp:
+    '''Media Paths' RTCP column counts decrypted SRTCP as RTCP: the packets a
+    stream sent (first sender SSRC of the frame) and the report blocks about
+    it (identifiers other than the sender's), as tshark's fields show them.'''
+
+    @pytest.mark.parametrize('name', ['srtp-relay.pcap', 'srtp-msrtcp.pcap'])
+    def test_rtcp_column(self, tshark, local_capture, name):
+        capture = local_capture(name)
+        base = capture_args(capture)
+        sent = collections.Counter()
+        reports = collections.Counter()
+        for line in tshark(base[0], *base[2:], '-T', 'fields', '-e', 'rtcp.senderssrc', '-e', 'rtcp.ssrc.identifier',
+                           '-Y', 'rtcp').splitlines():
+            senders, identifiers = line.split('\t')
+            sender = int(senders.split(',')[0], 16)
+            sent[sender] += 1
+            for ssrc in identifiers.split(','):
+                if ssrc and int(ssrc, 16) != sender:
+                    reports[int(ssrc, 16)] += 1
+        [(_, _, rows)] = parse_tables(tshark(*base, '-z', 'msstun,media'))
+        got = {int(row[0], 16): row[12] for row in rows if row[12]}
+        expected = {ssrc: '%d sent, %d reports about it' % (sent[ssrc], reports[ssrc])
+                    for ssrc in set(sent) | set(reports) if ssrc in {int(row[0], 16) for row in rows}}
+        assert got == expected
+        assert any(not value.startswith('0 sent, 0') for value in got.values())
