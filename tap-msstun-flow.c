@@ -5,7 +5,7 @@
  *                network[,filter]): one arrow per STUN/TURN message and
  *                pseudo-TLS handshake, and one summarised arrow per media
  *                stream (RTP or RTCP SSRC, ChannelData channel);
- *   Media paths  (Statistics > MSSTUN Media Paths, tshark -z msstun,media
+ *   Media paths  (Telephony > MSSTUN Media Paths, tshark -z msstun,media
  *                [,filter]): one row per RTP stream (SSRC), with the way
  *                it was learned, the path and its hops, and for each leg
  *                captured the RTP statistics of Wireshark's RTP streams.
@@ -35,6 +35,33 @@
 #include <epan/dissectors/packet-rtp.h>
 
 void register_tap_listener_msstun_flow(void);
+
+#ifdef MSSTUN_CHECK_SEQ_LAYOUT
+/* The mirror of msstun-compat.h against the real header. */
+#define MSSTUN_SAME_MEMBER(mirror, real, member) \
+    G_STATIC_ASSERT(offsetof(mirror, member) == offsetof(real, member) && \
+                    sizeof(((mirror *)0)->member) == sizeof(((real *)0)->member))
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, frame_number);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, src_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, port_src);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, dst_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, port_dst);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, frame_label);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, time_str);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, comment);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, conv_num);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, fg_color);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, bg_color);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, has_color_filter);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, display);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, src_node);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, dst_node);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, line_style);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, name);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, any_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, nconv);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, items);
+#endif
 
 #define MEDIA_TABLE         "MSSTUN media paths"
 
@@ -175,7 +202,7 @@ typedef struct {
 static msstun_seq_item_t *
 add_arrow(packet_info *pinfo, msstun_seq_info_t *sainfo, char *label, char *comment)
 {
-    msstun_seq_item_t *sai = (msstun_seq_item_t *)sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
+    msstun_seq_item_t *sai = (msstun_seq_item_t *)sequence_analysis_create_sai_with_addresses(pinfo, (void *)sainfo);
 
     if (!sai) {
         g_free(label);
