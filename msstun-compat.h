@@ -42,6 +42,15 @@
 #define msstun_val_to_str(scope, val, vs, fmt) val_to_str_wmem(scope, val, vs, fmt)
 #endif
 
+/* The Telephony menu's group: REGISTER_STAT_GROUP_TELEPHONY up to 4.2,
+ * REGISTER_TELEPHONY_GROUP_UNSORTED from 4.4 on (checked on 4.2.2 and
+ * 4.4.19). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#define MSSTUN_TELEPHONY_GROUP REGISTER_TELEPHONY_GROUP_UNSORTED
+#else
+#define MSSTUN_TELEPHONY_GROUP REGISTER_STAT_GROUP_TELEPHONY
+#endif
+
 /* Unit strings are wrapped in UNS() from 4.2 on; 4.0 takes the pointer. */
 #ifndef UNS
 #define UNS(x) (x)

@@ -230,7 +230,7 @@ flow_state(packet_info *pinfo, msstun_seq_info_t *sainfo)
 
     if (first && !first->display && first->comment && first->comment[0] == '\0' &&
         strcmp(first->comment + 1, FLOW_STATE_MAGIC) == 0)
-        return (flow_state_t *)first->comment;
+        return (flow_state_t *)(void *)first->comment;
     if (first)
         return NULL;
     state = g_new0(flow_state_t, 1);
@@ -1148,16 +1148,14 @@ free_media_state(void *data)
     g_free(state);
 }
 
-static void media_init(stat_tap_table_ui *ui);
-static void media_reset(stat_tap_table *table);
-static void media_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field);
+MSSTUN_REPORT_CALLBACKS(media, media_kind)
 
 static tap_param filter_param[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, true }
 };
 
 static stat_tap_table_ui media_ui = {
-    REGISTER_STAT_GROUP_TELEPHONY,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN Media Paths",
     "rtp",
     "msstun,media",
@@ -1180,24 +1178,6 @@ static msstun_report_kind_t media_kind = {
     "or --enable-heuristic msstun_udp for STUN and TURN on other ports)",
     true, new_media_state, retire_media_state, free_media_state, reset_media_state, NULL, 0
 };
-
-static void
-media_init(stat_tap_table_ui *ui _U_)
-{
-    msstun_report_init(&media_kind);
-}
-
-static void
-media_reset(stat_tap_table *table)
-{
-    msstun_report_reset_table(&media_kind, table);
-}
-
-static void
-media_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field)
-{
-    msstun_report_free_item(&media_kind, field);
-}
 
 void
 register_tap_listener_msstun_flow(void)

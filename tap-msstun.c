@@ -747,15 +747,11 @@ static tap_param filter_param[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, true }
 };
 
-static void allocations_init(stat_tap_table_ui *ui);
-static void allocations_reset(stat_tap_table *table);
-static void allocations_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field);
-static void checks_init(stat_tap_table_ui *ui);
-static void checks_reset(stat_tap_table *table);
-static void checks_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *field);
+MSSTUN_REPORT_CALLBACKS(allocations, allocations_kind)
+MSSTUN_REPORT_CALLBACKS(checks, checks_kind)
 
 static stat_tap_table_ui allocations_ui = {
-    REGISTER_STAT_GROUP_TELEPHONY,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN TURN Allocations",
     "msstun",
     "msstun,allocations",
@@ -771,7 +767,7 @@ static stat_tap_table_ui allocations_ui = {
 };
 
 static stat_tap_table_ui checks_ui = {
-    REGISTER_STAT_GROUP_TELEPHONY,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN ICE Checks",
     "msstun",
     "msstun,checks",
@@ -799,42 +795,6 @@ static msstun_report_kind_t checks_kind = {
     "other than UDP 3478 and TCP 443 need --enable-heuristic msstun_udp or msstun_tcp, or Decode As MSSTUN)",
     false, new_checks_state, NULL, free_table_state, reset_table_state, NULL, 0
 };
-
-static void
-allocations_init(stat_tap_table_ui *ui _U_)
-{
-    msstun_report_init(&allocations_kind);
-}
-
-static void
-allocations_reset(stat_tap_table *table)
-{
-    msstun_report_reset_table(&allocations_kind, table);
-}
-
-static void
-allocations_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field)
-{
-    msstun_report_free_item(&allocations_kind, field);
-}
-
-static void
-checks_init(stat_tap_table_ui *ui _U_)
-{
-    msstun_report_init(&checks_kind);
-}
-
-static void
-checks_reset(stat_tap_table *table)
-{
-    msstun_report_reset_table(&checks_kind, table);
-}
-
-static void
-checks_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field)
-{
-    msstun_report_free_item(&checks_kind, field);
-}
 
 void
 register_tap_listener_msstun(void)

@@ -94,6 +94,26 @@ msstun_report_t *msstun_report_of(msstun_report_kind_t *kind, void *tapdata);
 void msstun_report_reset_table(msstun_report_kind_t *kind, stat_tap_table *table);
 void msstun_report_free_item(msstun_report_kind_t *kind, stat_tap_table_item_type *field);
 
+/* Defines the stat_tap_init_cb, stat_tap_reset_table_cb and
+ * stat_tap_free_table_item_cb of a kind's UI: prefix##_init, _reset and
+ * _free_item. */
+#define MSSTUN_REPORT_CALLBACKS(prefix, kind) \
+    static void \
+    prefix##_init(stat_tap_table_ui *ui _U_) \
+    { \
+        msstun_report_init(&(kind)); \
+    } \
+    static void \
+    prefix##_reset(stat_tap_table *table) \
+    { \
+        msstun_report_reset_table(&(kind), table); \
+    } \
+    static void \
+    prefix##_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field) \
+    { \
+        msstun_report_free_item(&(kind), field); \
+    }
+
 /* A new row of strings and unsigned integers as the kind's fields say; its index. */
 unsigned msstun_report_add_row(msstun_report_t *report);
 void msstun_report_set_string(msstun_report_t *report, unsigned row, unsigned column, char *owned);

@@ -35,8 +35,12 @@ the same bytes.  Only the Python standard library is used.
 """
 
 import hashlib
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_msturn import csum  # noqa: E402  (RFC 1071 checksum)
 
 COOKIE = 0x2112A442
 MS_COOKIE = 0x72C64BC6
@@ -46,15 +50,6 @@ SERVER = ('192.0.2.1', 3478)
 
 def ip4(text):
     return bytes(int(x) for x in text.split('.'))
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def udp_frame(src, sport, dst, dport, payload):
