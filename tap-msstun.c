@@ -701,25 +701,28 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
  * Registration
  */
 
-static void *
-new_allocations_state(msstun_report_t *report)
+/* The relays map serves the allocations only. */
+static table_state_t *
+new_table_state(msstun_report_t *report, GDestroyNotify free_entry)
 {
     table_state_t *state = g_new0(table_state_t, 1);
 
     state->report = report;
-    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_allocation);
+    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_entry);
     state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return state;
 }
 
 static void *
+new_allocations_state(msstun_report_t *report)
+{
+    return new_table_state(report, free_allocation);
+}
+
+static void *
 new_checks_state(msstun_report_t *report)
 {
-    table_state_t *state = g_new0(table_state_t, 1);
-
-    state->report = report;
-    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_pair);
-    return state;
+    return new_table_state(report, free_pair);
 }
 
 static void
@@ -727,9 +730,8 @@ free_table_state(void *data)
 {
     table_state_t *state = (table_state_t *)data;
 
+    g_hash_table_destroy(state->relays);
     g_hash_table_destroy(state->entries);
-    if (state->relays)
-        g_hash_table_destroy(state->relays);
     g_free(state);
 }
 
@@ -738,8 +740,7 @@ reset_table_state(void *data)
 {
     table_state_t *state = (table_state_t *)data;
 
-    if (state->relays)
-        g_hash_table_remove_all(state->relays);
+    g_hash_table_remove_all(state->relays);
     g_hash_table_remove_all(state->entries);
 }
 
