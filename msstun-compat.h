@@ -42,6 +42,15 @@
 #define msstun_val_to_str(scope, val, vs, fmt) val_to_str_wmem(scope, val, vs, fmt)
 #endif
 
+/* The Telephony menu's group: REGISTER_STAT_GROUP_TELEPHONY up to 4.2,
+ * REGISTER_TELEPHONY_GROUP_UNSORTED from 4.4 on (checked on 4.2.2 and
+ * 4.4.19). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+#define MSSTUN_TELEPHONY_GROUP REGISTER_TELEPHONY_GROUP_UNSORTED
+#else
+#define MSSTUN_TELEPHONY_GROUP REGISTER_STAT_GROUP_TELEPHONY
+#endif
+
 /* Unit strings are wrapped in UNS() from 4.2 on; 4.0 takes the pointer. */
 #ifndef UNS
 #define UNS(x) (x)
@@ -99,7 +108,20 @@ typedef gboolean msstun_heur_ret_t;
  * has_color_filter as 4 bytes in 4.0 and 4.2 and as 1 byte in 4.4 and 4.6,
  * at the same offset).  Items are only ever allocated and freed by
  * libwireshark.
+ *
+ * A build that has the real header (in-tree, or from Wireshark's source
+ * tree as Windows builds are) compiles against it instead, and
+ * tap-msstun-flow.c checks the mirror's member offsets against it
+ * (MSSTUN_CHECK_SEQ_LAYOUT).  No Debian or Ubuntu release installs it, so
+ * the releases above were checked by behaviour, not by that check.
  */
+#if defined(__has_include)
+#if __has_include(<epan/sequence_analysis.h>)
+#include <epan/sequence_analysis.h>
+#define MSSTUN_CHECK_SEQ_LAYOUT 1
+#endif
+#endif
+
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 typedef bool msstun_seq_flag_t;
 #else
@@ -134,10 +156,12 @@ typedef struct {
     /* Further members. */
 } msstun_seq_info_t;
 
+#ifndef MSSTUN_CHECK_SEQ_LAYOUT
 WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
                                          const char *tap_listener, unsigned tap_flags, tap_packet_cb tap_func);
 /* Returns a seq_analysis_item_t, or NULL when the packet has no addresses. */
 WS_DLL_PUBLIC void *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, void *sainfo);
+#endif
 
 /* UAT update callbacks return gboolean up to 4.0 and bool from 4.2 on
  * (checked on 4.2.2). */

@@ -579,6 +579,8 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     proto_tree_add_item(mux_tree, hf_msstun_mturn_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint64(mux_tree, hf_msstun_mturn_session_id, tvb, 4, 8, ENC_BIG_ENDIAN, &session_id);
     col_add_fstr(pinfo->cinfo, COL_INFO, "Multiplexed TURN session 0x%016" PRIx64, session_id);
+    if (ctx->depth == 0 && len > MTURN_HDR_LEN)
+        msstun_tap_carrier(pinfo, MSSTUN_CARRIER_MTURN, ctx->over_tcp, len - MTURN_HDR_LEN);
     if (len > MTURN_HDR_LEN)
         msstun_dissect_payload(tvb_new_subset_remaining(tvb, MTURN_HDR_LEN), pinfo, mux_tree, &inner);
 }
@@ -697,7 +699,7 @@ dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 }
 
 /* RTCP, or SRTCP decrypted or shown as far as it is clear; false when the
- * SRTP module decrypted it (and noted it for the reports itself). */
+ * SRTP module decrypted it. */
 static bool
 dissect_rtcp_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -740,8 +742,8 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         dissect_mturn(tvb, pinfo, tree, ctx);
         break;
     case PAYLOAD_RTCP:
-        if (dissect_rtcp_payload(tvb, pinfo, tree))
-            msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTCP, NULL);
+        msstun_tap_note(tvb, pinfo, ctx,
+                        dissect_rtcp_payload(tvb, pinfo, tree) ? MSSTUN_NOTE_RTCP : MSSTUN_NOTE_SRTCP, NULL);
         break;
     case PAYLOAD_RTP:
         msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
@@ -1360,8 +1362,10 @@ dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         }
     } else {
         col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN end-to-end data");
-        if (len > header_len)
+        if (len > header_len) {
+            msstun_tap_carrier(pinfo, MSSTUN_CARRIER_TCP_E2E, true, len - header_len);
             dissect_end_to_end_data(payload, pinfo, tree);
+        }
     }
     return len;
 }

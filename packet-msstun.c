@@ -1633,23 +1633,30 @@ endpoints_to_learn(const msstun_msg_t *msg)
 
         switch (ep->role) {
         case MSSTUN_ROLE_MAPPED:           /* MS-TURN: the relayed address */
-            if (allocated && msg->ms_semantics)
+            if (allocated && msg->ms_semantics) {
                 add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+                msg->rec->relayed_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_MS_ALT_MAPPED:
         case MSSTUN_ROLE_XOR_RELAYED:
-            if (allocated)
+            if (allocated) {
                 add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+                msg->rec->relayed_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_MS_XOR_MAPPED:
         case MSSTUN_ROLE_XOR_MAPPED:
-            if (allocated)
+            if (allocated) {
                 add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
+                msg->rec->reflexive_mask |= 1U << i;
+            }
             break;
         case MSSTUN_ROLE_DESTINATION:
         case MSSTUN_ROLE_REMOTE:
         case MSSTUN_ROLE_XOR_PEER:
             add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, 0);
+            msg->rec->peer_mask |= 1U << i;
             break;
         default:
             break;
@@ -1769,6 +1776,25 @@ msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec)
 }
 
 void
+msstun_tap_carrier(packet_info *pinfo, msstun_carrier_t carrier, bool over_tcp, uint32_t length)
+{
+    msstun_tap_t *rec;
+
+    if (!have_tap_listener(msstun_tap) || pinfo->flags.in_error_pkt)
+        return;
+    rec = wmem_new0(pinfo->pool, msstun_tap_t);
+    rec->carrier = carrier;
+    rec->over_tcp = over_tcp;
+    rec->data_length = length;
+    rec->bwm_acm = -1;
+    copy_address_shallow(&rec->src, &pinfo->src);
+    copy_address_shallow(&rec->dst, &pinfo->dst);
+    rec->src_port = pinfo->srcport;
+    rec->dst_port = pinfo->destport;
+    tap_queue_packet(msstun_tap, pinfo, rec);
+}
+
+void
 msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
                 const char *handshake)
 {
@@ -1778,8 +1804,20 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
 
     if (!have_tap_listener(msstun_tap) || pinfo->flags.in_error_pkt)
         return;
+    if (kind == MSSTUN_NOTE_SRTCP) {
+        /* The plaintext is the data source the SRTP module just added; its
+         * header is the clear header of the SRTCP packet (RFC 3711 3.4). */
+        GSList *last = g_slist_last(pinfo->data_src);
+        tvbuff_t *plain = last ? get_data_source_tvb((const struct data_source *)last->data) : NULL;
+
+        kind = MSSTUN_NOTE_RTCP;
+        if (plain && tvb_captured_length(plain) >= 8 && tvb_captured_length(tvb) >= 8 &&
+            tvb_memeql(plain, 0, tvb_get_ptr(tvb, 0, 8), 8) == 0)
+            tvb = plain;
+    }
     len = tvb_reported_length(tvb);
     note = wmem_new0(pinfo->pool, msstun_note_t);
+    note->length = len;
     note->kind = kind;
     note->handshake = handshake;
     if (kind != MSSTUN_NOTE_PSEUDO_TLS && tvb_captured_length(tvb) >= 12) {

@@ -89,7 +89,10 @@ typedef struct {
 typedef enum {
     MSSTUN_NOTE_RTP,
     MSSTUN_NOTE_RTCP,
-    MSSTUN_NOTE_PSEUDO_TLS
+    MSSTUN_NOTE_PSEUDO_TLS,
+    /* SRTCP that the SRTP module decrypted: noted from its plaintext, as
+     * MSSTUN_NOTE_RTCP. */
+    MSSTUN_NOTE_SRTCP
 } msstun_note_kind_t;
 
 typedef struct {
@@ -97,6 +100,7 @@ typedef struct {
     msstun_carrier_t   carrier;
     uint32_t ssrc;              /* RTP SSRC, or the sender SSRC of RTCP */
     uint32_t seq;               /* RTP sequence number */
+    uint32_t length;            /* bytes of the RTP or RTCP packet */
     unsigned payload_type;      /* RTP payload type, or the first RTCP packet type */
     unsigned n_reported;        /* RTCP report blocks ... */
     uint32_t reported[31];      /* ... and the SSRCs they are about */
@@ -133,6 +137,17 @@ typedef struct {
     uint32_t    dst_port;
     unsigned    n_endpoints;
     msstun_endpoint_t endpoints[MSSTUN_MAX_ENDPOINTS];
+    /* What the message means for its TURN allocation, by the dissector's
+     * rules for its dialect (bit i stands for endpoints[i]): the relayed
+     * addresses a server allocated, the client's reflexive address, and the
+     * peers the message names. */
+    uint32_t    relayed_mask;
+    uint32_t    reflexive_mask;
+    uint32_t    peer_mask;
+    /* Set, with method 0, on the records of msstun_tap_carrier(): relayed
+     * data in a carrier with no STUN header (0xFF10 multiplexed TURN, TCP
+     * end-to-end data), data_length bytes. */
+    msstun_carrier_t carrier;
     /* Set, with method 0, on the records of msstun_tap_note(). */
     const msstun_note_t *note;
     const msstun_endpoint_t *peer;  /* the TURN peer of a payload carried in DATA */
@@ -164,14 +179,12 @@ typedef struct {
 /* packet-msstun.c: method names (msstun.method), also used by the reports. */
 extern const value_string msstun_method_vals[];
 
-/* tap-msstun.c: string lists the reports share.  msstun_add_unique() takes
- * owned (g_malloc'd) and frees it when an equal string is already there;
- * msstun_join_strings() returns a new g_malloc'd string. */
-void msstun_add_unique(GPtrArray *list, char *owned);
-char *msstun_join_strings(GPtrArray *list, const char *sep);
-
 /* packet-msstun.c: the "msstun" tap. */
 void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
+
+/* Queues a record of length bytes of relayed data in carrier (0xFF10 or TCP
+ * end-to-end data) on this packet's 5-tuple; nothing when no one listens. */
+void msstun_tap_carrier(packet_info *pinfo, msstun_carrier_t carrier, bool over_tcp, uint32_t length);
 
 /* Queues a note about RTP, RTCP or a pseudo-TLS handshake in tvb, carried
  * as ctx says; nothing when no one listens. */

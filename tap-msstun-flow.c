@@ -5,7 +5,7 @@
  *                network[,filter]): one arrow per STUN/TURN message and
  *                pseudo-TLS handshake, and one summarised arrow per media
  *                stream (RTP or RTCP SSRC, ChannelData channel);
- *   Media paths  (Statistics > MSSTUN Media Paths, tshark -z msstun,media
+ *   Media paths  (Telephony > MSSTUN Media Paths, tshark -z msstun,media
  *                [,filter]): one row per RTP stream (SSRC), with the way
  *                it was learned, the path and its hops, and for each leg
  *                captured the RTP statistics of Wireshark's RTP streams.
@@ -26,23 +26,44 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "packet-msstun.h"
+#include "tap-msstun.h"
 
 #include <math.h>
 
 #include MSSTUN_RTP_PT_HEADER
-#include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
-#include <epan/to_str.h>
 #include <epan/dissectors/packet-rtp.h>
 
 void register_tap_listener_msstun_flow(void);
 
-#define MEDIA_TABLE         "MSSTUN media paths"
+#ifdef MSSTUN_CHECK_SEQ_LAYOUT
+/* The mirror of msstun-compat.h against the real header. */
+#define MSSTUN_SAME_MEMBER(mirror, real, member) \
+    G_STATIC_ASSERT(offsetof(mirror, member) == offsetof(real, member) && \
+                    sizeof(((mirror *)0)->member) == sizeof(((real *)0)->member))
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, frame_number);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, src_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, port_src);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, dst_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, port_dst);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, frame_label);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, time_str);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, comment);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, conv_num);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, fg_color);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, bg_color);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, has_color_filter);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, display);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, src_node);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, dst_node);
+MSSTUN_SAME_MEMBER(msstun_seq_item_t, seq_analysis_item_t, line_style);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, name);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, any_addr);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, nconv);
+MSSTUN_SAME_MEMBER(msstun_seq_info_t, seq_analysis_info_t, items);
+#endif
 
-/* Dialects whose MAPPED-ADDRESS is the relayed address (MS-TURN 3.2.5.1),
- * as in tap-msstun.c. */
-#define DIALECT_MS_TURN_FIRST       3
+#define MEDIA_TABLE         "MSSTUN media paths"
 
 static const value_string class_names[] = {
     { MSSTUN_CLASS_REQUEST,     "Request" },
@@ -51,23 +72,6 @@ static const value_string class_names[] = {
     { MSSTUN_CLASS_ERROR,       "Error" },
     { 0, NULL }
 };
-
-static char *
-transport_address(const address *addr, uint32_t port)
-{
-    char *addr_str = address_to_str(NULL, addr);
-    char *str = g_strdup_printf(addr->type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr_str, port);
-
-    wmem_free(NULL, addr_str);
-    return str;
-}
-
-static bool
-is_relayed_role(const msstun_tap_t *rec, const msstun_endpoint_t *ep)
-{
-    return (ep->role == MSSTUN_ROLE_MAPPED && rec->dialect >= DIALECT_MS_TURN_FIRST) ||
-           ep->role == MSSTUN_ROLE_MS_ALT_MAPPED || ep->role == MSSTUN_ROLE_XOR_RELAYED;
-}
 
 /* The first endpoint of the record with one of the two roles, or NULL. */
 static const msstun_endpoint_t *
@@ -87,7 +91,7 @@ append_endpoint(GString *str, const char *prefix, const msstun_endpoint_t *ep)
 
     if (!ep)
         return;
-    name = transport_address(&ep->addr, ep->port);
+    name = msstun_transport_address(&ep->addr, ep->port);
     g_string_append_printf(str, "%s%s", prefix, name);
     g_free(name);
 }
@@ -108,7 +112,7 @@ message_label(const msstun_tap_t *rec)
             const char *sep = " relayed ";
 
             for (unsigned i = 0; i < rec->n_endpoints; i++) {
-                if (is_relayed_role(rec, &rec->endpoints[i])) {
+                if (rec->relayed_mask & (1U << i)) {
                     append_endpoint(str, sep, &rec->endpoints[i]);
                     sep = ", ";
                 }
@@ -158,21 +162,32 @@ carrier_name(msstun_carrier_t carrier, bool over_tcp)
  * Flow graph
  */
 
+/* How many carriers an arrow's comment names before it counts the others. */
+#define FLOW_CARRIERS_SHOWN     4
+
 /* One summarised arrow. */
 typedef struct {
     msstun_seq_item_t *item;
-    const char *key;        /* its key in the streams table */
-    char    *what;          /* the end of the comment */
+    const char *key;            /* its key in the streams map */
+    char    *carriers;          /* the carriers named, ", then "-separated */
+    const char *last_carrier;   /* the carrier of the last packet */
+    unsigned n_named;           /* carriers named */
+    unsigned n_changes;         /* changes of carrier after the named ones */
     unsigned packets;
     uint32_t first_frame;
     uint32_t last_frame;
     uint32_t prev_last_frame;   /* before the last packet counted */
 } flow_stream_t;
 
-/* What one flow graph has drawn so far. */
+/* What one flow graph has drawn so far.  It lives in the comment of a
+ * hidden first arrow of the graph (libwireshark g_free()s it with the
+ * arrow), so that it belongs to that graph and goes with it; what it points
+ * to is in file scope.  no_text makes the comment read as empty. */
 typedef struct {
-    GHashTable        *streams;     /* key string -> flow_stream_t */
-    GHashTable        *relays;      /* relayed transport addresses allocated */
+    char               no_text;     /* '\0' */
+    char               magic[15];   /* FLOW_STATE_MAGIC */
+    wmem_map_t        *streams;     /* key string -> flow_stream_t */
+    wmem_map_t        *relays;      /* relayed transport addresses allocated */
     msstun_seq_item_t *last_item;   /* the arrow of the last message */
     /* The ChannelData arrow that counted the packet of channeldata_frame,
      * until what the ChannelData carries is known. */
@@ -181,56 +196,13 @@ typedef struct {
     uint32_t           channel;
 } flow_state_t;
 
-static GHashTable *flow_states;     /* seq_analysis_info_t -> flow_state_t */
-
-static void
-free_flow_stream(gpointer data)
-{
-    flow_stream_t *stream = (flow_stream_t *)data;
-
-    g_free(stream->what);
-    g_free(stream);
-}
-
-static void
-free_flow_state(gpointer data)
-{
-    flow_state_t *state = (flow_state_t *)data;
-
-    g_hash_table_destroy(state->streams);
-    g_hash_table_destroy(state->relays);
-    g_free(state);
-}
-
-/* The state of the graph; a graph without items is new or redrawn, and
- * starts again. */
-static flow_state_t *
-flow_state(msstun_seq_info_t *sainfo)
-{
-    flow_state_t *state;
-
-    if (!flow_states)
-        flow_states = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_flow_state);
-    state = (flow_state_t *)g_hash_table_lookup(flow_states, sainfo);
-    if (state && g_queue_is_empty(sainfo->items)) {
-        g_hash_table_remove_all(state->streams);
-        g_hash_table_remove_all(state->relays);
-        state->last_item = NULL;
-        state->channeldata = NULL;
-    } else if (!state) {
-        state = g_new0(flow_state_t, 1);
-        state->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_flow_stream);
-        state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        g_hash_table_insert(flow_states, sainfo, state);
-    }
-    return state;
-}
+#define FLOW_STATE_MAGIC    "msstun flow"
 
 /* A new arrow between the addresses of the packet; takes label and comment. */
 static msstun_seq_item_t *
 add_arrow(packet_info *pinfo, msstun_seq_info_t *sainfo, char *label, char *comment)
 {
-    msstun_seq_item_t *sai = (msstun_seq_item_t *)sequence_analysis_create_sai_with_addresses(pinfo, sainfo);
+    msstun_seq_item_t *sai = (msstun_seq_item_t *)sequence_analysis_create_sai_with_addresses(pinfo, (void *)sainfo);
 
     if (!sai) {
         g_free(label);
@@ -248,49 +220,85 @@ add_arrow(packet_info *pinfo, msstun_seq_info_t *sainfo, char *label, char *comm
     return sai;
 }
 
+/* The state of the graph, in its first arrow; a graph without arrows is new
+ * (or drawn again) and gets a new state. */
+static flow_state_t *
+flow_state(packet_info *pinfo, msstun_seq_info_t *sainfo)
+{
+    msstun_seq_item_t *first = (msstun_seq_item_t *)g_queue_peek_head(sainfo->items);
+    flow_state_t *state;
+
+    if (first && !first->display && first->comment && first->comment[0] == '\0' &&
+        strcmp(first->comment + 1, FLOW_STATE_MAGIC) == 0)
+        return (flow_state_t *)(void *)first->comment;
+    if (first)
+        return NULL;
+    state = g_new0(flow_state_t, 1);
+    (void)g_strlcpy(state->magic, FLOW_STATE_MAGIC, sizeof(state->magic));
+    state->streams = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    state->relays = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    first = add_arrow(pinfo, sainfo, g_strdup(""), (char *)state);
+    if (!first)
+        return NULL;
+    first->display = false;
+    return state;
+}
+
 static void
 describe_stream(flow_stream_t *stream)
 {
-    g_free(stream->item->comment);
+    GString *str = g_string_new(NULL);
+
     if (stream->packets == 1)
-        stream->item->comment = g_strdup_printf("1 packet, frame %u, %s", stream->first_frame, stream->what);
+        g_string_printf(str, "1 packet, frame %u, %s", stream->first_frame, stream->carriers);
     else
-        stream->item->comment = g_strdup_printf("%u packets, frames %u-%u, %s", stream->packets, stream->first_frame,
-                                                stream->last_frame, stream->what);
+        g_string_printf(str, "%u packets, frames %u-%u, %s", stream->packets, stream->first_frame,
+                        stream->last_frame, stream->carriers);
+    if (stream->n_changes)
+        g_string_append_printf(str, ", then %u more changes of carrier", stream->n_changes);
+    g_free(stream->item->comment);
+    stream->item->comment = g_string_free(str, false);
 }
 
+/* Counts a packet on the arrow of its stream, carried as carrier says. */
 static flow_stream_t *
 count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, char *owned_key, char *owned_label,
-             char *owned_what)
+             char *owned_carrier)
 {
-    flow_stream_t *stream = (flow_stream_t *)g_hash_table_lookup(state->streams, owned_key);
+    flow_stream_t *stream = (flow_stream_t *)wmem_map_lookup(state->streams, owned_key);
 
     if (stream) {
         /* A stream that changes carrier: "Send/Data, then UDP". */
-        if (!g_str_has_suffix(stream->what, owned_what)) {
-            char *what = g_strdup_printf("%s, then %s", stream->what, owned_what);
-
-            g_free(stream->what);
-            stream->what = what;
+        if (strcmp(stream->last_carrier, owned_carrier) != 0) {
+            if (stream->n_named < FLOW_CARRIERS_SHOWN) {
+                stream->carriers = wmem_strdup_printf(wmem_file_scope(), "%s, then %s", stream->carriers,
+                                                      owned_carrier);
+                stream->n_named++;
+            } else {
+                stream->n_changes++;
+            }
+            stream->last_carrier = wmem_strdup(wmem_file_scope(), owned_carrier);
         }
-        g_free(owned_key);
         g_free(owned_label);
-        g_free(owned_what);
     } else {
         msstun_seq_item_t *sai = add_arrow(pinfo, sainfo, owned_label, NULL);
 
         if (!sai) {
             g_free(owned_key);
-            g_free(owned_what);
+            g_free(owned_carrier);
             return NULL;
         }
-        stream = g_new0(flow_stream_t, 1);
+        stream = wmem_new0(wmem_file_scope(), flow_stream_t);
         stream->item = sai;
-        stream->key = owned_key;
-        stream->what = owned_what;
+        stream->key = wmem_strdup(wmem_file_scope(), owned_key);
+        stream->carriers = wmem_strdup(wmem_file_scope(), owned_carrier);
+        stream->last_carrier = stream->carriers;
+        stream->n_named = 1;
         stream->first_frame = pinfo->num;
-        g_hash_table_insert(state->streams, owned_key, stream);
+        wmem_map_insert(state->streams, stream->key, stream);
     }
+    g_free(owned_key);
+    g_free(owned_carrier);
     stream->packets++;
     stream->prev_last_frame = stream->last_frame;
     stream->last_frame = pinfo->num;
@@ -313,7 +321,7 @@ uncount_channeldata(flow_state_t *state, const packet_info *pinfo)
     stream->last_frame = stream->prev_last_frame;
     if (stream->packets == 0) {
         stream->item->display = false;
-        g_hash_table_remove(state->streams, stream->key);
+        wmem_map_remove(state->streams, stream->key);
     } else {
         describe_stream(stream);
     }
@@ -322,8 +330,8 @@ uncount_channeldata(flow_state_t *state, const packet_info *pinfo)
 static char *
 stream_key(const char *kind, uint32_t id, const packet_info *pinfo)
 {
-    char *src = transport_address(&pinfo->src, pinfo->srcport);
-    char *dst = transport_address(&pinfo->dst, pinfo->destport);
+    char *src = msstun_transport_address(&pinfo->src, pinfo->srcport);
+    char *dst = msstun_transport_address(&pinfo->dst, pinfo->destport);
     char *key = g_strdup_printf("%s %u %s %s", kind, id, src, dst);
 
     g_free(src);
@@ -335,9 +343,9 @@ stream_key(const char *kind, uint32_t id, const packet_info *pinfo)
 static bool
 is_relay_leg(const flow_state_t *state, const packet_info *pinfo)
 {
-    char *src = transport_address(&pinfo->src, pinfo->srcport);
-    char *dst = transport_address(&pinfo->dst, pinfo->destport);
-    bool relay_leg = g_hash_table_contains(state->relays, src) || g_hash_table_contains(state->relays, dst);
+    char *src = msstun_transport_address(&pinfo->src, pinfo->srcport);
+    char *dst = msstun_transport_address(&pinfo->dst, pinfo->destport);
+    bool relay_leg = wmem_map_contains(state->relays, src) || wmem_map_contains(state->relays, dst);
 
     g_free(src);
     g_free(dst);
@@ -347,12 +355,15 @@ is_relay_leg(const flow_state_t *state, const packet_info *pinfo)
 static void
 note_relays(flow_state_t *state, const msstun_tap_t *rec)
 {
-    if ((rec->method != MSSTUN_METHOD_ALLOCATE && rec->method != MSSTUN_METHOD_REFRESH) ||
-        rec->cls != MSSTUN_CLASS_SUCCESS)
-        return;
     for (unsigned i = 0; i < rec->n_endpoints; i++) {
-        if (is_relayed_role(rec, &rec->endpoints[i]))
-            g_hash_table_add(state->relays, transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port));
+        char *name;
+
+        if (!(rec->relayed_mask & (1U << i)))
+            continue;
+        name = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
+        if (!wmem_map_contains(state->relays, name))
+            wmem_map_insert(state->relays, wmem_strdup(wmem_file_scope(), name), NULL);
+        g_free(name);
     }
 }
 
@@ -396,9 +407,12 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
 {
     msstun_seq_info_t *sainfo = (msstun_seq_info_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
-    flow_state_t *state = flow_state(sainfo);
+    flow_state_t *state = flow_state(pinfo, sainfo);
     char *label;
 
+    /* A carrier's arrow is that of the media it carries. */
+    if (!state || rec->carrier != MSSTUN_CARRIER_NONE)
+        return TAP_PACKET_DONT_REDRAW;
     if (rec->note)
         return flow_note(state, pinfo, sainfo, rec);
     if (rec->is_channeldata) {
@@ -472,15 +486,21 @@ typedef struct {
     unsigned pt;
 } media_leg_t;
 
+/* How many legs a stream's cells show before they count the others. */
+#define MEDIA_LEGS_SHOWN        8
+
+/* One stream (SSRC) of one report.  Its per-leg figures (legs, then
+ * shown_legs in order of appearance) are where call quality per leg
+ * belongs. */
 typedef struct {
     unsigned   row;
     uint32_t   ssrc;
     uint32_t   setup_frame;
-    char      *learned;
-    GPtrArray *paths;           /* char *, each once */
-    GPtrArray *hops;            /* char *, each once */
-    GPtrArray *legs;            /* media_leg_t * */
-    GPtrArray *payload_types;   /* char *, each once */
+    msstun_strset_t paths;
+    msstun_strset_t hops;
+    msstun_strset_t payload_types;
+    GHashTable *legs;           /* "src > dst" -> media_leg_t */
+    GPtrArray  *shown_legs;     /* the first MEDIA_LEGS_SHOWN legs */
 } media_stream_t;
 
 /* What the "msstun" tap tells about one TURN allocation. */
@@ -509,9 +529,12 @@ typedef struct {
     unsigned reports;           /* report blocks about it */
 } media_rtcp_t;
 
-static struct {
+/* One media paths report: its streams from the (filtered) "rtp" listener,
+ * and the context from its own unfiltered listener on the "msstun" tap,
+ * registered when the report is made and removed when it is retired. */
+typedef struct {
+    msstun_report_t *report;
     bool            listening;  /* the "msstun" listener is registered */
-    stat_tap_table *table;
     GHashTable     *streams;    /* SSRC -> media_stream_t */
     GHashTable     *allocs;     /* "client server" -> media_alloc_t */
     GHashTable     *relays;     /* relayed address -> media_alloc_t */
@@ -520,7 +543,7 @@ static struct {
     GArray         *notes;      /* media_note_t of notes_frame */
     uint32_t        notes_frame;
     uint32_t        channel;    /* of the ChannelData of notes_frame */
-} media;
+} media_state_t;
 
 /* RTP clock rates of the static payload types and of the dynamic ones by
  * name, as in ui/tap-rtp-analysis.c. */
@@ -653,23 +676,18 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     leg->total++;
 }
 
-static void
-set_cell(unsigned row, unsigned column, char *owned)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(media.table, row, column);
+/* Defined with the registration, below. */
+static msstun_report_kind_t media_kind;
 
-    g_free((char *)item->value.string_value);
-    item->value.string_value = owned;
-}
-
-/* One value per leg, "a / b". */
+/* One value per leg, "a / b", for the legs shown, and how many more. */
 static void
-set_leg_cell(const media_stream_t *stream, unsigned column)
+draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned column)
 {
     GString *str = g_string_new(NULL);
+    unsigned nlegs = g_hash_table_size(stream->legs);
 
-    for (unsigned i = 0; i < stream->legs->len; i++) {
-        const media_leg_t *leg = (const media_leg_t *)g_ptr_array_index(stream->legs, i);
+    for (unsigned i = 0; i < stream->shown_legs->len; i++) {
+        const media_leg_t *leg = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, i);
         unsigned expected = leg->stop_seq + leg->seq_cycles * 0x10000 - leg->start_seq + 1;
 
         if (i)
@@ -695,17 +713,20 @@ set_leg_cell(const media_stream_t *stream, unsigned column)
             break;
         }
     }
-    set_cell(stream->row, column, g_string_free(str, false));
+    if (nlegs > stream->shown_legs->len)
+        g_string_append_printf(str, " and %u more legs", nlegs - stream->shown_legs->len);
+    msstun_report_set_string(state->report, stream->row, column, g_string_free(str, false));
 }
 
 static void
-draw_rtcp(uint32_t ssrc)
+draw_rtcp(media_state_t *state, uint32_t ssrc)
 {
-    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(media.streams, GUINT_TO_POINTER(ssrc));
-    const media_rtcp_t *rtcp = (const media_rtcp_t *)g_hash_table_lookup(media.rtcp, GUINT_TO_POINTER(ssrc));
+    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
+    const media_rtcp_t *rtcp = (const media_rtcp_t *)g_hash_table_lookup(state->rtcp, GUINT_TO_POINTER(ssrc));
 
     if (stream && rtcp)
-        set_cell(stream->row, MEDIA_RTCP, g_strdup_printf("%u sent, %u reports about it", rtcp->sent, rtcp->reports));
+        msstun_report_set_string(state->report, stream->row, MEDIA_RTCP,
+                                 g_strdup_printf("%u sent, %u reports about it", rtcp->sent, rtcp->reports));
 }
 
 static void
@@ -713,11 +734,11 @@ free_media_stream(gpointer data)
 {
     media_stream_t *stream = (media_stream_t *)data;
 
-    g_free(stream->learned);
-    g_ptr_array_free(stream->paths, true);
-    g_ptr_array_free(stream->hops, true);
-    g_ptr_array_free(stream->legs, true);
-    g_ptr_array_free(stream->payload_types, true);
+    msstun_strset_free(&stream->paths);
+    msstun_strset_free(&stream->hops);
+    msstun_strset_free(&stream->payload_types);
+    g_ptr_array_free(stream->shown_legs, true);
+    g_hash_table_destroy(stream->legs);
     g_free(stream);
 }
 
@@ -745,24 +766,24 @@ free_media_alloc(gpointer data)
 }
 
 static void
-clear_notes(void)
+clear_notes(media_state_t *state)
 {
-    for (unsigned i = 0; i < media.notes->len; i++)
-        g_free(g_array_index(media.notes, media_note_t, i).peer);
-    g_array_set_size(media.notes, 0);
+    for (unsigned i = 0; i < state->notes->len; i++)
+        g_free(g_array_index(state->notes, media_note_t, i).peer);
+    g_array_set_size(state->notes, 0);
 }
 
 static media_alloc_t *
-find_media_alloc(const char *a, const char *b, bool *a_is_client)
+find_media_alloc(media_state_t *state, const char *a, const char *b, bool *a_is_client)
 {
     char *key = g_strdup_printf("%s %s", a, b);
-    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(media.allocs, key);
+    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
 
     g_free(key);
     *a_is_client = alloc != NULL;
     if (!alloc) {
         key = g_strdup_printf("%s %s", b, a);
-        alloc = (media_alloc_t *)g_hash_table_lookup(media.allocs, key);
+        alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
         g_free(key);
     }
     return alloc;
@@ -770,13 +791,13 @@ find_media_alloc(const char *a, const char *b, bool *a_is_client)
 
 /* The TURN messages: allocations, active destinations and channels. */
 static void
-context_allocation(packet_info *pinfo, const msstun_tap_t *rec)
+context_allocation(media_state_t *state, packet_info *pinfo, const msstun_tap_t *rec)
 {
     bool from_client = rec->cls == MSSTUN_CLASS_REQUEST;
-    char *src = transport_address(&rec->src, rec->src_port);
-    char *dst = transport_address(&rec->dst, rec->dst_port);
+    char *src = msstun_transport_address(&rec->src, rec->src_port);
+    char *dst = msstun_transport_address(&rec->dst, rec->dst_port);
     char *key = from_client ? g_strdup_printf("%s %s", src, dst) : g_strdup_printf("%s %s", dst, src);
-    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(media.allocs, key);
+    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
     const msstun_endpoint_t *ep;
 
     if (!alloc) {
@@ -784,47 +805,48 @@ context_allocation(packet_info *pinfo, const msstun_tap_t *rec)
         alloc->client = g_strdup(from_client ? src : dst);
         alloc->server = g_strdup(from_client ? dst : src);
         alloc->channels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        g_hash_table_insert(media.allocs, key, alloc);
+        g_hash_table_insert(state->allocs, key, alloc);
     } else {
         g_free(key);
     }
     g_free(src);
     g_free(dst);
 
-    if (rec->method == MSSTUN_METHOD_ALLOCATE && rec->cls == MSSTUN_CLASS_SUCCESS && !alloc->relayed) {
+    if (!alloc->relayed) {
         for (unsigned i = 0; i < rec->n_endpoints && !alloc->relayed; i++) {
-            if (is_relayed_role(rec, &rec->endpoints[i]) && rec->endpoints[i].addr.type == AT_IPv4) {
-                alloc->relayed = transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
+            if ((rec->relayed_mask & (1U << i)) && rec->endpoints[i].addr.type == AT_IPv4) {
+                alloc->relayed = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
                 alloc->frame = pinfo->num;
-                g_hash_table_insert(media.relays, g_strdup(alloc->relayed), alloc);
+                g_hash_table_insert(state->relays, g_strdup(alloc->relayed), alloc);
             }
         }
     }
     ep = find_endpoint(rec, MSSTUN_ROLE_DESTINATION, MSSTUN_ROLE_XOR_PEER);
     if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_REQUEST && ep) {
         g_free(alloc->pending_dest);
-        alloc->pending_dest = transport_address(&ep->addr, ep->port);
+        alloc->pending_dest = msstun_transport_address(&ep->addr, ep->port);
     } else if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_SUCCESS &&
                alloc->pending_dest) {
         g_free(alloc->active_dest);
         alloc->active_dest = g_strdup(alloc->pending_dest);
     } else if (rec->method == MSSTUN_METHOD_CHANNEL_BIND && rec->cls == MSSTUN_CLASS_REQUEST && ep &&
                rec->channel != 0) {
-        g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel), transport_address(&ep->addr, ep->port));
+        g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel),
+                            msstun_transport_address(&ep->addr, ep->port));
     }
 }
 
 static void
-context_note(const msstun_tap_t *rec)
+context_note(media_state_t *state, const msstun_tap_t *rec)
 {
     const msstun_note_t *note = rec->note;
 
     if (note->kind == MSSTUN_NOTE_RTP) {
         media_note_t entry = { note->ssrc, note->seq, note->carrier, rec->over_tcp,
-                               rec->peer ? transport_address(&rec->peer->addr, rec->peer->port) : NULL,
-                               note->carrier == MSSTUN_CARRIER_CHANNELDATA ? media.channel : 0 };
+                               rec->peer ? msstun_transport_address(&rec->peer->addr, rec->peer->port) : NULL,
+                               note->carrier == MSSTUN_CARRIER_CHANNELDATA ? state->channel : 0 };
 
-        g_array_append_val(media.notes, entry);
+        g_array_append_val(state->notes, entry);
     } else if (note->kind == MSSTUN_NOTE_RTCP) {
         uint32_t ssrcs[32];
         unsigned n = 0;
@@ -833,63 +855,65 @@ context_note(const msstun_tap_t *rec)
         for (unsigned i = 0; i < note->n_reported; i++)
             ssrcs[n++] = note->reported[i];
         for (unsigned i = 0; i < n; i++) {
-            media_rtcp_t *rtcp = (media_rtcp_t *)g_hash_table_lookup(media.rtcp, GUINT_TO_POINTER(ssrcs[i]));
+            media_rtcp_t *rtcp = (media_rtcp_t *)g_hash_table_lookup(state->rtcp, GUINT_TO_POINTER(ssrcs[i]));
 
             if (!rtcp) {
                 rtcp = g_new0(media_rtcp_t, 1);
-                g_hash_table_insert(media.rtcp, GUINT_TO_POINTER(ssrcs[i]), rtcp);
+                g_hash_table_insert(state->rtcp, GUINT_TO_POINTER(ssrcs[i]), rtcp);
             }
             if (i == 0)
                 rtcp->sent++;
             else
                 rtcp->reports++;
-            draw_rtcp(ssrcs[i]);
+            draw_rtcp(state, ssrcs[i]);
         }
     }
 }
 
-/* The second listener: everything the "msstun" tap tells, unfiltered. */
+/* The report's second listener: everything the "msstun" tap tells, unfiltered. */
 static tap_packet_status
-context_packet(void *tapdata _U_, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
-               tap_flags_t flags _U_)
+context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
+    media_state_t *state = (media_state_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
 
-    if (!media.table)
-        return TAP_PACKET_DONT_REDRAW;
-    if (media.notes_frame != pinfo->num) {
-        clear_notes();
-        media.notes_frame = pinfo->num;
-        media.channel = 0;
+    if (state->notes_frame != pinfo->num) {
+        clear_notes(state);
+        state->notes_frame = pinfo->num;
+        state->channel = 0;
     }
+    if (rec->carrier != MSSTUN_CARRIER_NONE)
+        return TAP_PACKET_DONT_REDRAW;
     if (rec->note) {
-        context_note(rec);
+        context_note(state, rec);
         return TAP_PACKET_REDRAW;
     }
     if (rec->is_channeldata) {
-        media.channel = rec->channel;
+        state->channel = rec->channel;
         return TAP_PACKET_DONT_REDRAW;
     }
-    if (!g_hash_table_contains(media.labels, GUINT_TO_POINTER(pinfo->num)))
-        g_hash_table_insert(media.labels, GUINT_TO_POINTER(pinfo->num), message_label(rec));
+    if (!g_hash_table_contains(state->labels, GUINT_TO_POINTER(pinfo->num)))
+        g_hash_table_insert(state->labels, GUINT_TO_POINTER(pinfo->num), message_label(rec));
     if (rec->depth == 0 && (rec->method == MSSTUN_METHOD_ALLOCATE || rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST ||
                             rec->method == MSSTUN_METHOD_CHANNEL_BIND))
-        context_allocation(pinfo, rec);
+        context_allocation(state, pinfo, rec);
     return TAP_PACKET_DONT_REDRAW;
 }
 
 /* The path of one packet, its hops from sender to receiver, and the frame
  * of the allocation it uses. */
 static void
-packet_path(const media_note_t *note, const char *src, const char *dst, bool over_tcp, char **path, char **hops,
-            uint32_t *alloc_frame)
+packet_path(media_state_t *state, const media_note_t *note, const char *src, const char *dst, bool over_tcp,
+            char **path, char **hops, uint32_t *alloc_frame)
 {
     bool src_is_client;
-    media_alloc_t *alloc = find_media_alloc(src, dst, &src_is_client);
+    media_alloc_t *alloc = find_media_alloc(state, src, dst, &src_is_client);
     const media_alloc_t *relay_alloc;
     const char *peer = NULL;
-    GPtrArray *chain = g_ptr_array_new();
+    const char *chain[4];
+    unsigned n = 0;
     bool reverse = false;
+    GString *str;
 
     *alloc_frame = 0;
     if (!note) {
@@ -906,52 +930,46 @@ packet_path(const media_note_t *note, const char *src, const char *dst, bool ove
                                                                 "relayed UDP, active destination") :
                          carrier_name(note->carrier, over_tcp));
         *alloc_frame = alloc->frame;
-        g_ptr_array_add(chain, alloc->client);
-        g_ptr_array_add(chain, alloc->server);
+        chain[n++] = alloc->client;
+        chain[n++] = alloc->server;
         if (alloc->relayed)
-            g_ptr_array_add(chain, alloc->relayed);
+            chain[n++] = alloc->relayed;
         if (peer)
-            g_ptr_array_add(chain, (char *)peer);
+            chain[n++] = peer;
         reverse = !src_is_client;
-    } else if ((relay_alloc = (const media_alloc_t *)g_hash_table_lookup(media.relays, src)) != NULL ||
-               (relay_alloc = (const media_alloc_t *)g_hash_table_lookup(media.relays, dst)) != NULL) {
+    } else if ((relay_alloc = (const media_alloc_t *)g_hash_table_lookup(state->relays, src)) != NULL ||
+               (relay_alloc = (const media_alloc_t *)g_hash_table_lookup(state->relays, dst)) != NULL) {
         /* The leg between the relayed address and the peer. */
         bool from_relay = strcmp(relay_alloc->relayed, src) == 0;
 
         *path = g_strdup(over_tcp ? "relayed TCP, relay leg" : "relayed UDP, relay leg");
         *alloc_frame = relay_alloc->frame;
-        g_ptr_array_add(chain, relay_alloc->client);
-        g_ptr_array_add(chain, relay_alloc->server);
-        g_ptr_array_add(chain, relay_alloc->relayed);
-        g_ptr_array_add(chain, (char *)(from_relay ? dst : src));
+        chain[n++] = relay_alloc->client;
+        chain[n++] = relay_alloc->server;
+        chain[n++] = relay_alloc->relayed;
+        chain[n++] = from_relay ? dst : src;
         reverse = !from_relay;
     } else {
         *path = g_strdup(note->carrier == MSSTUN_CARRIER_NONE ? (over_tcp ? "direct TCP" : "direct UDP") :
                          carrier_name(note->carrier, over_tcp));
     }
-    if (chain->len == 0) {
-        g_ptr_array_add(chain, (char *)src);
-        g_ptr_array_add(chain, (char *)dst);
+    if (n == 0) {
+        chain[n++] = src;
+        chain[n++] = dst;
     }
-    if (reverse) {
-        for (unsigned i = 0; i < chain->len / 2; i++) {
-            gpointer hop = g_ptr_array_index(chain, i);
-
-            g_ptr_array_index(chain, i) = g_ptr_array_index(chain, chain->len - 1 - i);
-            g_ptr_array_index(chain, chain->len - 1 - i) = hop;
-        }
-    }
-    *hops = msstun_join_strings(chain, " > ");
-    g_ptr_array_free(chain, true);
+    str = g_string_new(NULL);
+    for (unsigned i = 0; i < n; i++)
+        g_string_append_printf(str, "%s%s", i ? " > " : "", chain[reverse ? n - 1 - i : i]);
+    *hops = g_string_free(str, false);
 }
 
 static media_note_t *
-take_note(const packet_info *pinfo, const struct _rtp_info *rtp)
+take_note(media_state_t *state, const packet_info *pinfo, const struct _rtp_info *rtp)
 {
-    if (media.notes_frame != pinfo->num)
+    if (state->notes_frame != pinfo->num)
         return NULL;
-    for (unsigned i = 0; i < media.notes->len; i++) {
-        media_note_t *note = &g_array_index(media.notes, media_note_t, i);
+    for (unsigned i = 0; i < state->notes->len; i++) {
+        media_note_t *note = &g_array_index(state->notes, media_note_t, i);
 
         if (note->ssrc == rtp->info_sync_src && note->seq == rtp->info_seq_num) {
             /* Each note once. */
@@ -962,14 +980,57 @@ take_note(const packet_info *pinfo, const struct _rtp_info *rtp)
     return NULL;
 }
 
+static media_stream_t *
+new_media_stream(media_state_t *state, uint32_t ssrc)
+{
+    media_stream_t *stream = g_new0(media_stream_t, 1);
+
+    stream->row = msstun_report_add_row(state->report);
+    stream->ssrc = ssrc;
+    msstun_strset_init(&stream->paths);
+    msstun_strset_init(&stream->hops);
+    msstun_strset_init(&stream->payload_types);
+    stream->legs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_media_leg);
+    stream->shown_legs = g_ptr_array_new();
+    g_hash_table_insert(state->streams, GUINT_TO_POINTER(ssrc), stream);
+    msstun_report_set_string(state->report, stream->row, MEDIA_SSRC, g_strdup_printf("0x%08x", ssrc));
+    draw_rtcp(state, ssrc);
+    return stream;
+}
+
+/* Where the stream was set up: by signalling (the RTP conversation's setup
+ * frame) or by the TURN allocation that carries it. */
+static void
+draw_setup(media_state_t *state, media_stream_t *stream, const packet_info *pinfo, const struct _rtp_info *rtp,
+           uint32_t alloc_frame)
+{
+    const char *label = NULL;
+    /* A setup frame that is the packet itself is RTP noting its own
+     * conversation (called without one, as under Decode As; 4.4 and 4.6
+     * show it on the first packet already, 4.0 from the second): not a
+     * setup by signalling. */
+    uint32_t setup = rtp->info_setup_frame_num != pinfo->num ? rtp->info_setup_frame_num : 0;
+
+    stream->setup_frame = setup ? setup : alloc_frame;
+    if (stream->setup_frame)
+        label = (const char *)g_hash_table_lookup(state->labels, GUINT_TO_POINTER(stream->setup_frame));
+    if (setup == 0 && alloc_frame != 0)
+        msstun_report_set_string(state->report, stream->row, MEDIA_LEARNED,
+                                 g_strdup_printf("carried by TURN, %s", label ? label : "allocation"));
+    else
+        msstun_report_set_string(state->report, stream->row, MEDIA_LEARNED, g_strdup(label ? label : ""));
+    if (stream->setup_frame)
+        msstun_report_set_string(state->report, stream->row, MEDIA_SETUP_FRAME,
+                                 g_strdup_printf("%u", stream->setup_frame));
+}
+
 static tap_packet_status
 media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
-    stat_data_t *stat_data = (stat_data_t *)tapdata;
     const struct _rtp_info *rtp = (const struct _rtp_info *)data;
-    stat_tap_table *table = stat_tap_find_table(stat_data->stat_tap_data, MEDIA_TABLE);
+    media_state_t *state = (media_state_t *)msstun_report_of(&media_kind, tapdata)->state;
     media_stream_t *stream;
-    media_leg_t *leg = NULL;
+    media_leg_t *leg;
     media_note_t *note;
     char *src;
     char *dst;
@@ -977,151 +1038,124 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     char *path;
     char *hops;
     uint32_t alloc_frame;
+    bool new_leg;
 
-    if (!table)
-        return TAP_PACKET_DONT_REDRAW;
-    note = take_note(pinfo, rtp);
-    stream = (media_stream_t *)g_hash_table_lookup(media.streams, GUINT_TO_POINTER(rtp->info_sync_src));
-    if (!stream) {
-        stat_tap_table_item_type items[MEDIA_NFIELDS];
+    note = take_note(state, pinfo, rtp);
+    stream = (media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(rtp->info_sync_src));
+    if (!stream)
+        stream = new_media_stream(state, rtp->info_sync_src);
 
-        memset(items, 0, sizeof(items));
-        for (unsigned i = 0; i < MEDIA_NFIELDS; i++) {
-            items[i].type = TABLE_ITEM_STRING;
-            items[i].value.string_value = g_strdup("");
-        }
-        stream = g_new0(media_stream_t, 1);
-        stream->row = table->num_elements;
-        stream->ssrc = rtp->info_sync_src;
-        stream->paths = g_ptr_array_new_with_free_func(g_free);
-        stream->hops = g_ptr_array_new_with_free_func(g_free);
-        stream->legs = g_ptr_array_new_with_free_func(free_media_leg);
-        stream->payload_types = g_ptr_array_new_with_free_func(g_free);
-        stat_tap_init_table_row(table, stream->row, MEDIA_NFIELDS, items);
-        g_hash_table_insert(media.streams, GUINT_TO_POINTER(stream->ssrc), stream);
-        set_cell(stream->row, MEDIA_SSRC, g_strdup_printf("0x%08x", stream->ssrc));
-        draw_rtcp(stream->ssrc);
-    }
-
-    src = transport_address(&pinfo->src, pinfo->srcport);
-    dst = transport_address(&pinfo->dst, pinfo->destport);
+    src = msstun_transport_address(&pinfo->src, pinfo->srcport);
+    dst = msstun_transport_address(&pinfo->dst, pinfo->destport);
     name = g_strdup_printf("%s > %s", src, dst);
-    for (unsigned i = 0; i < stream->legs->len && !leg; i++) {
-        if (strcmp(((media_leg_t *)g_ptr_array_index(stream->legs, i))->name, name) == 0)
-            leg = (media_leg_t *)g_ptr_array_index(stream->legs, i);
-    }
-    if (!leg) {
+    leg = (media_leg_t *)g_hash_table_lookup(stream->legs, name);
+    new_leg = leg == NULL;
+    if (new_leg) {
         leg = g_new0(media_leg_t, 1);
         leg->name = name;
-        g_ptr_array_add(stream->legs, leg);
+        g_hash_table_insert(stream->legs, leg->name, leg);
+        if (stream->shown_legs->len < MEDIA_LEGS_SHOWN)
+            g_ptr_array_add(stream->shown_legs, leg);
     } else {
         g_free(name);
     }
     analyse_packet(leg, pinfo, rtp);
 
-    packet_path(note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
-    msstun_add_unique(stream->paths, path);
-    msstun_add_unique(stream->hops, hops);
-    if (stream->setup_frame == 0) {
-        const char *label = NULL;
-        /* A setup frame that is the packet itself is RTP noting its own
-         * conversation (called without one, as under Decode As; 4.4 and 4.6
-         * show it on the first packet already, 4.0 from the second): not a
-         * setup by signalling. */
-        uint32_t setup = rtp->info_setup_frame_num != pinfo->num ? rtp->info_setup_frame_num : 0;
-
-        stream->setup_frame = setup ? setup : alloc_frame;
-        if (stream->setup_frame)
-            label = (const char *)g_hash_table_lookup(media.labels, GUINT_TO_POINTER(stream->setup_frame));
-        g_free(stream->learned);
-        if (setup == 0 && alloc_frame != 0)
-            stream->learned = g_strdup_printf("carried by TURN, %s", label ? label : "allocation");
-        else
-            stream->learned = g_strdup(label ? label : "");
-        if (stream->setup_frame)
-            set_cell(stream->row, MEDIA_SETUP_FRAME, g_strdup_printf("%u", stream->setup_frame));
-        set_cell(stream->row, MEDIA_LEARNED, g_strdup(stream->learned));
-    }
-    msstun_add_unique(stream->payload_types, rtp->info_payload_type_str ?
-               g_strdup_printf("%u (%s)", rtp->info_payload_type, rtp->info_payload_type_str) :
-               g_strdup_printf("%u", rtp->info_payload_type));
+    packet_path(state, note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
     g_free(src);
     g_free(dst);
-
-    set_cell(stream->row, MEDIA_PATH, msstun_join_strings(stream->paths, "; "));
-    set_cell(stream->row, MEDIA_HOPS, msstun_join_strings(stream->hops, "; "));
-    set_cell(stream->row, MEDIA_PAYLOAD_TYPES, msstun_join_strings(stream->payload_types, ", "));
-    for (unsigned column = MEDIA_LEGS; column <= MEDIA_MEAN_JITTER; column++)
-        set_leg_cell(stream, column);
+    if (msstun_strset_add(&stream->paths, path))
+        msstun_report_set_string(state->report, stream->row, MEDIA_PATH, msstun_strset_join(&stream->paths, "; "));
+    if (msstun_strset_add(&stream->hops, hops))
+        msstun_report_set_string(state->report, stream->row, MEDIA_HOPS, msstun_strset_join(&stream->hops, "; "));
+    if (stream->setup_frame == 0)
+        draw_setup(state, stream, pinfo, rtp, alloc_frame);
+    if (msstun_strset_add(&stream->payload_types, rtp->info_payload_type_str ?
+                          g_strdup_printf("%u (%s)", rtp->info_payload_type, rtp->info_payload_type_str) :
+                          g_strdup_printf("%u", rtp->info_payload_type)))
+        msstun_report_set_string(state->report, stream->row, MEDIA_PAYLOAD_TYPES,
+                                 msstun_strset_join(&stream->payload_types, ", "));
+    /* The legs' cells change when a shown leg counts a packet, and the
+     * count of the others when a leg is new. */
+    if (new_leg || g_ptr_array_find(stream->shown_legs, leg, NULL)) {
+        for (unsigned column = MEDIA_LEGS; column <= MEDIA_MEAN_JITTER; column++)
+            draw_leg_cell(state, stream, column);
+    }
     return TAP_PACKET_REDRAW;
 }
 
-static void
-media_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field_data)
+/*
+ * The report's life (see tap-msstun.h)
+ */
+
+static void *
+new_media_state(msstun_report_t *report)
 {
-    g_free((char *)field_data->value.string_value);
-    field_data->value.string_value = NULL;
+    media_state_t *state = g_new0(media_state_t, 1);
+    GString *error;
+
+    state->report = report;
+    state->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_media_stream);
+    state->allocs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_media_alloc);
+    state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state->labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    state->rtcp = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    state->notes = g_array_new(false, false, sizeof(media_note_t));
+    error = register_tap_listener("msstun", state, NULL, TL_REQUIRES_NOTHING, NULL, context_packet, NULL, NULL);
+    if (error)
+        g_string_free(error, true);
+    else
+        state->listening = true;
+    return state;
 }
 
 static void
-media_reset(stat_tap_table *table)
+retire_media_state(void *data)
 {
-    for (unsigned row = 0; row < table->num_elements; row++) {
-        for (unsigned column = 0; column < MEDIA_NFIELDS; column++)
-            media_free_item(table, row, column, stat_tap_get_field_data(table, row, column));
-        g_free(table->elements[row]);
-    }
-    g_free(table->elements);
-    table->elements = NULL;
-    table->num_elements = 0;
-    g_hash_table_remove_all(media.streams);
-    g_hash_table_remove_all(media.allocs);
-    g_hash_table_remove_all(media.relays);
-    g_hash_table_remove_all(media.labels);
-    g_hash_table_remove_all(media.rtcp);
-    clear_notes();
-    media.notes_frame = 0;
+    media_state_t *state = (media_state_t *)data;
+
+    if (state->listening)
+        remove_tap_listener(state);
+    state->listening = false;
 }
 
 static void
-media_init(stat_tap_table_ui *ui)
+reset_media_state(void *data)
 {
-    stat_tap_table *table = stat_tap_find_table(ui, MEDIA_TABLE);
+    media_state_t *state = (media_state_t *)data;
 
-    if (!media.streams) {
-        media.streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_media_stream);
-        media.allocs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_media_alloc);
-        media.relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        media.labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        media.rtcp = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        media.notes = g_array_new(false, false, sizeof(media_note_t));
-    }
-    if (table) {
-        media_reset(table);
-    } else {
-        table = stat_tap_init_table(MEDIA_TABLE, MEDIA_NFIELDS, 0, NULL);
-        stat_tap_add_table(ui, table);
-    }
-    media.table = table;
-    /* The table listens to "rtp"; this listener, registered once, tells
-     * it what the plugin knows of the path. */
-    if (!media.listening) {
-        GString *error = register_tap_listener("msstun", &media, NULL, TL_REQUIRES_NOTHING, NULL, context_packet,
-                                               NULL, NULL);
-
-        if (error)
-            g_string_free(error, true);
-        else
-            media.listening = true;
-    }
+    g_hash_table_remove_all(state->streams);
+    g_hash_table_remove_all(state->allocs);
+    g_hash_table_remove_all(state->relays);
+    g_hash_table_remove_all(state->labels);
+    g_hash_table_remove_all(state->rtcp);
+    clear_notes(state);
+    state->notes_frame = 0;
 }
+
+static void
+free_media_state(void *data)
+{
+    media_state_t *state = (media_state_t *)data;
+
+    reset_media_state(state);
+    g_hash_table_destroy(state->streams);
+    g_hash_table_destroy(state->allocs);
+    g_hash_table_destroy(state->relays);
+    g_hash_table_destroy(state->labels);
+    g_hash_table_destroy(state->rtcp);
+    g_array_free(state->notes, true);
+    g_free(state);
+}
+
+MSSTUN_REPORT_CALLBACKS(media, media_kind)
 
 static tap_param filter_param[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, true }
 };
 
 static stat_tap_table_ui media_ui = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN Media Paths",
     "rtp",
     "msstun,media",
@@ -1134,6 +1168,15 @@ static stat_tap_table_ui media_ui = {
     G_N_ELEMENTS(filter_param), filter_param,
     NULL,
     0
+};
+
+/* Eager: the report and its "msstun" listener are made when a run starts,
+ * so that the context is complete before the first RTP packet. */
+static msstun_report_kind_t media_kind = {
+    &media_ui, MEDIA_TABLE,
+    "(none: no RTP passed the filter; RTP that the plugin does not carry or learn needs Decode As RTP, "
+    "or --enable-heuristic msstun_udp for STUN and TURN on other ports)",
+    true, new_media_state, retire_media_state, free_media_state, reset_media_state, NULL, 0
 };
 
 void

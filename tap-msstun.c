@@ -7,30 +7,24 @@
  *                pair, with a verdict.
  *
  * They are stat tap tables, so tshark prints them and Wireshark lists them
- * in its Statistics menu.  Rows are kept in the order the allocations and
- * pairs first appear, and every cell is rewritten from the accumulated state
- * whenever a packet changes it.
+ * in its Telephony menu.  Rows are kept in the order the allocations and
+ * pairs first appear, and the cells of a row are rewritten from its state
+ * whenever a packet changes it; a list in a cell names its first entries
+ * and counts the rest, so a packet costs the same however long the lists.
+ * What a message means for an allocation (relayed and reflexive addresses,
+ * peers) is the dissector's reading, handed over in the tap record.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "packet-msstun.h"
+#include "tap-msstun.h"
 
-#include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
-#include <epan/to_str.h>
 
 void register_tap_listener_msstun(void);
 
 #define ALLOCATIONS_TABLE   "MSSTUN TURN allocations"
 #define CHECKS_TABLE        "MSSTUN ICE candidate pairs"
-
-/* Dialects whose MAPPED-ADDRESS is the relayed address (MS-TURN 3.2.5.1):
- * MS-TURN, legacy MS-TURN and the cookie-less TURN-08 numbering. */
-#define DIALECT_MS_TURN_FIRST       3
-
-/* Columns of the widest table. */
-#define MAX_FIELDS                  18
 
 enum {
     ALLOC_CLIENT, ALLOC_SERVER, ALLOC_TRANSPORT, ALLOC_FIRST, ALLOC_LAST, ALLOC_REQUESTS, ALLOC_RETRIES,
@@ -81,11 +75,26 @@ static stat_tap_table_item pair_fields[PAIR_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
 };
 
+G_STATIC_ASSERT(MSSTUN_MAX_ENDPOINTS <= 32);    /* the masks of msstun_tap_t */
+
+/* Defined with the registration, below. */
+static msstun_report_kind_t allocations_kind;
+static msstun_report_kind_t checks_kind;
+
 typedef struct {
     unsigned tx_packets;
     unsigned tx_bytes;
     unsigned rx_packets;
     unsigned rx_bytes;
+} traffic_t;
+
+/* What went between the client and a peer: on the client's leg (to and
+ * from the server, in any carrier) and on the relay leg (between the
+ * relayed address and the peer, when the capture has it).  "Sent" is
+ * toward the peer. */
+typedef struct {
+    traffic_t client_leg;
+    traffic_t relay_leg;
 } peer_traffic_t;
 
 typedef struct {
@@ -95,16 +104,20 @@ typedef struct {
     unsigned    retries;
     GHashTable *pending;        /* transaction IDs of requests not answered yet */
     unsigned    challenges;
-    GArray     *errors;         /* unsigned pairs: code, count */
-    GPtrArray  *relayed;        /* char *, each once */
+    GArray     *errors;         /* unsigned pairs: code, count; bounded by the codes there are */
+    msstun_strset_t relayed;
     char       *reflexive;
     bool        allocated;
     unsigned    refreshes;
-    GPtrArray  *peer_names;     /* char *, in order of appearance */
     GHashTable *peers;          /* char * -> peer_traffic_t * */
+    GPtrArray  *shown_peers;    /* the first peers, names in peers */
+    peer_traffic_t all_peers;   /* the sums over every peer */
     GHashTable *channels;       /* channel -> char * peer */
+    char       *pending_dest;   /* the destination of the last Set Active Destination request */
+    char       *active_dest;    /* and of the last one that succeeded */
     unsigned    sad_ok;
-    GArray     *sad_errors;     /* unsigned codes */
+    unsigned    sad_errors;
+    GArray     *sad_error_codes;    /* unsigned, the first MSSTUN_REPORT_SHOWN */
     unsigned    bwm_requests[3];
     unsigned    bwm_site_responses;
     unsigned    bwm_site_valid;
@@ -121,30 +134,12 @@ typedef struct {
     unsigned    role_conflicts;
 } pair_t;
 
-/* One report (one -z argument, one dialog).  tshark and Wireshark hand
- * every listener of a table report the stat_tap_table_ui that was
- * registered, tables included, so two reports at once (two -z arguments
- * with different filters) would count into the same rows.  Each listener
- * gets its own report on its first packet instead: a copy of the
- * registered UI with a table of its own, and the allocations or pairs
- * behind its rows.  The listener's stat_data_t is pointed at the copy,
- * which is what tshark prints and Wireshark shows. */
+/* The state of one report: its allocations or its pairs. */
 typedef struct {
-    stat_tap_table_ui ui;
-    GHashTable       *entries;  /* key string -> allocation_t or pair_t */
-} report_t;
-
-static GPtrArray *reports;      /* every report_t made */
-
-static char *
-transport_address(const address *addr, uint32_t port)
-{
-    char *addr_str = address_to_str(NULL, addr);
-    char *str = g_strdup_printf(addr->type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr_str, port);
-
-    wmem_free(NULL, addr_str);
-    return str;
-}
+    msstun_report_t *report;
+    GHashTable      *entries;   /* key string -> allocation_t or pair_t */
+    GHashTable      *relays;    /* relayed transport address -> allocation_t */
+} table_state_t;
 
 static const char *
 transport_name(const msstun_tap_t *rec)
@@ -179,109 +174,6 @@ lookup_either_way(GHashTable *table, const char *a, const char *b, const char *t
 }
 
 /*
- * Table cells
- */
-
-static void
-set_string(stat_tap_table *table, unsigned row, unsigned column, char *owned)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-    g_free((char *)item->value.string_value);
-    item->value.string_value = owned;
-}
-
-static void
-set_uint(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
-{
-    stat_tap_get_field_data(table, row, column)->value.uint_value = value;
-}
-
-static unsigned
-add_row(stat_tap_table *table, const stat_tap_table_item *fields, unsigned nfields)
-{
-    /* Both tables fit. */
-    G_STATIC_ASSERT((unsigned)ALLOC_NFIELDS <= MAX_FIELDS && (unsigned)PAIR_NFIELDS <= MAX_FIELDS);
-    stat_tap_table_item_type items[MAX_FIELDS];
-    unsigned row = table->num_elements;
-
-    memset(items, 0, sizeof(items));
-    for (unsigned i = 0; i < nfields; i++) {
-        items[i].type = fields[i].type;
-        if (fields[i].type == TABLE_ITEM_STRING)
-            items[i].value.string_value = g_strdup("");
-    }
-    stat_tap_init_table_row(table, row, nfields, items);
-    return row;
-}
-
-static void
-free_table_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field_data)
-{
-    if (field_data->type == TABLE_ITEM_STRING) {
-        g_free((char *)field_data->value.string_value);
-        field_data->value.string_value = NULL;
-    }
-}
-
-static void
-clear_rows(stat_tap_table *table, const stat_tap_table_item *fields, unsigned nfields)
-{
-    for (unsigned row = 0; row < table->num_elements; row++) {
-        for (unsigned column = 0; column < nfields; column++) {
-            if (fields[column].type == TABLE_ITEM_STRING)
-                free_table_item(table, row, column, stat_tap_get_field_data(table, row, column));
-        }
-        g_free(table->elements[row]);
-    }
-    g_free(table->elements);
-    table->elements = NULL;
-    table->num_elements = 0;
-}
-
-/*
- * Reports
- */
-
-static report_t *
-find_report(const stat_tap_table_ui *ui)
-{
-    for (unsigned i = 0; reports && i < reports->len; i++) {
-        report_t *report = (report_t *)g_ptr_array_index(reports, i);
-
-        if (&report->ui == ui)
-            return report;
-    }
-    return NULL;
-}
-
-static stat_tap_table *
-report_table(const report_t *report)
-{
-    return g_array_index(report->ui.tables, stat_tap_table *, 0);
-}
-
-/* The report of the listener whose tap data this is, made on its first packet. */
-static report_t *
-listener_report(stat_data_t *stat_data, const char *name, unsigned nfields, GDestroyNotify free_entry)
-{
-    report_t *report = find_report(stat_data->stat_tap_data);
-
-    if (report)
-        return report;
-    report = g_new0(report_t, 1);
-    report->ui = *stat_data->stat_tap_data;
-    report->ui.tables = NULL;
-    stat_tap_add_table(&report->ui, stat_tap_init_table(name, nfields, 0, NULL));
-    report->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_entry);
-    if (!reports)
-        reports = g_ptr_array_new();
-    g_ptr_array_add(reports, report);
-    stat_data->stat_tap_data = &report->ui;
-    return report;
-}
-
-/*
  * Allocations
  */
 
@@ -293,12 +185,14 @@ free_allocation(gpointer data)
     g_free(alloc->client);
     g_hash_table_destroy(alloc->pending);
     g_array_free(alloc->errors, true);
-    g_ptr_array_free(alloc->relayed, true);
+    msstun_strset_free(&alloc->relayed);
     g_free(alloc->reflexive);
-    g_ptr_array_free(alloc->peer_names, true);
+    g_ptr_array_free(alloc->shown_peers, true);
     g_hash_table_destroy(alloc->peers);
     g_hash_table_destroy(alloc->channels);
-    g_array_free(alloc->sad_errors, true);
+    g_free(alloc->pending_dest);
+    g_free(alloc->active_dest);
+    g_array_free(alloc->sad_error_codes, true);
     g_free(alloc);
 }
 
@@ -332,19 +226,6 @@ sent_by_client(const msstun_tap_t *rec)
     return rec->cls == MSSTUN_CLASS_REQUEST || (rec->cls == MSSTUN_CLASS_INDICATION && rec->method == MSSTUN_METHOD_SEND);
 }
 
-/* Adds owned to list unless an equal string is there (then frees it). */
-void
-msstun_add_unique(GPtrArray *list, char *owned)
-{
-    for (unsigned i = 0; i < list->len; i++) {
-        if (strcmp((const char *)g_ptr_array_index(list, i), owned) == 0) {
-            g_free(owned);
-            return;
-        }
-    }
-    g_ptr_array_add(list, owned);
-}
-
 static peer_traffic_t *
 peer_traffic(allocation_t *alloc, char *owned_name)
 {
@@ -355,9 +236,29 @@ peer_traffic(allocation_t *alloc, char *owned_name)
         return traffic;
     }
     traffic = g_new0(peer_traffic_t, 1);
-    g_ptr_array_add(alloc->peer_names, owned_name);
     g_hash_table_insert(alloc->peers, owned_name, traffic);
+    if (alloc->shown_peers->len < MSSTUN_REPORT_SHOWN)
+        g_ptr_array_add(alloc->shown_peers, owned_name);
     return traffic;
+}
+
+static void
+add_traffic(traffic_t *traffic, bool toward_peer, uint32_t length)
+{
+    if (toward_peer) {
+        traffic->tx_packets++;
+        traffic->tx_bytes += length;
+    } else {
+        traffic->rx_packets++;
+        traffic->rx_bytes += length;
+    }
+}
+
+static void
+count_traffic(allocation_t *alloc, peer_traffic_t *traffic, bool relay_leg, bool toward_peer, uint32_t length)
+{
+    add_traffic(relay_leg ? &traffic->relay_leg : &traffic->client_leg, toward_peer, length);
+    add_traffic(relay_leg ? &alloc->all_peers.relay_leg : &alloc->all_peers.client_leg, toward_peer, length);
 }
 
 static void
@@ -374,55 +275,78 @@ count_error(GArray *errors, unsigned code)
     g_array_append_val(errors, code);
 }
 
-/* The strings of list, separated by sep, in a new string. */
-char *
-msstun_join_strings(GPtrArray *list, const char *sep)
+static void
+append_traffic(GString *str, const peer_traffic_t *t)
 {
-    GString *str = g_string_new(NULL);
+    const traffic_t *c = &t->client_leg;
+    const traffic_t *r = &t->relay_leg;
 
-    for (unsigned i = 0; i < list->len; i++)
-        g_string_append_printf(str, "%s%s", i ? sep : "", (const char *)g_ptr_array_index(list, i));
-    return g_string_free(str, false);
+    g_string_append_printf(str, " sent %u/%uB received %u/%uB", c->tx_packets, c->tx_bytes, c->rx_packets,
+                           c->rx_bytes);
+    if (r->tx_packets || r->rx_packets)
+        g_string_append_printf(str, " (relay leg sent %u/%uB received %u/%uB)", r->tx_packets, r->tx_bytes,
+                               r->rx_packets, r->rx_bytes);
 }
 
 static void
-draw_allocation(stat_tap_table *table, const allocation_t *alloc)
+subtract_traffic(traffic_t *from, const traffic_t *t)
+{
+    from->tx_packets -= t->tx_packets;
+    from->tx_bytes -= t->tx_bytes;
+    from->rx_packets -= t->rx_packets;
+    from->rx_bytes -= t->rx_bytes;
+}
+
+static void
+draw_allocation(msstun_report_t *report, const allocation_t *alloc)
 {
     GString *str;
+    peer_traffic_t others = alloc->all_peers;
+    unsigned npeers = g_hash_table_size(alloc->peers);
     static const char *acm_names[3] = { "Check", "Commit", "Update" };
 
-    set_uint(table, alloc->row, ALLOC_REQUESTS, alloc->requests);
-    set_uint(table, alloc->row, ALLOC_RETRIES, alloc->retries);
-    set_uint(table, alloc->row, ALLOC_UNANSWERED, g_hash_table_size(alloc->pending));
-    set_uint(table, alloc->row, ALLOC_CHALLENGES, alloc->challenges);
-    set_uint(table, alloc->row, ALLOC_REFRESHES, alloc->refreshes);
+    msstun_report_set_uint(report, alloc->row, ALLOC_REQUESTS, alloc->requests);
+    msstun_report_set_uint(report, alloc->row, ALLOC_RETRIES, alloc->retries);
+    msstun_report_set_uint(report, alloc->row, ALLOC_UNANSWERED, g_hash_table_size(alloc->pending));
+    msstun_report_set_uint(report, alloc->row, ALLOC_CHALLENGES, alloc->challenges);
+    msstun_report_set_uint(report, alloc->row, ALLOC_REFRESHES, alloc->refreshes);
 
     str = g_string_new(NULL);
-    for (unsigned i = 0; i + 1 < alloc->errors->len; i += 2)
+    for (unsigned i = 0; i + 1 < alloc->errors->len && i < 2 * MSSTUN_REPORT_SHOWN; i += 2)
         g_string_append_printf(str, "%s%u x%u", i ? ", " : "", g_array_index(alloc->errors, unsigned, i),
                                g_array_index(alloc->errors, unsigned, i + 1));
-    set_string(table, alloc->row, ALLOC_ERRORS, g_string_free(str, false));
+    if (alloc->errors->len > 2 * MSSTUN_REPORT_SHOWN)
+        g_string_append_printf(str, " and %u more codes", alloc->errors->len / 2 - MSSTUN_REPORT_SHOWN);
+    msstun_report_set_string(report, alloc->row, ALLOC_ERRORS, g_string_free(str, false));
 
-    set_string(table, alloc->row, ALLOC_RELAYED, msstun_join_strings(alloc->relayed, ", "));
-    set_string(table, alloc->row, ALLOC_REFLEXIVE, g_strdup(alloc->reflexive ? alloc->reflexive : ""));
+    msstun_report_set_string(report, alloc->row, ALLOC_RELAYED, msstun_strset_join(&alloc->relayed, ", "));
+    msstun_report_set_string(report, alloc->row, ALLOC_REFLEXIVE, g_strdup(alloc->reflexive ? alloc->reflexive : ""));
 
     str = g_string_new(NULL);
-    for (unsigned i = 0; i < alloc->peer_names->len; i++) {
-        const char *name = (const char *)g_ptr_array_index(alloc->peer_names, i);
+    for (unsigned i = 0; i < alloc->shown_peers->len; i++) {
+        const char *name = (const char *)g_ptr_array_index(alloc->shown_peers, i);
         const peer_traffic_t *t = (const peer_traffic_t *)g_hash_table_lookup(alloc->peers, name);
 
-        g_string_append_printf(str, "%s%s sent %u/%uB received %u/%uB", i ? ", " : "", name,
-                               t->tx_packets, t->tx_bytes, t->rx_packets, t->rx_bytes);
+        g_string_append_printf(str, "%s%s", i ? ", " : "", name);
+        append_traffic(str, t);
+        subtract_traffic(&others.client_leg, &t->client_leg);
+        subtract_traffic(&others.relay_leg, &t->relay_leg);
     }
-    set_string(table, alloc->row, ALLOC_PEERS, g_string_free(str, false));
+    if (npeers > alloc->shown_peers->len) {
+        g_string_append_printf(str, " and %u more peers", npeers - alloc->shown_peers->len);
+        append_traffic(str, &others);
+    }
+    msstun_report_set_string(report, alloc->row, ALLOC_PEERS, g_string_free(str, false));
 
     str = g_string_new(NULL);
-    if (alloc->sad_ok || alloc->sad_errors->len) {
-        g_string_append_printf(str, "%u ok, %u error", alloc->sad_ok, alloc->sad_errors->len);
-        for (unsigned i = 0; i < alloc->sad_errors->len; i++)
-            g_string_append_printf(str, "%s%u", i ? "," : " ", g_array_index(alloc->sad_errors, unsigned, i));
+    if (alloc->sad_ok || alloc->sad_errors) {
+        g_string_append_printf(str, "%u ok, %u error", alloc->sad_ok, alloc->sad_errors);
+        for (unsigned i = 0; i < alloc->sad_error_codes->len; i++)
+            g_string_append_printf(str, "%s%u", i ? "," : " ", g_array_index(alloc->sad_error_codes, unsigned, i));
+        if (alloc->sad_errors > alloc->sad_error_codes->len)
+            g_string_append_printf(str, " and %u more", alloc->sad_errors - alloc->sad_error_codes->len);
     }
-    set_string(table, alloc->row, ALLOC_ACTIVE_DEST, g_string_free(str, false));
+    msstun_report_set_string(report, alloc->row, ALLOC_ACTIVE_DEST, g_string_free(str, false));
 
     str = g_string_new(NULL);
     for (unsigned i = 0; i < G_N_ELEMENTS(acm_names); i++) {
@@ -432,23 +356,22 @@ draw_allocation(stat_tap_table *table, const allocation_t *alloc)
     if (alloc->bwm_site_responses)
         g_string_append_printf(str, "%ssite responses %u valid of %u", str->len ? ", " : "",
                                alloc->bwm_site_valid, alloc->bwm_site_responses);
-    set_string(table, alloc->row, ALLOC_BANDWIDTH, g_string_free(str, false));
+    msstun_report_set_string(report, alloc->row, ALLOC_BANDWIDTH, g_string_free(str, false));
 }
 
 static allocation_t *
-find_allocation(report_t *report, packet_info *pinfo, const msstun_tap_t *rec, bool *from_client)
+find_allocation(table_state_t *state, packet_info *pinfo, const msstun_tap_t *rec, bool *from_client)
 {
-    GHashTable *allocations = report->entries;
-    stat_tap_table *table = report_table(report);
-    char *src = transport_address(&rec->src, rec->src_port);
-    char *dst = transport_address(&rec->dst, rec->dst_port);
+    msstun_report_t *report = state->report;
+    char *src = msstun_transport_address(&rec->src, rec->src_port);
+    char *dst = msstun_transport_address(&rec->dst, rec->dst_port);
     const char *transport = transport_name(rec);
     char *key;
     allocation_t *alloc;
 
     if (rec->is_channeldata) {
         /* Either direction of a known allocation. */
-        alloc = (allocation_t *)lookup_either_way(allocations, src, dst, transport, from_client);
+        alloc = (allocation_t *)lookup_either_way(state->entries, src, dst, transport, from_client);
         g_free(src);
         g_free(dst);
         return alloc;
@@ -456,23 +379,23 @@ find_allocation(report_t *report, packet_info *pinfo, const msstun_tap_t *rec, b
 
     *from_client = sent_by_client(rec);
     key = *from_client ? make_key(src, dst, transport) : make_key(dst, src, transport);
-    alloc = (allocation_t *)g_hash_table_lookup(allocations, key);
+    alloc = (allocation_t *)g_hash_table_lookup(state->entries, key);
     if (!alloc) {
         alloc = g_new0(allocation_t, 1);
-        alloc->row = add_row(table, alloc_fields, ALLOC_NFIELDS);
+        alloc->row = msstun_report_add_row(report);
         alloc->client = g_strdup(*from_client ? src : dst);
         alloc->errors = g_array_new(false, false, sizeof(unsigned));
         alloc->pending = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
-        alloc->relayed = g_ptr_array_new_with_free_func(g_free);
-        alloc->peer_names = g_ptr_array_new();
+        msstun_strset_init(&alloc->relayed);
+        alloc->shown_peers = g_ptr_array_new();
         alloc->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         alloc->channels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        alloc->sad_errors = g_array_new(false, false, sizeof(unsigned));
-        g_hash_table_insert(allocations, key, alloc);
-        set_string(table, alloc->row, ALLOC_CLIENT, g_strdup(alloc->client));
-        set_string(table, alloc->row, ALLOC_SERVER, g_strdup(*from_client ? dst : src));
-        set_string(table, alloc->row, ALLOC_TRANSPORT, g_strdup(transport));
-        set_uint(table, alloc->row, ALLOC_FIRST, pinfo->num);
+        alloc->sad_error_codes = g_array_new(false, false, sizeof(unsigned));
+        g_hash_table_insert(state->entries, key, alloc);
+        msstun_report_set_string(report, alloc->row, ALLOC_CLIENT, g_strdup(alloc->client));
+        msstun_report_set_string(report, alloc->row, ALLOC_SERVER, g_strdup(*from_client ? dst : src));
+        msstun_report_set_string(report, alloc->row, ALLOC_TRANSPORT, g_strdup(transport));
+        msstun_report_set_uint(report, alloc->row, ALLOC_FIRST, pinfo->num);
     } else {
         g_free(key);
     }
@@ -488,34 +411,39 @@ account_peers(allocation_t *alloc, const msstun_tap_t *rec, bool from_client)
         const msstun_endpoint_t *ep = &rec->endpoints[i];
         peer_traffic_t *traffic;
 
-        if (ep->role != MSSTUN_ROLE_DESTINATION && ep->role != MSSTUN_ROLE_REMOTE && ep->role != MSSTUN_ROLE_XOR_PEER)
+        if (!(rec->peer_mask & (1U << i)))
             continue;
-        traffic = peer_traffic(alloc, transport_address(&ep->addr, ep->port));
+        traffic = peer_traffic(alloc, msstun_transport_address(&ep->addr, ep->port));
         if (rec->method == MSSTUN_METHOD_CHANNEL_BIND && rec->cls == MSSTUN_CLASS_REQUEST && rec->channel != 0)
             g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel),
-                                transport_address(&ep->addr, ep->port));
-        if (rec->data_length == 0)
-            continue;
-        if (from_client) {
-            traffic->tx_packets++;
-            traffic->tx_bytes += rec->data_length;
-        } else {
-            traffic->rx_packets++;
-            traffic->rx_bytes += rec->data_length;
-        }
+                                msstun_transport_address(&ep->addr, ep->port));
+        if (rec->data_length != 0)
+            count_traffic(alloc, traffic, false, from_client, rec->data_length);
     }
 }
 
 static void
-account_allocation_result(allocation_t *alloc, const msstun_tap_t *rec)
+account_allocation_result(table_state_t *state, allocation_t *alloc, const msstun_tap_t *rec)
 {
-    bool ms_turn = rec->dialect >= DIALECT_MS_TURN_FIRST;
-
     if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST) {
-        if (rec->cls == MSSTUN_CLASS_SUCCESS)
+        if (rec->cls == MSSTUN_CLASS_REQUEST) {
+            for (unsigned i = 0; i < rec->n_endpoints; i++) {
+                if (rec->peer_mask & (1U << i)) {
+                    g_free(alloc->pending_dest);
+                    alloc->pending_dest = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
+                }
+            }
+        } else if (rec->cls == MSSTUN_CLASS_SUCCESS) {
+            if (alloc->pending_dest) {
+                g_free(alloc->active_dest);
+                alloc->active_dest = g_strdup(alloc->pending_dest);
+            }
             alloc->sad_ok++;
-        else if (rec->cls == MSSTUN_CLASS_ERROR)
-            g_array_append_val(alloc->sad_errors, rec->error_code);
+        } else if (rec->cls == MSSTUN_CLASS_ERROR) {
+            alloc->sad_errors++;
+            if (alloc->sad_error_codes->len < MSSTUN_REPORT_SHOWN)
+                g_array_append_val(alloc->sad_error_codes, rec->error_code);
+        }
     }
     if (rec->cls == MSSTUN_CLASS_ERROR && rec->error_code != 0) {
         /* A 401 to an Allocate is the credential challenge, not a failure. */
@@ -528,21 +456,69 @@ account_allocation_result(allocation_t *alloc, const msstun_tap_t *rec)
         return;
     alloc->bwm_site_responses += rec->bwm_site_responses;
     alloc->bwm_site_valid += rec->bwm_site_valid;
-    if (rec->method != MSSTUN_METHOD_ALLOCATE && rec->method != MSSTUN_METHOD_REFRESH)
-        return;
     if (rec->method == MSSTUN_METHOD_ALLOCATE)
         alloc->allocated = true;
     for (unsigned i = 0; i < rec->n_endpoints; i++) {
         const msstun_endpoint_t *ep = &rec->endpoints[i];
 
-        if ((ep->role == MSSTUN_ROLE_MAPPED && ms_turn) || ep->role == MSSTUN_ROLE_MS_ALT_MAPPED ||
-            ep->role == MSSTUN_ROLE_XOR_RELAYED) {
-            msstun_add_unique(alloc->relayed, transport_address(&ep->addr, ep->port));
-        } else if (ep->role == MSSTUN_ROLE_MS_XOR_MAPPED || ep->role == MSSTUN_ROLE_XOR_MAPPED) {
+        if (rec->relayed_mask & (1U << i)) {
+            char *relayed = msstun_transport_address(&ep->addr, ep->port);
+
+            if (!g_hash_table_contains(state->relays, relayed))
+                g_hash_table_insert(state->relays, g_strdup(relayed), alloc);
+            msstun_strset_add(&alloc->relayed, relayed);
+        } else if (rec->reflexive_mask & (1U << i)) {
             g_free(alloc->reflexive);
-            alloc->reflexive = transport_address(&ep->addr, ep->port);
+            alloc->reflexive = msstun_transport_address(&ep->addr, ep->port);
         }
     }
+}
+
+/* Relayed data that no TURN message carries: to the active destination on
+ * the allocation's own 5-tuple (in 0xFF10 multiplexed TURN or TCP
+ * end-to-end data, the records of msstun_tap_carrier(), or unwrapped RTP
+ * and RTCP, the notes with no carrier), or RTP and RTCP between a relayed
+ * address and a peer.  Send/Data and ChannelData count with their
+ * messages. */
+static tap_packet_status
+allocations_note(void *tapdata, packet_info *pinfo, const msstun_tap_t *rec)
+{
+    const msstun_note_t *note = rec->note;
+    msstun_carrier_t carrier = note ? note->carrier : rec->carrier;
+    uint32_t length = note ? note->length : rec->data_length;
+    msstun_report_t *report;
+    table_state_t *state;
+    allocation_t *alloc;
+    char *src;
+    char *dst;
+    bool from_client;
+
+    if (note && (note->kind == MSSTUN_NOTE_PSEUDO_TLS || note->carrier != MSSTUN_CARRIER_NONE))
+        return TAP_PACKET_DONT_REDRAW;
+    report = msstun_report_of(&allocations_kind, tapdata);
+    state = (table_state_t *)report->state;
+    src = msstun_transport_address(&rec->src, rec->src_port);
+    dst = msstun_transport_address(&rec->dst, rec->dst_port);
+    alloc = (allocation_t *)lookup_either_way(state->entries, src, dst, rec->over_tcp ? "TCP" : "UDP", &from_client);
+    if (alloc) {
+        count_traffic(alloc, peer_traffic(alloc, g_strdup(alloc->active_dest ? alloc->active_dest :
+                                                          "active destination")),
+                      false, from_client, length);
+    } else if (carrier == MSSTUN_CARRIER_NONE) {
+        bool from_relay = (alloc = (allocation_t *)g_hash_table_lookup(state->relays, src)) != NULL;
+
+        if (!alloc)
+            alloc = (allocation_t *)g_hash_table_lookup(state->relays, dst);
+        if (alloc)
+            count_traffic(alloc, peer_traffic(alloc, g_strdup(from_relay ? dst : src)), true, from_relay, length);
+    }
+    g_free(src);
+    g_free(dst);
+    if (!alloc)
+        return TAP_PACKET_DONT_REDRAW;
+    msstun_report_set_uint(report, alloc->row, ALLOC_LAST, pinfo->num);
+    draw_allocation(report, alloc);
+    return TAP_PACKET_REDRAW;
 }
 
 static tap_packet_status
@@ -550,33 +526,28 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
                    tap_flags_t flags _U_)
 {
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
-    report_t *report;
-    stat_tap_table *table;
+    msstun_report_t *report;
+    table_state_t *state;
     allocation_t *alloc;
     bool from_client;
 
+    if (rec->note || rec->carrier != MSSTUN_CARRIER_NONE)
+        return allocations_note(tapdata, pinfo, rec);
     if (rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
         return TAP_PACKET_DONT_REDRAW;
-    report = listener_report((stat_data_t *)tapdata, ALLOCATIONS_TABLE, ALLOC_NFIELDS, free_allocation);
-    table = report_table(report);
-    alloc = find_allocation(report, pinfo, rec, &from_client);
+    report = msstun_report_of(&allocations_kind, tapdata);
+    state = (table_state_t *)report->state;
+    alloc = find_allocation(state, pinfo, rec, &from_client);
     if (!alloc)
         return TAP_PACKET_DONT_REDRAW;
-    set_uint(table, alloc->row, ALLOC_LAST, pinfo->num);
+    msstun_report_set_uint(report, alloc->row, ALLOC_LAST, pinfo->num);
 
     if (rec->is_channeldata) {
         const char *peer = (const char *)g_hash_table_lookup(alloc->channels, GUINT_TO_POINTER(rec->channel));
         char *name = peer ? g_strdup(peer) : g_strdup_printf("channel 0x%04x", rec->channel);
-        peer_traffic_t *traffic = peer_traffic(alloc, name);
 
-        if (from_client) {
-            traffic->tx_packets++;
-            traffic->tx_bytes += rec->data_length;
-        } else {
-            traffic->rx_packets++;
-            traffic->rx_bytes += rec->data_length;
-        }
-        draw_allocation(table, alloc);
+        count_traffic(alloc, peer_traffic(alloc, name), false, from_client, rec->data_length);
+        draw_allocation(report, alloc);
         return TAP_PACKET_REDRAW;
     }
 
@@ -602,13 +573,13 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
         }
     }
     if (!rec->retransmission)
-        account_allocation_result(alloc, rec);
+        account_allocation_result(state, alloc, rec);
     account_peers(alloc, rec, from_client);
     if (rec->ms_version)
-        set_string(table, alloc->row, ALLOC_MS_VERSION, g_strdup_printf("%u", rec->ms_version));
+        msstun_report_set_string(report, alloc->row, ALLOC_MS_VERSION, g_strdup_printf("%u", rec->ms_version));
     if (rec->has_lifetime && rec->cls == MSSTUN_CLASS_SUCCESS)
-        set_string(table, alloc->row, ALLOC_LIFETIME, g_strdup_printf("%u", rec->lifetime));
-    draw_allocation(table, alloc);
+        msstun_report_set_string(report, alloc->row, ALLOC_LIFETIME, g_strdup_printf("%u", rec->lifetime));
+    draw_allocation(report, alloc);
     return TAP_PACKET_REDRAW;
 }
 
@@ -659,8 +630,7 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
 {
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
     const char *transport = transport_name(rec);
-    report_t *report;
-    stat_tap_table *table;
+    msstun_report_t *report;
     GHashTable *pairs;
     char *src;
     char *dst;
@@ -668,28 +638,27 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
     unsigned dir;
     bool forward;
 
-    if (rec->is_channeldata || rec->method != MSSTUN_METHOD_BINDING || rec->cls == MSSTUN_CLASS_INDICATION ||
-        rec->retransmission)
+    if (rec->note || rec->is_channeldata || rec->method != MSSTUN_METHOD_BINDING ||
+        rec->cls == MSSTUN_CLASS_INDICATION || rec->retransmission)
         return TAP_PACKET_DONT_REDRAW;
-    report = listener_report((stat_data_t *)tapdata, CHECKS_TABLE, PAIR_NFIELDS, free_pair);
-    table = report_table(report);
-    pairs = report->entries;
+    report = msstun_report_of(&checks_kind, tapdata);
+    pairs = ((table_state_t *)report->state)->entries;
 
-    src = transport_address(&rec->src, rec->src_port);
-    dst = transport_address(&rec->dst, rec->dst_port);
+    src = msstun_transport_address(&rec->src, rec->src_port);
+    dst = msstun_transport_address(&rec->dst, rec->dst_port);
     pair = (pair_t *)lookup_either_way(pairs, src, dst, transport, &forward);
     /* A pair starts with a connectivity check: a Binding request carrying
      * USERNAME or ICE attributes (not a plain NAT-discovery Binding). */
     if (!pair && rec->cls == MSSTUN_CLASS_REQUEST && (rec->username || rec->use_candidate)) {
         pair = g_new0(pair_t, 1);
-        pair->row = add_row(table, pair_fields, PAIR_NFIELDS);
+        pair->row = msstun_report_add_row(report);
         pair->local = g_strdup(src);
         pair->remote = g_strdup(dst);
         g_hash_table_insert(pairs, make_key(src, dst, transport), pair);
-        set_string(table, pair->row, PAIR_LOCAL, g_strdup(pair->local));
-        set_string(table, pair->row, PAIR_REMOTE, g_strdup(pair->remote));
-        set_string(table, pair->row, PAIR_TRANSPORT, g_strdup(transport));
-        set_string(table, pair->row, PAIR_USERNAME, g_strdup(rec->username ? rec->username : ""));
+        msstun_report_set_string(report, pair->row, PAIR_LOCAL, g_strdup(pair->local));
+        msstun_report_set_string(report, pair->row, PAIR_REMOTE, g_strdup(pair->remote));
+        msstun_report_set_string(report, pair->row, PAIR_TRANSPORT, g_strdup(transport));
+        msstun_report_set_string(report, pair->row, PAIR_USERNAME, g_strdup(rec->username ? rec->username : ""));
     }
     if (!pair) {
         g_free(src);
@@ -716,15 +685,15 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
     g_free(src);
     g_free(dst);
 
-    set_uint(table, pair->row, PAIR_L_REQUESTS, pair->requests[0]);
-    set_uint(table, pair->row, PAIR_L_SUCCESS, pair->successes[0]);
-    set_uint(table, pair->row, PAIR_L_ERRORS, pair->errors[0]);
-    set_uint(table, pair->row, PAIR_R_REQUESTS, pair->requests[1]);
-    set_uint(table, pair->row, PAIR_R_SUCCESS, pair->successes[1]);
-    set_uint(table, pair->row, PAIR_R_ERRORS, pair->errors[1]);
-    set_string(table, pair->row, PAIR_USE_CANDIDATE, g_strdup(pair->use_candidate ? "yes" : "no"));
-    set_uint(table, pair->row, PAIR_ROLE_CONFLICTS, pair->role_conflicts);
-    set_string(table, pair->row, PAIR_VERDICT, pair_verdict(pair));
+    msstun_report_set_uint(report, pair->row, PAIR_L_REQUESTS, pair->requests[0]);
+    msstun_report_set_uint(report, pair->row, PAIR_L_SUCCESS, pair->successes[0]);
+    msstun_report_set_uint(report, pair->row, PAIR_L_ERRORS, pair->errors[0]);
+    msstun_report_set_uint(report, pair->row, PAIR_R_REQUESTS, pair->requests[1]);
+    msstun_report_set_uint(report, pair->row, PAIR_R_SUCCESS, pair->successes[1]);
+    msstun_report_set_uint(report, pair->row, PAIR_R_ERRORS, pair->errors[1]);
+    msstun_report_set_string(report, pair->row, PAIR_USE_CANDIDATE, g_strdup(pair->use_candidate ? "yes" : "no"));
+    msstun_report_set_uint(report, pair->row, PAIR_ROLE_CONFLICTS, pair->role_conflicts);
+    msstun_report_set_string(report, pair->row, PAIR_VERDICT, pair_verdict(pair));
     return TAP_PACKET_REDRAW;
 }
 
@@ -732,55 +701,65 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
  * Registration
  */
 
-static void
-reset_table(stat_tap_table *table)
+/* The relays map serves the allocations only. */
+static table_state_t *
+new_table_state(msstun_report_t *report, GDestroyNotify free_entry)
 {
-    if (strcmp(table->title, ALLOCATIONS_TABLE) == 0)
-        clear_rows(table, alloc_fields, ALLOC_NFIELDS);
-    else
-        clear_rows(table, pair_fields, PAIR_NFIELDS);
-    for (unsigned i = 0; reports && i < reports->len; i++) {
-        report_t *report = (report_t *)g_ptr_array_index(reports, i);
+    table_state_t *state = g_new0(table_state_t, 1);
 
-        if (report_table(report) == table)
-            g_hash_table_remove_all(report->entries);
-    }
+    state->report = report;
+    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_entry);
+    state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return state;
 }
 
-/* The registered UI keeps an empty table: what a report shows before its
- * first packet, or with none. */
-static void
-init_table(stat_tap_table_ui *ui, const char *name, unsigned nfields)
+static void *
+new_allocations_state(msstun_report_t *report)
 {
-    if (!stat_tap_find_table(ui, name))
-        stat_tap_add_table(ui, stat_tap_init_table(name, nfields, 0, NULL));
+    return new_table_state(report, free_allocation);
 }
 
-static void
-allocations_init(stat_tap_table_ui *ui)
+static void *
+new_checks_state(msstun_report_t *report)
 {
-    init_table(ui, ALLOCATIONS_TABLE, ALLOC_NFIELDS);
+    return new_table_state(report, free_pair);
 }
 
 static void
-checks_init(stat_tap_table_ui *ui)
+free_table_state(void *data)
 {
-    init_table(ui, CHECKS_TABLE, PAIR_NFIELDS);
+    table_state_t *state = (table_state_t *)data;
+
+    g_hash_table_destroy(state->relays);
+    g_hash_table_destroy(state->entries);
+    g_free(state);
+}
+
+static void
+reset_table_state(void *data)
+{
+    table_state_t *state = (table_state_t *)data;
+
+    g_hash_table_remove_all(state->relays);
+    g_hash_table_remove_all(state->entries);
 }
 
 static tap_param filter_param[] = {
     { PARAM_FILTER, "filter", "Filter", NULL, true }
 };
 
+MSSTUN_REPORT_CALLBACKS(allocations, allocations_kind)
+MSSTUN_REPORT_CALLBACKS(checks, checks_kind)
+
 static stat_tap_table_ui allocations_ui = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN TURN Allocations",
     "msstun",
     "msstun,allocations",
     allocations_init,
     allocations_packet,
-    reset_table,
-    free_table_item,
+    allocations_reset,
+    allocations_free_item,
     NULL,
     G_N_ELEMENTS(alloc_fields), alloc_fields,
     G_N_ELEMENTS(filter_param), filter_param,
@@ -789,19 +768,33 @@ static stat_tap_table_ui allocations_ui = {
 };
 
 static stat_tap_table_ui checks_ui = {
-    REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    MSSTUN_TELEPHONY_GROUP,
     "MSSTUN ICE Checks",
     "msstun",
     "msstun,checks",
     checks_init,
     checks_packet,
-    reset_table,
-    free_table_item,
+    checks_reset,
+    checks_free_item,
     NULL,
     G_N_ELEMENTS(pair_fields), pair_fields,
     G_N_ELEMENTS(filter_param), filter_param,
     NULL,
     0
+};
+
+static msstun_report_kind_t allocations_kind = {
+    &allocations_ui, ALLOCATIONS_TABLE,
+    "(none: no TURN allocation message passed the filter; TURN on ports other than UDP 3478 and TCP 443 "
+    "needs --enable-heuristic msstun_udp or msstun_tcp, or Decode As MSSTUN)",
+    false, new_allocations_state, NULL, free_table_state, reset_table_state, NULL, 0
+};
+
+static msstun_report_kind_t checks_kind = {
+    &checks_ui, CHECKS_TABLE,
+    "(none: no ICE connectivity check (Binding request with USERNAME) passed the filter; checks on ports "
+    "other than UDP 3478 and TCP 443 need --enable-heuristic msstun_udp or msstun_tcp, or Decode As MSSTUN)",
+    false, new_checks_state, NULL, free_table_state, reset_table_state, NULL, 0
 };
 
 void

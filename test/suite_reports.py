@@ -47,7 +47,9 @@ class TestAllocationsReport:
             # Frame 26, the last Allocate, is never answered.
             '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '1', '26', '10', '0', '1', '1', '439 x1',
             '192.0.2.15:50000, [2001:db8::15]:50002', '198.51.100.7:40000', '480', '4', '6',
-            '203.0.113.9:50012 sent 2/176B received 2/156B, 203.0.113.9:50014 sent 0/0B received 0/0B',
+            # Send/Data (2 and 2), then the RTP and RTCP to the active
+            # destination (unwrapped, and one in 0xFF10) count too (issue 27).
+            '203.0.113.9:50012 sent 6/476B received 5/364B, 203.0.113.9:50014 sent 0/0B received 0/0B',
             '1 ok, 1 error 439', 'Check x1, site responses 3 valid of 4',
         ]]
 
@@ -62,9 +64,12 @@ class TestAllocationsReport:
     def test_msturn_tcp443(self, tshark, local_capture):
         rows = report(tshark, local_capture('msturn-tcp443.pcap'), 'allocations')
         assert rows == [[
-            '10.0.0.10:51000', '192.0.2.1:443', 'TCP', '6', '16', '5', '0', '0', '1', '',
+            # Send/Data, and the six end-to-end data frames to the active
+            # destination (with their RFC 4571 framing), the last in frame 23
+            # (issue 27).
+            '10.0.0.10:51000', '192.0.2.1:443', 'TCP', '6', '23', '5', '0', '0', '1', '',
             '192.0.2.15:50100, [2001:db8::15]:50102', '198.51.100.7:41000', '480', '0', '6',
-            '203.0.113.9:50012 sent 2/180B received 2/180B', '1 ok, 0 error', '',
+            '203.0.113.9:50012 sent 6/488B received 4/320B', '1 ok, 0 error', '',
         ]]
 
     def test_coturn_channeldata(self, tshark, shared_capture):

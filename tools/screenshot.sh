@@ -4,13 +4,13 @@
 # tshark:
 #
 #   decode  docs/wireshark-msstun.png  captures/msturn-udp3478.pcap, frame 4's MSSTUN tree
-#           and Statistics > MSSTUN TURN Allocations (-z msstun,allocations).
+#           and Telephony > MSSTUN TURN Allocations (-z msstun,allocations).
 #   flow    docs/flow-graph.png  Statistics > Flow Graph, flow type "MSSTUN", on
 #           captures/msturn-learning.pcap (--enable-heuristic msstun_udp). The graph is
 #           exported from the dialog as ASCII and must equal `tshark -z flow,msstun,network`
 #           (one and two passes); then again with a display filter in the main window and
 #           "Limit to display filter".
-#   media   docs/media-paths.png  Statistics > MSSTUN Media Paths (from the menu) on the same
+#   media   docs/media-paths.png  Telephony > MSSTUN Media Paths (from the menu) on the same
 #           capture. The rows the dialog copies must hold the text of those of `tshark -z
 #           msstun,media` (spaces and cell separators aside); then again with a display
 #           filter typed into the dialog.
@@ -169,7 +169,7 @@ shot_flow() {
     cap=msturn-learning.pcap
     filter='ip.addr==10.0.0.10'
     start_wireshark "$cap" --enable-heuristic msstun_udp
-    menu alt+s 19                       # Statistics > Flow Graph
+    menu alt+s 16                       # Statistics > Flow Graph
     FLOW=$(wait_window 'Flow ·')
     place "$FLOW" 0 0 1600 1000
     # Flow type: open the list, pick MSSTUN by typing.
@@ -229,7 +229,7 @@ media_check() {
 shot_media() {
     cap=msturn-learning.pcap
     start_wireshark "$cap" --enable-heuristic msstun_udp
-    menu alt+s 10                       # Statistics > MSSTUN Media Paths
+    menu alt+y 17                       # Telephony > MSSTUN Media Paths
     MEDIA=$(wait_window 'MSSTUN Media Paths')
     MEDIA_W=2300 MEDIA_H=230            # wide enough for every column
     place "$MEDIA" 0 0 $MEDIA_W $MEDIA_H
