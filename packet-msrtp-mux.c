@@ -41,8 +41,8 @@
 #include <epan/dissectors/packet-rtp.h>
 #include <epan/dissectors/packet-tcp.h>
 
-void proto_register_msstun(void);
-void proto_reg_handoff_msstun(void);
+void proto_register_msrtp_mux(void);
+void proto_reg_handoff_msrtp_mux(void);
 
 #define CHANNELDATA_HDR_LEN         4U
 #define MS_MULTIPLEXED_TURN         0xFF10  /* MS-TURN 2.2.3 */
@@ -101,8 +101,6 @@ typedef struct {
  * (3479 audio, 3480 video, 3481 sharing, for QoS). */
 #define MSSTUN_UDP_PORTS    "3478-3481"
 #define MSSTUN_TCP_PORTS    "443,3478"
-
-int proto_msstun = -1;
 
 static dissector_handle_t msstun_handle;
 static dissector_handle_t msstun_message_handle;
@@ -1480,12 +1478,15 @@ dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
         return 0;
+    proto_item_set_hidden(proto_tree_add_item(tree, proto_msstun_message, tvb, 0, -1, ENC_NA));
     dissect_message(tvb, pinfo, tree, &ctx);
     return tvb_reported_length(tvb);
 }
 
+/* The multiplexer's fields, preferences and dissector, in protocol MSSTUN
+ * (registered by packet-msstun.c before this). */
 void
-proto_register_msstun(void)
+proto_register_msrtp_mux(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_channel,
@@ -1600,7 +1601,6 @@ proto_register_msstun(void)
     expert_module_t *expert_mux;
     module_t *msstun_module;
 
-    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
     proto_register_field_array(proto_msstun, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_mux = expert_register_protocol(proto_msstun);
@@ -1611,14 +1611,12 @@ proto_register_msstun(void)
     msstun_srtp_register(msstun_module);
 
     msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
+    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
 }
 
 void
-proto_reg_handoff_msstun(void)
+proto_reg_handoff_msrtp_mux(void)
 {
-    /* Here, not with "msstun": its protocol is the message dissector's
-     * (packet-msstun.c), which need not be registered before this file's. */
-    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
     dissector_add_for_decode_as("udp.port", msstun_message_handle);
     dissector_add_for_decode_as("tcp.port", msstun_message_handle);
 

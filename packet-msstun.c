@@ -59,7 +59,7 @@
 
 #include <stdlib.h>
 
-void proto_register_msstun_message(void);
+void proto_register_msstun(void);
 
 /* Attribute types.  IETF numbering; MS-TURN swaps NONCE and REALM. */
 #define ATT_MAPPED_ADDRESS          0x0001  /* RFC 3489/5389; MS-TURN: relay address */
@@ -201,6 +201,7 @@ typedef struct {
     unsigned     check_successes[2];
 } msstun_message_conv_t;
 
+int proto_msstun = -1;
 int proto_msstun_message = -1;
 static int msstun_tap = -1;
 
@@ -233,9 +234,67 @@ static int hf_msstun_att_xor_ipv6 = -1;
 static int hf_msstun_addr = -1;
 static int hf_msstun_addr6 = -1;
 static int hf_msstun_port = -1;
-/* IPv4, IPv6 and port of each role; zero until registered, which every
- * release accepts for field ids kept in arrays. */
-static int hf_msstun_addr_role[MSSTUN_ROLE_COUNT][3];
+/* IPv4, IPv6 and port of each address role (role_fields[]). */
+static int hf_msstun_role_mapped_ipv4 = -1;
+static int hf_msstun_role_mapped_ipv6 = -1;
+static int hf_msstun_role_mapped_port = -1;
+static int hf_msstun_role_response_ipv4 = -1;
+static int hf_msstun_role_response_ipv6 = -1;
+static int hf_msstun_role_response_port = -1;
+static int hf_msstun_role_source_ipv4 = -1;
+static int hf_msstun_role_source_ipv6 = -1;
+static int hf_msstun_role_source_port = -1;
+static int hf_msstun_role_changed_ipv4 = -1;
+static int hf_msstun_role_changed_ipv6 = -1;
+static int hf_msstun_role_changed_port = -1;
+static int hf_msstun_role_reflected_from_ipv4 = -1;
+static int hf_msstun_role_reflected_from_ipv6 = -1;
+static int hf_msstun_role_reflected_from_port = -1;
+static int hf_msstun_role_alternate_server_ipv4 = -1;
+static int hf_msstun_role_alternate_server_ipv6 = -1;
+static int hf_msstun_role_alternate_server_port = -1;
+static int hf_msstun_role_destination_ipv4 = -1;
+static int hf_msstun_role_destination_ipv6 = -1;
+static int hf_msstun_role_destination_port = -1;
+static int hf_msstun_role_remote_ipv4 = -1;
+static int hf_msstun_role_remote_ipv6 = -1;
+static int hf_msstun_role_remote_port = -1;
+static int hf_msstun_role_xor_peer_ipv4 = -1;
+static int hf_msstun_role_xor_peer_ipv6 = -1;
+static int hf_msstun_role_xor_peer_port = -1;
+static int hf_msstun_role_xor_relayed_ipv4 = -1;
+static int hf_msstun_role_xor_relayed_ipv6 = -1;
+static int hf_msstun_role_xor_relayed_port = -1;
+static int hf_msstun_role_xor_mapped_ipv4 = -1;
+static int hf_msstun_role_xor_mapped_ipv6 = -1;
+static int hf_msstun_role_xor_mapped_port = -1;
+static int hf_msstun_role_ms_xor_mapped_ipv4 = -1;
+static int hf_msstun_role_ms_xor_mapped_ipv6 = -1;
+static int hf_msstun_role_ms_xor_mapped_port = -1;
+static int hf_msstun_role_xor_reflected_from_ipv4 = -1;
+static int hf_msstun_role_xor_reflected_from_ipv6 = -1;
+static int hf_msstun_role_xor_reflected_from_port = -1;
+static int hf_msstun_role_response_origin_ipv4 = -1;
+static int hf_msstun_role_response_origin_ipv6 = -1;
+static int hf_msstun_role_response_origin_port = -1;
+static int hf_msstun_role_other_address_ipv4 = -1;
+static int hf_msstun_role_other_address_ipv6 = -1;
+static int hf_msstun_role_other_address_port = -1;
+static int hf_msstun_role_ms_alt_mapped_ipv4 = -1;
+static int hf_msstun_role_ms_alt_mapped_ipv6 = -1;
+static int hf_msstun_role_ms_alt_mapped_port = -1;
+static int hf_msstun_role_remote_site_ipv4 = -1;
+static int hf_msstun_role_remote_site_ipv6 = -1;
+static int hf_msstun_role_remote_site_port = -1;
+static int hf_msstun_role_remote_relay_site_ipv4 = -1;
+static int hf_msstun_role_remote_relay_site_ipv6 = -1;
+static int hf_msstun_role_remote_relay_site_port = -1;
+static int hf_msstun_role_local_site_ipv4 = -1;
+static int hf_msstun_role_local_site_ipv6 = -1;
+static int hf_msstun_role_local_site_port = -1;
+static int hf_msstun_role_local_relay_site_ipv4 = -1;
+static int hf_msstun_role_local_relay_site_ipv6 = -1;
+static int hf_msstun_role_local_relay_site_port = -1;
 static int hf_msstun_att_change_ip = -1;
 static int hf_msstun_att_change_port = -1;
 static int hf_msstun_att_username = -1;
@@ -320,6 +379,76 @@ static int hf_msstun_att_nomination = -1;
 static int hf_msstun_att_goog_network_id = -1;
 static int hf_msstun_att_goog_network_cost = -1;
 static int hf_msstun_att_goog_misc_info = -1;
+
+/* The fields of each address role, indexed by msstun_addr_role_t. */
+typedef struct {
+    int *ipv4;
+    int *ipv6;
+    int *port;
+} role_fields_t;
+
+static const role_fields_t role_fields[MSSTUN_ROLE_COUNT] = {
+    [MSSTUN_ROLE_MAPPED] = {
+        &hf_msstun_role_mapped_ipv4, &hf_msstun_role_mapped_ipv6,
+        &hf_msstun_role_mapped_port },
+    [MSSTUN_ROLE_RESPONSE] = {
+        &hf_msstun_role_response_ipv4, &hf_msstun_role_response_ipv6,
+        &hf_msstun_role_response_port },
+    [MSSTUN_ROLE_SOURCE] = {
+        &hf_msstun_role_source_ipv4, &hf_msstun_role_source_ipv6,
+        &hf_msstun_role_source_port },
+    [MSSTUN_ROLE_CHANGED] = {
+        &hf_msstun_role_changed_ipv4, &hf_msstun_role_changed_ipv6,
+        &hf_msstun_role_changed_port },
+    [MSSTUN_ROLE_REFLECTED_FROM] = {
+        &hf_msstun_role_reflected_from_ipv4, &hf_msstun_role_reflected_from_ipv6,
+        &hf_msstun_role_reflected_from_port },
+    [MSSTUN_ROLE_ALTERNATE_SERVER] = {
+        &hf_msstun_role_alternate_server_ipv4, &hf_msstun_role_alternate_server_ipv6,
+        &hf_msstun_role_alternate_server_port },
+    [MSSTUN_ROLE_DESTINATION] = {
+        &hf_msstun_role_destination_ipv4, &hf_msstun_role_destination_ipv6,
+        &hf_msstun_role_destination_port },
+    [MSSTUN_ROLE_REMOTE] = {
+        &hf_msstun_role_remote_ipv4, &hf_msstun_role_remote_ipv6,
+        &hf_msstun_role_remote_port },
+    [MSSTUN_ROLE_XOR_PEER] = {
+        &hf_msstun_role_xor_peer_ipv4, &hf_msstun_role_xor_peer_ipv6,
+        &hf_msstun_role_xor_peer_port },
+    [MSSTUN_ROLE_XOR_RELAYED] = {
+        &hf_msstun_role_xor_relayed_ipv4, &hf_msstun_role_xor_relayed_ipv6,
+        &hf_msstun_role_xor_relayed_port },
+    [MSSTUN_ROLE_XOR_MAPPED] = {
+        &hf_msstun_role_xor_mapped_ipv4, &hf_msstun_role_xor_mapped_ipv6,
+        &hf_msstun_role_xor_mapped_port },
+    [MSSTUN_ROLE_MS_XOR_MAPPED] = {
+        &hf_msstun_role_ms_xor_mapped_ipv4, &hf_msstun_role_ms_xor_mapped_ipv6,
+        &hf_msstun_role_ms_xor_mapped_port },
+    [MSSTUN_ROLE_XOR_REFLECTED_FROM] = {
+        &hf_msstun_role_xor_reflected_from_ipv4, &hf_msstun_role_xor_reflected_from_ipv6,
+        &hf_msstun_role_xor_reflected_from_port },
+    [MSSTUN_ROLE_RESPONSE_ORIGIN] = {
+        &hf_msstun_role_response_origin_ipv4, &hf_msstun_role_response_origin_ipv6,
+        &hf_msstun_role_response_origin_port },
+    [MSSTUN_ROLE_OTHER_ADDRESS] = {
+        &hf_msstun_role_other_address_ipv4, &hf_msstun_role_other_address_ipv6,
+        &hf_msstun_role_other_address_port },
+    [MSSTUN_ROLE_MS_ALT_MAPPED] = {
+        &hf_msstun_role_ms_alt_mapped_ipv4, &hf_msstun_role_ms_alt_mapped_ipv6,
+        &hf_msstun_role_ms_alt_mapped_port },
+    [MSSTUN_ROLE_REMOTE_SITE] = {
+        &hf_msstun_role_remote_site_ipv4, &hf_msstun_role_remote_site_ipv6,
+        &hf_msstun_role_remote_site_port },
+    [MSSTUN_ROLE_REMOTE_RELAY_SITE] = {
+        &hf_msstun_role_remote_relay_site_ipv4, &hf_msstun_role_remote_relay_site_ipv6,
+        &hf_msstun_role_remote_relay_site_port },
+    [MSSTUN_ROLE_LOCAL_SITE] = {
+        &hf_msstun_role_local_site_ipv4, &hf_msstun_role_local_site_ipv6,
+        &hf_msstun_role_local_site_port },
+    [MSSTUN_ROLE_LOCAL_RELAY_SITE] = {
+        &hf_msstun_role_local_relay_site_ipv4, &hf_msstun_role_local_relay_site_ipv6,
+        &hf_msstun_role_local_relay_site_port },
+};
 
 static int ett_msstun = -1;
 static int ett_msstun_attributes = -1;
@@ -709,10 +838,10 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
     if (xored) {
         proto_tree_add_item(tree, hf_msstun_att_xor_port, tvb, 2, 2, ENC_BIG_ENDIAN);
         port = tvb_get_ntohs(tvb, 2) ^ tvb_get_ntohs(msg->tvb, 4);
-        ti = proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        ti = proto_tree_add_uint(tree, *role_fields[role].port, tvb, 2, 2, port);
         proto_item_set_generated(ti);
     } else {
-        proto_tree_add_item_ret_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, ENC_BIG_ENDIAN, &port);
+        proto_tree_add_item_ret_uint(tree, *role_fields[role].port, tvb, 2, 2, ENC_BIG_ENDIAN, &port);
     }
     ti = proto_tree_add_uint(tree, hf_msstun_port, tvb, 2, 2, port);
     proto_item_set_hidden(ti);
@@ -726,7 +855,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             proto_tree_add_item(tree, hf_msstun_att_xor_ipv4, tvb, 4, 4, ENC_BIG_ENDIAN);
             ipv4 ^= tvb_get_ipv4(msg->tvb, 4);
         }
-        ti = proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        ti = proto_tree_add_ipv4(tree, *role_fields[role].ipv4, tvb, 4, 4, ipv4);
         if (xored)
             proto_item_set_generated(ti);
         ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
@@ -749,7 +878,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             for (unsigned i = 0; i < 16; i++)
                 ipv6.bytes[i] ^= key.bytes[i];
         }
-        ti = proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        ti = proto_tree_add_ipv6(tree, *role_fields[role].ipv6, tvb, 4, 16, &ipv6);
         if (xored)
             proto_item_set_generated(ti);
         ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
@@ -1947,16 +2076,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     return end;
 }
 
-#define ADDR_ROLE_HF(role, abbrev, label) \
-    { &hf_msstun_addr_role[role][0], \
-      { label " IPv4", "msstun.att." abbrev ".ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
-    { &hf_msstun_addr_role[role][1], \
-      { label " IPv6", "msstun.att." abbrev ".ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
-    { &hf_msstun_addr_role[role][2], \
-      { label " Port", "msstun.att." abbrev ".port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }}
-
 void
-proto_register_msstun_message(void)
+proto_register_msstun(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_type,
@@ -2008,9 +2129,9 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_reserved,
           { "Reserved", "msstun.att.reserved", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_reserved16,
-          { "Reserved", "msstun.att.reserved", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+          { "Reserved", "msstun.att.reserved16", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_reserved24,
-          { "Reserved", "msstun.att.reserved", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+          { "Reserved", "msstun.att.reserved24", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_family,
           { "Protocol Family", "msstun.att.family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0, NULL, HFILL }},
         { &hf_msstun_att_xor_port,
@@ -2028,26 +2149,126 @@ proto_register_msstun_message(void)
         { &hf_msstun_port,
           { "Port", "msstun.port", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Any port carried by an address attribute", HFILL }},
-        ADDR_ROLE_HF(MSSTUN_ROLE_MAPPED, "mapped", "Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE, "response", "Response"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_SOURCE, "source", "Source"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_CHANGED, "changed", "Changed"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REFLECTED_FROM, "reflected_from", "Reflected From"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_ALTERNATE_SERVER, "alternate_server", "Alternate Server"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_DESTINATION, "destination", "Destination"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE, "remote", "Remote"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_PEER, "xor_peer", "XOR Peer"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_RELAYED, "xor_relayed", "XOR Relayed"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_MAPPED, "xor_mapped", "XOR Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_MS_XOR_MAPPED, "ms_xor_mapped", "MS XOR Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_REFLECTED_FROM, "xor_reflected_from", "XOR Reflected From"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE_ORIGIN, "response_origin", "Response Origin"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_OTHER_ADDRESS, "other_address", "Other Address"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_MS_ALT_MAPPED, "ms_alt_mapped", "MS Alternate Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_SITE, "remote_site", "Remote Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_RELAY_SITE, "remote_relay_site", "Remote Relay Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_SITE, "local_site", "Local Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_RELAY_SITE, "local_relay_site", "Local Relay Site"),
+        { &hf_msstun_role_mapped_ipv4,
+          { "Mapped IPv4", "msstun.att.mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_mapped_ipv6,
+          { "Mapped IPv6", "msstun.att.mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_mapped_port,
+          { "Mapped Port", "msstun.att.mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_ipv4,
+          { "Response IPv4", "msstun.att.response.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_ipv6,
+          { "Response IPv6", "msstun.att.response.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_port,
+          { "Response Port", "msstun.att.response.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_ipv4,
+          { "Source IPv4", "msstun.att.source.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_ipv6,
+          { "Source IPv6", "msstun.att.source.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_port,
+          { "Source Port", "msstun.att.source.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_ipv4,
+          { "Changed IPv4", "msstun.att.changed.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_ipv6,
+          { "Changed IPv6", "msstun.att.changed.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_port,
+          { "Changed Port", "msstun.att.changed.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_ipv4,
+          { "Reflected From IPv4", "msstun.att.reflected_from.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_ipv6,
+          { "Reflected From IPv6", "msstun.att.reflected_from.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_port,
+          { "Reflected From Port", "msstun.att.reflected_from.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_ipv4,
+          { "Alternate Server IPv4", "msstun.att.alternate_server.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_ipv6,
+          { "Alternate Server IPv6", "msstun.att.alternate_server.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_port,
+          { "Alternate Server Port", "msstun.att.alternate_server.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_ipv4,
+          { "Destination IPv4", "msstun.att.destination.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_ipv6,
+          { "Destination IPv6", "msstun.att.destination.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_port,
+          { "Destination Port", "msstun.att.destination.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_ipv4,
+          { "Remote IPv4", "msstun.att.remote.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_ipv6,
+          { "Remote IPv6", "msstun.att.remote.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_port,
+          { "Remote Port", "msstun.att.remote.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_ipv4,
+          { "XOR Peer IPv4", "msstun.att.xor_peer.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_ipv6,
+          { "XOR Peer IPv6", "msstun.att.xor_peer.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_port,
+          { "XOR Peer Port", "msstun.att.xor_peer.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_ipv4,
+          { "XOR Relayed IPv4", "msstun.att.xor_relayed.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_ipv6,
+          { "XOR Relayed IPv6", "msstun.att.xor_relayed.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_port,
+          { "XOR Relayed Port", "msstun.att.xor_relayed.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_ipv4,
+          { "XOR Mapped IPv4", "msstun.att.xor_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_ipv6,
+          { "XOR Mapped IPv6", "msstun.att.xor_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_port,
+          { "XOR Mapped Port", "msstun.att.xor_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_ipv4,
+          { "MS XOR Mapped IPv4", "msstun.att.ms_xor_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_ipv6,
+          { "MS XOR Mapped IPv6", "msstun.att.ms_xor_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_port,
+          { "MS XOR Mapped Port", "msstun.att.ms_xor_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_ipv4,
+          { "XOR Reflected From IPv4", "msstun.att.xor_reflected_from.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_ipv6,
+          { "XOR Reflected From IPv6", "msstun.att.xor_reflected_from.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_port,
+          { "XOR Reflected From Port", "msstun.att.xor_reflected_from.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_origin_ipv4,
+          { "Response Origin IPv4", "msstun.att.response_origin.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_origin_ipv6,
+          { "Response Origin IPv6", "msstun.att.response_origin.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_origin_port,
+          { "Response Origin Port", "msstun.att.response_origin.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_ipv4,
+          { "Other Address IPv4", "msstun.att.other_address.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_ipv6,
+          { "Other Address IPv6", "msstun.att.other_address.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_port,
+          { "Other Address Port", "msstun.att.other_address.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_ipv4,
+          { "MS Alternate Mapped IPv4", "msstun.att.ms_alt_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_ipv6,
+          { "MS Alternate Mapped IPv6", "msstun.att.ms_alt_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_port,
+          { "MS Alternate Mapped Port", "msstun.att.ms_alt_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_ipv4,
+          { "Remote Site IPv4", "msstun.att.remote_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_ipv6,
+          { "Remote Site IPv6", "msstun.att.remote_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_port,
+          { "Remote Site Port", "msstun.att.remote_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_ipv4,
+          { "Remote Relay Site IPv4", "msstun.att.remote_relay_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_ipv6,
+          { "Remote Relay Site IPv6", "msstun.att.remote_relay_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_port,
+          { "Remote Relay Site Port", "msstun.att.remote_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_site_ipv4,
+          { "Local Site IPv4", "msstun.att.local_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_site_ipv6,
+          { "Local Site IPv6", "msstun.att.local_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_site_port,
+          { "Local Site Port", "msstun.att.local_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_ipv4,
+          { "Local Relay Site IPv4", "msstun.att.local_relay_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_ipv6,
+          { "Local Relay Site IPv6", "msstun.att.local_relay_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_port,
+          { "Local Relay Site Port", "msstun.att.local_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_change_ip,
           { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
         { &hf_msstun_att_change_port,
@@ -2068,7 +2289,7 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_error_reserved,
           { "Reserved Bits", "msstun.att.error.reserved", FT_UINT24, BASE_HEX, NULL, 0xFFFFF8, NULL, HFILL }},
         { &hf_msstun_att_address_error_reserved,
-          { "Reserved Bits", "msstun.att.error.reserved", FT_UINT16, BASE_HEX, NULL, 0xFFF8, NULL, HFILL }},
+          { "Reserved Bits", "msstun.att.address_error.reserved", FT_UINT16, BASE_HEX, NULL, 0xFFF8, NULL, HFILL }},
         { &hf_msstun_att_error_class,
           { "Error Class", "msstun.att.error.class", FT_UINT8, BASE_DEC, NULL, 0x07, NULL, HFILL }},
         { &hf_msstun_att_error_number,
@@ -2316,14 +2537,19 @@ proto_register_msstun_message(void)
         msstun_attribute_vals[i].strptr = attributes[i].name;
     }
 
-    /* "MSSTUN message": the STUN/TURN messages inside MSSTUN, and in Decode
-     * As one message per payload, without the multiplexer's classification.
-     * Its fields keep MSSTUN's names (msstun.*). */
+    /* MSSTUN: every frame this plugin decodes carries its item, and its
+     * messages' fields are MSSTUN's.  The multiplexer (packet-msrtp-mux.c),
+     * SRTP and the preferences add their fields and settings to it after
+     * this (plugin.c). */
+    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
+    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_msstun = expert_register_protocol(proto_msstun);
+    /* "MSSTUN message", in Decode As: one STUN/TURN message per payload,
+     * without the multiplexer's classification.  Its frames carry a hidden
+     * msstun_message item next to the MSSTUN tree. */
     proto_msstun_message = proto_register_protocol("MSSTUN message (STUN/TURN only)", "MSSTUN message",
                                                    "msstun_message");
-    proto_register_field_array(proto_msstun_message, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert_msstun = expert_register_protocol(proto_msstun_message);
     expert_register_field_array(expert_msstun, ei, array_length(ei));
 
     msstun_tap = register_tap("msstun");

@@ -178,8 +178,10 @@ void msstun_tap_queue(packet_info *pinfo, msstun_tap_t *rec);
 void msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
                      const char *handshake);
 
-/* packet-msstun.c: the STUN/TURN message dissector, protocol
- * "msstun_message" (its per-conversation state, and Decode As). */
+/* packet-msstun.c: the STUN/TURN message dissector.  It registers protocol
+ * MSSTUN, which the other files add their fields to, and "msstun_message"
+ * (Decode As of the message dissector alone, and the key of its
+ * per-conversation state). */
 
 extern int proto_msstun_message;
 
