@@ -534,6 +534,7 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_CHANNELDATA };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    msstun_mark_stun(tree, tvb, 0, len);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", ChannelData");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
@@ -775,6 +776,22 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         show_data(tvb, pinfo, tree);
 }
 
+/* The "msstun" filter matches every frame MSSTUN dissected: where the
+ * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
+ * of its own, a hidden one says that MSSTUN classified it. */
+static void
+mark_msstun(tvbuff_t *tvb, proto_tree *tree)
+{
+    GPtrArray *found;
+
+    if (!tree)
+        return;
+    found = proto_find_first_finfo(tree, proto_msstun);
+    if (found->len == 0)
+        proto_item_set_hidden(proto_tree_add_item(tree, proto_msstun, tvb, 0, -1, ENC_NA));
+    g_ptr_array_free(found, true);
+}
+
 /*
  * UDP
  */
@@ -846,6 +863,7 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     if (!msstun_is_message(tvb, 0, len))
         return false;
     dissect_msstun_udp(tvb, pinfo, tree, data);
+    mark_msstun(tvb, tree);
     return true;
 }
 
@@ -1464,9 +1482,21 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static int
 dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (pinfo->ptype == PT_TCP)
-        return dissect_msstun_tcp(tvb, pinfo, tree, data);
-    return dissect_msstun_udp(tvb, pinfo, tree, data);
+    volatile int len = 0;
+
+    TRY {
+        len = pinfo->ptype == PT_TCP ? dissect_msstun_tcp(tvb, pinfo, tree, data)
+                                     : dissect_msstun_udp(tvb, pinfo, tree, data);
+    }
+    CATCH_ALL {
+        /* A short or malformed payload that MSSTUN handed on. */
+        mark_msstun(tvb, tree);
+        RETHROW;
+    }
+    ENDTRY;
+    if (len > 0)
+        mark_msstun(tvb, tree);
+    return len;
 }
 
 /* "msstun_message" (Decode As "MSSTUN message"): one STUN/TURN message per

@@ -203,6 +203,7 @@ typedef struct {
 
 int proto_msstun = -1;
 int proto_msstun_message = -1;
+static int proto_stun = -1;
 static int msstun_tap = -1;
 
 static int hf_msstun_type = -1;
@@ -1647,6 +1648,16 @@ msstun_conversation_data(packet_info *pinfo, int proto, size_t size)
     return conv_data;
 }
 
+/* Users' "stun" display filters, colouring rules and profiles select the
+ * STUN/TURN messages and ChannelData that Wireshark's STUN dissector would
+ * have shown: each of them carries a hidden item of that protocol. */
+void
+msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length)
+{
+    if (proto_stun > 0)
+        proto_item_set_hidden(proto_tree_add_item(tree, proto_stun, tvb, offset, length, ENC_NA));
+}
+
 static msstun_message_conv_t *
 message_conv_data(packet_info *pinfo)
 {
@@ -2014,6 +2025,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
 
+    msstun_mark_stun(tree, tvb, 0, end);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, end, ENC_NA);
     msstun_tree = proto_item_add_subtree(ti, ett_msstun);
     proto_tree_add_item(msstun_tree, hf_msstun_type, tvb, 0, 2, ENC_BIG_ENDIAN);
@@ -2553,4 +2565,6 @@ proto_register_msstun(void)
     expert_register_field_array(expert_msstun, ei, array_length(ei));
 
     msstun_tap = register_tap("msstun");
+    /* Plugins register after every built-in protocol. */
+    proto_stun = proto_get_id_by_filter_name("stun");
 }

@@ -194,6 +194,10 @@ void *msstun_conversation_data(packet_info *pinfo, int proto, size_t size);
  * any dialect (RFC 5389/8489, MS-ICE2, MS-TURN, legacy MS-TURN, RFC 3489). */
 bool msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length);
 
+/* Adds a hidden item of Wireshark's "stun" protocol over a STUN/TURN
+ * message or ChannelData, for users' "stun" filters and colouring rules. */
+void msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length);
+
 /* What a message teaches about where media will flow. */
 typedef enum {
     MSSTUN_LEARN_RELAYED,       /* the relayed address of a TURN allocation */
