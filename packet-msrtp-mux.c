@@ -140,9 +140,11 @@ static int hf_msstun_ptls_compression_methods_length = -1;
 static int hf_msstun_ptls_compression_method = -1;
 static int hf_msstun_ptls_pseudo = -1;
 static int hf_msstun_unrecognised_first_byte = -1;
+static int hf_msstun_original = -1;
 
 static int ett_msstun_mux = -1;
 static int ett_msstun_ptls_handshake = -1;
+static int ett_msstun_original = -1;
 
 static expert_field ei_msstun_nesting = EI_INIT;
 static expert_field ei_msstun_tcp_bad_type = EI_INIT;
@@ -153,6 +155,7 @@ static expert_field ei_msstun_unrecognised = EI_INIT;
 static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
 static expert_field ei_msstun_unrecognised_payload = EI_INIT;
 static expert_field ei_msstun_layer_limit = EI_INIT;
+static expert_field ei_msstun_original_exception = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -278,12 +281,16 @@ start_pdu_info(packet_info *pinfo)
 
 /* "Show original dissection": how Wireshark's own dissector for these
  * ports decodes the frame (STUN; TLS for a TCP connection that opened with
- * a TLS record, real or MS-TURN pseudo-TLS), without letting it rewrite the
- * columns. */
+ * a TLS record, real or MS-TURN pseudo-TLS), in a subtree of its own,
+ * without letting it rewrite the columns.  When it gives up on the frame,
+ * the subtree says why, and neither the frame nor its columns suffer: the
+ * dissection shown is MSSTUN's. */
 static void
 show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, bool tls)
 {
-    dissector_handle_t handle;
+    dissector_handle_t volatile handle;
+    proto_item *ti;
+    proto_tree *volatile original_tree;
 
     if (!msstun_prefs()->show_original || !subdissector_room(tvb, pinfo, tree))
         return;
@@ -291,9 +298,24 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, b
         handle = tls ? tls_handle : stun_tcp_handle;
     else
         handle = stun_udp_handle;
+    ti = proto_tree_add_item(tree, hf_msstun_original, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(ti, " (%s)", dissector_handle_get_protocol_short_name(handle));
+    original_tree = proto_item_add_subtree(ti, ett_msstun_original);
     col_set_writable(pinfo->cinfo, -1, false);
-    call_dissector_only(handle, tvb, pinfo, tree, data);
-    col_set_writable(pinfo->cinfo, -1, true);
+    TRY {
+        call_dissector_only(handle, tvb, pinfo, original_tree, data);
+    }
+    CATCH_BOUNDS_ERRORS {
+        proto_tree_add_expert_format(original_tree, pinfo, &ei_msstun_original_exception, tvb, 0, 0,
+                                     "Wireshark's %s dissector stopped: %s", dissector_handle_get_protocol_short_name(handle),
+                                     EXCEPT_CODE == BoundsError ? "packet size limited during capture"
+                                     : EXCEPT_CODE == FragmentBoundsError ? "unreassembled packet"
+                                     : "malformed packet");
+    }
+    FINALLY {
+        col_set_writable(pinfo->cinfo, -1, true);
+    }
+    ENDTRY;
 }
 
 /*
@@ -778,13 +800,17 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
 /* The "msstun" filter matches every frame MSSTUN dissected: where the
  * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
- * of its own, a hidden one says that MSSTUN classified it. */
+ * of its own, a hidden one says that MSSTUN classified it.  Not where
+ * nothing came after MSSTUN (a TCP segment that only starts a PDU): a
+ * layer that adds no item leaves the frame's protocols, as it does on the
+ * second pass, where TCP does not call MSSTUN for that segment. */
 static void
-mark_msstun(tvbuff_t *tvb, proto_tree *tree)
+mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
+    wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
     GPtrArray *found;
 
-    if (!tree)
+    if (!tree || !last || GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_msstun)
         return;
     found = proto_find_first_finfo(tree, proto_msstun);
     if (found->len == 0)
@@ -863,7 +889,7 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     if (!msstun_is_message(tvb, 0, len))
         return false;
     dissect_msstun_udp(tvb, pinfo, tree, data);
-    mark_msstun(tvb, tree);
+    mark_msstun(tvb, pinfo, tree);
     return true;
 }
 
@@ -1490,12 +1516,12 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     CATCH_ALL {
         /* A short or malformed payload that MSSTUN handed on. */
-        mark_msstun(tvb, tree);
+        mark_msstun(tvb, pinfo, tree);
         RETHROW;
     }
     ENDTRY;
     if (len > 0)
-        mark_msstun(tvb, tree);
+        mark_msstun(tvb, pinfo, tree);
     return len;
 }
 
@@ -1591,11 +1617,15 @@ proto_register_msrtp_mux(void)
             RVALS(msstun_first_byte_rvals), 0x0,
             "Why the payload is shown as data: the kind its first byte would make it, and that it is not one",
             HFILL }},
+        { &hf_msstun_original,
+          { "Original Dissection", "msstun.original", FT_NONE, BASE_NONE, NULL, 0x0,
+            "How Wireshark's own dissector for this port decodes the frame (preference show_original)", HFILL }},
     };
 
     static int *ett[] = {
         &ett_msstun_mux,
         &ett_msstun_ptls_handshake,
+        &ett_msstun_original,
     };
 
     static ei_register_info ei[] = {
@@ -1622,6 +1652,9 @@ proto_register_msrtp_mux(void)
           { "msstun.layer_limit", PI_UNDECODED, PI_WARN,
             "Payload not dissected: the frame is near Wireshark's limit of protocol layers (gui.max_tree_depth)",
             EXPFILL }},
+        { &ei_msstun_original_exception,
+          { "msstun.original.exception", PI_UNDECODED, PI_NOTE,
+            "Wireshark's own dissector gave up on this frame (shown for comparison only)", EXPFILL }},
         { &ei_msstun_unrecognised_payload,
           { "msstun.unrecognised_payload", PI_UNDECODED, PI_NOTE,
             "Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, RTCP or DTLS",

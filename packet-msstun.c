@@ -179,6 +179,7 @@ typedef struct {
     wmem_strbuf_t *info;        /* key facts for the Info column */
     unsigned    data_length;    /* DATA value, relayed payload */
     unsigned    depth;          /* 0 unless relayed inside another message */
+    unsigned    end;            /* 20 + the message length, at most the payload's */
     msstun_tap_t *rec;          /* what the "msstun" tap gets */
     msstun_message_result_t *result;
 } msstun_msg_t;
@@ -467,6 +468,8 @@ static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_bad = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_legacy = EI_INIT;
+static expert_field ei_msstun_att_fingerprint_not_last = EI_INIT;
+static expert_field ei_msstun_att_not_captured = EI_INIT;
 static expert_field ei_msstun_ms_sequence_number_only = EI_INIT;
 static expert_field ei_msstun_magic_cookie_not_first = EI_INIT;
 static expert_field ei_msstun_error_response = EI_INIT;
@@ -672,6 +675,7 @@ static bool
 starts_with_magic_cookie(tvbuff_t *tvb, unsigned offset, unsigned msg_len)
 {
     return msg_len >= MSSTUN_HEADER_LEN + 8 &&
+           tvb_captured_length_remaining(tvb, offset) >= (int)MSSTUN_HEADER_LEN + 8 &&
            tvb_get_ntohs(tvb, offset + 20) == ATT_MAGIC_COOKIE &&
            tvb_get_ntohs(tvb, offset + 22) == 4 &&
            tvb_get_ntohl(tvb, offset + 24) == MSSTUN_MS_TURN_COOKIE;
@@ -711,12 +715,12 @@ msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length)
         /* RFC 7983: STUN methods above 0x0FF would collide with DTLS-SRTP. */
         return (type & 0x3C00) == 0;
     }
-    if ((unsigned)tvb_captured_length_remaining(tvb, offset) < length)
-        return false;
+    /* MS-TURN without the RFC cookie: MAGIC-COOKIE first, also in a
+     * message that the capture's snapshot length cut. */
     if (starts_with_magic_cookie(tvb, offset, length))
         return true;
     /* A cookie-less classic message: a known type and a clean walk. */
-    return is_classic_type(type) &&
+    return (unsigned)tvb_captured_length_remaining(tvb, offset) >= length && is_classic_type(type) &&
            walk_attributes(tvb, offset + MSSTUN_HEADER_LEN, offset + length, false).ends_exactly;
 }
 
@@ -924,14 +928,22 @@ legacy_ms_crc32(tvbuff_t *tvb, unsigned length)
     return ~crc;
 }
 
+/* Only the last attribute can be a FINGERPRINT (RFC 8489 14.7), so a
+ * message costs at most one CRC (and its legacy variant) over its bytes. */
 static const char *
-dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
                     msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset)
 {
     uint32_t computed;
     uint32_t received;
 
     received = tvb_get_ntohl(att_tvb, 0);
+    if (att_offset + 4 + tvb_reported_length(att_tvb) != msg->end) {
+        proto_tree_add_checksum(tree, att_tvb, 0, hf_msstun_att_fingerprint, hf_msstun_att_fingerprint_status,
+                                NULL, pinfo, 0, ENC_BIG_ENDIAN, PROTO_CHECKSUM_NO_FLAGS);
+        expert_add_info(pinfo, att_item, &ei_msstun_att_fingerprint_not_last);
+        return wmem_strdup_printf(pinfo->pool, "0x%08x (not verified: not the last attribute)", received);
+    }
     computed = crc32_ccitt_tvb(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
     if (computed != received) {
         uint32_t legacy = legacy_ms_crc32(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
@@ -1569,6 +1581,15 @@ dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tre
     return summary;
 }
 
+/* The capture's snapshot length cut the message at captured, before end:
+ * the attributes from offset on are flagged, not decoded. */
+static void
+not_captured(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned offset, unsigned end, unsigned captured)
+{
+    proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_not_captured, tvb, offset, captured - MIN(offset, captured),
+                                 "%u bytes of attributes not captured (snapshot length)", end - captured);
+}
+
 /* Walks the attributes in [MSSTUN_HEADER_LEN, end).  Every turn advances
  * by at least the 4-byte attribute header or stops, so the walk is bounded
  * by the 16-bit message length. */
@@ -1577,6 +1598,7 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
                    unsigned end, bool padded)
 {
     unsigned offset = MSSTUN_HEADER_LEN;
+    unsigned captured = tvb_captured_length(tvb);
 
     while (offset < end) {
         unsigned att_type;
@@ -1593,6 +1615,10 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         if (end - offset < 4) {
             proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_truncated, tvb, offset, end - offset,
                                          "Truncated attribute header (%u bytes)", end - offset);
+            return;
+        }
+        if (captured < offset + 4) {
+            not_captured(tvb, pinfo, tree, offset, end, captured);
             return;
         }
         att_type = tvb_get_ntohs(tvb, offset);
@@ -1615,6 +1641,10 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
             expert_add_info(pinfo, len_item, &ei_msstun_att_bogus_length);
         }
 
+        if (captured < offset + 4 + value_len) {
+            not_captured(tvb, pinfo, att_tree, offset + 4, end, captured);
+            return;
+        }
         summary = dissect_attribute_guarded(tvb_new_subset_length(tvb, offset + 4, value_len), pinfo, att_tree,
                                             att_item, msg, desc, att_type, offset);
         if (summary)
@@ -1718,7 +1748,9 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
                 trans->req_frame = pinfo->num;
                 trans->req_time = pinfo->abs_ts;
             }
-        } else if (trans->rsp_frame == 0) {
+        } else if (trans->req_frame != 0 && trans->rsp_frame == 0) {
+            /* A response captured before any request of its transaction
+             * answers none that this capture shows. */
             trans->rsp_frame = pinfo->num;
         }
     }
@@ -1739,7 +1771,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
             /* Only a second pass knows that no response ever came. */
             proto_tree_add_expert(tree, pinfo, &ei_msstun_no_response, tvb, 0, 0);
         }
-    } else if (trans->req_frame != 0) {
+    } else if (trans->req_frame != 0 && trans->req_frame < pinfo->num) {
         nstime_t delta;
 
         /* A successful connectivity check: media follows on its 5-tuple. */
@@ -1984,6 +2016,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     msg.type = tvb_get_ntohs(tvb, 0);
     msg_len = tvb_get_ntohs(tvb, 2);
     end = MIN(MSSTUN_HEADER_LEN + msg_len, reported);
+    msg.end = end;
     has_cookie = tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE;
 
     /* The dialect: the header cookie, and MAGIC-COOKIE as first attribute. */
@@ -2024,6 +2057,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
                               val_to_str_const(msg.cls, msstun_class_vals, ""));
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    /* The header's own facts first: they stay whatever the attributes do. */
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(msg.info));
 
     msstun_mark_stun(tree, tvb, 0, end);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, end, ENC_NA);
@@ -2519,6 +2554,12 @@ proto_register_msstun(void)
         { &ei_msstun_att_fingerprint_legacy,
           { "msstun.att.fingerprint.legacy_crc", PI_CHECKSUM, PI_NOTE,
             "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
+        { &ei_msstun_att_not_captured,
+          { "msstun.att.not_captured", PI_UNDECODED, PI_WARN,
+            "Attributes not captured: the capture's snapshot length cut the message", EXPFILL }},
+        { &ei_msstun_att_fingerprint_not_last,
+          { "msstun.att.fingerprint.not_last", PI_PROTOCOL, PI_WARN,
+            "FINGERPRINT is not the last attribute (RFC 8489 14.7): not verified", EXPFILL }},
         { &ei_msstun_ms_sequence_number_only,
           { "msstun.att.ms.sequence_number_only", PI_PROTOCOL, PI_NOTE,
             "MS-SEQUENCE-NUMBER holds the sequence number only, without the Connection ID of MS-TURN 2.2.2.21",
