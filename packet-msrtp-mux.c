@@ -593,6 +593,7 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_MTURN };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    msstun_mark_stun(tree, tvb, 0, len);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", Multiplexed TURN");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);

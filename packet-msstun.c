@@ -1679,8 +1679,8 @@ msstun_conversation_data(packet_info *pinfo, int proto, size_t size)
 }
 
 /* Users' "stun" display filters, colouring rules and profiles select the
- * STUN/TURN messages and ChannelData that Wireshark's STUN dissector would
- * have shown: each of them carries a hidden item of that protocol. */
+ * STUN/TURN messages, ChannelData and multiplexed TURN that Wireshark's
+ * STUN dissector would have shown: each carries a hidden item of it. */
 void
 msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length)
 {

@@ -195,7 +195,9 @@ void *msstun_conversation_data(packet_info *pinfo, int proto, size_t size);
 bool msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length);
 
 /* Adds a hidden item of Wireshark's "stun" protocol over a STUN/TURN
- * message or ChannelData, for users' "stun" filters and colouring rules. */
+ * message, ChannelData or multiplexed TURN (0xFF10) header, the frames
+ * that Wireshark's STUN dissector shows, for users' "stun" filters and
+ * colouring rules. */
 void msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length);
 
 /* What a message teaches about where media will flow. */
