@@ -17,6 +17,7 @@ import pytest
 
 from conftest import LOCAL_CAPTURES, SOURCE_DIR, all_local_captures
 from costs import assert_linear
+from suite_msstun import write_vectors
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, 'captures'))
 import gen_msg_edges  # noqa: E402
@@ -160,7 +161,7 @@ class TestFingerprint:
 
     def test_only_the_last_is_verified(self, tshark, ws_root):
         data = fingerprint_message(2, True).hex()
-        cap = subprocess_vectors(ws_root, 'fingerprint-not-last', data)
+        cap = write_vectors(ws_root, 'fingerprint-not-last', data)
         rows = tshark.fields(cap, ['msstun.att.fingerprint', 'msstun.att.fingerprint.status',
                                    'msstun.att.fingerprint.not_last', 'msstun.att.fingerprint.bad',
                                    '_ws.col.Info'])
@@ -169,7 +170,7 @@ class TestFingerprint:
                          'Binding Request']]
 
     def test_last_bad_is_flagged(self, tshark, ws_root):
-        cap = subprocess_vectors(ws_root, 'fingerprint-last-bad', fingerprint_message(1, False).hex())
+        cap = write_vectors(ws_root, 'fingerprint-last-bad', fingerprint_message(1, False).hex())
         rows = tshark.fields(cap, ['msstun.att.fingerprint.status', 'msstun.att.fingerprint.not_last',
                                    'msstun.att.fingerprint.bad'])
         assert rows == [['2,0', '1', '1']]
@@ -181,25 +182,6 @@ class TestFingerprint:
         def make(n):
             return _write(ws_root, 'fingerprint-flood-%d.pcap' % n, gen_msg_edges.fingerprint_flood(n))
         assert_linear('fingerprint flood', tshark, tshark_builtin, make, 1)
-
-
-def subprocess_vectors(ws_root, name, *packets):
-    '''A pcap of the hex packets, each a UDP datagram from 10.0.0.10:50000 to
-    192.0.2.1:3478 (text2pcap).'''
-    folder = os.path.join(ws_root, 'protocols')
-    os.makedirs(folder, exist_ok=True)
-    os.chmod(folder, 0o755)
-    text = os.path.join(folder, name + '.txt')
-    with open(text, 'w') as f:
-        for packet in packets:
-            data = bytes.fromhex(packet)
-            for i in range(0, len(data), 16):
-                f.write('%06x  %s\n' % (i, ' '.join('%02x' % b for b in data[i:i + 16])))
-    pcap = os.path.join(folder, name + '.pcap')
-    subprocess.run(['text2pcap', '-q', '-4', '10.0.0.10,192.0.2.1', '-u', '50000,3478', text, pcap], check=True,
-                   capture_output=True)
-    os.chmod(pcap, 0o644)
-    return pcap
 
 
 class TestTransactions:
