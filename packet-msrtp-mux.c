@@ -307,7 +307,8 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, b
     }
     CATCH_BOUNDS_ERRORS {
         proto_tree_add_expert_format(original_tree, pinfo, &ei_msstun_original_exception, tvb, 0, 0,
-                                     "Wireshark's %s dissector stopped: %s", dissector_handle_get_protocol_short_name(handle),
+                                     "Wireshark's %s dissector stopped: %s",
+                                     dissector_handle_get_protocol_short_name(handle),
                                      EXCEPT_CODE == BoundsError ? "packet size limited during capture"
                                      : EXCEPT_CODE == FragmentBoundsError ? "unreassembled packet"
                                      : "malformed packet");
