@@ -557,10 +557,10 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_CHANNELDATA };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
-    msstun_mark_stun(tree, tvb, 0, len);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", ChannelData");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    msstun_mark_stun(mux_tree, tvb, 0, len);
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel, tvb, 0, 2, ENC_BIG_ENDIAN, &channel);
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel_length, tvb, 2, 2, ENC_BIG_ENDIAN, &data_len);
     col_add_fstr(pinfo->cinfo, COL_INFO, "ChannelData 0x%04x", channel);
@@ -594,10 +594,10 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, NULL, false, MSSTUN_CARRIER_MTURN };
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
-    msstun_mark_stun(tree, tvb, 0, len);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", Multiplexed TURN");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    msstun_mark_stun(mux_tree, tvb, 0, len);
     proto_tree_add_item(mux_tree, hf_msstun_mturn_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(mux_tree, hf_msstun_mturn_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint64(mux_tree, hf_msstun_mturn_session_id, tvb, 4, 8, ENC_BIG_ENDIAN, &session_id);
@@ -802,22 +802,34 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
 /* The "msstun" filter matches every frame MSSTUN dissected: where the
  * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
- * of its own, a hidden one says that MSSTUN classified it.  Not where
- * nothing came after MSSTUN (a TCP segment that only starts a PDU): a
- * layer that adds no item leaves the frame's protocols, as it does on the
- * second pass, where TCP does not call MSSTUN for that segment. */
+ * of its own, a hidden one says that MSSTUN classified it.  It goes under
+ * the carrier's item (UDP, TCP), not at the top level, where Statistics >
+ * Protocol Hierarchy would list MSSTUN after the protocol it handed on to.
+ * Not where nothing came after MSSTUN (a TCP segment that only starts a
+ * PDU): a layer that adds no item leaves the frame's protocols, as it does
+ * on the second pass, where TCP does not call MSSTUN for that segment. */
 static void
-mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *carrier)
 {
     wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
+    proto_tree *under;
     GPtrArray *found;
 
     if (!tree || !last || GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_msstun)
         return;
     found = proto_find_first_finfo(tree, proto_msstun);
-    if (found->len == 0)
-        proto_item_set_hidden(proto_tree_add_item(tree, proto_msstun, tvb, 0, -1, ENC_NA));
+    if (found->len == 0) {
+        under = carrier ? proto_item_get_subtree(carrier) : NULL;
+        proto_item_set_hidden(proto_tree_add_item(under ? under : tree, proto_msstun, tvb, 0, -1, ENC_NA));
+    }
     g_ptr_array_free(found, true);
+}
+
+/* The item of the protocol that carries the payload: the last one so far. */
+static proto_item *
+carrier_item(proto_tree *tree)
+{
+    return tree ? tree->last_child : NULL;
 }
 
 /*
@@ -883,6 +895,7 @@ static msstun_heur_ret_t
 dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     unsigned len = tvb_reported_length(tvb);
+    proto_item *carrier;
 
     if (len < MSSTUN_HEADER_LEN || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN + 8)
         return false;
@@ -890,8 +903,9 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return false;
     if (!msstun_is_message(tvb, 0, len))
         return false;
+    carrier = carrier_item(tree);
     dissect_msstun_udp(tvb, pinfo, tree, data);
-    mark_msstun(tvb, pinfo, tree);
+    mark_msstun(tvb, pinfo, tree, carrier);
     return true;
 }
 
@@ -1510,6 +1524,7 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static int
 dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+    proto_item *volatile carrier = carrier_item(tree);
     volatile int len = 0;
 
     TRY {
@@ -1518,12 +1533,12 @@ dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     CATCH_ALL {
         /* A short or malformed payload that MSSTUN handed on. */
-        mark_msstun(tvb, pinfo, tree);
+        mark_msstun(tvb, pinfo, tree, carrier);
         RETHROW;
     }
     ENDTRY;
     if (len > 0)
-        mark_msstun(tvb, pinfo, tree);
+        mark_msstun(tvb, pinfo, tree, carrier);
     return len;
 }
 

@@ -1682,7 +1682,9 @@ msstun_conversation_data(packet_info *pinfo, int proto, size_t size)
 
 /* Users' "stun" display filters, colouring rules and profiles select the
  * STUN/TURN messages, ChannelData and multiplexed TURN that Wireshark's
- * STUN dissector would have shown: each carries a hidden item of it. */
+ * STUN dissector would have shown: each carries a hidden item of it, in
+ * MSSTUN's subtree (Statistics > Protocol Hierarchy lists the top-level
+ * protocols only). */
 void
 msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length)
 {
@@ -2062,9 +2064,9 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     /* The header's own facts first: they stay whatever the attributes do. */
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(msg.info));
 
-    msstun_mark_stun(tree, tvb, 0, end);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, end, ENC_NA);
     msstun_tree = proto_item_add_subtree(ti, ett_msstun);
+    msstun_mark_stun(msstun_tree, tvb, 0, end);
     proto_tree_add_item(msstun_tree, hf_msstun_type, tvb, 0, 2, ENC_BIG_ENDIAN);
     ti = proto_tree_add_uint(msstun_tree, hf_msstun_method, tvb, 0, 2, msg.method);
     proto_item_set_generated(ti);

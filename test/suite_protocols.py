@@ -144,6 +144,23 @@ class TestFiltersUsersHave:
         assert ours == _frames(tshark, cap, 'msstun.type or msstun.channel or msstun.mturn.channel')
 
 
+    def test_protocol_hierarchy_unchanged(self, tshark, local_capture):
+        # The hidden items sit inside the tree, not at its top level, which
+        # Statistics > Protocol Hierarchy walks: no "stun" above MSSTUN, no
+        # MSSTUN after RTP.
+        out = tshark('-n', '-q', '-r', local_capture(UDP3478), '-z', 'io,phs')
+        rows = [line.rstrip() for line in out.splitlines() if 'frames:' in line]
+        assert rows == [
+            'eth                                      frames:26 bytes:4214',
+            '  ip                                     frames:26 bytes:4214',
+            '    udp                                  frames:26 bytes:4214',
+            '      msstun                             frames:20 bytes:3526',
+            '      rtp                                frames:4 bytes:456',
+            '      rtcp                               frames:2 bytes:232',
+            '        rtcp                             frames:2 bytes:232',
+        ]
+
+
 def fingerprint_message(fingerprints_before, last_ok):
     '''An RFC 8489 Binding request whose attributes are FINGERPRINTs: the
     first ones with made-up values, the last one right or wrong.'''
