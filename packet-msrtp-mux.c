@@ -800,36 +800,42 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         show_data(tvb, pinfo, tree);
 }
 
-/* The "msstun" filter matches every frame MSSTUN dissected: where the
- * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
- * of its own, a hidden one says that MSSTUN classified it.  It goes under
- * the carrier's item (UDP, TCP), not at the top level, where Statistics >
- * Protocol Hierarchy would list MSSTUN after the protocol it handed on to.
- * Not where nothing came after MSSTUN (a TCP segment that only starts a
- * PDU): a layer that adds no item leaves the frame's protocols, as it does
- * on the second pass, where TCP does not call MSSTUN for that segment. */
-static void
-mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *carrier)
-{
-    wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
-    proto_tree *under;
-    GPtrArray *found;
-
-    if (!tree || !last || GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_msstun)
-        return;
-    found = proto_find_first_finfo(tree, proto_msstun);
-    if (found->len == 0) {
-        under = carrier ? proto_item_get_subtree(carrier) : NULL;
-        proto_item_set_hidden(proto_tree_add_item(under ? under : tree, proto_msstun, tvb, 0, -1, ENC_NA));
-    }
-    g_ptr_array_free(found, true);
-}
-
 /* The item of the protocol that carries the payload: the last one so far. */
 static proto_item *
 carrier_item(proto_tree *tree)
 {
     return tree ? tree->last_child : NULL;
+}
+
+/* A hidden item of proto over the payload, for display filters, under the
+ * carrier's item when it has a subtree: Statistics > Protocol Hierarchy
+ * walks the top level only. */
+static void
+add_hidden_protocol(tvbuff_t *tvb, proto_tree *tree, proto_item *carrier, int proto)
+{
+    proto_tree *under = carrier ? proto_item_get_subtree(carrier) : NULL;
+
+    proto_item_set_hidden(proto_tree_add_item(under ? under : tree, proto, tvb, 0, -1, ENC_NA));
+}
+
+/* The "msstun" filter matches every frame MSSTUN dissected: where the
+ * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
+ * of its own, a hidden one says that MSSTUN classified it.  Not where
+ * nothing came after MSSTUN (a TCP segment that only starts a PDU): a
+ * layer that adds no item leaves the frame's protocols, as it does on the
+ * second pass, where TCP does not call MSSTUN for that segment. */
+static void
+mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *carrier)
+{
+    wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
+    GPtrArray *found;
+
+    if (!tree || !last || GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_msstun)
+        return;
+    found = proto_find_first_finfo(tree, proto_msstun);
+    if (found->len == 0)
+        add_hidden_protocol(tvb, tree, carrier, proto_msstun);
+    g_ptr_array_free(found, true);
 }
 
 /*
@@ -1551,7 +1557,7 @@ dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
         return 0;
-    proto_item_set_hidden(proto_tree_add_item(tree, proto_msstun_message, tvb, 0, -1, ENC_NA));
+    add_hidden_protocol(tvb, tree, carrier_item(tree), proto_msstun_message);
     dissect_message(tvb, pinfo, tree, &ctx);
     return tvb_reported_length(tvb);
 }
