@@ -1581,15 +1581,16 @@ dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tre
     return summary;
 }
 
-/* The capture's snapshot length cut the message at captured, before end:
- * the attributes from offset on are flagged, not decoded. */
+/* The capture's snapshot length (or an ICMP error quoting the message) cut
+ * it at captured, before end: the attributes from offset on are flagged,
+ * not decoded. */
 static void
 not_captured(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned offset, unsigned end, unsigned captured)
 {
     unsigned shown = captured > offset ? captured - offset : 0;
 
     proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_not_captured, tvb, offset, shown,
-                                 "%u bytes of attributes not captured (snapshot length)", end - captured);
+                                 "%u bytes of attributes not captured", end - captured);
 }
 
 /* Walks the attributes in [MSSTUN_HEADER_LEN, end).  Every turn advances
@@ -2569,7 +2570,8 @@ proto_register_msstun(void)
             "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
         { &ei_msstun_att_not_captured,
           { "msstun.att.not_captured", PI_UNDECODED, PI_WARN,
-            "Attributes not captured: the capture's snapshot length cut the message", EXPFILL }},
+            "Attributes not captured (the snapshot length, or an ICMP error quoting the message, cut it)",
+            EXPFILL }},
         { &ei_msstun_att_fingerprint_not_last,
           { "msstun.att.fingerprint.not_last", PI_PROTOCOL, PI_WARN,
             "FINGERPRINT is not the last attribute (RFC 8489 14.7): not verified", EXPFILL }},

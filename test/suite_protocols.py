@@ -262,4 +262,4 @@ class TestTruncated:
         # MS-VERSION's header (14 of frame 1's 32 bytes).
         rows = tshark.fields(cut, ['msstun.att.magic_cookie', 'msstun.att.type', '_ws.expert.message'],
                              dfilter='frame.number == 1')
-        assert rows == [['0x72c64bc6', '0x000f,0x8008', '18 bytes of attributes not captured (snapshot length)']]
+        assert rows == [['0x72c64bc6', '0x000f,0x8008', '18 bytes of attributes not captured']]
