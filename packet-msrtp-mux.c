@@ -41,8 +41,8 @@
 #include <epan/dissectors/packet-rtp.h>
 #include <epan/dissectors/packet-tcp.h>
 
-void proto_register_msstun(void);
-void proto_reg_handoff_msstun(void);
+void proto_register_msrtp_mux(void);
+void proto_reg_handoff_msrtp_mux(void);
 
 #define CHANNELDATA_HDR_LEN         4U
 #define MS_MULTIPLEXED_TURN         0xFF10  /* MS-TURN 2.2.3 */
@@ -102,8 +102,6 @@ typedef struct {
 #define MSSTUN_UDP_PORTS    "3478-3481"
 #define MSSTUN_TCP_PORTS    "443,3478"
 
-int proto_msstun = -1;
-
 static dissector_handle_t msstun_handle;
 static dissector_handle_t msstun_message_handle;
 static dissector_handle_t rtp_handle;
@@ -142,9 +140,11 @@ static int hf_msstun_ptls_compression_methods_length = -1;
 static int hf_msstun_ptls_compression_method = -1;
 static int hf_msstun_ptls_pseudo = -1;
 static int hf_msstun_unrecognised_first_byte = -1;
+static int hf_msstun_original = -1;
 
 static int ett_msstun_mux = -1;
 static int ett_msstun_ptls_handshake = -1;
+static int ett_msstun_original = -1;
 
 static expert_field ei_msstun_nesting = EI_INIT;
 static expert_field ei_msstun_tcp_bad_type = EI_INIT;
@@ -155,6 +155,7 @@ static expert_field ei_msstun_unrecognised = EI_INIT;
 static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
 static expert_field ei_msstun_unrecognised_payload = EI_INIT;
 static expert_field ei_msstun_layer_limit = EI_INIT;
+static expert_field ei_msstun_original_exception = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -280,12 +281,16 @@ start_pdu_info(packet_info *pinfo)
 
 /* "Show original dissection": how Wireshark's own dissector for these
  * ports decodes the frame (STUN; TLS for a TCP connection that opened with
- * a TLS record, real or MS-TURN pseudo-TLS), without letting it rewrite the
- * columns. */
+ * a TLS record, real or MS-TURN pseudo-TLS), in a subtree of its own,
+ * without letting it rewrite the columns.  When it gives up on the frame,
+ * the subtree says why, and neither the frame nor its columns suffer: the
+ * dissection shown is MSSTUN's. */
 static void
 show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, bool tls)
 {
-    dissector_handle_t handle;
+    dissector_handle_t volatile handle;
+    proto_item *ti;
+    proto_tree *volatile original_tree;
 
     if (!msstun_prefs()->show_original || !subdissector_room(tvb, pinfo, tree))
         return;
@@ -293,9 +298,25 @@ show_original(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, b
         handle = tls ? tls_handle : stun_tcp_handle;
     else
         handle = stun_udp_handle;
+    ti = proto_tree_add_item(tree, hf_msstun_original, tvb, 0, -1, ENC_NA);
+    proto_item_append_text(ti, " (%s)", dissector_handle_get_protocol_short_name(handle));
+    original_tree = proto_item_add_subtree(ti, ett_msstun_original);
     col_set_writable(pinfo->cinfo, -1, false);
-    call_dissector_only(handle, tvb, pinfo, tree, data);
-    col_set_writable(pinfo->cinfo, -1, true);
+    TRY {
+        call_dissector_only(handle, tvb, pinfo, original_tree, data);
+    }
+    CATCH_BOUNDS_ERRORS {
+        proto_tree_add_expert_format(original_tree, pinfo, &ei_msstun_original_exception, tvb, 0, 0,
+                                     "Wireshark's %s dissector stopped: %s",
+                                     dissector_handle_get_protocol_short_name(handle),
+                                     EXCEPT_CODE == BoundsError ? "packet size limited during capture"
+                                     : EXCEPT_CODE == FragmentBoundsError ? "unreassembled packet"
+                                     : "malformed packet");
+    }
+    FINALLY {
+        col_set_writable(pinfo->cinfo, -1, true);
+    }
+    ENDTRY;
 }
 
 /*
@@ -539,6 +560,7 @@ dissect_channeldata(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const m
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", ChannelData");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    msstun_mark_stun(mux_tree, tvb, 0, len);
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel, tvb, 0, 2, ENC_BIG_ENDIAN, &channel);
     proto_tree_add_item_ret_uint(mux_tree, hf_msstun_channel_length, tvb, 2, 2, ENC_BIG_ENDIAN, &data_len);
     col_add_fstr(pinfo->cinfo, COL_INFO, "ChannelData 0x%04x", channel);
@@ -575,6 +597,7 @@ dissect_mturn(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, len, ENC_NA);
     proto_item_append_text(ti, ", Multiplexed TURN");
     mux_tree = proto_item_add_subtree(ti, ett_msstun_mux);
+    msstun_mark_stun(mux_tree, tvb, 0, len);
     proto_tree_add_item(mux_tree, hf_msstun_mturn_channel, tvb, 0, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(mux_tree, hf_msstun_mturn_length, tvb, 2, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item_ret_uint64(mux_tree, hf_msstun_mturn_session_id, tvb, 4, 8, ENC_BIG_ENDIAN, &session_id);
@@ -779,6 +802,44 @@ msstun_dissect_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         show_data(tvb, pinfo, tree);
 }
 
+/* The item of the protocol that carries the payload: the last one so far. */
+static proto_item *
+carrier_item(proto_tree *tree)
+{
+    return tree ? tree->last_child : NULL;
+}
+
+/* A hidden item of proto over the payload, for display filters, under the
+ * carrier's item when it has a subtree: Statistics > Protocol Hierarchy
+ * walks the top level only. */
+static void
+add_hidden_protocol(tvbuff_t *tvb, proto_tree *tree, proto_item *carrier, int proto)
+{
+    proto_tree *under = carrier ? proto_item_get_subtree(carrier) : NULL;
+
+    proto_item_set_hidden(proto_tree_add_item(under ? under : tree, proto, tvb, 0, -1, ENC_NA));
+}
+
+/* The "msstun" filter matches every frame MSSTUN dissected: where the
+ * payload went straight to RTP, RTCP, DTLS or TLS, without an MSSTUN item
+ * of its own, a hidden one says that MSSTUN classified it.  Not where
+ * nothing came after MSSTUN (a TCP segment that only starts a PDU): a
+ * layer that adds no item leaves the frame's protocols, as it does on the
+ * second pass, where TCP does not call MSSTUN for that segment. */
+static void
+mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *carrier)
+{
+    wmem_list_frame_t *last = wmem_list_tail(pinfo->layers);
+    GPtrArray *found;
+
+    if (!tree || !last || GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_msstun)
+        return;
+    found = proto_find_first_finfo(tree, proto_msstun);
+    if (found->len == 0)
+        add_hidden_protocol(tvb, tree, carrier, proto_msstun);
+    g_ptr_array_free(found, true);
+}
+
 /*
  * UDP
  */
@@ -842,6 +903,7 @@ static msstun_heur_ret_t
 dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     unsigned len = tvb_reported_length(tvb);
+    proto_item *carrier;
 
     if (len < MSSTUN_HEADER_LEN || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN + 8)
         return false;
@@ -849,7 +911,9 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return false;
     if (!msstun_is_message(tvb, 0, len))
         return false;
+    carrier = carrier_item(tree);
     dissect_msstun_udp(tvb, pinfo, tree, data);
+    mark_msstun(tvb, pinfo, tree, carrier);
     return true;
 }
 
@@ -1470,9 +1534,22 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static int
 dissect_msstun_transport(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    if (pinfo->ptype == PT_TCP)
-        return dissect_msstun_tcp(tvb, pinfo, tree, data);
-    return dissect_msstun_udp(tvb, pinfo, tree, data);
+    proto_item *volatile carrier = carrier_item(tree);
+    volatile int len = 0;
+
+    TRY {
+        len = pinfo->ptype == PT_TCP ? dissect_msstun_tcp(tvb, pinfo, tree, data)
+                                     : dissect_msstun_udp(tvb, pinfo, tree, data);
+    }
+    CATCH_ALL {
+        /* A short or malformed payload that MSSTUN handed on. */
+        mark_msstun(tvb, pinfo, tree, carrier);
+        RETHROW;
+    }
+    ENDTRY;
+    if (len > 0)
+        mark_msstun(tvb, pinfo, tree, carrier);
+    return len;
 }
 
 /* "msstun_message" (Decode As "MSSTUN message"): one STUN/TURN message per
@@ -1484,12 +1561,15 @@ dissect_msstun_message_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
     if (!msstun_is_message(tvb, 0, tvb_reported_length(tvb)))
         return 0;
+    add_hidden_protocol(tvb, tree, carrier_item(tree), proto_msstun_message);
     dissect_message(tvb, pinfo, tree, &ctx);
     return tvb_reported_length(tvb);
 }
 
+/* The multiplexer's fields, preferences and dissector, in protocol MSSTUN
+ * (registered by packet-msstun.c before this). */
 void
-proto_register_msstun(void)
+proto_register_msrtp_mux(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_channel,
@@ -1564,11 +1644,15 @@ proto_register_msstun(void)
             RVALS(msstun_first_byte_rvals), 0x0,
             "Why the payload is shown as data: the kind its first byte would make it, and that it is not one",
             HFILL }},
+        { &hf_msstun_original,
+          { "Original Dissection", "msstun.original", FT_NONE, BASE_NONE, NULL, 0x0,
+            "How Wireshark's own dissector for this port decodes the frame (preference show_original)", HFILL }},
     };
 
     static int *ett[] = {
         &ett_msstun_mux,
         &ett_msstun_ptls_handshake,
+        &ett_msstun_original,
     };
 
     static ei_register_info ei[] = {
@@ -1595,6 +1679,9 @@ proto_register_msstun(void)
           { "msstun.layer_limit", PI_UNDECODED, PI_WARN,
             "Payload not dissected: the frame is near Wireshark's limit of protocol layers (gui.max_tree_depth)",
             EXPFILL }},
+        { &ei_msstun_original_exception,
+          { "msstun.original.exception", PI_UNDECODED, PI_NOTE,
+            "Wireshark's own dissector gave up on this frame (shown for comparison only)", EXPFILL }},
         { &ei_msstun_unrecognised_payload,
           { "msstun.unrecognised_payload", PI_UNDECODED, PI_NOTE,
             "Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, RTCP or DTLS",
@@ -1604,7 +1691,6 @@ proto_register_msstun(void)
     expert_module_t *expert_mux;
     module_t *msstun_module;
 
-    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
     proto_register_field_array(proto_msstun, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_mux = expert_register_protocol(proto_msstun);
@@ -1615,14 +1701,12 @@ proto_register_msstun(void)
     msstun_srtp_register(msstun_module);
 
     msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
+    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
 }
 
 void
-proto_reg_handoff_msstun(void)
+proto_reg_handoff_msrtp_mux(void)
 {
-    /* Here, not with "msstun": its protocol is the message dissector's
-     * (packet-msstun.c), which need not be registered before this file's. */
-    msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);
     dissector_add_for_decode_as("udp.port", msstun_message_handle);
     dissector_add_for_decode_as("tcp.port", msstun_message_handle);
 

@@ -59,7 +59,7 @@
 
 #include <stdlib.h>
 
-void proto_register_msstun_message(void);
+void proto_register_msstun(void);
 
 /* Attribute types.  IETF numbering; MS-TURN swaps NONCE and REALM. */
 #define ATT_MAPPED_ADDRESS          0x0001  /* RFC 3489/5389; MS-TURN: relay address */
@@ -179,6 +179,7 @@ typedef struct {
     wmem_strbuf_t *info;        /* key facts for the Info column */
     unsigned    data_length;    /* DATA value, relayed payload */
     unsigned    depth;          /* 0 unless relayed inside another message */
+    unsigned    end;            /* 20 + the message length, at most the payload's */
     msstun_tap_t *rec;          /* what the "msstun" tap gets */
     msstun_message_result_t *result;
 } msstun_msg_t;
@@ -201,7 +202,9 @@ typedef struct {
     unsigned     check_successes[2];
 } msstun_message_conv_t;
 
+int proto_msstun = -1;
 int proto_msstun_message = -1;
+static int proto_stun = -1;
 static int msstun_tap = -1;
 
 static int hf_msstun_type = -1;
@@ -233,9 +236,67 @@ static int hf_msstun_att_xor_ipv6 = -1;
 static int hf_msstun_addr = -1;
 static int hf_msstun_addr6 = -1;
 static int hf_msstun_port = -1;
-/* IPv4, IPv6 and port of each role; zero until registered, which every
- * release accepts for field ids kept in arrays. */
-static int hf_msstun_addr_role[MSSTUN_ROLE_COUNT][3];
+/* IPv4, IPv6 and port of each address role (role_fields[]). */
+static int hf_msstun_role_mapped_ipv4 = -1;
+static int hf_msstun_role_mapped_ipv6 = -1;
+static int hf_msstun_role_mapped_port = -1;
+static int hf_msstun_role_response_ipv4 = -1;
+static int hf_msstun_role_response_ipv6 = -1;
+static int hf_msstun_role_response_port = -1;
+static int hf_msstun_role_source_ipv4 = -1;
+static int hf_msstun_role_source_ipv6 = -1;
+static int hf_msstun_role_source_port = -1;
+static int hf_msstun_role_changed_ipv4 = -1;
+static int hf_msstun_role_changed_ipv6 = -1;
+static int hf_msstun_role_changed_port = -1;
+static int hf_msstun_role_reflected_from_ipv4 = -1;
+static int hf_msstun_role_reflected_from_ipv6 = -1;
+static int hf_msstun_role_reflected_from_port = -1;
+static int hf_msstun_role_alternate_server_ipv4 = -1;
+static int hf_msstun_role_alternate_server_ipv6 = -1;
+static int hf_msstun_role_alternate_server_port = -1;
+static int hf_msstun_role_destination_ipv4 = -1;
+static int hf_msstun_role_destination_ipv6 = -1;
+static int hf_msstun_role_destination_port = -1;
+static int hf_msstun_role_remote_ipv4 = -1;
+static int hf_msstun_role_remote_ipv6 = -1;
+static int hf_msstun_role_remote_port = -1;
+static int hf_msstun_role_xor_peer_ipv4 = -1;
+static int hf_msstun_role_xor_peer_ipv6 = -1;
+static int hf_msstun_role_xor_peer_port = -1;
+static int hf_msstun_role_xor_relayed_ipv4 = -1;
+static int hf_msstun_role_xor_relayed_ipv6 = -1;
+static int hf_msstun_role_xor_relayed_port = -1;
+static int hf_msstun_role_xor_mapped_ipv4 = -1;
+static int hf_msstun_role_xor_mapped_ipv6 = -1;
+static int hf_msstun_role_xor_mapped_port = -1;
+static int hf_msstun_role_ms_xor_mapped_ipv4 = -1;
+static int hf_msstun_role_ms_xor_mapped_ipv6 = -1;
+static int hf_msstun_role_ms_xor_mapped_port = -1;
+static int hf_msstun_role_xor_reflected_from_ipv4 = -1;
+static int hf_msstun_role_xor_reflected_from_ipv6 = -1;
+static int hf_msstun_role_xor_reflected_from_port = -1;
+static int hf_msstun_role_response_origin_ipv4 = -1;
+static int hf_msstun_role_response_origin_ipv6 = -1;
+static int hf_msstun_role_response_origin_port = -1;
+static int hf_msstun_role_other_address_ipv4 = -1;
+static int hf_msstun_role_other_address_ipv6 = -1;
+static int hf_msstun_role_other_address_port = -1;
+static int hf_msstun_role_ms_alt_mapped_ipv4 = -1;
+static int hf_msstun_role_ms_alt_mapped_ipv6 = -1;
+static int hf_msstun_role_ms_alt_mapped_port = -1;
+static int hf_msstun_role_remote_site_ipv4 = -1;
+static int hf_msstun_role_remote_site_ipv6 = -1;
+static int hf_msstun_role_remote_site_port = -1;
+static int hf_msstun_role_remote_relay_site_ipv4 = -1;
+static int hf_msstun_role_remote_relay_site_ipv6 = -1;
+static int hf_msstun_role_remote_relay_site_port = -1;
+static int hf_msstun_role_local_site_ipv4 = -1;
+static int hf_msstun_role_local_site_ipv6 = -1;
+static int hf_msstun_role_local_site_port = -1;
+static int hf_msstun_role_local_relay_site_ipv4 = -1;
+static int hf_msstun_role_local_relay_site_ipv6 = -1;
+static int hf_msstun_role_local_relay_site_port = -1;
 static int hf_msstun_att_change_ip = -1;
 static int hf_msstun_att_change_port = -1;
 static int hf_msstun_att_username = -1;
@@ -321,6 +382,76 @@ static int hf_msstun_att_goog_network_id = -1;
 static int hf_msstun_att_goog_network_cost = -1;
 static int hf_msstun_att_goog_misc_info = -1;
 
+/* The fields of each address role, indexed by msstun_addr_role_t. */
+typedef struct {
+    int *ipv4;
+    int *ipv6;
+    int *port;
+} role_fields_t;
+
+static const role_fields_t role_fields[MSSTUN_ROLE_COUNT] = {
+    [MSSTUN_ROLE_MAPPED] = {
+        &hf_msstun_role_mapped_ipv4, &hf_msstun_role_mapped_ipv6,
+        &hf_msstun_role_mapped_port },
+    [MSSTUN_ROLE_RESPONSE] = {
+        &hf_msstun_role_response_ipv4, &hf_msstun_role_response_ipv6,
+        &hf_msstun_role_response_port },
+    [MSSTUN_ROLE_SOURCE] = {
+        &hf_msstun_role_source_ipv4, &hf_msstun_role_source_ipv6,
+        &hf_msstun_role_source_port },
+    [MSSTUN_ROLE_CHANGED] = {
+        &hf_msstun_role_changed_ipv4, &hf_msstun_role_changed_ipv6,
+        &hf_msstun_role_changed_port },
+    [MSSTUN_ROLE_REFLECTED_FROM] = {
+        &hf_msstun_role_reflected_from_ipv4, &hf_msstun_role_reflected_from_ipv6,
+        &hf_msstun_role_reflected_from_port },
+    [MSSTUN_ROLE_ALTERNATE_SERVER] = {
+        &hf_msstun_role_alternate_server_ipv4, &hf_msstun_role_alternate_server_ipv6,
+        &hf_msstun_role_alternate_server_port },
+    [MSSTUN_ROLE_DESTINATION] = {
+        &hf_msstun_role_destination_ipv4, &hf_msstun_role_destination_ipv6,
+        &hf_msstun_role_destination_port },
+    [MSSTUN_ROLE_REMOTE] = {
+        &hf_msstun_role_remote_ipv4, &hf_msstun_role_remote_ipv6,
+        &hf_msstun_role_remote_port },
+    [MSSTUN_ROLE_XOR_PEER] = {
+        &hf_msstun_role_xor_peer_ipv4, &hf_msstun_role_xor_peer_ipv6,
+        &hf_msstun_role_xor_peer_port },
+    [MSSTUN_ROLE_XOR_RELAYED] = {
+        &hf_msstun_role_xor_relayed_ipv4, &hf_msstun_role_xor_relayed_ipv6,
+        &hf_msstun_role_xor_relayed_port },
+    [MSSTUN_ROLE_XOR_MAPPED] = {
+        &hf_msstun_role_xor_mapped_ipv4, &hf_msstun_role_xor_mapped_ipv6,
+        &hf_msstun_role_xor_mapped_port },
+    [MSSTUN_ROLE_MS_XOR_MAPPED] = {
+        &hf_msstun_role_ms_xor_mapped_ipv4, &hf_msstun_role_ms_xor_mapped_ipv6,
+        &hf_msstun_role_ms_xor_mapped_port },
+    [MSSTUN_ROLE_XOR_REFLECTED_FROM] = {
+        &hf_msstun_role_xor_reflected_from_ipv4, &hf_msstun_role_xor_reflected_from_ipv6,
+        &hf_msstun_role_xor_reflected_from_port },
+    [MSSTUN_ROLE_RESPONSE_ORIGIN] = {
+        &hf_msstun_role_response_origin_ipv4, &hf_msstun_role_response_origin_ipv6,
+        &hf_msstun_role_response_origin_port },
+    [MSSTUN_ROLE_OTHER_ADDRESS] = {
+        &hf_msstun_role_other_address_ipv4, &hf_msstun_role_other_address_ipv6,
+        &hf_msstun_role_other_address_port },
+    [MSSTUN_ROLE_MS_ALT_MAPPED] = {
+        &hf_msstun_role_ms_alt_mapped_ipv4, &hf_msstun_role_ms_alt_mapped_ipv6,
+        &hf_msstun_role_ms_alt_mapped_port },
+    [MSSTUN_ROLE_REMOTE_SITE] = {
+        &hf_msstun_role_remote_site_ipv4, &hf_msstun_role_remote_site_ipv6,
+        &hf_msstun_role_remote_site_port },
+    [MSSTUN_ROLE_REMOTE_RELAY_SITE] = {
+        &hf_msstun_role_remote_relay_site_ipv4, &hf_msstun_role_remote_relay_site_ipv6,
+        &hf_msstun_role_remote_relay_site_port },
+    [MSSTUN_ROLE_LOCAL_SITE] = {
+        &hf_msstun_role_local_site_ipv4, &hf_msstun_role_local_site_ipv6,
+        &hf_msstun_role_local_site_port },
+    [MSSTUN_ROLE_LOCAL_RELAY_SITE] = {
+        &hf_msstun_role_local_relay_site_ipv4, &hf_msstun_role_local_relay_site_ipv6,
+        &hf_msstun_role_local_relay_site_port },
+};
+
 static int ett_msstun = -1;
 static int ett_msstun_attributes = -1;
 static int ett_msstun_attribute = -1;
@@ -337,6 +468,8 @@ static expert_field ei_msstun_att_bad_family = EI_INIT;
 static expert_field ei_msstun_att_hmac_length = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_bad = EI_INIT;
 static expert_field ei_msstun_att_fingerprint_legacy = EI_INIT;
+static expert_field ei_msstun_att_fingerprint_not_last = EI_INIT;
+static expert_field ei_msstun_att_not_captured = EI_INIT;
 static expert_field ei_msstun_ms_sequence_number_only = EI_INIT;
 static expert_field ei_msstun_magic_cookie_not_first = EI_INIT;
 static expert_field ei_msstun_error_response = EI_INIT;
@@ -542,6 +675,7 @@ static bool
 starts_with_magic_cookie(tvbuff_t *tvb, unsigned offset, unsigned msg_len)
 {
     return msg_len >= MSSTUN_HEADER_LEN + 8 &&
+           tvb_captured_length_remaining(tvb, offset) >= (int)MSSTUN_HEADER_LEN + 8 &&
            tvb_get_ntohs(tvb, offset + 20) == ATT_MAGIC_COOKIE &&
            tvb_get_ntohs(tvb, offset + 22) == 4 &&
            tvb_get_ntohl(tvb, offset + 24) == MSSTUN_MS_TURN_COOKIE;
@@ -581,12 +715,12 @@ msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length)
         /* RFC 7983: STUN methods above 0x0FF would collide with DTLS-SRTP. */
         return (type & 0x3C00) == 0;
     }
-    if ((unsigned)tvb_captured_length_remaining(tvb, offset) < length)
-        return false;
+    /* MS-TURN without the RFC cookie: MAGIC-COOKIE first, also in a
+     * message that the capture's snapshot length cut. */
     if (starts_with_magic_cookie(tvb, offset, length))
         return true;
     /* A cookie-less classic message: a known type and a clean walk. */
-    return is_classic_type(type) &&
+    return (unsigned)tvb_captured_length_remaining(tvb, offset) >= length && is_classic_type(type) &&
            walk_attributes(tvb, offset + MSSTUN_HEADER_LEN, offset + length, false).ends_exactly;
 }
 
@@ -709,10 +843,10 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
     if (xored) {
         proto_tree_add_item(tree, hf_msstun_att_xor_port, tvb, 2, 2, ENC_BIG_ENDIAN);
         port = tvb_get_ntohs(tvb, 2) ^ tvb_get_ntohs(msg->tvb, 4);
-        ti = proto_tree_add_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, port);
+        ti = proto_tree_add_uint(tree, *role_fields[role].port, tvb, 2, 2, port);
         proto_item_set_generated(ti);
     } else {
-        proto_tree_add_item_ret_uint(tree, hf_msstun_addr_role[role][2], tvb, 2, 2, ENC_BIG_ENDIAN, &port);
+        proto_tree_add_item_ret_uint(tree, *role_fields[role].port, tvb, 2, 2, ENC_BIG_ENDIAN, &port);
     }
     ti = proto_tree_add_uint(tree, hf_msstun_port, tvb, 2, 2, port);
     proto_item_set_hidden(ti);
@@ -726,7 +860,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             proto_tree_add_item(tree, hf_msstun_att_xor_ipv4, tvb, 4, 4, ENC_BIG_ENDIAN);
             ipv4 ^= tvb_get_ipv4(msg->tvb, 4);
         }
-        ti = proto_tree_add_ipv4(tree, hf_msstun_addr_role[role][0], tvb, 4, 4, ipv4);
+        ti = proto_tree_add_ipv4(tree, *role_fields[role].ipv4, tvb, 4, 4, ipv4);
         if (xored)
             proto_item_set_generated(ti);
         ti = proto_tree_add_ipv4(tree, hf_msstun_addr, tvb, 4, 4, ipv4);
@@ -749,7 +883,7 @@ dissect_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item 
             for (unsigned i = 0; i < 16; i++)
                 ipv6.bytes[i] ^= key.bytes[i];
         }
-        ti = proto_tree_add_ipv6(tree, hf_msstun_addr_role[role][1], tvb, 4, 16, &ipv6);
+        ti = proto_tree_add_ipv6(tree, *role_fields[role].ipv6, tvb, 4, 16, &ipv6);
         if (xored)
             proto_item_set_generated(ti);
         ti = proto_tree_add_ipv6(tree, hf_msstun_addr6, tvb, 4, 16, &ipv6);
@@ -794,14 +928,22 @@ legacy_ms_crc32(tvbuff_t *tvb, unsigned length)
     return ~crc;
 }
 
+/* Only the last attribute can be a FINGERPRINT (RFC 8489 14.7), so a
+ * message costs at most one CRC (and its legacy variant) over its bytes. */
 static const char *
-dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+dissect_fingerprint(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
                     msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset)
 {
     uint32_t computed;
     uint32_t received;
 
     received = tvb_get_ntohl(att_tvb, 0);
+    if (att_offset + 4 + tvb_reported_length(att_tvb) != msg->end) {
+        proto_tree_add_checksum(tree, att_tvb, 0, hf_msstun_att_fingerprint, hf_msstun_att_fingerprint_status,
+                                NULL, pinfo, 0, ENC_BIG_ENDIAN, PROTO_CHECKSUM_NO_FLAGS);
+        expert_add_info(pinfo, att_item, &ei_msstun_att_fingerprint_not_last);
+        return wmem_strdup_printf(pinfo->pool, "0x%08x (not verified: not the last attribute)", received);
+    }
     computed = crc32_ccitt_tvb(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
     if (computed != received) {
         uint32_t legacy = legacy_ms_crc32(msg->tvb, att_offset) ^ FINGERPRINT_XOR;
@@ -1439,6 +1581,18 @@ dissect_attribute_guarded(tvbuff_t *att_tvb, packet_info *pinfo, proto_tree *tre
     return summary;
 }
 
+/* The capture's snapshot length (or an ICMP error quoting the message) cut
+ * it at captured, before end: the attributes from offset on are flagged,
+ * not decoded. */
+static void
+not_captured(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned offset, unsigned end, unsigned captured)
+{
+    unsigned shown = captured > offset ? captured - offset : 0;
+
+    proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_not_captured, tvb, offset, shown,
+                                 "%u bytes of attributes not captured", end - captured);
+}
+
 /* Walks the attributes in [MSSTUN_HEADER_LEN, end).  Every turn advances
  * by at least the 4-byte attribute header or stops, so the walk is bounded
  * by the 16-bit message length. */
@@ -1447,6 +1601,7 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
                    unsigned end, bool padded)
 {
     unsigned offset = MSSTUN_HEADER_LEN;
+    unsigned captured = tvb_captured_length(tvb);
 
     while (offset < end) {
         unsigned att_type;
@@ -1463,6 +1618,10 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
         if (end - offset < 4) {
             proto_tree_add_expert_format(tree, pinfo, &ei_msstun_att_truncated, tvb, offset, end - offset,
                                          "Truncated attribute header (%u bytes)", end - offset);
+            return;
+        }
+        if (captured < offset + 4) {
+            not_captured(tvb, pinfo, tree, offset, end, captured);
             return;
         }
         att_type = tvb_get_ntohs(tvb, offset);
@@ -1485,6 +1644,10 @@ dissect_attributes(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_m
             expert_add_info(pinfo, len_item, &ei_msstun_att_bogus_length);
         }
 
+        if (captured < offset + 4 + value_len) {
+            not_captured(tvb, pinfo, att_tree, offset + 4, end, captured);
+            return;
+        }
         summary = dissect_attribute_guarded(tvb_new_subset_length(tvb, offset + 4, value_len), pinfo, att_tree,
                                             att_item, msg, desc, att_type, offset);
         if (summary)
@@ -1516,6 +1679,18 @@ msstun_conversation_data(packet_info *pinfo, int proto, size_t size)
         conversation_add_proto_data(conv, proto, conv_data);
     }
     return conv_data;
+}
+
+/* Users' "stun" display filters, colouring rules and profiles select the
+ * STUN/TURN messages, ChannelData and multiplexed TURN that Wireshark's
+ * STUN dissector would have shown: each carries a hidden item of it, in
+ * MSSTUN's subtree (Statistics > Protocol Hierarchy lists the top-level
+ * protocols only). */
+void
+msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length)
+{
+    if (proto_stun > 0)
+        proto_item_set_hidden(proto_tree_add_item(tree, proto_stun, tvb, offset, length, ENC_NA));
 }
 
 static msstun_message_conv_t *
@@ -1578,7 +1753,9 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
                 trans->req_frame = pinfo->num;
                 trans->req_time = pinfo->abs_ts;
             }
-        } else if (trans->rsp_frame == 0) {
+        } else if (trans->req_frame != 0 && trans->rsp_frame == 0) {
+            /* A response captured before any request of its transaction
+             * answers none that this capture shows. */
             trans->rsp_frame = pinfo->num;
         }
     }
@@ -1599,7 +1776,7 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
             /* Only a second pass knows that no response ever came. */
             proto_tree_add_expert(tree, pinfo, &ei_msstun_no_response, tvb, 0, 0);
         }
-    } else if (trans->req_frame != 0) {
+    } else if (trans->req_frame != 0 && trans->req_frame < pinfo->num) {
         nstime_t delta;
 
         /* A successful connectivity check: media follows on its 5-tuple. */
@@ -1882,6 +2059,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     msg.type = tvb_get_ntohs(tvb, 0);
     msg_len = tvb_get_ntohs(tvb, 2);
     end = MIN(MSSTUN_HEADER_LEN + msg_len, reported);
+    msg.end = end;
     has_cookie = tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE;
 
     /* The dialect: the header cookie, and MAGIC-COOKIE as first attribute. */
@@ -1922,9 +2100,12 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
                               val_to_str_const(msg.cls, msstun_class_vals, ""));
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+    /* The header's own facts first: they stay whatever the attributes do. */
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(msg.info));
 
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, end, ENC_NA);
     msstun_tree = proto_item_add_subtree(ti, ett_msstun);
+    msstun_mark_stun(msstun_tree, tvb, 0, end);
     proto_tree_add_item(msstun_tree, hf_msstun_type, tvb, 0, 2, ENC_BIG_ENDIAN);
     ti = proto_tree_add_uint(msstun_tree, hf_msstun_method, tvb, 0, 2, msg.method);
     proto_item_set_generated(ti);
@@ -1985,16 +2166,8 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     return end;
 }
 
-#define ADDR_ROLE_HF(role, abbrev, label) \
-    { &hf_msstun_addr_role[role][0], \
-      { label " IPv4", "msstun.att." abbrev ".ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
-    { &hf_msstun_addr_role[role][1], \
-      { label " IPv6", "msstun.att." abbrev ".ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }}, \
-    { &hf_msstun_addr_role[role][2], \
-      { label " Port", "msstun.att." abbrev ".port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }}
-
 void
-proto_register_msstun_message(void)
+proto_register_msstun(void)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_type,
@@ -2046,9 +2219,9 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_reserved,
           { "Reserved", "msstun.att.reserved", FT_UINT8, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_reserved16,
-          { "Reserved", "msstun.att.reserved", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+          { "Reserved", "msstun.att.reserved16", FT_UINT16, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_reserved24,
-          { "Reserved", "msstun.att.reserved", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
+          { "Reserved", "msstun.att.reserved24", FT_UINT24, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_family,
           { "Protocol Family", "msstun.att.family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0, NULL, HFILL }},
         { &hf_msstun_att_xor_port,
@@ -2066,26 +2239,132 @@ proto_register_msstun_message(void)
         { &hf_msstun_port,
           { "Port", "msstun.port", FT_UINT16, BASE_DEC, NULL, 0x0,
             "Any port carried by an address attribute", HFILL }},
-        ADDR_ROLE_HF(MSSTUN_ROLE_MAPPED, "mapped", "Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE, "response", "Response"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_SOURCE, "source", "Source"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_CHANGED, "changed", "Changed"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REFLECTED_FROM, "reflected_from", "Reflected From"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_ALTERNATE_SERVER, "alternate_server", "Alternate Server"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_DESTINATION, "destination", "Destination"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE, "remote", "Remote"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_PEER, "xor_peer", "XOR Peer"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_RELAYED, "xor_relayed", "XOR Relayed"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_MAPPED, "xor_mapped", "XOR Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_MS_XOR_MAPPED, "ms_xor_mapped", "MS XOR Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_XOR_REFLECTED_FROM, "xor_reflected_from", "XOR Reflected From"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_RESPONSE_ORIGIN, "response_origin", "Response Origin"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_OTHER_ADDRESS, "other_address", "Other Address"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_MS_ALT_MAPPED, "ms_alt_mapped", "MS Alternate Mapped"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_SITE, "remote_site", "Remote Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_REMOTE_RELAY_SITE, "remote_relay_site", "Remote Relay Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_SITE, "local_site", "Local Site"),
-        ADDR_ROLE_HF(MSSTUN_ROLE_LOCAL_RELAY_SITE, "local_relay_site", "Local Relay Site"),
+        { &hf_msstun_role_mapped_ipv4,
+          { "Mapped IPv4", "msstun.att.mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_mapped_ipv6,
+          { "Mapped IPv6", "msstun.att.mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_mapped_port,
+          { "Mapped Port", "msstun.att.mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_ipv4,
+          { "Response IPv4", "msstun.att.response.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_ipv6,
+          { "Response IPv6", "msstun.att.response.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_port,
+          { "Response Port", "msstun.att.response.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_ipv4,
+          { "Source IPv4", "msstun.att.source.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_ipv6,
+          { "Source IPv6", "msstun.att.source.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_source_port,
+          { "Source Port", "msstun.att.source.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_ipv4,
+          { "Changed IPv4", "msstun.att.changed.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_ipv6,
+          { "Changed IPv6", "msstun.att.changed.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_changed_port,
+          { "Changed Port", "msstun.att.changed.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_ipv4,
+          { "Reflected From IPv4", "msstun.att.reflected_from.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_ipv6,
+          { "Reflected From IPv6", "msstun.att.reflected_from.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_reflected_from_port,
+          { "Reflected From Port", "msstun.att.reflected_from.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_ipv4,
+          { "Alternate Server IPv4", "msstun.att.alternate_server.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_ipv6,
+          { "Alternate Server IPv6", "msstun.att.alternate_server.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_alternate_server_port,
+          { "Alternate Server Port", "msstun.att.alternate_server.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_ipv4,
+          { "Destination IPv4", "msstun.att.destination.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_ipv6,
+          { "Destination IPv6", "msstun.att.destination.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_destination_port,
+          { "Destination Port", "msstun.att.destination.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_ipv4,
+          { "Remote IPv4", "msstun.att.remote.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_ipv6,
+          { "Remote IPv6", "msstun.att.remote.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_port,
+          { "Remote Port", "msstun.att.remote.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_ipv4,
+          { "XOR Peer IPv4", "msstun.att.xor_peer.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_ipv6,
+          { "XOR Peer IPv6", "msstun.att.xor_peer.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_peer_port,
+          { "XOR Peer Port", "msstun.att.xor_peer.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_ipv4,
+          { "XOR Relayed IPv4", "msstun.att.xor_relayed.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_ipv6,
+          { "XOR Relayed IPv6", "msstun.att.xor_relayed.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_relayed_port,
+          { "XOR Relayed Port", "msstun.att.xor_relayed.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_ipv4,
+          { "XOR Mapped IPv4", "msstun.att.xor_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_ipv6,
+          { "XOR Mapped IPv6", "msstun.att.xor_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_mapped_port,
+          { "XOR Mapped Port", "msstun.att.xor_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_ipv4,
+          { "MS XOR Mapped IPv4", "msstun.att.ms_xor_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_ipv6,
+          { "MS XOR Mapped IPv6", "msstun.att.ms_xor_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_xor_mapped_port,
+          { "MS XOR Mapped Port", "msstun.att.ms_xor_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_ipv4,
+          { "XOR Reflected From IPv4", "msstun.att.xor_reflected_from.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_ipv6,
+          { "XOR Reflected From IPv6", "msstun.att.xor_reflected_from.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_xor_reflected_from_port,
+          { "XOR Reflected From Port", "msstun.att.xor_reflected_from.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_response_origin_ipv4,
+          { "Response Origin IPv4", "msstun.att.response_origin.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_origin_ipv6,
+          { "Response Origin IPv6", "msstun.att.response_origin.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_response_origin_port,
+          { "Response Origin Port", "msstun.att.response_origin.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_ipv4,
+          { "Other Address IPv4", "msstun.att.other_address.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_ipv6,
+          { "Other Address IPv6", "msstun.att.other_address.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_other_address_port,
+          { "Other Address Port", "msstun.att.other_address.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_ipv4,
+          { "MS Alternate Mapped IPv4", "msstun.att.ms_alt_mapped.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_ipv6,
+          { "MS Alternate Mapped IPv6", "msstun.att.ms_alt_mapped.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_ms_alt_mapped_port,
+          { "MS Alternate Mapped Port", "msstun.att.ms_alt_mapped.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_ipv4,
+          { "Remote Site IPv4", "msstun.att.remote_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_ipv6,
+          { "Remote Site IPv6", "msstun.att.remote_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_site_port,
+          { "Remote Site Port", "msstun.att.remote_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_ipv4,
+          { "Remote Relay Site IPv4", "msstun.att.remote_relay_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_ipv6,
+          { "Remote Relay Site IPv6", "msstun.att.remote_relay_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_remote_relay_site_port,
+          { "Remote Relay Site Port", "msstun.att.remote_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
+        { &hf_msstun_role_local_site_ipv4,
+          { "Local Site IPv4", "msstun.att.local_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_site_ipv6,
+          { "Local Site IPv6", "msstun.att.local_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_site_port,
+          { "Local Site Port", "msstun.att.local_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_ipv4,
+          { "Local Relay Site IPv4", "msstun.att.local_relay_site.ipv4", FT_IPv4, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_ipv6,
+          { "Local Relay Site IPv6", "msstun.att.local_relay_site.ipv6", FT_IPv6, BASE_NONE, NULL, 0x0, NULL, HFILL }},
+        { &hf_msstun_role_local_relay_site_port,
+          { "Local Relay Site Port", "msstun.att.local_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_change_ip,
           { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
         { &hf_msstun_att_change_port,
@@ -2106,7 +2385,7 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_error_reserved,
           { "Reserved Bits", "msstun.att.error.reserved", FT_UINT24, BASE_HEX, NULL, 0xFFFFF8, NULL, HFILL }},
         { &hf_msstun_att_address_error_reserved,
-          { "Reserved Bits", "msstun.att.error.reserved", FT_UINT16, BASE_HEX, NULL, 0xFFF8, NULL, HFILL }},
+          { "Reserved Bits", "msstun.att.address_error.reserved", FT_UINT16, BASE_HEX, NULL, 0xFFF8, NULL, HFILL }},
         { &hf_msstun_att_error_class,
           { "Error Class", "msstun.att.error.class", FT_UINT8, BASE_DEC, NULL, 0x07, NULL, HFILL }},
         { &hf_msstun_att_error_number,
@@ -2124,12 +2403,12 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_rffu,
           { "RFFU", "msstun.att.rffu", FT_UINT24, BASE_HEX, NULL, 0x0, "Reserved for future use", HFILL }},
         { &hf_msstun_att_lifetime,
-          { "Lifetime", "msstun.att.lifetime", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, UNS(&msstun_units_seconds), 0x0,
+          { "Lifetime", "msstun.att.lifetime", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, &msstun_units_seconds, 0x0,
             NULL, HFILL }},
         { &hf_msstun_att_magic_cookie,
           { "Magic Cookie", "msstun.att.magic_cookie", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bandwidth,
-          { "Bandwidth", "msstun.att.bandwidth", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, UNS(&msstun_units_kbps), 0x0,
+          { "Bandwidth", "msstun.att.bandwidth", FT_UINT32, BASE_DEC | BASE_UNIT_STRING, &msstun_units_kbps, 0x0,
             "Peak bandwidth (MS-TURN 2.2.2.9)", HFILL }},
         { &hf_msstun_att_data,
           { "Data", "msstun.att.data", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
@@ -2151,7 +2430,8 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_pw_alg,
           { "Password Algorithm", "msstun.att.pw_alg", FT_UINT16, BASE_DEC, VALS(msstun_pw_alg_vals), 0x0, NULL, HFILL }},
         { &hf_msstun_att_pw_alg_params_len,
-          { "Algorithm Parameters Length", "msstun.att.pw_alg.params_len", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+          { "Algorithm Parameters Length", "msstun.att.pw_alg.params_len", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
         { &hf_msstun_att_pw_alg_params,
           { "Algorithm Parameters", "msstun.att.pw_alg.params", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_userhash,
@@ -2178,12 +2458,14 @@ proto_register_msstun_message(void)
         { &hf_msstun_att_alternate_domain,
           { "Alternate Domain", "msstun.att.alternate_domain", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_transmit_req,
-          { "Request Transmit Counter", "msstun.att.transmit_counter.req", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+          { "Request Transmit Counter", "msstun.att.transmit_counter.req", FT_UINT8, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
         { &hf_msstun_att_transmit_resp,
-          { "Response Transmit Counter", "msstun.att.transmit_counter.resp", FT_UINT8, BASE_DEC, NULL, 0x0, NULL, HFILL }},
+          { "Response Transmit Counter", "msstun.att.transmit_counter.resp", FT_UINT8, BASE_DEC, NULL, 0x0,
+            NULL, HFILL }},
         { &hf_msstun_att_cache_timeout,
           { "Cache Timeout", "msstun.att.cache_timeout", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_seconds), 0x0, NULL, HFILL }},
+            &msstun_units_seconds, 0x0, NULL, HFILL }},
         { &hf_msstun_att_fingerprint,
           { "CRC-32", "msstun.att.fingerprint", FT_UINT32, BASE_HEX, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_fingerprint_status,
@@ -2238,16 +2520,16 @@ proto_register_msstun_message(void)
           { "Reservation ID", "msstun.att.bwm.rsv_id", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_min_send,
           { "Minimum Send Bandwidth", "msstun.att.bwm.min_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_max_send,
           { "Maximum Send Bandwidth", "msstun.att.bwm.max_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_min_recv,
           { "Minimum Receive Bandwidth", "msstun.att.bwm.min_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_max_recv,
           { "Maximum Receive Bandwidth", "msstun.att.bwm.max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_valid,
           { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x80000000, NULL, HFILL }},
         { &hf_msstun_att_bwm_pstn_failover,
@@ -2259,10 +2541,10 @@ proto_register_msstun_message(void)
           { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x7FFFFFFF, NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_max_send,
           { "Maximum Send Bandwidth", "msstun.att.bwm.rp_max_send", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_max_recv,
           { "Maximum Receive Bandwidth", "msstun.att.bwm.rp_max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
-            UNS(&msstun_units_kbps), 0x0, NULL, HFILL }},
+            &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_sip_dialog_id,
           { "SIP Dialog ID", "msstun.att.bwm.sip_dialog_id", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_sip_call_id,
@@ -2324,6 +2606,13 @@ proto_register_msstun_message(void)
         { &ei_msstun_att_fingerprint_legacy,
           { "msstun.att.fingerprint.legacy_crc", PI_CHECKSUM, PI_NOTE,
             "FINGERPRINT uses the legacy Microsoft CRC-32 variant", EXPFILL }},
+        { &ei_msstun_att_not_captured,
+          { "msstun.att.not_captured", PI_UNDECODED, PI_WARN,
+            "Attributes not captured (the snapshot length, or an ICMP error quoting the message, cut it)",
+            EXPFILL }},
+        { &ei_msstun_att_fingerprint_not_last,
+          { "msstun.att.fingerprint.not_last", PI_PROTOCOL, PI_WARN,
+            "FINGERPRINT is not the last attribute (RFC 8489 14.7): not verified", EXPFILL }},
         { &ei_msstun_ms_sequence_number_only,
           { "msstun.att.ms.sequence_number_only", PI_PROTOCOL, PI_NOTE,
             "MS-SEQUENCE-NUMBER holds the sequence number only, without the Connection ID of MS-TURN 2.2.2.21",
@@ -2354,15 +2643,22 @@ proto_register_msstun_message(void)
         msstun_attribute_vals[i].strptr = attributes[i].name;
     }
 
-    /* "MSSTUN message": the STUN/TURN messages inside MSSTUN, and in Decode
-     * As one message per payload, without the multiplexer's classification.
-     * Its fields keep MSSTUN's names (msstun.*). */
+    /* MSSTUN: every frame this plugin decodes carries its item, and its
+     * messages' fields are MSSTUN's.  The multiplexer (packet-msrtp-mux.c),
+     * SRTP and the preferences add their fields and settings to it after
+     * this (plugin.c). */
+    proto_msstun = proto_register_protocol("Microsoft STUN/TURN/ICE", "MSSTUN", "msstun");
+    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_msstun = expert_register_protocol(proto_msstun);
+    /* "MSSTUN message", in Decode As: one STUN/TURN message per payload,
+     * without the multiplexer's classification.  Its frames carry a hidden
+     * msstun_message item next to the MSSTUN tree. */
     proto_msstun_message = proto_register_protocol("MSSTUN message (STUN/TURN only)", "MSSTUN message",
                                                    "msstun_message");
-    proto_register_field_array(proto_msstun_message, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert_msstun = expert_register_protocol(proto_msstun_message);
     expert_register_field_array(expert_msstun, ei, array_length(ei));
 
     msstun_tap = register_tap("msstun");
+    /* Plugins register after every built-in protocol. */
+    proto_stun = proto_get_id_by_filter_name("stun");
 }

@@ -191,8 +191,10 @@ void msstun_tap_carrier(packet_info *pinfo, msstun_carrier_t carrier, bool over_
 void msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *ctx, msstun_note_kind_t kind,
                      const char *handshake);
 
-/* packet-msstun.c: the STUN/TURN message dissector, protocol
- * "msstun_message" (its per-conversation state, and Decode As). */
+/* packet-msstun.c: the STUN/TURN message dissector.  It registers protocol
+ * MSSTUN, which the other files add their fields to, and "msstun_message"
+ * (Decode As of the message dissector alone, and the key of its
+ * per-conversation state). */
 
 extern int proto_msstun_message;
 
@@ -204,6 +206,12 @@ void *msstun_conversation_data(packet_info *pinfo, int proto, size_t size);
 /* true when tvb[offset..offset+length) is exactly one STUN/TURN message of
  * any dialect (RFC 5389/8489, MS-ICE2, MS-TURN, legacy MS-TURN, RFC 3489). */
 bool msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length);
+
+/* Adds a hidden item of Wireshark's "stun" protocol over a STUN/TURN
+ * message, ChannelData or multiplexed TURN (0xFF10) header, the frames
+ * that Wireshark's STUN dissector shows, for users' "stun" filters and
+ * colouring rules. */
+void msstun_mark_stun(proto_tree *tree, tvbuff_t *tvb, unsigned offset, unsigned length);
 
 /* What a message teaches about where media will flow. */
 typedef enum {

@@ -1,8 +1,12 @@
 /* plugin.c
- * Registration of the msstun plugin, in the shape that Wireshark's
- * tools/make-plugin-reg.py generates for in-tree plugins: one proto_plugin
- * per proto_register_X / proto_reg_handoff_X of the sources, in the order
- * of their names, and one tap_plugin per register_tap_listener_X.
+ * Registration of the msstun plugin.  Each file registers what it owns:
+ * packet-msstun.c the protocols MSSTUN and "MSSTUN message" with the
+ * message fields, packet-msrtp-mux.c the multiplexer's fields, preferences
+ * (prefs.c, srtp.c) and dissectors in MSSTUN.  The multiplexer's part needs
+ * the protocol, so the two run in this order from one proto_plugin
+ * (Wireshark runs separate proto_plugins in an order it does not promise),
+ * as plugins/epan/wimax registers its files from proto_register_wimax().
+ * Taps: one tap_plugin per register_tap_listener_X.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,8 +22,8 @@
 #endif
 
 void proto_register_msstun(void);
-void proto_register_msstun_message(void);
-void proto_reg_handoff_msstun(void);
+void proto_register_msrtp_mux(void);
+void proto_reg_handoff_msrtp_mux(void);
 void register_tap_listener_msstun(void);
 void register_tap_listener_msstun_flow(void);
 
@@ -29,20 +33,23 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
 
+static void
+register_msstun_protoinfo(void)
+{
+    proto_register_msstun();
+    proto_register_msrtp_mux();
+}
+
 void
 plugin_register(void)
 {
     static proto_plugin plug_msstun;
-    static proto_plugin plug_msstun_message;
     static tap_plugin plug_tap_msstun;
     static tap_plugin plug_tap_msstun_flow;
 
-    plug_msstun.register_protoinfo = proto_register_msstun;
-    plug_msstun.register_handoff = proto_reg_handoff_msstun;
+    plug_msstun.register_protoinfo = register_msstun_protoinfo;
+    plug_msstun.register_handoff = proto_reg_handoff_msrtp_mux;
     proto_register_plugin(&plug_msstun);
-    plug_msstun_message.register_protoinfo = proto_register_msstun_message;
-    plug_msstun_message.register_handoff = NULL;
-    proto_register_plugin(&plug_msstun_message);
 
     plug_tap_msstun.register_tap_listener = register_tap_listener_msstun;
     tap_register_plugin(&plug_tap_msstun);

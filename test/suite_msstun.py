@@ -1420,10 +1420,13 @@ class TestAttributeFormats:
         # the message's error is 508, not the code of one address family.
         cap = write_vectors(ws_root, 'address-error-code',
                             '01130010' + TID + '0009000400000508' + '8001000402000428')
+        # Its reserved bits have their own field (a 16-bit one, where
+        # ERROR-CODE's are 24 bits; issue 31: one type per field name).
         rows = tshark.fields(cap, ['msstun.att.type', 'msstun.att.error', 'msstun.att.error.reserved',
+                                   'msstun.att.address_error.reserved',
                                    'msstun.att.requested_family', 'msstun.att.short', '_ws.col.Info',
                                    '_ws.expert.message'])
-        assert rows == [['0x0009,0x8001', '508,440', '0x000000,0x0000', '0x02', '',
+        assert rows == [['0x0009,0x8001', '508,440', '0x000000', '0x0000', '0x02', '',
                          'Allocate Error Response error 508 Insufficient Port Capacity',
                          'Allocate error 508 Insufficient Port Capacity']]
         out = tshark('-n', '-q', '-r', cap, '-z', 'msstun,allocations')

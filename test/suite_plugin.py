@@ -229,23 +229,32 @@ class TestArchitecture:
             assert set(re.findall(r'msstun_conversation_data\(pinfo, (\w+),', text)) == {proto}, name
 
     def test_plugin_registers_what_each_file_defines(self):
-        # tools/make-plugin-reg.py: a proto_plugin per proto_register_X (with
-        # proto_reg_handoff_X when there is one), a tap_plugin per
-        # register_tap_listener_X; no file registers another's.
-        sources = [_source(os.path.basename(p)) for p in glob.glob(os.path.join(SOURCE_DIR, '*.c'))
-                   if not p.endswith('plugin.c')]
-        defined = set().union(*(_defined_functions(text) for text in sources))
-        protos = sorted(f[len('proto_register_'):] for f in defined if f.startswith('proto_register_'))
+        # Issue 31: each file registers what it owns.  packet-msstun.c
+        # registers the protocols (MSSTUN, whose tree holds the message
+        # fields, and "msstun_message" for Decode As) and its fields in
+        # MSSTUN; the multiplexer adds its fields and dissectors to MSSTUN,
+        # so plugin.c runs the two in this order from one proto_plugin.
+        sources = {os.path.basename(p): _source(os.path.basename(p))
+                   for p in glob.glob(os.path.join(SOURCE_DIR, '*.c')) if not p.endswith('plugin.c')}
+        defined = set().union(*(_defined_functions(text) for text in sources.values()))
+        protos = sorted(f for f in defined if f.startswith('proto_register_'))
+        handoffs = sorted(f for f in defined if f.startswith('proto_reg_handoff_'))
         taps = sorted(f[len('register_tap_listener_'):] for f in defined if f.startswith('register_tap_listener_'))
-        assert protos == ['msstun', 'msstun_message'] and taps == ['msstun', 'msstun_flow']
+        assert protos == ['proto_register_msrtp_mux', 'proto_register_msstun']
+        assert handoffs == ['proto_reg_handoff_msrtp_mux'] and taps == ['msstun', 'msstun_flow']
         plugin = _source('plugin.c')
-        for proto in protos:
-            handoff = 'proto_reg_handoff_' + proto if 'proto_reg_handoff_' + proto in defined else 'NULL'
-            assert 'plug_%s.register_protoinfo = proto_register_%s;' % (proto, proto) in plugin
-            assert 'plug_%s.register_handoff = %s;' % (proto, handoff) in plugin
+        body = plugin[plugin.index('register_msstun_protoinfo(void)\n{'):]
+        assert body.index('proto_register_msstun();') < body.index('proto_register_msrtp_mux();')
+        assert 'plug_msstun.register_protoinfo = register_msstun_protoinfo;' in plugin
+        assert 'plug_msstun.register_handoff = proto_reg_handoff_msrtp_mux;' in plugin
         for tap in taps:
             assert 'register_tap_listener = register_tap_listener_%s;' % tap in plugin
-        for text in sources:
-            assert len(re.findall(r'\bproto_register_protocol\(', text)) <= 1
-        assert 'prefs_register_protocol' not in _source('packet-msstun.c')
-        assert 'register_tap(' not in _source('packet-msrtp-mux.c')
+        registering = {name: re.findall(r'proto_register_protocol\([^;]*?"(\w+)"\);', text)
+                       for name, text in sources.items()}
+        assert {name: filters for name, filters in registering.items() if filters} == {
+            'packet-msstun.c': ['msstun', 'msstun_message']}
+        for name, text in sources.items():
+            # Every field array goes to MSSTUN, the protocol whose tree items hold them.
+            assert set(re.findall(r'proto_register_field_array\((\w+),', text)) <= {'proto_msstun', 'proto'}, name
+        assert 'prefs_register_protocol' not in sources['packet-msstun.c']
+        assert 'register_tap(' not in sources['packet-msrtp-mux.c']
