@@ -637,7 +637,6 @@ static const value_string msstun_checksum_status_vals[] = {
 
 static const true_false_string msstun_optional_tfs = { "Comprehension-optional", "Comprehension-required" };
 static const true_false_string msstun_padded_tfs = { "Padded to 4 bytes", "Not padded" };
-static const true_false_string msstun_set_tfs = { "Set", "Not set" };
 
 static const unit_name_string msstun_units_seconds = { " second", " seconds" };
 static const unit_name_string msstun_units_kbps = { " kbit/s", NULL };
@@ -2366,9 +2365,9 @@ proto_register_msstun(void)
         { &hf_msstun_role_local_relay_site_port,
           { "Local Relay Site Port", "msstun.att.local_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_change_ip,
-          { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
+          { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x00000004, NULL, HFILL }},
         { &hf_msstun_att_change_port,
-          { "Change Port", "msstun.att.change_port", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000002, NULL, HFILL }},
+          { "Change Port", "msstun.att.change_port", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x00000002, NULL, HFILL }},
         { &hf_msstun_att_username,
           { "Username", "msstun.att.username", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_username_opaque,
@@ -2420,7 +2419,7 @@ proto_register_msstun(void)
           { "Requested Address Family", "msstun.att.requested_family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0,
             NULL, HFILL }},
         { &hf_msstun_att_even_port_reserve,
-          { "Reserve Next Port", "msstun.att.even_port.reserve_next", FT_BOOLEAN, 8, TFS(&msstun_set_tfs), 0x80,
+          { "Reserve Next Port", "msstun.att.even_port.reserve_next", FT_BOOLEAN, 8, TFS(&tfs_set_notset), 0x80,
             NULL, HFILL }},
         { &hf_msstun_att_transport,
           { "Requested Transport", "msstun.att.transport", FT_UINT8, BASE_DEC, VALS(msstun_transport_vals), 0x0,
@@ -2531,9 +2530,9 @@ proto_register_msstun(void)
           { "Maximum Receive Bandwidth", "msstun.att.bwm.max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
             &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_valid,
-          { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x80000000, NULL, HFILL }},
+          { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x80000000, NULL, HFILL }},
         { &hf_msstun_att_bwm_pstn_failover,
-          { "PSTN Failover", "msstun.att.bwm.pstn_failover", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x40000000,
+          { "PSTN Failover", "msstun.att.bwm.pstn_failover", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x40000000,
             NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_reserved,
           { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x3FFFFFFF, NULL, HFILL }},

@@ -477,7 +477,7 @@ typedef struct {
     uint64_t first_timestamp;
     uint64_t seq_timestamp;
     uint64_t timestamp;         /* of the last packet, extended */
-    double   time;              /* ms */
+    double   arrival_ms;        /* of the last packet in time sequence */
     double   jitter;
     double   max_jitter;
     double   mean_jitter;
@@ -620,13 +620,12 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     bool in_time_sequence;
     bool regular;
     unsigned rate;
-    double jitter = 0;
 
     if (!leg->started) {
         leg->started = true;
         leg->start_seq = leg->stop_seq = leg->seq_num = rtp->info_seq_num;
         leg->first_timestamp = leg->seq_timestamp = leg->timestamp = timestamp;
-        leg->time = now;
+        leg->arrival_ms = now;
         leg->pt = rtp->info_payload_type;
         leg->total = 1;
         return;
@@ -656,10 +655,11 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     leg->pt = rtp->info_payload_type;
     rate = clock_rate(rtp);
     if (rate != 0) {
-        double expected = leg->time + (double)((int64_t)timestamp - (int64_t)leg->seq_timestamp) /
+        double expected = leg->arrival_ms + (double)((int64_t)timestamp - (int64_t)leg->seq_timestamp) /
                                       (rate / 1000);
 
-        jitter = (15 * leg->jitter + fabs(now - expected)) / 16;
+        double jitter = (15 * leg->jitter + fabs(now - expected)) / 16;
+
         leg->jitter = jitter;
         if (regular) {
             if (jitter > leg->max_jitter)
@@ -668,7 +668,7 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
         }
     }
     if (in_time_sequence) {
-        leg->time = now;
+        leg->arrival_ms = now;
         leg->seq_timestamp = timestamp;
     }
     leg->timestamp = timestamp;
