@@ -336,19 +336,21 @@ key_material_equal(const void *a, const void *b)
            x->mki == y->mki;
 }
 
-/* Returns the key as stored: the same key announced again (both parts of a
- * multipart body, a re-INVITE, the keys file and the SDP) stays the one
- * that came first, which takes the payload type names it lacked.  Returns
- * NULL, and counts it, when the store holds KEYS_MAX keys already. */
+/* Returns the key as stored (a copy of *key when it is new): the same key
+ * announced again (both parts of a multipart body, a re-INVITE, the keys
+ * file and the SDP) stays the one that came first, which takes the payload
+ * type names it lacked.  Returns NULL, and counts it, when the store holds
+ * KEYS_MAX keys already. */
 static msstun_srtp_key_t *
-add_key(msstun_srtp_key_t *key)
+add_key(const msstun_srtp_key_t *candidate)
 {
-    msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_hash_table_lookup(keys_by_material, key);
+    msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_hash_table_lookup(keys_by_material, candidate);
+    msstun_srtp_key_t *key;
 
     if (known) {
         if (!known->rtpmaps) {
-            known->rtpmaps = key->rtpmaps;
-            known->media_type = key->media_type;
+            known->rtpmaps = candidate->rtpmaps;
+            known->media_type = candidate->media_type;
         }
         return known;
     }
@@ -356,6 +358,7 @@ add_key(msstun_srtp_key_t *key)
         keys_dropped++;
         return NULL;
     }
+    key = (msstun_srtp_key_t *)wmem_memdup(wmem_file_scope(), candidate, sizeof(*candidate));
     key->id = keys->len + 1;
     g_ptr_array_add(keys, key);
     g_hash_table_add(keys_by_material, key);
@@ -483,15 +486,17 @@ add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin
             } else if (at[0] == 'v' && sdp_line_start(text, line_start, pos)) {
                 finish_text_media(&m);
             } else if (rest > strlen(CRYPTO_PREFIX) && memcmp(at, CRYPTO_PREFIX, strlen(CRYPTO_PREFIX)) == 0) {
-                msstun_srtp_key_t *key = wmem_new0(wmem_file_scope(), msstun_srtp_key_t);
+                msstun_srtp_key_t parsed;
 
-                if (msstun_srtp_parse_crypto(at + strlen(CRYPTO_PREFIX), rest - strlen(CRYPTO_PREFIX), key) ==
+                if (msstun_srtp_parse_crypto(at + strlen(CRYPTO_PREFIX), rest - strlen(CRYPTO_PREFIX), &parsed) ==
                     MSSTUN_CRYPTO_OK) {
-                    key->origin = origin;
-                    key->where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
-                    key->media_type = RTP_MEDIA_AUDIO;
+                    msstun_srtp_key_t *key;
+
+                    parsed.origin = origin;
+                    parsed.where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
+                    parsed.media_type = RTP_MEDIA_AUDIO;
                     found++;
-                    key = add_key(key);
+                    key = add_key(&parsed);
                     if (key && m.in_media)
                         g_ptr_array_add(m.keys, key);
                 }
@@ -531,7 +536,8 @@ load_keys_file(const char *path)
         close(fd);
         return;
     }
-    contents = g_byte_array_new();
+    /* Sized for what fstat() says; the file may grow or shrink meanwhile. */
+    contents = g_byte_array_sized_new((unsigned)MIN((uint64_t)st.st_size, KEYS_FILE_MAX) + 1);
     while (contents->len <= KEYS_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
         g_byte_array_append(contents, buf, (unsigned)n);
     close(fd);
@@ -760,7 +766,6 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
                 where ? ", media to " : "", where ? where : ""));
         if (PINFO_FD_VISITED(pinfo))
             continue;
-        key = (msstun_srtp_key_t *)wmem_memdup(wmem_file_scope(), key, sizeof(*key));
         key->origin = MSSTUN_SRTP_KEY_SDP;
         key->where = pinfo->num;
         key->has_ssrc_range = m->has_ssrc_range;
