@@ -568,8 +568,8 @@ srtp_keys_init(void)
     if (pref_keys_file && *pref_keys_file)
         load_keys_file(pref_keys_file);
     if (keys_dropped > 0)
-        report_failure("MSSTUN SRTP keys: %u keys of the keys file and table are past the %u that decryption "
-                       "holds, and are not used", keys_dropped, KEYS_MAX);
+        report_failure("MSSTUN SRTP keys: %u key%s of the keys file and table past the %u that decryption "
+                       "holds, not used", keys_dropped, plurality(keys_dropped, "", "s"), KEYS_MAX);
 }
 
 static void

@@ -23,7 +23,10 @@ and tag, as an attacker (or a capture of unrelated traffic) would send.
                             key of keys_text(100).
   keys_text(n)              cases 2 to 4: a keys file of n distinct keys,
                             one a=crypto line each.
-  one_datagram()            cases 3 and 4: one RTP datagram to UDP 3478.
+  plausible_ssrcs(n)        case 2 with two datagrams per SSRC, the second
+                            following the first: every stream is searched.
+  one_datagram()            case 4: one RTP datagram to UDP 3478.
+  no_rtp()                  case 3: one datagram that is not RTP.
   junk_text(n)              case 10: a keys file of n lines with no key.
   short_mki4()              26.9: a stream whose key has a 4-byte MKI, and
                             packets of that SSRC of 12 and 13 bytes.
@@ -96,9 +99,20 @@ def capture(frames):
     return cap.pcap()
 
 
-def sip_invite(sdp):
-    """A SIP INVITE over UDP (RFC 3261) carrying sdp."""
-    body = sdp.encode()
+BOUNDARY = 'hostile-boundary-1'
+
+
+def sip_invite(sdp, multipart=False):
+    """A SIP INVITE over UDP (RFC 3261) carrying sdp, as the body or (as
+    Lync and Skype for Business send it) the one part of a
+    multipart/alternative body (RFC 2046 5.1.4)."""
+    if multipart:
+        body = ('--%s\r\nContent-Type: application/sdp\r\n\r\n%s\r\n--%s--\r\n'
+                % (BOUNDARY, sdp, BOUNDARY)).encode()
+        content_type = 'multipart/alternative;boundary=%s' % BOUNDARY
+    else:
+        body = sdp.encode()
+        content_type = 'application/sdp'
     head = ('INVITE sip:bob@msstun.example SIP/2.0\r\n'
             'Via: SIP/2.0/UDP 10.0.0.10:5060;branch=z9hG4bK-hostile-1\r\n'
             'Max-Forwards: 70\r\n'
@@ -107,13 +121,13 @@ def sip_invite(sdp):
             'Call-ID: hostile-srtp-1@10.0.0.10\r\n'
             'CSeq: 1 INVITE\r\n'
             'Contact: <sip:alice@10.0.0.10:5060>\r\n'
-            'Content-Type: application/sdp\r\n'
-            'Content-Length: %d\r\n\r\n' % len(body))
+            'Content-Type: %s\r\n'
+            'Content-Length: %d\r\n\r\n' % (content_type, len(body)))
     return head.encode() + body
 
 
-def sip_frame(sdp):
-    return G.udp_frame(CLIENT, 5060, SERVER, 5060, sip_invite(sdp), CLIENT.mac, SERVER.mac)
+def sip_frame(sdp, multipart=False):
+    return G.udp_frame(CLIENT, 5060, SERVER, 5060, sip_invite(sdp, multipart), CLIENT.mac, SERVER.mac)
 
 
 def sdp_body(crypto_lines, session_c='c=IN IP4 10.0.0.20\r\n'):
@@ -129,12 +143,12 @@ def sdp_body(crypto_lines, session_c='c=IN IP4 10.0.0.20\r\n'):
             'a=rtpmap:0 PCMU/8000\r\n' % (MEDIA_PORT, ''.join(line + '\r\n' for line in crypto_lines)))
 
 
-def with_sip(sdp, before, after):
+def with_sip(sdp, before, after, multipart=False):
     """A pcap: the datagrams before (client to MEDIA_PORT), the INVITE, the datagrams after."""
     cap = G.Capture('hostile-srtp', 'hostile SRTP')
     for payload in before:
         cap.add(G.udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
-    cap.add(sip_frame(sdp), '', [])
+    cap.add(sip_frame(sdp, multipart), '', [])
     for payload in after:
         cap.add(G.udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
     return cap.pcap()
@@ -151,8 +165,26 @@ def new_ssrcs(n):
                    [(True, TURN_PORT, p) for p in legit_packets(key_salt(0))])
 
 
+def plausible_ssrcs(n):
+    """Like new_ssrcs(), but each SSRC sends two datagrams whose sequence
+    numbers follow: every stream looks like SRTP and is searched."""
+    frames = []
+    for i in range(n):
+        first = junk_datagram(i)
+        second = bytearray(junk_datagram(i + 1000000))
+        second[2:4] = struct.pack('!H', (struct.unpack('!H', first[2:4])[0] + 1) & 0xFFFF)
+        second[8:12] = first[8:12]
+        frames += [(True, TURN_PORT, first), (True, TURN_PORT, bytes(second))]
+    return capture(frames + [(True, TURN_PORT, p) for p in legit_packets(key_salt(0))])
+
+
 def one_datagram():
     return capture([(True, TURN_PORT, junk_datagram(0))])
+
+
+def no_rtp():
+    """One UDP datagram that is not RTP (to the discard port)."""
+    return capture([(True, 9, b'no media here\n')])
 
 
 MKI4_KEY = G.H('hostile-srtp-mki4', 30)
@@ -186,13 +218,18 @@ def decimal_lifetime_keys():
 THROW_KEY = G.H('hostile-srtp-sdp-throws', 30)
 
 
-def sdp_that_throws():
-    """SIP INVITE (frame 1) whose SDP has a session c= line with no address
-    and, after a usable key, an a=crypto with an empty key; then three SRTP
-    packets under that key to its media address."""
-    sdp = sdp_body([crypto_line(1, THROW_KEY), 'a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:'],
-                   session_c='c=IN IP4 \r\n')
-    return with_sip(sdp, [], legit_packets(THROW_KEY))
+def sdp_that_throws(empty_key=True, no_address=True):
+    """SIP INVITE (frame 1) with a multipart/alternative body whose SDP
+    has a session c= line with no address and, after a usable key, an
+    a=crypto with an empty key (either alone with the arguments); then three
+    SRTP packets under that key to its media address.  (A body of type
+    application/sdp itself makes SIP's own SDP set-up throw before any
+    body dissector runs.)"""
+    lines = [crypto_line(1, THROW_KEY)]
+    if empty_key:
+        lines.append('a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:')
+    sdp = sdp_body(lines, session_c='c=IN IP4 \r\n' if no_address else 'c=IN IP4 10.0.0.20\r\n')
+    return with_sip(sdp, [], legit_packets(THROW_KEY), multipart=True)
 
 
 def main(argv):
