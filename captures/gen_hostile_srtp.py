@@ -25,6 +25,9 @@ and tag, as an attacker (or a capture of unrelated traffic) would send.
                             one a=crypto line each.
   plausible_ssrcs(n)        case 2 with two datagrams per SSRC, the second
                             following the first: every stream is searched.
+  bound_streams(s)          s legitimate streams, each under its own key of
+                            keys_text(s) (bench/srtp-hostile.py: memory per
+                            bound stream).
   one_datagram()            case 4: one RTP datagram to UDP 3478.
   no_rtp()                  case 3: one datagram that is not RTP.
   junk_text(n)              case 10: a keys file of n lines with no key.
@@ -176,6 +179,15 @@ def plausible_ssrcs(n):
         second[8:12] = first[8:12]
         frames += [(True, TURN_PORT, first), (True, TURN_PORT, bytes(second))]
     return capture(frames + [(True, TURN_PORT, p) for p in legit_packets(key_salt(0))])
+
+
+def bound_streams(s):
+    """s legitimate streams of 3 packets, stream i (SSRC 0x10000000 + i)
+    under key i of keys_text(s)."""
+    frames = []
+    for i in range(s):
+        frames += [(True, TURN_PORT, p) for p in legit_packets(key_salt(i), ssrc=0x10000000 + i)]
+    return capture(frames)
 
 
 def one_datagram():
