@@ -31,6 +31,7 @@ import gen_hostile_srtp as H  # noqa: E402
 
 REPS = int(os.environ.get('BENCH_REPS', '2'))
 TIMEOUT = 60
+STREAMS = 300
 
 
 def measure(ts, args):
@@ -101,19 +102,23 @@ def main(argv):
             print('%-38s %s' % (name, '  '.join(cells)))
             sys.stdout.flush()
         # Memory: per key listed (80,000 keys against 1, no RTP) and per
-        # stream bound (1,000 streams of 3 packets, each under its own key,
-        # against the same keys and no RTP; the search limit raised so that
-        # every stream binds).
+        # stream bound (STREAMS streams of 3 packets, each under its own key,
+        # against the same keys and no RTP; few enough that the search's
+        # bound lets every stream bind).
         ts = runs[0][1]
-        streams = 1000
+        streams = STREAMS
         one = write('keys1.txt', H.keys_text(1))
         keys_s = write('keys-streams.txt', H.keys_text(streams))
         bound = write('bound.pcap', H.bound_streams(streams))
         rss_1 = measure(ts, ['-r', no_rtp, '-o', 'msstun.srtp_keys:' + one])[2]
         rss_80k = measure(ts, ['-r', no_rtp, '-o', 'msstun.srtp_keys:' + keys80k])[2]
         rss_keys = measure(ts, ['-r', no_rtp, '-o', 'msstun.srtp_keys:' + keys_s])[2]
-        _, cpu_b, rss_bound = measure(ts, ['-r', bound, '-o', 'msstun.srtp_keys:' + keys_s,
-                                           '-o', 'msstun.srtp_search_limit:100000000'])
+        _, cpu_b, rss_bound = measure(ts, ['-r', bound, '-o', 'msstun.srtp_keys:' + keys_s])
+        ssrcs = subprocess.run(ts.command(['-r', bound, '-o', 'msstun.srtp_keys:' + keys_s, '-T', 'fields',
+                                           '-e', 'rtp.ssrc', '-Y', 'msstun.srtp.auth.status == 1']),
+                               env=ts.env, capture_output=True, text=True).stdout.split()
+        print('bound streams: %d of %d, %d of their %d packets decrypted (the first packets past the first '
+              'packets\' bound from their second packet on)' % (len(set(ssrcs)), streams, len(ssrcs), 3 * streams))
         print('memory per key listed: %.0f bytes of peak RSS (80,000 keys: %d MB, 1 key: %d MB)'
               % ((rss_80k - rss_1) * 1024.0 / 79999, rss_80k // 1024, rss_1 // 1024))
         print('memory per bound stream (3 packets): %.0f bytes of peak RSS (%d streams: %d MB, their keys alone: '
