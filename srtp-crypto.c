@@ -18,23 +18,44 @@
 #define AES_BLOCK_LEN   16U
 #define SHA1_LEN        20U
 
-bool
-srtp_kdf(const uint8_t master_key[SRTP_MASTER_KEY_LEN], const uint8_t master_salt[SRTP_MASTER_SALT_LEN],
-         uint8_t label, uint8_t *out, size_t out_len)
+/* RFC 3711 4.3.1 with r = 0 under a cipher keyed with the master key. */
+static bool
+derive(gcry_cipher_hd_t cipher, const uint8_t master_salt[SRTP_MASTER_SALT_LEN], uint8_t label, uint8_t *out,
+       size_t out_len)
 {
-    gcry_cipher_hd_t cipher;
     uint8_t iv[AES_BLOCK_LEN];
-    bool ok;
 
     /* key_id = label || r with r = 0 (48 bits), XORed into the low 56 bits
      * of the 112-bit salt; the IV is that value shifted left by 16. */
     memset(iv, 0, sizeof(iv));
     memcpy(iv, master_salt, SRTP_MASTER_SALT_LEN);
     iv[7] ^= label;
-    if (gcry_cipher_open(&cipher, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CTR, 0) != 0)
-        return false;
     memset(out, 0, out_len);
-    ok = gcry_cipher_setkey(cipher, master_key, SRTP_MASTER_KEY_LEN) == 0 && srtp_aes_cm(cipher, iv, out, out_len);
+    return srtp_aes_cm(cipher, iv, out, out_len);
+}
+
+static bool
+open_master_cipher(gcry_cipher_hd_t *cipher, const uint8_t master_key[SRTP_MASTER_KEY_LEN])
+{
+    if (gcry_cipher_open(cipher, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CTR, 0) != 0)
+        return false;
+    if (gcry_cipher_setkey(*cipher, master_key, SRTP_MASTER_KEY_LEN) != 0) {
+        gcry_cipher_close(*cipher);
+        return false;
+    }
+    return true;
+}
+
+bool
+srtp_kdf(const uint8_t master_key[SRTP_MASTER_KEY_LEN], const uint8_t master_salt[SRTP_MASTER_SALT_LEN],
+         uint8_t label, uint8_t *out, size_t out_len)
+{
+    gcry_cipher_hd_t cipher;
+    bool ok;
+
+    if (!open_master_cipher(&cipher, master_key))
+        return false;
+    ok = derive(cipher, master_salt, label, out, out_len);
     gcry_cipher_close(cipher);
     return ok;
 }
@@ -46,12 +67,17 @@ srtp_session_init(srtp_session_t *session, const uint8_t master_key[SRTP_MASTER_
     uint8_t enc_key[SRTP_SESSION_KEY_LEN];
     uint8_t auth_key[SRTP_SESSION_AUTH_LEN];
     uint8_t base = rtcp ? SRTP_LABEL_RTCP_ENC : SRTP_LABEL_RTP_ENC;
+    gcry_cipher_hd_t master;
     bool ok;
 
     memset(session, 0, sizeof(*session));
-    if (!srtp_kdf(master_key, master_salt, base, enc_key, sizeof(enc_key)) ||
-        !srtp_kdf(master_key, master_salt, base + 1, auth_key, sizeof(auth_key)) ||
-        !srtp_kdf(master_key, master_salt, base + 2, session->salt, sizeof(session->salt)))
+    if (!open_master_cipher(&master, master_key))
+        return false;
+    ok = derive(master, master_salt, base, enc_key, sizeof(enc_key)) &&
+         derive(master, master_salt, base + 1, auth_key, sizeof(auth_key)) &&
+         derive(master, master_salt, base + 2, session->salt, sizeof(session->salt));
+    gcry_cipher_close(master);
+    if (!ok)
         return false;
     if (gcry_cipher_open(&session->cipher, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CTR, 0) != 0)
         return false;
@@ -80,14 +106,14 @@ srtp_session_free(srtp_session_t *session)
 }
 
 void
-srtp_make_iv(const uint8_t salt[SRTP_SESSION_SALT_LEN], uint32_t ssrc, uint64_t index, uint8_t iv[16])
+srtp_make_iv(const uint8_t salt[SRTP_SESSION_SALT_LEN], uint32_t ssrc, uint64_t pkt_index, uint8_t iv[16])
 {
     memset(iv, 0, AES_BLOCK_LEN);
     memcpy(iv, salt, SRTP_SESSION_SALT_LEN);
     for (unsigned i = 0; i < 4; i++)
         iv[4 + i] ^= (uint8_t)(ssrc >> (24 - 8 * i));
     for (unsigned i = 0; i < 6; i++)
-        iv[8 + i] ^= (uint8_t)(index >> (40 - 8 * i));
+        iv[8 + i] ^= (uint8_t)(pkt_index >> (40 - 8 * i));
 }
 
 bool
@@ -181,15 +207,15 @@ srtp_rtp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t
     uint8_t iv[AES_BLOCK_LEN];
     size_t header = srtp_rtp_header_len(pkt, len);
     uint32_t ssrc;
-    uint64_t index;
+    uint64_t pkt_index;
 
     if (!session->ready || !valid_lengths(tag_len, mki_len) || header == 0 || len - header < tag_len + mki_len)
         return SRTP_ERR_MALFORMED;
     *out_len = len - tag_len - mki_len;
     memcpy(out, pkt, *out_len);
     ssrc = ((uint32_t)pkt[8] << 24) | ((uint32_t)pkt[9] << 16) | ((uint32_t)pkt[10] << 8) | pkt[11];
-    index = ((uint64_t)roc << 16) | (((unsigned)pkt[2] << 8) | pkt[3]);
-    srtp_make_iv(session->salt, ssrc, index, iv);
+    pkt_index = ((uint64_t)roc << 16) | (((unsigned)pkt[2] << 8) | pkt[3]);
+    srtp_make_iv(session->salt, ssrc, pkt_index, iv);
     return srtp_aes_cm(session->cipher, iv, out + header, *out_len - header) ? SRTP_OK : SRTP_ERR_CRYPTO;
 }
 
@@ -204,7 +230,7 @@ srtcp_verify(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag
 
 srtp_status_t
 srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len, size_t mki_len,
-              uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted)
+              uint8_t *out, size_t *out_len, uint32_t *srtcp_index, bool *encrypted)
 {
     uint8_t iv[AES_BLOCK_LEN];
     const uint8_t *e_index;
@@ -216,13 +242,13 @@ srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t ta
     *out_len = len - mki_len - tag_len - SRTCP_INDEX_LEN;
     e_index = pkt + *out_len;
     *encrypted = (e_index[0] & 0x80) != 0;
-    *index = ((uint32_t)(e_index[0] & 0x7F) << 24) | ((uint32_t)e_index[1] << 16) | ((uint32_t)e_index[2] << 8) |
+    *srtcp_index = ((uint32_t)(e_index[0] & 0x7F) << 24) | ((uint32_t)e_index[1] << 16) | ((uint32_t)e_index[2] << 8) |
              e_index[3];
     memcpy(out, pkt, *out_len);
     if (!*encrypted)
         return SRTP_OK;
     ssrc = ((uint32_t)pkt[4] << 24) | ((uint32_t)pkt[5] << 16) | ((uint32_t)pkt[6] << 8) | pkt[7];
-    srtp_make_iv(session->salt, ssrc, *index, iv);
+    srtp_make_iv(session->salt, ssrc, *srtcp_index, iv);
     return srtp_aes_cm(session->cipher, iv, out + SRTCP_HEADER_LEN, *out_len - SRTCP_HEADER_LEN) ? SRTP_OK
                                                                                                  : SRTP_ERR_CRYPTO;
 }

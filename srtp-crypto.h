@@ -2,9 +2,9 @@
  * SRTP and SRTCP unprotection (RFC 3711) for the AES_CM_128_HMAC_SHA1_80
  * and _32 suites of SDES (RFC 4568): key derivation, AES counter mode,
  * HMAC-SHA1 authentication and rollover counter estimation.  Pure
- * functions over byte buffers on top of libgcrypt, with no epan
- * dependency, so that the test vectors run through this very code
- * (test/srtp_vectors.c).
+ * functions over byte buffers on top of libgcrypt (through wsutil's
+ * wrapper), with no epan dependency, so that the test vectors run through
+ * this very code (test/srtp_vectors.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <gcrypt.h>
+#include <wsutil/wsgcrypt.h>
 
 #define SRTP_MASTER_KEY_LEN     16U     /* AES-128 */
 #define SRTP_MASTER_SALT_LEN    14U     /* 112 bits, RFC 3711 8.2 */
@@ -60,13 +60,15 @@ bool srtp_kdf(const uint8_t master_key[SRTP_MASTER_KEY_LEN], const uint8_t maste
               uint8_t label, uint8_t *out, size_t out_len);
 
 /* Derives the SRTP (rtcp false) or SRTCP session keys and keys the
- * handles.  srtp_session_free() releases them. */
+ * handles (one AES handle keyed with the master key runs the three
+ * derivations).  srtp_session_free() releases them. */
 bool srtp_session_init(srtp_session_t *session, const uint8_t master_key[SRTP_MASTER_KEY_LEN],
                        const uint8_t master_salt[SRTP_MASTER_SALT_LEN], bool rtcp);
 void srtp_session_free(srtp_session_t *session);
 
-/* RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16). */
-void srtp_make_iv(const uint8_t salt[SRTP_SESSION_SALT_LEN], uint32_t ssrc, uint64_t index, uint8_t iv[16]);
+/* RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16),
+ * with pkt_index the packet's SRTP or SRTCP index. */
+void srtp_make_iv(const uint8_t salt[SRTP_SESSION_SALT_LEN], uint32_t ssrc, uint64_t pkt_index, uint8_t iv[16]);
 
 /* XORs len bytes of AES-CM keystream (counter starting at iv) into buf. */
 bool srtp_aes_cm(gcry_cipher_hd_t cipher, const uint8_t iv[16], uint8_t *buf, size_t len);
@@ -98,9 +100,9 @@ srtp_status_t srtcp_verify(srtp_session_t *session, const uint8_t *pkt, size_t l
 
 /* Decrypts (when the E flag is set) an SRTCP packet whose tag has been
  * verified (srtcp_verify()).  out receives the compound RTCP packet without
- * the SRTCP trailer and must hold len bytes; *index and *encrypted return
- * the SRTCP index and E flag. */
+ * the SRTCP trailer and must hold len bytes; *srtcp_index and *encrypted
+ * return the SRTCP index and E flag. */
 srtp_status_t srtcp_decrypt(srtp_session_t *session, const uint8_t *pkt, size_t len, size_t tag_len,
-                            size_t mki_len, uint8_t *out, size_t *out_len, uint32_t *index, bool *encrypted);
+                            size_t mki_len, uint8_t *out, size_t *out_len, uint32_t *srtcp_index, bool *encrypted);
 
 #endif /* SRTP_CRYPTO_H */

@@ -24,22 +24,35 @@
 
 #include "srtp.h"
 
+#include <epan/exceptions.h>
 #include <epan/expert.h>
+#include <epan/show_exception.h>
 #include <epan/to_str.h>
 #include <epan/uat.h>
 #include <wsutil/inet_addr.h>
 #include <wsutil/report_message.h>
 #include <wsutil/str_util.h>
+#include <wsutil/strtoi.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0    /* Windows: no FIFOs to block on */
+#endif
 
 #define CRYPTO_PREFIX           "a=crypto:"
 #define CRYPTOSCALE_PREFIX      "a=cryptoscale:"
 #define RTPMAP_PREFIX           "a=rtpmap:"
 #define KEY_SALT_B64_LEN        40U     /* 30 bytes of key and salt, unpadded base64 */
 #define KEYS_FILE_MAX           (256U * 1024 * 1024)
+/* The keys a capture's decryption holds, from every origin together; the
+ * ones past it are dropped (and said so). */
+#define KEYS_MAX                100000U
 #define SDP_ADDR_MAX            64U
 #define RTPMAP_NAME_MAX         63U
 
@@ -71,10 +84,14 @@ static int hf_msstun_srtp_sdp_cryptoscale = -1;
 static int ett_msstun_srtp_sdp = -1;
 static expert_field ei_msstun_srtp_cryptoscale = EI_INIT;
 static expert_field ei_msstun_srtp_unsupported = EI_INIT;
+static expert_field ei_msstun_srtp_too_many_keys = EI_INIT;
 
-/* The keys of the capture being dissected, in order of arrival, and the
- * transport addresses claimed from its SDP. */
+/* The keys of the capture being dissected, in order of arrival, the same
+ * keys indexed by their material (key_material_hash()), and the transport
+ * addresses claimed from its SDP. */
 static GPtrArray *keys;
+static GHashTable *keys_by_material;
+static unsigned keys_dropped;
 static wmem_array_t *claimed;
 /* The payload type maps made for this capture (rtp_dyn_payload_new()), each
  * released once when it closes; RTP holds its own references. */
@@ -108,18 +125,25 @@ b64_value(char c)
     return -1;
 }
 
-/* Reads an unsigned decimal number of at most 10 digits below max. */
+/* Reads an unsigned decimal number no larger than max (at most 2^64 - 1):
+ * false when there is no digit or the number is larger. */
 static bool
 parse_number(const char *text, size_t len, size_t *pos, uint64_t max, uint64_t *value)
 {
     size_t start = *pos;
+    bool fits = true;
 
     *value = 0;
-    while (*pos < len && *pos - start < 10 && text[*pos] >= '0' && text[*pos] <= '9') {
-        *value = *value * 10 + (uint64_t)(text[*pos] - '0');
+    while (*pos < len && text[*pos] >= '0' && text[*pos] <= '9') {
+        unsigned digit = (unsigned)(text[*pos] - '0');
+
+        if (*value > (max - digit) / 10)
+            fits = false;
+        else
+            *value = *value * 10 + digit;
         (*pos)++;
     }
-    return *pos > start && *value <= max;
+    return *pos > start && fits;
 }
 
 /* The key-params after "inline:": 40 base64 characters (a JSON "\/" is a
@@ -177,9 +201,11 @@ parse_key_params(const char *text, size_t len, size_t pos, msstun_srtp_key_t *ke
             key->mki_len = (unsigned)length;
             break;
         }
-        /* LIFETIME: "2^N" or a number; it bounds the packets, not the decryption. */
+        /* LIFETIME: "2^N" or a number (2^48 at most, RFC 3711 9.2, written
+         * in decimal as 281474976710656); it bounds the packets, not the
+         * decryption. */
         pos = field;
-        if (!parse_number(text, len, &pos, UINT64_MAX, &value))
+        if (!parse_number(text, len, &pos, UINT64_C(1) << 48, &value))
             return MSSTUN_CRYPTO_INVALID;
         if (pos < len && text[pos] == '^') {
             pos++;
@@ -284,27 +310,58 @@ suite_name(unsigned tag_len)
  * The key store
  */
 
-/* Returns the key as stored: the same key announced again (both parts of a
- * multipart body, a re-INVITE, the keys file and the SDP) stays the one
- * that came first, which takes the payload type names it lacked. */
-static msstun_srtp_key_t *
-add_key(msstun_srtp_key_t *key)
+/* A key is the same key when its master key, salt and MKI are. */
+static unsigned
+key_material_hash(const void *k)
 {
-    for (unsigned i = 0; i < keys->len; i++) {
-        msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_ptr_array_index(keys, i);
+    const msstun_srtp_key_t *key = (const msstun_srtp_key_t *)k;
+    unsigned hash = 2166136261U;
 
-        if (memcmp(known->master_key, key->master_key, sizeof(key->master_key)) == 0 &&
-            memcmp(known->master_salt, key->master_salt, sizeof(key->master_salt)) == 0 &&
-            known->mki_len == key->mki_len && known->mki == key->mki) {
-            if (!known->rtpmaps) {
-                known->rtpmaps = key->rtpmaps;
-                known->media_type = key->media_type;
-            }
-            return known;
+    /* FNV-1a over the key and salt, then the MKI. */
+    for (size_t i = 0; i < SRTP_MASTER_KEY_LEN; i++)
+        hash = (hash ^ key->master_key[i]) * 16777619U;
+    for (size_t i = 0; i < SRTP_MASTER_SALT_LEN; i++)
+        hash = (hash ^ key->master_salt[i]) * 16777619U;
+    return (hash ^ key->mki ^ (key->mki_len << 29)) * 16777619U;
+}
+
+static gboolean
+key_material_equal(const void *a, const void *b)
+{
+    const msstun_srtp_key_t *x = (const msstun_srtp_key_t *)a;
+    const msstun_srtp_key_t *y = (const msstun_srtp_key_t *)b;
+
+    return memcmp(x->master_key, y->master_key, sizeof(x->master_key)) == 0 &&
+           memcmp(x->master_salt, y->master_salt, sizeof(x->master_salt)) == 0 && x->mki_len == y->mki_len &&
+           x->mki == y->mki;
+}
+
+/* Returns the key as stored (a copy of *key when it is new): the same key
+ * announced again (both parts of a multipart body, a re-INVITE, the keys
+ * file and the SDP) stays the one that came first, which takes the payload
+ * type names it lacked.  Returns NULL, and counts it, when the store holds
+ * KEYS_MAX keys already. */
+static msstun_srtp_key_t *
+add_key(const msstun_srtp_key_t *candidate)
+{
+    msstun_srtp_key_t *known = (msstun_srtp_key_t *)g_hash_table_lookup(keys_by_material, candidate);
+    msstun_srtp_key_t *key;
+
+    if (known) {
+        if (!known->rtpmaps) {
+            known->rtpmaps = candidate->rtpmaps;
+            known->media_type = candidate->media_type;
         }
+        return known;
     }
+    if (keys->len >= KEYS_MAX) {
+        keys_dropped++;
+        return NULL;
+    }
+    key = (msstun_srtp_key_t *)wmem_memdup(wmem_file_scope(), candidate, sizeof(*candidate));
     key->id = keys->len + 1;
     g_ptr_array_add(keys, key);
+    g_hash_table_add(keys_by_material, key);
     return key;
 }
 
@@ -341,14 +398,20 @@ msstun_srtp_key(unsigned i)
 }
 
 bool
-msstun_srtp_key_ready(msstun_srtp_key_t *key)
+msstun_srtp_key_ready(msstun_srtp_key_t *key, bool rtcp)
 {
-    if (!key->derived) {
-        key->derived = true;
-        key->usable = srtp_session_init(&key->rtp, key->master_key, key->master_salt, false) &&
-                      srtp_session_init(&key->rtcp, key->master_key, key->master_salt, true);
-    }
-    return key->usable;
+    srtp_session_t *session = rtcp ? &key->rtcp : &key->rtp;
+
+    return session->ready || srtp_session_init(session, key->master_key, key->master_salt, rtcp);
+}
+
+void
+msstun_srtp_key_release(msstun_srtp_key_t *key)
+{
+    if (key->streams_bound > 0)
+        return;
+    srtp_session_free(&key->rtp);
+    srtp_session_free(&key->rtcp);
 }
 
 const char *
@@ -398,9 +461,10 @@ finish_text_media(text_media_t *m)
  * several on one line (a log that prints an SDP body on one line, JSON
  * with "\r\n" escapes), give each key the a=rtpmap names of its media
  * section. */
-static void
+static unsigned
 add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin, uint32_t row)
 {
+    unsigned found = 0;
     text_media_t m = { false, RTP_MEDIA_AUDIO, NULL, g_ptr_array_new() };
     size_t line_start = 0;
     uint32_t line = 1;
@@ -422,15 +486,18 @@ add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin
             } else if (at[0] == 'v' && sdp_line_start(text, line_start, pos)) {
                 finish_text_media(&m);
             } else if (rest > strlen(CRYPTO_PREFIX) && memcmp(at, CRYPTO_PREFIX, strlen(CRYPTO_PREFIX)) == 0) {
-                msstun_srtp_key_t *key = wmem_new0(wmem_file_scope(), msstun_srtp_key_t);
+                msstun_srtp_key_t parsed;
 
-                if (msstun_srtp_parse_crypto(at + strlen(CRYPTO_PREFIX), rest - strlen(CRYPTO_PREFIX), key) ==
+                if (msstun_srtp_parse_crypto(at + strlen(CRYPTO_PREFIX), rest - strlen(CRYPTO_PREFIX), &parsed) ==
                     MSSTUN_CRYPTO_OK) {
-                    key->origin = origin;
-                    key->where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
-                    key->media_type = RTP_MEDIA_AUDIO;
-                    key = add_key(key);
-                    if (m.in_media)
+                    msstun_srtp_key_t *key;
+
+                    parsed.origin = origin;
+                    parsed.where = origin == MSSTUN_SRTP_KEY_TABLE ? row : line;
+                    parsed.media_type = RTP_MEDIA_AUDIO;
+                    found++;
+                    key = add_key(&parsed);
+                    if (key && m.in_media)
                         g_ptr_array_add(m.keys, key);
                 }
             } else if (m.in_media && rest > strlen(RTPMAP_PREFIX) &&
@@ -443,31 +510,45 @@ add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin
     }
     finish_text_media(&m);
     g_ptr_array_free(m.keys, TRUE);
+    return found;
 }
 
+/* Reads the keys file: only a regular file (a FIFO or a device would
+ * block or never end), opened without blocking, and no more than
+ * KEYS_FILE_MAX bytes of what it actually holds.  Every failure is
+ * reported as for a missing file: a dialog in Wireshark, a message on
+ * tshark's standard error. */
 static void
 load_keys_file(const char *path)
 {
-    GStatBuf st;
-    char *contents = NULL;
-    gsize length = 0;
-    GError *err = NULL;
+    struct stat st;
+    GByteArray *contents;
+    uint8_t buf[65536];
+    ssize_t n = 0;
+    int fd = g_open(path, O_RDONLY | O_NONBLOCK, 0);
 
-    if (g_stat(path, &st) != 0) {
+    if (fd < 0) {
         report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
         return;
     }
-    if ((uint64_t)st.st_size > KEYS_FILE_MAX) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, "not a regular file");
+        close(fd);
+        return;
+    }
+    /* Sized for what fstat() says; the file may grow or shrink meanwhile. */
+    contents = g_byte_array_sized_new((unsigned)MIN((uint64_t)st.st_size, KEYS_FILE_MAX) + 1);
+    while (contents->len <= KEYS_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
+        g_byte_array_append(contents, buf, (unsigned)n);
+    close(fd);
+    if (n < 0)
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
+    else if (contents->len > KEYS_FILE_MAX)
         report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
-        return;
-    }
-    if (!g_file_get_contents(path, &contents, &length, &err)) {
-        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, err->message);
-        g_error_free(err);
-        return;
-    }
-    add_keys_from_text(contents, length, MSSTUN_SRTP_KEY_FILE, 0);
-    g_free(contents);
+    else if (add_keys_from_text((const char *)contents->data, contents->len, MSSTUN_SRTP_KEY_FILE, 0) == 0)
+        report_failure("MSSTUN SRTP keys file \"%s\" holds no usable key: no a=crypto attribute with "
+                       "AES_CM_128_HMAC_SHA1_80 or _32 and a 30-byte inline key", path);
+    g_byte_array_free(contents, TRUE);
 }
 
 static void
@@ -476,6 +557,8 @@ srtp_keys_init(void)
     if (!pref_decrypt)
         return;
     keys = g_ptr_array_new();
+    keys_by_material = g_hash_table_new(key_material_hash, key_material_equal);
+    keys_dropped = 0;
     payload_maps = g_ptr_array_new_with_free_func((GDestroyNotify)rtp_dyn_payload_free);
     claimed = wmem_array_new(wmem_file_scope(), sizeof(claimed_t));
     for (unsigned i = 0; i < num_key_rows; i++) {
@@ -484,6 +567,9 @@ srtp_keys_init(void)
     }
     if (pref_keys_file && *pref_keys_file)
         load_keys_file(pref_keys_file);
+    if (keys_dropped > 0)
+        report_failure("MSSTUN SRTP keys: %u key%s of the keys file and table past the %u that decryption "
+                       "holds, not used", keys_dropped, plurality(keys_dropped, "", "s"), KEYS_MAX);
 }
 
 static void
@@ -499,6 +585,8 @@ srtp_keys_cleanup(void)
     }
     g_ptr_array_free(keys, TRUE);
     keys = NULL;
+    g_hash_table_destroy(keys_by_material);
+    keys_by_material = NULL;
     g_ptr_array_free(payload_maps, TRUE);
     payload_maps = NULL;
     claimed = NULL;
@@ -671,14 +759,13 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
             where = wmem_strdup_printf(pinfo->pool, addr->type == AT_IPv6 ? "[%s]:%u" : "%s:%u",
                                        address_to_display(pinfo->pool, addr), m->port);
 
-        proto_tree_add_string(tree, hf_msstun_srtp_sdp_key, tvb, 0, 0,
+        proto_item *ti = proto_tree_add_string(tree, hf_msstun_srtp_sdp_key, tvb, 0, 0,
             wmem_strdup_printf(pinfo->pool, "tag %u %s%s%s%s", key->crypto_tag, suite_name(key->tag_len),
                 key->mki_len ? wmem_strdup_printf(pinfo->pool, ", MKI %u (%u byte%s)", key->mki,
                                                   key->mki_len, plurality(key->mki_len, "", "s")) : "",
                 where ? ", media to " : "", where ? where : ""));
         if (PINFO_FD_VISITED(pinfo))
             continue;
-        key = (msstun_srtp_key_t *)wmem_memdup(wmem_file_scope(), key, sizeof(*key));
         key->origin = MSSTUN_SRTP_KEY_SDP;
         key->where = pinfo->num;
         key->has_ssrc_range = m->has_ssrc_range;
@@ -688,7 +775,9 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
         key->port = m->port;
         key->rtpmaps = rtpmaps;
         key->media_type = m->media_type;
-        add_key(key);
+        if (!add_key(key))
+            expert_add_info_format(pinfo, ti, &ei_msstun_srtp_too_many_keys,
+                                   "Not used: the capture's keys reached the %u that decryption holds", KEYS_MAX);
     }
     return n;
 }
@@ -697,10 +786,12 @@ static void
 parse_media_line(const char *line, sdp_media_t *m)
 {
     char **parts = g_strsplit(line + 2, " ", 4);
+    const char *end;
 
     if (g_strv_length(parts) >= 2) {
-        m->port = (uint32_t)strtoul(parts[1], NULL, 10);
-        if (m->port > 65535)
+        /* "PORT" or "PORT/NUMBER" (RFC 4566 5.14) */
+        if (!ws_strtou32(parts[1], &end, &m->port) || (*end != '\0' && *end != '/') ||
+            m->port > 65535)
             m->port = 0;
         m->media_type = strcmp(parts[0], "video") == 0 ? RTP_MEDIA_VIDEO : RTP_MEDIA_AUDIO;
     }
@@ -750,8 +841,8 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
             if (result == MSSTUN_CRYPTO_OK)
                 wmem_array_append_one(m.crypto, key);
             else if (result == MSSTUN_CRYPTO_UNSUPPORTED_SUITE)
-                proto_tree_add_expert_format(tree, pinfo, &ei_msstun_srtp_unsupported, tvb, 0, 0,
-                                             "SDES suite not decrypted by MSSTUN: %s", line);
+                proto_tree_add_expert_format(tree, pinfo, &ei_msstun_srtp_unsupported, tvb, 0, 0, "%s%s",
+                                             "SDES suite not decrypted by MSSTUN: ", line);
         } else if (line_starts(line, line_len, CRYPTOSCALE_PREFIX)) {
             proto_item *ti = proto_tree_add_string(tree, hf_msstun_srtp_sdp_cryptoscale, tvb, 0, 0,
                                                    line + strlen(CRYPTOSCALE_PREFIX));
@@ -762,23 +853,23 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
 
             wmem_array_append_one(m.rtpmaps, value);
         } else if (line_starts(line, line_len, "a=x-ssrc-range:")) {
-            unsigned long low;
-            unsigned long high;
-            char *end_low;
+            uint32_t low;
+            uint32_t high;
+            const char *after;
 
-            low = strtoul(line + strlen("a=x-ssrc-range:"), &end_low, 10);
-            if (*end_low == '-') {
-                high = strtoul(end_low + 1, NULL, 10);
-                if (low <= high && high <= UINT32_MAX) {
-                    m.has_ssrc_range = true;
-                    m.ssrc_low = (uint32_t)low;
-                    m.ssrc_high = (uint32_t)high;
-                }
+            if (ws_strtou32(line + strlen("a=x-ssrc-range:"), &after, &low) && *after == '-' &&
+                ws_strtou32(after + 1, &after, &high) && low <= high) {
+                m.has_ssrc_range = true;
+                m.ssrc_low = low;
+                m.ssrc_high = high;
             }
         } else if (line_starts(line, line_len, "a=rtcp:")) {
-            unsigned long port = strtoul(line + strlen("a=rtcp:"), NULL, 10);
+            /* "PORT" or "PORT nettype addrtype address" (RFC 3605) */
+            const char *after;
+            uint32_t port;
 
-            m.rtcp_port = port <= 65535 ? (uint32_t)port : 0;
+            m.rtcp_port = ws_strtou32(line + strlen("a=rtcp:"), &after, &port) && (*after == '\0' || *after == ' ') &&
+                          port <= 65535 ? port : 0;
         } else if (strcmp(line, "a=rtcp-mux") == 0) {
             m.rtcp_mux = true;
         }
@@ -797,12 +888,23 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
 static int
 dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    int consumed = call_dissector_with_data(sdp_handle, tvb, pinfo, tree, data);
+    volatile int consumed = 0;     /* volatile: set before the longjmp of an exception */
     unsigned length = tvb_captured_length(tvb);
     proto_item *ti;
     proto_tree *keys_tree;
     unsigned found;
 
+    /* The keys are read whatever SDP's dissector makes of the body: an
+     * exception there (a malformed c= line, an empty key in another
+     * a=crypto) is shown where it happened and hides none of them. */
+    TRY {
+        consumed = call_dissector_with_data(sdp_handle, tvb, pinfo, tree, data);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE);
+        consumed = (int)length;
+    }
+    ENDTRY;
     if (!msstun_srtp_enabled() || length == 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_srtp_keys)))
         return consumed;
     if (!PINFO_FD_VISITED(pinfo))
@@ -878,6 +980,9 @@ msstun_srtp_keys_register(module_t *module, int proto)
         { &ei_msstun_srtp_unsupported,
           { "msstun.srtp.unsupported_suite", PI_UNDECODED, PI_NOTE,
             "SDES crypto suite that MSSTUN does not decrypt", EXPFILL }},
+        { &ei_msstun_srtp_too_many_keys,
+          { "msstun.srtp.too_many_keys", PI_UNDECODED, PI_WARN,
+            "Key not used: the capture's keys reached the number that decryption holds", EXPFILL }},
     };
     static uat_field_t key_row_fields[] = {
         UAT_FLD_CSTRING(key_rows, crypto, "Crypto attribute",

@@ -12,6 +12,14 @@
  * so that later passes, the GUI and RTP Player decrypt identically; the
  * plaintext itself is made again at each dissection and not kept.
  *
+ * The search costs a tag check per key, tag and MKI length (and rollover
+ * counter), and a capture can hold any number of new SSRCs: it is bounded
+ * (SEARCH_* below).  A stream is searched once; one that no key fits is
+ * not tried again until new keys arrive.  A key's sessions (libgcrypt
+ * handles, about 7 kB) are derived when it is tried and released when it
+ * fails, so that memory follows the keys that decrypt a stream, not the
+ * keys listed.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Specifications:
@@ -41,7 +49,8 @@ typedef enum {
     PKT_DECRYPTED,
     PKT_AUTH_FAILED,
     PKT_NO_KEY,
-    PKT_UNVERIFIED
+    PKT_UNVERIFIED,
+    PKT_NOT_SEARCHED            /* a bound of the key search stopped it */
 } pkt_status_t;
 
 /* What the first pass decided for one SRTP or SRTCP packet. */
@@ -80,7 +89,40 @@ typedef struct {
     uint16_t s_l;
     uint32_t first_frame;       /* where the stream (or its transport) began */
     unsigned keys_tried;        /* keys [0, keys_tried) failed on it while unbound */
+    uint64_t spent;             /* tag checks its key search spent */
+    uint16_t last_seq;          /* while unbound: the sequence number of its last packet */
+    bool     seen;              /* while unbound: a packet of it came before */
+    bool     starved;           /* its search reached the stream's or the capture's bound */
 } stream_t;
+
+/*
+ * Bounds of the key search, in tag checks (an HMAC-SHA1 over a packet);
+ * deriving a key's session counts as DERIVE_CHECKS of them (measured with
+ * libgcrypt 1.10: 0.7 us to derive a session, 0.35 us to check the tag of
+ * a 200-byte packet).
+ * The whole capture spends no more than SEARCH_CAPTURE (about 0.4 s of
+ * CPU), one stream no more than half of it.  A new stream's first packet is searched while
+ * the capture's first packets have spent less than a quarter of it; past
+ * that, a stream is searched once it looks like SRTP: a second packet
+ * whose sequence number follows the first by 1 to PLAUSIBLE_SEQ_STEP (for
+ * SRTCP, a second packet).  Past a bound, the packets of streams left
+ * unsearched say so (expert item msstun.srtp.search_bound).
+ */
+#define SEARCH_CAPTURE              (1U << 20)
+#define SEARCH_STREAM               (SEARCH_CAPTURE / 2)
+#define SEARCH_FIRST_PACKETS        (SEARCH_CAPTURE / 4)
+#define DERIVE_CHECKS               2U
+#define PLAUSIBLE_SEQ_STEP          64U
+
+/* What the current capture's searches spent. */
+static uint64_t search_spent;
+static uint64_t first_packets_spent;
+
+/* One search: the stream, and whether it is a first packet's. */
+typedef struct {
+    stream_t *stream;
+    bool first_packet;
+} search_t;
 
 static int proto_rtcp = -1;
 static dissector_handle_t msstun_handle;
@@ -107,6 +149,7 @@ static int ett_msstun_srtp = -1;
 static expert_field ei_msstun_srtp_auth_failed = EI_INIT;
 static expert_field ei_msstun_srtp_no_key = EI_INIT;
 static expert_field ei_msstun_srtp_truncated = EI_INIT;
+static expert_field ei_msstun_srtp_search_bound = EI_INIT;
 
 static const value_string auth_status_vals[] = {
     { AUTH_STATUS_BAD,        "Bad" },
@@ -194,16 +237,44 @@ verify(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, unsign
     return srtp_rtp_verify(&key->rtp, pkt, len, tag_len, mki_len, roc) == SRTP_OK;
 }
 
-/* Tries one key with both tag lengths and each MKI length; a declared MKI
- * must also match the packet's. */
+/* Takes checks from the search's bounds; false (and the search stops)
+ * when they are reached. */
 static bool
-try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint32_t roc, stream_t *stream)
+spend(search_t *search, unsigned checks)
+{
+    stream_t *stream = search->stream;
+
+    if (stream->spent >= SEARCH_STREAM || search_spent >= SEARCH_CAPTURE ||
+        (search->first_packet && first_packets_spent >= SEARCH_FIRST_PACKETS))
+        return false;
+    stream->spent += checks;
+    search_spent += checks;
+    if (search->first_packet)
+        first_packets_spent += checks;
+    return true;
+}
+
+/* A stream is bound to a key: the key keeps its sessions from then on (an
+ * earlier packet may need them again on a later pass). */
+static void
+bind_to(stream_t *stream, msstun_srtp_key_t *key, unsigned tag_len, unsigned mki_len)
+{
+    stream->key = key;
+    stream->tag_len = tag_len;
+    stream->mki_len = mki_len;
+    key->streams_bound++;
+}
+
+/* Tries one key at one rollover counter with both tag lengths and each
+ * MKI length; a declared MKI must also match the packet's.  The key's
+ * session is ready.  *stopped says that a bound stopped the search. */
+static bool
+try_forms(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint32_t roc, search_t *search,
+          bool *stopped)
 {
     const unsigned tags[] = { key->tag_len, key->tag_len == SRTP_TAG_LEN_80 ? SRTP_TAG_LEN_32 : SRTP_TAG_LEN_80 };
     const unsigned mkis[] = { key->mki_len, 0, 1, 4 };
 
-    if (!msstun_srtp_key_ready(key))
-        return false;
     for (unsigned t = 0; t < G_N_ELEMENTS(tags); t++) {
         for (unsigned m = 0; m < G_N_ELEMENTS(mkis); m++) {
             unsigned mki_len = mkis[m];
@@ -221,14 +292,37 @@ try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint3
                 if (mki != key->mki)
                     continue;
             }
+            if (!spend(search, 1)) {
+                *stopped = true;
+                return false;
+            }
             if (verify(key, pkt, len, rtcp, tags[t], mki_len, roc)) {
-                stream->key = key;
-                stream->tag_len = tags[t];
-                stream->mki_len = mki_len;
+                bind_to(search->stream, key, tags[t], mki_len);
                 return true;
             }
         }
     }
+    return false;
+}
+
+/* Tries one key at the rollover counters [*roc, roc_end); *roc returns
+ * the one that verified.  The key's session is derived for the trial and
+ * released when the key fails (unless a stream is bound to it). */
+static bool
+try_key(msstun_srtp_key_t *key, const uint8_t *pkt, size_t len, bool rtcp, uint32_t *roc, uint32_t roc_end,
+        search_t *search, bool *stopped)
+{
+    if (!spend(search, DERIVE_CHECKS)) {
+        *stopped = true;
+        return false;
+    }
+    if (!msstun_srtp_key_ready(key, rtcp))
+        return false;
+    for (; *roc < roc_end && !*stopped; (*roc)++) {
+        if (try_forms(key, pkt, len, rtcp, *roc, search, stopped))
+            return true;
+    }
+    msstun_srtp_key_release(key);
     return false;
 }
 
@@ -246,25 +340,31 @@ key_may_have_rolled(const msstun_srtp_key_t *key, const stream_t *stream)
     return key->origin != MSSTUN_SRTP_KEY_SDP || key->where > stream->first_frame;
 }
 
-/* Tries the keys from index first on, in order of preference: those of
- * the stream's SSRC range and source first, the most recent first. */
+/* Tries the keys from index first on at the rollover counters [roc,
+ * roc_end) (past 0, only the keys that may have rolled), in order of
+ * preference: those of the stream's SSRC range and source first, the most
+ * recent first; *roc returns the one that verified. */
 static bool
-bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, uint32_t roc,
-            unsigned first, stream_t *stream)
+bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, uint32_t *roc,
+            uint32_t roc_end, unsigned first, search_t *search, bool *stopped)
 {
     unsigned count = msstun_srtp_key_count();
+    uint32_t first_roc = *roc;
 
-    for (int score = 3; score >= 0; score--) {
-        for (unsigned i = count; i-- > first;) {
+    for (int score = 3; score >= 0 && !*stopped; score--) {
+        for (unsigned i = count; i-- > first && !*stopped;) {
             msstun_srtp_key_t *key = msstun_srtp_key(i);
             bool covers = key->has_ssrc_range && ssrc >= key->ssrc_low && ssrc <= key->ssrc_high;
             bool from_src = key->port == pinfo->srcport && addresses_equal(&key->addr, &pinfo->src);
 
-            if ((covers ? 2 : 0) + (from_src ? 1 : 0) == score && (roc == 0 || key_may_have_rolled(key, stream)) &&
-                try_key(key, pkt, len, rtcp, roc, stream))
+            *roc = first_roc;
+            if ((covers ? 2 : 0) + (from_src ? 1 : 0) == score &&
+                (first_roc == 0 || key_may_have_rolled(key, search->stream)) &&
+                try_key(key, pkt, len, rtcp, roc, roc_end, search, stopped))
                 return true;
         }
     }
+    *roc = first_roc;
     return false;
 }
 
@@ -279,30 +379,38 @@ bind_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint3
  * or ROC verifies is 2^-32 per check. */
 #define ROC_CANDIDATES              256U
 
-/* Whether any key from index first on may have rolled over on a stream. */
+/* Binds a stream not bound yet: every key at ROC 0, then (RTP) the keys
+ * that may have rolled at the other candidates, each key derived once for
+ * them all; *roc returns the rollover counter found. */
 static bool
-any_key_may_have_rolled(unsigned first, const stream_t *stream)
+bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, search_t *search,
+                uint32_t *roc, bool *stopped)
 {
-    for (unsigned i = first; i < msstun_srtp_key_count(); i++) {
-        if (key_may_have_rolled(msstun_srtp_key(i), stream))
-            return true;
-    }
+    unsigned first = search->stream->keys_tried;
+
+    *roc = 0;
+    if (bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, 1, first, search, stopped))
+        return true;
+    *roc = 1;
+    if (!rtcp && !*stopped && bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, ROC_CANDIDATES, first, search, stopped))
+        return true;
+    *roc = 0;
     return false;
 }
 
-/* Binds a stream not bound yet; *roc returns the rollover counter found. */
+/* Whether an unbound stream's key search may run on this packet: while
+ * the capture's first packets are within their bound, or once the stream
+ * looks like SRTP (a second packet, for RTP with a sequence number that
+ * follows). */
 static bool
-bind_new_stream(packet_info *pinfo, const uint8_t *pkt, size_t len, bool rtcp, uint32_t ssrc, stream_t *stream,
-                uint32_t *roc)
+may_search(stream_t *stream, bool rtcp, uint16_t seq, bool *first_packet)
 {
-    uint32_t rocs = (rtcp || !any_key_may_have_rolled(stream->keys_tried, stream)) ? 1 : ROC_CANDIDATES;
+    bool follows = stream->seen && (rtcp || (uint16_t)(seq - stream->last_seq - 1) < PLAUSIBLE_SEQ_STEP);
 
-    for (*roc = 0; *roc < rocs; (*roc)++) {
-        if (bind_stream(pinfo, pkt, len, rtcp, ssrc, *roc, stream->keys_tried, stream))
-            return true;
-    }
-    *roc = 0;
-    return false;
+    stream->seen = true;
+    stream->last_seq = seq;
+    *first_packet = !follows;
+    return follows || first_packets_spent < SEARCH_FIRST_PACKETS;
 }
 
 /* Merges the rtpmaps of a key into those of a carrier (the newer name
@@ -386,31 +494,47 @@ name_payloads(packet_info *pinfo, const msstun_srtp_key_t *key)
         conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
 }
 
+static pkt_record_t *
+new_record(pkt_status_t status, const stream_t *stream, uint32_t roc)
+{
+    pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
+
+    rec->status = (uint8_t)status;
+    if (status == PKT_NO_KEY || status == PKT_NOT_SEARCHED)
+        return rec;
+    rec->key = stream->key;
+    rec->roc = roc;
+    rec->tag_len = (uint8_t)stream->tag_len;
+    rec->mki_len = (uint8_t)stream->mki_len;
+    return rec;
+}
+
 /* First pass: which key, ROC, tag and MKI length decrypt this packet. */
 static pkt_record_t *
 decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
 {
     unsigned len = tvb_reported_length(tvb);
-    pkt_record_t *rec = wmem_new0(wmem_file_scope(), pkt_record_t);
     const uint8_t *pkt;
     stream_t *stream;
     const msstun_srtp_key_t *bound_to;
+    search_t search;
     uint32_t ssrc;
     uint16_t seq = 0;
     uint32_t roc = 0;
+    bool stopped = false;
 
     if ((unsigned)tvb_captured_length(tvb) < len || len < (rtcp ? SRTCP_HEADER_LEN : SRTP_RTP_HEADER_LEN)) {
         stream = (unsigned)tvb_captured_length(tvb) >= 12 ? find_stream(pinfo, tvb_get_ntohl(tvb, rtcp ? 4 : 8), rtcp)
                                                           : NULL;
         if (!stream || !stream->key)
             return NULL;
-        rec->key = stream->key;
-        rec->status = PKT_UNVERIFIED;
-        return rec;
+        return new_record(PKT_UNVERIFIED, stream, 0);
     }
     pkt = tvb_get_ptr(tvb, 0, len);
     ssrc = tvb_get_ntohl(tvb, rtcp ? 4 : 8);
     stream = find_stream(pinfo, ssrc, rtcp);
+    search.stream = stream;
+    search.first_packet = false;
     bound_to = stream->key;
     if (!rtcp)
         seq = tvb_get_ntohs(tvb, 2);
@@ -420,19 +544,20 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
         /* A stream rekeyed (a re-INVITE) verifies with a key that arrived
          * after its own (key ids count from 1). */
         if (!verify(stream->key, pkt, len, rtcp, stream->tag_len, stream->mki_len, roc) &&
-            !bind_stream(pinfo, pkt, len, rtcp, ssrc, roc, stream->key->id, stream)) {
-            rec->key = stream->key;
-            rec->roc = roc;
-            rec->tag_len = (uint8_t)stream->tag_len;
-            rec->mki_len = (uint8_t)stream->mki_len;
-            rec->status = PKT_AUTH_FAILED;
-            return rec;
-        }
-    } else if (stream->keys_tried == msstun_srtp_key_count() ||
-               !bind_new_stream(pinfo, pkt, len, rtcp, ssrc, stream, &roc)) {
-        stream->keys_tried = msstun_srtp_key_count();
-        rec->status = PKT_NO_KEY;
-        return rec;
+            !bind_stream(pinfo, pkt, len, rtcp, ssrc, &roc, roc + 1, stream->key->id, &search, &stopped))
+            return new_record(PKT_AUTH_FAILED, stream, roc);
+    } else if (stream->keys_tried == msstun_srtp_key_count()) {
+        return new_record(PKT_NO_KEY, stream, 0);
+    } else if (stream->starved || !may_search(stream, rtcp, seq, &search.first_packet)) {
+        return new_record(PKT_NOT_SEARCHED, stream, 0);
+    } else if (!bind_new_stream(pinfo, pkt, len, rtcp, ssrc, &search, &roc, &stopped)) {
+        /* A first packet's search stopped at its bound is tried again
+         * with the stream's next packet. */
+        if (!stopped)
+            stream->keys_tried = msstun_srtp_key_count();
+        else if (!search.first_packet || first_packets_spent < SEARCH_FIRST_PACKETS)
+            stream->starved = true;
+        return new_record(stopped ? PKT_NOT_SEARCHED : PKT_NO_KEY, stream, 0);
     } else if (!rtcp) {
         stream->roc = roc;
         stream->s_l = seq;
@@ -448,12 +573,7 @@ decide(tvbuff_t *tvb, packet_info *pinfo, bool rtcp)
     }
     if (!rtcp && stream->key != bound_to)
         name_payloads(pinfo, stream->key);
-    rec->key = stream->key;
-    rec->roc = roc;
-    rec->tag_len = (uint8_t)stream->tag_len;
-    rec->mki_len = (uint8_t)stream->mki_len;
-    rec->status = PKT_DECRYPTED;
-    return rec;
+    return new_record(PKT_DECRYPTED, stream, roc);
 }
 
 static void
@@ -527,8 +647,9 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
     proto_tree *srtp_tree;
     uint8_t *out;
     size_t out_len = 0;
-    uint32_t index = 0;
+    uint32_t srtcp_index = 0;
     bool encrypted = true;
+    unsigned trailer;
     srtp_status_t result;
     tvbuff_t *plain;
 
@@ -540,6 +661,15 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
         expert_add_info(pinfo, ti, &ei_msstun_srtp_no_key);
         return false;
     }
+    if (rec->status == PKT_NOT_SEARCHED) {
+        proto_item_append_text(ti, " (not searched)");
+        expert_add_info_format(pinfo, ti, &ei_msstun_srtp_search_bound,
+                               "Not decrypted: the key search reached its bound (%u tag checks for the first "
+                               "packets of new streams, %u per stream, %u per capture)%s",
+                               SEARCH_FIRST_PACKETS, SEARCH_STREAM, SEARCH_CAPTURE,
+                               rtcp ? "" : "; a stream is searched again when its next packet follows");
+        return false;
+    }
     add_key_source(srtp_tree, tvb, rec->key);
     if (rec->status == PKT_UNVERIFIED) {
         status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, 0, 0, AUTH_STATUS_UNVERIFIED);
@@ -547,23 +677,29 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
         expert_add_info(pinfo, status_item, &ei_msstun_srtp_truncated);
         return false;
     }
-    if (rec->mki_len > 0)
-        proto_tree_add_item(srtp_tree, hf_msstun_srtp_mki, tvb, len - rec->tag_len - rec->mki_len, rec->mki_len,
-                            ENC_NA);
-    proto_tree_add_item(srtp_tree, hf_msstun_srtp_auth_tag, tvb, len - rec->tag_len, rec->tag_len, ENC_NA);
-    /* The tag was checked on the first pass (decide()). */
+    /* A packet of a bound stream too short for the stream's MKI and tag
+     * (hence its authentication failed) shows neither. */
+    trailer = rec->tag_len + rec->mki_len;
+    if (len >= trailer) {
+        if (rec->mki_len > 0)
+            proto_tree_add_item(srtp_tree, hf_msstun_srtp_mki, tvb, len - trailer, rec->mki_len, ENC_NA);
+        proto_tree_add_item(srtp_tree, hf_msstun_srtp_auth_tag, tvb, len - rec->tag_len, rec->tag_len, ENC_NA);
+    }
+    /* The tag was checked on the first pass (decide()); the key's session
+     * is derived again if it was released since. */
     out = (uint8_t *)wmem_alloc(pinfo->pool, len);
-    if (rec->status == PKT_AUTH_FAILED)
+    if (rec->status == PKT_AUTH_FAILED || !msstun_srtp_key_ready(rec->key, rtcp))
         result = SRTP_ERR_AUTH;
     else if (rtcp)
         result = srtcp_decrypt(&rec->key->rtcp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len, out,
-                               &out_len, &index, &encrypted);
+                               &out_len, &srtcp_index, &encrypted);
     else
         result = srtp_rtp_decrypt(&rec->key->rtp, tvb_get_ptr(tvb, 0, len), len, rec->tag_len, rec->mki_len,
                                   rec->roc, out, &out_len);
     if (result != SRTP_OK) {
-        status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb, len - rec->tag_len,
-                                          rec->tag_len, AUTH_STATUS_BAD);
+        status_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_auth_status, tvb,
+                                          len >= trailer ? len - rec->tag_len : 0, len >= trailer ? rec->tag_len : 0,
+                                          AUTH_STATUS_BAD);
         proto_item_set_generated(status_item);
         expert_add_info(pinfo, status_item, &ei_msstun_srtp_auth_failed);
         proto_item_append_text(ti, " (authentication failed)");
@@ -575,7 +711,7 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
     if (rtcp) {
         proto_tree_add_boolean(srtp_tree, hf_msstun_srtp_e_flag, tvb, (int)out_len, SRTCP_INDEX_LEN,
                                encrypted ? 0x80000000U : 0);
-        proto_tree_add_uint64(srtp_tree, hf_msstun_srtp_index, tvb, (int)out_len, SRTCP_INDEX_LEN, index);
+        proto_tree_add_uint64(srtp_tree, hf_msstun_srtp_index, tvb, (int)out_len, SRTCP_INDEX_LEN, srtcp_index);
     } else {
         proto_item *roc_item = proto_tree_add_uint(srtp_tree, hf_msstun_srtp_roc, tvb, 0, 0, rec->roc);
 
@@ -610,6 +746,13 @@ msstun_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rt
         p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n, rec);
     }
     return show_packet(tvb, pinfo, tree, rtcp, rec);
+}
+
+static void
+srtp_init(void)
+{
+    search_spent = 0;
+    first_packets_spent = 0;
 }
 
 void
@@ -663,6 +806,9 @@ msstun_srtp_register(module_t *module)
         { &ei_msstun_srtp_truncated,
           { "msstun.srtp.truncated", PI_UNDECODED, PI_NOTE,
             "Packet cut short by the capture: not verified or decrypted", EXPFILL }},
+        { &ei_msstun_srtp_search_bound,
+          { "msstun.srtp.search_bound", PI_UNDECODED, PI_WARN,
+            "Not decrypted: the key search reached its bound", EXPFILL }},
     };
     expert_module_t *expert;
 
@@ -672,6 +818,7 @@ msstun_srtp_register(module_t *module)
     expert_register_field_array(expert, ei, array_length(ei));
     msstun_srtp_keys_register(module, proto_msstun);
     streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
+    register_init_routine(srtp_init);
     carriers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), carrier_hash, carrier_equal);
 }
 

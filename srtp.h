@@ -46,9 +46,8 @@ typedef struct {
     uint32_t port;
     wmem_array_t *rtpmaps;      /* the a=rtpmap names of its media section (msstun_rtpmap_t), or NULL */
     uint32_t media_type;        /* RTP_MEDIA_AUDIO or RTP_MEDIA_VIDEO (its m= line) */
-    bool     derived;           /* sessions derived (or tried) */
-    bool     usable;            /* sessions derived successfully */
-    srtp_session_t rtp;
+    unsigned streams_bound;     /* streams that decrypt with it: while any, its sessions stay */
+    srtp_session_t rtp;         /* derived when first tried, released when it fails a stream */
     srtp_session_t rtcp;
 } msstun_srtp_key_t;
 
@@ -64,7 +63,11 @@ msstun_crypto_parse_t msstun_srtp_parse_crypto(const char *text, size_t len, mss
 bool msstun_srtp_enabled(void);
 unsigned msstun_srtp_key_count(void);
 msstun_srtp_key_t *msstun_srtp_key(unsigned i);
-bool msstun_srtp_key_ready(msstun_srtp_key_t *key);
+/* Derives the key's SRTP (rtcp false) or SRTCP session unless it has it;
+ * false when libgcrypt refuses. */
+bool msstun_srtp_key_ready(msstun_srtp_key_t *key, bool rtcp);
+/* Releases the key's sessions unless a stream is bound to it. */
+void msstun_srtp_key_release(msstun_srtp_key_t *key);
 const char *msstun_srtp_keys_file(void);
 /* A payload type map of the rtpmaps (msstun_rtpmap_t), released when the
  * capture file closes. */
