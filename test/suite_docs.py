@@ -45,6 +45,8 @@ NOT_RUN = {
     'tools/matrix.sh all': 'debootstrap roots and the whole suite per Wireshark version: tens of minutes, root',
     'tools/matrix.sh 4.6': 'as tools/matrix.sh all, for one version',
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
+    'tools/lint.sh': 'downloads Wireshark source packages as root on its first run; CI runs it',
+    'tools/gui-lifecycle.sh [CAPTURE...]': 'drives the Qt GUI under Xvfb for minutes; test/suite_gui.py runs it',
     'tools/robustness.sh': 'about 35 minutes of sanitizer and valgrind runs',
     'tools/fuzz.sh --seconds 45': 'needs clang with libFuzzer and minutes of CPU; CI runs it',
     'tools/fuzz.sh --target tcp443 --seconds 600': 'a fuzzing run: ten minutes of CPU',
