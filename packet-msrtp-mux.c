@@ -32,6 +32,7 @@
  */
 
 #include "packet-msstun.h"
+#include "conversation_ports.h"
 #include "srtp.h"
 
 #include <epan/exceptions.h>
@@ -149,7 +150,6 @@ static dissector_handle_t dtls_handle;
 static dissector_handle_t tls_handle;
 static dissector_handle_t stun_udp_handle;
 static dissector_handle_t stun_tcp_handle;
-static int proto_rtcp = -1;
 
 static int hf_msstun_channel = -1;
 static int hf_msstun_channel_length = -1;
@@ -419,45 +419,6 @@ srtcp_trailer_length(tvbuff_t *tvb, unsigned len)
     return -1;
 }
 
-/* Tells Wireshark's RTCP dissector that an address carries SRTCP, the way
- * srtcp_add_address() does for UDP.  RTCP finds it from either end. */
-static void
-add_srtcp_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
-                  struct srtp_info *info)
-{
-    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
-    struct _rtcp_conversation_info *rtcp_data;
-    address null_addr;
-    address writable;
-    conversation_t *conv;
-
-    clear_address(&null_addr);
-    if (ctype == CONVERSATION_UDP) {
-        copy_address_shallow(&writable, addr);
-        srtcp_add_address(pinfo, &writable, port, other_port, "MSSTUN", pinfo->num, info);
-        /* The 5-tuple stays with the multiplexer, which srtcp_add_address()
-         * has just replaced by RTCP. */
-        conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
-        if (conv)
-            conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
-        return;
-    }
-    /* RFC 4571 RTCP (TCP end-to-end data, relayed ICE-TCP): srtcp_add_address()
-     * knows only UDP; this is the same setup for a TCP 5-tuple. */
-    conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
-    if (!conv)
-        conv = conversation_new(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR2);
-    rtcp_data = (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
-    if (!rtcp_data) {
-        rtcp_data = wmem_new0(wmem_file_scope(), struct _rtcp_conversation_info);
-        conversation_add_proto_data(conv, proto_rtcp, rtcp_data);
-    }
-    rtcp_data->setup_method_set = true;
-    (void)g_strlcpy(rtcp_data->setup_method, "MSSTUN", sizeof(rtcp_data->setup_method));
-    rtcp_data->setup_frame_number = pinfo->num;
-    rtcp_data->srtcp_info = info;
-}
-
 /* Lets Wireshark's RTCP dissector show SRTCP as encrypted instead of
  * parsing ciphertext. */
 static bool
@@ -486,8 +447,9 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     if (!info)
         return false;
     conv_data->srtcp_setup = true;
-    add_srtcp_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
-    add_srtcp_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
+    /* RTCP finds it from either end. */
+    msstun_claim_srtcp(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
+    msstun_claim_srtcp(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
     return true;
 }
 
@@ -686,21 +648,11 @@ typedef enum {
 static void
 keep_dtls_srtp_conversation(packet_info *pinfo, const msstun_payload_ctx_t *ctx)
 {
-    address null_addr;
-    conversation_t *conv;
-
     if (PINFO_FD_VISITED(pinfo) || ctx->depth > 0 || pinfo->ptype != PT_UDP)
         return;
-    clear_address(&null_addr);
     /* srtp_add_address() registers either end towards the other's port. */
-    conv = find_conversation(pinfo->num, &pinfo->src, &null_addr, CONVERSATION_UDP, pinfo->srcport, pinfo->destport,
-                             NO_ADDR_B);
-    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
-    conv = find_conversation(pinfo->num, &pinfo->dst, &null_addr, CONVERSATION_UDP, pinfo->destport, pinfo->srcport,
-                             NO_ADDR_B);
-    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    msstun_claim_back_from_rtp(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport);
+    msstun_claim_back_from_rtp(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport);
 }
 
 static msstun_payload_kind_t
@@ -2028,7 +1980,6 @@ proto_reg_handoff_msstun(void)
     tls_handle = find_dissector_add_dependency("tls", proto_msstun);
     stun_udp_handle = find_dissector_add_dependency("stun-udp", proto_msstun);
     stun_tcp_handle = find_dissector_add_dependency("stun-tcp", proto_msstun);
-    proto_rtcp = proto_get_id_by_filter_name("rtcp");
 
     /* The Edge ports, as preferences "udp.port" and "tcp.port" of MSSTUN and
      * in Decode As; other ports by Decode As or the heuristic. */
