@@ -25,6 +25,12 @@
 #     turn, so that inner frames straddle outer ones, several share one, and
 #     one spans three.  For the TCP disorder sweep of suite_edges_tcp.py.
 #
+#   srtcp-late-setup.pcap  UDP 10.0.0.10:50000 <-> 192.0.2.1:3478 (media after
+#     Set Active Destination shares the TURN 5-tuple, MS-TURN 2.2.4): three
+#     RTP packets each way, then a reduced-size SRTCP packet (RFC 5506; an
+#     RR header in clear, 16 encrypted bytes, E|index 1, an 80-bit tag, RFC
+#     3711 3.4) that no key decrypts, which sets RTCP up for SRTCP.
+#
 #   python3 captures/gen_tcp_edges.py [OUTDIR]      (default: this folder)
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -33,8 +39,8 @@ import os
 import struct
 import sys
 
-from gen_msturn import (MAC_CLIENT, MAC_EDGE, MI_TURN, Capture, Msg, Rfc4571, RtpStream, TcpFlow, a_magic,
-                        a_msver, a_u32, cookie_tid, frame02, frame03, new_hosts)
+from gen_msturn import (MAC_CLIENT, MAC_EDGE, MI_TURN, Capture, H, Msg, Rfc4571, RtpStream, TcpFlow, UdpFlow,
+                        a_magic, a_msver, a_u32, cookie_tid, frame02, frame03, new_hosts)
 
 PA = 0x18
 ACK = 0x10
@@ -136,9 +142,32 @@ def build_e2e_stream():
     return cap
 
 
+class Raw:
+    def __init__(self, raw):
+        self.raw = raw
+
+    def describe(self):
+        return ['%d bytes' % len(self.raw)]
+
+
+def build_srtcp_late_setup():
+    cap = Capture('srtcp-late-setup.pcap', 'RTP, then SRTCP that sets RTCP up, on one UDP 5-tuple')
+    c, e = new_hosts()
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
+    streams = {'A': RtpStream('late-client', 0x5C7C0001, 0, 100, 16000, 160, 160, b'client@msstun.example'),
+               'B': RtpStream('late-peer', 0x5C7C0002, 0, 200, 32000, 160, 160, b'peer@msstun.example')}
+    for _ in range(3):
+        for k in 'AB':
+            fl.send(k, streams[k].next(), 'RTP')
+    srtcp = (struct.pack('!BBHI', 0x80, 201, 1, 0x5C7C0001) + H('srtcp-late-setup-encrypted', 16) +
+             struct.pack('!I', 0x80000001) + H('srtcp-late-setup-tag', 10))
+    fl.send('A', Raw(srtcp), 'SRTCP, reduced size')
+    return cap
+
+
 def main(argv):
     outdir = argv[0] if argv else os.path.dirname(os.path.abspath(__file__))
-    for cap in (build(), build_e2e_stream()):
+    for cap in (build(), build_e2e_stream(), build_srtcp_late_setup()):
         with open(os.path.join(outdir, cap.name), 'wb') as f:
             f.write(cap.pcap())
         print('%s: %d frames' % (cap.name, len(cap.frames)))
