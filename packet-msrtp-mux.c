@@ -1444,11 +1444,12 @@ e2e_track_sequence(msstun_e2e_stream_t *stream, uint32_t seq, unsigned captured)
     return false;
 }
 
-/* The e2e record of this frame's index-th end-to-end data frame. */
+/* The record of this frame's e2e_index-th end-to-end data frame: stored
+ * when store is given (first pass), looked up otherwise. */
 static msstun_e2e_record_t *
-e2e_record(msstun_mux_conv_t *conv_data, uint32_t frame, unsigned index, msstun_e2e_record_t *store)
+e2e_record(msstun_mux_conv_t *conv_data, uint32_t frame, unsigned e2e_index, msstun_e2e_record_t *store)
 {
-    uint32_t key_words[2] = { frame, index };
+    uint32_t key_words[2] = { frame, e2e_index };
     wmem_tree_key_t key[2] = { { 2, key_words }, { 0, NULL } };
 
     if (!conv_data->e2e_records)
@@ -1550,13 +1551,13 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, boo
 {
     msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
     msstun_e2e_stream_t *e2e = &conv_data->e2e_stream[direction(pinfo)];
-    unsigned index = next_packet_index(pinfo, PKT_KEY_E2E_INDEX);
+    unsigned e2e_index = next_packet_index(pinfo, PKT_KEY_E2E_INDEX);
     msstun_e2e_record_t *record;
 
     if (!PINFO_FD_VISITED(pinfo))
-        record = e2e_record(conv_data, pinfo->num, index, e2e_place(tvb, e2e, repeated));
+        record = e2e_record(conv_data, pinfo->num, e2e_index, e2e_place(tvb, e2e, repeated));
     else
-        record = e2e_record(conv_data, pinfo->num, index, NULL);
+        record = e2e_record(conv_data, pinfo->num, e2e_index, NULL);
     if (!record)
         return;
     if (record->status == E2E_REPEATED) {
