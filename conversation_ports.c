@@ -13,10 +13,117 @@
  */
 
 #include "packet-msstun.h"
+#include "conversation_ports.h"
 
-#include <epan/dissectors/packet-rtp.h>
+#include <epan/dissectors/packet-rtcp.h>
 
 static dissector_handle_t msstun_handle;
+static dissector_handle_t rtp_handle;
+static int proto_rtcp = -1;
+
+/*
+ * Conversation claims.  Wireshark's RTP and RTCP setup (rtp_add_address(),
+ * srtcp_add_address()) makes RTP or RTCP the conversation's dissector, which
+ * would take the STUN checks, DTLS records and ChannelData that share the
+ * 5-tuple away from the multiplexer.  Every setup MSSTUN makes (learned
+ * media, SDP with keys, payload names of SRTP streams, SRTCP, DTLS-SRTP)
+ * goes through here: RTP and RTCP keep their setup information ("Stream
+ * setup by MSSTUN (frame N)") and the multiplexer takes the conversation
+ * back from the same frame (a dissector set from an earlier frame would lose
+ * to RTP's in 4.4 and 4.6), then hands RTP and RTCP on itself.
+ */
+
+static conversation_t *
+find_media_conversation(uint32_t frame, conversation_type ctype, const address *addr, uint32_t port,
+                        uint32_t other_port)
+{
+    address null_addr;
+
+    clear_address(&null_addr);
+    return find_conversation(frame, addr, &null_addr, ctype, port, other_port,
+                             NO_ADDR_B | (other_port == 0 ? NO_PORT_B : 0));
+}
+
+static void
+keep_conversation(packet_info *pinfo, conversation_t *conv)
+{
+    if (conv && conversation_get_dissector(conv, pinfo->num) != msstun_handle)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
+void
+msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint32_t port, uint32_t other_port,
+                 const char *setup_method, unsigned media_type, rtp_dyn_payload_t *payloads)
+{
+    address writable;
+
+    /* rtp_add_address() wants a writable address; it copies it. */
+    copy_address_shallow(&writable, addr);
+    rtp_add_address(pinfo, ptype, &writable, (int)port, (int)other_port, setup_method, pinfo->num, media_type,
+                    payloads);
+    keep_conversation(pinfo, find_media_conversation(pinfo->num, conversation_pt_to_conversation_type(ptype), addr,
+                                                     port, other_port));
+}
+
+void
+msstun_claim_udp_port(packet_info *pinfo, const address *addr, uint32_t port)
+{
+    conversation_t *conv = find_media_conversation(pinfo->num, CONVERSATION_UDP, addr, port, 0);
+    address null_addr;
+
+    clear_address(&null_addr);
+    if (!conv)
+        conv = conversation_new(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, NO_ADDR2 | NO_PORT2);
+    keep_conversation(pinfo, conv);
+}
+
+void
+msstun_claim_back_from_rtp(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
+{
+    conversation_t *conv = find_media_conversation(pinfo->num, CONVERSATION_UDP, addr, port, other_port);
+
+    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
+        keep_conversation(pinfo, conv);
+}
+
+void
+msstun_claim_srtcp(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
+                   struct srtp_info *info)
+{
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    struct _rtcp_conversation_info *rtcp_data;
+    conversation_t *conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
+    address null_addr;
+    address writable;
+
+    clear_address(&null_addr);
+    if (ctype == CONVERSATION_UDP) {
+        dissector_handle_t before = conv ? conversation_get_dissector(conv, 0) : NULL;
+
+        copy_address_shallow(&writable, addr);
+        srtcp_add_address(pinfo, &writable, port, other_port, "MSSTUN", pinfo->num, info);
+        /* srtcp_add_address() makes RTCP the dissector from frame 0: the
+         * frames before this one keep theirs, so that every pass agrees. */
+        conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
+        if (conv)
+            conversation_set_dissector_from_frame_number(conv, 0, before);
+        keep_conversation(pinfo, conv);
+        return;
+    }
+    /* RFC 4571 RTCP (TCP end-to-end data, relayed ICE-TCP): srtcp_add_address()
+     * knows only UDP; this is the same setup for a TCP 5-tuple. */
+    if (!conv)
+        conv = conversation_new(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR2);
+    rtcp_data = (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
+    if (!rtcp_data) {
+        rtcp_data = wmem_new0(wmem_file_scope(), struct _rtcp_conversation_info);
+        conversation_add_proto_data(conv, proto_rtcp, rtcp_data);
+    }
+    rtcp_data->setup_method_set = true;
+    (void)g_strlcpy(rtcp_data->setup_method, "MSSTUN", sizeof(rtcp_data->setup_method));
+    rtcp_data->setup_frame_number = pinfo->num;
+    rtcp_data->srtcp_info = info;
+}
 
 /* Registers addr:port as media, towards any peer (other_port 0) or towards
  * the peer port given.  UDP only: RFC 4571 media on TCP keeps the
@@ -25,30 +132,14 @@ static void
 learn_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
 {
     const msstun_prefs_t *settings = msstun_prefs();
-    address learned;
-    address null_addr;
     conversation_t *conv;
-    unsigned options = NO_ADDR_B | (other_port == 0 ? NO_PORT_B : 0);
 
     if (port == 0 || (addr->type != AT_IPv4 && addr->type != AT_IPv6) || !value_is_in_range(settings->learn_ports, port))
         return;
-
-    clear_address(&null_addr);
-    conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, other_port, options);
+    conv = find_media_conversation(pinfo->num, CONVERSATION_UDP, addr, port, other_port);
     if (conv && conversation_get_dissector(conv, pinfo->num) == msstun_handle)
         return;
-
-    /* rtp_add_address() wants a writable address; it copies it. */
-    copy_address_shallow(&learned, addr);
-    rtp_add_address(pinfo, PT_UDP, &learned, port, other_port, "MSSTUN", pinfo->num, RTP_MEDIA_AUDIO, NULL);
-
-    /* RTP now owns the conversation from this frame on; the multiplexer
-     * takes it back from the same frame (a dissector set from an earlier one
-     * would lose to RTP's in 4.4 and 4.6) and hands RTP and RTCP on, with
-     * the setup information RTP keeps. */
-    conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, other_port, options);
-    if (conv)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    msstun_claim_rtp(pinfo, PT_UDP, addr, port, other_port, "MSSTUN", RTP_MEDIA_AUDIO, NULL);
 }
 
 /* The relayed, reflexive and peer addresses a message named, towards any
@@ -68,4 +159,6 @@ void
 msstun_ports_handoff(void)
 {
     msstun_handle = find_dissector("msstun");
+    rtp_handle = find_dissector("rtp");
+    proto_rtcp = proto_get_id_by_filter_name("rtcp");
 }

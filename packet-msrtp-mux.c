@@ -26,11 +26,13 @@
  *   - RFC 4571 framing (ICE-TCP);
  *   - RFC 5766 TURN over TCP: STUN messages and 4-byte padded ChannelData
  *     back to back, and after an RFC 6062 ConnectionBind success, raw data.
- * The kind is decided from the first payload seen on the connection and
- * remembered per conversation, by frame number, so every pass agrees.
+ * The kind is decided from the first payload on the connection long enough
+ * to tell (a shorter one waits for the next segment) and remembered per
+ * conversation, by frame number, so every pass agrees.
  */
 
 #include "packet-msstun.h"
+#include "conversation_ports.h"
 #include "srtp.h"
 
 #include <epan/exceptions.h>
@@ -55,14 +57,20 @@ void proto_reg_handoff_msrtp_mux(void);
 #define PSEUDO_TLS_CLIENT_HELLO_LEN 50       /* MS-TURN 2.1.1 */
 #define PSEUDO_TLS_SERVER_HELLO_LEN 83
 #define PSEUDO_TLS_CIPHER_SUITE     0x0018  /* TLS_DH_anon_WITH_RC4_128_MD5 */
-#define STUN_CONNECTION_BIND_SUCCESS 0x010B /* RFC 6062 */
+#define STUN_CONNECTION_BIND_REQUEST 0x000B /* RFC 6062 */
+#define STUN_CONNECTION_BIND_SUCCESS 0x010B
+#define STUN_TRANSACTION_LEN        16U      /* header bytes 4-19: cookie and ID, or a classic 128-bit ID */
+#define E2E_RESYNC_SCAN_LIMIT       2048U    /* offsets tried per end-to-end frame after a gap */
+#define E2E_KNOWN_SSRCS             4U       /* sources remembered per direction to resynchronise on */
 
 /* Keys of the per-packet counters (packet scope). */
 #define PKT_KEY_PDU_INDEX           0
 #define PKT_KEY_E2E_INDEX           1
+#define PKT_KEY_PDU_OFFSET          2   /* where the next MS-TURN frame starts in TCP's payload */
 
 typedef enum {
     TCP_MODE_ORIGINAL = 1,  /* none of ours: left to TCP's other port and heuristics */
+    TCP_MODE_UNDECIDED,     /* too few bytes yet to tell: decided on a later segment */
     TCP_MODE_TLS,
     TCP_MODE_MSTURN,        /* pseudo-TLS and MS-TURN framing */
     TCP_MODE_RFC4571,
@@ -78,19 +86,49 @@ typedef struct {
     unsigned capacity;
 } msstun_e2e_partial_t;
 
-/* How many bytes of an unfinished inner frame came before an end-to-end
- * data frame. */
+/* Where an end-to-end data frame stands in its direction's inner stream. */
+typedef enum {
+    E2E_IN_STEP,        /* its bytes follow the ones before */
+    E2E_REPEATED,       /* a retransmitted copy: its bytes were already counted */
+    E2E_UNFRAMED        /* RTP or RTCP without RFC 4571 framing */
+} msstun_e2e_status_t;
+
+/* What the first pass learned about one end-to-end data frame, for every
+ * pass to show the same. */
 typedef struct {
-    msstun_e2e_partial_t *partial;
-    unsigned carried;
+    msstun_e2e_partial_t *partial;  /* the unfinished inner frame it goes on with, or NULL */
+    unsigned carried;               /* bytes of that frame before this one */
+    unsigned skipped;               /* after a gap: bytes before the first frame that validates */
+    uint8_t  status;                /* msstun_e2e_status_t */
+    bool     after_gap;             /* the stream was interrupted before this frame */
 } msstun_e2e_record_t;
+
+/* The inner RFC 4571 stream of one direction, on the first pass.  MS-TURN
+ * frames are placed by their TCP sequence numbers, so that a retransmitted
+ * copy is not counted twice and a missing, overlapping or out-of-order
+ * segment is a gap, after which the stream resynchronises. */
+typedef struct {
+    msstun_e2e_partial_t *partial;  /* unfinished inner frame, or NULL */
+    uint32_t next_seq;              /* TCP sequence number after the last MS-TURN frame */
+    bool     seq_known;
+    bool     started;               /* an end-to-end frame was placed */
+    bool     control_seen;          /* a control frame or pseudo-TLS record came first */
+    bool     lost_sync;             /* skip to the next inner frame that validates */
+    bool     gap_unreported;        /* the next end-to-end frame says there was a gap */
+    bool     had_gap;
+    bool     framed;                /* RFC 4571 frames were found in it */
+    uint32_t ssrcs[E2E_KNOWN_SSRCS];  /* the last RTP/RTCP sources of its inner frames */
+    unsigned n_ssrcs;
+} msstun_e2e_stream_t;
 
 /* What the multiplexer keeps per 5-tuple; each member is created when
  * first needed. */
 typedef struct {
     wmem_tree_t *tcp_modes;         /* TCP stream mode by first frame */
-    wmem_tree_t *e2e_records;       /* carried bytes per end-to-end frame */
-    msstun_e2e_partial_t *e2e_partial[2]; /* unfinished inner frame per direction */
+    wmem_tree_t *e2e_records;       /* per end-to-end frame */
+    msstun_e2e_stream_t e2e_stream[2]; /* inner stream per direction */
+    uint8_t      bind_request_id[STUN_TRANSACTION_LEN]; /* last RFC 6062 ConnectionBind request */
+    unsigned     bind_request_dir;  /* its direction + 1; 0: none */
     bool         srtcp_setup;       /* RTCP told about SRTCP */
     bool         opened_with_tls;   /* first TCP payload a TLS record (real or pseudo) */
 } msstun_mux_conv_t;
@@ -110,7 +148,6 @@ static dissector_handle_t dtls_handle;
 static dissector_handle_t tls_handle;
 static dissector_handle_t stun_udp_handle;
 static dissector_handle_t stun_tcp_handle;
-static int proto_rtcp = -1;
 
 static int hf_msstun_channel = -1;
 static int hf_msstun_channel_length = -1;
@@ -124,6 +161,7 @@ static int hf_msstun_tcp_length = -1;
 static int hf_msstun_rfc4571_length = -1;
 static int hf_msstun_rfc4571_partial = -1;
 static int hf_msstun_rfc4571_reassembled = -1;
+static int hf_msstun_rfc4571_skipped = -1;
 static int hf_msstun_ptls_content_type = -1;
 static int hf_msstun_ptls_version = -1;
 static int hf_msstun_ptls_record_length = -1;
@@ -156,6 +194,9 @@ static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
 static expert_field ei_msstun_unrecognised_payload = EI_INIT;
 static expert_field ei_msstun_layer_limit = EI_INIT;
 static expert_field ei_msstun_original_exception = EI_INIT;
+static expert_field ei_msstun_e2e_repeated = EI_INIT;
+static expert_field ei_msstun_e2e_gap = EI_INIT;
+static expert_field ei_msstun_e2e_lost_sync = EI_INIT;
 
 static const value_string msstun_tcp_type_vals[] = {
     { MSTURN_TCP_CONTROL,    "TURN control message" },
@@ -223,6 +264,17 @@ static msstun_mux_conv_t *
 mux_conv_data(packet_info *pinfo)
 {
     return (msstun_mux_conv_t *)msstun_conversation_data(pinfo, proto_msstun, sizeof(msstun_mux_conv_t));
+}
+
+/* Which end of the connection sent this segment: 0 or 1. */
+static unsigned
+direction(packet_info *pinfo)
+{
+    int cmp = cmp_address(&pinfo->src, &pinfo->dst);
+
+    if (cmp == 0)
+        return pinfo->srcport > pinfo->destport;
+    return cmp > 0;
 }
 
 /* Counts the PDUs of one kind in the frame being dissected; stable across
@@ -388,45 +440,6 @@ srtcp_trailer_length(tvbuff_t *tvb, unsigned len)
     return -1;
 }
 
-/* Tells Wireshark's RTCP dissector that an address carries SRTCP, the way
- * srtcp_add_address() does for UDP.  RTCP finds it from either end. */
-static void
-add_srtcp_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
-                  struct srtp_info *info)
-{
-    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
-    struct _rtcp_conversation_info *rtcp_data;
-    address null_addr;
-    address writable;
-    conversation_t *conv;
-
-    clear_address(&null_addr);
-    if (ctype == CONVERSATION_UDP) {
-        copy_address_shallow(&writable, addr);
-        srtcp_add_address(pinfo, &writable, port, other_port, "MSSTUN", pinfo->num, info);
-        /* The 5-tuple stays with the multiplexer, which srtcp_add_address()
-         * has just replaced by RTCP. */
-        conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
-        if (conv)
-            conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
-        return;
-    }
-    /* RFC 4571 RTCP (TCP end-to-end data, relayed ICE-TCP): srtcp_add_address()
-     * knows only UDP; this is the same setup for a TCP 5-tuple. */
-    conv = find_conversation(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR_B);
-    if (!conv)
-        conv = conversation_new(pinfo->num, addr, &null_addr, ctype, port, other_port, NO_ADDR2);
-    rtcp_data = (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
-    if (!rtcp_data) {
-        rtcp_data = wmem_new0(wmem_file_scope(), struct _rtcp_conversation_info);
-        conversation_add_proto_data(conv, proto_rtcp, rtcp_data);
-    }
-    rtcp_data->setup_method_set = true;
-    (void)g_strlcpy(rtcp_data->setup_method, "MSSTUN", sizeof(rtcp_data->setup_method));
-    rtcp_data->setup_frame_number = pinfo->num;
-    rtcp_data->srtcp_info = info;
-}
-
 /* Lets Wireshark's RTCP dissector show SRTCP as encrypted instead of
  * parsing ciphertext. */
 static bool
@@ -455,8 +468,9 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     if (!info)
         return false;
     conv_data->srtcp_setup = true;
-    add_srtcp_address(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
-    add_srtcp_address(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
+    /* RTCP finds it from either end. */
+    msstun_claim_srtcp(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
+    msstun_claim_srtcp(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
     return true;
 }
 
@@ -659,21 +673,11 @@ typedef enum {
 static void
 keep_dtls_srtp_conversation(packet_info *pinfo, const msstun_payload_ctx_t *ctx)
 {
-    address null_addr;
-    conversation_t *conv;
-
     if (PINFO_FD_VISITED(pinfo) || ctx->depth > 0 || pinfo->ptype != PT_UDP)
         return;
-    clear_address(&null_addr);
     /* srtp_add_address() registers either end towards the other's port. */
-    conv = find_conversation(pinfo->num, &pinfo->src, &null_addr, CONVERSATION_UDP, pinfo->srcport, pinfo->destport,
-                             NO_ADDR_B);
-    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
-    conv = find_conversation(pinfo->num, &pinfo->dst, &null_addr, CONVERSATION_UDP, pinfo->destport, pinfo->srcport,
-                             NO_ADDR_B);
-    if (conv && conversation_get_dissector(conv, pinfo->num) == rtp_handle)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    msstun_claim_back_from_rtp(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport);
+    msstun_claim_back_from_rtp(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport);
 }
 
 static msstun_payload_kind_t
@@ -1049,57 +1053,88 @@ starts_with_tcp_channeldata(tvbuff_t *tvb, unsigned avail)
            msstun_is_message(inner, 0, data_len);
 }
 
+/* Whether the bytes there are all the start of a pseudo-TLS hello of
+ * hello_len bytes whose first bytes are head. */
+static bool
+is_pseudo_tls_hello_prefix(tvbuff_t *tvb, const uint8_t *head, unsigned head_len, unsigned hello_len)
+{
+    unsigned avail = tvb_captured_length(tvb);
+
+    return avail < hello_len && tvb_memeql(tvb, 0, head, MIN(avail, head_len)) == 0;
+}
+
+/* The fewest bytes that tell the modes apart: an RFC 4571 length and an
+ * RTP fixed header, which also hold a TURN-over-TCP header and its cookie. */
+#define TCP_MODE_MIN_BYTES      (RFC4571_HDR_LEN + 12)
+
+/* RFC 4571 (MS-ICE2 2.2): a length, then STUN (cookie-less legacy MS-ICE
+ * included), RTP or RTCP, of which only the first bytes need be there. */
+static bool
+starts_with_rfc4571(tvbuff_t *tvb, unsigned avail)
+{
+    unsigned frame_len = tvb_get_ntohs(tvb, 0);
+    unsigned b2 = tvb_get_uint8(tvb, 2);
+    tvbuff_t *inner;
+
+    if ((b2 & 0xC0) == 0)
+        return (avail >= 10 && tvb_get_ntohl(tvb, 6) == MSSTUN_RFC5389_COOKIE) ||
+               (RFC4571_HDR_LEN + frame_len <= avail && msstun_is_message(tvb, RFC4571_HDR_LEN, frame_len));
+    if ((b2 >> 6) != 2 || frame_len < 8)
+        return false;
+    inner = tvb_new_subset_length_caplen(tvb, RFC4571_HDR_LEN, MIN(avail - RFC4571_HDR_LEN, frame_len), frame_len);
+    return looks_like_rtp(inner, frame_len) || looks_like_rtcp(inner, frame_len);
+}
+
 static msstun_tcp_mode_t
 detect_tcp_mode(tvbuff_t *tvb)
 {
+    static const uint8_t client_hello_head[] = { 0x16, 0x03, 0x01, 0x00, 0x2D, 0x01 };
+    static const uint8_t server_hello_head[] = { 0x16, 0x03, 0x01, 0x00, 0x4E, 0x02 };
     unsigned avail = tvb_captured_length(tvb);
     unsigned b0;
 
-    if (avail < 4)
-        return TCP_MODE_ORIGINAL;
+    if (is_pseudo_tls_hello_prefix(tvb, client_hello_head, sizeof(client_hello_head), PSEUDO_TLS_CLIENT_HELLO_LEN) ||
+        is_pseudo_tls_hello_prefix(tvb, server_hello_head, sizeof(server_hello_head), PSEUDO_TLS_SERVER_HELLO_LEN))
+        return TCP_MODE_UNDECIDED;
     if (is_pseudo_tls_client_hello(tvb, 0) || is_pseudo_tls_server_hello(tvb, 0))
         return TCP_MODE_MSTURN;
     if (is_tls_record(tvb, 0))
         return TCP_MODE_TLS;
+    if (avail < MSTURN_TCP_HDR_LEN)
+        return TCP_MODE_UNDECIDED;
     b0 = tvb_get_uint8(tvb, 0);
     if ((b0 == MSTURN_TCP_CONTROL || b0 == MSTURN_TCP_END_TO_END) && tvb_get_uint8(tvb, 1) == 0)
         return TCP_MODE_MSTURN;
-    /* RFC 4571 (MS-ICE2 2.2): a length, then STUN (cookie-less legacy MS-ICE
-     * included) or RTP/RTCP. */
-    if (avail >= 10 && tvb_get_ntohl(tvb, 6) == MSSTUN_RFC5389_COOKIE && (tvb_get_uint8(tvb, 2) & 0xC0) == 0)
-        return TCP_MODE_RFC4571;
-    if (avail >= RFC4571_HDR_LEN + MSSTUN_HEADER_LEN && tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN <= avail &&
-        msstun_is_message(tvb, RFC4571_HDR_LEN, tvb_get_ntohs(tvb, 0)))
-        return TCP_MODE_RFC4571;
-    if (avail >= 4 && (tvb_get_uint8(tvb, 2) >> 6) == 2 && tvb_get_ntohs(tvb, 0) >= 8 &&
-        tvb_get_ntohs(tvb, 0) + RFC4571_HDR_LEN <= avail &&
-        (looks_like_rtp(tvb_new_subset_length(tvb, 2, tvb_get_ntohs(tvb, 0)), tvb_get_ntohs(tvb, 0)) ||
-         looks_like_rtcp(tvb_new_subset_length(tvb, 2, tvb_get_ntohs(tvb, 0)), tvb_get_ntohs(tvb, 0))))
+    if (avail >= TCP_MODE_MIN_BYTES && starts_with_rfc4571(tvb, avail))
         return TCP_MODE_RFC4571;
     if ((b0 & 0xC0) == 0 && avail >= 8 && tvb_get_ntohl(tvb, 4) == MSSTUN_RFC5389_COOKIE)
         return TCP_MODE_RAW_TURN;
     if (starts_with_tcp_channeldata(tvb, avail))
         return TCP_MODE_RAW_TURN;
-    return TCP_MODE_ORIGINAL;
+    return avail < TCP_MODE_MIN_BYTES ? TCP_MODE_UNDECIDED : TCP_MODE_ORIGINAL;
 }
 
+/* The connection's mode for this frame: decided on the first pass from the
+ * first payload long enough to tell, and looked up by frame afterwards. */
 static msstun_tcp_mode_t
 tcp_mode(tvbuff_t *tvb, packet_info *pinfo, msstun_mux_conv_t *conv_data)
 {
-    msstun_tcp_mode_t mode = TCP_MODE_ORIGINAL;
+    msstun_tcp_mode_t mode = TCP_MODE_UNDECIDED;
 
-    if (conv_data->tcp_modes)
-        mode = (msstun_tcp_mode_t)GPOINTER_TO_UINT(wmem_tree_lookup32_le(conv_data->tcp_modes, pinfo->num));
-    if (mode == 0 || !conv_data->tcp_modes) {
-        if (PINFO_FD_VISITED(pinfo) || tvb_reported_length(tvb) == 0)
-            return TCP_MODE_ORIGINAL;
-        mode = detect_tcp_mode(tvb);
-        if (!conv_data->tcp_modes) {
-            conv_data->tcp_modes = wmem_tree_new(wmem_file_scope());
-            conv_data->opened_with_tls = is_tls_record(tvb, 0);
-        }
-        wmem_tree_insert32(conv_data->tcp_modes, pinfo->num, GUINT_TO_POINTER(mode));
+    if (conv_data->tcp_modes) {
+        void *stored = wmem_tree_lookup32_le(conv_data->tcp_modes, pinfo->num);
+
+        if (stored)
+            mode = (msstun_tcp_mode_t)GPOINTER_TO_UINT(stored);
     }
+    if (mode != TCP_MODE_UNDECIDED || PINFO_FD_VISITED(pinfo) || tvb_reported_length(tvb) == 0)
+        return mode;
+    mode = detect_tcp_mode(tvb);
+    if (!conv_data->tcp_modes)
+        conv_data->tcp_modes = wmem_tree_new(wmem_file_scope());
+    if (mode != TCP_MODE_UNDECIDED)
+        conv_data->opened_with_tls = is_tls_record(tvb, 0);
+    wmem_tree_insert32(conv_data->tcp_modes, pinfo->num, GUINT_TO_POINTER(mode));
     return mode;
 }
 
@@ -1115,16 +1150,35 @@ set_tcp_mode_from(packet_info *pinfo, msstun_tcp_mode_t mode, uint32_t frame)
     wmem_tree_insert32(conv_data->tcp_modes, frame, GUINT_TO_POINTER(mode));
 }
 
+/* RFC 6062 4.3 and 5.2: a client opens a data connection to the server
+ * and sends ConnectionBind on it; after the server's success response the
+ * connection carries the peer's raw data, both ways.  Only raw RFC 5766
+ * TURN over TCP does this: the success must answer a ConnectionBind request
+ * sent the other way on the same connection. */
+static void
+note_connection_bind(tvbuff_t *tvb, packet_info *pinfo)
+{
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
+    unsigned type = tvb_get_ntohs(tvb, 0);
+    unsigned dir = direction(pinfo);
+
+    if (PINFO_FD_VISITED(pinfo) || tvb_captured_length(tvb) < MSSTUN_HEADER_LEN)
+        return;
+    if (type == STUN_CONNECTION_BIND_REQUEST) {
+        tvb_memcpy(tvb, conv_data->bind_request_id, 4, STUN_TRANSACTION_LEN);
+        conv_data->bind_request_dir = dir + 1;
+    } else if (type == STUN_CONNECTION_BIND_SUCCESS && conv_data->bind_request_dir == 2 - dir &&
+               tvb_memeql(tvb, 4, conv_data->bind_request_id, STUN_TRANSACTION_LEN) == 0) {
+        set_tcp_mode_from(pinfo, TCP_MODE_RAW_DATA, pinfo->num + 1);
+    }
+}
+
 static void
 dissect_tcp_stun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
 
     dissect_message(tvb, pinfo, tree, &ctx);
-    /* RFC 6062 5.2: after a ConnectionBind success the connection carries
-     * raw application data. */
-    if (tvb_get_ntohs(tvb, 0) == STUN_CONNECTION_BIND_SUCCESS)
-        set_tcp_mode_from(pinfo, TCP_MODE_RAW_DATA, pinfo->num + 1);
 }
 
 /* ClientHello / ServerHello bodies (RFC 2246 7.4.1.2, 7.4.1.3). */
@@ -1214,17 +1268,6 @@ dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     }
 }
 
-/* Which end of the connection sent this segment: 0 or 1. */
-static unsigned
-direction(packet_info *pinfo)
-{
-    int cmp = cmp_address(&pinfo->src, &pinfo->dst);
-
-    if (cmp == 0)
-        return pinfo->srcport > pinfo->destport;
-    return cmp > 0;
-}
-
 /* The length of the RFC 4571 frame that starts with partial->bytes and
  * goes on with the payload; 0 when its 2-byte length is not complete yet. */
 static unsigned
@@ -1250,40 +1293,258 @@ partial_append(msstun_e2e_partial_t *partial, tvbuff_t *tvb, unsigned offset, un
     partial->length += length;
 }
 
-/* End-to-end data (type 0x03) is a stream of RFC 4571 frames that need not
- * align with the outer frames (MS-TURN 2.1.4; libnice splits and packs
- * them).  The first pass collects an unfinished inner frame, append-only,
- * and records for each outer frame how many of its bytes came before; every
- * pass rebuilds an inner frame once, in the outer frame that completes it,
- * so time and memory stay linear however finely a frame is split. */
-static void
-dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+/* The RTP or RTCP source of an inner frame's packet (the SSRC of RTP, the
+ * sender's SSRC of RTCP), if it is one and those bytes are there. */
+static bool
+inner_frame_ssrc(tvbuff_t *inner, unsigned frame_len, uint32_t *ssrc)
 {
-    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
-    unsigned payload_len = tvb_reported_length(tvb);
-    unsigned dir = direction(pinfo);
-    uint32_t key_words[2] = { pinfo->num, next_packet_index(pinfo, PKT_KEY_E2E_INDEX) };
+    unsigned captured = tvb_captured_length(inner);
+    unsigned packet_type;
+
+    if (captured < 8 || frame_len < 8 || (tvb_get_uint8(inner, 0) >> 6) != 2)
+        return false;
+    packet_type = tvb_get_uint8(inner, 1);
+    if (packet_type >= 192 && packet_type <= 223) {
+        *ssrc = tvb_get_ntohl(inner, 4);
+        return 4 * (tvb_get_ntohs(inner, 2) + 1U) <= frame_len;
+    }
+    if (captured < 12 || !looks_like_rtp(inner, frame_len))
+        return false;
+    *ssrc = tvb_get_ntohl(inner, 8);
+    return true;
+}
+
+static bool
+e2e_knows_ssrc(const msstun_e2e_stream_t *stream, uint32_t ssrc)
+{
+    for (unsigned i = 0; i < MIN(stream->n_ssrcs, E2E_KNOWN_SSRCS); i++) {
+        if (stream->ssrcs[i] == ssrc)
+            return true;
+    }
+    return false;
+}
+
+/* First pass: remembers the source of an RTP or RTCP packet of the stream. */
+static void
+e2e_note_ssrc(msstun_e2e_stream_t *stream, tvbuff_t *packet)
+{
+    uint32_t ssrc;
+
+    if (inner_frame_ssrc(packet, tvb_reported_length(packet), &ssrc) && !e2e_knows_ssrc(stream, ssrc))
+        stream->ssrcs[stream->n_ssrcs++ % E2E_KNOWN_SSRCS] = ssrc;
+}
+
+/* Whether an inner frame can be trusted to start at offset after a gap,
+ * checked in constant time so that the scan stays linear: its length, then
+ * STUN with the RFC 5389 cookie, or RTP or RTCP of a source the stream
+ * carried before.  Before any source is known, RTP or RTCP must fill the
+ * bytes there or be followed by another frame of the same source.  A frame
+ * that goes on past the bytes there is trusted only by its cookie or
+ * source. */
+static bool
+rfc4571_frame_validates(tvbuff_t *tvb, unsigned offset, unsigned avail, const msstun_e2e_stream_t *stream)
+{
+    unsigned frame_len;
+    unsigned next_len;
+    unsigned end;
+    tvbuff_t *inner;
+    uint32_t ssrc;
+    uint32_t next_ssrc;
+
+    if (avail - offset < RFC4571_HDR_LEN + 12)
+        return false;
+    frame_len = tvb_get_ntohs(tvb, offset);
+    if (frame_len < 12)
+        return false;
+    inner = tvb_new_subset_length_caplen(tvb, offset + RFC4571_HDR_LEN,
+                                         MIN(frame_len, avail - offset - RFC4571_HDR_LEN), frame_len);
+    if (tvb_get_uint8(inner, 0) <= 3)
+        return frame_len >= MSSTUN_HEADER_LEN && MSSTUN_HEADER_LEN + tvb_get_ntohs(inner, 2) == frame_len &&
+               tvb_get_ntohl(inner, 4) == MSSTUN_RFC5389_COOKIE;
+    if (!inner_frame_ssrc(inner, frame_len, &ssrc))
+        return false;
+    if (stream->n_ssrcs > 0)
+        return e2e_knows_ssrc(stream, ssrc);
+    end = offset + RFC4571_HDR_LEN + frame_len;
+    if (end > avail)
+        return false;
+    if (end == avail)
+        return true;
+    if (avail - end < RFC4571_HDR_LEN + 12)
+        return false;
+    next_len = tvb_get_ntohs(tvb, end);
+    inner = tvb_new_subset_length_caplen(tvb, end + RFC4571_HDR_LEN, MIN(next_len, avail - end - RFC4571_HDR_LEN),
+                                         next_len);
+    return inner_frame_ssrc(inner, next_len, &next_ssrc) && next_ssrc == ssrc;
+}
+
+/* Whether the bytes at offset can begin an inner frame, as far as they go:
+ * a length, then the start of STUN whose length fits it, of RTP or RTCP.
+ * In step, a frame that cannot means the framing was lost. */
+static bool
+inner_frame_plausible(tvbuff_t *tvb, unsigned offset, unsigned avail)
+{
+    unsigned frame_len;
+    unsigned inner_avail;
+    unsigned b0;
+    uint32_t ssrc;
+
+    if (avail - offset < RFC4571_HDR_LEN + 1)
+        return true;
+    frame_len = tvb_get_ntohs(tvb, offset);
+    inner_avail = MIN(frame_len, avail - offset - RFC4571_HDR_LEN);
+    if (frame_len == 0)
+        return true;
+    if (frame_len < 8)
+        return false;
+    b0 = tvb_get_uint8(tvb, offset + RFC4571_HDR_LEN);
+    if (b0 <= 3)
+        return inner_avail < 4 || MSSTUN_HEADER_LEN + tvb_get_ntohs(tvb, offset + RFC4571_HDR_LEN + 2) == frame_len;
+    if ((b0 >> 6) != 2)
+        return false;
+    if (inner_avail < 12)
+        return true;
+    return inner_frame_ssrc(tvb_new_subset_length_caplen(tvb, offset + RFC4571_HDR_LEN, inner_avail, frame_len),
+                            frame_len, &ssrc);
+}
+
+/* After a gap, where the first inner frame that can be trusted starts (at
+ * most E2E_RESYNC_SCAN_LIMIT offsets in), or avail when none does. */
+static unsigned
+resync_offset(tvbuff_t *tvb, unsigned avail, const msstun_e2e_stream_t *stream)
+{
+    unsigned limit = MIN(avail, E2E_RESYNC_SCAN_LIMIT);
+
+    for (unsigned offset = 0; offset < limit; offset++) {
+        if (rfc4571_frame_validates(tvb, offset, avail, stream))
+            return offset;
+    }
+    return avail;
+}
+
+/* Unframed media: RTP/RTCP straight in the end-to-end frame. */
+static bool
+is_unframed_media(tvbuff_t *tvb, unsigned len)
+{
+    return len >= 2 && (tvb_get_uint8(tvb, 0) >> 6) == 2 &&
+           (looks_like_rtcp(tvb, len) || looks_like_rtp(tvb, len)) && !looks_like_rfc4571(tvb, len);
+}
+
+/* First pass: where this end-to-end frame stands in its direction's inner
+ * stream, from the stream's state, which it then advances past the frame's
+ * complete inner frames (the rest become the new partial in
+ * dissect_end_to_end_data).  A frame cut short by the capture ends the
+ * stream's synchronisation. */
+static msstun_e2e_record_t *
+e2e_place(tvbuff_t *tvb, msstun_e2e_stream_t *stream, bool repeated)
+{
+    msstun_e2e_record_t *record = wmem_new0(wmem_file_scope(), msstun_e2e_record_t);
+    unsigned avail = tvb_captured_length(tvb);
+    uint32_t ssrc;
+
+    if (repeated) {
+        record->status = E2E_REPEATED;
+        return record;
+    }
+    record->after_gap = stream->gap_unreported;
+    stream->gap_unreported = false;
+    /* End-to-end data follows the control frames that set up the session
+     * (Allocate, Set Active Destination); without them, the capture started
+     * mid-connection and the first frame may begin anywhere in the inner
+     * stream. */
+    if (!stream->started) {
+        stream->started = true;
+        stream->lost_sync = !stream->control_seen;
+    }
+    if (stream->lost_sync) {
+        record->skipped = resync_offset(tvb, avail, stream);
+        stream->lost_sync = record->skipped == avail;
+        /* Unframed media is taken only from a sender that does not frame
+         * it, and after a gap only from a known source. */
+        if (stream->lost_sync && !stream->framed && is_unframed_media(tvb, tvb_reported_length(tvb)) &&
+            inner_frame_ssrc(tvb, tvb_reported_length(tvb), &ssrc) &&
+            (stream->had_gap ? e2e_knows_ssrc(stream, ssrc) : stream->n_ssrcs == 0)) {
+            record->status = E2E_UNFRAMED;
+            record->skipped = 0;
+        }
+    } else if (!stream->partial && is_unframed_media(tvb, tvb_reported_length(tvb))) {
+        record->status = E2E_UNFRAMED;
+    } else if (stream->partial) {
+        record->partial = stream->partial;
+        record->carried = stream->partial->length;
+    }
+    if (record->status == E2E_UNFRAMED)
+        e2e_note_ssrc(stream, tvb);
+    return record;
+}
+
+/* The stream loses bytes: its unfinished inner frame is dropped, and the
+ * next end-to-end data frame says so and resynchronises. */
+static void
+e2e_interrupt(msstun_e2e_stream_t *stream)
+{
+    stream->partial = NULL;
+    stream->lost_sync = true;
+    stream->gap_unreported = true;
+    stream->had_gap = true;
+}
+
+/* Notes the sequence number of an MS-TURN frame on the first pass: whether
+ * it repeats bytes already seen (a retransmission), and whether bytes are
+ * missing, overlap or came out of order before it (a gap: the unfinished
+ * inner frame is dropped and the stream resynchronises).  Returns true for
+ * a repeat. */
+static bool
+e2e_track_sequence(msstun_e2e_stream_t *stream, uint32_t seq, unsigned captured)
+{
+    uint32_t end = seq + captured;
+
+    if (stream->seq_known && seq != stream->next_seq) {
+        if ((int32_t)(end - stream->next_seq) <= 0)
+            return true;
+        e2e_interrupt(stream);
+    }
+    if (!stream->seq_known || (int32_t)(end - stream->next_seq) > 0)
+        stream->next_seq = end;
+    stream->seq_known = true;
+    return false;
+}
+
+/* The record of this frame's e2e_index-th end-to-end data frame: stored
+ * when store is given (first pass), looked up otherwise. */
+static msstun_e2e_record_t *
+e2e_record(msstun_mux_conv_t *conv_data, uint32_t frame, unsigned e2e_index, msstun_e2e_record_t *store)
+{
+    uint32_t key_words[2] = { frame, e2e_index };
     wmem_tree_key_t key[2] = { { 2, key_words }, { 0, NULL } };
-    msstun_e2e_record_t *record;
-    tvbuff_t *stream;
-    uint8_t *buf;
-    unsigned stream_len;
-    unsigned carried = 0;
-    unsigned offset = 0;
-    msstun_payload_ctx_t ctx = { 1, true, NULL, false, MSSTUN_CARRIER_TCP_E2E };
 
     if (!conv_data->e2e_records)
         conv_data->e2e_records = wmem_tree_new(wmem_file_scope());
-    if (!PINFO_FD_VISITED(pinfo) && conv_data->e2e_partial[dir]) {
-        record = wmem_new(wmem_file_scope(), msstun_e2e_record_t);
-        record->partial = conv_data->e2e_partial[dir];
-        record->carried = record->partial->length;
-        wmem_tree_insert32_array(conv_data->e2e_records, key, record);
+    if (store) {
+        wmem_tree_insert32_array(conv_data->e2e_records, key, store);
+        return store;
     }
-    record = (msstun_e2e_record_t *)wmem_tree_lookup32_array(conv_data->e2e_records, key);
+    return (msstun_e2e_record_t *)wmem_tree_lookup32_array(conv_data->e2e_records, key);
+}
 
-    if (record && payload_len > 0) {
+/* The inner frames of an end-to-end data frame placed by record, and the
+ * start of an unfinished one, which the first pass keeps. */
+static void
+dissect_e2e_frames(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_e2e_record_t *record,
+                   msstun_e2e_stream_t *e2e)
+{
+    unsigned payload_len = tvb_captured_length(tvb);
+    unsigned offset = record->skipped;
+    unsigned carried = 0;
+    tvbuff_t *stream = tvb;
+    unsigned stream_len = payload_len;
+    msstun_payload_ctx_t ctx = { 1, true, NULL, false, MSSTUN_CARRIER_TCP_E2E };
+
+    if (record->skipped > 0)
+        proto_tree_add_item(tree, hf_msstun_rfc4571_skipped, tvb, 0, record->skipped, ENC_NA);
+    if (record->partial && payload_len > 0) {
         unsigned total = rfc4571_total_length(record->partial, record->carried, tvb);
+        uint8_t *buf;
 
         carried = record->carried;
         if (total == 0 || carried + payload_len < total) {
@@ -1303,23 +1564,21 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         stream = tvb_new_child_real_data(tvb, buf, stream_len, stream_len);
         add_new_data_source(pinfo, stream, "Reassembled RFC 4571 data");
         if (!PINFO_FD_VISITED(pinfo))
-            conv_data->e2e_partial[dir] = NULL;
-    } else {
-        stream = tvb;
-        stream_len = payload_len;
-        /* Unframed media: RTP/RTCP straight in the end-to-end frame. */
-        if (stream_len >= 2 && (tvb_get_uint8(tvb, 0) >> 6) == 2 &&
-            (looks_like_rtcp(tvb, stream_len) || looks_like_rtp(tvb, stream_len)) &&
-            !looks_like_rfc4571(tvb, stream_len)) {
-            dissect_classified(tvb, pinfo, tree, &ctx);
-            return;
-        }
+            e2e->partial = NULL;
     }
 
     while (stream_len - offset >= RFC4571_HDR_LEN) {
         unsigned frame_len = tvb_get_ntohs(stream, offset);
+        tvbuff_t *frame;
         proto_item *ti;
 
+        if (!inner_frame_plausible(stream, offset, stream_len)) {
+            ti = proto_tree_add_item(tree, hf_msstun_rfc4571_skipped, stream, offset, stream_len - offset, ENC_NA);
+            expert_add_info(pinfo, ti, &ei_msstun_e2e_lost_sync);
+            if (!PINFO_FD_VISITED(pinfo))
+                e2e_interrupt(e2e);
+            return;
+        }
         if (frame_len > stream_len - offset - RFC4571_HDR_LEN)
             break;
         if (offset < carried) {
@@ -1327,7 +1586,12 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
                                         RFC4571_HDR_LEN + frame_len, true);
             proto_item_set_generated(ti);
         }
-        dissect_rfc4571_frame(tvb_new_subset_length(stream, offset, RFC4571_HDR_LEN + frame_len), pinfo, tree, &ctx);
+        frame = tvb_new_subset_length(stream, offset, RFC4571_HDR_LEN + frame_len);
+        if (!PINFO_FD_VISITED(pinfo)) {
+            e2e->framed = true;
+            e2e_note_ssrc(e2e, tvb_new_subset_remaining(frame, RFC4571_HDR_LEN));
+        }
+        dissect_rfc4571_frame(frame, pinfo, tree, &ctx);
         offset += RFC4571_HDR_LEN + frame_len;
     }
     if (offset < stream_len) {
@@ -1336,9 +1600,48 @@ dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
             msstun_e2e_partial_t *partial = wmem_new0(wmem_file_scope(), msstun_e2e_partial_t);
 
             partial_append(partial, stream, offset, stream_len - offset);
-            conv_data->e2e_partial[dir] = partial;
+            e2e->partial = partial;
         }
     }
+}
+
+/* End-to-end data (type 0x03) is a stream of RFC 4571 frames that need not
+ * align with the outer frames (MS-TURN 2.1.4; libnice splits and packs
+ * them).  The first pass collects an unfinished inner frame, append-only,
+ * and records for each outer frame how many of its bytes came before, and
+ * whether a retransmission or a gap came first; every pass rebuilds an
+ * inner frame once, in the outer frame that completes it, so time and
+ * memory stay linear however finely a frame is split. */
+static void
+dissect_end_to_end_data(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool repeated)
+{
+    msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
+    msstun_e2e_stream_t *e2e = &conv_data->e2e_stream[direction(pinfo)];
+    unsigned e2e_index = next_packet_index(pinfo, PKT_KEY_E2E_INDEX);
+    msstun_e2e_record_t *record;
+
+    if (!PINFO_FD_VISITED(pinfo))
+        record = e2e_record(conv_data, pinfo->num, e2e_index, e2e_place(tvb, e2e, repeated));
+    else
+        record = e2e_record(conv_data, pinfo->num, e2e_index, NULL);
+    if (!record)
+        return;
+    if (record->status == E2E_REPEATED) {
+        proto_tree_add_expert(tree, pinfo, &ei_msstun_e2e_repeated, tvb, 0, -1);
+        return;
+    }
+    if (record->after_gap)
+        proto_tree_add_expert(tree, pinfo, &ei_msstun_e2e_gap, tvb, 0, 0);
+    if (record->status == E2E_UNFRAMED) {
+        msstun_payload_ctx_t ctx = { 1, true, NULL, false, MSSTUN_CARRIER_TCP_E2E };
+
+        dissect_classified(tvb, pinfo, tree, &ctx);
+        return;
+    }
+    dissect_e2e_frames(tvb, pinfo, tree, record, e2e);
+    /* Bytes the capture cut off: the inner stream goes on after a gap. */
+    if (!PINFO_FD_VISITED(pinfo) && tvb_captured_length(tvb) < tvb_reported_length(tvb))
+        e2e_interrupt(e2e);
 }
 
 /* MS-TURN 2.1.4 framing, and the pseudo-TLS records before it.  Reads
@@ -1379,18 +1682,39 @@ get_msturn_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data _U_
     return tvb_reported_length_remaining(tvb, offset);
 }
 
+/* First pass: places the MS-TURN frame being dissected in its direction's
+ * stream by its TCP sequence number (that of the payload TCP handed over,
+ * plus the frames before it in that payload); true when all its bytes came
+ * before (a retransmission, which TCP passes on when it does not analyse
+ * sequence numbers). */
+static bool
+msturn_frame_repeats(tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcpinfo)
+{
+    unsigned offset = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, PKT_KEY_PDU_OFFSET));
+
+    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, PKT_KEY_PDU_OFFSET,
+                     GUINT_TO_POINTER(offset + tvb_reported_length(tvb)));
+    if (PINFO_FD_VISITED(pinfo) || !tcpinfo)
+        return false;
+    return e2e_track_sequence(&mux_conv_data(pinfo)->e2e_stream[direction(pinfo)], tcpinfo->seq + offset,
+                              tvb_captured_length(tvb));
+}
+
 static int
-dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     unsigned len = tvb_reported_length(tvb);
     unsigned b0 = tvb_get_uint8(tvb, 0);
     unsigned header_len = MSTURN_TCP_HDR_LEN;
+    bool repeated = msturn_frame_repeats(tvb, pinfo, (const struct tcpinfo *)data);
     proto_item *ti;
     proto_item *type_item;
     proto_tree *frame_tree;
     tvbuff_t *payload;
 
     start_pdu_info(pinfo);
+    if (!PINFO_FD_VISITED(pinfo) && (is_tls_record(tvb, 0) || b0 == MSTURN_TCP_CONTROL))
+        mux_conv_data(pinfo)->e2e_stream[direction(pinfo)].control_seen = true;
     if (is_tls_record(tvb, 0)) {
         dissect_pseudo_tls(tvb, pinfo, tree);
         return len;
@@ -1403,6 +1727,9 @@ dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         tvb_get_uint8(tvb, 1) != 0) {
         col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN TCP: not a frame");
         proto_tree_add_expert(frame_tree, pinfo, &ei_msstun_tcp_bad_type, tvb, 0, len);
+        /* The framing is lost here, and with it the end-to-end bytes. */
+        if (!PINFO_FD_VISITED(pinfo))
+            e2e_interrupt(&mux_conv_data(pinfo)->e2e_stream[direction(pinfo)]);
         show_data(tvb, pinfo, tree);
         return len;
     }
@@ -1427,8 +1754,10 @@ dissect_msturn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     } else {
         col_add_str(pinfo->cinfo, COL_INFO, "MS-TURN end-to-end data");
         if (len > header_len) {
-            msstun_tap_carrier(pinfo, MSSTUN_CARRIER_TCP_E2E, true, len - header_len);
-            dissect_end_to_end_data(payload, pinfo, tree);
+            /* A retransmitted copy relays nothing new: counted once. */
+            if (!repeated)
+                msstun_tap_carrier(pinfo, MSSTUN_CARRIER_TCP_E2E, true, len - header_len);
+            dissect_end_to_end_data(payload, pinfo, tree, repeated);
         }
     }
     return len;
@@ -1480,8 +1809,10 @@ dissect_raw_turn_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
     msstun_payload_ctx_t ctx = { 0, true, NULL, false, MSSTUN_CARRIER_NONE };
 
     start_pdu_info(pinfo);
-    if (msstun_is_message(tvb, 0, len))
+    if (msstun_is_message(tvb, 0, len)) {
         dissect_tcp_stun_message(tvb, pinfo, tree);
+        note_connection_bind(tvb, pinfo);
+    }
     else if (looks_like_channeldata(tvb, len, true))
         dissect_channeldata(tvb, pinfo, tree, &ctx);
     else
@@ -1506,6 +1837,7 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         pinfo->can_desegment = pinfo->saved_can_desegment;
         return call_dissector_only(tls_handle, tvb, pinfo, tree, data);
     case TCP_MODE_MSTURN:
+        p_add_proto_data(pinfo->pool, pinfo, proto_msstun, PKT_KEY_PDU_OFFSET, GUINT_TO_POINTER(0));
         tcp_dissect_pdus(tvb, pinfo, tree, true, MSTURN_TCP_HDR_LEN, get_msturn_pdu_len, dissect_msturn_pdu, data);
         break;
     case TCP_MODE_RFC4571:
@@ -1520,6 +1852,15 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relayed data");
         show_data(tvb, pinfo, tree);
         break;
+    case TCP_MODE_UNDECIDED:
+        /* Too few bytes to tell the connection's kind (a ClientHello split
+         * 3 + 47): TCP joins them to the next segment; without reassembly
+         * this segment is left to the others and the next one decides. */
+        if (!pinfo->can_desegment || tvb_reported_length(tvb) == 0)
+            return 0;
+        pinfo->desegment_offset = 0;
+        pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        return len;
     case TCP_MODE_ORIGINAL:
     default:
         /* None of ours: TCP goes on to the other port and the heuristics
@@ -1599,6 +1940,9 @@ proto_register_msrtp_mux(void)
         { &hf_msstun_rfc4571_reassembled,
           { "Reassembled Across Frames", "msstun.rfc4571.reassembled", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "This RFC 4571 frame began in an earlier end-to-end data frame", HFILL }},
+        { &hf_msstun_rfc4571_skipped,
+          { "Bytes Before Resynchronisation", "msstun.rfc4571.skipped", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "After a gap in the end-to-end data: bytes before the first RFC 4571 frame that validates", HFILL }},
         { &hf_msstun_ptls_content_type,
           { "Content Type", "msstun.pseudotls.content_type", FT_UINT8, BASE_DEC, VALS(msstun_tls_content_type_vals),
             0x0, NULL, HFILL }},
@@ -1616,7 +1960,7 @@ proto_register_msrtp_mux(void)
           { "Hello Version", "msstun.pseudotls.hello_version", FT_UINT16, BASE_HEX, VALS(msstun_tls_version_vals),
             0x0, NULL, HFILL }},
         { &hf_msstun_ptls_gmt_unix_time,
-          { "Time Stamp", "msstun.pseudotls.gmt_unix_time", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+          { "GMT Unix Time", "msstun.pseudotls.gmt_unix_time", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
             NULL, HFILL }},
         { &hf_msstun_ptls_random,
           { "Random Bytes", "msstun.pseudotls.random", FT_BYTES, BASE_NONE, NULL, 0x0, NULL, HFILL }},
@@ -1682,6 +2026,17 @@ proto_register_msrtp_mux(void)
         { &ei_msstun_original_exception,
           { "msstun.original.exception", PI_UNDECODED, PI_NOTE,
             "Wireshark's own dissector gave up on this frame (shown for comparison only)", EXPFILL }},
+        { &ei_msstun_e2e_repeated,
+          { "msstun.rfc4571.repeated", PI_SEQUENCE, PI_NOTE,
+            "Retransmitted end-to-end data: its bytes were already dissected", EXPFILL }},
+        { &ei_msstun_e2e_gap,
+          { "msstun.rfc4571.gap", PI_SEQUENCE, PI_WARN,
+            "End-to-end data after a gap (missing, overlapping or out-of-order TCP bytes): the unfinished RFC 4571 "
+            "frame was dropped and the stream resynchronised", EXPFILL }},
+        { &ei_msstun_e2e_lost_sync,
+          { "msstun.rfc4571.lost_sync", PI_SEQUENCE, PI_WARN,
+            "Not the start of an RFC 4571 frame of STUN, RTP or RTCP: the end-to-end data lost its framing and "
+            "resynchronises on a later frame", EXPFILL }},
         { &ei_msstun_unrecognised_payload,
           { "msstun.unrecognised_payload", PI_UNDECODED, PI_NOTE,
             "Unrecognised payload on a TURN port: not STUN/TURN, ChannelData, multiplexed TURN, RTP, RTCP or DTLS",
@@ -1716,7 +2071,6 @@ proto_reg_handoff_msrtp_mux(void)
     tls_handle = find_dissector_add_dependency("tls", proto_msstun);
     stun_udp_handle = find_dissector_add_dependency("stun-udp", proto_msstun);
     stun_tcp_handle = find_dissector_add_dependency("stun-tcp", proto_msstun);
-    proto_rtcp = proto_get_id_by_filter_name("rtcp");
 
     /* The Edge ports, as preferences "udp.port" and "tcp.port" of MSSTUN and
      * in Decode As; other ports by Decode As or the heuristic. */

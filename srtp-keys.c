@@ -22,6 +22,7 @@
  *             a=x-ssrc-range, a=cryptoscale (Scale SRTP, not decrypted here)
  */
 
+#include "conversation_ports.h"
 #include "srtp.h"
 
 #include <epan/exceptions.h>
@@ -660,21 +661,10 @@ static void
 claim_conversation(packet_info *pinfo, const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *payloads,
                    uint32_t media_type)
 {
-    address null_addr;
-    address writable;
-    conversation_t *conv;
-    unsigned options = NO_ADDR_B | NO_PORT_B;
-
-    clear_address(&null_addr);
-    if (rtp) {
-        copy_address_shallow(&writable, addr);
-        rtp_add_address(pinfo, PT_UDP, &writable, port, 0, "MSSTUN", pinfo->num, media_type, payloads);
-    }
-    conv = find_conversation(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, options);
-    if (!conv)
-        conv = conversation_new(pinfo->num, addr, &null_addr, CONVERSATION_UDP, port, 0, NO_ADDR2 | NO_PORT2);
-    if (conversation_get_dissector(conv, pinfo->num) != msstun_handle)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    if (rtp)
+        msstun_claim_rtp(pinfo, PT_UDP, addr, port, 0, "MSSTUN", media_type, payloads);
+    else
+        msstun_claim_udp_port(pinfo, addr, port);
 }
 
 static void

@@ -27,6 +27,7 @@
  *   RFC 4568  SDES
  */
 
+#include "conversation_ports.h"
 #include "srtp.h"
 
 #include <epan/exceptions.h>
@@ -125,7 +126,6 @@ typedef struct {
 } search_t;
 
 static int proto_rtcp = -1;
-static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
 static wmem_map_t *streams;
@@ -461,9 +461,6 @@ name_payloads(packet_info *pinfo, const msstun_srtp_key_t *key)
     carrier_id_t id;
     carrier_id_t *stored;
     wmem_array_t *names;
-    conversation_t *conv;
-    address null_addr;
-    address writable;
 
     if (!key->rtpmaps || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP) ||
         msstun_srtp_sdp_media(&pinfo->net_dst, pinfo->destport))
@@ -482,16 +479,8 @@ name_payloads(packet_info *pinfo, const msstun_srtp_key_t *key)
     }
     if (!merge_rtpmaps(names, key->rtpmaps))
         return;
-    copy_address_shallow(&writable, &pinfo->net_dst);
-    rtp_add_address(pinfo, pinfo->ptype, &writable, (int)pinfo->destport, (int)pinfo->srcport, "MSSTUN SRTP",
-                    pinfo->num, key->media_type, msstun_srtp_payloads_new(names));
-    /* rtp_add_address() made RTP the conversation's dissector from this
-     * frame on: it goes back to the multiplexer. */
-    clear_address(&null_addr);
-    conv = find_conversation(pinfo->num, &pinfo->net_dst, &null_addr, ctype, pinfo->destport, pinfo->srcport,
-                             NO_ADDR_B);
-    if (conv)
-        conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+    msstun_claim_rtp(pinfo, pinfo->ptype, &pinfo->net_dst, pinfo->destport, pinfo->srcport, "MSSTUN SRTP",
+                     key->media_type, msstun_srtp_payloads_new(names));
 }
 
 static pkt_record_t *
@@ -828,6 +817,5 @@ msstun_srtp_handoff(void)
     rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
     rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
-    msstun_handle = find_dissector("msstun");
     msstun_srtp_keys_handoff();
 }

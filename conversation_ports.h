@@ -1,0 +1,37 @@
+/* conversation_ports.h
+ * The one owner of the conversations MSSTUN claims (conversation_ports.c):
+ * RTP, RTCP and SRTCP set up on learned and SDP addresses, with the
+ * 5-tuple kept by the multiplexer.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef CONVERSATION_PORTS_H
+#define CONVERSATION_PORTS_H
+
+#include <epan/packet.h>
+#include <epan/dissectors/packet-rtp.h>
+
+struct srtp_info;
+
+/* RTP set up for addr:port (towards any port when other_port is 0), with
+ * setup_method and the payload type names, and the conversation kept by the
+ * multiplexer from this frame on. */
+void msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint32_t port,
+                      uint32_t other_port, const char *setup_method, unsigned media_type,
+                      rtp_dyn_payload_t *payloads);
+
+/* The conversation of addr:port (UDP, towards any peer) kept by the
+ * multiplexer from this frame on, created if there is none. */
+void msstun_claim_udp_port(packet_info *pinfo, const address *addr, uint32_t port);
+
+/* The UDP conversation of addr:port towards other_port taken back from RTP,
+ * if RTP holds it (DTLS-SRTP setup by Wireshark's DTLS). */
+void msstun_claim_back_from_rtp(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port);
+
+/* RTCP told that addr:port towards other_port carries SRTCP (UDP or TCP),
+ * the conversation kept by the multiplexer. */
+void msstun_claim_srtcp(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
+                        struct srtp_info *info);
+
+#endif /* CONVERSATION_PORTS_H */
