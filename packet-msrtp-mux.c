@@ -1413,9 +1413,7 @@ inner_frame_plausible(tvbuff_t *tvb, unsigned offset, unsigned avail)
 static unsigned
 resync_offset(tvbuff_t *tvb, unsigned avail, const msstun_e2e_stream_t *stream)
 {
-    unsigned limit = MIN(avail, E2E_RESYNC_SCAN_LIMIT);
-
-    for (unsigned offset = 0; offset < limit; offset++) {
+    for (unsigned offset = 0; offset < avail && offset < E2E_RESYNC_SCAN_LIMIT; offset++) {
         if (rfc4571_frame_validates(tvb, offset, avail, stream))
             return offset;
     }
@@ -1941,7 +1939,7 @@ proto_register_msrtp_mux(void)
           { "Reassembled Across Frames", "msstun.rfc4571.reassembled", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "This RFC 4571 frame began in an earlier end-to-end data frame", HFILL }},
         { &hf_msstun_rfc4571_skipped,
-          { "Bytes Before Resynchronisation", "msstun.rfc4571.skipped", FT_BYTES, BASE_NONE, NULL, 0x0,
+          { "Skipped Bytes", "msstun.rfc4571.skipped", FT_BYTES, BASE_NONE, NULL, 0x0,
             "After a gap in the end-to-end data: bytes before the first RFC 4571 frame that validates", HFILL }},
         { &hf_msstun_ptls_content_type,
           { "Content Type", "msstun.pseudotls.content_type", FT_UINT8, BASE_DEC, VALS(msstun_tls_content_type_vals),

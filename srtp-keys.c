@@ -36,15 +36,9 @@
 #include <wsutil/strtoi.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#ifndef O_NONBLOCK
-#define O_NONBLOCK 0    /* Windows: no FIFOs to block on */
-#endif
 
 #define CRYPTO_PREFIX           "a=crypto:"
 #define CRYPTOSCALE_PREFIX      "a=cryptoscale:"
@@ -515,41 +509,46 @@ add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin
 }
 
 /* Reads the keys file: only a regular file (a FIFO or a device would
- * block or never end), opened without blocking, and no more than
- * KEYS_FILE_MAX bytes of what it actually holds.  Every failure is
- * reported as for a missing file: a dialog in Wireshark, a message on
- * tshark's standard error. */
+ * block or never end), of at most KEYS_FILE_MAX bytes, mapped rather than
+ * read so that no more than the size it had when mapped is ever looked at.
+ * GLib does the file work (UTF-8 paths on Windows, and no descriptor
+ * shared between two C runtimes).  Every failure is reported as for a
+ * missing file: a dialog in Wireshark, a message on tshark's standard
+ * error. */
 static void
 load_keys_file(const char *path)
 {
-    struct stat st;
-    GByteArray *contents;
-    uint8_t buf[65536];
-    ssize_t n = 0;
-    int fd = g_open(path, O_RDONLY | O_NONBLOCK, 0);
+    GStatBuf st;
+    GMappedFile *mapped;
+    GError *error = NULL;
+    size_t len;
 
-    if (fd < 0) {
+    if (g_stat(path, &st) != 0) {
         report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
         return;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         report_failure("MSSTUN SRTP keys file \"%s\": %s", path, "not a regular file");
-        close(fd);
         return;
     }
-    /* Sized for what fstat() says; the file may grow or shrink meanwhile. */
-    contents = g_byte_array_sized_new((unsigned)MIN((uint64_t)st.st_size, KEYS_FILE_MAX) + 1);
-    while (contents->len <= KEYS_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0)
-        g_byte_array_append(contents, buf, (unsigned)n);
-    close(fd);
-    if (n < 0)
-        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
-    else if (contents->len > KEYS_FILE_MAX)
+    if ((uint64_t)st.st_size > KEYS_FILE_MAX) {
         report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
-    else if (add_keys_from_text((const char *)contents->data, contents->len, MSSTUN_SRTP_KEY_FILE, 0) == 0)
+        return;
+    }
+    mapped = g_mapped_file_new(path, FALSE, &error);
+    if (!mapped) {
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, error->message);
+        g_error_free(error);
+        return;
+    }
+    /* The file may have grown since it was looked at. */
+    len = g_mapped_file_get_length(mapped);
+    if (len > KEYS_FILE_MAX)
+        report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
+    else if (add_keys_from_text(g_mapped_file_get_contents(mapped), len, MSSTUN_SRTP_KEY_FILE, 0) == 0)
         report_failure("MSSTUN SRTP keys file \"%s\" holds no usable key: no a=crypto attribute with "
                        "AES_CM_128_HMAC_SHA1_80 or _32 and a 30-byte inline key", path);
-    g_byte_array_free(contents, TRUE);
+    g_mapped_file_unref(mapped);
 }
 
 static void
