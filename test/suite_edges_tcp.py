@@ -282,6 +282,7 @@ def _allowed_losses(base, segments, lost_frames):
     return allowed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('options', sorted(TCP_OPTIONS))
 @pytest.mark.parametrize('name', sorted(SWEEP_CAPTURES))
 def test_disorder_sweep(tshark, workdir, name, options):

@@ -23,6 +23,7 @@ from lib import pcap  # noqa: E402
 COMPARED = 9 + 6 + 3 + 1 + 1 + 1 + 3
 
 
+@pytest.mark.slow
 def test_regenerated_captures_are_byte_identical(tmp_path):
     run = subprocess.run([os.path.join(LOCAL_CAPTURES, 'regenerate.sh'), str(tmp_path)], capture_output=True,
                          text=True)

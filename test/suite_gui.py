@@ -22,6 +22,7 @@ from conftest import SOURCE_DIR
 NEEDED = ['wireshark', 'Xvfb', 'xdotool']
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get('MSSTUN_GUI_TESTS') == '0' or not all(shutil.which(t) for t in NEEDED),
                     reason='needs wireshark-qt, xvfb and xdotool (or MSSTUN_GUI_TESTS=0)')
 def test_reports_survive_close_reread_filter_and_flow_graph():

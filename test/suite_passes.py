@@ -57,6 +57,7 @@ def _rows(tshark, capture, extra=()):
     return [line.split('\t') for line in proc.stdout.splitlines()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('capture', CAPTURES, ids=IDS)
 def test_pass_stability(tshark, tshark_builtin, capture):
     one = [_normalise(r) for r in _rows(tshark, capture)]
@@ -95,6 +96,7 @@ def _sweep_rows(tshark, capture, extra=()):
     return {int(r[0]): r for r in (line.split('\t') for line in proc.stdout.splitlines())}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('capture', CAPTURES, ids=IDS)
 def test_truncation_sweep(tshark, ws_root, capture):
     whole = _sweep_rows(tshark, capture)

@@ -68,6 +68,7 @@ def z_args(reports, stat_filter=None):
     return args
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('capture', EVERY_CAPTURE, ids=os.path.basename)
 def test_two_instances_equal_each_alone(tshark, capture):
     '''Each report twice in one run, unfiltered and with a filter, prints the
@@ -121,6 +122,7 @@ class TestEmptyReportSaysWhy:
         assert all(len(rows) == 1 for _, _, rows in tables)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('capture', EVERY_CAPTURE, ids=os.path.basename)
 def test_media_packets_equal_rtp_ssrc_count(tshark, capture):
     '''Each stream's packets (summed over its legs) equal the RTP packets of
