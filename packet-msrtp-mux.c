@@ -851,12 +851,23 @@ mark_msstun(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *car
 /* Whether either end of the datagram is one of MSSTUN's UDP ports (its
  * "udp.port" preference), as opposed to a port given to it by Decode As or
  * learned from STUN/TURN. */
+static range_t *turn_udp_ports;
+
 static bool
 on_turn_port(const packet_info *pinfo)
 {
-    range_t *ports = prefs_get_range_value("msstun", "udp.port");
+    return turn_udp_ports &&
+           (value_is_in_range(turn_udp_ports, pinfo->srcport) || value_is_in_range(turn_udp_ports, pinfo->destport));
+}
 
-    return ports && (value_is_in_range(ports, pinfo->srcport) || value_is_in_range(ports, pinfo->destport));
+/* A copy of the "udp.port" preference, taken when it is registered and
+ * whenever the module's preferences change (the preference's own range is
+ * replaced then). */
+static void
+apply_msstun_prefs(void)
+{
+    wmem_free(wmem_epan_scope(), turn_udp_ports);
+    turn_udp_ports = range_copy(wmem_epan_scope(), prefs_get_range_value("msstun", "udp.port"));
 }
 
 /* A datagram on a TURN port that is none of the kinds the multiplexer
@@ -2049,7 +2060,7 @@ proto_register_msrtp_mux(void)
     expert_mux = expert_register_protocol(proto_msstun);
     expert_register_field_array(expert_mux, ei, array_length(ei));
 
-    msstun_module = prefs_register_protocol(proto_msstun, NULL);
+    msstun_module = prefs_register_protocol(proto_msstun, apply_msstun_prefs);
     msstun_prefs_register(msstun_module);
     msstun_srtp_register(msstun_module);
 
@@ -2074,6 +2085,7 @@ proto_reg_handoff_msrtp_mux(void)
      * in Decode As; other ports by Decode As or the heuristic. */
     dissector_add_uint_range_with_preference("udp.port", MSSTUN_UDP_PORTS, msstun_handle);
     dissector_add_uint_range_with_preference("tcp.port", MSSTUN_TCP_PORTS, msstun_handle);
+    apply_msstun_prefs();
     heur_dissector_add("udp", dissect_msstun_heur_udp, "MSSTUN over UDP", "msstun_udp", proto_msstun,
                        HEURISTIC_DISABLE);
     msstun_ports_handoff();

@@ -680,22 +680,51 @@ starts_with_magic_cookie(tvbuff_t *tvb, unsigned offset, unsigned msg_len)
            tvb_get_ntohl(tvb, offset + 24) == MSSTUN_MS_TURN_COOKIE;
 }
 
-/* RFC 3489 and TURN-08 message types, the only ones accepted without any
- * cookie (MS-TURN 2.2.1, RFC 3489 11.1). */
-static bool
-is_classic_type(unsigned type)
+/* When an MS-TURN message type means an MS method rather than the RFC 5389
+ * method its bits encode. */
+typedef enum {
+    MS_NEVER,           /* always the RFC method (Binding, Shared Secret, Allocate) */
+    MS_ALWAYS,          /* always the MS method (Data Indication, Set Active Destination) */
+    MS_IF_SEMANTICS,    /* the MS method in an MS-TURN dialect (Send responses) */
+    MS_IF_SEND          /* ... or when it carries DESTINATION-ADDRESS or DATA (0x0004) */
+} ms_rule_t;
+
+/* The RFC 3489 and TURN-08 message types: the only ones accepted without
+ * any cookie (MS-TURN 2.2.1, RFC 3489 11.1), and what each means. */
+static const struct {
+    uint16_t  type;
+    ms_rule_t rule;
+    unsigned  ms_method;
+    unsigned  ms_class;
+} classic_types[] = {
+    { 0x0001, MS_NEVER,        0,                               0 },    /* Binding */
+    { 0x0101, MS_NEVER,        0,                               0 },
+    { 0x0111, MS_NEVER,        0,                               0 },
+    { 0x0002, MS_NEVER,        0,                               0 },    /* Shared Secret */
+    { 0x0102, MS_NEVER,        0,                               0 },
+    { 0x0112, MS_NEVER,        0,                               0 },
+    { 0x0003, MS_NEVER,        0,                               0 },    /* Allocate */
+    { 0x0103, MS_NEVER,        0,                               0 },
+    { 0x0113, MS_NEVER,        0,                               0 },
+    /* Refresh in RFC 5766, Send in MS-TURN */
+    { 0x0004, MS_IF_SEND,      MSSTUN_METHOD_MS_SEND,           MSSTUN_CLASS_REQUEST },
+    { 0x0104, MS_IF_SEMANTICS, MSSTUN_METHOD_MS_SEND,           MSSTUN_CLASS_SUCCESS },
+    { 0x0114, MS_IF_SEMANTICS, MSSTUN_METHOD_MS_SEND,           MSSTUN_CLASS_ERROR },
+    /* An error response's bits in RFC 5389, a Data Indication in MS-TURN */
+    { 0x0115, MS_ALWAYS,       MSSTUN_METHOD_MS_DATA,           MSSTUN_CLASS_INDICATION },
+    { 0x0006, MS_ALWAYS,       MSSTUN_METHOD_MS_SET_ACTIVE_DEST, MSSTUN_CLASS_REQUEST },
+    { 0x0106, MS_ALWAYS,       MSSTUN_METHOD_MS_SET_ACTIVE_DEST, MSSTUN_CLASS_SUCCESS },
+    { 0x0116, MS_ALWAYS,       MSSTUN_METHOD_MS_SET_ACTIVE_DEST, MSSTUN_CLASS_ERROR },
+};
+
+static int
+classic_type_index(unsigned type)
 {
-    switch (type) {
-    case 0x0001: case 0x0101: case 0x0111:     /* Binding */
-    case 0x0002: case 0x0102: case 0x0112:     /* Shared Secret */
-    case 0x0003: case 0x0103: case 0x0113:     /* Allocate */
-    case 0x0004: case 0x0104: case 0x0114:     /* Send */
-    case 0x0115:                               /* Data Indication */
-    case 0x0006: case 0x0106: case 0x0116:     /* Set Active Destination */
-        return true;
-    default:
-        return false;
+    for (unsigned i = 0; i < array_length(classic_types); i++) {
+        if (classic_types[i].type == type)
+            return (int)i;
     }
+    return -1;
 }
 
 bool
@@ -719,7 +748,7 @@ msstun_is_message(tvbuff_t *tvb, unsigned offset, unsigned length)
     if (starts_with_magic_cookie(tvb, offset, length))
         return true;
     /* A cookie-less classic message: a known type and a clean walk. */
-    return (unsigned)tvb_captured_length_remaining(tvb, offset) >= length && is_classic_type(type) &&
+    return (unsigned)tvb_captured_length_remaining(tvb, offset) >= length && classic_type_index(type) >= 0 &&
            walk_attributes(tvb, offset + MSSTUN_HEADER_LEN, offset + length, false).ends_exactly;
 }
 
@@ -729,36 +758,28 @@ static void
 classify_type(msstun_msg_t *msg, const msstun_walk_t *walk)
 {
     unsigned type = msg->type;
+    int i = classic_type_index(type);
+    bool ms_method = false;
 
-    switch (type) {
-    case 0x0115:
-        msg->method = MSSTUN_METHOD_MS_DATA;
-        msg->cls = MSSTUN_CLASS_INDICATION;
-        return;
-    case 0x0006:
-    case 0x0106:
-    case 0x0116:
-        msg->method = MSSTUN_METHOD_MS_SET_ACTIVE_DEST;
-        msg->cls = (type == 0x0006) ? MSSTUN_CLASS_REQUEST : (type == 0x0106) ? MSSTUN_CLASS_SUCCESS : MSSTUN_CLASS_ERROR;
-        return;
-    case 0x0004:
-        /* Refresh request in RFC 5766, Send request in MS-TURN. */
-        if (msg->ms_semantics || walk->has_destination || walk->has_data) {
-            msg->method = MSSTUN_METHOD_MS_SEND;
-            msg->cls = MSSTUN_CLASS_REQUEST;
-            return;
+    if (i >= 0) {
+        switch (classic_types[i].rule) {
+        case MS_NEVER:
+            break;
+        case MS_ALWAYS:
+            ms_method = true;
+            break;
+        case MS_IF_SEMANTICS:
+            ms_method = msg->ms_semantics;
+            break;
+        case MS_IF_SEND:
+            ms_method = msg->ms_semantics || walk->has_destination || walk->has_data;
+            break;
         }
-        break;
-    case 0x0104:
-    case 0x0114:
-        if (msg->ms_semantics) {
-            msg->method = MSSTUN_METHOD_MS_SEND;
-            msg->cls = (type == 0x0104) ? MSSTUN_CLASS_SUCCESS : MSSTUN_CLASS_ERROR;
-            return;
-        }
-        break;
-    default:
-        break;
+    }
+    if (ms_method) {
+        msg->method = classic_types[i].ms_method;
+        msg->cls = classic_types[i].ms_class;
+        return;
     }
     msg->method = (type & 0x000F) | ((type & 0x00E0) >> 1) | ((type & 0x3E00) >> 2);
     msg->cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);

@@ -1132,6 +1132,13 @@ class TestUnrecognisedOnTurnPorts:
             ['9', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50020 Len=40', '', '', '', '', '40'],
         ]
 
+    def test_a_port_added_to_the_preference_is_a_turn_port(self, run, crafted):
+        # Frame 9 (50010 -> 50020) is left to UDP above; with 50020 in msstun.udp.port
+        # it is on a TURN port like the others.
+        rows = run(crafted['turn'], COLS + UNRECOGNISED, dfilter='frame.number == 9',
+                   extra=['-o', 'msstun.udp.port:3478-3481,50020'])
+        assert rows == [_unrecognised(9, '0x07', 40)]
+
     def test_nothing_claimed_as_a_kind(self, run, crafted):
         assert run(crafted['turn'], ['frame.number'], dfilter=KIND_CLAIMS) == []
 
