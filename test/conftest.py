@@ -73,6 +73,12 @@ def unix_path(path):
     return path
 
 
+def windows_output(text):
+    '''tshark.exe's output in the Linux tshark's form: line ends are already
+    \\n (Python's text mode), and Wine's C runtime names the time zone of TZ=UTC "UT".'''
+    return re.sub(r'(\d\d:\d\d:\d\d(?:\.\d+)?) UT\b', r'\1 UTC', text)
+
+
 def personal_plugin_folder(home, major_minor):
     '''Where tshark looks for the personal plugins of release major_minor.'''
     if WINDOWS:
@@ -171,6 +177,8 @@ class TShark:
         '''Returns the CompletedProcess; stdout and stderr are text.'''
         proc = subprocess.run(self.command(args), env=self.env, capture_output=True,
                               text=True, timeout=timeout, errors='replace')
+        if WINDOWS:
+            proc.stdout = windows_output(proc.stdout)
         if check and proc.returncode != 0:
             raise AssertionError('tshark %s failed (%d):\n%s' % (' '.join(args), proc.returncode,
                                                                 proc.stderr[-4000:]))

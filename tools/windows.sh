@@ -23,6 +23,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${MSSTUN_WINDOWS_CACHE:-/var/cache/msstun-windows}
 MIRROR=${MSSTUN_WINDOWS_MIRROR:-http://deb.debian.org/debian}
 MATRIX_CACHE=${MSSTUN_MATRIX_CACHE:-/var/cache/msstun-matrix}
+UBUNTU_MIRROR=${MSSTUN_MATRIX_UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
 HOST=x86_64-w64-mingw32
 PREFIX=$CACHE/mingw            # the MinGW dependencies' install prefix
 JOBS=$(nproc)
@@ -51,10 +52,21 @@ stage_sources() {
         name=$pkg
         ls "$CACHE/src/${name}_"*.dsc > /dev/null 2>&1 || missing="$missing $pkg"
     done
-    [ -z "$missing" ] && return 0
-    apt_private update -q
-    # shellcheck disable=SC2086
-    (cd "$CACHE/src" && apt_private source --download-only $missing)
+    if [ -n "$missing" ]; then
+        apt_private update -q
+        # shellcheck disable=SC2086
+        (cd "$CACHE/src" && apt_private source --download-only $missing)
+    fi
+    # Wireshark 4.2.2: Ubuntu 24.04's, signed by the key tools/matrix.sh pins.
+    local key=$MATRIX_CACHE/ubuntu-archive-key.gpg
+    if ! ls "$CACHE"/src/wireshark_4.2.*.dsc > /dev/null 2>&1 && [ -s "$key" ]; then
+        mkdir -p "$CACHE/apt-noble/lists/partial"
+        echo "deb-src [signed-by=$key] $UBUNTU_MIRROR noble universe" > "$CACHE/apt-noble/sources.list"
+        local noble=(-o Dir::Etc::SourceList="$CACHE/apt-noble/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                     -o Dir::State::Lists="$CACHE/apt-noble/lists")
+        apt-get "${noble[@]}" update -q
+        (cd "$CACHE/src" && apt-get "${noble[@]}" source --download-only wireshark)
+    fi
 }
 
 # ---- toolchain ------------------------------------------------------------
@@ -223,14 +235,15 @@ stage_ws4_0() {
 # Linux libwireshark/libwsutil export lists, under the DLL names of the
 # official Windows installer.  GLib: glib-2.0-0.dll (vcpkg's name, see
 # FindGLIB2.cmake's GLIB2_DLLS), API limited (GLIB_VERSION_MIN_REQUIRED and
-# MAX_ALLOWED) to GLib 2.50, 4.0's minimum (find_package(GLIB2 "2.50.0")),
-# for 4.0 and 4.2; to 2.68 for 4.4 and 4.6, whose own headers call
-# g_memdup2 (GLib 2.68) inline when GLib has it (wsutil/glib-compat.h).
+# MAX_ALLOWED) to the release's minimum: 2.50 for 4.0 and 2.54 for 4.2
+# (their CMakeLists.txt: find_package(GLIB2 "2.50.0"), "2.54.0"); 2.68 for
+# 4.4 and 4.6, whose own headers call g_memdup2 (GLib 2.68) inline when
+# GLib has it (wsutil/glib-compat.h), so no lower limit compiles there.
 PLUGIN_VERSION=$(sed -n 's/^project(msstun VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 OFFICIAL_DLLS="libwireshark.dll libwsutil.dll glib-2.0-0.dll libgcrypt-20.dll"
 SYSTEM_DLLS="KERNEL32.dll msvcrt.dll"
 glib_floor() {
-    case "$1" in 4.0|4.2) echo GLIB_VERSION_2_50 ;; *) echo GLIB_VERSION_2_68 ;; esac
+    case "$1" in 4.0) echo GLIB_VERSION_2_50 ;; 4.2) echo GLIB_VERSION_2_54 ;; *) echo GLIB_VERSION_2_68 ;; esac
 }
 # The root holding release X.Y's headers and Linux libraries.
 release_root() {
@@ -293,13 +306,13 @@ build_plugin() {   # build_plugin X.Y
     # shellcheck disable=SC2086
     $HOST-gcc -shared -o "$out/msstun.dll" $objs -L"$lib" -lwireshark -lwsutil -lglib-2.0 \
         -L/usr/$HOST/lib -lgcrypt -Wl,--no-undefined
-    check_plugin_imports "$mm" "$out/msstun.dll" "$root"
+    check_plugin_imports "$mm" "$out/msstun.dll"
 }
 # Every DLL msstun.dll imports is one the official installer ships (or a
 # Windows system DLL), and every symbol it takes from libwireshark /
 # libwsutil is exported by release X.Y's library.
-check_plugin_imports() {   # check_plugin_imports X.Y DLL ROOT
-    local mm=$1 dll=$2 root=$3 name bad=0 so
+check_plugin_imports() {   # check_plugin_imports X.Y DLL
+    local mm=$1 dll=$2 name bad=0 so f
     $HOST-objdump -p "$dll" > "$dll.imports"
     for name in $(sed -n 's/^\tDLL Name: //p' "$dll.imports"); do
         case " $OFFICIAL_DLLS $SYSTEM_DLLS " in
@@ -312,8 +325,23 @@ check_plugin_imports() {   # check_plugin_imports X.Y DLL ROOT
             "$dll.imports" | sort -u > "$dll.$so.imports"
         sed -n '3,$p' "$CACHE/plugin-$mm/importlibs/$so.def" | sed 's/ DATA$//' | sort -u > "$dll.$so.exports"
         if [ -n "$(comm -23 "$dll.$so.imports" "$dll.$so.exports")" ]; then
-            echo "msstun.dll for $mm imports from $so.dll symbols 4.x does not export:" >&2
+            echo "msstun.dll for $mm imports from $so.dll symbols $mm does not export:" >&2
             comm -23 "$dll.$so.imports" "$dll.$so.exports" >&2
+            bad=1
+        fi
+    done
+    # Where this machine built the Windows Wireshark of X.Y, its real DLLs
+    # export them too (the Linux export list is what 4.4 and 4.6 have).
+    for so in libwireshark libwsutil glib-2.0-0; do
+        f=$(ws_dir "$mm")/bin/$so.dll
+        [ -e "$f" ] || continue
+        $HOST-objdump -p "$f" | sed -n '/^\[Ordinal\/Name Pointer\] Table/,/^$/s/^\t\[ *[0-9]*\] //p' \
+            | sort -u > "$dll.$so.windows-exports"
+        awk -v dll="$so.dll" '/^\tDLL Name: / { cur = $3 } cur == dll && NF == 3 && $1 ~ /^[0-9a-f]+$/ { print $3 }' \
+            "$dll.imports" | sort -u > "$dll.$so.windows-imports"
+        if [ -n "$(comm -23 "$dll.$so.windows-imports" "$dll.$so.windows-exports")" ]; then
+            echo "msstun.dll for $mm imports from $so.dll symbols the Windows $so.dll does not export:" >&2
+            comm -23 "$dll.$so.windows-imports" "$dll.$so.windows-exports" >&2
             bad=1
         fi
     done
@@ -356,6 +384,24 @@ stage_intree() {
     rm -f "$bin/plugins/$mm/epan/msstun.dll"
     echo "$listed" | grep -q 'dissector' || { log "intree: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
     log "intree: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
+    intree_linux "$dir"
+}
+# The same tree configured natively on Linux, where Wireshark's project is
+# "wireshark": its CMake takes the plugin's in-tree route and compiles the
+# plugin's sources with Wireshark's own flags (linking would need all of
+# libwireshark built natively, half an hour more: not done).
+intree_linux() {   # intree_linux SOURCE-DIR
+    local dir=$1 build=$CACHE/build/wireshark-4.0-linux objs
+    dpkg-query -W -f='${db:Status-Abbrev}' libc-ares-dev 2> /dev/null | grep -q '^ii' \
+        || apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends libc-ares-dev > /dev/null
+    cmake -S "$dir" -B "$build" -G Ninja -DBUILD_wireshark=OFF -DENABLE_PCAP=OFF -DENABLE_LUA=OFF \
+        -DCUSTOM_PLUGIN_SRC_DIR=plugins/epan/msstun > "$build.configure.log" 2>&1 \
+        || { tail -30 "$build.configure.log" >&2; return 1; }
+    objs=$(ninja -C "$build" -t targets all | sed -n 's|^\(plugins/epan/msstun/CMakeFiles/msstun.dir/[^:]*\.c\.o\):.*|\1|p')
+    [ -n "$objs" ] || { log "intree (Linux): no msstun objects in Wireshark's build"; return 1; }
+    # shellcheck disable=SC2086
+    nice ninja -C "$build" -j "$JOBS" $objs > "$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; return 1; }
+    log "intree (Linux): $(echo "$objs" | wc -w) plugin sources compiled in the tree by Wireshark's CMake"
 }
 
 # ---- package --------------------------------------------------------------
