@@ -79,6 +79,13 @@ def windows_output(text):
     return re.sub(r'(\d\d:\d\d:\d\d(?:\.\d+)?) UT\b', r'\1 UTC', text)
 
 
+def windows_stderr(text):
+    '''tshark.exe's stderr without GLib 2.74's warning that it has no console
+    (stderr is a pipe, and Wine has no console code page for it).'''
+    return ''.join(line for line in text.splitlines(keepends=True)
+                   if 'Failed to determine console output code page' not in line)
+
+
 def personal_plugin_folder(home, major_minor):
     '''Where tshark looks for the personal plugins of release major_minor.'''
     if WINDOWS:
@@ -179,6 +186,7 @@ class TShark:
                               text=True, timeout=timeout, errors='replace')
         if WINDOWS:
             proc.stdout = windows_output(proc.stdout)
+            proc.stderr = windows_stderr(proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError('tshark %s failed (%d):\n%s' % (' '.join(args), proc.returncode,
                                                                 proc.stderr[-4000:]))

@@ -200,7 +200,7 @@ ws_cross_build() {   # ws_cross_build X.Y SOURCE-DIR
         -DBUILD_tshark=ON -DENABLE_ZLIB=ON -DENABLE_PLUGINS=ON -DLEMON_C_COMPILER=gcc \
         -DENABLE_WERROR=OFF -DHAVE_C99_VSNPRINTF=1 $opts > "$build.configure.log" 2>&1 \
         || { tail -40 "$build.configure.log" >&2; return 1; }
-    MSYSTEM=MINGW64 nice cmake --build "$build" -j "$JOBS" --target tshark > "$build.build.log" 2>&1 \
+    MSYSTEM=MINGW64 nice cmake --build "$build" -j "$JOBS" --target tshark copy_data_files > "$build.build.log" 2>&1 \
         || { grep -B2 -A10 'error' "$build.build.log" | head -60 >&2; return 1; }
     ws_collect "$mm" "$build"
 }
@@ -211,16 +211,13 @@ ws_collect() {
     bin=$(ws_dir "$mm")/bin
     rm -rf "$(ws_dir "$mm")"
     mkdir -p "$bin"
-    cp "$build"/run/*.exe "$build"/run/*.dll "$bin/"
+    # tshark.exe, Wireshark's DLLs and data files (manuf, radius/...).
+    cp -r "$build"/run/. "$bin/"
+    rm -f "$bin"/*.a "$bin/lemon"
     cp "$PREFIX"/bin/*.dll "$bin/"
     cp /usr/$HOST/bin/libgcrypt-20.dll /usr/$HOST/bin/libgpg-error-0.dll /usr/$HOST/lib/zlib1.dll \
         /usr/$HOST/lib/libwinpthread-1.dll "$bin/"
-    [ -d "$build/run/plugins" ] && cp -r "$build/run/plugins" "$bin/"
     mkdir -p "$bin/plugins/$mm/epan"
-    # The data files tshark reads at start (the manuf and services tables...).
-    local f
-    for f in "$build"/run/*; do [ -f "$f" ] && case "$f" in *.exe|*.dll) ;; *) cp "$f" "$bin/" ;; esac; done
-    true
 }
 stage_ws4_0() {
     local dir
@@ -427,17 +424,21 @@ stage_package() {
 
 # ---- test -----------------------------------------------------------------
 # The whole test suite against the Windows tshark of X.Y under Wine, with
-# the msstun.dll of the zip (test/conftest.py: MSSTUN_TSHARK...).  Extra
+# the msstun.dll of the zip (stage package; test/conftest.py: MSSTUN_TSHARK...).  Extra
 # arguments go to pytest (MSSTUN_WINDOWS_PYTEST, e.g. "-k rfc5769").
 run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     local mm=$1 rc=0
     shift
     [ $# -eq 0 ] && set -- test
     mkdir -p "$WINEPREFIX"
-    wineserver -p 2> /dev/null || true   # one wineserver for the whole run
+    # One wineserver for the whole run, and Wine's background services
+    # started now, away from pytest's pipes (started by the first tshark.exe,
+    # they would inherit its stdout and keep it open).
+    wineserver -p 2> /dev/null || true
+    wine64 "$(ws_dir "$mm")/bin/tshark.exe" --version < /dev/null > /dev/null 2>&1
     (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
-        MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/plugin-$mm/msstun.dll" \
-        nice python3 -m pytest -c test/pytest.ini "$@") || rc=$?
+        MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
+        nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
     wineserver -k 2> /dev/null || true
     return $rc
 }
