@@ -371,21 +371,20 @@ stage_intree() {
         || { grep -B2 -A10 'error' "$build.intree.log" | head -60 >&2; return 1; }
     out=$(find "$build/run" -name msstun.dll | head -1)
     [ -n "$out" ] || { log "intree: no msstun.dll in $build/run"; return 1; }
-    # Loaded by tshark.exe from the global plugin folder next to it.
-    local bin
-    bin=$(ws_dir "$mm")/bin
-    mkdir -p "$bin/plugins/$mm/epan"
-    cp "$out" "$bin/plugins/$mm/epan/msstun.dll"
-    local listed
-    listed=$(wine64 "$bin/tshark.exe" -G plugins 2>&1 | grep '^msstun' || true)
-    rm -f "$bin/plugins/$mm/epan/msstun.dll"
+    # Loaded by tshark.exe from a personal plugin folder of its own.
+    local conf=$CACHE/build/intree-config listed
+    rm -rf "$conf"
+    mkdir -p "$conf/plugins/$mm/epan"
+    cp "$out" "$conf/plugins/$mm/epan/msstun.dll"
+    listed=$(WIRESHARK_CONFIG_DIR="Z:$conf" wine64 "$(ws_dir "$mm")/bin/tshark.exe" -G plugins < /dev/null 2> /dev/null \
+        | grep '^msstun' || true)
     echo "$listed" | grep -q 'dissector' || { log "intree: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
     log "intree: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
     intree_linux "$dir"
 }
 # The same tree configured natively on Linux, where Wireshark's project is
-# "wireshark": its CMake takes the plugin's in-tree route and compiles the
-# plugin's sources with Wireshark's own flags (linking would need all of
+# "wireshark": its CMake takes the plugin's in-tree route, and the plugin's
+# sources compile with Wireshark's own flags (linking would need all of
 # libwireshark built natively, half an hour more: not done).
 intree_linux() {   # intree_linux SOURCE-DIR
     local dir=$1 build=$CACHE/build/wireshark-4.0-linux objs
@@ -396,8 +395,14 @@ intree_linux() {   # intree_linux SOURCE-DIR
         || { tail -30 "$build.configure.log" >&2; return 1; }
     objs=$(ninja -C "$build" -t targets all | sed -n 's|^\(plugins/epan/msstun/CMakeFiles/msstun.dir/[^:]*\.c\.o\):.*|\1|p')
     [ -n "$objs" ] || { log "intree (Linux): no msstun objects in Wireshark's build"; return 1; }
-    # shellcheck disable=SC2086
-    nice ninja -C "$build" -j "$JOBS" $objs > "$build.build.log" 2>&1 || { tail -40 "$build.build.log" >&2; return 1; }
+    # Each object's own compile command only ("ninja OBJECT" would first
+    # build the dissectors' generated sources, most of Wireshark).
+    local obj
+    : > "$build.build.log"
+    for obj in $objs; do
+        (cd "$build" && eval "nice $(ninja -t commands "$obj" | tail -1)") >> "$build.build.log" 2>&1 \
+            || { tail -40 "$build.build.log" >&2; return 1; }
+    done
     log "intree (Linux): $(echo "$objs" | wc -w) plugin sources compiled in the tree by Wireshark's CMake"
 }
 
