@@ -79,13 +79,6 @@ def windows_output(text):
     return re.sub(r'(\d\d:\d\d:\d\d(?:\.\d+)?) UT\b', r'\1 UTC', text)
 
 
-def windows_stderr(text):
-    '''tshark.exe's stderr without GLib 2.74's warning that it has no console
-    (stderr is a pipe, and Wine has no console code page for it).'''
-    return ''.join(line for line in text.splitlines(keepends=True)
-                   if 'Failed to determine console output code page' not in line)
-
-
 def personal_plugin_folder(home, major_minor):
     '''Where tshark looks for the personal plugins of release major_minor.'''
     if WINDOWS:
@@ -170,6 +163,9 @@ class TShark:
             self.env['WIRESHARK_PLUGIN_DIR'] = plugin_dir
         if WINDOWS:
             self.env['WIRESHARK_CONFIG_DIR'] = 'Z:' + os.path.join(home, 'Wireshark')
+            # GLib's console charset, which it would otherwise ask a console
+            # that a pipe does not have, with a warning on stderr.
+            self.env['LANG'] = 'C.UTF-8'
             self.env.update((k, v) for k, v in os.environ.items() if k.startswith('WINE'))
 
     def command(self, args):
@@ -186,7 +182,6 @@ class TShark:
                               text=True, timeout=timeout, errors='replace')
         if WINDOWS:
             proc.stdout = windows_output(proc.stdout)
-            proc.stderr = windows_stderr(proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError('tshark %s failed (%d):\n%s' % (' '.join(args), proc.returncode,
                                                                 proc.stderr[-4000:]))
