@@ -12,11 +12,27 @@
 # in multiple directories" warning.  Each fixture checks with -G plugins
 # that tshark loads exactly the build under test, or stops the run.
 #
+# Another tshark can be tested in its place (tools/windows.sh runs the suite
+# against the Windows tshark under Wine this way); unset, these change nothing:
+#   MSSTUN_TSHARK            the tshark command, split like a shell command line
+#   MSSTUN_TSHARK_PLATFORM   "windows": the plugin goes to the personal plugin
+#                            folder of Wireshark for Windows (WIRESHARK_CONFIG_DIR,
+#                            set to HOME/Wireshark, then plugins/X.Y/epan) under
+#                            its own file name (msstun.dll); no global-folder mirror
+#                            (WIRESHARK_PLUGIN_DIR is Unix-only); paths tshark prints
+#                            on Wine's Z: drive are read back as Unix paths; WINE*
+#                            variables are passed on; the tests that check the Linux
+#                            install layout are skipped (WINDOWS_SKIPS)
+#   MSSTUN_TEST_USER         the unprivileged user of a root run ("nobody"); empty:
+#                            run tshark as the current user
+#   MSSTUN_PLUGIN            the plugin under test (build/msstun.so)
+#
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import os
 import pwd
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -27,7 +43,47 @@ TEST_DIR = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(TEST_DIR)
 SHARED_CAPTURES = os.path.normpath(os.path.join(SOURCE_DIR, '..', 'shared', 'captures'))
 LOCAL_CAPTURES = os.path.join(SOURCE_DIR, 'captures')
-UNPRIVILEGED_USER = os.environ.get('MSSTUN_TEST_USER', 'nobody')
+UNPRIVILEGED_USER = os.environ.get('MSSTUN_TEST_USER', 'nobody') or None
+TSHARK_COMMAND = shlex.split(os.environ.get('MSSTUN_TSHARK', 'tshark'))
+WINDOWS = os.environ.get('MSSTUN_TSHARK_PLATFORM', '') == 'windows'
+# Tests of the Linux install layout (msstun.so, ~/.local, WIRESHARK_PLUGIN_DIR)
+# and of the Linux test program; test/suite_windows.py checks the Windows layout.
+WINDOWS_SKIPS = {
+    'suite_plugin.py::TestPluginLoaded::test_listed_by_tshark',
+    'suite_plugin.py::TestOnlyTheFreshBuild::test_stale_global_copy_would_be_loaded',
+    'suite_plugin.py::TestOnlyTheFreshBuild::test_test_environment_leaves_it_out',
+    'suite_plugin.py::TestOnlyTheFreshBuild::test_fixture_loads_the_fresh_build_and_the_other_global_plugins',
+    'suite_srtp.py::TestSrtpCrypto::test_vectors',
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not WINDOWS:
+        return
+    for item in items:
+        if item.nodeid.split('/')[-1] in WINDOWS_SKIPS:
+            item.add_marker(pytest.mark.skip(reason='Linux install layout (MSSTUN_TSHARK_PLATFORM=windows)'))
+
+
+def unix_path(path):
+    '''A path as tshark prints it, as a path of this machine: under Wine,
+    Z:\\tmp\\x is /tmp/x.'''
+    if WINDOWS and re.match(r'[A-Za-z]:[\\/]', path):
+        path = re.sub(r'[\\/]+', '/', path[2:])
+    return path
+
+
+def windows_output(text):
+    '''tshark.exe's output in the Linux tshark's form: line ends are already
+    \\n (Python's text mode), and Wine's C runtime names the time zone of TZ=UTC "UT".'''
+    return re.sub(r'(\d\d:\d\d:\d\d(?:\.\d+)?) UT\b', r'\1 UTC', text)
+
+
+def personal_plugin_folder(home, major_minor):
+    '''Where tshark looks for the personal plugins of release major_minor.'''
+    if WINDOWS:
+        return os.path.join(home, 'Wireshark', 'plugins', major_minor, 'epan')
+    return os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan')
 
 
 def plugin_path():
@@ -43,7 +99,7 @@ _WIRESHARK_VERSION = []
 def wireshark_version():
     '''(major, minor) of the installed tshark.'''
     if not _WIRESHARK_VERSION:
-        out = subprocess.run(['tshark', '--version'], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(TSHARK_COMMAND + ['--version'], capture_output=True, text=True, check=True).stdout
         m = re.search(r'TShark \(Wireshark\) (\d+)\.(\d+)\.', out)
         assert m, out
         _WIRESHARK_VERSION.append((int(m.group(1)), int(m.group(2))))
@@ -102,11 +158,18 @@ class TShark:
             'LC_ALL': 'C.UTF-8',
             'WIRESHARK_ABORT_ON_DISSECTOR_BUG': '1',
             'WIRESHARK_ABORT_ON_TOO_MANY_ITEMS': '1',
-            'WIRESHARK_PLUGIN_DIR': plugin_dir,
         }
+        if plugin_dir is not None:
+            self.env['WIRESHARK_PLUGIN_DIR'] = plugin_dir
+        if WINDOWS:
+            self.env['WIRESHARK_CONFIG_DIR'] = 'Z:' + os.path.join(home, 'Wireshark')
+            # GLib's console charset, which it would otherwise ask a console
+            # that a pipe does not have, with a warning on stderr.
+            self.env['LANG'] = 'C.UTF-8'
+            self.env.update((k, v) for k, v in os.environ.items() if k.startswith('WINE'))
 
     def command(self, args):
-        cmd = ['tshark'] + list(args)
+        cmd = TSHARK_COMMAND + list(args)
         if self.run_as is not None:
             pw = pwd.getpwnam(self.run_as)
             cmd = ['setpriv', '--reuid=%d' % pw.pw_uid, '--regid=%d' % pw.pw_gid,
@@ -117,6 +180,8 @@ class TShark:
         '''Returns the CompletedProcess; stdout and stderr are text.'''
         proc = subprocess.run(self.command(args), env=self.env, capture_output=True,
                               text=True, timeout=timeout, errors='replace')
+        if WINDOWS:
+            proc.stdout = windows_output(proc.stdout)
         if check and proc.returncode != 0:
             raise AssertionError('tshark %s failed (%d):\n%s' % (' '.join(args), proc.returncode,
                                                                 proc.stderr[-4000:]))
@@ -158,9 +223,10 @@ class TShark:
         return rows
 
     def msstun_plugins(self):
-        '''The paths of the msstun.so files tshark loads, and its warnings.'''
+        '''The paths of the msstun.so (msstun.dll) files tshark loads, and its warnings.'''
         proc = self.run(['-G', 'plugins'])
-        paths = [line.split('\t')[-1].strip() for line in proc.stdout.splitlines() if line.startswith('msstun.so')]
+        paths = [unix_path(line.split('\t')[-1].strip()) for line in proc.stdout.splitlines()
+                 if line.startswith(('msstun.so', 'msstun.dll'))]
         return paths, proc.stderr
 
 
@@ -175,9 +241,9 @@ def _make_home(root, name, run_as, plugin=None, major_minor=None):
     home = os.path.join(root, name)
     os.makedirs(home)
     if plugin:
-        epan = os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan')
+        epan = personal_plugin_folder(home, major_minor)
         os.makedirs(epan)
-        shutil.copy(plugin, os.path.join(epan, 'msstun.so'))
+        shutil.copy(plugin, os.path.join(epan, os.path.basename(plugin) if WINDOWS else 'msstun.so'))
     if run_as is not None:
         pw = pwd.getpwnam(run_as)
         for dirpath, dirnames, filenames in os.walk(home):
@@ -207,7 +273,10 @@ def major_minor():
 
 @pytest.fixture(scope='session')
 def plugin_dir(ws_root):
-    '''The global plugin folder of the test runs: the installed one without msstun.'''
+    '''The global plugin folder of the test runs: the installed one without msstun
+    (None for Windows: tools/windows.sh's tshark has no other plugin).'''
+    if WINDOWS:
+        return None
     return mirror_global_plugins(global_plugin_dir(), os.path.join(ws_root, 'global-plugins'))
 
 
@@ -216,8 +285,8 @@ def tshark(ws_root, run_as, major_minor, plugin_dir):
     '''tshark with the freshly built plugin in its personal plugin folder, and only that one.'''
     home = _make_home(ws_root, 'with-plugin', run_as, plugin_path(), major_minor)
     ts = TShark(home, run_as, plugin_dir)
-    _check_plugins(ts, [os.path.join(home, '.local', 'lib', 'wireshark', 'plugins', major_minor, 'epan',
-                                      'msstun.so')])
+    _check_plugins(ts, [os.path.join(personal_plugin_folder(home, major_minor),
+                                     os.path.basename(plugin_path()) if WINDOWS else 'msstun.so')])
     return ts
 
 

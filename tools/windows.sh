@@ -1,0 +1,468 @@
+#!/bin/bash
+# tools/windows.sh: msstun.dll for Wireshark on Windows, cross-built and
+# tested on this Debian 12 machine (issue 28).  One command, idempotent, as
+# root:
+#   tools/windows.sh            everything below
+#   tools/windows.sh STAGE...   only these stages (in the order given)
+# Stages:
+#   sources   apt source packages (deb-src, a private sources list) of
+#             Wireshark 4.0.17 and the MinGW builds' dependencies
+#   toolchain mingw-w64, wine64 and the MinGW libgcrypt/libgpg-error/zlib
+#   deps      glib, libffi, pcre2, c-ares cross-built for x86_64-w64-mingw32
+#   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (and in-tree msstun.dll)
+#   plugin    msstun.dll for each release (4.0, 4.2 when built, 4.4/4.6 from
+#             the matrix roots' headers), its imports checked
+#   intree    the plugin built inside the 4.0.17 tree by Wireshark's CMake
+#   package   dist/msstun-VERSION-wireshark-X.Y-win64.zip
+#   test      the whole test suite against the Wine tshark of 4.0
+# Everything lives in $MSSTUN_WINDOWS_CACHE (/var/cache/msstun-windows).
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${MSSTUN_WINDOWS_CACHE:-/var/cache/msstun-windows}
+MIRROR=${MSSTUN_WINDOWS_MIRROR:-http://deb.debian.org/debian}
+MATRIX_CACHE=${MSSTUN_MATRIX_CACHE:-/var/cache/msstun-matrix}
+UBUNTU_MIRROR=${MSSTUN_MATRIX_UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
+HOST=x86_64-w64-mingw32
+PREFIX=$CACHE/mingw            # the MinGW dependencies' install prefix
+JOBS=$(nproc)
+export DEBIAN_FRONTEND=noninteractive
+export PATH=/usr/lib/wine:$PATH
+
+if [ "$(id -u)" -ne 0 ]; then
+    exec sudo MSSTUN_WINDOWS_CACHE="$CACHE" MSSTUN_WINDOWS_MIRROR="$MIRROR" "$0" "$@"
+fi
+mkdir -p "$CACHE"
+log() { echo "windows.sh: $*" >&2; }
+
+# ---- sources --------------------------------------------------------------
+APT_SOURCES=$CACHE/apt/sources.list
+apt_private() {
+    apt-get -o Dir::Etc::SourceList="$APT_SOURCES" -o Dir::Etc::SourceParts=/dev/null \
+        -o Dir::State::Lists="$CACHE/apt/lists" -o Dir::Cache::archives="$CACHE/apt/archives" "$@"
+}
+# Bookworm's source packages (wireshark: 4.0.17, tshark's version on this machine).
+SOURCE_PACKAGES="wireshark glib2.0 pcre2 c-ares libffi"
+stage_sources() {
+    mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/archives/partial" "$CACHE/src"
+    echo "deb-src $MIRROR bookworm main" > "$APT_SOURCES"
+    local pkg name missing=
+    for pkg in $SOURCE_PACKAGES; do
+        name=$pkg
+        ls "$CACHE/src/${name}_"*.dsc > /dev/null 2>&1 || missing="$missing $pkg"
+    done
+    if [ -n "$missing" ]; then
+        apt_private update -q
+        # shellcheck disable=SC2086
+        (cd "$CACHE/src" && apt_private source --download-only $missing)
+    fi
+    # Wireshark 4.2.2: Ubuntu 24.04's, signed by the key tools/matrix.sh pins.
+    local key=$MATRIX_CACHE/ubuntu-archive-key.gpg
+    if ! ls "$CACHE"/src/wireshark_4.2.*.dsc > /dev/null 2>&1 && [ -s "$key" ]; then
+        mkdir -p "$CACHE/apt-noble/lists/partial"
+        echo "deb-src [signed-by=$key] $UBUNTU_MIRROR noble universe" > "$CACHE/apt-noble/sources.list"
+        local noble=(-o Dir::Etc::SourceList="$CACHE/apt-noble/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                     -o Dir::State::Lists="$CACHE/apt-noble/lists")
+        apt-get "${noble[@]}" update -q
+        (cd "$CACHE/src" && apt-get "${noble[@]}" source --download-only wireshark)
+    fi
+}
+
+# ---- toolchain ------------------------------------------------------------
+TOOLCHAIN_PACKAGES="mingw-w64 wine64 libgcrypt-mingw-w64-dev libgpg-error-mingw-w64-dev
+    libz-mingw-w64-dev meson ninja-build cmake pkg-config flex bison python3 zip"
+stage_toolchain() {
+    local wanted installed
+    wanted=$(echo $TOOLCHAIN_PACKAGES | wc -w)
+    # shellcheck disable=SC2086
+    installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' $TOOLCHAIN_PACKAGES 2> /dev/null | grep -c '^ii' || true)
+    [ "$installed" -eq "$wanted" ] && return 0
+    # shellcheck disable=SC2086
+    apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends $TOOLCHAIN_PACKAGES
+}
+
+# ---- deps -----------------------------------------------------------------
+# Each dependency is built once: $PREFIX/.built-NAME marks it done.
+export MSSTUN_MINGW_PREFIX=$PREFIX
+TOOLCHAIN_FILE=$SRC/tools/windows/toolchain-mingw64.cmake
+WINEPREFIX=$CACHE/wine
+export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+unpack() {   # unpack TARBALL-GLOB DIR
+    local dir=$CACHE/build/$2
+    [ -d "$dir" ] || (mkdir -p "$CACHE/build" && cd "$CACHE/build" && tar xf "$CACHE"/src/$1)
+    echo "$dir"
+}
+built() { [ -e "$PREFIX/.built-$1" ]; }
+mark_built() { touch "$PREFIX/.built-$1"; }
+cmake_dep() {   # cmake_dep NAME DIR CMAKE-ARGS...
+    local name=$1 dir=$2
+    shift 2
+    cmake -S "$dir" -B "$CACHE/build/$name-mingw" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN_FILE" \
+        -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$PREFIX" "$@"
+    nice cmake --build "$CACHE/build/$name-mingw" -j "$JOBS"
+    cmake --install "$CACHE/build/$name-mingw"
+}
+stage_deps() {
+    mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include" "$PREFIX/bin"
+    local dir
+    if ! built libintl; then
+        # GLib needs libintl on Windows: a stub without translations.
+        cp "$SRC/tools/windows/libintl.h" "$PREFIX/include/"
+        $HOST-gcc -O2 -c "$SRC/tools/windows/libintl-stub.c" -I "$PREFIX/include" -o "$CACHE/build/libintl-stub.o"
+        $HOST-ar rcs "$PREFIX/lib/libintl.a" "$CACHE/build/libintl-stub.o"
+        mark_built libintl
+    fi
+    if ! built libffi; then
+        dir=$(unpack 'libffi_*.orig.tar.gz' libffi-3.4.4)
+        mkdir -p "$CACHE/build/libffi-mingw"
+        (cd "$CACHE/build/libffi-mingw" && "$dir/configure" --host=$HOST --prefix="$PREFIX" \
+            --disable-static --enable-shared --disable-docs > configure.log && nice make -j "$JOBS" > make.log && make install > install.log)
+        mark_built libffi
+    fi
+    if ! built pcre2; then
+        dir=$(unpack 'pcre2_*.orig.tar.gz' pcre2-10.42)
+        cmake_dep pcre2 "$dir" -DBUILD_SHARED_LIBS=ON -DBUILD_STATIC_LIBS=OFF -DPCRE2_BUILD_PCRE2GREP=OFF \
+            -DPCRE2_BUILD_TESTS=OFF -DPCRE2_SUPPORT_UNICODE=ON
+        mark_built pcre2
+    fi
+    if ! built c-ares; then
+        dir=$(unpack 'c-ares_*.orig.tar.gz' c-ares-1.18.1)
+        cmake_dep c-ares "$dir" -DCARES_SHARED=ON -DCARES_STATIC=OFF -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF
+        mark_built c-ares
+    fi
+    if ! built glib; then
+        dir=$(unpack 'glib2.0_*.orig.tar.xz' glib-2.74.6)
+        # The official Windows Wireshark ships GLib built by vcpkg (MSVC):
+        # glib-2.0-0.dll, not MinGW's libglib-2.0-0.dll (FindGLIB2.cmake's
+        # GLIB2_DLLS).  The DLL msstun.dll imports is given that name here
+        # too, so the zip's DLL is the one tested under Wine.
+        grep -q "name_prefix : host_system == 'windows'" "$dir/glib/meson.build" \
+            || sed -i "/^libglib = library('glib-2.0',\$/,/^  version : library_version,\$/s/^  version : library_version,\$/&\n  name_prefix : host_system == 'windows' ? '' : [],/" "$dir/glib/meson.build"
+        sed "s|@PREFIX@|$PREFIX|" "$SRC/tools/windows/meson-cross.ini" > "$CACHE/build/meson-cross.ini"
+        # -Wno-error=format-nonliteral: gio/gunixconnection.c on Windows
+        # (glib 2.74 builds with -Werror=format=2).
+        [ -e "$CACHE/build/glib-mingw/build.ninja" ] || PKG_CONFIG_PATH= meson setup "$CACHE/build/glib-mingw" "$dir" --cross-file "$CACHE/build/meson-cross.ini" \
+            --prefix "$PREFIX" --buildtype release --wrap-mode nofallback -Dtests=false -Dman=false \
+            -Dgtk_doc=false -Dnls=disabled -Dinstalled_tests=false -Dc_args="-I$PREFIX/include -Wno-error=format-nonliteral" \
+            -Dc_link_args="-L$PREFIX/lib" -Dcpp_args="-I$PREFIX/include" -Dcpp_link_args="-L$PREFIX/lib" > "$CACHE/build/glib-setup.log"
+        # Only what tshark needs (glib, gmodule, gthread; no gio, half the
+        # build), installed by hand as "meson install" would.
+        local b=$CACHE/build/glib-mingw lib
+        nice ninja -C "$b" -j "$JOBS" glib/glib-2.0-0.dll gmodule/libgmodule-2.0-0.dll \
+            gthread/libgthread-2.0-0.dll > "$CACHE/build/glib-build.log" \
+            || { tail -30 "$CACHE/build/glib-build.log" >&2; return 1; }
+        for lib in glib gmodule gthread; do
+            cp "$b/$lib"/*.dll "$PREFIX/bin/"
+            cp "$b/$lib"/*.dll.a "$PREFIX/lib/"
+        done
+        for lib in glib-2.0 gmodule-2.0 gmodule-no-export-2.0 gthread-2.0; do
+            cp "$b/meson-private/$lib.pc" "$PREFIX/lib/pkgconfig/"
+        done
+        mkdir -p "$PREFIX/include/glib-2.0/glib/deprecated" "$PREFIX/lib/glib-2.0/include"
+        cp "$dir/glib/glib.h" "$dir/gmodule/gmodule.h" "$PREFIX/include/glib-2.0/"
+        cp "$dir"/glib/*.h "$PREFIX/include/glib-2.0/glib/"
+        cp "$dir"/glib/deprecated/*.h "$PREFIX/include/glib-2.0/glib/deprecated/"
+        cp "$b"/glib/*.h "$PREFIX/include/glib-2.0/glib/" 2> /dev/null || true
+        mv "$PREFIX/include/glib-2.0/glib/glibconfig.h" "$PREFIX/lib/glib-2.0/include/"
+        mark_built glib
+    fi
+}
+
+# ---- ws4.0 ----------------------------------------------------------------
+# Wireshark's Windows build, cross-compiled: tshark.exe and its DLLs only.
+# MSYSTEM=MINGW64 makes Wireshark's CMake take its MSYS2 route (system
+# libraries found by pkg-config) instead of fetching its 3rd-party bundle.
+# HAVE_C99_VSNPRINTF: a check that runs a program (cmake 3.25 crashes on it
+# when cross-compiling); MinGW's vsnprintf is C99's with _POSIX, which
+# Wireshark defines for MinGW.
+# -O0 without debugging information: this tshark is a test harness, and
+# that compiles much faster than RelWithDebInfo on a shared 2-core machine.
+WS_CMAKE_OFF="wireshark logray rawshark dumpcap text2pcap mergecap reordercap editcap capinfos
+    captype randpkt dftest dcerpcidl2wrs androiddump sshdump ciscodump dpauxmon randpktdump
+    wifidump udpdump sharkd mmdbresolve fuzzshark sdjournal etwdump"
+WS_ENABLE_OFF="PCAP AIRPCAP MINIZIP LZ4 BROTLI SNAPPY ZSTD NGHTTP2 LUA SMI GNUTLS KERBEROS SBC
+    SPANDSP BCG729 ILBC LIBXML2 OPUS SINSP WINSPARKLE NETLINK CAP"
+ws_dir() { echo "$CACHE/wireshark-$1"; }   # the Windows tshark of X.Y: bin/ holds tshark.exe and every DLL
+ws_cross_build() {   # ws_cross_build X.Y SOURCE-DIR
+    local mm=$1 dir=$2 build=$CACHE/build/wireshark-$1-mingw out opts= o
+    [ -e "$(ws_dir "$mm")/bin/tshark.exe" ] && return 0
+    if [ ! -e "$dir/.msstun-patched" ]; then
+        patch -d "$dir" -p1 < "$SRC/tools/windows/wireshark-$mm-mingw.patch"
+        touch "$dir/.msstun-patched"
+    fi
+    for o in $WS_CMAKE_OFF; do opts="$opts -DBUILD_$o=OFF"; done
+    for o in $WS_ENABLE_OFF; do opts="$opts -DENABLE_$o=OFF"; done
+    # shellcheck disable=SC2086
+    MSYSTEM=MINGW64 PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig:/usr/$HOST/lib/pkgconfig" \
+        cmake -S "$dir" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN_FILE" \
+        -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS=-O0 -DCMAKE_INSTALL_PREFIX="$(ws_dir "$mm")" \
+        -DBUILD_tshark=ON -DENABLE_ZLIB=ON -DENABLE_PLUGINS=ON -DLEMON_C_COMPILER=gcc \
+        -DENABLE_WERROR=OFF -DHAVE_C99_VSNPRINTF=1 $opts > "$build.configure.log" 2>&1 \
+        || { tail -40 "$build.configure.log" >&2; return 1; }
+    MSYSTEM=MINGW64 nice cmake --build "$build" -j "$JOBS" --target tshark copy_data_files > "$build.build.log" 2>&1 \
+        || { grep -B2 -A10 'error' "$build.build.log" | head -60 >&2; return 1; }
+    ws_collect "$mm" "$build"
+}
+# The Windows tshark's folder: tshark.exe, Wireshark's DLLs and the
+# dependencies' DLLs side by side, as the installer lays them out.
+ws_collect() {
+    local mm=$1 build=$2 bin
+    bin=$(ws_dir "$mm")/bin
+    rm -rf "$(ws_dir "$mm")"
+    mkdir -p "$bin"
+    # tshark.exe, Wireshark's DLLs and data files (manuf, radius/...).
+    cp -r "$build"/run/. "$bin/"
+    rm -f "$bin"/*.a "$bin/lemon"
+    cp "$PREFIX"/bin/*.dll "$bin/"
+    cp /usr/$HOST/bin/libgcrypt-20.dll /usr/$HOST/bin/libgpg-error-0.dll /usr/$HOST/lib/zlib1.dll \
+        /usr/$HOST/lib/libwinpthread-1.dll "$bin/"
+    mkdir -p "$bin/plugins/$mm/epan"
+}
+stage_ws4_0() {
+    local dir
+    dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
+    ws_cross_build 4.0 "$dir"
+}
+
+# ---- plugin ---------------------------------------------------------------
+# msstun.dll for Wireshark X.Y, compiled against that release's headers
+# (those of its Linux libwireshark-dev: the same headers, #ifdef _WIN32
+# inside) and linked through import libraries made from that release's
+# Linux libwireshark/libwsutil export lists, under the DLL names of the
+# official Windows installer.  GLib: glib-2.0-0.dll (vcpkg's name, see
+# FindGLIB2.cmake's GLIB2_DLLS), API limited (GLIB_VERSION_MIN_REQUIRED and
+# MAX_ALLOWED) to the release's minimum: 2.50 for 4.0 and 2.54 for 4.2
+# (their CMakeLists.txt: find_package(GLIB2 "2.50.0"), "2.54.0"); 2.68 for
+# 4.4 and 4.6, whose own headers call g_memdup2 (GLib 2.68) inline when
+# GLib has it (wsutil/glib-compat.h), so no lower limit compiles there.
+PLUGIN_VERSION=$(sed -n 's/^project(msstun VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+OFFICIAL_DLLS="libwireshark.dll libwsutil.dll glib-2.0-0.dll libgcrypt-20.dll"
+SYSTEM_DLLS="KERNEL32.dll msvcrt.dll"
+glib_floor() {
+    case "$1" in 4.0) echo GLIB_VERSION_2_50 ;; 4.2) echo GLIB_VERSION_2_54 ;; *) echo GLIB_VERSION_2_68 ;; esac
+}
+# The root holding release X.Y's headers and Linux libraries.
+release_root() {
+    case "$1" in
+        4.0) echo / ;;
+        4.2) echo "$MATRIX_CACHE/noble" ;;
+        4.4) echo "$MATRIX_CACHE/trixie" ;;
+        4.6) echo "$MATRIX_CACHE/sid" ;;
+    esac
+}
+release_ready() {
+    local root
+    root=$(release_root "$1")
+    [ -d "$root/usr/include/wireshark" ] && { [ "$1" = 4.0 ] || [ -e "$root/.msstun-matrix-ready" ]; }
+}
+# A .def of the symbols a Linux shared library exports (data marked DATA).
+linux_exports_def() {   # linux_exports_def LIB.so DLL-NAME
+    echo "LIBRARY $2"
+    echo "EXPORTS"
+    nm -D --defined-only "$1" | awk '$2 ~ /^[TtWiI]$/ { print $3 } $2 ~ /^[DdBbRrVG]$/ { print $3 " DATA" }' \
+        | sed 's/@.*//' | sort -u
+}
+# The CMakeLists.txt warning set, for MinGW; -Wundef only where the
+# release's headers pass it (cmake/msstun-wundef.cmake's check).
+plugin_cflags() {   # plugin_cflags INCLUDE-FLAGS
+    local flags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-prototypes
+        -Wshadow -Wpointer-arith -Wformat=2 -Wcast-align -Wvla -Wold-style-definition
+        -fno-strict-aliasing -fvisibility=hidden $1"
+    # shellcheck disable=SC2086
+    if printf '#include <wireshark.h>\n#include <epan/packet.h>\nint main(void) { return 0; }\n' \
+        | $HOST-gcc $flags -Wundef -Werror -fsyntax-only -x c - 2> /dev/null; then
+        flags="$flags -Wundef"
+    fi
+    echo "$flags"
+}
+build_plugin() {   # build_plugin X.Y
+    local mm=$1 root out lib so f objs=
+    root=$(release_root "$mm")
+    out=$CACHE/plugin-$mm
+    lib=$out/importlibs
+    rm -rf "$out"
+    mkdir -p "$lib" "$out/obj"
+    for so in libwireshark libwsutil; do
+        f=$(ls "$root"/usr/lib/x86_64-linux-gnu/$so.so.[0-9]* | sort | head -1)
+        linux_exports_def "$f" "$so.dll" > "$lib/$so.def"
+        $HOST-dlltool -d "$lib/$so.def" -l "$lib/$so.dll.a" -D "$so.dll"
+    done
+    # GLib's import library under the official name (our glib build has it).
+    cp "$PREFIX/lib/glib-2.0.dll.a" "$lib/"
+    local cflags
+    cflags="$(plugin_cflags "-DHAVE_SSIZE_T -DGLIB_VERSION_MIN_REQUIRED=$(glib_floor "$mm")
+        -DGLIB_VERSION_MAX_ALLOWED=$(glib_floor "$mm") -I$SRC -I$root/usr/include/wireshark
+        -I$PREFIX/include/glib-2.0 -I$PREFIX/lib/glib-2.0/include -I/usr/$HOST/include")
+        -DVERSION=\"$PLUGIN_VERSION\""
+    for f in $(sed -n '/^set(MSSTUN_SOURCES/,/^)/p' "$SRC/CMakeLists.txt" | grep -o '[a-z0-9_-]*\.c'); do
+        # shellcheck disable=SC2086
+        $HOST-gcc $cflags -c "$SRC/$f" -o "$out/obj/${f%.c}.o"
+        objs="$objs $out/obj/${f%.c}.o"
+    done
+    # shellcheck disable=SC2086
+    $HOST-gcc -shared -o "$out/msstun.dll" $objs -L"$lib" -lwireshark -lwsutil -lglib-2.0 \
+        -L/usr/$HOST/lib -lgcrypt -Wl,--no-undefined
+    check_plugin_imports "$mm" "$out/msstun.dll"
+}
+# Every DLL msstun.dll imports is one the official installer ships (or a
+# Windows system DLL), and every symbol it takes from libwireshark /
+# libwsutil is exported by release X.Y's library.
+check_plugin_imports() {   # check_plugin_imports X.Y DLL
+    local mm=$1 dll=$2 name bad=0 so f
+    $HOST-objdump -p "$dll" > "$dll.imports"
+    for name in $(sed -n 's/^\tDLL Name: //p' "$dll.imports"); do
+        case " $OFFICIAL_DLLS $SYSTEM_DLLS " in
+            *" $name "*) ;;
+            *) echo "msstun.dll for $mm imports $name, which the official installer does not ship" >&2; bad=1 ;;
+        esac
+    done
+    for so in libwireshark libwsutil; do
+        awk -v dll="$so.dll" '/^\tDLL Name: / { cur = $3 } cur == dll && NF == 3 && $1 ~ /^[0-9a-f]+$/ { print $3 }' \
+            "$dll.imports" | sort -u > "$dll.$so.imports"
+        sed -n '3,$p' "$CACHE/plugin-$mm/importlibs/$so.def" | sed 's/ DATA$//' | sort -u > "$dll.$so.exports"
+        if [ -n "$(comm -23 "$dll.$so.imports" "$dll.$so.exports")" ]; then
+            echo "msstun.dll for $mm imports from $so.dll symbols $mm does not export:" >&2
+            comm -23 "$dll.$so.imports" "$dll.$so.exports" >&2
+            bad=1
+        fi
+    done
+    # Where this machine built the Windows Wireshark of X.Y, its real DLLs
+    # export them too (the Linux export list is what 4.4 and 4.6 have).
+    for so in libwireshark libwsutil glib-2.0-0; do
+        f=$(ws_dir "$mm")/bin/$so.dll
+        [ -e "$f" ] || continue
+        $HOST-objdump -p "$f" | sed -n '/^\[Ordinal\/Name Pointer\] Table/,/^$/s/^\t\[ *[0-9]*\] //p' \
+            | sort -u > "$dll.$so.windows-exports"
+        awk -v dll="$so.dll" '/^\tDLL Name: / { cur = $3 } cur == dll && NF == 3 && $1 ~ /^[0-9a-f]+$/ { print $3 }' \
+            "$dll.imports" | sort -u > "$dll.$so.windows-imports"
+        if [ -n "$(comm -23 "$dll.$so.windows-imports" "$dll.$so.windows-exports")" ]; then
+            echo "msstun.dll for $mm imports from $so.dll symbols the Windows $so.dll does not export:" >&2
+            comm -23 "$dll.$so.windows-imports" "$dll.$so.windows-exports" >&2
+            bad=1
+        fi
+    done
+    [ "$bad" -eq 0 ] || return 1
+    log "msstun.dll for $mm: imports $(sed -n 's/^\tDLL Name: //p' "$dll.imports" | tr '\n' ' ')($(cat "$dll".lib*.imports | wc -l) Wireshark symbols, all exported by $mm)"
+}
+stage_plugin() {
+    local mm
+    for mm in 4.0 4.2 4.4 4.6; do
+        if release_ready "$mm"; then build_plugin "$mm"; else log "no headers for $mm ($(release_root "$mm")): skipped"; fi
+    done
+}
+
+# ---- intree ---------------------------------------------------------------
+# The in-tree route of CMakeLists.txt (what Windows and macOS builders use):
+# the plugin as plugins/epan/msstun of the 4.0.17 tree, built by Wireshark's
+# own CMake with MinGW, then loaded by the Windows tshark under Wine.
+stage_intree() {
+    local mm=4.0 dir build out
+    dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
+    build=$CACHE/build/wireshark-$mm-mingw
+    [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
+    rm -rf "$dir/plugins/epan/msstun"
+    mkdir -p "$dir/plugins/epan/msstun"
+    (cd "$SRC" && git ls-files -z -- '*.c' '*.h' CMakeLists.txt cmake | xargs -0 cp --parents -t "$dir/plugins/epan/msstun")
+    MSYSTEM=MINGW64 PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig:/usr/$HOST/lib/pkgconfig" \
+        cmake -S "$dir" -B "$build" -DCUSTOM_PLUGIN_SRC_DIR=plugins/epan/msstun > "$build.intree.log" 2>&1 \
+        || { tail -30 "$build.intree.log" >&2; return 1; }
+    MSYSTEM=MINGW64 nice cmake --build "$build" --target msstun >> "$build.intree.log" 2>&1 \
+        || { grep -B2 -A10 'error' "$build.intree.log" | head -60 >&2; return 1; }
+    out=$(find "$build/run" -name msstun.dll | head -1)
+    [ -n "$out" ] || { log "intree: no msstun.dll in $build/run"; return 1; }
+    # Loaded by tshark.exe from a personal plugin folder of its own.
+    local conf=$CACHE/build/intree-config listed
+    rm -rf "$conf"
+    mkdir -p "$conf/plugins/$mm/epan"
+    cp "$out" "$conf/plugins/$mm/epan/msstun.dll"
+    listed=$(WIRESHARK_CONFIG_DIR="Z:$conf" wine64 "$(ws_dir "$mm")/bin/tshark.exe" -G plugins < /dev/null 2> /dev/null \
+        | grep '^msstun' || true)
+    echo "$listed" | grep -q 'dissector' || { log "intree: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
+    log "intree: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
+    intree_linux "$dir"
+}
+# The same tree configured natively on Linux, where Wireshark's project is
+# "wireshark": its CMake takes the plugin's in-tree route, and the plugin's
+# sources compile with Wireshark's own flags (linking would need all of
+# libwireshark built natively, half an hour more: not done).
+intree_linux() {   # intree_linux SOURCE-DIR
+    local dir=$1 build=$CACHE/build/wireshark-4.0-linux objs
+    dpkg-query -W -f='${db:Status-Abbrev}' libc-ares-dev 2> /dev/null | grep -q '^ii' \
+        || apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends libc-ares-dev > /dev/null
+    cmake -S "$dir" -B "$build" -G Ninja -DBUILD_wireshark=OFF -DENABLE_PCAP=OFF -DENABLE_LUA=OFF \
+        -DCUSTOM_PLUGIN_SRC_DIR=plugins/epan/msstun > "$build.configure.log" 2>&1 \
+        || { tail -30 "$build.configure.log" >&2; return 1; }
+    objs=$(ninja -C "$build" -t targets all | sed -n 's|^\(plugins/epan/msstun/CMakeFiles/msstun.dir/[^:]*\.c\.o\):.*|\1|p')
+    [ -n "$objs" ] || { log "intree (Linux): no msstun objects in Wireshark's build"; return 1; }
+    # Each object's own compile command only ("ninja OBJECT" would first
+    # build the dissectors' generated sources, most of Wireshark).
+    local obj
+    : > "$build.build.log"
+    for obj in $objs; do
+        (cd "$build" && eval "nice $(ninja -t commands "$obj" | tail -1)") >> "$build.build.log" 2>&1 \
+            || { tail -40 "$build.build.log" >&2; return 1; }
+    done
+    log "intree (Linux): $(echo "$objs" | wc -w) plugin sources compiled in the tree by Wireshark's CMake"
+}
+
+# ---- package --------------------------------------------------------------
+# dist/msstun-VERSION-wireshark-X.Y-win64.zip: msstun.dll, INSTALL.txt, LICENSE.
+stage_package() {
+    local mm stage zip
+    mkdir -p "$SRC/dist"
+    for mm in 4.0 4.2 4.4 4.6; do
+        [ -e "$CACHE/plugin-$mm/msstun.dll" ] || continue
+        stage=$CACHE/package-$mm
+        zip=$SRC/dist/msstun-$PLUGIN_VERSION-wireshark-$mm-win64.zip
+        rm -rf "$stage" "$zip"
+        mkdir -p "$stage"
+        $HOST-strip --strip-unneeded -o "$stage/msstun.dll" "$CACHE/plugin-$mm/msstun.dll"
+        sed -e "s/@PLUGIN_VERSION@/$PLUGIN_VERSION/g" -e "s/@WS@/$mm/g" "$SRC/tools/windows/INSTALL.txt.in" \
+            | sed 's/$/\r/' > "$stage/INSTALL.txt"
+        sed 's/$/\r/' "$SRC/LICENSE" > "$stage/LICENSE.txt"
+        (cd "$stage" && TZ=UTC touch -d "1980-01-02 00:00" ./* && zip -q -X "$zip" msstun.dll INSTALL.txt LICENSE.txt)
+        chmod 0644 "$zip"
+        log "$zip"
+    done
+}
+
+# ---- test -----------------------------------------------------------------
+# The whole test suite against the Windows tshark of X.Y under Wine, with
+# the msstun.dll of the zip (stage package; test/conftest.py: MSSTUN_TSHARK...).
+# MSSTUN_WINDOWS_PYTEST: the suites to run (all of test/ by default).
+run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
+    local mm=$1 rc=0
+    shift
+    [ $# -eq 0 ] && set -- test
+    mkdir -p "$WINEPREFIX"
+    # One wineserver for the whole run, and Wine's background services
+    # started now, away from pytest's pipes (started by the first tshark.exe,
+    # they would inherit its stdout and keep it open).
+    wineserver -p 2> /dev/null || true
+    wine64 "$(ws_dir "$mm")/bin/tshark.exe" --version < /dev/null > /dev/null 2>&1
+    (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
+        MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
+        nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
+    wineserver -k 2> /dev/null || true
+    return $rc
+}
+# Left out: the RSA-key TLS tests, which need GnuTLS (the uat:rsa_keys
+# preference), built out of this tshark.exe (no GnuTLS for MinGW in
+# Debian 12); the TLS key-log tests run.
+WINDOWS_DESELECT='not (TestTls443 and (rsa or html_body_decrypted))'
+stage_test() {
+    if [ -n "${MSSTUN_WINDOWS_PYTEST:-}" ]; then
+        # shellcheck disable=SC2086
+        run_suite_windows 4.0 $MSSTUN_WINDOWS_PYTEST -k "$WINDOWS_DESELECT"
+    else
+        run_suite_windows 4.0 test -k "$WINDOWS_DESELECT"
+    fi
+}
+
+# ---- main -----------------------------------------------------------------
+[ $# -eq 0 ] && set -- sources toolchain deps ws4.0 plugin intree package test
+for stage in "$@"; do
+    log "stage $stage"
+    "stage_${stage//./_}"
+done
