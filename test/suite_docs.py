@@ -45,6 +45,8 @@ NOT_RUN = {
     'tools/matrix.sh all': 'debootstrap roots and the whole suite per Wireshark version: tens of minutes, root',
     'tools/matrix.sh 4.6': 'as tools/matrix.sh all, for one version',
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
+    'tools/windows.sh': 'cross-builds Wireshark and its dependencies as root (about 40 minutes the first time); CI runs it',
+    'tools/windows.sh STAGE...': 'stages of tools/windows.sh, as above',
     'tools/lint.sh': 'downloads Wireshark source packages as root on its first run; CI runs it',
     'tools/gui-lifecycle.sh [CAPTURE...]': 'drives the Qt GUI under Xvfb for minutes; test/suite_gui.py runs it',
     'tools/robustness.sh': 'about 35 minutes of sanitizer and valgrind runs',
