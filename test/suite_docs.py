@@ -47,6 +47,7 @@ NOT_RUN = {
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
     'tools/windows.sh': 'cross-builds Wireshark and its dependencies as root (about 40 minutes the first time); CI runs it',
     'tools/windows.sh STAGE...': 'stages of tools/windows.sh, as above',
+    'tools/test.sh test -m "not slow and not hostile"': 'the suite that runs this test, in part',
     'tools/lint.sh': 'downloads Wireshark source packages as root on its first run; CI runs it',
     'tools/gui-lifecycle.sh [CAPTURE...]': 'drives the Qt GUI under Xvfb for minutes; test/suite_gui.py runs it',
     'tools/robustness.sh': 'about 35 minutes of sanitizer and valgrind runs',
