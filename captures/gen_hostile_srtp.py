@@ -8,7 +8,7 @@ Usage:  python3 gen_hostile_srtp.py OUTDIR [N]
 
 Every key is an RFC 4568 a=crypto attribute (AES_CM_128_HMAC_SHA1_80, a
 30-byte inline key and salt from SHA-256 labels); every legitimate packet
-is RTP (RFC 3550) protected by libsrtp2 (captures/gen_srtp.py's ctypes
+is RTP (RFC 3550) protected by libsrtp2 (captures/lib/srtp.py's ctypes
 binding, RFC 3711), with the MKI where the key declares one.  The hostile
 datagrams are RTP headers with a new SSRC each and pseudo-random payload
 and tag, as an attacker (or a capture of unrelated traffic) would send.
@@ -45,18 +45,21 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import gen_msturn as G  # noqa: E402  (pcap, IPv4/UDP)
-import gen_srtp as S    # noqa: E402  (libsrtp2 through ctypes)
+from lib.base import H  # noqa: E402
+from lib.capture import Capture  # noqa: E402
+from lib.cli import write_files  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, Host, udp_frame  # noqa: E402  (IPv4/UDP)
+from lib.srtp import SrtpSender  # noqa: E402  (libsrtp2 through ctypes)
 
-CLIENT = G.Host('10.0.0.10', G.MAC_CLIENT, 128, 0x2100)
-SERVER = G.Host('10.0.0.20', G.MAC_EDGE, 128, 0x3100)
+CLIENT = Host('10.0.0.10', MAC_CLIENT, 128, 0x2100)
+SERVER = Host('10.0.0.20', MAC_EDGE, 128, 0x3100)
 CLIENT_PORT, MEDIA_PORT, TURN_PORT = 30000, 40000, 3478
 LEGIT_SSRC = 0x5EC0A001
 LEGIT_PAYLOAD = bytes(range(160))
 
 
 def key_salt(i):
-    return G.H('hostile-srtp-key:%d' % i, 30)
+    return H('hostile-srtp-key:%d' % i, 30)
 
 
 def crypto_line(tag, key, params=''):
@@ -80,24 +83,24 @@ def rtp(ssrc, seq, ts, payload, pt=0):
 def junk_datagram(i):
     """An RTP header with SSRC and sequence number of its own, 160 bytes of
     pseudo-random payload and a 10-byte pseudo-random tag."""
-    body = G.H('hostile-srtp-junk:%d' % i, 170)
-    ssrc = struct.unpack('!I', G.H('hostile-srtp-ssrc:%d' % i, 4))[0]
+    body = H('hostile-srtp-junk:%d' % i, 170)
+    ssrc = struct.unpack('!I', H('hostile-srtp-ssrc:%d' % i, 4))[0]
     return rtp(ssrc, i * 7919, i * 160, body)
 
 
 def legit_packets(key, count=3, mki=None, mki_len=0, ssrc=LEGIT_SSRC):
-    sender = S.SrtpSender(key, 80, mki=mki, mki_len=mki_len)
+    sender = SrtpSender(key, 80, mki=mki, mki_len=mki_len)
     return [sender.rtp(rtp(ssrc, 1000 + i, 160 * i, LEGIT_PAYLOAD)) for i in range(count)]
 
 
 def capture(frames):
     """frames: (from client, destination port, payload); a pcap file's bytes."""
-    cap = G.Capture('hostile-srtp', 'hostile SRTP')
+    cap = Capture('hostile-srtp', 'hostile SRTP')
     for from_client, dport, payload in frames:
         if from_client:
-            f = G.udp_frame(CLIENT, CLIENT_PORT, SERVER, dport, payload, CLIENT.mac, SERVER.mac)
+            f = udp_frame(CLIENT, CLIENT_PORT, SERVER, dport, payload, CLIENT.mac, SERVER.mac)
         else:
-            f = G.udp_frame(SERVER, dport, CLIENT, CLIENT_PORT, payload, SERVER.mac, CLIENT.mac)
+            f = udp_frame(SERVER, dport, CLIENT, CLIENT_PORT, payload, SERVER.mac, CLIENT.mac)
         cap.add(f, '', [])
     return cap.pcap()
 
@@ -130,7 +133,7 @@ def sip_invite(sdp, multipart=False):
 
 
 def sip_frame(sdp, multipart=False):
-    return G.udp_frame(CLIENT, 5060, SERVER, 5060, sip_invite(sdp, multipart), CLIENT.mac, SERVER.mac)
+    return udp_frame(CLIENT, 5060, SERVER, 5060, sip_invite(sdp, multipart), CLIENT.mac, SERVER.mac)
 
 
 def sdp_body(crypto_lines, session_c='c=IN IP4 10.0.0.20\r\n'):
@@ -148,12 +151,12 @@ def sdp_body(crypto_lines, session_c='c=IN IP4 10.0.0.20\r\n'):
 
 def with_sip(sdp, before, after, multipart=False):
     """A pcap: the datagrams before (client to MEDIA_PORT), the INVITE, the datagrams after."""
-    cap = G.Capture('hostile-srtp', 'hostile SRTP')
+    cap = Capture('hostile-srtp', 'hostile SRTP')
     for payload in before:
-        cap.add(G.udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
+        cap.add(udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
     cap.add(sip_frame(sdp, multipart), '', [])
     for payload in after:
-        cap.add(G.udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
+        cap.add(udp_frame(CLIENT, CLIENT_PORT, SERVER, MEDIA_PORT, payload, CLIENT.mac, SERVER.mac), '', [])
     return cap.pcap()
 
 
@@ -199,13 +202,13 @@ def no_rtp():
     return capture([(True, 9, b'no media here\n')])
 
 
-MKI4_KEY = G.H('hostile-srtp-mki4', 30)
+MKI4_KEY = H('hostile-srtp-mki4', 30)
 
 
 def short_mki4():
     """Frames 1-3: SRTP with MKI 7 in 4 bytes; frame 4: a 12-byte RTP
     header of that SSRC; frame 5: 13 bytes; frame 6: SRTP again."""
-    sender = S.SrtpSender(MKI4_KEY, 80, mki=7, mki_len=4)
+    sender = SrtpSender(MKI4_KEY, 80, mki=7, mki_len=4)
     good = [sender.rtp(rtp(LEGIT_SSRC, 2000 + i, 160 * i, LEGIT_PAYLOAD)) for i in range(4)]
     short = [rtp(LEGIT_SSRC, 2003, 480, b''), rtp(LEGIT_SSRC, 2004, 640, b'\xff')]
     return capture([(True, TURN_PORT, p) for p in good[:3] + short + good[3:]])
@@ -215,7 +218,7 @@ def short_mki4_keys():
     return (crypto_line(1, MKI4_KEY, '|2^31|7:4') + '\n').encode()
 
 
-LIFETIME_KEY = G.H('hostile-srtp-lifetime', 30)
+LIFETIME_KEY = H('hostile-srtp-lifetime', 30)
 
 
 def decimal_lifetime():
@@ -227,7 +230,7 @@ def decimal_lifetime_keys():
     return (crypto_line(1, LIFETIME_KEY, '|281474976710656|7:2') + '\n').encode()
 
 
-THROW_KEY = G.H('hostile-srtp-sdp-throws', 30)
+THROW_KEY = H('hostile-srtp-sdp-throws', 30)
 
 
 def sdp_that_throws(empty_key=True, no_address=True):
@@ -247,7 +250,6 @@ def sdp_that_throws(empty_key=True, no_address=True):
 def main(argv):
     outdir = argv[0]
     n = int(argv[1]) if len(argv) > 1 else 20
-    os.makedirs(outdir, exist_ok=True)
     files = {
         'case1-sdp-keys.pcap': many_sdp_keys(n),
         'case2-new-ssrcs.pcap': new_ssrcs(20 * n),
@@ -261,10 +263,7 @@ def main(argv):
         'decimal-lifetime-keys.txt': decimal_lifetime_keys(),
         'sdp-throws.pcap': sdp_that_throws(),
     }
-    for name, data in files.items():
-        with open(os.path.join(outdir, name), 'wb') as f:
-            f.write(data)
-        print('%-28s %9d bytes' % (name, len(data)))
+    write_files(outdir, files)
     return 0
 
 

@@ -16,7 +16,7 @@
 #   or merged from two points), then a normal request and its response.
 #
 # Messages follow RFC 8489: header, 96-bit transaction ID after the magic
-# cookie, attributes TLV; the network layers are gen_msturn.py's (IPv4 and
+# cookie, attributes TLV; the network layers are captures/lib's (IPv4 and
 # TCP/UDP checksums, TCP sequence and acknowledgement numbers).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,7 +26,10 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_msturn as g  # noqa: E402
+from lib.capture import Capture, TcpFlow, UdpFlow  # noqa: E402
+from lib.cli import write_files  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, new_hosts  # noqa: E402
+from lib.stun import cookie_tid  # noqa: E402
 
 ACK, PSH, SYN = 0x10, 0x08, 0x02
 ATT_FINGERPRINT = 0x8028
@@ -40,15 +43,15 @@ def stun(msg_type, tid, body):
 
 
 def fingerprint_flood(n_messages):
-    cap = g.Capture('fingerprint-flood.pcap', 'STUN messages of FINGERPRINT attributes in MS-TURN TCP frames')
-    c, e = g.new_hosts()
-    fl = g.TcpFlow(cap, c, 51000, g.MAC_CLIENT, e, 443, g.MAC_EDGE, 0x1F2E3D4C, 0x6A5B4C3D, 64240, 65535)
+    cap = Capture('fingerprint-flood.pcap', 'STUN messages of FINGERPRINT attributes in MS-TURN TCP frames')
+    c, e = new_hosts()
+    fl = TcpFlow(cap, c, 51000, MAC_CLIENT, e, 443, MAC_EDGE, 0x1F2E3D4C, 0x6A5B4C3D, 64240, 65535)
     fl.seg('A', SYN)
     fl.seg('B', SYN | ACK)
     fl.seg('A', ACK)
     for i in range(n_messages):
         body = b''.join(struct.pack('!HHI', ATT_FINGERPRINT, 4, 0x5354554E ^ k) for k in range(FLOOD_ATTRIBUTES))
-        msg = stun(0x0001, g.cookie_tid('fingerprint-flood-%d' % i), body)
+        msg = stun(0x0001, cookie_tid('fingerprint-flood-%d' % i), body)
         frame = struct.pack('!BBH', 0x02, 0, len(msg)) + msg
         for off in range(0, len(frame), MSS):
             fl.seg('A', PSH | ACK, frame[off:off + MSS])
@@ -64,9 +67,9 @@ def xor_mapped(tid, ip, port):
 
 
 def response_first():
-    cap = g.Capture('response-first.pcap', 'A Binding response captured before its request')
-    c, e = g.new_hosts()
-    fl = g.UdpFlow(cap, c, 50000, g.MAC_CLIENT, e, 3478, g.MAC_EDGE)
+    cap = Capture('response-first.pcap', 'A Binding response captured before its request')
+    c, e = new_hosts()
+    fl = UdpFlow(cap, c, 50000, MAC_CLIENT, e, 3478, MAC_EDGE)
 
     class Raw:
         def __init__(self, raw):
@@ -75,8 +78,8 @@ def response_first():
         def describe(self):
             return []
 
-    early = g.cookie_tid('response-first-1')
-    later = g.cookie_tid('response-first-2')
+    early = cookie_tid('response-first-1')
+    later = cookie_tid('response-first-2')
     fl.send('B', Raw(stun(0x0101, early, xor_mapped(early, '198.51.100.7', 50000))), 'Binding success (early)')
     fl.send('A', Raw(stun(0x0001, early, b'')), 'Binding request')
     fl.send('A', Raw(stun(0x0001, later, b'')), 'Binding request')
@@ -86,11 +89,7 @@ def response_first():
 
 def main(argv):
     outdir = argv[0] if argv else '.'
-    os.makedirs(outdir, exist_ok=True)
-    for name, data in (('fingerprint-flood-1.pcap', fingerprint_flood(1)), ('response-first.pcap', response_first())):
-        with open(os.path.join(outdir, name), 'wb') as f:
-            f.write(data)
-        print('%-28s %8d bytes' % (name, len(data)))
+    write_files(outdir, {'fingerprint-flood-1.pcap': fingerprint_flood(1), 'response-first.pcap': response_first()})
     return 0
 
 

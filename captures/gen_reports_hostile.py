@@ -40,7 +40,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_msturn import csum  # noqa: E402  (RFC 1071 checksum)
+from lib.net import csum  # noqa: E402  (RFC 1071 checksum)
 
 COOKIE = 0x2112A442
 MS_COOKIE = 0x72C64BC6

@@ -26,7 +26,7 @@
 import struct
 import sys
 
-from gen_msturn import csum
+from lib.net import csum
 
 ETH_HDR = 14
 ETHERTYPE_IPV4 = 0x0800

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # gen_tcp_edges.py
 # TCP connections at the edges of what the multiplexer must tell apart,
-# built with the message, RTP and TCP code of gen_msturn.py:
+# built with the message, RTP and TCP code of captures/lib:
 #
 #   tcp-connectionbind.pcap  three connections, each started mid-stream,
 #                            every data segment ACKed by the other end:
@@ -39,8 +39,11 @@ import os
 import struct
 import sys
 
-from gen_msturn import (MAC_CLIENT, MAC_EDGE, MI_TURN, Capture, H, Msg, Rfc4571, RtpStream, TcpFlow, UdpFlow,
-                        a_magic, a_msver, a_u32, cookie_tid, frame02, frame03, new_hosts)
+from lib.base import H
+from lib.capture import Capture, TcpFlow, UdpFlow
+from lib.net import MAC_CLIENT, MAC_EDGE, new_hosts
+from lib.rtp import RtpStream
+from lib.stun import MI_TURN, Msg, Rfc4571, a_magic, a_msver, a_u32, cookie_tid, frame02, frame03
 
 PA = 0x18
 ACK = 0x10

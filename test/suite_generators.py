@@ -19,8 +19,8 @@ from lib import pcap  # noqa: E402
 
 # Files regenerate.sh rebuilds and compares: the nine of gen_msturn.py, gen_srtp.py's seven
 # pcaps but the TLS one, its three key files and srtp-expected.json, turn-edge-relay.pcap,
-# tls-split-8443.pcap and three regression captures.
-COMPARED = 9 + 6 + 3 + 1 + 1 + 1 + 3
+# tls-split-8443.pcap, the three of gen_tcp_edges.py and three regression captures.
+COMPARED = 9 + 6 + 3 + 1 + 1 + 1 + 3 + 3
 
 
 @pytest.mark.slow

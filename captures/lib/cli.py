@@ -18,6 +18,15 @@ from .verify import verify_captures
 CAPTURES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def write_files(outdir, files):
+    """Writes each name -> bytes of files into outdir (made if missing), a line each."""
+    os.makedirs(outdir, exist_ok=True)
+    for name, data in files.items():
+        with open(os.path.join(outdir, name), 'wb') as f:
+            f.write(data)
+        print('%-28s %9d bytes' % (name, len(data)))
+
+
 def build_files(build):
     """The Captures build() returns (REGISTRY holding just their messages), their files and,
     for the files cut short, the file with every frame whole."""
