@@ -16,17 +16,16 @@ peak RSS of each; a run killed after 60 s says so.  Never fails on a figure.
 """
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'test'))
 sys.path.insert(0, os.path.join(ROOT, 'captures'))
 import conftest as C  # noqa: E402
+import costs  # noqa: E402
 import gen_hostile_srtp as H  # noqa: E402
 
 REPS = int(os.environ.get('BENCH_REPS', '2'))
@@ -38,18 +37,11 @@ def measure(ts, args):
     """(note, CPU seconds, peak RSS kB): the least CPU time of REPS runs."""
     best = None
     for _ in range(REPS):
-        proc = subprocess.Popen(ts.command(args), env=ts.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        timer = threading.Timer(TIMEOUT, proc.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        cpu = usage.ru_utime + usage.ru_stime
+        status, cost, _ = costs.measure_run(ts, args, TIMEOUT)
         if os.WIFSIGNALED(status):
-            return 'killed after %d s' % TIMEOUT, cpu, usage.ru_maxrss
-        if best is None or cpu < best[1]:
-            best = ('', cpu, usage.ru_maxrss)
+            return 'killed after %d s' % TIMEOUT, cost.cpu, cost.rss_kb
+        if best is None or cost.cpu < best[1]:
+            best = ('', cost.cpu, cost.rss_kb)
     return best
 
 

@@ -27,7 +27,9 @@ class Cost:
     rss_kb: int         # peak resident set size
 
 
-def _measure_once(ts, args, timeout):
+def measure_run(ts, args, timeout):
+    """One run of "tshark ARGS" by ts, killed after timeout seconds: (exit
+    status as os.wait4 gives it, Cost, standard error)."""
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(ts.command(args), env=ts.env, stdout=subprocess.DEVNULL, stderr=err)
         timer = threading.Timer(timeout, proc.kill)
@@ -39,10 +41,16 @@ def _measure_once(ts, args, timeout):
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode(errors='replace')
-    assert proc.returncode == 0, 'tshark %s exited with %d (killed after %d s?):\n%s' % (
-        ' '.join(args), proc.returncode, timeout, stderr[-2000:])
+    return status, Cost(usage.ru_utime + usage.ru_stime, usage.ru_maxrss), stderr
+
+
+def _measure_once(ts, args, timeout):
+    status, cost, stderr = measure_run(ts, args, timeout)
+    code = os.waitstatus_to_exitcode(status)
+    assert code == 0, 'tshark %s exited with %d (killed after %d s?):\n%s' % (
+        ' '.join(args), code, timeout, stderr[-2000:])
     assert not stderr, 'tshark %s wrote to stderr:\n%s' % (' '.join(args), stderr[-2000:])
-    return Cost(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+    return cost
 
 
 def run_cost(ts, args, repeats=2, timeout=300):
