@@ -73,13 +73,13 @@ class TestFlowGraph:
              'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
              'mapped 198.51.100.7:41000 lifetime 480'],
             ['0.180000', 'Send Request to 203.', '51000 -> 443',
-             'Send Request to 203.0.113.9:50012 | Binding Request controlling'],
+             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
             ['0.200000', 'Data Indication from', '443 -> 51000',
              'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
             ['0.200000', 'Data Indication from', '443 -> 51000',
              'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
             ['0.240000', 'Send Request to 203.', '51000 -> 443',
              'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012'],
             ['0.280000', 'Set Active Destinati', '51000 -> 443', 'Set Active Destination Request to 203.0.113.9:50012'],
