@@ -876,7 +876,7 @@ class TestClassicStun:
                              dfilter='msstun.type', extra=DA_CLASSIC)
         tid = '9429ef88294dd52632c72931cb8dbb4c'
         assert rows == [
-            ['1', '0x0001', '0x0001', '0', '5', '', tid, '0x0003', '0', '0', '', '', '', 'Binding Request user マトリックス'],
+            ['1', '0x0001', '0x0001', '0', '5', '', tid, '0x0003', '0', '0', '', '', '', 'Binding Request'],
             ['2', '0x0101', '0x0001', '2', '5', '', tid, '0x0001', '', '', '172.16.63.224', '55050', '1',
              'Binding Success Response mapped 172.16.63.224:55050'],
         ]
