@@ -1003,20 +1003,26 @@ dissect_mapped_address(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, prot
     return summary;
 }
 
-/* UTF-8 from RFC 5389 on; opaque in RFC 3489 and MS-TURN. */
+/* UTF-8 from RFC 5389 on; opaque in RFC 3489 and MS-TURN.  A Binding
+ * check's USERNAME (the ICE "remote:local" fragments) names the check in
+ * the Info column, as Wireshark's STUN shows it ("user"). */
 static const char *
 dissect_username(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
                  msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
 {
     unsigned len = tvb_reported_length(tvb);
+    const char *summary = NULL;
 
     if (msg->ms_semantics) {
         proto_tree_add_item(tree, hf_msstun_att_username_opaque, tvb, 0, len, ENC_NA);
         msg->rec->username = tvb_format_text(pinfo->pool, tvb, 0, len);
-        return NULL;
+    } else {
+        msg->rec->username = dissect_string(tvb, pinfo, tree, hf_msstun_att_username);
+        summary = msg->rec->username;
     }
-    msg->rec->username = dissect_string(tvb, pinfo, tree, hf_msstun_att_username);
-    return msg->rec->username;
+    if (msg->method == MSSTUN_METHOD_BINDING)
+        add_info(msg, "user", msg->rec->username);
+    return summary;
 }
 
 static const char *

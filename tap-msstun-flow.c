@@ -165,6 +165,33 @@ carrier_name(msstun_carrier_t carrier, bool over_tcp)
 /* How many carriers an arrow's comment names before it counts the others. */
 #define FLOW_CARRIERS_SHOWN     4
 
+/* What an arrow's label calls a class: as a SIP flow does ("OK", the error
+ * code), short enough to read over the arrow. */
+static const value_string arrow_class_names[] = {
+    { MSSTUN_CLASS_REQUEST,     "Req" },
+    { MSSTUN_CLASS_INDICATION,  "Ind" },
+    { MSSTUN_CLASS_SUCCESS,     "OK" },
+    { MSSTUN_CLASS_ERROR,       "Err" },
+    { 0, NULL }
+};
+
+/* An arrow's label: the message alone ("Allocate 401", "Set Active Dest
+ * Req"); its addresses and attributes are in the comment (the Info column). */
+static char *
+arrow_label(const msstun_tap_t *rec)
+{
+    GString *str = g_string_new(rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST ? "Set Active Dest" :
+                                val_to_str_const(rec->method, msstun_method_vals, "Unknown method"));
+
+    if (rec->cls == MSSTUN_CLASS_ERROR && rec->error_code)
+        g_string_append_printf(str, " %u", rec->error_code);
+    else
+        g_string_append_printf(str, " %s", val_to_str_const(rec->cls, arrow_class_names, "?"));
+    if (rec->retransmission)
+        g_string_append(str, " (retx)");
+    return g_string_free(str, false);
+}
+
 /* One summarised arrow. */
 typedef struct {
     msstun_seq_item_t *item;
@@ -374,7 +401,7 @@ flow_note(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, co
     GString *what;
 
     if (note->kind == MSSTUN_NOTE_PSEUDO_TLS) {
-        state->last_item = add_arrow(pinfo, sainfo, g_strdup_printf("pseudo-TLS %s", note->handshake),
+        state->last_item = add_arrow(pinfo, sainfo, g_strdup_printf("pseudo %s", note->handshake),
                                      g_strdup_printf("MS-TURN pseudo-TLS %s", note->handshake));
         return TAP_PACKET_REDRAW;
     }
@@ -408,6 +435,7 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     msstun_seq_info_t *sainfo = (msstun_seq_info_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
     flow_state_t *state = flow_state(pinfo, sainfo);
+    const char *info;
     char *label;
 
     /* A carrier's arrow is that of the media it carries. */
@@ -423,20 +451,29 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
         state->channel = rec->channel;
         return TAP_PACKET_REDRAW;
     }
-    label = message_label(rec);
+    label = arrow_label(rec);
     note_relays(state, rec);
     if (rec->depth > 0) {
-        /* A message relayed in DATA: told on the arrow of its carrier. */
+        /* A message relayed in DATA: told on the arrow of its carrier,
+         * "Send: Binding Req" (Send and Data carry it, whatever their class),
+         * "Data: Binding OK, Binding Req" for two. */
         if (state->last_item && state->last_item->frame_number == pinfo->num) {
             char *outer = state->last_item->frame_label;
+            const char *space = strchr(outer, ' ');
 
-            state->last_item->frame_label = g_strdup_printf("%s: %s", outer, label);
+            if (strchr(outer, ':'))
+                state->last_item->frame_label = g_strdup_printf("%s, %s", outer, label);
+            else
+                state->last_item->frame_label = g_strdup_printf("%.*s: %s", space ? (int)(space - outer) :
+                                                                (int)strlen(outer), outer, label);
             g_free(outer);
         }
         g_free(label);
         return TAP_PACKET_REDRAW;
     }
-    state->last_item = add_arrow(pinfo, sainfo, label, g_strdup(col_get_text(pinfo->cinfo, COL_INFO)));
+    info = col_get_text(pinfo->cinfo, COL_INFO);
+    state->last_item = add_arrow(pinfo, sainfo, label, g_strdup_printf("%s%s", info ? info : "",
+                                                                      rec->retransmission ? " (retransmission)" : ""));
     return TAP_PACKET_REDRAW;
 }
 

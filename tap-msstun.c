@@ -26,31 +26,33 @@ void register_tap_listener_msstun(void);
 #define ALLOCATIONS_TABLE   "MSSTUN TURN allocations"
 #define CHECKS_TABLE        "MSSTUN ICE candidate pairs"
 
+/* In the order an engineer reads them: who, what went through the relay and
+ * what failed, then the bookkeeping. */
 enum {
-    ALLOC_CLIENT, ALLOC_SERVER, ALLOC_TRANSPORT, ALLOC_FIRST, ALLOC_LAST, ALLOC_REQUESTS, ALLOC_RETRIES,
-    ALLOC_UNANSWERED, ALLOC_CHALLENGES, ALLOC_ERRORS, ALLOC_RELAYED, ALLOC_REFLEXIVE, ALLOC_LIFETIME, ALLOC_REFRESHES,
-    ALLOC_MS_VERSION, ALLOC_PEERS, ALLOC_ACTIVE_DEST, ALLOC_BANDWIDTH, ALLOC_NFIELDS
+    ALLOC_CLIENT, ALLOC_SERVER, ALLOC_TRANSPORT, ALLOC_PEERS, ALLOC_ACTIVE_DEST, ALLOC_ERRORS, ALLOC_UNANSWERED,
+    ALLOC_CHALLENGES, ALLOC_RELAYED, ALLOC_REFLEXIVE, ALLOC_REQUESTS, ALLOC_RETRIES, ALLOC_REFRESHES, ALLOC_LIFETIME,
+    ALLOC_BANDWIDTH, ALLOC_MS_VERSION, ALLOC_FIRST, ALLOC_LAST, ALLOC_NFIELDS
 };
 
 static stat_tap_table_item alloc_fields[ALLOC_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Client", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Server", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Transport", "%s" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First Frame", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Last Frame", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Requests", "%u" },
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Retries", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Peers", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Active Destination", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Errors", "%s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Unanswered", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "401 Challenges", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Errors", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Relayed", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Reflexive", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Lifetime", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Requests", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Retries", "%u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Refreshes", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "MS-Version", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Peers", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Set Active Destination", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Lifetime", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Bandwidth Admission", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "MS-Version", "%s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "First Frame", "%u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Last Frame", "%u" },
 };
 
 enum {
@@ -338,13 +340,17 @@ draw_allocation(msstun_report_t *report, const allocation_t *alloc)
     }
     msstun_report_set_string(report, alloc->row, ALLOC_PEERS, g_string_free(str, false));
 
+    /* The destination the last successful Set Active Destination chose,
+     * then how those requests were answered. */
     str = g_string_new(NULL);
     if (alloc->sad_ok || alloc->sad_errors) {
-        g_string_append_printf(str, "%u ok, %u error", alloc->sad_ok, alloc->sad_errors);
+        g_string_append_printf(str, "%s (%u ok, %u error", alloc->active_dest ? alloc->active_dest : "none",
+                               alloc->sad_ok, alloc->sad_errors);
         for (unsigned i = 0; i < alloc->sad_error_codes->len; i++)
             g_string_append_printf(str, "%s%u", i ? "," : " ", g_array_index(alloc->sad_error_codes, unsigned, i));
         if (alloc->sad_errors > alloc->sad_error_codes->len)
             g_string_append_printf(str, " and %u more", alloc->sad_errors - alloc->sad_error_codes->len);
+        g_string_append_c(str, ')');
     }
     msstun_report_set_string(report, alloc->row, ALLOC_ACTIVE_DEST, g_string_free(str, false));
 

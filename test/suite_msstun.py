@@ -85,13 +85,13 @@ class TestRfc5769:
         tid = 'b7e7a701bc34d686fa87dfae'
         assert rows == [
             ['1', 'MSSTUN', '0x0001', '0x0001', '0', '0x2112a442', tid, '88', '1', '1',
-             'Binding Request controlled'],
+             'Binding Request controlled user evtj:h6vY'],
             ['2', 'MSSTUN', '0x0101', '0x0001', '2', '0x2112a442', tid, '60', '1', '1',
              'Binding Success Response mapped 192.0.2.1:32853'],
             ['3', 'MSSTUN', '0x0101', '0x0001', '2', '0x2112a442', tid, '72', '1', '1',
              'Binding Success Response mapped [2001:db8:1234:5678:11:2233:4455:6677]:32853'],
             ['4', 'MSSTUN', '0x0001', '0x0001', '0', '0x2112a442', '78ad3433c6ad72c029da412e', '96', '1', '1',
-             'Binding Request'],
+             'Binding Request user マトリックス'],
         ]
 
     def test_sample_request(self, tshark, shared_capture):
@@ -184,7 +184,7 @@ class TestMsTurnUdp:
              'mapped 198.51.100.7:40000 lifetime 480'],
             # MS-TURN Send request 0x0004 (method 0x1004), carrying an MS-ICE2 Binding request.
             ['5', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1',
-             'Send Request to 203.0.113.9:50012 | Binding Request controlling'],
+             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
             # Data Indication 0x0115 (method 0x1005, class 1 = indication), with a
             # 128-bit transaction ID and no RFC cookie (reference 9): dialect 4.
             ['6', '0x0115,0x0101', '0x1005,0x0001', '1,2', '4,1', '0,1',
@@ -504,12 +504,12 @@ class TestMsTurnTcp:
              'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
              'mapped 198.51.100.7:41000 lifetime 480'],
             ['10', '0x02', '229', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1',
-             'Send Request to 203.0.113.9:50012 | Binding Request controlling'],
+             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
             # Two 02 frames in one segment, each a Data Indication with a relayed check.
             ['11', '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '0x1005,0x0001,0x1005,0x0001',
              '1,2,1,0', '4,1,4,1', '0,1,0,1',
              'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
             # A 02 frame split over frames 12 and 13, complete in 13.
             ['13', '0x02', '197', '0x0004,0x0101', '0x1004,0x0001', '0,2', '3,1', '0,1',
              'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012'],
@@ -585,7 +585,7 @@ class TestMsTurnTcp:
              'lifetime 480'],
             ['6', '0x0115,0x0001', '0x1005,0x0001', '1,0', '4,1',
              '3ceae837756cf4050b182357fb6eb665,5ac2af0581c31c2f0cb3e48d', '', '', '', '', '', '203.0.113.9', '', '',
-             '', '', 'Data Indication from 203.0.113.9:50012 | Binding Request controlled'],
+             '', '', 'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
             ['7', '0x0004,0x0101', '0x1004,0x0001', '0,2', '3,1',
              '316a9c43d4b91624f70d8482,5ac2af0581c31c2f0cb3e48d', '', '', '', '', '', '', '203.0.113.9', '17',
              '203.0.113.9', '6', 'Send Request to 203.0.113.9:50012 | Binding Success Response mapped '
@@ -604,22 +604,22 @@ class TestMsIce2:
                               'msstun.dialect', 'msstun.padded', '_ws.col.Info'],
                              dfilter='msstun.type', extra=DA_MSICE2)
         assert rows == [
-            ['1', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request controlling'],
+            ['1', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request user pQ7z:Ab3d controlling'],
             ['2', '0x0101', '0x0001', '2', '52', '1', '1', 'Binding Success Response mapped 10.0.0.10:50010'],
-            ['3', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request controlled'],
+            ['3', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request user Ab3d:pQ7z controlled'],
             ['4', '0x0101', '0x0001', '2', '52', '1', '1', 'Binding Success Response mapped 203.0.113.9:50012'],
-            ['5', '0x0001', '0x0001', '0', '92', '1', '1', 'Binding Request controlling use-candidate'],
+            ['5', '0x0001', '0x0001', '0', '92', '1', '1', 'Binding Request user pQ7z:Ab3d controlling use-candidate'],
             ['6', '0x0101', '0x0001', '2', '52', '1', '1', 'Binding Success Response mapped 10.0.0.10:50010'],
             # Unpadded attributes (odd-length USERNAME): dialect 2.
-            ['7', '0x0001', '0x0001', '0', '81', '2', '0', 'Binding Request controlling'],
+            ['7', '0x0001', '0x0001', '0', '81', '2', '0', 'Binding Request user pQ7z:Ab3d controlling'],
             # Its response has only 4-byte-multiple attributes: padded and
             # unpadded walks are the same bytes, so from this message alone it
             # is RFC 5389.
             ['8', '0x0101', '0x0001', '2', '52', '1', '1', 'Binding Success Response mapped 10.0.0.10:50010'],
-            ['9', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request controlling'],
-            ['10', '0x0001', '0x0001', '0', '68', '1', '1', 'Binding Request controlling'],
+            ['9', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request user pQ7z:Ab3d controlling'],
+            ['10', '0x0001', '0x0001', '0', '68', '1', '1', 'Binding Request user pQ7z:Ab3d controlling'],
             ['11', '0x0101', '0x0001', '2', '44', '1', '1', 'Binding Success Response mapped 10.0.0.10:50010'],
-            ['12', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request controlling'],
+            ['12', '0x0001', '0x0001', '0', '84', '1', '1', 'Binding Request user Ab3d:pQ7z controlling'],
             ['13', '0x0111', '0x0001', '3', '64', '1', '1', 'Binding Error Response error 487 Role Conflict'],
         ]
 
@@ -747,14 +747,16 @@ class TestSkypeConference:
                              dfilter=in_frames(1, 2, 7, 34), extra=DA_SKYPE)
         assert rows == [
             ['1', '0x0001', '0x0006,0x0024,0x802a,0x8054,0x8070,0x0008,0x8028', '9,4,8,1,4,20,4', '000000,000000',
-             'gppe:zWyk', '1862270719', '0x0000000000bf4317', '1', '3', '1', 'Binding Request controlling'],
+             'gppe:zWyk', '1862270719', '0x0000000000bf4317', '1', '3', '1',
+                 'Binding Request user gppe:zWyk controlling'],
             ['2', '0x0001', '0x0006,0x0024,0x8029,0x8054,0x8070,0x0008,0x8028', '9,4,8,1,4,20,4', '000000,000000',
-             'zWyk:gppe', '1862270719', '0x0000000000029793', '1', '3', '1', 'Binding Request controlled'],
+             'zWyk:gppe', '1862270719', '0x0000000000029793', '1', '3', '1',
+                 'Binding Request user zWyk:gppe controlled'],
             ['7', '0x0001', '0x0006,0x0024,0x0025,0x802a,0x8054,0x8070,0x0008,0x8028', '9,4,0,8,1,4,20,4',
              '000000,000000', 'gppe:zWyk', '1862270719', '0x0000000000bf4317', '1', '3', '1',
-             'Binding Request use-candidate controlling'],
+             'Binding Request user gppe:zWyk use-candidate controlling'],
             ['34', '0x0001', '0x0006,0x0024,0x802a,0x8070,0x0008,0x8028', '9,4,8,4,20,4', '000000', 'gppe:zWyk',
-             '1862270719', '0x0000000000bf4317', '', '3', '1', 'Binding Request controlling'],
+             '1862270719', '0x0000000000bf4317', '', '3', '1', 'Binding Request user gppe:zWyk controlling'],
         ]
 
     def test_all_checks_verify(self, tshark, shared_capture):
@@ -832,16 +834,17 @@ class TestLibniceOC2007R2:
                              dfilter=in_frames(25, 29, 36, 43, 49, 51), extra=DA_OC2007R2)
         assert rows == [
             ['25', '0x0001', '1', '1', '0x0024,0x8029,0x0006,0x8054,0x8070,0x0008,0x8028', '4,8,12,4,4,20,4',
-             'lGbK:GTzl', '1', '2', '1', '', 'Binding Request controlled'],
+             'lGbK:GTzl', '1', '2', '1', '', 'Binding Request controlled user lGbK:GTzl'],
             ['29', '0x0101', '1', '1', '0x0020,0x0006,0x8070,0x0008,0x8028', '8,12,4,20,4', 'lGbK:GTzl', '', '2',
-             '1', '', 'Binding Success Response mapped 127.0.0.1:40617'],
+             '1', '', 'Binding Success Response mapped 127.0.0.1:40617 user lGbK:GTzl'],
             # ICE-TCP, RFC 4571 framing.
             ['36', '0x0001', '1', '1', '0x0024,0x8029,0x0006,0x8054,0x8070,0x0008,0x8028', '4,8,12,4,4,20,4',
-             'lGbK:GTzl', '2', '2', '1', '104', 'Binding Request controlled'],
+             'lGbK:GTzl', '2', '2', '1', '104', 'Binding Request controlled user lGbK:GTzl'],
             ['43', '0x0101', '1', '1', '0x0020,0x0006,0x8070,0x0008,0x8028', '8,12,4,20,4', 'lGbK:GTzl', '', '2',
-             '1', '88', 'Binding Success Response mapped 127.0.0.1:41203'],
+             '1', '88', 'Binding Success Response mapped 127.0.0.1:41203 user lGbK:GTzl'],
             ['49', '0x0001', '1', '1', '0x0025,0x0024,0x802a,0x0006,0x8054,0x8070,0x0008,0x8028',
-             '0,4,8,12,4,4,20,4', 'GTzl:lGbK', '1', '2', '1', '', 'Binding Request use-candidate controlling'],
+             '0,4,8,12,4,4,20,4', 'GTzl:lGbK', '1', '2', '1', '',
+                 'Binding Request use-candidate controlling user GTzl:lGbK'],
             ['51', '0x0011', '1', '1', '0x8028', '4', '', '', '', '1', '', 'Binding Indication'],
         ]
 

@@ -138,12 +138,12 @@ TCP443_EXPECTED = {
         'mapped 198.51.100.7:41000 lifetime 480',
         '0x02', '168', '0x0103', '', '', '', '', ''],
     10: ['10', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-         'Send Request to 203.0.113.9:50012 | Binding Request controlling',
+         'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling',
          '0x02', '229', '0x0004,0x0001', '104', '', '', '', ''],
     # Two complete 02 frames in one segment (158 + 190 bytes).
     11: ['11', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
          'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-         'Data Indication from 203.0.113.9:50012 | Binding Request controlled',
+         'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled',
          '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '72,104', '', '', '', ''],
     # A 201-byte 02 frame split 40 + 161: nothing in the first segment...
     12: ['12', 'eth:ethertype:ip:tcp', 'TCP',
@@ -305,7 +305,7 @@ class TestMsturnTcp443Midstream:
             ['5', 'eth:ethertype:ip:tcp:msstun:rtcp', 'RTCP', E2E + SR_SDES,
              '0x03', '86', '', '84', '', '', '200,202', '0x3c4d5e6f'],
             ['6', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-             'Data Indication from 203.0.113.9:50012 | Binding Request controlled',
+             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled',
              '0x02', '186', '0x0115,0x0001', '104', '', '', '', ''],
             ['7', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
              'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012',
@@ -331,7 +331,8 @@ UDP3478_EXPECTED = [
     ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
      'Allocate Success Response relayed 192.0.2.15:50000 relayed [2001:db8::15]:50002 '
      'mapped 198.51.100.7:40000 lifetime 480', '0x0103', '3', '', '', '', '', '', ''],
-    ['5', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Send Request to 203.0.113.9:50012 | Binding Request controlling',
+    ['5', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
+     'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling',
      '0x0004,0x0001', '3,1', '', '', '', '', '', ''],
     ['6', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
      'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50000',
@@ -521,10 +522,13 @@ class TestNdpiStunTcp:
         rows = run(STUN_PCAP, COLS + ['msstun.rfc4571.length', 'msstun.type', 'msstun.dialect'],
                    dfilter='frame.number <= 15', extra=['-d', 'tcp.port==42000,msstun'])
         vlan = 'eth:ethertype:vlan:ethertype:ip:tcp'
-        req_ctld = [vlan + ':msstun', 'MSSTUN', 'Binding Request controlled', '104', '0x0001', '1']
-        req_ctlg = [vlan + ':msstun', 'MSSTUN', 'Binding Request controlling', '112', '0x0001', '1']
-        rsp_a = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.77.110.51:41588', '96', '0x0101', '1']
-        rsp_b = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.206.50.239:42000', '88', '0x0101', '1']
+        req_ctld = [vlan + ':msstun', 'MSSTUN', 'Binding Request user /pI0:ToEd controlled', '104', '0x0001', '1']
+        req_ctlg = [vlan + ':msstun', 'MSSTUN', 'Binding Request user ToEd:/pI0 controlling', '112', '0x0001', '1']
+        # These responses carry USERNAME too (a Binding check's answer).
+        rsp_a = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.77.110.51:41588 user /pI0:ToEd',
+                 '96', '0x0101', '1']
+        rsp_b = [vlan + ':msstun', 'MSSTUN', 'Binding Success Response mapped 10.206.50.239:42000 user ToEd:/pI0',
+                 '88', '0x0101', '1']
         assert rows == [
             ['1', vlan, 'TCP', '41588 → 42000 [SYN] Seq=0 Win=8192 Len=0 MSS=1360 WS=256 SACK_PERM', '', '', ''],
             ['2', vlan, 'TCP', '42000 → 41588 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460 WS=256 SACK_PERM',
@@ -557,17 +561,17 @@ class TestNdpiStunTcp:
             # Two STUN messages back to back in one segment.
             ['151', m, 'MSSTUN', 'CreatePermission Request peer 127.0.0.1:38763 ; '
              'CreatePermission Request peer 5.162.130.14:16947', '0x0008,0x0008', '1,1'],
-            ['152', m, 'MSSTUN', 'Send Indication peer 127.0.0.1:38763 | Binding Request controlled',
+            ['152', m, 'MSSTUN', 'Send Indication peer 127.0.0.1:38763 | Binding Request user r/El:zo3J controlled',
              '0x0016,0x0001', '1,1'],
             ['153', m, 'MSSTUN', 'CreatePermission Request peer 66.55.92.16:64920', '0x0008', '1'],
             ['154', m, 'MSSTUN', 'CreatePermission Request peer 66.55.92.16:58225', '0x0008', '1'],
             ['155'] + alloc_ok, ['156'] + cp_ok,
             ['157', m, 'MSSTUN', 'CreatePermission Success Response ; CreatePermission Success Response',
              '0x0108,0x0108', '1,1'],
-            ['158', m, 'MSSTUN', 'Send Indication peer 192.168.8.153:60001 | Binding Request controlled',
+            ['158', m, 'MSSTUN', 'Send Indication peer 192.168.8.153:60001 | Binding Request user r/El:zo3J controlled',
              '0x0016,0x0001', '1,1'],
             ['159'] + cp_ok,
-            ['160', m, 'MSSTUN', 'Send Indication peer 5.162.130.14:16947 | Binding Request controlled',
+            ['160', m, 'MSSTUN', 'Send Indication peer 5.162.130.14:16947 | Binding Request user r/El:zo3J controlled',
              '0x0016,0x0001', '1,1'],
             ['161'] + cp_ok,
         ]
@@ -598,7 +602,8 @@ class TestNdpiStunDtlsRtp:
         assert rows[48] == ['48', m, 'MSSTUN',
                             'Allocate Success Response relayed 10.13.0.62:15530 lifetime 120 mapped 93.35.170.27:64994',
                             '0x0103', '', '']
-        assert rows[50] == ['50', m, 'MSSTUN', 'Data Indication peer 10.13.0.50:1259 | Binding Request controlling',
+        assert rows[50] == ['50', m, 'MSSTUN',
+                    'Data Indication peer 10.13.0.50:1259 | Binding Request user kb9A:wGR4 controlling',
                             '0x0017,0x0001', '', '']
         assert rows[58] == ['58', m, 'MSSTUN', 'ChannelBind Request channel 0x4000 peer 10.13.0.50:1259',
                             '0x0009', '', '']
@@ -808,9 +813,10 @@ class TestUdpChannelDataStunPcap:
                    dfilter='frame.number >= 110 && frame.number <= 115', extra=['-d', 'udp.port==40003,msstun'])
         m = 'eth:ethertype:ip:udp:msstun'
         assert rows == [
-            ['110', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request controlled', '0x4003', '96', '0x0001', ''],
-            ['111', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request controlling use-candidate', '0x4003', '100',
+            ['110', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request user XpJs:kSty controlled', '0x4003', '96',
              '0x0001', ''],
+            ['111', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Request user kSty:XpJs controlling use-candidate',
+             '0x4003', '100', '0x0001', ''],
             ['112', m, 'MSSTUN', 'ChannelData 0x4003 | Binding Success Response mapped 185.170.139.1:12176',
              '0x4003', '64', '0x0101', ''],
             # 22 bytes: RR header (8), E|index (4), 10-byte tag.
@@ -1358,7 +1364,7 @@ class TestUdpPreferences:
         rows = run(MSICE2, COLS, dfilter='frame.number == 1 || frame.number == 14 || frame.number == 19',
                    extra=['-o', 'msstun.udp.port:3478-3481,50012'])
         assert rows == [
-            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlling'],
+            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request user pQ7z:Ab3d controlling'],
             ['14', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
              'PT=ITU-T G.711 PCMU, SSRC=0xA0B0C0D, Seq=30000, Time=8000, Mark'],
             ['19', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', RR_SDES],
@@ -1408,11 +1414,11 @@ class TestUdpPreferences:
 
     def test_rfc5769_enabled(self, run):
         assert run(RFC5769, COLS) == [
-            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlled'],
+            ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request controlled user evtj:h6vY'],
             ['2', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Success Response mapped 192.0.2.1:32853'],
             ['3', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
              'Binding Success Response mapped [2001:db8:1234:5678:11:2233:4455:6677]:32853'],
-            ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request'],
+            ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Binding Request user マトリックス'],
         ]
 
 
@@ -1493,18 +1499,18 @@ class TestDecodeAs:
                    extra=['-d', 'udp.port==50012,msstun'])
         m = 'eth:ethertype:ip:udp:msstun'
         stun = [[m, 'MSSTUN', info, t, '', '', '', ''] for info, t in [
-            ('Binding Request controlling', '0x0001'),
+            ('Binding Request user pQ7z:Ab3d controlling', '0x0001'),
             ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
-            ('Binding Request controlled', '0x0001'),
+            ('Binding Request user Ab3d:pQ7z controlled', '0x0001'),
             ('Binding Success Response mapped 203.0.113.9:50012', '0x0101'),
-            ('Binding Request controlling use-candidate', '0x0001'),
+            ('Binding Request user pQ7z:Ab3d controlling use-candidate', '0x0001'),
             ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
-            ('Binding Request controlling', '0x0001'),  # unpadded MS-ICE2: not malformed
+            ('Binding Request user pQ7z:Ab3d controlling', '0x0001'),  # unpadded MS-ICE2: not malformed
             ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
-            ('Binding Request controlling', '0x0001'),
-            ('Binding Request controlling', '0x0001'),
+            ('Binding Request user pQ7z:Ab3d controlling', '0x0001'),
+            ('Binding Request user pQ7z:Ab3d controlling', '0x0001'),
             ('Binding Success Response mapped 10.0.0.10:50010', '0x0101'),
-            ('Binding Request controlling', '0x0001'),
+            ('Binding Request user Ab3d:pQ7z controlling', '0x0001'),
             ('Binding Error Response error 487 Role Conflict', '0x0111'),
         ]]
         media = [
@@ -1530,12 +1536,12 @@ class TestDecodeAs:
                    extra=['-d', 'tcp.port==52431,msstun', '-d', 'tcp.port==36337,msstun'])
         m = 'eth:ethertype:ip:tcp:msstun'
         assert rows == [
-            ['35', m, 'MSSTUN', 'Binding Request controlled', '104', '0x0001'],
-            ['40', m, 'MSSTUN', 'Binding Request controlling', '104', '0x0001'],
-            ['42', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:52373', '88', '0x0101'],
-            ['44', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:51987', '88', '0x0101'],
-            ['46', m, 'MSSTUN', 'Binding Request controlled', '104', '0x0001'],
-            ['51', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:36337', '88', '0x0101'],
+            ['35', m, 'MSSTUN', 'Binding Request controlled user ndl4:lMLf', '104', '0x0001'],
+            ['40', m, 'MSSTUN', 'Binding Request controlling user lMLf:ndl4', '104', '0x0001'],
+            ['42', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:52373 user ndl4:lMLf', '88', '0x0101'],
+            ['44', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:51987 user lMLf:ndl4', '88', '0x0101'],
+            ['46', m, 'MSSTUN', 'Binding Request controlled user ndl4:lMLf', '104', '0x0001'],
+            ['51', m, 'MSSTUN', 'Binding Success Response mapped 127.0.0.1:36337 user ndl4:lMLf', '88', '0x0101'],
         ]
 
 

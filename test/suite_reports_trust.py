@@ -192,9 +192,10 @@ class TestReportsScaleLinearly:
         # What the cells show of the long lists: the first entries and a count.
         capture = make_hostile('allocations')(80)
         [(_, _, [row])] = parse_tables(tshark('-n', '-q', '-r', capture, '-z', 'msstun,allocations'))
-        assert row[10].endswith(', 192.0.2.31:49167 and 4 more')
-        assert row[15].endswith(' and 1264 more peers sent 1264/217408B received 0/0B')
-        assert row[16] == '0 ok, 20 error ' + ','.join(['439'] * 16) + ' and 4 more'
+        # Relayed, Peers, Active Destination (tap-msstun.c's columns 8, 3, 4).
+        assert row[8].endswith(', 192.0.2.31:49167 and 4 more')
+        assert row[3].endswith(' and 1264 more peers sent 1264/217408B received 0/0B')
+        assert row[4] == 'none (0 ok, 20 error ' + ','.join(['439'] * 16) + ' and 4 more)'
         capture = make_hostile('media')(20)
         [(_, _, [row])] = parse_tables(tshark('-n', '-q', '-r', capture, '-d', 'udp.port==5004,rtp',
                                               '-z', 'msstun,media'))
@@ -247,10 +248,10 @@ class TestAllocationCountsAddUp:
     def test_counts(self, tshark, local_capture, name):
         capture = local_capture(name)
         [(_, _, rows)] = parse_tables(tshark('-n', '-q', '-r', capture, '-z', 'msstun,allocations'))
-        peers = [row[15].split(', ')[0] for row in rows]
+        peers = [row[3].split(', ')[0] for row in rows]
         assert peers == self.CASES[name]
         for row, peer_cell in zip(rows, peers):
-            client, server, transport, relayed = split_address(row[0]), split_address(row[1]), row[2], row[10]
+            client, server, transport, relayed = split_address(row[0]), split_address(row[1]), row[2], row[8]
             proto = transport.lower()
             leg = 'ip.addr==%s && ip.addr==%s && %s.port==%s && %s.port==%s' % (
                 client[0], server[0], proto, client[1], proto, server[1])

@@ -15,7 +15,7 @@
 # Needs (Debian packages): wireshark-qt xvfb xdotool (not CI dependencies of the build:
 # tools/deps.sh does not install them; test/suite_gui.py skips without them).  Run as root,
 # Wireshark runs as nobody.  Menu positions are those of Wireshark 4.0 (Telephony: the
-# MSSTUN items 17 to 19; Statistics: Flow Graph 17th), as in tools/screenshot.sh.
+# MSSTUN items 17 to 19, one lower from 4.4 on; Statistics: Flow Graph 17th), as in tools/screenshot.sh.
 # Usage: tools/gui-lifecycle.sh [CAPTURE...]   (names in captures/; default: the three below)
 # MSSTUN_PLUGIN=PATH runs another build of the plugin (default build/msstun.so);
 # GUI_REPORTS="media ..." runs only those reports (allocations checks media).
@@ -24,6 +24,11 @@ set -eu
 cd "$(dirname "$0")/.."
 CAPTURES=${*:-msturn-tcp443.pcap turn-edge-relay.pcap msturn-udp3478.pcap}
 MAJOR_MINOR=$(sed -n 's/^WIRESHARK_MAJOR_MINOR=//p' build/wireshark-plugin-info.txt)
+# Wireshark 4.4 and later have one more Telephony item above MSSTUN's.
+case $MAJOR_MINOR in
+4.0|4.2) TELEPHONY_SHIFT=0 ;;
+*) TELEPHONY_SHIFT=1 ;;
+esac
 START=$(date +%s)
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
@@ -74,6 +79,8 @@ wait_window() {
         kill -0 "$WS" 2>/dev/null || fail "$STEP_OF: Wireshark ended while waiting for \"$1\""
         sleep 0.2
     done
+    # What there is instead: a menu position that differs in this release shows here.
+    for w in $(xdotool search --name . 2>/dev/null); do xdotool getwindowname "$w"; done | sed 's/^/window: /' >&2
     fail "$STEP_OF: no window \"$1\""
 }
 
@@ -134,7 +141,7 @@ lifecycle() {
     alive "applying a display filter"
     main_filter ''
     alive "clearing the display filter"
-    menu alt+y "$4"
+    menu alt+y $(($4 + TELEPHONY_SHIFT))
     report=$(wait_window "$3")
     place "$report" 0 0 1600 500
     sleep 2

@@ -20,6 +20,13 @@
 # that Wireshark, the regression inputs replayed, the four targets fuzzed),
 # in /msstun-fuzz rather than /msstun; its logs, artifacts and any new
 # regression inputs go to $MSSTUN_MATRIX_CACHE/results/VERSION/fuzz*.
+#        tools/matrix.sh --gui [4.0|4.2|4.4|4.6|all]...       (default: 4.4)
+# --gui does none of the above either: it installs Wireshark's Qt GUI, Xvfb
+# and xdotool in each root (packages wireshark xvfb xdotool) and runs
+# tools/gui-lifecycle.sh there (each report opened, closed, re-read,
+# filtered, reopened, and the Flow Graph, on msturn-tcp443.pcap), in
+# /msstun-gui; its log goes to $MSSTUN_MATRIX_CACHE/results/VERSION/gui.log.
+# About 3 minutes on 4.4, and a minute for the packages the first time.
 # Root filesystems are kept in $MSSTUN_MATRIX_CACHE (default
 # /var/cache/msstun-matrix) and made when missing; logs, summaries and
 # packages go to $MSSTUN_MATRIX_CACHE/results/VERSION/, packages also to dist/.
@@ -189,6 +196,50 @@ ensure_fuzz_packages() {
     }
 }
 
+# For --gui: Wireshark's Qt GUI (the package wireshark: wireshark-qt's
+# successor from Debian 13 on, and its dependant before), Xvfb and xdotool,
+# when missing; with apt-get update when the install fails.
+ensure_gui_packages() {
+    local suite=$1 root=$CACHE/$1
+    # shellcheck disable=SC2016
+    in_root "$root" /bin/sh -c '
+        set -eu
+        installed() { dpkg-query -W -f="\${Status}" "$1" 2>/dev/null | grep -q "install ok installed"; }
+        missing=""
+        for p in wireshark xvfb xdotool; do installed "$p" || missing="$missing $p"; done
+        [ -z "$missing" ] && exit 0
+        echo "Installing:$missing"
+        apt-get install -y -q --no-install-recommends $missing ||
+            { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; }
+    ' > "$CACHE/$suite.gui-deps.log" 2>&1 || {
+        tail -20 "$CACHE/$suite.gui-deps.log" >&2
+        return 1
+    }
+}
+
+# --gui: tools/gui-lifecycle.sh in the root (see the top).
+gui_version() {
+    local version=$1 suite system root out ws start rc=0
+    version_paths "$version"
+    mkdir -p "$out"
+    ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
+    ensure_gui_packages "$suite" ||
+        { SUMMARY+=("$version: GUI packages install FAILED (see $CACHE/$suite.gui-deps.log)"); return 1; }
+    copy_sources "$root" /msstun-gui
+    ws=$(root_wireshark "$root")
+    echo "== $version: GUI lifecycle on Wireshark $ws on $system"
+    start=$(date +%s)
+    # Qt reads /proc: the command's own mount, as for --fuzz.
+    in_root_with_proc "$root" /bin/sh -c 'cd /msstun-gui/main && tools/build.sh && tools/gui-lifecycle.sh msturn-tcp443.pcap' \
+        > "$out/gui.log" 2>&1 || rc=$?
+    grep -E '^(msturn|gui-lifecycle)' "$out/gui.log" || tail -30 "$out/gui.log"
+    if [ "$rc" -ne 0 ]; then
+        SUMMARY+=("$version (Wireshark $ws, $system): GUI lifecycle FAILED ($out/gui.log)")
+        return 1
+    fi
+    SUMMARY+=("$version (Wireshark $ws, $system): GUI lifecycle passed, $(( $(date +%s) - start )) s")
+}
+
 # Prints "N passed, M failed" from a pytest log.
 pytest_counts() {
     local summary passed failed errors
@@ -314,6 +365,12 @@ fuzz_version() {
 }
 
 FUZZ_SECONDS=
+GUI=
+if [ "${1:-}" = --gui ]; then
+    GUI=1
+    shift
+    [ $# -eq 0 ] && set -- 4.4
+fi
 if [ "${1:-}" = --fuzz ]; then
     [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "--fuzz takes a number of seconds per target" >&2; exit 2; }
     FUZZ_SECONDS=$2
@@ -328,7 +385,9 @@ done
 SUMMARY=()
 status=0
 for version in $versions; do
-    if [ -n "$FUZZ_SECONDS" ]; then
+    if [ -n "$GUI" ]; then
+        gui_version "$version" || status=1
+    elif [ -n "$FUZZ_SECONDS" ]; then
         fuzz_version "$version" || status=1
     else
         run_version "$version" || status=1
