@@ -197,7 +197,7 @@ ensure_fuzz_packages() {
 }
 
 # For --gui: Wireshark's Qt GUI (the package wireshark: wireshark-qt's
-# successor from Debian 13 on, and its dependant before), Xvfb and xdotool,
+# successor from Debian 13 on, and its dependent before), Xvfb and xdotool,
 # when missing; with apt-get update when the install fails.
 ensure_gui_packages() {
     local suite=$1 root=$CACHE/$1
