@@ -447,7 +447,7 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
 enum {
     MEDIA_SSRC, MEDIA_SETUP_FRAME, MEDIA_LEARNED, MEDIA_PATH, MEDIA_HOPS, MEDIA_LEGS, MEDIA_PACKETS, MEDIA_LOST,
     MEDIA_SEQ_ERRORS, MEDIA_MAX_JITTER, MEDIA_MEAN_JITTER, MEDIA_EXPECTED, MEDIA_LOSS_RATE, MEDIA_DUPLICATES,
-    MEDIA_MAX_DELTA, MEDIA_PAYLOAD_TYPES, MEDIA_RTCP, MEDIA_NFIELDS
+    MEDIA_MAX_DELTA, MEDIA_PAYLOAD_TYPES, MEDIA_RECEIVER_REPORT, MEDIA_RTCP, MEDIA_NFIELDS
 };
 
 static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
@@ -467,6 +467,7 @@ static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Duplicates", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max Delta (ms)", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Payload Types", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Receiver Report", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "RTCP", "%s" },
 };
 
@@ -490,6 +491,7 @@ typedef struct {
     unsigned total;
     unsigned seq_errors;
     unsigned pt;
+    unsigned clock_rate;        /* of the last packet with one */
     /* Duplicates: the sequence numbers received among the DUPLICATE_WINDOW
      * up to the highest, bit i for highest - i. */
     uint16_t highest_seq;
@@ -541,6 +543,12 @@ typedef struct {
 typedef struct {
     unsigned sent;              /* RTCP packets from the SSRC */
     unsigned reports;           /* report blocks about it */
+    /* The last report block about it captured whole, and who sent it. */
+    bool     has_block;
+    uint32_t reporter;
+    uint8_t  fraction_lost;
+    int32_t  cumulative_lost;
+    uint32_t jitter;            /* in timestamp units */
 } media_rtcp_t;
 
 /* One media paths report: its streams from the (filtered) "rtp" listener,
@@ -669,6 +677,7 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
         leg->first_timestamp = leg->seq_timestamp = leg->timestamp = timestamp;
         leg->arrival_ms = now;
         leg->pt = rtp->info_payload_type;
+        leg->clock_rate = clock_rate(rtp);
         leg->total = 1;
         leg->highest_seq = (uint16_t)rtp->info_seq_num;
         leg->seen = 1;
@@ -700,6 +709,7 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     leg->pt = rtp->info_payload_type;
     rate = clock_rate(rtp);
     if (rate != 0) {
+        leg->clock_rate = rate;
         double expected = leg->arrival_ms + (double)((int64_t)timestamp - (int64_t)leg->seq_timestamp) /
                                       (rate / 1000);
 
@@ -788,6 +798,19 @@ draw_rtcp(media_state_t *state, uint32_t ssrc)
     if (stream && rtcp)
         msstun_report_set_string(state->report, stream->row, MEDIA_RTCP,
                                  g_strdup_printf("%u sent, %u reports about it", rtcp->sent, rtcp->reports));
+    if (stream && rtcp && rtcp->has_block) {
+        /* The jitter at the clock rate of the stream's first leg. */
+        const media_leg_t *leg = stream->shown_legs->len ?
+                                 (const media_leg_t *)g_ptr_array_index(stream->shown_legs, 0) : NULL;
+        char *jitter = leg && leg->clock_rate ? g_strdup_printf("%.3f ms", rtcp->jitter * 1000.0 / leg->clock_rate) :
+                       g_strdup_printf("%u timestamp units", rtcp->jitter);
+
+        msstun_report_set_string(state->report, stream->row, MEDIA_RECEIVER_REPORT,
+                                 g_strdup_printf("by 0x%08x: fraction lost %u/256 (%.1f%%), cumulative lost %d, "
+                                                 "jitter %s", rtcp->reporter, rtcp->fraction_lost,
+                                                 rtcp->fraction_lost * 100.0 / 256, rtcp->cumulative_lost, jitter));
+        g_free(jitter);
+    }
 }
 
 static void
@@ -922,10 +945,18 @@ context_note(media_state_t *state, const msstun_tap_t *rec)
                 rtcp = g_new0(media_rtcp_t, 1);
                 g_hash_table_insert(state->rtcp, GUINT_TO_POINTER(ssrcs[i]), rtcp);
             }
-            if (i == 0)
+            if (i == 0) {
                 rtcp->sent++;
-            else
+            } else {
                 rtcp->reports++;
+                if (i - 1 < note->n_blocks) {
+                    rtcp->has_block = true;
+                    rtcp->reporter = note->ssrc;
+                    rtcp->fraction_lost = note->blocks[i - 1].fraction_lost;
+                    rtcp->cumulative_lost = note->blocks[i - 1].cumulative_lost;
+                    rtcp->jitter = note->blocks[i - 1].jitter;
+                }
+            }
             draw_rtcp(state, ssrcs[i]);
         }
     }
@@ -1121,6 +1152,8 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
         g_free(name);
     }
     analyse_packet(leg, pinfo, rtp);
+    if (new_leg)
+        draw_rtcp(state, rtp->info_sync_src);
 
     packet_path(state, note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
     g_free(src);

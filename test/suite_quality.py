@@ -130,3 +130,55 @@ class TestDuplicates:
         # The other figures still equal Wireshark's.
         got, complete = media_legs(tshark, dest)
         assert complete and got == rtp_streams(tshark, dest)
+
+
+RECEIVER_REPORT = re.compile(r'^by (0x[0-9a-f]{8}): fraction lost (\d+)/256 \([\d.]+%\), cumulative lost (-?\d+), '
+                             r'jitter (?:([\d.]+) ms|(\d+) timestamp units)$')
+
+
+def last_report_blocks(tshark, args):
+    '''From tshark's RTCP fields, per SSRC reported about: the last report
+    block about it, as (reporter, fraction lost, cumulative lost, jitter).'''
+    last = {}
+    for line in tshark(*args, '-Y', 'rtcp.ssrc.fraction', '-T', 'fields', '-E', 'occurrence=a', '-e',
+                       'rtcp.senderssrc', '-e', 'rtcp.ssrc.identifier', '-e', 'rtcp.ssrc.fraction', '-e',
+                       'rtcp.ssrc.cum_nr', '-e', 'rtcp.ssrc.jitter').splitlines():
+        senders, identifiers, fractions, cumulative, jitters = line.split('\t')
+        sender = senders.split(',')[0]
+        about = [i for i in identifiers.split(',') if i != sender]
+        for block in zip(about, fractions.split(','), cumulative.split(','), jitters.split(',')):
+            last[int(block[0], 16)] = (int(sender, 16), int(block[1]), int(block[2]), int(block[3]))
+    return last
+
+
+class TestReceiverReports:
+    def test_edge(self, tshark, local_capture):
+        # Each end's SR carries a report block about the other's stream:
+        # jitter in timestamp units at 8000 Hz (PCMU, G.722).
+        rows = media(tshark, local_capture(EDGE))
+        assert [[r[0], r[-2]] for r in rows] == [
+            ['0xb0b0b002', 'by 0xa11ce001: fraction lost 23/256 (9.0%), cumulative lost 1, jitter 1.250 ms'],
+            ['0xa11ce001', 'by 0xb0b0b002: fraction lost 17/256 (6.6%), cumulative lost 1, jitter 4.125 ms'],
+            ['0xd00dfeed', ''],
+            ['0xc0ffee03', ''],
+        ]
+
+    @pytest.mark.parametrize('capture', every_capture(), ids=os.path.basename)
+    def test_equal_rtcp_fields(self, tshark, capture):
+        # The last report block about each stream, as tshark's RTCP fields
+        # show it (decrypted SRTCP included where the keys are known).
+        from suite_reports_trust import capture_args
+        args = capture_args(capture)
+        expected = last_report_blocks(tshark, args)
+        rows = [r for r in media(tshark, capture, extra=args[4:]) if not r[0].startswith('(none')]
+        got = {}
+        for row in rows:
+            m = RECEIVER_REPORT.match(row[-2])
+            if m:
+                # Shown in ms, the reported streams of these captures are
+                # all at 8000 Hz (PCMU, PCMA, G.722).
+                jitter = round(float(m.group(4)) * 8) if m.group(4) else int(m.group(5))
+                got[int(row[0], 16)] = (int(m.group(1), 16), int(m.group(2)), int(m.group(3)), jitter)
+            else:
+                assert row[-2] == ''
+        assert got == {ssrc: block for ssrc, block in expected.items() if ssrc in {int(r[0], 16) for r in rows}}
