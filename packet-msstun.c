@@ -2004,6 +2004,7 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
     unsigned len;
     msstun_tap_t *rec;
     msstun_note_t *note;
+    bool clear = kind != MSSTUN_NOTE_SRTCP;  /* the figures past the header */
 
     if (!have_tap_listener(msstun_tap) || pinfo->flags.in_error_pkt)
         return;
@@ -2015,8 +2016,10 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
 
         kind = MSSTUN_NOTE_RTCP;
         if (plain && tvb_captured_length(plain) >= 8 && tvb_captured_length(tvb) >= 8 &&
-            tvb_memeql(plain, 0, tvb_get_ptr(tvb, 0, 8), 8) == 0)
+            tvb_memeql(plain, 0, tvb_get_ptr(tvb, 0, 8), 8) == 0) {
             tvb = plain;
+            clear = true;
+        }
     }
     len = tvb_reported_length(tvb);
     note = wmem_new0(pinfo->pool, msstun_note_t);
@@ -2033,8 +2036,24 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
         unsigned offset = note->payload_type == 200 ? 28 : 8;
         unsigned count = tvb_get_uint8(tvb, 0) & 0x1F;
 
+        if (clear && note->payload_type == 200 && tvb_captured_length(tvb) >= 16) {
+            note->has_sr_ntp = true;
+            note->sr_ntp_middle = tvb_get_ntohl(tvb, 10);
+        }
         for (unsigned i = 0; i < count && offset + 24 <= len && (unsigned)tvb_captured_length(tvb) >= offset + 4; i++) {
             note->reported[note->n_reported++] = tvb_get_ntohl(tvb, offset);
+            if (clear && note->n_blocks == i && (unsigned)tvb_captured_length(tvb) >= offset + 24) {
+                uint32_t lost = tvb_get_ntoh24(tvb, offset + 5);
+
+                note->blocks[i].fraction_lost = tvb_get_uint8(tvb, offset + 4);
+                /* 24 bits, signed (RFC 3550 6.4.1). */
+                note->blocks[i].cumulative_lost = (int32_t)(lost ^ 0x800000) - 0x800000;
+                note->blocks[i].highest_seq = tvb_get_ntohl(tvb, offset + 8);
+                note->blocks[i].jitter = tvb_get_ntohl(tvb, offset + 12);
+                note->blocks[i].lsr = tvb_get_ntohl(tvb, offset + 16);
+                note->blocks[i].dlsr = tvb_get_ntohl(tvb, offset + 20);
+                note->n_blocks++;
+            }
             offset += 24;
         }
     }

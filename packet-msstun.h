@@ -105,6 +105,21 @@ typedef struct {
     unsigned n_reported;        /* RTCP report blocks ... */
     uint32_t reported[31];      /* ... and the SSRCs they are about */
     const char *handshake;      /* pseudo-TLS: the handshake messages */
+    /* RTCP SR: the middle 32 bits of its NTP timestamp (what a report
+     * block's LSR names), RFC 3550 6.4.1. */
+    bool     has_sr_ntp;
+    uint32_t sr_ntp_middle;
+    /* The report blocks in full, in the order of reported[]: the first
+     * n_blocks were captured whole. */
+    unsigned n_blocks;
+    struct {
+        uint8_t  fraction_lost; /* of 256 */
+        int32_t  cumulative_lost;
+        uint32_t highest_seq;   /* extended */
+        uint32_t jitter;        /* in timestamp units */
+        uint32_t lsr;
+        uint32_t dlsr;          /* in 1/65536 s */
+    } blocks[31];
 } msstun_note_t;
 
 /* What the "msstun" tap gets for each STUN/TURN message and ChannelData

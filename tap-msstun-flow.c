@@ -483,7 +483,8 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
 
 enum {
     MEDIA_SSRC, MEDIA_SETUP_FRAME, MEDIA_LEARNED, MEDIA_PATH, MEDIA_HOPS, MEDIA_LEGS, MEDIA_PACKETS, MEDIA_LOST,
-    MEDIA_SEQ_ERRORS, MEDIA_MAX_JITTER, MEDIA_MEAN_JITTER, MEDIA_PAYLOAD_TYPES, MEDIA_RTCP, MEDIA_NFIELDS
+    MEDIA_SEQ_ERRORS, MEDIA_MAX_JITTER, MEDIA_MEAN_JITTER, MEDIA_EXPECTED, MEDIA_LOSS_RATE, MEDIA_DUPLICATES,
+    MEDIA_MAX_DELTA, MEDIA_PAYLOAD_TYPES, MEDIA_RECEIVER_REPORT, MEDIA_RTCP, MEDIA_NFIELDS
 };
 
 static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
@@ -498,7 +499,12 @@ static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Sequence Errors", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max Jitter (ms)", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Mean Jitter (ms)", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Expected", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Loss (%)", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Duplicates", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max Delta (ms)", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Payload Types", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Receiver Report", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "RTCP", "%s" },
 };
 
@@ -518,10 +524,20 @@ typedef struct {
     double   jitter;
     double   max_jitter;
     double   mean_jitter;
+    double   max_delta;         /* between arrivals, of regular packets */
     unsigned total;
     unsigned seq_errors;
     unsigned pt;
+    unsigned clock_rate;        /* of the last packet with one */
+    /* Duplicates: the sequence numbers received among the DUPLICATE_WINDOW
+     * up to the highest, bit i for highest - i. */
+    uint16_t highest_seq;
+    uint64_t seen;
+    unsigned duplicates;
 } media_leg_t;
+
+/* How far back (in sequence numbers) a duplicate is recognised. */
+#define DUPLICATE_WINDOW        64
 
 /* How many legs a stream's cells show before they count the others. */
 #define MEDIA_LEGS_SHOWN        8
@@ -564,6 +580,12 @@ typedef struct {
 typedef struct {
     unsigned sent;              /* RTCP packets from the SSRC */
     unsigned reports;           /* report blocks about it */
+    /* The last report block about it captured whole, and who sent it. */
+    bool     has_block;
+    uint32_t reporter;
+    uint8_t  fraction_lost;
+    int32_t  cumulative_lost;
+    uint32_t jitter;            /* in timestamp units */
 } media_rtcp_t;
 
 /* One media paths report: its streams from the (filtered) "rtp" listener,
@@ -648,6 +670,34 @@ extended_timestamp(const media_leg_t *leg, const struct _rtp_info *rtp)
 #endif
 }
 
+/* A packet whose sequence number was already received on the leg, among
+ * the last DUPLICATE_WINDOW: counted as a duplicate.  (Wireshark counts
+ * duplicates among the sequence errors only.) */
+static void
+count_duplicate(media_leg_t *leg, uint16_t seq)
+{
+    int16_t ahead = (int16_t)(uint16_t)(seq - leg->highest_seq);
+
+    if (ahead > 0) {
+        leg->seen = ahead >= DUPLICATE_WINDOW ? 1 : (leg->seen << ahead) | 1;
+        leg->highest_seq = seq;
+    } else if (-ahead < DUPLICATE_WINDOW) {
+        uint64_t bit = G_GUINT64_CONSTANT(1) << -ahead;
+
+        if (leg->seen & bit)
+            leg->duplicates++;
+        leg->seen |= bit;
+    }
+}
+
+/* Expected packets from the sequence numbers, across wraps, as
+ * rtpstream_info_calc() counts them. */
+static unsigned
+leg_expected(const media_leg_t *leg)
+{
+    return leg->stop_seq + leg->seq_cycles * 0x10000 - leg->start_seq + 1;
+}
+
 /* rtppacket_analyse(), for what the report shows. */
 static void
 analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_info *rtp)
@@ -664,9 +714,13 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
         leg->first_timestamp = leg->seq_timestamp = leg->timestamp = timestamp;
         leg->arrival_ms = now;
         leg->pt = rtp->info_payload_type;
+        leg->clock_rate = clock_rate(rtp);
         leg->total = 1;
+        leg->highest_seq = (uint16_t)rtp->info_seq_num;
+        leg->seen = 1;
         return;
     }
+    count_duplicate(leg, (uint16_t)rtp->info_seq_num);
     in_time_sequence = MSSTUN_RTP_IN_TIME_SEQUENCE(leg->first_timestamp, leg->seq_timestamp, timestamp);
     if (in_time_sequence && !leg->under &&
         (rtp->info_seq_num < leg->start_seq || (rtp->info_seq_num == 0 && leg->stop_seq == 65535))) {
@@ -692,6 +746,7 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
     leg->pt = rtp->info_payload_type;
     rate = clock_rate(rtp);
     if (rate != 0) {
+        leg->clock_rate = rate;
         double expected = leg->arrival_ms + (double)((int64_t)timestamp - (int64_t)leg->seq_timestamp) /
                                       (rate / 1000);
 
@@ -704,6 +759,8 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
             leg->mean_jitter = (leg->mean_jitter * (leg->total - 1) + jitter) / leg->total;
         }
     }
+    if (regular && now - leg->arrival_ms > leg->max_delta)
+        leg->max_delta = now - leg->arrival_ms;
     if (in_time_sequence) {
         leg->arrival_ms = now;
         leg->seq_timestamp = timestamp;
@@ -725,7 +782,7 @@ draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned colum
 
     for (unsigned i = 0; i < stream->shown_legs->len; i++) {
         const media_leg_t *leg = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, i);
-        unsigned expected = leg->stop_seq + leg->seq_cycles * 0x10000 - leg->start_seq + 1;
+        unsigned expected = leg_expected(leg);
 
         if (i)
             g_string_append(str, " / ");
@@ -745,8 +802,22 @@ draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned colum
         case MEDIA_MAX_JITTER:
             g_string_append_printf(str, "%.3f", leg->max_jitter);
             break;
-        default:
+        case MEDIA_MEAN_JITTER:
             g_string_append_printf(str, "%.3f", leg->mean_jitter);
+            break;
+        case MEDIA_EXPECTED:
+            g_string_append_printf(str, "%u", expected);
+            break;
+        case MEDIA_LOSS_RATE:
+            /* As -z rtp,streams shows it: of the expected, negative when
+             * duplicates outnumber the lost. */
+            g_string_append_printf(str, "%.1f", expected ? 100.0 * (int)(expected - leg->total) / expected : 0.0);
+            break;
+        case MEDIA_DUPLICATES:
+            g_string_append_printf(str, "%u", leg->duplicates);
+            break;
+        default:
+            g_string_append_printf(str, "%.3f", leg->max_delta);
             break;
         }
     }
@@ -764,6 +835,19 @@ draw_rtcp(media_state_t *state, uint32_t ssrc)
     if (stream && rtcp)
         msstun_report_set_string(state->report, stream->row, MEDIA_RTCP,
                                  g_strdup_printf("%u sent, %u reports about it", rtcp->sent, rtcp->reports));
+    if (stream && rtcp && rtcp->has_block) {
+        /* The jitter at the clock rate of the stream's first leg. */
+        const media_leg_t *leg = stream->shown_legs->len ?
+                                 (const media_leg_t *)g_ptr_array_index(stream->shown_legs, 0) : NULL;
+        char *jitter = leg && leg->clock_rate ? g_strdup_printf("%.3f ms", rtcp->jitter * 1000.0 / leg->clock_rate) :
+                       g_strdup_printf("%u timestamp units", rtcp->jitter);
+
+        msstun_report_set_string(state->report, stream->row, MEDIA_RECEIVER_REPORT,
+                                 g_strdup_printf("by 0x%08x: fraction lost %u/256 (%.1f%%), cumulative lost %d, "
+                                                 "jitter %s", rtcp->reporter, rtcp->fraction_lost,
+                                                 rtcp->fraction_lost * 100.0 / 256, rtcp->cumulative_lost, jitter));
+        g_free(jitter);
+    }
 }
 
 static void
@@ -898,10 +982,18 @@ context_note(media_state_t *state, const msstun_tap_t *rec)
                 rtcp = g_new0(media_rtcp_t, 1);
                 g_hash_table_insert(state->rtcp, GUINT_TO_POINTER(ssrcs[i]), rtcp);
             }
-            if (i == 0)
+            if (i == 0) {
                 rtcp->sent++;
-            else
+            } else {
                 rtcp->reports++;
+                if (i - 1 < note->n_blocks) {
+                    rtcp->has_block = true;
+                    rtcp->reporter = note->ssrc;
+                    rtcp->fraction_lost = note->blocks[i - 1].fraction_lost;
+                    rtcp->cumulative_lost = note->blocks[i - 1].cumulative_lost;
+                    rtcp->jitter = note->blocks[i - 1].jitter;
+                }
+            }
             draw_rtcp(state, ssrcs[i]);
         }
     }
@@ -1097,6 +1189,8 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
         g_free(name);
     }
     analyse_packet(leg, pinfo, rtp);
+    if (new_leg)
+        draw_rtcp(state, rtp->info_sync_src);
 
     packet_path(state, note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
     g_free(src);
@@ -1115,7 +1209,7 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     /* The legs' cells change when a shown leg counts a packet, and the
      * count of the others when a leg is new. */
     if (new_leg || g_ptr_array_find(stream->shown_legs, leg, NULL)) {
-        for (unsigned column = MEDIA_LEGS; column <= MEDIA_MEAN_JITTER; column++)
+        for (unsigned column = MEDIA_LEGS; column <= MEDIA_MAX_DELTA; column++)
             draw_leg_cell(state, stream, column);
     }
     return TAP_PACKET_REDRAW;

@@ -10,7 +10,8 @@ from conftest import ws_at_least
 
 HEURISTIC = ['--enable-heuristic', 'msstun_udp']
 MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
-                 'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Payload Types', 'RTCP']
+                 'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Expected', 'Loss (%)', 'Duplicates',
+                 'Max Delta (ms)', 'Payload Types', 'Receiver Report', 'RTCP']
 
 
 def flow(tshark, capture, stat_filter=None, extra=()):
@@ -182,6 +183,12 @@ EDGE_ARROWS = [
 ]
 
 
+def zero_report(reporter):
+    '''The Receiver Report cell of a report block of the generators that
+    report no loss (jitter 12 at PT 104, whose clock rate is unknown).'''
+    return 'by %s: fraction lost 0/256 (0.0%%), cumulative lost 0, jitter 12 timestamp units' % reporter
+
+
 def edge_rows():
     '''The media paths of turn-edge-relay.pcap: each stream once, with its two
     legs (relay leg first for the peers' streams).  The first peer's first
@@ -196,36 +203,47 @@ def edge_rows():
          'relayed UDP, relay leg; relayed UDP, Send/Data; relayed UDP, ChannelData',
          '203.0.113.70:5004 > 192.0.2.15:49170 > 192.0.2.1:3478 > 198.51.100.20:50200',
          '203.0.113.70:5004 > 192.0.2.15:49170 / 192.0.2.1:3478 > 198.51.100.20:50200',
-         '23 / 22', '1 / 1', '1 / 1', '1.662 / 1.605', '1.311 / 1.255', '9', '2 sent, 2 reports about it'],
+         '23 / 22', '1 / 1', '1 / 1', '1.662 / 1.605', '1.311 / 1.255', '24 / 23', '4.2 / 4.3', '0 / 0',
+         '38.403 / 38.358', '9',
+         'by 0xa11ce001: fraction lost 23/256 (9.0%), cumulative lost 1, jitter 1.250 ms',
+         '2 sent, 2 reports about it'],
         ['0xa11ce001', '4', 'Allocate Success relayed 192.0.2.15:49170',
          'relayed UDP, Send/Data; relayed UDP, relay leg; relayed UDP, ChannelData',
          '198.51.100.20:50200 > 192.0.2.1:3478 > 192.0.2.15:49170 > 203.0.113.70:5004',
          '198.51.100.20:50200 > 192.0.2.1:3478 / 192.0.2.15:49170 > 203.0.113.70:5004',
-         '23 / 23', '1 / 1', '3 / 3'] + a_jitter + ['0', '2 sent, 2 reports about it'],
+         '23 / 23', '1 / 1', '3 / 3'] + a_jitter + ['24 / 24', '4.2 / 4.2', '0 / 0', '40.934 / 40.966', '0',
+                                                'by 0xb0b0b002: fraction lost 17/256 (6.6%), cumulative lost 1, '
+                                                'jitter 4.125 ms', '2 sent, 2 reports about it'],
         ['0xd00dfeed', '114', 'Allocate Success relayed 192.0.2.15:49180',
          'relayed UDP, relay leg; relayed TCP, end-to-end data',
          '203.0.113.80:5006 > 192.0.2.15:49180 > 192.0.2.1:443 > 198.51.100.30:51500',
          '203.0.113.80:5006 > 192.0.2.15:49180 / 192.0.2.1:443 > 198.51.100.30:51500',
-         '11 / 11', '1 / 1', '1 / 1', '1.010 / 1.021', '0.777 / 0.788', '0', ''],
+         '11 / 11', '1 / 1', '1 / 1', '1.010 / 1.021', '0.777 / 0.788', '12 / 12', '8.3 / 8.3', '0 / 0',
+         '40.894 / 40.888', '0', '', ''],
         ['0xc0ffee03', '114', 'carried by TURN, Allocate Success relayed 192.0.2.15:49180',
          'relayed TCP, end-to-end data; relayed UDP, relay leg',
          '198.51.100.30:51500 > 192.0.2.1:443 > 192.0.2.15:49180 > 203.0.113.80:5006',
          '198.51.100.30:51500 > 192.0.2.1:443 / 192.0.2.15:49180 > 203.0.113.80:5006',
-         '12 / 12', '0 / 0', '0 / 0', '1.171 / 1.179', '0.873 / 0.874', '8', ''],
+         '12 / 12', '0 / 0', '0 / 0', '1.171 / 1.179', '0.873 / 0.874', '12 / 12', '0.0 / 0.0', '0 / 0',
+         '25.807 / 25.782', '8', '', ''],
     ]
 
 
 LEARNING_ROWS = [
     ['0xb10c0a01', '5', 'Send Request to 203.0.113.50:53000', 'relayed UDP, relay leg',
      '10.0.0.10:50000 > 192.0.2.1:3478 > 192.0.2.15:52000 > 203.0.113.50:53000',
-     '192.0.2.15:52000 > 203.0.113.50:53000', '10', '0', '0', '0.000', '0.000', '104', '1 sent, 2 reports about it'],
+     '192.0.2.15:52000 > 203.0.113.50:53000', '10', '0', '0', '0.000', '0.000', '10', '0.0', '0', '60.000',
+     '104', zero_report('0xb10c0a02'), '1 sent, 2 reports about it'],
     ['0xb10c0a02', '4', 'Allocate Success relayed 192.0.2.15:52000', 'relayed UDP, relay leg',
      '203.0.113.50:53000 > 192.0.2.15:52000 > 192.0.2.1:3478 > 10.0.0.10:50000',
-     '203.0.113.50:53000 > 192.0.2.15:52000', '10', '0', '0', '0.000', '0.000', '104', '2 sent, 1 reports about it'],
+     '203.0.113.50:53000 > 192.0.2.15:52000', '10', '0', '0', '0.000', '0.000', '10', '0.0', '0', '60.000',
+     '104', zero_report('0xb10c0a01'), '2 sent, 1 reports about it'],
     ['0xc20c0a01', '35', 'Binding Success', 'direct UDP', '10.0.0.10:50010 > 203.0.113.60:54000',
-     '10.0.0.10:50010 > 203.0.113.60:54000', '6', '0', '0', '0.000', '0.000', '104', '1 sent, 0 reports about it'],
+     '10.0.0.10:50010 > 203.0.113.60:54000', '6', '0', '0', '0.000', '0.000', '6', '0.0', '0', '60.000',
+     '104', '', '1 sent, 0 reports about it'],
     ['0xc20c0a02', '37', 'Binding Success', 'direct UDP', '203.0.113.60:54000 > 10.0.0.10:50010',
-     '203.0.113.60:54000 > 10.0.0.10:50010', '6', '0', '0', '0.000', '0.000', '104', '0 sent, 1 reports about it'],
+     '203.0.113.60:54000 > 10.0.0.10:50010', '6', '0', '0', '0.000', '0.000', '6', '0.0', '0', '60.000',
+     '104', zero_report('0xc20c0a01'), '0 sent, 1 reports about it'],
 ]
 
 
@@ -251,21 +269,25 @@ class TestMediaPaths:
             ['0x1a2b3c4d', '4', 'carried by TURN, Allocate Success relayed 192.0.2.15:50000, [2001:db8::15]:50002',
              'relayed UDP, Send/Data; relayed UDP, active destination; relayed UDP, 0xFF10 multiplexed',
              '10.0.0.10:50000 > 192.0.2.1:3478 > 192.0.2.15:50000 > 203.0.113.9:50012',
-             '10.0.0.10:50000 > 192.0.2.1:3478', '4', '0', '0', '0.000', '0.000', '104', '1 sent, 2 reports about it'],
+             '10.0.0.10:50000 > 192.0.2.1:3478', '4', '0', '0', '0.000', '0.000', '4', '0.0', '0', '120.000',
+             '104', zero_report('0x5e6f7a8b'), '1 sent, 2 reports about it'],
             ['0x5e6f7a8b', '4', 'carried by TURN, Allocate Success relayed 192.0.2.15:50000, [2001:db8::15]:50002',
              'relayed UDP, active destination',
              '203.0.113.9:50012 > 192.0.2.15:50000 > 192.0.2.1:3478 > 10.0.0.10:50000',
-             '192.0.2.1:3478 > 10.0.0.10:50000', '2', '0', '0', '0.000', '0.000', '104', '2 sent, 1 reports about it'],
+             '192.0.2.1:3478 > 10.0.0.10:50000', '2', '0', '0', '0.000', '0.000', '2', '0.0', '0', '40.000',
+             '104', zero_report('0x1a2b3c4d'), '2 sent, 1 reports about it'],
         ]
 
     def test_tcp443_end_to_end(self, tshark, local_capture):
         assert media(tshark, local_capture('msturn-tcp443.pcap')) == [
             ['0x2b3c4d5e', '9', 'carried by TURN, Allocate Success relayed 192.0.2.15:50100, [2001:db8::15]:50102',
              'relayed TCP, end-to-end data', '10.0.0.10:51000 > 192.0.2.1:443 > 192.0.2.15:50100 > 203.0.113.9:50012',
-             '10.0.0.10:51000 > 192.0.2.1:443', '3', '0', '0', '0.000', '0.000', '104', '1 sent, 1 reports about it'],
+             '10.0.0.10:51000 > 192.0.2.1:443', '3', '0', '0', '0.000', '0.000', '3', '0.0', '0', '60.000',
+             '104', zero_report('0x6f7a8b9c'), '1 sent, 1 reports about it'],
             ['0x6f7a8b9c', '9', 'carried by TURN, Allocate Success relayed 192.0.2.15:50100, [2001:db8::15]:50102',
              'relayed TCP, end-to-end data', '203.0.113.9:50012 > 192.0.2.15:50100 > 192.0.2.1:443 > 10.0.0.10:51000',
-             '192.0.2.1:443 > 10.0.0.10:51000', '1', '0', '0', '0.000', '0.000', '104', '1 sent, 1 reports about it'],
+             '192.0.2.1:443 > 10.0.0.10:51000', '1', '0', '0', '0.000', '0.000', '1', '0.0', '0', '0.000',
+             '104', zero_report('0x2b3c4d5e'), '1 sent, 1 reports about it'],
         ]
 
     def test_turn_server_both_legs(self, tshark, local_capture):
@@ -280,7 +302,7 @@ class TestMediaPaths:
         # from the whole file).  The clients' streams are first seen on the
         # relay leg, whose RTP setup frame is the message that named the peer.
         rows = media(tshark, local_capture(EDGE), 'ip.addr==192.0.2.15', extra=['-2'])
-        relay_leg = [[r[0]] + [c.split(' / ')[r[5].split(' / ').index(leg)] for c in r[5:11]] + r[11:]
+        relay_leg = [[r[0]] + [c.split(' / ')[r[5].split(' / ').index(leg)] for c in r[5:15]] + r[15:]
                      for r, leg in zip(edge_rows(), ['203.0.113.70:5004 > 192.0.2.15:49170',
                                                       '192.0.2.15:49170 > 203.0.113.70:5004',
                                                       '203.0.113.80:5006 > 192.0.2.15:49180',

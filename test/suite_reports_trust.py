@@ -290,7 +290,7 @@ class TestRtcpColumnCountsDecryptedSrtcp:
                 if ssrc and int(ssrc, 16) != sender:
                     reports[int(ssrc, 16)] += 1
         [(_, _, rows)] = parse_tables(tshark(*base, '-z', 'msstun,media'))
-        got = {int(row[0], 16): row[12] for row in rows if row[12]}
+        got = {int(row[0], 16): row[-1] for row in rows if row[-1]}
         expected = {ssrc: '%d sent, %d reports about it' % (sent[ssrc], reports[ssrc])
                     for ssrc in set(sent) | set(reports) if ssrc in {int(row[0], 16) for row in rows}}
         assert got == expected
