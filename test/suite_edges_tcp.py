@@ -164,6 +164,7 @@ class TestGapInEndToEnd:
         assert [r[3] for r in rows[5:]] == ['1005', '1006,1007', '1008']
         assert [r[4:] for r in rows[5:]] == [['', '']] * 3
 
+    @pytest.mark.slow
     def test_no_partial_of_garbage_length(self, tshark, workdir):
         '''Whatever data segment is dropped from msturn-e2e-stream.pcap, no partial frame waits for
         more bytes than the RFC 4571 frames of the capture have (74).'''
