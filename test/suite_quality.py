@@ -12,7 +12,7 @@ import struct
 
 import pytest
 
-from conftest import all_local_captures, all_shared_captures
+from conftest import all_local_captures, all_shared_captures, ws_at_least
 from suite_flow import EDGE, HEURISTIC, media
 
 # Columns of -z msstun,media (see suite_flow.MEDIA_COLUMNS).
@@ -58,8 +58,22 @@ def every_capture():
             [os.path.join(here, '..', '..', 'shared', 'captures', name) for name in all_shared_captures()])
 
 
+def rtp_streams_cases():
+    '''every_capture(), but where Wireshark's own figures are known to be wrong.'''
+    cases = []
+    for capture in every_capture():
+        marks = ()
+        if os.path.basename(capture) == 'turn-tcp3478-midstream.pcap' and ws_at_least(4, 6):
+            # Frame 5 holds two ChannelData messages, RTP 5001 and 5002: from 4.6
+            # RTP Streams counts 3 packets of 2 expected (lost -1) where the
+            # sequence numbers 5000-5002 give 3 expected, 0 lost.
+            marks = pytest.mark.xfail(strict=True, reason="Wireshark 4.6's RTP Streams: two RTP packets in one frame")
+        cases.append(pytest.param(capture, marks=marks, id=os.path.basename(capture)))
+    return cases
+
+
 class TestLegFigures:
-    @pytest.mark.parametrize('capture', every_capture(), ids=os.path.basename)
+    @pytest.mark.parametrize('capture', rtp_streams_cases())
     def test_equal_rtp_streams(self, tshark, capture):
         # Packets, lost, loss rate, max delta, mean and max jitter of every
         # leg of every stream equal Wireshark's own RTP streams.
@@ -147,7 +161,10 @@ def last_report_blocks(tshark, args):
         sender = senders.split(',')[0]
         about = [i for i in identifiers.split(',') if i != sender]
         for block in zip(about, fractions.split(','), cumulative.split(','), jitters.split(',')):
-            last[int(block[0], 16)] = (int(sender, 16), int(block[1]), int(block[2]), int(block[3]))
+            # A block cut short by the snapshot length (4.6 shows its first
+            # fields) is no report.
+            if '' not in block:
+                last[int(block[0], 16)] = (int(sender, 16), int(block[1]), int(block[2]), int(block[3]))
     return last
 
 
