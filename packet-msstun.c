@@ -604,6 +604,10 @@ static const value_string msstun_bwm_acm_vals[] = {
     { 0, NULL }
 };
 
+/* Wireshark's tfs_set_notset lives in libwireshark: on Windows its address
+ * is not a constant a plugin's static field array may hold. */
+static const true_false_string msstun_set_tfs = { "Set", "Not set" };
+
 static const value_string msstun_location_vals[] = {
     { 0, "Unknown" },
     { 1, "Internet" },
@@ -2411,9 +2415,9 @@ proto_register_msstun(void)
         { &hf_msstun_role_local_relay_site_port,
           { "Local Relay Site Port", "msstun.att.local_relay_site.port", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_change_ip,
-          { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x00000004, NULL, HFILL }},
+          { "Change IP", "msstun.att.change_ip", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000004, NULL, HFILL }},
         { &hf_msstun_att_change_port,
-          { "Change Port", "msstun.att.change_port", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x00000002, NULL, HFILL }},
+          { "Change Port", "msstun.att.change_port", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x00000002, NULL, HFILL }},
         { &hf_msstun_att_username,
           { "Username", "msstun.att.username", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL }},
         { &hf_msstun_att_username_opaque,
@@ -2465,7 +2469,7 @@ proto_register_msstun(void)
           { "Requested Address Family", "msstun.att.requested_family", FT_UINT8, BASE_HEX, VALS(msstun_family_vals), 0x0,
             NULL, HFILL }},
         { &hf_msstun_att_even_port_reserve,
-          { "Reserve Next Port", "msstun.att.even_port.reserve_next", FT_BOOLEAN, 8, TFS(&tfs_set_notset), 0x80,
+          { "Reserve Next Port", "msstun.att.even_port.reserve_next", FT_BOOLEAN, 8, TFS(&msstun_set_tfs), 0x80,
             NULL, HFILL }},
         { &hf_msstun_att_transport,
           { "Requested Transport", "msstun.att.transport", FT_UINT8, BASE_DEC, VALS(msstun_transport_vals), 0x0,
@@ -2576,9 +2580,9 @@ proto_register_msstun(void)
           { "Maximum Receive Bandwidth", "msstun.att.bwm.max_recv", FT_UINT32, BASE_DEC | BASE_UNIT_STRING,
             &msstun_units_kbps, 0x0, NULL, HFILL }},
         { &hf_msstun_att_bwm_valid,
-          { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x80000000, NULL, HFILL }},
+          { "Valid", "msstun.att.bwm.valid", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x80000000, NULL, HFILL }},
         { &hf_msstun_att_bwm_pstn_failover,
-          { "PSTN Failover", "msstun.att.bwm.pstn_failover", FT_BOOLEAN, 32, TFS(&tfs_set_notset), 0x40000000,
+          { "PSTN Failover", "msstun.att.bwm.pstn_failover", FT_BOOLEAN, 32, TFS(&msstun_set_tfs), 0x40000000,
             NULL, HFILL }},
         { &hf_msstun_att_bwm_rp_reserved,
           { "Reserved Bits", "msstun.att.bwm.reserved_bits", FT_UINT32, BASE_HEX, NULL, 0x3FFFFFFF, NULL, HFILL }},
