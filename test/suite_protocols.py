@@ -231,6 +231,9 @@ class TestShowOriginal:
     # without the plugin reports an exception.
     THROWN_ON_4_0 = {UDP3478: [3, 5, 7, 9, 17, 20, 22], 'srtp-roc.pcap': list(range(1, 16))}
 
+    # Open: on Wireshark 4.6 the original dissector's exception is not
+    # reported in the subtree (msstun.original.exception on no frame).
+    @pytest.mark.xfail(ws_at_least(4, 6), strict=True, reason='show_original does not report the exception on 4.6')
     @pytest.mark.parametrize('capture', [UDP3478, 'srtp-roc.pcap'])
     def test_exception_in_subtree_columns_kept(self, tshark, tshark_builtin, local_capture, capture):
         cap = local_capture(capture)
