@@ -773,6 +773,18 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
 /* Defined with the registration, below. */
 static msstun_report_kind_t media_kind;
 
+/* Whether leg is one of the (at most MEDIA_LEGS_SHOWN) legs the cells show;
+ * g_ptr_array_find() is newer than Wireshark 4.0's GLib floor (2.50). */
+static bool
+leg_is_shown(const media_stream_t *stream, const media_leg_t *leg)
+{
+    for (unsigned i = 0; i < stream->shown_legs->len; i++) {
+        if (g_ptr_array_index(stream->shown_legs, i) == leg)
+            return true;
+    }
+    return false;
+}
+
 /* One value per leg, "a / b", for the legs shown, and how many more. */
 static void
 draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned column)
@@ -1208,7 +1220,7 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
                                  msstun_strset_join(&stream->payload_types, ", "));
     /* The legs' cells change when a shown leg counts a packet, and the
      * count of the others when a leg is new. */
-    if (new_leg || g_ptr_array_find(stream->shown_legs, leg, NULL)) {
+    if (new_leg || leg_is_shown(stream, leg)) {
         for (unsigned column = MEDIA_LEGS; column <= MEDIA_MAX_DELTA; column++)
             draw_leg_cell(state, stream, column);
     }
