@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="cmake gcc make pkg-config tshark wireshark-dev libwireshark-dev libwiretap-dev libwsutil-dev \
-libglib2.0-dev libgcrypt20-dev libsrtp2-dev dpkg-dev python3 python3-pytest util-linux valgrind"
+libglib2.0-dev libgcrypt20-dev libsrtp2-dev dpkg-dev python3 python3-pytest util-linux valgrind python3-pytest-xdist"
 
 missing=""
 for p in $PACKAGES; do
