@@ -26,81 +26,27 @@
 import struct
 import sys
 
+from lib import pcap
 from lib.net import csum
 
 ETH_HDR = 14
 ETHERTYPE_IPV4 = 0x0800
 ETHERTYPE_IPV6 = 0x86DD
-LINKTYPE_ETHERNET = 1
 
 
 def read_frames(path):
     '''[(seconds, microseconds, frame bytes)] of a pcap or pcapng file of Ethernet frames.'''
-    with open(path, 'rb') as f:
-        data = f.read()
-    magic = data[:4]
-    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        return _read_pcap(data)
-    if magic == b'\x0a\x0d\x0d\x0a':
-        return _read_pcapng(data)
-    raise ValueError('%s: not a pcap or pcapng file' % path)
-
-
-def _read_pcap(data):
-    endian = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
-    nano = data[:4] in (b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d')
-    linktype = struct.unpack(endian + 'I', data[20:24])[0]
-    if linktype != LINKTYPE_ETHERNET:
-        raise ValueError('link type %d, not Ethernet' % linktype)
-    frames, off = [], 24
-    while off + 16 <= len(data):
-        sec, frac, caplen, _ = struct.unpack(endian + 'IIII', data[off:off + 16])
-        frames.append((sec, frac // 1000 if nano else frac, data[off + 16:off + 16 + caplen]))
-        off += 16 + caplen
+    frames = []
+    for p in pcap.read_file(path):
+        if p.linktype != pcap.LINKTYPE_ETHERNET:
+            raise ValueError('link type %d, not Ethernet' % p.linktype)
+        frames.append((p.sec, p.usec, p.data))
     return frames
-
-
-def _read_pcapng(data):
-    frames, off, endian, resolution = [], 0, '<', {}
-    while off + 12 <= len(data):
-        btype = struct.unpack(endian + 'I', data[off:off + 4])[0]
-        if btype == 0x0A0D0D0A:
-            endian = '<' if data[off + 8:off + 12] == b'\x4d\x3c\x2b\x1a' else '>'
-            resolution = {}
-        blen = struct.unpack(endian + 'I', data[off + 4:off + 8])[0]
-        body = data[off + 8:off + blen - 4]
-        if btype == 1:
-            if struct.unpack(endian + 'H', body[:2])[0] != LINKTYPE_ETHERNET:
-                raise ValueError('link type %d, not Ethernet' % struct.unpack(endian + 'H', body[:2])[0])
-            resolution[len(resolution)] = _if_tsresol(body[8:], endian)
-        elif btype == 6:
-            iface, high, low, caplen = struct.unpack(endian + 'IIII', body[:16])
-            units = resolution.get(iface, 1000000)
-            ts = (high << 32 | low) * 1000000 // units
-            frames.append((ts // 1000000, ts % 1000000, body[20:20 + caplen]))
-        off += blen
-    return frames
-
-
-def _if_tsresol(options, endian):
-    off = 0
-    while off + 4 <= len(options):
-        code, length = struct.unpack(endian + 'HH', options[off:off + 4])
-        if code == 0:
-            break
-        if code == 9:
-            v = options[off + 4]
-            return 2 ** (v & 0x7F) if v & 0x80 else 10 ** v
-        off += 4 + ((length + 3) & ~3)
-    return 1000000
 
 
 def write_pcap(path, frames):
-    out = [struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_ETHERNET)]
-    for sec, usec, frame in frames:
-        out.append(struct.pack('<IIII', sec, usec, len(frame), len(frame)) + frame)
     with open(path, 'wb') as f:
-        f.write(b''.join(out))
+        f.write(pcap.write((sec * 1000000 + usec, frame) for sec, usec, frame in frames))
 
 
 class Segment:

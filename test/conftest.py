@@ -298,22 +298,36 @@ def tshark_builtin(ws_root, run_as, plugin_dir):
     return ts
 
 
-@pytest.fixture(scope='session')
-def shared_capture():
+def _capture_resolver(folder, what):
+    '''A function from a capture's path under folder to its full path, which must exist.'''
     def resolve(relpath):
-        path = os.path.join(SHARED_CAPTURES, relpath)
-        assert os.path.isfile(path), 'missing shared capture %s' % path
+        path = os.path.join(folder, relpath)
+        assert os.path.isfile(path), 'missing %s %s' % (what, path)
         return path
     return resolve
+
+
+@pytest.fixture(scope='session')
+def shared_capture():
+    return _capture_resolver(SHARED_CAPTURES, 'shared capture')
 
 
 @pytest.fixture(scope='session')
 def local_capture():
-    def resolve(name):
-        path = os.path.join(LOCAL_CAPTURES, name)
-        assert os.path.isfile(path), 'missing capture %s (captures/ generators)' % path
-        return path
-    return resolve
+    return _capture_resolver(LOCAL_CAPTURES, 'capture (captures/ generators)')
+
+
+def cached_fields(ts):
+    '''ts.fields(capture, names, dfilter, extra) with each distinct run done once (for a
+    module-scoped fixture of a suite that asks for the same rows in many tests).'''
+    cache = {}
+
+    def fields(capture, names, dfilter=None, extra=()):
+        key = (capture, tuple(names), dfilter, tuple(extra))
+        if key not in cache:
+            cache[key] = ts.fields(capture, names, dfilter, list(extra))
+        return cache[key]
+    return fields
 
 
 def all_shared_captures():

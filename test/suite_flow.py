@@ -7,6 +7,7 @@
 import re
 
 from conftest import ws_at_least
+from msturn_info import INFO_TCP443, INFO_UDP3478
 
 HEURISTIC = ['--enable-heuristic', 'msstun_udp']
 MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
@@ -59,56 +60,52 @@ def rtp_streams(tshark, capture, extra=()):
     return streams
 
 
+def control_arrow(info, n, label, ports):
+    '''The arrow of the MS-TURN message of frame n of a generated capture (frame n at (n - 1) x
+    20 ms): its comment is the frame's Info (info: msturn_info.py's).'''
+    return ['%.6f' % ((n - 1) * 0.02), label, ports, info[n]]
+
+
 class TestFlowGraph:
     def test_every_arrow_tcp443(self, tshark, local_capture):
         # Pseudo-TLS, the MS-TURN exchange, relayed checks in DATA (frame 11
         # holds two Data Indications), and the end-to-end media summarised.
+        up, down = '51000 -> 443', '443 -> 51000'
         assert flow(tshark, local_capture('msturn-tcp443.pcap')) == [
-            ['0.060000', 'pseudo ClientHello', '51000 -> 443', 'MS-TURN pseudo-TLS ClientHello'],
-            ['0.080000', 'pseudo ServerHello', '443 -> 51000', 'MS-TURN pseudo-TLS ServerHello'],
-            ['0.100000', 'Allocate Req', '51000 -> 443', 'Allocate Request'],
-            ['0.120000', 'Allocate 401', '443 -> 51000',
-             'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:443'],
-            ['0.140000', 'Allocate Req', '51000 -> 443', 'Allocate Request'],
-            ['0.160000', 'Allocate OK', '443 -> 51000',
-             'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
-             'mapped 198.51.100.7:41000 lifetime 480'],
-            ['0.180000', 'Send: Binding Req', '51000 -> 443',
-             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
-            ['0.200000', 'Data: Binding OK', '443 -> 51000',
-             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
-            ['0.200000', 'Data: Binding Req', '443 -> 51000',
-             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
-            ['0.240000', 'Send: Binding OK', '51000 -> 443',
-             'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012'],
-            ['0.280000', 'Set Active Dest Req', '51000 -> 443', 'Set Active Destination Request to 203.0.113.9:50012'],
-            ['0.300000', 'Set Active Dest OK', '443 -> 51000', 'Set Active Destination Success Response'],
-            ['0.320000', 'RTP SSRC 0x2b3c4d5e', '51000 -> 443', '3 packets, frames 17-22, relayed TCP, end-to-end data'],
-            ['0.340000', 'RTP SSRC 0x6f7a8b9c', '443 -> 51000', '1 packet, frame 18, relayed TCP, end-to-end data'],
-            ['0.360000', 'RTCP SSRC 0x2b3c4d5e', '51000 -> 443', '1 packet, frame 19, relayed TCP, end-to-end data'],
-            ['0.440000', 'RTCP SSRC 0x6f7a8b9c', '443 -> 51000', '1 packet, frame 23, relayed TCP, end-to-end data'],
+            ['0.060000', 'pseudo ClientHello', up, 'MS-TURN pseudo-TLS ClientHello'],
+            ['0.080000', 'pseudo ServerHello', down, 'MS-TURN pseudo-TLS ServerHello'],
+            control_arrow(INFO_TCP443, 6, 'Allocate Req', up), control_arrow(INFO_TCP443, 7, 'Allocate 401', down),
+            control_arrow(INFO_TCP443, 8, 'Allocate Req', up), control_arrow(INFO_TCP443, 9, 'Allocate OK', down),
+            control_arrow(INFO_TCP443, 10, 'Send: Binding Req', up),
+            control_arrow(INFO_TCP443, 11, 'Data: Binding OK', down),
+            control_arrow(INFO_TCP443, 11, 'Data: Binding Req', down),
+            control_arrow(INFO_TCP443, 13, 'Send: Binding OK', up),
+            control_arrow(INFO_TCP443, 15, 'Set Active Dest Req', up),
+            control_arrow(INFO_TCP443, 16, 'Set Active Dest OK', down),
+            ['0.320000', 'RTP SSRC 0x2b3c4d5e', up, '3 packets, frames 17-22, relayed TCP, end-to-end data'],
+            ['0.340000', 'RTP SSRC 0x6f7a8b9c', down, '1 packet, frame 18, relayed TCP, end-to-end data'],
+            ['0.360000', 'RTCP SSRC 0x2b3c4d5e', up, '1 packet, frame 19, relayed TCP, end-to-end data'],
+            ['0.440000', 'RTCP SSRC 0x6f7a8b9c', down, '1 packet, frame 23, relayed TCP, end-to-end data'],
         ]
 
     def test_media_summarised_with_filter_two_pass(self, tshark, local_capture):
         # One arrow per stream across its carriers: Send DATA, then plain UDP
         # after Set Active Destination, then 0xFF10.  The Send and Data
         # Indication that carry media have no arrow of their own.
+        up, down = '50000 -> 3478', '3478 -> 50000'
         assert flow(tshark, local_capture('msturn-udp3478.pcap'), 'frame.number>=7 && frame.number<=19',
                     extra=['-2']) == [
-            ['0.120000', 'RTP SSRC 0x1a2b3c4d', '50000 -> 3478',
+            ['0.120000', 'RTP SSRC 0x1a2b3c4d', up,
              '4 packets, frames 7-19, relayed UDP, Send/Data peer 203.0.113.9:50012, then UDP, '
              'then relayed UDP, 0xFF10 multiplexed'],
-            ['0.140000', 'RTCP SSRC 0x5e6f7a8b', '3478 -> 50000',
+            ['0.140000', 'RTCP SSRC 0x5e6f7a8b', down,
              '2 packets, frames 8-16, relayed UDP, Send/Data peer 203.0.113.9:50012, then UDP'],
-            ['0.160000', 'Set Active Dest Req', '50000 -> 3478', 'Set Active Destination Request to 203.0.113.9:50012'],
-            ['0.180000', 'Set Active Dest OK', '3478 -> 50000', 'Set Active Destination Success Response'],
-            ['0.220000', 'RTP SSRC 0x5e6f7a8b', '3478 -> 50000', '2 packets, frames 12-14, UDP'],
-            ['0.280000', 'RTCP SSRC 0x1a2b3c4d', '50000 -> 3478', '1 packet, frame 15, UDP'],
-            ['0.320000', 'Set Active Dest Req', '50000 -> 3478', 'Set Active Destination Request to 203.0.113.9:50014'],
-            ['0.340000', 'Set Active Dest 439', '3478 -> 50000',
-             'Set Active Destination Error Response error 439 Active Destination Already Set'],
+            control_arrow(INFO_UDP3478, 9, 'Set Active Dest Req', up),
+            control_arrow(INFO_UDP3478, 10, 'Set Active Dest OK', down),
+            ['0.220000', 'RTP SSRC 0x5e6f7a8b', down, '2 packets, frames 12-14, UDP'],
+            ['0.280000', 'RTCP SSRC 0x1a2b3c4d', up, '1 packet, frame 15, UDP'],
+            control_arrow(INFO_UDP3478, 17, 'Set Active Dest Req', up),
+            control_arrow(INFO_UDP3478, 18, 'Set Active Dest 439', down),
         ]
 
     def test_every_arrow_turn_server(self, tshark, local_capture):

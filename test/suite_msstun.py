@@ -24,6 +24,7 @@ import subprocess
 import pytest
 
 from conftest import wireshark_version, ws_at_least
+from msturn_info import INFO_TCP443, INFO_UDP3478
 
 RFC5769 = 'rfc5769/rfc5769_vectors_udp3478.pcap'
 TEAMS = 'third-party/ndpi/stun_msteams_unidir.pcapng'
@@ -174,43 +175,22 @@ class TestMsTurnUdp:
         rows = tshark.fields(local_capture(MSTURN_UDP),
                              ['frame.number', 'msstun.type', 'msstun.method', 'msstun.class', 'msstun.dialect',
                               'msstun.padded', '_ws.col.Info'], dfilter='msstun.type')
-        assert rows == [
-            ['1', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request'],
-            ['2', '0x0113', '0x0003', '3', '3', '0',
-             'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:3478'],
-            ['3', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request'],
-            ['4', '0x0103', '0x0003', '2', '3', '0',
-             'Allocate Success Response relayed 192.0.2.15:50000 relayed [2001:db8::15]:50002 '
-             'mapped 198.51.100.7:40000 lifetime 480'],
-            # MS-TURN Send request 0x0004 (method 0x1004), carrying an MS-ICE2 Binding request.
-            ['5', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1',
-             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
-            # Data Indication 0x0115 (method 0x1005, class 1 = indication), with a
-            # 128-bit transaction ID and no RFC cookie (reference 9): dialect 4.
-            ['6', '0x0115,0x0101', '0x1005,0x0001', '1,2', '4,1', '0,1',
-             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50000'],
-            ['7', '0x0004', '0x1004', '0', '3', '0',
-             'Send Request to 203.0.113.9:50012 | PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1000, '
-             'Time=160000, Mark'],
-            ['8', '0x0115', '0x1005', '1', '4', '0',
-             'Data Indication from 203.0.113.9:50012 | Sender Report   Source description   '],
-            ['9', '0x0006', '0x1006', '0', '3', '0', 'Set Active Destination Request to 203.0.113.9:50012'],
-            ['10', '0x0106', '0x1006', '2', '3', '0', 'Set Active Destination Success Response'],
-            ['17', '0x0006', '0x1006', '0', '3', '0', 'Set Active Destination Request to 203.0.113.9:50014'],
-            ['18', '0x0116', '0x1006', '3', '3', '0',
-             'Set Active Destination Error Response error 439 Active Destination Already Set'],
-            ['20', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request lifetime 480'],
-            ['21', '0x0103', '0x0003', '2', '3', '0',
-             'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480'],
-            ['22', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request bandwidth Reservation Check'],
-            ['23', '0x0103', '0x0003', '2', '3', '0',
-             'Allocate Success Response mapped 198.51.100.7:40000 lifetime 480'],
-            # Legacy cookie-less MS-TURN (MS-VERSION 1): dialect 4.
-            ['24', '0x0003', '0x0003', '0', '4', '0', 'Allocate Request'],
-            ['25', '0x0103', '0x0003', '2', '4', '0',
-             'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480'],
-            ['26', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request'],
-        ]
+        # The Info column: msturn_info.py.  Frame 5: MS-TURN Send request 0x0004 (method 0x1004),
+        # carrying an MS-ICE2 Binding request.  Frame 6: Data Indication 0x0115 (method 0x1005,
+        # class 1 = indication), with a 128-bit transaction ID and no RFC cookie (reference 9):
+        # dialect 4.  Frames 24 and 25: legacy cookie-less MS-TURN (MS-VERSION 1): dialect 4.
+        assert rows == [row + [INFO_UDP3478[int(row[0])]] for row in [
+            ['1', '0x0003', '0x0003', '0', '3', '0'], ['2', '0x0113', '0x0003', '3', '3', '0'],
+            ['3', '0x0003', '0x0003', '0', '3', '0'], ['4', '0x0103', '0x0003', '2', '3', '0'],
+            ['5', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1'],
+            ['6', '0x0115,0x0101', '0x1005,0x0001', '1,2', '4,1', '0,1'], ['7', '0x0004', '0x1004', '0', '3', '0'],
+            ['8', '0x0115', '0x1005', '1', '4', '0'], ['9', '0x0006', '0x1006', '0', '3', '0'],
+            ['10', '0x0106', '0x1006', '2', '3', '0'], ['17', '0x0006', '0x1006', '0', '3', '0'],
+            ['18', '0x0116', '0x1006', '3', '3', '0'], ['20', '0x0003', '0x0003', '0', '3', '0'],
+            ['21', '0x0103', '0x0003', '2', '3', '0'], ['22', '0x0003', '0x0003', '0', '3', '0'],
+            ['23', '0x0103', '0x0003', '2', '3', '0'], ['24', '0x0003', '0x0003', '0', '4', '0'],
+            ['25', '0x0103', '0x0003', '2', '4', '0'], ['26', '0x0003', '0x0003', '0', '3', '0'],
+        ]]
 
     def test_headers(self, tshark, local_capture):
         rows = tshark.fields(local_capture(MSTURN_UDP),
@@ -495,28 +475,20 @@ class TestMsTurnTcp:
                              ['frame.number', 'msstun.tcp.type', 'msstun.tcp.length', 'msstun.type', 'msstun.method',
                               'msstun.class', 'msstun.dialect', 'msstun.padded', '_ws.col.Info'],
                              dfilter='msstun.type')
-        assert rows == [
-            ['6', '0x02', '52', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request'],
-            ['7', '0x02', '132', '0x0113', '0x0003', '3', '3', '0',
-             'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:443'],
-            ['8', '0x02', '167', '0x0003', '0x0003', '0', '3', '0', 'Allocate Request'],
-            ['9', '0x02', '168', '0x0103', '0x0003', '2', '3', '0',
-             'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
-             'mapped 198.51.100.7:41000 lifetime 480'],
-            ['10', '0x02', '229', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1',
-             'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling'],
-            # Two 02 frames in one segment, each a Data Indication with a relayed check.
-            ['11', '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '0x1005,0x0001,0x1005,0x0001',
-             '1,2,1,0', '4,1,4,1', '0,1,0,1',
-             'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-             'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled'],
-            # A 02 frame split over frames 12 and 13, complete in 13.
-            ['13', '0x02', '197', '0x0004,0x0101', '0x1004,0x0001', '0,2', '3,1', '0,1',
-             'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012'],
-            ['15', '0x02', '119', '0x0006', '0x1006', '0', '3', '0',
-             'Set Active Destination Request to 203.0.113.9:50012'],
-            ['16', '0x02', '64', '0x0106', '0x1006', '2', '3', '0', 'Set Active Destination Success Response'],
-        ]
+        # The Info column: msturn_info.py.  Frame 11: two 02 frames in one segment, each a Data
+        # Indication with a relayed check; frame 13: a 02 frame split over frames 12 and 13.
+        assert rows == [row + [INFO_TCP443[int(row[0])]] for row in [
+            ['6', '0x02', '52', '0x0003', '0x0003', '0', '3', '0'],
+            ['7', '0x02', '132', '0x0113', '0x0003', '3', '3', '0'],
+            ['8', '0x02', '167', '0x0003', '0x0003', '0', '3', '0'],
+            ['9', '0x02', '168', '0x0103', '0x0003', '2', '3', '0'],
+            ['10', '0x02', '229', '0x0004,0x0001', '0x1004,0x0001', '0,0', '3,1', '0,1'],
+            ['11', '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '0x1005,0x0001,0x1005,0x0001', '1,2,1,0',
+             '4,1,4,1', '0,1,0,1'],
+            ['13', '0x02', '197', '0x0004,0x0101', '0x1004,0x0001', '0,2', '3,1', '0,1'],
+            ['15', '0x02', '119', '0x0006', '0x1006', '0', '3', '0'],
+            ['16', '0x02', '64', '0x0106', '0x1006', '2', '3', '0'],
+        ]]
 
     def test_allocation(self, tshark, local_capture):
         rows = tshark.fields(local_capture(MSTURN_TCP),
@@ -968,41 +940,32 @@ class TestCoturn:
 
 
 class TestHostile:
-    def test_attribute_length_ffff(self, tshark, shared_capture):
+    @pytest.mark.parametrize('capture,decode_as,fields,expected', [
         # The attribute claims 65535 bytes in a 12-byte body: flagged, walk
         # stopped, and the 8 bytes there still decoded.
-        cap = shared_capture(ZEEK_FFFF)
-        proc = tshark.run(['-n', '-r', cap, *DA_ZEEK_FFFF, '-V'])
+        (ZEEK_FFFF, DA_ZEEK_FFFF,
+         ['frame.number', 'msstun.type', 'msstun.length', 'msstun.att.type', 'msstun.att.length',
+          'msstun.att.mapped.ipv4', 'msstun.att.mapped.port', 'msstun.att.bogus_length', 'msstun.walk_mismatch',
+          '_ws.expert.message', '_ws.expert.severity'],
+         [['1', '0x0001', '0', '', '', '', '', '', '', '', ''],
+          ['2', '0x0101', '12', '0x0001', '65535', '70.199.128.46', '4604', '1', '1',
+           'Attributes do not end at the message length, padded or not,'
+           'Attribute length goes past the end of the message', join(PI_ERROR, PI_ERROR)]]),
+        (ZEEK_ERROR, DA_ZEEK_ERROR,
+         ['frame.number', 'msstun.type', 'msstun.class', 'msstun.att.type', 'msstun.att.length', 'msstun.att.error',
+          'msstun.att.short', 'msstun.att.bogus_length', 'msstun.walk_mismatch', 'msstun.error_response',
+          'msstun.att.fingerprint.status', 'msstun.response_to'],
+         [['1', '0x0001', '0', '0x0006,0x0024,0x8029,0x0008,0x8028', '23,4,8,20,4', '', '', '', '', '', '1', ''],
+          # ERROR-CODE of length 3 is too short; the bytes after it make a
+          # bogus attribute that runs past the end.
+          # The error response still gets its expert item: "without a valid ERROR-CODE".
+          ['2', '0x0111', '3', '0x0009,0x5345', '3,21078', '', '1', '1', '1', '1', '', '1']]),
+    ], ids=['attribute_length_ffff', 'malformed_error_code'])
+    def test_decoded_without_error(self, tshark, shared_capture, capture, decode_as, fields, expected):
+        cap = shared_capture(capture)
+        proc = tshark.run(['-n', '-r', cap, *decode_as, '-V'])
         assert proc.stderr == ''
-        rows = tshark.fields(cap, ['frame.number', 'msstun.type', 'msstun.length', 'msstun.att.type',
-                                   'msstun.att.length', 'msstun.att.mapped.ipv4', 'msstun.att.mapped.port',
-                                   'msstun.att.bogus_length', 'msstun.walk_mismatch', '_ws.expert.message',
-                                   '_ws.expert.severity'],
-                             extra=DA_ZEEK_FFFF)
-        assert rows == [
-            ['1', '0x0001', '0', '', '', '', '', '', '', '', ''],
-            ['2', '0x0101', '12', '0x0001', '65535', '70.199.128.46', '4604', '1', '1',
-             'Attributes do not end at the message length, padded or not,'
-             'Attribute length goes past the end of the message', join(PI_ERROR, PI_ERROR)],
-        ]
-
-    def test_malformed_error_code(self, tshark, shared_capture):
-        cap = shared_capture(ZEEK_ERROR)
-        proc = tshark.run(['-n', '-r', cap, *DA_ZEEK_ERROR, '-V'])
-        assert proc.stderr == ''
-        rows = tshark.fields(cap, ['frame.number', 'msstun.type', 'msstun.class', 'msstun.att.type',
-                                   'msstun.att.length', 'msstun.att.error', 'msstun.att.short',
-                                   'msstun.att.bogus_length', 'msstun.walk_mismatch', 'msstun.error_response',
-                                   'msstun.att.fingerprint.status', 'msstun.response_to'],
-                             extra=DA_ZEEK_ERROR)
-        assert rows == [
-            ['1', '0x0001', '0', '0x0006,0x0024,0x8029,0x0008,0x8028', '23,4,8,20,4', '', '', '', '', '', '1', ''],
-            # ERROR-CODE of length 3 is too short; the bytes after it make a
-            # bogus attribute that runs past the end.
-            # The error response still gets its expert item: "without a valid ERROR-CODE".
-            ['2', '0x0111', '3', '0x0009,0x5345', '3,21078', '', '1', '1', '1', '1', '', '1'],
-        ]
-
+        assert tshark.fields(cap, fields, extra=decode_as) == expected
 
     def test_malformed_is_an_error(self, tshark, shared_capture):
         # Malformed goes with Error severity only (README.dissector): the

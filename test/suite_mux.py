@@ -19,7 +19,8 @@ import tempfile
 
 import pytest
 
-from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, ws_at_least
+from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, cached_fields, ws_at_least
+from msturn_info import INFO_TCP443, INFO_UDP3478
 
 sys.path.insert(0, LOCAL_CAPTURES)
 from lib import pcap  # noqa: E402  (captures/lib: the generators' packet builders)
@@ -28,6 +29,7 @@ from lib.net import (MAC_CLIENT, MAC_EDGE, PROTO_TCP, PROTO_UDP, ethernet, ipv4_
                      udp_segment)
 
 COLS = ['frame.number', 'frame.protocols', '_ws.col.Protocol', '_ws.col.Info']
+UDP_MSSTUN, TCP_MSSTUN = 'eth:ethertype:ip:udp:msstun', 'eth:ethertype:ip:tcp:msstun'
 
 TCP443 = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443.pcap')
 MIDSTREAM = os.path.join(LOCAL_CAPTURES, 'msturn-tcp443-midstream.pcap')
@@ -66,27 +68,13 @@ def by_frame(rows):
 @pytest.fixture(scope='module')
 def run(tshark):
     '''tshark.fields with the plugin, each distinct run done once per module.'''
-    cache = {}
-
-    def fields(capture, names, dfilter=None, extra=()):
-        key = (capture, tuple(names), dfilter, tuple(extra))
-        if key not in cache:
-            cache[key] = tshark.fields(capture, names, dfilter, list(extra))
-        return cache[key]
-    return fields
+    return cached_fields(tshark)
 
 
 @pytest.fixture(scope='module')
 def run_builtin(tshark_builtin):
     '''The same without the plugin: the baseline.'''
-    cache = {}
-
-    def fields(capture, names, dfilter=None, extra=()):
-        key = (capture, tuple(names), dfilter, tuple(extra))
-        if key not in cache:
-            cache[key] = tshark_builtin.fields(capture, names, dfilter, list(extra))
-        return cache[key]
-    return fields
+    return cached_fields(tshark_builtin)
 
 
 def tls_options(kind, sip):
@@ -120,43 +108,33 @@ SR_SDES = 'Sender Report   Source description   '
 # Info on every pass; 4.4 and 4.6 do not on a single pass.
 SEGMENT_OF_PDU = '' if ws_at_least(4, 4) else ' [TCP segment of a reassembled PDU]'
 
+def _tcp443_control(n, tcp_types, tcp_lengths, msstun_types, rfc4571_lengths=''):
+    '''MS-TURN control frame n of msturn-tcp443.pcap in TCP_FIELDS.'''
+    return [str(n), TCP_MSSTUN, 'MSSTUN', INFO_TCP443[n], tcp_types, tcp_lengths, msstun_types, rfc4571_lengths,
+            '', '', '', '']
+
+
 TCP443_EXPECTED = {
     1: ['1', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [SYN] Seq=0 Win=64240 Len=0 MSS=1460'] + [''] * 8,
     2: ['2', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [SYN, ACK] Seq=0 Ack=1 Win=65535 Len=0 MSS=1460'] + [''] * 8,
     3: ['3', 'eth:ethertype:ip:tcp', 'TCP', '51000 → 443 [ACK] Seq=1 Ack=1 Win=64240 Len=0'] + [''] * 8,
     4: ['4', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Client Hello'] + [''] * 8,
     5: ['5', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Pseudo-TLS Server Hello, Server Hello Done'] + [''] * 8,
-    6: ['6', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request',
-        '0x02', '52', '0x0003', '', '', '', '', ''],
-    7: ['7', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-        'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:443',
-        '0x02', '132', '0x0113', '', '', '', '', ''],
-    8: ['8', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Allocate Request',
-        '0x02', '167', '0x0003', '', '', '', '', ''],
-    9: ['9', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-        'Allocate Success Response relayed 192.0.2.15:50100 relayed [2001:db8::15]:50102 '
-        'mapped 198.51.100.7:41000 lifetime 480',
-        '0x02', '168', '0x0103', '', '', '', '', ''],
-    10: ['10', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-         'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling',
-         '0x02', '229', '0x0004,0x0001', '104', '', '', '', ''],
+    6: _tcp443_control(6, '0x02', '52', '0x0003'),
+    7: _tcp443_control(7, '0x02', '132', '0x0113'),
+    8: _tcp443_control(8, '0x02', '167', '0x0003'),
+    9: _tcp443_control(9, '0x02', '168', '0x0103'),
+    10: _tcp443_control(10, '0x02', '229', '0x0004,0x0001', '104'),
     # Two complete 02 frames in one segment (158 + 190 bytes).
-    11: ['11', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-         'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50100 ; '
-         'Data Indication from 203.0.113.9:50012 | Binding Request user Ab3d:pQ7z controlled',
-         '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '72,104', '', '', '', ''],
+    11: _tcp443_control(11, '0x02,0x02', '154,186', '0x0115,0x0101,0x0115,0x0001', '72,104'),
     # A 201-byte 02 frame split 40 + 161: nothing in the first segment...
     12: ['12', 'eth:ethertype:ip:tcp', 'TCP',
          '51000 → 443 [PSH, ACK] Seq=511 Ack=740 Win=64240 Len=40' + SEGMENT_OF_PDU] + [''] * 8,
     # ...the whole Send Request in the second.
-    13: ['13', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN',
-         'Send Request to 203.0.113.9:50012 | Binding Success Response mapped 203.0.113.9:50012',
-         '0x02', '197', '0x0004,0x0101', '72', '', '', '', ''],
+    13: _tcp443_control(13, '0x02', '197', '0x0004,0x0101', '72'),
     14: ['14', 'eth:ethertype:ip:tcp', 'TCP', '443 → 51000 [ACK] Seq=740 Ack=712 Win=65535 Len=0'] + [''] * 8,
-    15: ['15', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50012',
-         '0x02', '119', '0x0006', '', '', '', '', ''],
-    16: ['16', 'eth:ethertype:ip:tcp:msstun', 'MSSTUN', 'Set Active Destination Success Response',
-         '0x02', '64', '0x0106', '', '', '', '', ''],
+    15: _tcp443_control(15, '0x02', '119', '0x0006'),
+    16: _tcp443_control(16, '0x02', '64', '0x0106'),
     17: ['17', 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
          E2E + 'PT=DynamicRTP-Type-104, SSRC=0x2B3C4D5E, Seq=5000, Time=320000, Mark',
          '0x03', '74', '', '72', '5000', '0x2b3c4d5e', '', ''],
@@ -183,16 +161,23 @@ TCP443_EXPECTED = {
 }
 
 
-class TestMsturnTcp443:
-    '''msturn-tcp443.pcap: pseudo-TLS, then MS-TURN 4-byte framing on TCP 443.'''
+class EveryFrame:
+    '''The rows of CAPTURE's FIELDS by frame number (the fixture frames), one for each frame
+    EXPECTED (number -> row) holds.'''
 
     @pytest.fixture(scope='class')
     @classmethod
     def frames(cls, run):
-        return by_frame(run(TCP443, TCP_FIELDS))
+        return by_frame(run(cls.CAPTURE, cls.FIELDS))
 
     def test_frame_count(self, frames):
-        assert sorted(frames) == list(range(1, 27))
+        assert sorted(frames) == sorted(self.EXPECTED) == list(range(1, len(self.EXPECTED) + 1))
+
+
+class TestMsturnTcp443(EveryFrame):
+    '''msturn-tcp443.pcap: pseudo-TLS, then MS-TURN 4-byte framing on TCP 443.'''
+
+    CAPTURE, FIELDS, EXPECTED = TCP443, TCP_FIELDS, TCP443_EXPECTED
 
     @pytest.mark.parametrize('frame', [1, 2, 3, 14, 20, 24, 25, 26])
     def test_empty_segments_are_plain_tcp(self, frames, frame):
@@ -323,78 +308,37 @@ class TestMsturnTcp443Midstream:
 UDP_FIELDS = COLS + ['msstun.type', 'msstun.dialect', 'rtp.seq', 'rtp.ssrc', 'rtp.marker', 'rtcp.pt',
                      'rtcp.senderssrc', 'msstun.mturn.session_id']
 
+def _udp3478(n, layer='', msstun_type='', dialect='', rtp=('', '', ''), rtcp=('', ''), session=''):
+    '''Frame n of msturn-udp3478.pcap in UDP_FIELDS; layer: what MSSTUN hands the payload to.'''
+    return [str(n), 'eth:ethertype:ip:udp:msstun' + layer, {'': 'MSSTUN', ':rtp': 'RTP', ':rtcp': 'RTCP'}[layer],
+            INFO_UDP3478[n], msstun_type, dialect, *rtp, *rtcp, session]
+
+
 UDP3478_EXPECTED = [
-    ['1', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
-    ['2', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Allocate Error Response error 401 Unauthorized alternate 192.0.2.1:3478', '0x0113', '3', '', '', '', '', '', ''],
-    ['3', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
-    ['4', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Allocate Success Response relayed 192.0.2.15:50000 relayed [2001:db8::15]:50002 '
-     'mapped 198.51.100.7:40000 lifetime 480', '0x0103', '3', '', '', '', '', '', ''],
-    ['5', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Send Request to 203.0.113.9:50012 | Binding Request user pQ7z:Ab3d controlling',
-     '0x0004,0x0001', '3,1', '', '', '', '', '', ''],
-    ['6', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Data Indication from 203.0.113.9:50012 | Binding Success Response mapped 192.0.2.15:50000',
-     '0x0115,0x0101', '4,1', '', '', '', '', '', ''],
-    # Send Request, DATA = RTP seq 1000 SSRC 0x1a2b3c4d M=1
-    ['7', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
-     'Send Request to 203.0.113.9:50012 | PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1000, Time=160000, Mark',
-     '0x0004', '3', '1000', '0x1a2b3c4d', '1', '', '', ''],
-    # Data Indication, DATA = RTCP SR (SSRC 0x5e6f7a8b) + SDES
-    ['8', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', 'Data Indication from 203.0.113.9:50012 | ' + SR_SDES,
-     '0x0115', '4', '', '', '', '200,202', '0x5e6f7a8b', ''],
-    ['9', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50012',
-     '0x0006', '3', '', '', '', '', '', ''],
-    ['10', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Success Response',
-     '0x0106', '3', '', '', '', '', '', ''],
+    _udp3478(1, '', '0x0003', '3'), _udp3478(2, '', '0x0113', '3'), _udp3478(3, '', '0x0003', '3'),
+    _udp3478(4, '', '0x0103', '3'), _udp3478(5, '', '0x0004,0x0001', '3,1'), _udp3478(6, '', '0x0115,0x0101', '4,1'),
+    # Send Request, DATA = RTP seq 1000 SSRC 0x1a2b3c4d M=1; Data Indication, DATA = RTCP SR (SSRC
+    # 0x5e6f7a8b) + SDES.
+    _udp3478(7, ':rtp', '0x0004', '3', rtp=('1000', '0x1a2b3c4d', '1')),
+    _udp3478(8, ':rtcp', '0x0115', '4', rtcp=('200,202', '0x5e6f7a8b')),
+    _udp3478(9, '', '0x0006', '3'), _udp3478(10, '', '0x0106', '3'),
     # Unwrapped media after Set Active Destination.
-    ['11', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1001, Time=160320',
-     '', '', '1001', '0x1a2b3c4d', '0', '', '', ''],
-    ['12', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x5E6F7A8B, Seq=2003, Time=480960',
-     '', '', '2003', '0x5e6f7a8b', '0', '', '', ''],
-    ['13', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1002, Time=160640',
-     '', '', '1002', '0x1a2b3c4d', '0', '', '', ''],
-    ['14', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP', 'PT=DynamicRTP-Type-104, SSRC=0x5E6F7A8B, Seq=2004, Time=481280',
-     '', '', '2004', '0x5e6f7a8b', '0', '', '', ''],
-    ['15', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', SR_SDES, '', '', '', '', '', '200,202', '0x1a2b3c4d', ''],
-    ['16', 'eth:ethertype:ip:udp:msstun:rtcp', 'RTCP', RR_SDES, '', '', '', '', '', '201,202', '0x5e6f7a8b', ''],
-    ['17', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Set Active Destination Request to 203.0.113.9:50014',
-     '0x0006', '3', '', '', '', '', '', ''],
-    ['18', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Set Active Destination Error Response error 439 Active Destination Already Set',
-     '0x0116', '3', '', '', '', '', '', ''],
+    _udp3478(11, ':rtp', rtp=('1001', '0x1a2b3c4d', '0')), _udp3478(12, ':rtp', rtp=('2003', '0x5e6f7a8b', '0')),
+    _udp3478(13, ':rtp', rtp=('1002', '0x1a2b3c4d', '0')), _udp3478(14, ':rtp', rtp=('2004', '0x5e6f7a8b', '0')),
+    _udp3478(15, ':rtcp', rtcp=('200,202', '0x1a2b3c4d')), _udp3478(16, ':rtcp', rtcp=('201,202', '0x5e6f7a8b')),
+    _udp3478(17, '', '0x0006', '3'), _udp3478(18, '', '0x0116', '3'),
     # 0xFF10 multiplexed TURN, session 3b8e07bb823e5a6d, carrying RTP seq 1003.
-    ['19', 'eth:ethertype:ip:udp:msstun:rtp', 'RTP',
-     'Multiplexed TURN session 0x3b8e07bb823e5a6d | PT=DynamicRTP-Type-104, SSRC=0x1A2B3C4D, Seq=1003, Time=160960',
-     '', '', '1003', '0x1a2b3c4d', '0', '', '', '0x3b8e07bb823e5a6d'],
-    ['20', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request lifetime 480', '0x0003', '3',
-     '', '', '', '', '', ''],
-    ['21', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480',
-     '0x0103', '3', '', '', '', '', '', ''],
-    ['22', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request bandwidth Reservation Check',
-     '0x0003', '3', '', '', '', '', '', ''],
-    ['23', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Success Response mapped 198.51.100.7:40000 lifetime 480',
-     '0x0103', '3', '', '', '', '', '', ''],
-    ['24', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '4', '', '', '', '', '', ''],
-    ['25', 'eth:ethertype:ip:udp:msstun', 'MSSTUN',
-     'Allocate Success Response relayed 192.0.2.15:50000 mapped 198.51.100.7:40000 lifetime 480',
-     '0x0103', '4', '', '', '', '', '', ''],
-    ['26', 'eth:ethertype:ip:udp:msstun', 'MSSTUN', 'Allocate Request', '0x0003', '3', '', '', '', '', '', ''],
+    _udp3478(19, ':rtp', rtp=('1003', '0x1a2b3c4d', '0'), session='0x3b8e07bb823e5a6d'),
+    _udp3478(20, '', '0x0003', '3'), _udp3478(21, '', '0x0103', '3'), _udp3478(22, '', '0x0003', '3'),
+    _udp3478(23, '', '0x0103', '3'), _udp3478(24, '', '0x0003', '4'), _udp3478(25, '', '0x0103', '4'),
+    _udp3478(26, '', '0x0003', '3'),
 ]
 
 
-class TestMsturnUdp3478:
+class TestMsturnUdp3478(EveryFrame):
     '''msturn-udp3478.pcap: MS-TURN on UDP 3478 with relayed and unwrapped media.'''
 
-    @pytest.fixture(scope='class')
-    @classmethod
-    def frames(cls, run):
-        return by_frame(run(UDP3478, UDP_FIELDS))
-
-    def test_frame_count(self, frames):
-        assert sorted(frames) == list(range(1, 27))
+    CAPTURE, FIELDS, EXPECTED = UDP3478, UDP_FIELDS, by_frame(UDP3478_EXPECTED)
 
     @pytest.mark.parametrize('frame', range(1, 27))
     def test_frame(self, frames, frame):
@@ -638,31 +582,19 @@ class TestNdpiStunDtlsRtp:
 
     def test_relayed_srtp(self, run):
         rows = run(STUN_DTLS_RTP, self.F, dfilter='tcp.port == 3478 && rtp')
-        r = 'eth:ethertype:ip:tcp:msstun:rtp'
-        di = 'Data Indication peer 10.13.0.50:1259 | '
+
+        def relayed(frame, pt, ssrc, seq, time, mark=True):
+            return [str(frame), 'eth:ethertype:ip:tcp:msstun:rtp', 'RTP',
+                    'Data Indication peer 10.13.0.50:1259 | PT=DynamicRTP-Type-%d, SSRC=0x%X, Seq=%d, Time=%d%s'
+                    % (pt, ssrc, seq, time, ', Mark' if mark else ''), '0x0017', str(seq), '0x%08x' % ssrc]
+        audio, video = 0x321D28BB, 0x2F696C70
         assert rows == [
-            ['82', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24211, Time=0', '0x0017', '24211',
-             '0x321d28bb'],
-            ['83', r, 'RTP', di + 'PT=DynamicRTP-Type-96, SSRC=0x2F696C70, Seq=31404, Time=2313019855, Mark', '0x0017',
-             '31404', '0x2f696c70'],
-            ['85', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24212, Time=2313019855, Mark', '0x0017',
-             '24212', '0x321d28bb'],
-            ['87', r, 'RTP', di + 'PT=DynamicRTP-Type-96, SSRC=0x2F696C70, Seq=31405, Time=2313022915, Mark', '0x0017',
-             '31405', '0x2f696c70'],
-            ['89', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24213, Time=2313019855, Mark', '0x0017',
-             '24213', '0x321d28bb'],
-            ['92', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24214, Time=2313023725', '0x0017',
-             '24214', '0x321d28bb'],
-            ['96', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24215, Time=2313019855, Mark', '0x0017',
-             '24215', '0x321d28bb'],
-            ['97', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24216, Time=2313019855, Mark', '0x0017',
-             '24216', '0x321d28bb'],
-            ['98', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24217, Time=2313019855, Mark', '0x0017',
-             '24217', '0x321d28bb'],
-            ['99', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24218, Time=2313019855, Mark', '0x0017',
-             '24218', '0x321d28bb'],
-            ['100', r, 'RTP', di + 'PT=DynamicRTP-Type-97, SSRC=0x321D28BB, Seq=24219, Time=2313019855, Mark',
-             '0x0017', '24219', '0x321d28bb'],
+            relayed(82, 97, audio, 24211, 0, mark=False), relayed(83, 96, video, 31404, 2313019855),
+            relayed(85, 97, audio, 24212, 2313019855), relayed(87, 96, video, 31405, 2313022915),
+            relayed(89, 97, audio, 24213, 2313019855), relayed(92, 97, audio, 24214, 2313023725, mark=False),
+            relayed(96, 97, audio, 24215, 2313019855), relayed(97, 97, audio, 24216, 2313019855),
+            relayed(98, 97, audio, 24217, 2313019855), relayed(99, 97, audio, 24218, 2313019855),
+            relayed(100, 97, audio, 24219, 2313019855),
         ]
 
     def test_relayed_srtcp_over_tcp(self, run):
@@ -1375,19 +1307,29 @@ class TestUdpPreferences:
                    extra=['-o', 'msstun.udp.port:3478-3481,50012', '--disable-protocol', 'msstun'])
         assert rows == [['14', 'eth:ethertype:ip:udp:data', 'UDP', '50010 → 50012 Len=172']]
 
-    def test_decode_data_false(self, run):
-        rows = run(UDP3478, COLS + ['msstun.type', 'rtp.seq', 'rtcp.pt'],
-                   dfilter='frame.number in {5,6,7,8,11,19}', extra=['-o', 'msstun.decode_data:FALSE'])
-        m = 'eth:ethertype:ip:udp:msstun'
-        assert rows == [
-            ['5', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
-            ['6', m, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
-            ['7', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
-            ['8', m, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
+    # With msstun.decode_data off, what MS-TURN relays (DATA, end-to-end data, 0xFF10) is not
+    # handed on; media that is not relayed still is.
+    @pytest.mark.parametrize('capture,frames,expected', [
+        (UDP3478, '5,6,7,8,11,19', [
+            ['5', UDP_MSSTUN, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['6', UDP_MSSTUN, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
+            ['7', UDP_MSSTUN, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['8', UDP_MSSTUN, 'MSSTUN', 'Data Indication from 203.0.113.9:50012', '0x0115', '', ''],
             # Not relayed: still RTP.
-            ['11', m + ':rtp', 'RTP', UDP3478_EXPECTED[10][3], '', '1001', ''],
-            ['19', m, 'MSSTUN', 'Multiplexed TURN session 0x3b8e07bb823e5a6d', '', '', ''],
-        ]
+            ['11', UDP_MSSTUN + ':rtp', 'RTP', UDP3478_EXPECTED[10][3], '', '1001', ''],
+            ['19', UDP_MSSTUN, 'MSSTUN', 'Multiplexed TURN session 0x3b8e07bb823e5a6d', '', '', ''],
+        ]),
+        (TCP443, '10,17,19,22', [
+            ['10', TCP_MSSTUN, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
+            ['17', TCP_MSSTUN, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+            ['19', TCP_MSSTUN, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+            ['22', TCP_MSSTUN, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
+        ]),
+    ], ids=['udp', 'tcp'])
+    def test_decode_data_false(self, run, capture, frames, expected):
+        rows = run(capture, COLS + ['msstun.type', 'rtp.seq', 'rtcp.pt'], dfilter='frame.number in {%s}' % frames,
+                   extra=['-o', 'msstun.decode_data:FALSE'])
+        assert rows == expected
 
     def test_decode_data_false_keeps_data_bytes(self, run):
         rows = run(UDP3478, ['frame.number', 'msstun.att.data'], dfilter='frame.number == 7',
@@ -1395,17 +1337,6 @@ class TestUdpPreferences:
         assert len(rows) == 1 and len(rows[0][1]) == 2 * 72
         # RTP V=2 M=1 PT=104 seq 1000 ts 160000 SSRC 0x1a2b3c4d
         assert rows[0][1].startswith('80e803e8000271001a2b3c4d')
-
-    def test_decode_data_false_tcp(self, run):
-        rows = run(TCP443, COLS + ['msstun.type', 'rtp.seq', 'rtcp.pt'],
-                   dfilter='frame.number in {10,17,19,22}', extra=['-o', 'msstun.decode_data:FALSE'])
-        m = 'eth:ethertype:ip:tcp:msstun'
-        assert rows == [
-            ['10', m, 'MSSTUN', 'Send Request to 203.0.113.9:50012', '0x0004', '', ''],
-            ['17', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
-            ['19', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
-            ['22', m, 'MSSTUN', 'MS-TURN end-to-end data', '', '', ''],
-        ]
 
     def test_rfc5769_disabled_identical(self, tshark, tshark_builtin):
         with_plugin = tshark('-n', '-V', '-r', RFC5769, '--disable-protocol', 'msstun')

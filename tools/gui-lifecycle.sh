@@ -23,24 +23,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 CAPTURES=${*:-msturn-tcp443.pcap turn-edge-relay.pcap msturn-udp3478.pcap}
-MAJOR_MINOR=$(sed -n 's/^WIRESHARK_MAJOR_MINOR=//p' build/wireshark-plugin-info.txt)
+. tools/lib/xvfb.sh
+gui_prepare "${MSSTUN_PLUGIN:-build/msstun.so}"
 # Wireshark 4.4 and later have one more Telephony item above MSSTUN's.
 case $MAJOR_MINOR in
 4.0|4.2) TELEPHONY_SHIFT=0 ;;
 *) TELEPHONY_SHIFT=1 ;;
 esac
 START=$(date +%s)
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-mkdir -p "$WORK/home/.local/lib/wireshark/plugins/$MAJOR_MINOR/epan" "$WORK/home/.config" "$WORK/run"
-cp "${MSSTUN_PLUGIN:-build/msstun.so}" "$WORK/home/.local/lib/wireshark/plugins/$MAJOR_MINOR/epan/"
-cp captures/*.pcap "$WORK/"
-chmod 700 "$WORK/run"
-RUN=""
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R nobody:nogroup "$WORK/home" "$WORK/run"
-    RUN="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-fi
 XVFB="" WS=""
 cleanup() {
     for pid in $WS $XVFB; do kill "$pid" 2>/dev/null || true; done
@@ -49,12 +39,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-Xvfb -displayfd 3 -noreset -nolisten tcp -screen 0 1800x1100x24 3>"$WORK/display" >/dev/null 2>&1 &
-XVFB=$!
-for _ in $(seq 50); do [ -s "$WORK/display" ] && break; sleep 0.2; done
-DISPLAY=:$(cat "$WORK/display")
-export DISPLAY
-AS_USER="$RUN env HOME=$WORK/home XDG_RUNTIME_DIR=$WORK/run DISPLAY=$DISPLAY"
+xvfb_start 1800x1100
 
 fail() {
     echo "gui-lifecycle.sh: $*" >&2
@@ -71,19 +56,6 @@ alive() {
     fi
 }
 
-# wait_window NAME: the id of the first window whose name contains NAME, within 60 s.
-wait_window() {
-    for _ in $(seq 300); do
-        id=$(xdotool search --name "$1" 2>/dev/null | head -n 1) || true
-        if [ -n "$id" ]; then echo "$id"; return 0; fi
-        kill -0 "$WS" 2>/dev/null || fail "$STEP_OF: Wireshark ended while waiting for \"$1\""
-        sleep 0.2
-    done
-    # What there is instead: a menu position that differs in this release shows here.
-    for w in $(xdotool search --name . 2>/dev/null); do xdotool getwindowname "$w"; done | sed 's/^/window: /' >&2
-    fail "$STEP_OF: no window \"$1\""
-}
-
 # wait_gone ID: until the window is closed.
 wait_gone() {
     for _ in $(seq 100); do
@@ -91,18 +63,6 @@ wait_gone() {
         sleep 0.2
     done
     fail "$STEP_OF: window $1 did not close"
-}
-
-place() {
-    xdotool windowmove "$1" "$2" "$3" windowsize "$1" "$4" "$5" windowraise "$1"
-    sleep 1
-}
-
-# menu ALT_KEY DOWNS: open a main-window menu and activate its item DOWNS items below the first.
-menu() {
-    xdotool windowfocus --sync "$MAIN" key "$1"
-    sleep 0.5
-    xdotool key --delay 30 $(printf 'Down %.0s' $(seq "$2")) Return
 }
 
 reread() {
@@ -155,18 +115,10 @@ lifecycle() {
     reread "re-reading with $3 open"
     close_window "$report"
     reread "re-reading after closing it again"
-    menu alt+s 16
-    flow=$(wait_window 'Flow ·')
-    place "$flow" 0 0 1600 1000
-    # Flow type: open the list, pick MSSTUN by typing (as tools/screenshot.sh).
-    xdotool mousemove --window "$flow" 835 945 click 1
-    sleep 0.5
-    xdotool type --delay 30 MSSTUN
-    xdotool key Return
-    sleep 3
+    open_flow_graph
     alive "opening the Flow Graph (MSSTUN)"
     reread "re-reading with the Flow Graph open"
-    close_window "$flow"
+    close_window "$FLOW"
     reread "re-reading after closing the Flow Graph"
     kill "$WS"
     wait "$WS" 2>/dev/null || true

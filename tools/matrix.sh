@@ -167,66 +167,78 @@ copy_sources() {
     fi
 }
 
-# For --fuzz: the root's default clang (the package clang depends on
-# clang-N), libclang-rt-N-dev (libFuzzer and the sanitizer runtimes) and
-# llvm (llvm-symbolizer for the sanitizers' stacks, llvm-profdata and
-# llvm-cov for tools/fuzz.sh --coverage), when missing.  Installed without
-# refreshing the package lists first, so that a root whose lists still
-# match its mirror gets no other package versions; with apt-get update
-# when the install fails.
-ensure_fuzz_packages() {
-    local suite=$1 root=$CACHE/$1
+# ensure_packages SUITE LOG PACKAGE...: the PACKAGEs missing from the root of SUITE,
+# installed without refreshing the package lists first, so that a root whose lists still
+# match its mirror gets no other package versions; with apt-get update when the install
+# fails.  The output goes to $CACHE/SUITE.LOG.log, its end to stderr on failure.
+ensure_packages() {
+    local suite=$1 log=$CACHE/$1.$2.log
+    shift 2
     # shellcheck disable=SC2016
-    in_root "$root" /bin/sh -c '
+    in_root "$CACHE/$suite" /bin/sh -c '
         set -eu
-        installed() { dpkg-query -W -f="\${Status}" "$1" 2>/dev/null | grep -q "install ok installed"; }
-        clang_n() { apt-cache depends clang | sed -n "s/^ *Depends: clang-\([0-9][0-9]*\)\$/\1/p" | head -1; }
-        n=$(clang_n)
-        [ -n "$n" ] || { apt-get update -q; n=$(clang_n); }
-        [ -n "$n" ] || { echo "no clang-N package behind clang" >&2; exit 1; }
         missing=""
-        for p in clang clang-$n libclang-rt-$n-dev llvm; do installed "$p" || missing="$missing $p"; done
+        for p in "$@"; do
+            dpkg-query -W -f="\${Status}" "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+        done
         [ -z "$missing" ] && exit 0
         echo "Installing:$missing"
         apt-get install -y -q --no-install-recommends $missing ||
             { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; }
-    ' > "$CACHE/$suite.fuzz-deps.log" 2>&1 || {
-        tail -20 "$CACHE/$suite.fuzz-deps.log" >&2
+    ' sh "$@" > "$log" 2>&1 || {
+        tail -20 "$log" >&2
         return 1
     }
 }
 
+# The N of the clang-N package that a root's package clang depends on (empty when unknown).
+clang_major() {
+    in_root "$1" apt-cache depends clang 2> /dev/null | sed -n 's/^ *Depends: clang-\([0-9][0-9]*\)$/\1/p' | head -1
+}
+
+# For --fuzz: the root's default clang (the package clang depends on
+# clang-N), libclang-rt-N-dev (libFuzzer and the sanitizer runtimes) and
+# llvm (llvm-symbolizer for the sanitizers' stacks, llvm-profdata and
+# llvm-cov for tools/fuzz.sh --coverage), when missing.
+ensure_fuzz_packages() {
+    local suite=$1 root=$CACHE/$1 n
+    n=$(clang_major "$root")
+    if [ -z "$n" ]; then
+        in_root "$root" apt-get update -q > "$CACHE/$suite.fuzz-deps.log" 2>&1 || true
+        n=$(clang_major "$root")
+    fi
+    [ -n "$n" ] || { echo "no clang-N package behind clang" | tee -a "$CACHE/$suite.fuzz-deps.log" >&2; return 1; }
+    ensure_packages "$suite" fuzz-deps clang "clang-$n" "libclang-rt-$n-dev" llvm
+}
+
 # For --gui: Wireshark's Qt GUI (the package wireshark: wireshark-qt's
 # successor from Debian 13 on, and its dependent before), Xvfb and xdotool,
-# when missing; with apt-get update when the install fails.
+# when missing.
 ensure_gui_packages() {
-    local suite=$1 root=$CACHE/$1
-    # shellcheck disable=SC2016
-    in_root "$root" /bin/sh -c '
-        set -eu
-        installed() { dpkg-query -W -f="\${Status}" "$1" 2>/dev/null | grep -q "install ok installed"; }
-        missing=""
-        for p in wireshark xvfb xdotool; do installed "$p" || missing="$missing $p"; done
-        [ -z "$missing" ] && exit 0
-        echo "Installing:$missing"
-        apt-get install -y -q --no-install-recommends $missing ||
-            { apt-get update -q && apt-get install -y -q --no-install-recommends $missing; }
-    ' > "$CACHE/$suite.gui-deps.log" 2>&1 || {
-        tail -20 "$CACHE/$suite.gui-deps.log" >&2
-        return 1
-    }
+    ensure_packages "$1" gui-deps wireshark xvfb xdotool
+}
+
+# tool_root VERSION KIND DIR WHAT: for --gui (KIND gui) and --fuzz (KIND fuzz): sets the
+# caller's suite, system, root, out (as version_paths) and ws (the root's Wireshark), makes
+# the root when missing, installs WHAT (ensure_KIND_packages) and copies the sources to DIR
+# in it; a failure is added to SUMMARY and returns 1.
+tool_root() {
+    local version=$1 kind=$2 dir=$3 what=$4
+    version_paths "$version"
+    mkdir -p "$out"
+    ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
+    case $kind in
+        gui) ensure_gui_packages "$suite" ;;
+        fuzz) ensure_fuzz_packages "$suite" ;;
+    esac || { SUMMARY+=("$version: $what install FAILED (see $CACHE/$suite.$kind-deps.log)"); return 1; }
+    copy_sources "$root" "$dir"
+    ws=$(root_wireshark "$root")
 }
 
 # --gui: tools/gui-lifecycle.sh in the root (see the top).
 gui_version() {
     local version=$1 suite system root out ws start rc=0
-    version_paths "$version"
-    mkdir -p "$out"
-    ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
-    ensure_gui_packages "$suite" ||
-        { SUMMARY+=("$version: GUI packages install FAILED (see $CACHE/$suite.gui-deps.log)"); return 1; }
-    copy_sources "$root" /msstun-gui
-    ws=$(root_wireshark "$root")
+    tool_root "$version" gui /msstun-gui 'GUI packages' || return 1
     echo "== $version: GUI lifecycle on Wireshark $ws on $system"
     start=$(date +%s)
     # Qt reads /proc: the command's own mount, as for --fuzz.
@@ -326,16 +338,9 @@ run_version() {
 # --fuzz SECONDS: tools/fuzz.sh --seconds SECONDS in the root (see the top).
 fuzz_version() {
     local version=$1 suite system root out ws cc start rc=0 results replayed
-    version_paths "$version"
-    mkdir -p "$out"
+    tool_root "$version" fuzz /msstun-fuzz 'clang and libFuzzer' || return 1
     rm -rf "$out"/fuzz*
-
-    ensure_root "$suite" || { SUMMARY+=("$version: root filesystem FAILED (see $CACHE/$suite.*.log)"); return 1; }
-    ensure_fuzz_packages "$suite" ||
-        { SUMMARY+=("$version: clang and libFuzzer install FAILED (see $CACHE/$suite.fuzz-deps.log)"); return 1; }
-    copy_sources "$root" /msstun-fuzz
     touch "$root/msstun-fuzz/copied"
-    ws=$(root_wireshark "$root")
     cc=$(in_root "$root" clang --version | sed -n '1s/.*clang version \([0-9][0-9]*\)\..*/clang \1/p')
     echo "== $version: fuzzing against Wireshark $ws on $system ($cc, $FUZZ_SECONDS s per target)"
     start=$(date +%s)

@@ -36,19 +36,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 SHOTS=${*:-decode flow media rtp g722}
-MAJOR_MINOR=$(sed -n 's/^WIRESHARK_MAJOR_MINOR=//p' build/wireshark-plugin-info.txt)
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-mkdir -p "$WORK/home/.local/lib/wireshark/plugins/$MAJOR_MINOR/epan" "$WORK/home/.config" \
-    "$WORK/run" "$WORK/out"
-cp build/msstun.so "$WORK/home/.local/lib/wireshark/plugins/$MAJOR_MINOR/epan/"
-cp captures/*.pcap "$WORK/"
-chmod 700 "$WORK/run"
-RUN=""
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R nobody:nogroup "$WORK/home" "$WORK/run" "$WORK/out"
-    RUN="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-fi
+. tools/lib/xvfb.sh
+gui_prepare build/msstun.so out
 XVFB="" PULSE="" WS=""
 cleanup() {
     for pid in $WS $PULSE $XVFB; do kill "$pid" 2>/dev/null || true; done
@@ -57,37 +46,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# -noreset: the server would otherwise reset when the last client (Wireshark) quits, and
-# refuse the next Wireshark for a moment.
-Xvfb -displayfd 3 -noreset -nolisten tcp -screen 0 2400x1100x24 3>"$WORK/display" >/dev/null 2>&1 &
-XVFB=$!
-for _ in $(seq 50); do [ -s "$WORK/display" ] && break; sleep 0.2; done
-DISPLAY=:$(cat "$WORK/display")
-export DISPLAY
-# $AS_USER CMD...: run as the unprivileged user, with the private HOME and runtime folder
-# (a plain command, so that "$AS_USER CMD &" leaves CMD's process id in $!).
-AS_USER="$RUN env HOME=$WORK/home XDG_RUNTIME_DIR=$WORK/run DISPLAY=$DISPLAY"
+xvfb_start 2400x1100
 
 fail() {
     echo "screenshot.sh: $*" >&2
     if [ -s "$WORK/wireshark.log" ]; then sed 's/^/wireshark: /' "$WORK/wireshark.log" >&2; fi
     exit 1
-}
-
-# wait_window NAME: the id of the first window whose name contains NAME, within 60 s.
-wait_window() {
-    for _ in $(seq 300); do
-        id=$(xdotool search --name "$1" 2>/dev/null | head -n 1) || true
-        if [ -n "$id" ]; then echo "$id"; return 0; fi
-        sleep 0.2
-    done
-    fail "no window \"$1\""
-}
-
-# place ID X Y W H: move and resize a window (there is no window manager), wait for Qt.
-place() {
-    xdotool windowmove "$1" "$2" "$3" windowsize "$1" "$4" "$5" windowraise "$1"
-    sleep 1.5
 }
 
 # start_wireshark FILE ARGS...: open a capture, wait for the main window, 1600x1000 at 0,0.
@@ -111,14 +75,6 @@ save() {
     mkdir -p docs
     convert "$1" -strip -define png:compression-level=9 "docs/$2"
     echo "Wrote docs/$2 ($(wc -c <"docs/$2") bytes)"
-}
-
-# menu ALT_KEY DOWNS: open a main-window menu and activate its item DOWNS items below the first.
-menu() {
-    xdotool windowfocus --sync "$MAIN" key "$1"
-    sleep 0.5
-    if [ "$2" -gt 0 ]; then xdotool key --delay 30 $(printf 'Down %.0s' $(seq "$2")); fi
-    xdotool key Return
 }
 
 tshark_user() {
@@ -169,15 +125,7 @@ shot_flow() {
     cap=msturn-learning.pcap
     filter='ip.addr==10.0.0.10'
     start_wireshark "$cap" --enable-heuristic msstun_udp
-    menu alt+s 16                       # Statistics > Flow Graph
-    FLOW=$(wait_window 'Flow ·')
-    place "$FLOW" 0 0 1600 1000
-    # Flow type: open the list, pick MSSTUN by typing.
-    xdotool mousemove --window "$FLOW" 835 945 click 1
-    sleep 0.5
-    xdotool type --delay 30 MSSTUN
-    xdotool key Return
-    sleep 3
+    open_flow_graph
     # Wide enough for the six nodes and the dialog's controls (the clicks below are for
     # 1600x1000).
     place "$FLOW" 0 0 2000 760

@@ -127,6 +127,12 @@ class TcpFlow:
         self.nxt['B'] = (self.nxt['B'] + sent_b) & 0xFFFFFFFF
         self.isn = {k: (v - 1) & 0xFFFFFFFF for k, v in self.nxt.items()}
 
+    def handshake(self):
+        """SYN from A, SYN-ACK, ACK (RFC 793 3.4)."""
+        self.seg('A', SYN, summary='TCP SYN')
+        self.seg('B', SYN | ACK, summary='TCP SYN, ACK')
+        self.seg('A', ACK, summary='TCP ACK')
+
     def seg(self, frm, flags, payload=b'', summary='', lines=()):
         other = 'B' if frm == 'A' else 'A'
         src, sport, smac, win = self.ends[frm]

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Classic libpcap files (magic a1b2c3d4, version 2.4) and reading pcapng's Enhanced Packet Blocks."""
+"""Classic libpcap files (magic a1b2c3d4, version 2.4) written; pcap and pcapng files read (packets())."""
 
+import collections
 import gzip
 import struct
 
@@ -51,62 +52,99 @@ class Writer:
                 f.write('\n'.join(self.notes) + '\n')
 
 
+# One record read from a file.
+Packet = collections.namedtuple('Packet', 'linktype sec usec data orig_len')
+
+
+PCAP_MAGICS = {  # the first four bytes of a classic pcap file: (byte order, fraction in nanoseconds)
+    b'\xd4\xc3\xb2\xa1': ('<', False), b'\x4d\x3c\xb2\xa1': ('<', True),
+    b'\xa1\xb2\xc3\xd4': ('>', False), b'\xa1\xb2\x3c\x4d': ('>', True),
+}
+PCAPNG_SHB = b'\x0a\x0d\x0d\x0a'
+
+
+def packets(data):
+    """Every Packet of a classic pcap (either byte order, micro- or nanosecond) or pcapng file's
+    bytes (Enhanced Packet Blocks of any interface, either byte order, if_tsresol applied):
+    the one reader of the generators and the tests."""
+    if data[:4] in PCAP_MAGICS:
+        return list(_pcap_packets(data))
+    if data[:4] == PCAPNG_SHB:
+        return list(_pcapng_packets(data))
+    raise ValueError('not a pcap or pcapng file')
+
+
+def read_file(path):
+    """packets() of the file at path."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    try:
+        return packets(data)
+    except ValueError as e:
+        raise ValueError('%s: %s' % (path, e)) from None
+
+
+def _pcap_packets(data):
+    endian, nano = PCAP_MAGICS[data[:4]]
+    linktype = struct.unpack(endian + 'I', data[20:24])[0]
+    off = 24
+    while off + 16 <= len(data):
+        sec, frac, incl, orig = struct.unpack(endian + 'IIII', data[off:off + 16])
+        yield Packet(linktype, sec, frac // 1000 if nano else frac, data[off + 16:off + 16 + incl], orig)
+        off += 16 + incl
+
+
+def _pcapng_packets(data):
+    off, endian, interfaces = 0, '<', []   # interfaces: (linktype, units per second) by interface id
+    while off + 12 <= len(data):
+        if data[off:off + 4] == PCAPNG_SHB:
+            endian = '<' if data[off + 8:off + 12] == b'\x4d\x3c\x2b\x1a' else '>'
+            interfaces = []
+        btype, blen = struct.unpack(endian + 'II', data[off:off + 8])
+        body = data[off + 8:off + blen - 4]
+        if btype == 1:
+            interfaces.append((struct.unpack(endian + 'H', body[:2])[0], _if_tsresol(body[8:], endian)))
+        elif btype == 6:
+            iface, high, low, incl, orig = struct.unpack(endian + 'IIIII', body[:20])
+            linktype, units = interfaces[iface]
+            ts = (high << 32 | low) * 1000000 // units
+            yield Packet(linktype, ts // 1000000, ts % 1000000, body[20:20 + incl], orig)
+        off += blen
+
+
+def _if_tsresol(options, endian):
+    """Units per second of an Interface Description Block's if_tsresol option (default 10^6)."""
+    off = 0
+    while off + 4 <= len(options):
+        code, length = struct.unpack(endian + 'HH', options[off:off + 4])
+        if code == 0:
+            break
+        if code == 9:
+            v = options[off + 4]
+            return 2 ** (v & 0x7F) if v & 0x80 else 10 ** v
+        off += 4 + ((length + 3) & ~3)
+    return 1000000
+
+
 def read(data, snaplen=65535):
     """((seconds, microseconds), captured bytes, original length) of each record of a file this
     module writes (asserting its header: little-endian, Ethernet, the given snaplen)."""
     magic, vmaj, vmin, _, _, snap, link = struct.unpack('<IHHiIII', data[:24])
     assert (magic, vmaj, vmin, snap, link) == (0xA1B2C3D4, 2, 4, snaplen, LINKTYPE_ETHERNET)
-    pos, out = 24, []
-    while pos < len(data):
-        ts, tu, incl, orig = struct.unpack('<IIII', data[pos:pos + 16])
-        assert incl == min(orig, snaplen)
-        out.append(((ts, tu), data[pos + 16:pos + 16 + incl], orig))
-        pos += 16 + incl
+    out = []
+    for p in packets(data):
+        assert len(p.data) == min(p.orig_len, snaplen)
+        out.append(((p.sec, p.usec), p.data, p.orig_len))
     return out
 
 
 def read_any(path):
-    """Yields (linktype, packet bytes) of any classic pcap file (either byte order; randpkt output)."""
-    with open(path, 'rb') as f:
-        head = f.read(24)
-        magic = struct.unpack('<I', head[:4])[0]
-        if magic in (0xA1B2C3D4, 0xA1B23C4D):
-            endian = '<'
-        elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
-            endian = '>'
-        else:
-            raise SystemExit('%s: not a classic pcap file' % path)
-        linktype = struct.unpack(endian + 'I', head[20:24])[0]
-        while True:
-            rec = f.read(16)
-            if len(rec) < 16:
-                return
-            incl = struct.unpack(endian + 'IIII', rec)[2]
-            yield linktype, f.read(incl)
+    """Yields (linktype, packet bytes) of any pcap or pcapng file (randpkt output)."""
+    for p in read_file(path):
+        yield p.linktype, p.data
 
 
 def pcapng_packets(path):
-    '''(timestamp in microseconds, frame bytes) of each Enhanced Packet Block
-    (one interface, little-endian, as dumpcap writes them).'''
-    with open(path, 'rb') as f:
-        data = f.read()
-    units_per_second = 1000000
-    offset = 0
-    while offset + 12 <= len(data):
-        block_type, block_len = struct.unpack_from('<II', data, offset)
-        if block_type == 1:
-            # Interface Description Block options: if_tsresol (9) is a power of 10.
-            opt = offset + 16
-            while opt + 4 <= offset + block_len - 4:
-                code, length = struct.unpack_from('<HH', data, opt)
-                if code == 0:
-                    break
-                if code == 9 and data[opt + 4] < 0x80:
-                    units_per_second = 10 ** data[opt + 4]
-                opt += 4 + (length + 3) // 4 * 4
-        elif block_type == 6:
-            ts_high, ts_low, cap_len = struct.unpack_from('<III', data, offset + 12)
-            ts = ((ts_high << 32) | ts_low) * 1000000 // units_per_second
-            yield ts, data[offset + 28:offset + 28 + cap_len]
-        offset += block_len
-
+    """(timestamp in microseconds, frame bytes) of each packet of a file (dumpcap's pcapng)."""
+    for p in read_file(path):
+        yield p.sec * 1000000 + p.usec, p.data

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""RTP and RTCP (RFC 3550)."""
+"""RTP and RTCP (RFC 3550); the profile-specific extensions of [MS-RTP] 2.2.11 in an SR or RR."""
 
 import struct
 
@@ -141,3 +141,57 @@ class Rtcp:
         L.append('  SDES: V=2 P=0 SC=1 PT=202 length=%d (%d bytes) SSRC=0x%08x CNAME="%s"'
                  % (slen, sbytes, ssrc, cname.decode()))
         return L
+
+
+# [MS-RTP] 2.2.11: each profile-specific extension is Type (2 bytes),
+# Length (2 bytes, in bytes, this header included), then its info; they
+# follow the report blocks of an SR or RR (RFC 3550 6.4.1 "profile-specific
+# extensions"), inside its length.
+def pse_policy_server_bw(bw):          # 2.2.11.5: Reserved (4), Policy Server Bandwidth (4)
+    return struct.pack('!HHII', 0x0007, 12, 0, bw)
+
+
+def pse_turn_server_bw(bw):            # 2.2.11.6: Reserved (4), TURN Server Bandwidth (4)
+    return struct.pack('!HHII', 0x0008, 12, 0, bw)
+
+
+def pse_audio_healer(ssrc, concealed, stretched, compressed, total, rqs, fec):
+    # 2.2.11.7: SSRC, Concealed, Stretched, Compressed and Total Frames (4
+    # each), Reserved (2), Receive Quality State (1), FEC distance Request (1)
+    return struct.pack('!HHIIIIIHBB', 0x0009, 28, ssrc, concealed, stretched, compressed, total, 0, rqs, fec)
+
+
+def pse_receiver_bw_limit(bw):         # 2.2.11.8: Reserved (4), Receiver-side Bandwidth Limit (4)
+    return struct.pack('!HHII', 0x000A, 12, 0, bw)
+
+
+def pse_peer_info(ssrc, inbound, outbound, no_cache):
+    # 2.2.11.10: SSRC, Inbound and Outbound Link Bandwidth (4 each), NC (1
+    # bit), Reserve1 (7 bits), Reserve2 (1), Reserve3 (2)
+    return struct.pack('!HHIIIBBH', 0x000C, 20, ssrc, inbound, outbound, 0x80 if no_cache else 0, 0, 0)
+
+
+def pse_congestion(t_us, info):
+    # 2.2.11.11: NTP Timestamp Integer and Fraction (4 each), Congestion
+    # Info (1, bit 0 uncongested by delay .. bit 3 congested by loss),
+    # Reserved (3)
+    sec, frac = ntp64(t_us)
+    return struct.pack('!HHIIB3s', 0x000D, 16, sec, frac, info, bytes(3)), sec, frac
+
+
+def pse_modality_send_bw(modality, bw):
+    # 2.2.11.12: Modality (1; 2 = video), Reserve1 (1), Reserve2 (2), Send Bandwidth Limit (4)
+    return struct.pack('!HHBBHI', 0x000E, 12, modality, 0, 0, bw)
+
+
+def ms_report(st, kind, about, t_us, extensions, ext_info):
+    """An SR or RR as Stream.rtcp() builds it, with the [MS-RTP]
+    extensions after its report block (its length grows by theirs), then
+    SDES CNAME."""
+    plain, info = st.rtcp(kind, about, t_us)
+    ext = b''.join(extensions)
+    words = struct.unpack('!H', plain[2:4])[0] + 1
+    first = plain[:2] + struct.pack('!H', words + len(ext) // 4 - 1) + plain[4:4 * words] + ext
+    plain = first + plain[4 * words:]
+    info = dict(info, plaintext=plain.hex(), ms_extensions=ext_info)
+    return plain, info

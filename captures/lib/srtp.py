@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""SRTP and SRTCP protection through libsrtp2 (ctypes; srtp2/srtp.h of libsrtp 2.5)."""
+"""SRTP and SRTCP protection through libsrtp2 (ctypes; srtp2/srtp.h of libsrtp 2.5), and the record of
+every packet's plaintext that gen_srtp.py writes to srtp-expected.json (EXPECTED)."""
 
 import base64
 import ctypes
 
 from .base import H
+from .capture import Blob
 
 
 class CryptoPolicy(ctypes.Structure):
@@ -102,3 +104,31 @@ def key_salt(label, want_slash=False):
 
 def b64(k):
     return base64.b64encode(k).decode()
+
+
+# capture name -> [the plaintext and header values of each SRTP/SRTCP packet, with its frame number]
+EXPECTED = {}
+
+
+def expect(cap, info, cipher, carrier=None):
+    """Records info (Stream.rtp/rtcp's) of the packet that becomes cap's next frame, protected as
+    cipher; carrier: how the frame carries it (send, data, channeldata, tcp), for relayed media."""
+    record = dict(info, frame=len(cap.frames) + 1, srtp_length=len(cipher))
+    if carrier:
+        record['carrier'] = carrier
+    EXPECTED.setdefault(cap.name, []).append(record)
+
+
+def send_media(cap, flow, frm, sender, plain, info, note):
+    """plain protected by the SrtpSender sender (RTP or RTCP by info['kind']), sent on the UdpFlow
+    from frm, recorded in EXPECTED; returns the protected packet."""
+    cipher = sender.rtp(plain) if info['kind'] == 'rtp' else sender.rtcp(plain)
+    expect(cap, info, cipher)
+    what = 'SRTP' if info['kind'] == 'rtp' else 'SRTCP'
+    shown = sorted(dict(info, srtp_length=len(cipher)).items())
+    lines = ['%s %s (libsrtp2, %s%s): %d bytes, plaintext %s' %
+             (what, note, 'AES_CM_128_HMAC_SHA1_%d' % (sender.suite if info['kind'] == 'rtp' else 80),
+              ', MKI %d (%d byte)' % (sender.mki, sender.mki_len) if sender.mki is not None else ', no MKI',
+              len(cipher), ', '.join('%s=%s' % (k, v) for k, v in shown if k not in ('payload', 'plaintext')))]
+    flow.send(frm, Blob(cipher, lines), '%s %s' % (what, note))
+    return cipher

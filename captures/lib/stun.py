@@ -461,3 +461,16 @@ def auth_attrs(nonce):
 
 
 # ----------------------------------------------------------------------------
+
+
+def channel_bind(flow, label, channel, peer_ip, peer_port):
+    """RFC 5766 11 ChannelBind of channel to the peer peer_ip:peer_port (long-term credentials,
+    HMAC-SHA1) from the flow's A side, and its success response (label: the transaction's and NONCE's)."""
+    attrs = [Attr(0x000C, 'CHANNEL-NUMBER', 'raw', struct.pack('!HH', channel, 0), 'channel 0x%04x' % channel),
+             a_xaddr(0x0012, 'XOR-PEER-ADDRESS', peer_ip, peer_port),
+             a_str(0x0006, 'USERNAME', TURN_USER), a_str(0x0014, 'REALM', REALM),
+             a_str(0x0015, 'NONCE', H(label + '-nonce', 12).hex().encode())]
+    m = Msg(0x0009, cookie_tid(label + '-chbind'), attrs, 'rfc5389', MI_TURN_RFC, 'std')
+    flow.send('A', m, 'ChannelBind Request (channel 0x%04x -> %s:%d)' % (channel, peer_ip, peer_port))
+    m = Msg(0x0109, m.tid, [], 'rfc5389', MI_TURN_RFC, 'std')
+    flow.send('B', m, 'ChannelBind Success Response')

@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """TLS records: the pseudo-TLS handshake of MS-TURN on TCP 443 (ref 4.2), and TLS 1.3 handshake
-records with deterministic randoms (what HTTPS on TCP 443 looks like to a port multiplexer)."""
+records with deterministic randoms (what HTTPS on TCP 443 looks like to a port multiplexer); a real TLS 1.3
+session between two in-memory OpenSSL endpoints (tls13_session)."""
 
+import os
+import ssl
 import struct
+import subprocess
+import tempfile
 
 from .base import H, T0
 
@@ -63,3 +68,68 @@ def server_hello_13(label):
             b'\x13\x01\x00' + struct.pack('!H', len(exts)) + exts)
     hs = struct.pack('!B', 2) + struct.pack('!I', len(body))[1:] + body
     return tls_record(22, hs)
+
+
+def tls13_session(invite, ok, ack, keylog):
+    """A TLS 1.3 session between two in-memory OpenSSL endpoints (Python's ssl) that carries invite and
+    ack from the client (A) and ok from the server (B), its secrets written to the NSS key log keylog;
+    returns the TCP byte streams as a list of (direction, bytes) writes.  OpenSSL draws its randoms:
+    every run differs."""
+    tmp = tempfile.mkdtemp()
+    cert, key = os.path.join(tmp, 'cert.pem'), os.path.join(tmp, 'key.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650',
+                    '-subj', '/CN=pool.msstun.example', '-keyout', key, '-out', cert],
+                   check=True, capture_output=True)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(cert, key)
+    sctx.minimum_version = sctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    sctx.num_tickets = 0
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.check_hostname = False
+    cctx.verify_mode = ssl.CERT_NONE
+    cctx.minimum_version = cctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    cctx.keylog_filename = keylog
+    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    cli = cctx.wrap_bio(c_in, c_out, server_side=False, server_hostname='pool.msstun.example')
+    srv = sctx.wrap_bio(s_in, s_out, server_side=True)
+    writes = []
+
+    def pump():
+        moved = True
+        while moved:
+            moved = False
+            d = c_out.read()
+            if d:
+                writes.append(('A', d))
+                s_in.write(d)
+                moved = True
+            d = s_out.read()
+            if d:
+                writes.append(('B', d))
+                c_in.write(d)
+                moved = True
+
+    done_c = done_s = False
+    while not (done_c and done_s):
+        for end in ('c', 's'):
+            try:
+                (cli if end == 'c' else srv).do_handshake()
+                if end == 'c':
+                    done_c = True
+                else:
+                    done_s = True
+            except ssl.SSLWantReadError:
+                pass
+        pump()
+    for side, data in (('c', invite), ('s', ok), ('c', ack)):
+        (cli if side == 'c' else srv).write(data)
+        pump()
+        peer = srv if side == 'c' else cli
+        got = b''
+        while len(got) < len(data):
+            got += peer.read(65536)
+        assert got == data
+    os.unlink(cert)
+    os.unlink(key)
+    os.rmdir(tmp)
+    return writes
