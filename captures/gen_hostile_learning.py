@@ -4,7 +4,7 @@
 learner (issue 25, cases 9 and 11), at a size n of the caller's choice.
 
 Usage:  python3 gen_hostile_learning.py CASE N OUT.pcap
-        CASE: sdp | peers
+        CASE: sdp | peers | reinvite | newcall
 
   sdp    N SIP INVITE requests over UDP (RFC 3261 7.1 and 8.1.1: Via with an
          RFC 3261 branch, Max-Forwards, To, From with a tag, Call-ID, CSeq,
@@ -26,6 +26,14 @@ Usage:  python3 gen_hostile_learning.py CASE N OUT.pcap
          203.0.113.50:53000, and 10 RTP packets (RFC 3550, PT 0) each way on
          the relayed leg 192.0.2.15:52000 <-> 203.0.113.50:53000.
 
+  reinvite  srtp-sip-call.pcap (the SRTP call keyed in SIP) with, after its
+         frame N, the callee's re-INVITE in the same dialog (RFC 3261 14.1:
+         same Call-ID, its From tag b2, CSeq 2 INVITE) whose SDP offers the
+         same media address 10.0.0.20:50040 (RTP/SAVP, a=rtcp:50041) without
+         a key: Wireshark's SDP sets RTP up again there from that frame.
+  newcall  the same, but the INVITE starts a new call (another Call-ID, no
+         To tag, CSeq 1 INVITE).
+
 Bytes are deterministic (SHA-256 of a label and a counter).  Built on
 gen_reports_hostile.py's UDP/IPv4 framing and STUN encoding (RFC 5389 6 and
 15); only the Python standard library is used.
@@ -39,6 +47,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_reports_hostile import attr, rtp, stun, tid, udp_frame, write_pcap, xor_address  # noqa: E402
+from lib.pcap import read as read_pcap  # noqa: E402
 
 ESP_GATEWAY = ('198.51.100.7', 4500)
 ESP_PEER = ('203.0.113.9', 4500)
@@ -118,7 +127,47 @@ def peers(n):
     return [udp_frame(s[0], s[1], d[0], d[1], p) for s, d, p in frames]
 
 
-CASES = {'sdp': sdp, 'peers': peers}
+def reinvite_body(same_call):
+    # To tag, Call-ID and CSeq number: the call of srtp-sip-call.pcap, or a new one.
+    dialog = (';tag=a1', 'b7c3e8f01d2a4c5e9f60a1b2c3d4e5f6@10.0.0.10', 2) if same_call else \
+        ('', '0d1e2f3a4b5c6d7e@10.0.0.20', 1)
+    sdp_text = ('v=0\r\n'
+                'o=- 0 1 IN IP4 10.0.0.20\r\n'
+                's=session\r\n'
+                'c=IN IP4 10.0.0.20\r\n'
+                't=0 0\r\n'
+                'm=audio 50040 RTP/SAVP 8\r\n'
+                'a=rtpmap:8 PCMA/8000\r\n'
+                'a=rtcp:50041\r\n')
+    head = ('INVITE sip:alice@10.0.0.10:5060;transport=udp SIP/2.0\r\n'
+            'Via: SIP/2.0/UDP 10.0.0.20:5060;branch=z9hG4bK-msstun-reinvite\r\n'
+            'Max-Forwards: 70\r\n'
+            'To: <sip:alice@msstun.example>%s\r\n'
+            'From: <sip:bob@msstun.example>;tag=b2\r\n'
+            'Call-ID: %s\r\n'
+            'CSeq: %d INVITE\r\n'
+            'Contact: <sip:bob@10.0.0.20:5060;transport=udp>\r\n'
+            'Content-Type: application/sdp\r\n'
+            'Content-Length: %d\r\n'
+            '\r\n') % (dialog + (len(sdp_text),))
+    return (head + sdp_text).encode()
+
+
+def sip_call_frames():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'srtp-sip-call.pcap'), 'rb') as f:
+        return [frame for _, frame, _ in read_pcap(f.read())]
+
+
+def reinvite(n, same_call=True):
+    frames = sip_call_frames()
+    return frames[:n] + [udp_frame('10.0.0.20', 5060, '10.0.0.10', 5060, reinvite_body(same_call))] + frames[n:]
+
+
+def newcall(n):
+    return reinvite(n, False)
+
+
+CASES = {'sdp': sdp, 'peers': peers, 'reinvite': reinvite, 'newcall': newcall}
 
 
 def main(argv):

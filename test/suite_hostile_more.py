@@ -121,6 +121,21 @@ class TestSdpClaims:
         assert rows == [[str(i + 1), 'tag 1 AES_CM_128_HMAC_SHA1_80, media to %s:%d' % L.media_address(i)]
                         for i in range(12)]
 
+    @pytest.mark.parametrize('case', ['reinvite', 'newcall'])
+    def test_keyless_offer_of_claimed_address(self, tshark, made, local_capture, case):
+        '''srtp-sip-call.pcap with, after frame 10, an INVITE whose SDP offers
+        the callee's media address again without a key (in the same call,
+        and as a new call): Wireshark's SDP sets RTP up there again, and the
+        claim is made again, so the packets to it after the INVITE decrypt
+        exactly as in the capture without it.'''
+        path = made('%s-10.pcap' % case, lambda: getattr(L, case)(10))
+        fields = ['frame.protocols', 'rtp.ssrc', 'rtp.seq', 'rtp.payload', 'rtcp.pt']
+        rows = tshark.fields(path, fields, 'frame.number > 11 && ip.dst == 10.0.0.20')
+        original = tshark.fields(local_capture('srtp-sip-call.pcap'), fields, 'frame.number > 10 && ip.dst == 10.0.0.20')
+        assert rows == original
+        assert len(rows) == 12
+        assert {r[0] for r in rows} == {'eth:ethertype:ip:udp:msstun:rtp', 'eth:ethertype:ip:udp:msstun:rtcp'}
+
     def test_claims_bound(self, tshark, made):
         '''10,001 INVITEs without rtcp-mux claim 20,002 addresses: the last
         one finds the bound and says so; the keys are all kept.'''
