@@ -143,8 +143,8 @@ learn_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t o
 }
 
 /* The relayed and reflexive addresses a message named, towards any peer;
- * a peer, towards the relayed port; the sender of a success response to a
- * check, towards the port it answered. */
+ * either end of a peer's media 5-tuples and the sender of a success
+ * response to a check, towards the port at the other end. */
 void
 msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned count)
 {

@@ -1922,8 +1922,9 @@ learn_peer(msstun_message_conv_t *conv_data, const msstun_msg_t *msg, const msst
  * the Lync Lua plugin, which knew only DESTINATION-ADDRESS).  A TURN server
  * allocates relayed and reflexive addresses (learned towards any peer); the
  * peers that the messages of an allocation's 5-tuple name are learned only
- * on the relayed leg, so that a STUN message from a host without an
- * allocation moves no other protocol's port.  The allocation's peers and
+ * on the 5-tuples of that allocation they can carry media on (learn_peer()),
+ * so that a STUN message from a host without an allocation moves no other
+ * protocol's port.  The allocation's peers and
  * the capture's endpoints are bounded (ei_msstun_learn_bound; the frame
  * remembers it for later passes). */
 static void
@@ -1950,10 +1951,10 @@ endpoints_to_learn(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
         case MSSTUN_ROLE_XOR_MAPPED:
             if (allocated) {
                 msg->rec->reflexive_mask |= 1U << i;
-                if (first_pass && capture_learns_one())
+                if (first_pass && !capture_learns_one())
+                    refused = true;
+                else if (first_pass)
                     add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
-                else
-                    refused = refused || first_pass;
             }
             break;
         case MSSTUN_ROLE_DESTINATION:
