@@ -142,17 +142,16 @@ learn_address(packet_info *pinfo, const address *addr, uint32_t port, uint32_t o
     msstun_claim_rtp(pinfo, PT_UDP, addr, port, other_port, "MSSTUN", RTP_MEDIA_AUDIO, NULL);
 }
 
-/* The relayed, reflexive and peer addresses a message named, towards any
- * peer; the sender of a success response to a check, towards the port it
- * answered. */
+/* The relayed and reflexive addresses a message named, towards any peer;
+ * either end of a peer's media 5-tuples and the sender of a success
+ * response to a check, towards the port at the other end. */
 void
 msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned count)
 {
     if (PINFO_FD_VISITED(pinfo) || !msstun_prefs()->learn_media || !msstun_handle)
         return;
     for (unsigned i = 0; i < count; i++)
-        learn_address(pinfo, &learned[i].addr, learned[i].port,
-                      learned[i].kind == MSSTUN_LEARN_CHECK ? learned[i].other_port : 0);
+        learn_address(pinfo, &learned[i].addr, learned[i].port, learned[i].other_port);
 }
 
 void

@@ -50,6 +50,7 @@
 #include <epan/crc32-tvb.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
+#include <epan/proto_data.h>
 #include <epan/show_exception.h>
 #include <epan/tap.h>
 #include <epan/tfs.h>
@@ -200,6 +201,14 @@ typedef struct {
     uint32_t     check_local_port;
     unsigned     check_requests[2];
     unsigned     check_successes[2];
+    /* The TURN allocation made on this 5-tuple (the relayed address of its
+     * Allocate success, AT_NONE before), its client and the peers learned
+     * for it. */
+    address      relayed;
+    uint32_t     relayed_port;
+    address      client;
+    uint32_t     client_port;
+    wmem_map_t  *peers;
 } msstun_message_conv_t;
 
 int proto_msstun = -1;
@@ -478,6 +487,7 @@ static expert_field ei_msstun_ms_send_response = EI_INIT;
 static expert_field ei_msstun_retransmission = EI_INIT;
 static expert_field ei_msstun_no_response = EI_INIT;
 static expert_field ei_msstun_pair_not_valid = EI_INIT;
+static expert_field ei_msstun_learn_bound = EI_INIT;
 
 static const value_string msstun_class_vals[] = {
     { MSSTUN_CLASS_REQUEST,    "Request" },
@@ -1734,8 +1744,11 @@ static void
 add_learned(msstun_message_result_t *result, msstun_learn_kind_t kind, const address *addr, uint32_t port,
             uint32_t other_port)
 {
-    msstun_learned_t *learned = &result->learned[result->n_learned++];
+    msstun_learned_t *learned;
 
+    if (result->n_learned >= G_N_ELEMENTS(result->learned))
+        return;
+    learned = &result->learned[result->n_learned++];
     learned->kind = kind;
     copy_address_shallow(&learned->addr, addr);
     learned->port = port;
@@ -1827,48 +1840,164 @@ track_transaction(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, msstun_ms
     }
 }
 
+/* The media endpoints learned from TURN: the peers of one allocation, and
+ * every endpoint of the capture. */
+#define ALLOCATION_PEERS_MAX    64U
+#define LEARNED_MAX             8192U
+
+static unsigned learned_in_capture;
+
+typedef struct {
+    address  addr;
+    uint32_t port;
+} learned_peer_t;
+
+static unsigned
+learned_peer_hash(const void *k)
+{
+    const learned_peer_t *peer = (const learned_peer_t *)k;
+
+    return add_address_to_hash(peer->port * 2654435761U, &peer->addr);
+}
+
+static gboolean
+learned_peer_equal(const void *a, const void *b)
+{
+    const learned_peer_t *x = (const learned_peer_t *)a;
+    const learned_peer_t *y = (const learned_peer_t *)b;
+
+    return x->port == y->port && addresses_equal(&x->addr, &y->addr);
+}
+
+static void
+learning_init(void)
+{
+    learned_in_capture = 0;
+}
+
+/* Whether one more endpoint may be learned in this capture (counted). */
+static bool
+capture_learns_one(void)
+{
+    if (learned_in_capture >= LEARNED_MAX)
+        return false;
+    learned_in_capture++;
+    return true;
+}
+
+/* A peer named on the allocation's 5-tuple, learned on the two 5-tuples it
+ * can carry media on (first pass): the relayed leg (peer <-> relayed
+ * address) and the client's own transport address, which ICE uses for its
+ * host and reflexive candidates too (peer <-> client port).  Each is
+ * learned from both ends: Wireshark finds a conversation of one address
+ * and two ports only by the destination of a packet once the 5-tuple has
+ * a conversation of its own.  false when a bound refuses the peer. */
+static bool
+learn_peer(msstun_message_conv_t *conv_data, const msstun_msg_t *msg, const msstun_endpoint_t *ep)
+{
+    learned_peer_t probe;
+    learned_peer_t *peer;
+
+    copy_address_shallow(&probe.addr, &ep->addr);
+    probe.port = ep->port;
+    if (!conv_data->peers)
+        conv_data->peers = wmem_map_new(wmem_file_scope(), learned_peer_hash, learned_peer_equal);
+    if (!wmem_map_contains(conv_data->peers, &probe)) {
+        if (wmem_map_size(conv_data->peers) >= ALLOCATION_PEERS_MAX || !capture_learns_one())
+            return false;
+        peer = wmem_new(wmem_file_scope(), learned_peer_t);
+        copy_address_wmem(wmem_file_scope(), &peer->addr, &ep->addr);
+        peer->port = ep->port;
+        wmem_map_insert(conv_data->peers, peer, peer);
+    }
+    add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, conv_data->relayed_port);
+    add_learned(msg->result, MSSTUN_LEARN_PEER, &conv_data->relayed, conv_data->relayed_port, ep->port);
+    add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, conv_data->client_port);
+    add_learned(msg->result, MSSTUN_LEARN_PEER, &conv_data->client, conv_data->client_port, ep->port);
+    return true;
+}
+
 /* The transport addresses this message reveals as media endpoints
  * (MS-TURN 3.2.5.1, RFC 5766 6.3 and 10-11; see also the port learning of
- * the Lync Lua plugin, which knew only DESTINATION-ADDRESS). */
+ * the Lync Lua plugin, which knew only DESTINATION-ADDRESS).  A TURN server
+ * allocates relayed and reflexive addresses (learned towards any peer); the
+ * peers that the messages of an allocation's 5-tuple name are learned only
+ * on the 5-tuples of that allocation they can carry media on (learn_peer()),
+ * so that a STUN message from a host without an allocation moves no other
+ * protocol's port.  The allocation's peers and
+ * the capture's endpoints are bounded (ei_msstun_learn_bound; the frame
+ * remembers it for later passes). */
 static void
-endpoints_to_learn(const msstun_msg_t *msg)
+endpoints_to_learn(packet_info *pinfo, proto_item *ti, const msstun_msg_t *msg)
 {
     bool allocated = msg->method == MSSTUN_METHOD_ALLOCATE && msg->cls == MSSTUN_CLASS_SUCCESS;
+    bool first_pass = !PINFO_FD_VISITED(pinfo);
+    msstun_message_conv_t *conv_data = NULL;
+    bool refused = false;
 
     for (unsigned i = 0; i < msg->rec->n_endpoints; i++) {
         const msstun_endpoint_t *ep = &msg->rec->endpoints[i];
+        bool relayed = false;
 
         switch (ep->role) {
         case MSSTUN_ROLE_MAPPED:           /* MS-TURN: the relayed address */
-            if (allocated && msg->ms_semantics) {
-                add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
-                msg->rec->relayed_mask |= 1U << i;
-            }
+            relayed = allocated && msg->ms_semantics;
             break;
         case MSSTUN_ROLE_MS_ALT_MAPPED:
         case MSSTUN_ROLE_XOR_RELAYED:
-            if (allocated) {
-                add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
-                msg->rec->relayed_mask |= 1U << i;
-            }
+            relayed = allocated;
             break;
         case MSSTUN_ROLE_MS_XOR_MAPPED:
         case MSSTUN_ROLE_XOR_MAPPED:
             if (allocated) {
-                add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
                 msg->rec->reflexive_mask |= 1U << i;
+                if (first_pass && !capture_learns_one())
+                    refused = true;
+                else if (first_pass)
+                    add_learned(msg->result, MSSTUN_LEARN_REFLEXIVE, &ep->addr, ep->port, 0);
             }
             break;
         case MSSTUN_ROLE_DESTINATION:
         case MSSTUN_ROLE_REMOTE:
         case MSSTUN_ROLE_XOR_PEER:
-            add_learned(msg->result, MSSTUN_LEARN_PEER, &ep->addr, ep->port, 0);
             msg->rec->peer_mask |= 1U << i;
+            if (!first_pass)
+                break;
+            if (!conv_data)
+                conv_data = message_conv_data(pinfo);
+            if (conv_data->relayed.type != AT_NONE && !learn_peer(conv_data, msg, ep))
+                refused = true;
             break;
         default:
             break;
         }
+        if (!relayed)
+            continue;
+        msg->rec->relayed_mask |= 1U << i;
+        if (!first_pass)
+            continue;
+        if (!conv_data)
+            conv_data = message_conv_data(pinfo);
+        /* The allocation of this 5-tuple: the first relayed address. */
+        if (conv_data->relayed.type == AT_NONE) {
+            copy_address_wmem(wmem_file_scope(), &conv_data->relayed, &ep->addr);
+            conv_data->relayed_port = ep->port;
+            /* The success goes to the client (RFC 5766 6.2). */
+            copy_address_wmem(wmem_file_scope(), &conv_data->client, &pinfo->dst);
+            conv_data->client_port = pinfo->destport;
+        }
+        if (capture_learns_one())
+            add_learned(msg->result, MSSTUN_LEARN_RELAYED, &ep->addr, ep->port, 0);
+        else
+            refused = true;
     }
+    if (refused)
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun_message, 0, GUINT_TO_POINTER(1));
+    if ((msg->rec->peer_mask | msg->rec->relayed_mask | msg->rec->reflexive_mask) != 0 &&
+        p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun_message, 0))
+        expert_add_info_format(pinfo, ti, &ei_msstun_learn_bound,
+                               "Media endpoints not learned: an allocation learns at most %u peers, a capture "
+                               "at most %u endpoints", ALLOCATION_PEERS_MAX, LEARNED_MAX);
 }
 
 /* Connectivity checks on this 5-tuple (direct ones, not relayed inside
@@ -2192,7 +2321,7 @@ dissect_msstun_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
     /* A message quoted in an ICMP error teaches nothing. */
     if (!pinfo->flags.in_error_pkt) {
-        endpoints_to_learn(&msg);
+        endpoints_to_learn(pinfo, proto_tree_get_parent(msstun_tree), &msg);
         check_pair(pinfo, proto_tree_get_parent(msstun_tree), &msg);
     }
 
@@ -2680,6 +2809,9 @@ proto_register_msstun(void)
           { "msstun.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmitted message", EXPFILL }},
         { &ei_msstun_no_response,
           { "msstun.no_response", PI_SEQUENCE, PI_WARN, "No response seen to this request", EXPFILL }},
+        { &ei_msstun_learn_bound,
+          { "msstun.learn_bound", PI_UNDECODED, PI_WARN,
+            "Media endpoints not learned: a bound on learned endpoints was reached", EXPFILL }},
         { &ei_msstun_pair_not_valid,
           { "msstun.pair_not_valid", PI_SEQUENCE, PI_WARN,
             "ICE candidate pair not valid in both directions", EXPFILL }},
@@ -2708,6 +2840,7 @@ proto_register_msstun(void)
     expert_register_field_array(expert_msstun, ei, array_length(ei));
 
     msstun_tap = register_tap("msstun");
+    register_init_routine(learning_init);
     /* Plugins register after every built-in protocol. */
     proto_stun = proto_get_id_by_filter_name("stun");
 }

@@ -240,7 +240,7 @@ typedef struct {
     msstun_learn_kind_t kind;
     address  addr;
     uint32_t port;
-    uint32_t other_port;        /* MSSTUN_LEARN_CHECK: the port at the other end */
+    uint32_t other_port;        /* CHECK, PEER: the port at the other end, or 0 */
 } msstun_learned_t;
 
 /* What dissect_msstun_message() found in one message, for the multiplexer
@@ -252,7 +252,7 @@ typedef struct {
     const msstun_endpoint_t *peer;  /* the TURN peer of the relayed payload, or NULL */
     bool        toward_peer;        /* the carrier goes from the client to the peer */
     unsigned    n_learned;
-    msstun_learned_t learned[MSSTUN_MAX_ENDPOINTS + 1];
+    msstun_learned_t learned[4 * MSSTUN_MAX_ENDPOINTS + 1];    /* a peer: two 5-tuples, both ends */
 } msstun_message_result_t;
 
 /* Dissects the single message that fills tvb, carried as ctx says, and

@@ -25,8 +25,10 @@
 #include "conversation_ports.h"
 #include "srtp.h"
 
+#include <epan/dissectors/packet-sdp.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
+#include <epan/proto_data.h>
 #include <epan/show_exception.h>
 #include <epan/to_str.h>
 #include <epan/uat.h>
@@ -34,6 +36,18 @@
 #include <wsutil/report_message.h>
 #include <wsutil/str_util.h>
 #include <wsutil/strtoi.h>
+
+/* What SIP hands a body's dissector: 4.0's HTTP message info, the media
+ * content info from 4.2 on (both with the SIP call's sdp_setup_info_t). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+#include <epan/dissectors/packet-media-type.h>
+typedef media_content_info_t sdp_body_info_t;
+#define SDP_BODY_FROM_SIP MEDIA_CONTAINER_SIP_DATA
+#else
+#include <epan/dissectors/packet-http.h>
+typedef http_message_info_t sdp_body_info_t;
+#define SDP_BODY_FROM_SIP SIP_DATA
+#endif
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -50,6 +64,10 @@
 #define KEYS_MAX                100000U
 #define SDP_ADDR_MAX            64U
 #define RTPMAP_NAME_MAX         63U
+/* The transport addresses (RTP and RTCP) that the capture's SDP claims for
+ * the multiplexer; the media sections past it keep the RTP setup of
+ * Wireshark's SDP dissector (and said so). */
+#define SDP_CLAIMS_MAX          20000U
 
 static const struct {
     const char *name;
@@ -80,14 +98,17 @@ static int ett_msstun_srtp_sdp = -1;
 static expert_field ei_msstun_srtp_cryptoscale = EI_INIT;
 static expert_field ei_msstun_srtp_unsupported = EI_INIT;
 static expert_field ei_msstun_srtp_too_many_keys = EI_INIT;
+static expert_field ei_msstun_srtp_too_many_claims = EI_INIT;
 
 /* The keys of the capture being dissected, in order of arrival, the same
- * keys indexed by their material (key_material_hash()), and the transport
- * addresses claimed from its SDP. */
+ * keys indexed by their material (key_material_hash()); the transport
+ * addresses claimed from its SDP, by address and port; and, for each SIP
+ * call (by Call-ID), the claims named by its latest SDP body. */
 static GPtrArray *keys;
 static GHashTable *keys_by_material;
 static unsigned keys_dropped;
-static wmem_array_t *claimed;
+static GHashTable *claimed;
+static GHashTable *claims_by_call;
 /* The payload type maps made for this capture (rtp_dyn_payload_new()), each
  * released once when it closes; RTP holds its own references. */
 static GPtrArray *payload_maps;
@@ -99,6 +120,23 @@ typedef struct {
     rtp_dyn_payload_t *payloads;
     uint32_t media_type;
 } claimed_t;
+
+static unsigned
+claim_hash(const void *k)
+{
+    const claimed_t *claim = (const claimed_t *)k;
+
+    return add_address_to_hash(claim->port * 2654435761U, &claim->addr);
+}
+
+static gboolean
+claim_equal(const void *a, const void *b)
+{
+    const claimed_t *x = (const claimed_t *)a;
+    const claimed_t *y = (const claimed_t *)b;
+
+    return x->port == y->port && addresses_equal(&x->addr, &y->addr);
+}
 
 /*
  * a=crypto
@@ -560,7 +598,8 @@ srtp_keys_init(void)
     keys_by_material = g_hash_table_new(key_material_hash, key_material_equal);
     keys_dropped = 0;
     payload_maps = g_ptr_array_new_with_free_func((GDestroyNotify)rtp_dyn_payload_free);
-    claimed = wmem_array_new(wmem_file_scope(), sizeof(claimed_t));
+    claimed = g_hash_table_new(claim_hash, claim_equal);
+    claims_by_call = g_hash_table_new(g_str_hash, g_str_equal);
     for (unsigned i = 0; i < num_key_rows; i++) {
         if (key_rows[i].crypto)
             add_keys_from_text(key_rows[i].crypto, strlen(key_rows[i].crypto), MSSTUN_SRTP_KEY_TABLE, i + 1);
@@ -589,7 +628,10 @@ srtp_keys_cleanup(void)
     keys_by_material = NULL;
     g_ptr_array_free(payload_maps, TRUE);
     payload_maps = NULL;
+    g_hash_table_destroy(claimed);
     claimed = NULL;
+    g_hash_table_destroy(claims_by_call);
+    claims_by_call = NULL;
 }
 
 /*
@@ -610,6 +652,8 @@ typedef struct {
     uint32_t ssrc_high;
     wmem_array_t *crypto;      /* msstun_srtp_key_t of this section */
     wmem_array_t *rtpmaps;     /* a=rtpmap values (strings) */
+    wmem_array_t *named;       /* claimed_t * this body names, for all its sections */
+    bool claims_full;          /* a section of this body found SDP_CLAIMS_MAX reached */
 } sdp_media_t;
 
 static bool
@@ -666,47 +710,134 @@ claim_conversation(packet_info *pinfo, const address *addr, uint32_t port, bool 
         msstun_claim_udp_port(pinfo, addr, port);
 }
 
-static void
-remember_claim(const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *payloads, uint32_t media_type)
+/* The claim of addr:port, made (and the conversation claimed) when new:
+ * NULL past SDP_CLAIMS_MAX.  A port claimed for RTP stays RTP. */
+static claimed_t *
+claim_media(packet_info *pinfo, const address *addr, uint32_t port, bool rtp, rtp_dyn_payload_t *payloads,
+            uint32_t media_type)
 {
-    claimed_t entry;
+    claimed_t probe;
+    claimed_t *entry;
 
-    copy_address_wmem(wmem_file_scope(), &entry.addr, addr);
-    entry.port = port;
-    entry.rtp = rtp;
-    entry.payloads = payloads;
-    entry.media_type = media_type;
-    wmem_array_append_one(claimed, entry);
+    copy_address_shallow(&probe.addr, addr);
+    probe.port = port;
+    entry = (claimed_t *)g_hash_table_lookup(claimed, &probe);
+    if (!entry) {
+        if (g_hash_table_size(claimed) >= SDP_CLAIMS_MAX)
+            return NULL;
+        entry = wmem_new0(wmem_file_scope(), claimed_t);
+        copy_address_wmem(wmem_file_scope(), &entry->addr, addr);
+        entry->port = port;
+        entry->media_type = media_type;
+        g_hash_table_add(claimed, entry);
+    }
+    if (rtp) {
+        entry->rtp = true;
+        entry->payloads = payloads;
+        entry->media_type = media_type;
+    }
+    claim_conversation(pinfo, addr, port, entry->rtp, entry->payloads, entry->media_type);
+    return entry;
 }
 
 bool
 msstun_srtp_sdp_media(const address *addr, uint32_t port)
 {
-    for (unsigned i = 0; claimed && i < wmem_array_get_count(claimed); i++) {
-        const claimed_t *entry = (const claimed_t *)wmem_array_index(claimed, i);
+    claimed_t probe;
+    const claimed_t *entry;
 
-        if (entry->rtp && entry->port == port && addresses_equal(&entry->addr, addr))
-            return true;
-    }
-    return false;
+    if (!claimed)
+        return false;
+    copy_address_shallow(&probe.addr, addr);
+    probe.port = port;
+    entry = (const claimed_t *)g_hash_table_lookup(claimed, &probe);
+    return entry && entry->rtp;
 }
 
-/* Wireshark's SDP dissector sets up RTP again when the answer comes (and
- * on every re-INVITE): the conversations are claimed again. */
+/* Wireshark's SDP dissector sets up RTP again for addresses already
+ * claimed: for the offer's when the answer comes (with SIP's "delay SDP
+ * changes") and for every address a re-INVITE names again.  The claim is
+ * made again where that happened. */
 static void
-reclaim_conversations(packet_info *pinfo)
+reclaim(packet_info *pinfo, const claimed_t *entry)
 {
     address null_addr;
+    conversation_t *conv;
 
     clear_address(&null_addr);
-    for (unsigned i = 0; i < wmem_array_get_count(claimed); i++) {
-        claimed_t *entry = (claimed_t *)wmem_array_index(claimed, i);
-        conversation_t *conv = find_conversation(pinfo->num, &entry->addr, &null_addr, CONVERSATION_UDP,
-                                                 entry->port, 0, NO_ADDR_B | NO_PORT_B);
+    conv = find_conversation(pinfo->num, &entry->addr, &null_addr, CONVERSATION_UDP, entry->port, 0,
+                             NO_ADDR_B | NO_PORT_B);
+    if (conv && conversation_get_dissector(conv, pinfo->num) != msstun_handle)
+        claim_conversation(pinfo, &entry->addr, entry->port, entry->rtp, entry->payloads, entry->media_type);
+}
 
-        if (conv && conversation_get_dissector(conv, pinfo->num) != msstun_handle)
-            claim_conversation(pinfo, &entry->addr, entry->port, entry->rtp, entry->payloads, entry->media_type);
+/* A section without keys that names a claimed address: claimed again. */
+static void
+reclaim_named(packet_info *pinfo, sdp_media_t *m, const address *addr, uint32_t port)
+{
+    claimed_t probe;
+    claimed_t *entry;
+
+    copy_address_shallow(&probe.addr, addr);
+    probe.port = port;
+    entry = (claimed_t *)g_hash_table_lookup(claimed, &probe);
+    if (entry) {
+        reclaim(pinfo, entry);
+        wmem_array_append_one(m->named, entry);
     }
+}
+
+/* The claims of a media section with keys, remembered for the body. */
+static void
+claim_named(packet_info *pinfo, sdp_media_t *m, const address *addr, uint32_t port, bool rtp,
+            rtp_dyn_payload_t *payloads)
+{
+    claimed_t *entry = claim_media(pinfo, addr, port, rtp, payloads, m->media_type);
+
+    if (entry)
+        wmem_array_append_one(m->named, entry);
+    else
+        m->claims_full = true;
+}
+
+/* The SIP Call-ID of the body, when SIP hands it on. */
+static const char *
+sip_call_id(void *data)
+{
+    const sdp_body_info_t *info = (const sdp_body_info_t *)data;
+    const sdp_setup_info_t *setup;
+
+    if (!info || info->type != SDP_BODY_FROM_SIP || !info->data)
+        return NULL;
+    setup = (const sdp_setup_info_t *)info->data;
+    return setup->hf_type == SDP_TRACE_ID_HF_TYPE_STR ? setup->trace_id.str : NULL;
+}
+
+/* Before a body of a SIP call is read: the claims of the call's previous
+ * body (the offer this one answers) are made again if SDP's setup took
+ * them.  Only that body is walked, so each body costs its own size and its
+ * predecessor's. */
+static void
+reclaim_call(packet_info *pinfo, const char *call_id)
+{
+    wmem_array_t *previous = call_id ? (wmem_array_t *)g_hash_table_lookup(claims_by_call, call_id) : NULL;
+
+    for (unsigned i = 0; previous && i < wmem_array_get_count(previous); i++)
+        reclaim(pinfo, *(const claimed_t **)wmem_array_index(previous, i));
+}
+
+/* After it is read: the body's claims become the call's latest. */
+static void
+remember_call(const char *call_id, wmem_array_t *named)
+{
+    unsigned n = wmem_array_get_count(named);
+    wmem_array_t *copy;
+
+    if (!call_id || n == 0)
+        return;
+    copy = wmem_array_sized_new(wmem_file_scope(), sizeof(claimed_t *), n);
+    wmem_array_append(copy, wmem_array_get_raw(named), n);
+    g_hash_table_insert(claims_by_call, wmem_strdup(wmem_file_scope(), call_id), copy);
 }
 
 /* The end of a media section: its keys go to the store (first pass), and
@@ -719,8 +850,15 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
     wmem_array_t *rtpmaps = NULL;
     rtp_dyn_payload_t *payloads = NULL;
 
-    if (n == 0)
+    if (n == 0) {
+        /* No keys: the address may be one claimed before, named again. */
+        if (!PINFO_FD_VISITED(pinfo) && m->in_media && addr->type != AT_NONE && m->port != 0) {
+            reclaim_named(pinfo, m, addr, m->port);
+            if (!m->rtcp_mux)
+                reclaim_named(pinfo, m, addr, m->rtcp_port ? m->rtcp_port : m->port + 1);
+        }
         return 0;
+    }
     if (!PINFO_FD_VISITED(pinfo)) {
         for (unsigned i = 0; m->rtpmaps && i < wmem_array_get_count(m->rtpmaps); i++) {
             const char *value = *(const char **)wmem_array_index(m->rtpmaps, i);
@@ -730,14 +868,9 @@ finish_media(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, sdp_media_t *m
         if (rtpmaps)
             payloads = msstun_srtp_payloads_new(rtpmaps);
         if ((addr->type == AT_IPv4 || addr->type == AT_IPv6) && m->port != 0) {
-            claim_conversation(pinfo, addr, m->port, true, payloads, m->media_type);
-            remember_claim(addr, m->port, true, payloads, m->media_type);
-            if (!m->rtcp_mux) {
-                uint32_t rtcp_port = m->rtcp_port ? m->rtcp_port : m->port + 1;
-
-                claim_conversation(pinfo, addr, rtcp_port, false, NULL, m->media_type);
-                remember_claim(addr, rtcp_port, false, NULL, m->media_type);
-            }
+            claim_named(pinfo, m, addr, m->port, true, payloads);
+            if (!m->rtcp_mux)
+                claim_named(pinfo, m, addr, m->rtcp_port ? m->rtcp_port : m->port + 1, false, NULL);
         }
     }
     for (unsigned i = 0; i < n; i++) {
@@ -787,15 +920,15 @@ parse_media_line(const char *line, sdp_media_t *m)
     g_strfreev(parts);
 }
 
-/* One SDP body; returns the number of keys it carries. */
+/* One SDP body; returns the number of keys it carries.  m starts zeroed
+ * but for m->named; it ends with the claims the body named. */
 static unsigned
-parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text, size_t len)
+parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text, size_t len, sdp_media_t *mp)
 {
-    sdp_media_t m;
+    sdp_media_t m = *mp;
     size_t pos = 0;
     unsigned found = 0;
 
-    memset(&m, 0, sizeof(m));
     while (pos < len) {
         const char *nl = (const char *)memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len;
@@ -864,6 +997,7 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
         }
     }
     found += finish_media(pinfo, tree, tvb, &m);
+    *mp = m;
     return found;
 }
 
@@ -882,6 +1016,8 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     proto_item *ti;
     proto_tree *keys_tree;
     unsigned found;
+    const char *call_id;
+    sdp_media_t m;
 
     /* The keys are read whatever SDP's dissector makes of the body: an
      * exception there (a malformed c= line, an empty key in another
@@ -896,13 +1032,25 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ENDTRY;
     if (!msstun_srtp_enabled() || length == 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_srtp_keys)))
         return consumed;
+    call_id = sip_call_id(data);
     if (!PINFO_FD_VISITED(pinfo))
-        reclaim_conversations(pinfo);
+        reclaim_call(pinfo, call_id);
     ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ", SRTP keys from SDP");
     keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
-    found = parse_sdp(pinfo, keys_tree, tvb, (const char *)tvb_memdup(pinfo->pool, tvb, 0, length), length);
+    memset(&m, 0, sizeof(m));
+    m.named = wmem_array_new(pinfo->pool, sizeof(claimed_t *));
+    found = parse_sdp(pinfo, keys_tree, tvb, (const char *)tvb_memdup(pinfo->pool, tvb, 0, length), length, &m);
     proto_item_append_text(ti, ": %u", found);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        remember_call(call_id, m.named);
+        if (m.claims_full)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0, GUINT_TO_POINTER(1));
+    }
+    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0))
+        expert_add_info_format(pinfo, ti, &ei_msstun_srtp_too_many_claims,
+                               "Media not claimed for decryption: the capture's SDP claimed the %u transport "
+                               "addresses that MSSTUN takes from SDP", SDP_CLAIMS_MAX);
     return consumed;
 }
 
@@ -969,6 +1117,10 @@ msstun_srtp_keys_register(module_t *module, int proto)
         { &ei_msstun_srtp_unsupported,
           { "msstun.srtp.unsupported_suite", PI_UNDECODED, PI_NOTE,
             "SDES crypto suite that MSSTUN does not decrypt", EXPFILL }},
+        { &ei_msstun_srtp_too_many_claims,
+          { "msstun.srtp.too_many_sdp_media", PI_UNDECODED, PI_WARN,
+            "Media not claimed for decryption: the capture's SDP media reached the number MSSTUN claims",
+            EXPFILL }},
         { &ei_msstun_srtp_too_many_keys,
           { "msstun.srtp.too_many_keys", PI_UNDECODED, PI_WARN,
             "Key not used: the capture's keys reached the number that decryption holds", EXPFILL }},
