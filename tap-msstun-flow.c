@@ -205,6 +205,11 @@ typedef struct {
     uint32_t first_frame;
     uint32_t last_frame;
     uint32_t prev_last_frame;   /* before the last packet counted */
+    /* RTP of a static audio payload type: its sequence numbers, for the
+     * loss of the arrow's verdict. */
+    bool     audio;
+    uint32_t first_seq;
+    uint32_t highest_seq;       /* extended across wraps */
 } flow_stream_t;
 
 /* What one flow graph has drawn so far.  It lives in the comment of a
@@ -284,14 +289,40 @@ describe_stream(flow_stream_t *stream)
                         stream->last_frame, stream->carriers);
     if (stream->n_changes)
         g_string_append_printf(str, ", then %u more changes of carrier", stream->n_changes);
+    if (stream->audio) {
+        /* CQD's audio verdict on the one figure an arrow has: its loss
+         * (jitter and round trip: Media Paths). */
+        unsigned expected = stream->highest_seq - stream->first_seq + 1;
+        double loss = 100.0 * ((int)(expected - stream->packets)) / expected;
+
+        if (msstun_quality_cqd_audio(loss, NAN, NAN) == MSSTUN_CQD_LOSS)
+            g_string_append_printf(str, "; Poor: loss %.1f%% > %.0f%%", loss, MSSTUN_CQD_AUDIO_LOSS_PCT);
+    }
     g_free(stream->item->comment);
     stream->item->comment = g_string_free(str, false);
 }
 
-/* Counts a packet on the arrow of its stream, carried as carrier says. */
+/* The RTP note of an audio payload type (RFC 3551's static 0-23) on its arrow. */
+static void
+count_audio_seq(flow_stream_t *stream, const msstun_note_t *note)
+{
+    int16_t ahead = (int16_t)(uint16_t)(note->seq - stream->highest_seq);
+
+    if (note->kind != MSSTUN_NOTE_RTP || note->payload_type > 23)
+        return;
+    if (!stream->audio) {
+        stream->audio = true;
+        stream->first_seq = stream->highest_seq = (uint16_t)note->seq;
+    } else if (ahead > 0) {
+        stream->highest_seq += (uint32_t)ahead;
+    }
+}
+
+/* Counts a packet on the arrow of its stream, carried as carrier says;
+ * note is the RTP note of the packet, or NULL. */
 static flow_stream_t *
 count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, char *owned_key, char *owned_label,
-             char *owned_carrier)
+             char *owned_carrier, const msstun_note_t *note)
 {
     flow_stream_t *stream = (flow_stream_t *)wmem_map_lookup(state->streams, owned_key);
 
@@ -330,6 +361,8 @@ count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo,
     stream->packets++;
     stream->prev_last_frame = stream->last_frame;
     stream->last_frame = pinfo->num;
+    if (note)
+        count_audio_seq(stream, note);
     describe_stream(stream);
     return stream;
 }
@@ -423,10 +456,10 @@ flow_note(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, co
     if (note->kind == MSSTUN_NOTE_RTP)
         count_stream(state, pinfo, sainfo, stream_key("RTP", note->ssrc, pinfo),
                      g_strdup_printf("RTP SSRC 0x%08x PT %u", note->ssrc, note->payload_type),
-                     g_string_free(what, false));
+                     g_string_free(what, false), note);
     else
         count_stream(state, pinfo, sainfo, stream_key("RTCP", note->ssrc, pinfo),
-                     g_strdup_printf("RTCP SSRC 0x%08x", note->ssrc), g_string_free(what, false));
+                     g_strdup_printf("RTCP SSRC 0x%08x", note->ssrc), g_string_free(what, false), NULL);
     return TAP_PACKET_REDRAW;
 }
 
@@ -447,7 +480,7 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     if (rec->is_channeldata) {
         state->channeldata = count_stream(state, pinfo, sainfo, stream_key("ChannelData", rec->channel, pinfo),
                                           g_strdup_printf("ChannelData 0x%04x", rec->channel),
-                                          g_strdup(rec->over_tcp ? "TCP" : "UDP"));
+                                          g_strdup(rec->over_tcp ? "TCP" : "UDP"), NULL);
         state->channeldata_frame = pinfo->num;
         state->channel = rec->channel;
         return TAP_PACKET_REDRAW;
