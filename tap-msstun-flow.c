@@ -1069,7 +1069,9 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
 
     /* The E-model estimate, end to end. */
     codec = msstun_quality_codec(down->pt, down->encoding);
-    if (!codec) {
+    if (msstun_quality_media_type(down->clock_rate) != MSSTUN_MEDIA_AUDIO) {
+        set_cell(state, stream->row, MEDIA_MOS, g_strdup("no estimate: not known as audio"));
+    } else if (!codec) {
         set_cell(state, stream->row, MEDIA_MOS, down->encoding ?
                  g_strdup_printf("no estimate: no published G.113 values for %s", down->encoding) :
                  g_strdup_printf("no estimate: no published G.113 values for payload type %u", down->pt));

@@ -288,9 +288,9 @@ def table_rows(lines, title, columns):
     return rows
 
 
-def quality_form(tshark, capture, stat_filter=None):
+def quality_form(tshark, capture, stat_filter=None, extra=HEURISTIC):
     arg = 'msstun,media,quality' + (',' + stat_filter if stat_filter else '')
-    lines = tshark('-n', '-q', '-r', capture, '-z', arg, *HEURISTIC).splitlines()
+    lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
     assert 'Filter for statistics: %s' % (stat_filter or '') in lines
     return table_rows(lines, 'MSSTUN Media Quality:', QUALITY_COLUMNS)
 
@@ -443,3 +443,18 @@ class TestGeneratedCalls:
         assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '219 packets'),
                         ('RTP SSRC 0x5a110001', '49200 -> 6000', '219 packets')]
         assert all(a[3].endswith('; Poor: loss 12.4% > 10%') for a in arrows if 'Poor' in a[3])
+
+
+class TestCodecsWithoutEstimate:
+    def test_silk_rtaudio_video(self, tshark, local_capture):
+        # srtp-relay-dyn.pcap with its keys file (a=rtpmap names and clock
+        # rates): SILK and RTAudio are audio with a verdict but no E-model
+        # estimate; X-H264UC at 90000 Hz is video, without a verdict.
+        from suite_reports_trust import capture_args
+        args = capture_args(local_capture('srtp-relay-dyn.pcap'))
+        rows = {row[0]: row for row in quality_form(tshark, args[3], extra=args[4:])}
+        assert [rows['0x0a0a0101'][i] for i in (1, 5)] == ['Good', 'no estimate: no published G.113 values for SILK']
+        assert [rows['0x0b0b0202'][i] for i in (1, 5)] == ['Good',
+                                                          'no estimate: no published G.113 values for x-msrta']
+        assert [rows['0x0c0c0303'][i] for i in (1, 5)] == [
+            'no verdict: video (CQD judges video by decoder figures)', 'no estimate: not known as audio']
