@@ -550,11 +550,12 @@ static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "RTCP", "%s" },
 };
 
-/* What a leg is on the path: the segment its figures tell about. */
+/* Which way a leg's packets go on the path: the segments before and after
+ * the capture point. */
 typedef enum {
     MEDIA_LEG_DIRECT,           /* sender <-> receiver, the capture point between */
-    MEDIA_LEG_CLIENT,           /* TURN client <-> TURN server (the Edge) */
-    MEDIA_LEG_RELAY             /* relayed transport address <-> peer */
+    MEDIA_LEG_TO_PEER,          /* relayed, from the TURN client to the peer */
+    MEDIA_LEG_TO_CLIENT         /* relayed, from the peer to the TURN client */
 } media_leg_kind_t;
 
 /* The RTP statistics of one leg, as rtppacket_analyse() keeps them. */
@@ -931,16 +932,17 @@ draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned colum
     set_cell(state, stream->row, column, g_string_free(str, false));
 }
 
-/* The segment a leg's figures tell about: upstream, from the sender to the
- * capture point, or downstream, from the capture point to the receiver. */
+/* The segment before the capture point on a leg's way (upstream) or after
+ * it (downstream).  Relayed, the capture point is the Edge: to the peer,
+ * the client's leg comes before it and the relay's after it. */
 static const char *
 segment_name(const media_leg_t *leg, bool upstream)
 {
     switch (leg->kind) {
-    case MEDIA_LEG_CLIENT:
-        return "client <-> Edge";
-    case MEDIA_LEG_RELAY:
-        return "relay <-> peer";
+    case MEDIA_LEG_TO_PEER:
+        return upstream ? "client <-> Edge" : "relay <-> peer";
+    case MEDIA_LEG_TO_CLIENT:
+        return upstream ? "relay <-> peer" : "client <-> Edge";
     case MEDIA_LEG_DIRECT:
         break;
     }
@@ -1323,7 +1325,7 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
                                                                 "relayed UDP, active destination") :
                          carrier_name(note->carrier, over_tcp));
         *alloc_frame = alloc->frame;
-        *kind = MEDIA_LEG_CLIENT;
+        *kind = src_is_client ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = alloc->client;
         chain[n++] = alloc->server;
         if (alloc->relayed)
@@ -1338,7 +1340,7 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
 
         *path = g_strdup(over_tcp ? "relayed TCP, relay leg" : "relayed UDP, relay leg");
         *alloc_frame = relay_alloc->frame;
-        *kind = MEDIA_LEG_RELAY;
+        *kind = from_relay ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = relay_alloc->client;
         chain[n++] = relay_alloc->server;
         chain[n++] = relay_alloc->relayed;

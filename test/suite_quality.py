@@ -458,3 +458,41 @@ class TestCodecsWithoutEstimate:
                                                           'no estimate: no published G.113 values for x-msrta']
         assert [rows['0x0c0c0303'][i] for i in (1, 5)] == [
             'no verdict: video (CQD judges video by decoder figures)', 'no estimate: not known as audio']
+
+
+def full_rows(tshark, capture, extra=()):
+    lines = tshark('-n', '-q', '-r', capture, '-z', 'msstun,media', *extra).splitlines()
+    return [row for row in table_rows(lines, 'MSSTUN Media Paths:', MEDIA_COLUMNS) if not row[0].startswith('(none')]
+
+
+class TestSegments:
+    def test_edge_single_legs(self, tshark, local_capture):
+        # turn-edge-relay.pcap: the TCP call's streams are each captured on
+        # one leg only; the leg names the segment before the Edge for the
+        # stream that arrives on it.
+        rows = {row[0]: row for row in quality_form(tshark, local_capture(EDGE), extra=())}
+        assert rows['0xd00dfeed'][1:3] == ['Good', '8.3% relay <-> peer']
+        assert rows['0xc0ffee03'][1:3] == ['Good', '0.0% client <-> Edge']
+        assert rows['0xa11ce001'][2] == '4.2% client <-> Edge, 0.0% relay <-> peer'
+
+    def test_one_leg_leaving_the_edge(self, tshark, local_capture):
+        # Filtered to the relay's leg, the client's stream is seen leaving
+        # the Edge only: the loss it arrives with happened on the client's
+        # side, before the Edge, and what the peer reports beyond it after.
+        rows = {row[0]: row for row in quality_form(tshark, local_capture(QUALITY), 'udp.port==6000')}
+        assert rows['0x5a110001'][1:3] == ['Poor: loss 12.4% > 10%, client <-> Edge',
+                                           '12.4% client <-> Edge, 1.8% relay <-> peer']
+        assert rows['0x5b220002'][2] == '0.0% relay <-> peer, 0.0% client <-> Edge'
+
+    @pytest.mark.parametrize('capture', [os.path.join(CAPTURES, c) for c in all_local_captures()],
+                             ids=os.path.basename)
+    def test_upstream_is_first_leg(self, tshark, capture):
+        # The upstream loss and jitter of every stream are the loss rate and
+        # mean jitter of the first leg it was captured on (which equal
+        # -z rtp,streams, above).
+        for row in full_rows(tshark, capture, HEURISTIC):
+            loss = MEDIA_COLUMNS.index('Loss (%)')
+            jitter = MEDIA_COLUMNS.index('Mean Jitter (ms)')
+            assert row[2].split('%')[0] == row[loss].split(' / ')[0]
+            if not row[3].startswith('(no clock rate)'):
+                assert abs(float(row[3].split(' ms')[0]) - float(row[jitter].split(' / ')[0])) <= 0.05 + 1e-9
