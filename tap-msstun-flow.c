@@ -1083,8 +1083,9 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
                                                                      isnan(e2e_jitter) ? 0 : e2e_jitter,
                                                                      MEDIA_PACKET_MS));
 
-        set_cell(state, stream->row, MEDIA_MOS, g_strdup_printf("%.2f (R %.1f, %s%s)", msstun_quality_mos(r), r,
-                                                                codec->name, isnan(rtt) ? ", round trip not known" : ""));
+        set_cell(state, stream->row, MEDIA_MOS,
+                 g_strdup_printf("%.2f (R %.1f, %s%s)", msstun_quality_mos(r), r, codec->name,
+                                 isnan(rtt) ? ", round trip not known" : ""));
     }
 }
 

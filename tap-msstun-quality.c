@@ -145,14 +145,15 @@ msstun_quality_emodel_r(double ie, double bpl, double loss_pct, double burst_rat
     double xolr = olr + 0.2 * (64 + no - E_RLR);
     double iolr = 20 * (pow(1 + pow(xolr / 8, 8), 1.0 / 8) - xolr / 8);
     double stmro = -10 * log10(pow(10, -E_STMR / 10) + exp(-t / 4) * pow(10, -E_TELR / 10));
-    double ist = 12 * pow(1 + pow((stmro - 13) / 6, 8), 1.0 / 8) - 28 * pow(1 + pow((stmro + 1) / 19.4, 35), 1.0 / 35) -
-                 13 * pow(1 + pow((stmro - 3) / 33, 13), 1.0 / 13) + 29;
+    double i_st = 12 * pow(1 + pow((stmro - 13) / 6, 8), 1.0 / 8) -
+                  28 * pow(1 + pow((stmro + 1) / 19.4, 35), 1.0 / 35) -
+                  13 * pow(1 + pow((stmro - 3) / 33, 13), 1.0 / 13) + 29;
     double q = 37 - 15 * log10(E_QDU);
     double g = 1.07 + 0.258 * q + 0.0602 * q * q;
     double y = (ro - 100) / 15 + 46 / 8.4 - g / 9;
     double z = 46 / 30.0 - g / 40;
     double iq = 15 * log10(1 + pow(10, y) + pow(10, z));
-    double is = iolr + ist + iq;
+    double is = iolr + i_st + iq;
 
     /* 7.4: the delay impairments (talker echo, listener echo, absolute delay). */
     double roe = -1.5 * (no - E_RLR);

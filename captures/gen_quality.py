@@ -18,9 +18,10 @@ one-way delay, delay variation and loss are the injected parameters (CALLS):
      0x4000, then ChannelData, RFC 5766 6-11, HMAC-SHA1 MESSAGE-INTEGRITY and FINGERPRINT,
      RFC 5389 15.4-15.5), relayed from 192.0.2.15:49200 to the peer 203.0.113.9:6000 as plain
      UDP.  Client -> peer: PCMU (PT 0), one packet in eight (31 of 250) lost between the client
-     and the Edge and 5 of 250 between the Edge and the peer (one of them already lost before); peer -> client: G.722 (PT 9, RTP clock 8000 Hz, RFC 3551
-     4.5.2) whose delay between the peer and the Edge varies by a saw-tooth of up to 114 ms
-     (bursts: one packet late, the next six bunched, none reordered).
+     and the Edge and 5 of 250 between the Edge and the peer (one of them already lost before);
+     peer -> client: G.722 (PT 9, RTP clock 8000 Hz, RFC 3551 4.5.2) whose delay between the
+     peer and the Edge varies by a saw-tooth of up to 114 ms (bursts: one packet late, the next
+     six bunched, none reordered).
   2  direct (MS-ICE2 host candidates), captured next to the client 10.0.0.10:50010: answered
      Binding checks both ways (the plugin learns the 5-tuple), then PCMA (PT 8) from the
      client and G.729 (PT 18) from the peer 203.0.113.60:54000 over a 300 ms satellite hop:

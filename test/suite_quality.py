@@ -224,7 +224,7 @@ def g107_r(ie=0.0, bpl=1.0, ppl=0.0, burst_r=1.0, t=0.0):
     xolr = olr + 0.2 * (64 + no - rlr)
     iolr = 20 * ((1 + (xolr / 8) ** 8) ** (1 / 8) - xolr / 8)
     stmro = -10 * math.log10(10 ** (-stmr / 10) + math.exp(-t / 4) * 10 ** (-telr / 10))
-    ist = (12 * (1 + ((stmro - 13) / 6) ** 8) ** (1 / 8) - 28 * (1 + ((stmro + 1) / 19.4) ** 35) ** (1 / 35) -
+    i_st = (12 * (1 + ((stmro - 13) / 6) ** 8) ** (1 / 8) - 28 * (1 + ((stmro + 1) / 19.4) ** 35) ** (1 / 35) -
            13 * (1 + ((stmro - 3) / 33) ** 13) ** (1 / 13) + 29)
     q = 37 - 15 * math.log10(qdu)
     g = 1.07 + 0.258 * q + 0.0602 * q * q
@@ -240,7 +240,7 @@ def g107_r(ie=0.0, bpl=1.0, ppl=0.0, burst_r=1.0, t=0.0):
         x = math.log10(ta / 100) / math.log10(2)
         idd = 25 * ((1 + x ** 6) ** (1 / 6) - 3 * (1 + (x / 3) ** 6) ** (1 / 6) + 2)
     ie_eff = ie + (95 - ie) * ppl / (ppl / burst_r + bpl)
-    return ro - (iolr + ist + iq) - (idte + idle + idd) - ie_eff + a
+    return ro - (iolr + i_st + iq) - (idte + idle + idd) - ie_eff + a
 
 
 def g107_mos(r):
