@@ -27,6 +27,7 @@
  */
 
 #include "tap-msstun.h"
+#include "tap-msstun-quality.h"
 
 #include <math.h>
 
@@ -204,6 +205,11 @@ typedef struct {
     uint32_t first_frame;
     uint32_t last_frame;
     uint32_t prev_last_frame;   /* before the last packet counted */
+    /* RTP of a static audio payload type: its sequence numbers, for the
+     * loss of the arrow's verdict. */
+    bool     audio;
+    uint32_t first_seq;
+    uint32_t highest_seq;       /* extended across wraps */
 } flow_stream_t;
 
 /* What one flow graph has drawn so far.  It lives in the comment of a
@@ -283,14 +289,40 @@ describe_stream(flow_stream_t *stream)
                         stream->last_frame, stream->carriers);
     if (stream->n_changes)
         g_string_append_printf(str, ", then %u more changes of carrier", stream->n_changes);
+    if (stream->audio) {
+        /* CQD's audio verdict on the one figure an arrow has: its loss
+         * (jitter and round trip: Media Paths). */
+        unsigned expected = stream->highest_seq - stream->first_seq + 1;
+        double loss = 100.0 * ((int)(expected - stream->packets)) / expected;
+
+        if (msstun_quality_cqd_audio(loss, NAN, NAN) == MSSTUN_CQD_LOSS)
+            g_string_append_printf(str, "; Poor: loss %.1f%% > %.0f%%", loss, MSSTUN_CQD_AUDIO_LOSS_PCT);
+    }
     g_free(stream->item->comment);
     stream->item->comment = g_string_free(str, false);
 }
 
-/* Counts a packet on the arrow of its stream, carried as carrier says. */
+/* The RTP note of an audio payload type (RFC 3551's static 0-23) on its arrow. */
+static void
+count_audio_seq(flow_stream_t *stream, const msstun_note_t *note)
+{
+    int16_t ahead = (int16_t)(uint16_t)(note->seq - stream->highest_seq);
+
+    if (note->kind != MSSTUN_NOTE_RTP || note->payload_type > 23)
+        return;
+    if (!stream->audio) {
+        stream->audio = true;
+        stream->first_seq = stream->highest_seq = (uint16_t)note->seq;
+    } else if (ahead > 0) {
+        stream->highest_seq += (uint32_t)ahead;
+    }
+}
+
+/* Counts a packet on the arrow of its stream, carried as carrier says;
+ * note is the RTP note of the packet, or NULL. */
 static flow_stream_t *
 count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, char *owned_key, char *owned_label,
-             char *owned_carrier)
+             char *owned_carrier, const msstun_note_t *note)
 {
     flow_stream_t *stream = (flow_stream_t *)wmem_map_lookup(state->streams, owned_key);
 
@@ -329,6 +361,8 @@ count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo,
     stream->packets++;
     stream->prev_last_frame = stream->last_frame;
     stream->last_frame = pinfo->num;
+    if (note)
+        count_audio_seq(stream, note);
     describe_stream(stream);
     return stream;
 }
@@ -422,10 +456,10 @@ flow_note(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo, co
     if (note->kind == MSSTUN_NOTE_RTP)
         count_stream(state, pinfo, sainfo, stream_key("RTP", note->ssrc, pinfo),
                      g_strdup_printf("RTP SSRC 0x%08x PT %u", note->ssrc, note->payload_type),
-                     g_string_free(what, false));
+                     g_string_free(what, false), note);
     else
         count_stream(state, pinfo, sainfo, stream_key("RTCP", note->ssrc, pinfo),
-                     g_strdup_printf("RTCP SSRC 0x%08x", note->ssrc), g_string_free(what, false));
+                     g_strdup_printf("RTCP SSRC 0x%08x", note->ssrc), g_string_free(what, false), NULL);
     return TAP_PACKET_REDRAW;
 }
 
@@ -446,7 +480,7 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     if (rec->is_channeldata) {
         state->channeldata = count_stream(state, pinfo, sainfo, stream_key("ChannelData", rec->channel, pinfo),
                                           g_strdup_printf("ChannelData 0x%04x", rec->channel),
-                                          g_strdup(rec->over_tcp ? "TCP" : "UDP"));
+                                          g_strdup(rec->over_tcp ? "TCP" : "UDP"), NULL);
         state->channeldata_frame = pinfo->num;
         state->channel = rec->channel;
         return TAP_PACKET_REDRAW;
@@ -481,18 +515,26 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
  * Media paths
  */
 
+/* In the order an engineer reads them: the verdict and its figures, then
+ * where the stream went, then the figures of each leg. */
 enum {
-    MEDIA_SSRC, MEDIA_SETUP_FRAME, MEDIA_LEARNED, MEDIA_PATH, MEDIA_HOPS, MEDIA_LEGS, MEDIA_PACKETS, MEDIA_LOST,
+    MEDIA_SSRC, MEDIA_VERDICT, MEDIA_LOSS, MEDIA_JITTER, MEDIA_RTT, MEDIA_MOS, MEDIA_PATH, MEDIA_HOPS,
+    MEDIA_SETUP_FRAME, MEDIA_LEARNED, MEDIA_LEGS, MEDIA_PACKETS, MEDIA_LOST,
     MEDIA_SEQ_ERRORS, MEDIA_MAX_JITTER, MEDIA_MEAN_JITTER, MEDIA_EXPECTED, MEDIA_LOSS_RATE, MEDIA_DUPLICATES,
     MEDIA_MAX_DELTA, MEDIA_PAYLOAD_TYPES, MEDIA_RECEIVER_REPORT, MEDIA_RTCP, MEDIA_NFIELDS
 };
 
 static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "SSRC", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Setup Frame", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Learned From", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Loss", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Jitter", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Round Trip", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "MOS", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Path", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Hops", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Setup Frame", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Learned From", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Captured On", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Packets", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Lost", "%s" },
@@ -507,6 +549,14 @@ static stat_tap_table_item media_fields[MEDIA_NFIELDS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Receiver Report", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "RTCP", "%s" },
 };
+
+/* Which way a leg's packets go on the path: the segments before and after
+ * the capture point. */
+typedef enum {
+    MEDIA_LEG_DIRECT,           /* sender <-> receiver, the capture point between */
+    MEDIA_LEG_TO_PEER,          /* relayed, from the TURN client to the peer */
+    MEDIA_LEG_TO_CLIENT         /* relayed, from the peer to the TURN client */
+} media_leg_kind_t;
 
 /* The RTP statistics of one leg, as rtppacket_analyse() keeps them. */
 typedef struct {
@@ -534,10 +584,16 @@ typedef struct {
     uint16_t highest_seq;
     uint64_t seen;
     unsigned duplicates;
+    media_leg_kind_t kind;      /* of its first packet */
+    char    *encoding;          /* of its first packet, or NULL */
 } media_leg_t;
 
 /* How far back (in sequence numbers) a duplicate is recognised. */
 #define DUPLICATE_WINDOW        64
+
+/* The packet duration the E-model's jitter buffer holds (its one-way
+ * delay): the 20 ms of the RTP profiles' audio (RFC 3551 4.5). */
+#define MEDIA_PACKET_MS         20.0
 
 /* How many legs a stream's cells show before they count the others. */
 #define MEDIA_LEGS_SHOWN        8
@@ -588,6 +644,24 @@ typedef struct {
     uint32_t jitter;            /* in timestamp units */
 } media_rtcp_t;
 
+/* The last SRs of an SSRC seen: their LSR (the middle of their NTP
+ * timestamp) and when the capture point last saw each. */
+#define MEDIA_SRS_KEPT      4
+
+typedef struct {
+    uint32_t middle[MEDIA_SRS_KEPT];
+    double   time[MEDIA_SRS_KEPT];
+    unsigned n;                 /* kept */
+    unsigned next;              /* the next to replace */
+} media_srs_t;
+
+/* A round trip measured, and the LSR it was measured with (a block seen
+ * again on the next leg measures nothing new). */
+typedef struct {
+    uint32_t lsr;
+    double   ms;
+} media_rtt_t;
+
 /* One media paths report: its streams from the (filtered) "rtp" listener,
  * and the context from its own unfiltered listener on the "msstun" tap,
  * registered when the report is made and removed when it is retired. */
@@ -602,6 +676,14 @@ typedef struct {
     GArray         *notes;      /* media_note_t of notes_frame */
     uint32_t        notes_frame;
     uint32_t        channel;    /* of the ChannelData of notes_frame */
+    /* Round trips from RTCP (tap-msstun-quality.c), from a third listener. */
+    bool            quality_listening;
+    GHashTable     *srs;        /* SSRC -> media_srs_t, its last SRs seen */
+    GHashTable     *rtt_about;  /* SSRC -> media_rtt_t, capture point <-> its receiver */
+    GHashTable     *rtt_by;     /* SSRC -> media_rtt_t, capture point <-> its sender */
+    /* The report's column of each MEDIA_ column, -1 for none; NULL for the
+     * full table. */
+    const int      *columns;
 } media_state_t;
 
 /* RTP clock rates of the static payload types and of the dynamic ones by
@@ -772,6 +854,18 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
 
 /* Defined with the registration, below. */
 static msstun_report_kind_t media_kind;
+static msstun_report_kind_t quality_kind;
+
+/* A cell of the report, in its column of the quality form's. */
+static void
+set_cell(media_state_t *state, unsigned row, unsigned column, char *owned)
+{
+    if (state->columns && state->columns[column] < 0) {
+        g_free(owned);
+        return;
+    }
+    msstun_report_set_string(state->report, row, state->columns ? (unsigned)state->columns[column] : column, owned);
+}
 
 /* Whether leg is one of the (at most MEDIA_LEGS_SHOWN) legs the cells show;
  * g_ptr_array_find() is newer than Wireshark 4.0's GLib floor (2.50). */
@@ -835,7 +929,164 @@ draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned colum
     }
     if (nlegs > stream->shown_legs->len)
         g_string_append_printf(str, " and %u more legs", nlegs - stream->shown_legs->len);
-    msstun_report_set_string(state->report, stream->row, column, g_string_free(str, false));
+    set_cell(state, stream->row, column, g_string_free(str, false));
+}
+
+/* The segment before the capture point on a leg's way (upstream) or after
+ * it (downstream).  Relayed, the capture point is the Edge: to the peer,
+ * the client's leg comes before it and the relay's after it. */
+static const char *
+segment_name(const media_leg_t *leg, bool upstream)
+{
+    switch (leg->kind) {
+    case MEDIA_LEG_TO_PEER:
+        return upstream ? "client <-> Edge" : "relay <-> peer";
+    case MEDIA_LEG_TO_CLIENT:
+        return upstream ? "relay <-> peer" : "client <-> Edge";
+    case MEDIA_LEG_DIRECT:
+        break;
+    }
+    return upstream ? "sender <-> capture point" : "capture point <-> receiver";
+}
+
+static double
+lost_percent(int lost, unsigned of)
+{
+    return of ? 100.0 * lost / of : NAN;
+}
+
+/* The quality cells of a stream.  Upstream is the first leg it was seen on
+ * (where it reaches the capture point), downstream the last (where it
+ * leaves); for a relayed stream captured on both legs of an Edge, what the
+ * receiver reports lost beyond what the last leg misses was lost after the
+ * Edge. */
+static void
+draw_quality(media_state_t *state, const media_stream_t *stream)
+{
+    const media_leg_t *up;
+    const media_leg_t *down;
+    const media_rtcp_t *rtcp;
+    const media_rtt_t *rtt_down;
+    const media_rtt_t *rtt_up;
+    const msstun_codec_impairment_t *codec;
+    double loss_up;
+    double loss_down = NAN;
+    double jitter_up;
+    double jitter_down = NAN;
+    double rtt = NAN;
+    double worst_loss;
+    double e2e_loss;
+    double e2e_jitter;
+    int lost_up;
+    const char *segment = NULL;
+    char *verdict;
+    GString *str;
+
+    if (stream->shown_legs->len == 0)
+        return;
+    up = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, 0);
+    down = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, stream->shown_legs->len - 1);
+    rtcp = (const media_rtcp_t *)g_hash_table_lookup(state->rtcp, GUINT_TO_POINTER(stream->ssrc));
+    rtt_down = (const media_rtt_t *)g_hash_table_lookup(state->rtt_about, GUINT_TO_POINTER(stream->ssrc));
+    rtt_up = (const media_rtt_t *)g_hash_table_lookup(state->rtt_by, GUINT_TO_POINTER(stream->ssrc));
+
+    lost_up = (int)(leg_expected(up) - up->total);
+    loss_up = lost_percent(lost_up, leg_expected(up));
+    jitter_up = up->clock_rate ? up->mean_jitter : NAN;
+    e2e_loss = loss_up;
+    e2e_jitter = jitter_up;
+    if (rtcp && rtcp->has_block) {
+        /* Lost after the last leg: reported lost, less what the last leg
+         * already missed, of the packets that left on it. */
+        loss_down = lost_percent(rtcp->cumulative_lost - (int)(leg_expected(down) - down->total), down->total);
+        e2e_loss = lost_percent(rtcp->cumulative_lost, leg_expected(down));
+        if (down->clock_rate) {
+            jitter_down = rtcp->jitter * 1000.0 / down->clock_rate;
+            e2e_jitter = jitter_down;
+        }
+    }
+    if (rtt_down && rtt_up)
+        rtt = rtt_down->ms + rtt_up->ms;
+
+    /* Loss, each segment with its figure. */
+    str = g_string_new(NULL);
+    g_string_printf(str, "%.1f%% %s", loss_up, segment_name(up, true));
+    if (!isnan(loss_down))
+        g_string_append_printf(str, ", %.1f%% %s", loss_down, segment_name(down, false));
+    set_cell(state, stream->row, MEDIA_LOSS, g_string_free(str, false));
+
+    str = g_string_new(NULL);
+    if (isnan(jitter_up))
+        g_string_printf(str, "(no clock rate)");
+    else
+        g_string_printf(str, "%.1f ms %s", jitter_up, segment_name(up, true));
+    if (!isnan(jitter_down))
+        g_string_append_printf(str, ", %.1f ms at the receiver", jitter_down);
+    set_cell(state, stream->row, MEDIA_JITTER, g_string_free(str, false));
+
+    str = g_string_new(NULL);
+    if (!isnan(rtt))
+        g_string_printf(str, "%.1f ms: ", rtt);
+    if (rtt_up)
+        g_string_append_printf(str, "%.1f ms to the sender", rtt_up->ms);
+    if (rtt_down)
+        g_string_append_printf(str, "%s%.1f ms to the receiver", rtt_up ? ", " : "", rtt_down->ms);
+    set_cell(state, stream->row, MEDIA_RTT, g_string_free(str, false));
+
+    /* CQD's verdict, on the worse segment. */
+    worst_loss = !isnan(loss_down) && !(loss_down <= loss_up) ? loss_down : loss_up;
+    switch (msstun_quality_media_type(down->clock_rate)) {
+    case MSSTUN_MEDIA_AUDIO:
+        switch (msstun_quality_cqd_audio(worst_loss, !(jitter_down <= jitter_up) && !isnan(jitter_down) ?
+                                         jitter_down : jitter_up, rtt)) {
+        case MSSTUN_CQD_LOSS:
+            segment = worst_loss == loss_up ? segment_name(up, true) : segment_name(down, false);
+            verdict = g_strdup_printf("Poor: loss %.1f%% > %.0f%%, %s", worst_loss, MSSTUN_CQD_AUDIO_LOSS_PCT, segment);
+            break;
+        case MSSTUN_CQD_JITTER:
+            if (jitter_up > MSSTUN_CQD_AUDIO_JITTER_MS)
+                verdict = g_strdup_printf("Poor: jitter %.1f ms > %.0f ms, %s", jitter_up, MSSTUN_CQD_AUDIO_JITTER_MS,
+                                          segment_name(up, true));
+            else
+                verdict = g_strdup_printf("Poor: jitter %.1f ms > %.0f ms, %s", jitter_down,
+                                          MSSTUN_CQD_AUDIO_JITTER_MS, segment_name(down, false));
+            break;
+        case MSSTUN_CQD_RTT:
+            verdict = g_strdup_printf("Poor: round trip %.1f ms > %.0f ms, %s", rtt, MSSTUN_CQD_AUDIO_RTT_MS,
+                                      rtt_up->ms > rtt_down->ms ? segment_name(up, true) : segment_name(down, false));
+            break;
+        default:
+            verdict = g_strdup("Good");
+            break;
+        }
+        break;
+    case MSSTUN_MEDIA_VIDEO:
+        verdict = g_strdup("no verdict: video (CQD judges video by decoder figures)");
+        break;
+    default:
+        verdict = g_strdup("no verdict: not known as audio (no clock rate)");
+        break;
+    }
+    set_cell(state, stream->row, MEDIA_VERDICT, verdict);
+
+    /* The E-model estimate, end to end. */
+    codec = msstun_quality_codec(down->pt, down->encoding);
+    if (msstun_quality_media_type(down->clock_rate) != MSSTUN_MEDIA_AUDIO) {
+        set_cell(state, stream->row, MEDIA_MOS, g_strdup("no estimate: not known as audio"));
+    } else if (!codec) {
+        set_cell(state, stream->row, MEDIA_MOS, down->encoding ?
+                 g_strdup_printf("no estimate: no published G.113 values for %s", down->encoding) :
+                 g_strdup_printf("no estimate: no published G.113 values for payload type %u", down->pt));
+    } else {
+        double r = msstun_quality_emodel_r(codec->ie, codec->bpl, e2e_loss > 0 ? e2e_loss : 0, 1.0,
+                                           msstun_quality_one_way_ms(isnan(rtt) ? 0 : rtt,
+                                                                     isnan(e2e_jitter) ? 0 : e2e_jitter,
+                                                                     MEDIA_PACKET_MS));
+
+        set_cell(state, stream->row, MEDIA_MOS,
+                 g_strdup_printf("%.2f (R %.1f, %s%s)", msstun_quality_mos(r), r, codec->name,
+                                 isnan(rtt) ? ", round trip not known" : ""));
+    }
 }
 
 static void
@@ -845,7 +1096,7 @@ draw_rtcp(media_state_t *state, uint32_t ssrc)
     const media_rtcp_t *rtcp = (const media_rtcp_t *)g_hash_table_lookup(state->rtcp, GUINT_TO_POINTER(ssrc));
 
     if (stream && rtcp)
-        msstun_report_set_string(state->report, stream->row, MEDIA_RTCP,
+        set_cell(state, stream->row, MEDIA_RTCP,
                                  g_strdup_printf("%u sent, %u reports about it", rtcp->sent, rtcp->reports));
     if (stream && rtcp && rtcp->has_block) {
         /* The jitter at the clock rate of the stream's first leg. */
@@ -854,12 +1105,14 @@ draw_rtcp(media_state_t *state, uint32_t ssrc)
         char *jitter = leg && leg->clock_rate ? g_strdup_printf("%.3f ms", rtcp->jitter * 1000.0 / leg->clock_rate) :
                        g_strdup_printf("%u timestamp units", rtcp->jitter);
 
-        msstun_report_set_string(state->report, stream->row, MEDIA_RECEIVER_REPORT,
+        set_cell(state, stream->row, MEDIA_RECEIVER_REPORT,
                                  g_strdup_printf("by 0x%08x: fraction lost %u/256 (%.1f%%), cumulative lost %d, "
                                                  "jitter %s", rtcp->reporter, rtcp->fraction_lost,
                                                  rtcp->fraction_lost * 100.0 / 256, rtcp->cumulative_lost, jitter));
         g_free(jitter);
     }
+    if (stream)
+        draw_quality(state, stream);
 }
 
 static void
@@ -881,6 +1134,7 @@ free_media_leg(gpointer data)
     media_leg_t *leg = (media_leg_t *)data;
 
     g_free(leg->name);
+    g_free(leg->encoding);
     g_free(leg);
 }
 
@@ -1045,7 +1299,7 @@ context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
  * of the allocation it uses. */
 static void
 packet_path(media_state_t *state, const media_note_t *note, const char *src, const char *dst, bool over_tcp,
-            char **path, char **hops, uint32_t *alloc_frame)
+            char **path, char **hops, uint32_t *alloc_frame, media_leg_kind_t *kind)
 {
     bool src_is_client;
     media_alloc_t *alloc = find_media_alloc(state, src, dst, &src_is_client);
@@ -1057,6 +1311,7 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
     GString *str;
 
     *alloc_frame = 0;
+    *kind = MEDIA_LEG_DIRECT;
     if (!note) {
         *path = g_strdup("not MSSTUN");
     } else if (alloc) {
@@ -1071,6 +1326,7 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
                                                                 "relayed UDP, active destination") :
                          carrier_name(note->carrier, over_tcp));
         *alloc_frame = alloc->frame;
+        *kind = src_is_client ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = alloc->client;
         chain[n++] = alloc->server;
         if (alloc->relayed)
@@ -1085,6 +1341,7 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
 
         *path = g_strdup(over_tcp ? "relayed TCP, relay leg" : "relayed UDP, relay leg");
         *alloc_frame = relay_alloc->frame;
+        *kind = from_relay ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = relay_alloc->client;
         chain[n++] = relay_alloc->server;
         chain[n++] = relay_alloc->relayed;
@@ -1134,7 +1391,7 @@ new_media_stream(media_state_t *state, uint32_t ssrc)
     stream->legs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_media_leg);
     stream->shown_legs = g_ptr_array_new();
     g_hash_table_insert(state->streams, GUINT_TO_POINTER(ssrc), stream);
-    msstun_report_set_string(state->report, stream->row, MEDIA_SSRC, g_strdup_printf("0x%08x", ssrc));
+    set_cell(state, stream->row, MEDIA_SSRC, g_strdup_printf("0x%08x", ssrc));
     draw_rtcp(state, ssrc);
     return stream;
 }
@@ -1156,20 +1413,17 @@ draw_setup(media_state_t *state, media_stream_t *stream, const packet_info *pinf
     if (stream->setup_frame)
         label = (const char *)g_hash_table_lookup(state->labels, GUINT_TO_POINTER(stream->setup_frame));
     if (setup == 0 && alloc_frame != 0)
-        msstun_report_set_string(state->report, stream->row, MEDIA_LEARNED,
+        set_cell(state, stream->row, MEDIA_LEARNED,
                                  g_strdup_printf("carried by TURN, %s", label ? label : "allocation"));
     else
-        msstun_report_set_string(state->report, stream->row, MEDIA_LEARNED, g_strdup(label ? label : ""));
+        set_cell(state, stream->row, MEDIA_LEARNED, g_strdup(label ? label : ""));
     if (stream->setup_frame)
-        msstun_report_set_string(state->report, stream->row, MEDIA_SETUP_FRAME,
-                                 g_strdup_printf("%u", stream->setup_frame));
+        set_cell(state, stream->row, MEDIA_SETUP_FRAME, g_strdup_printf("%u", stream->setup_frame));
 }
 
 static tap_packet_status
-media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
+count_media_packet(media_state_t *state, packet_info *pinfo, const struct _rtp_info *rtp)
 {
-    const struct _rtp_info *rtp = (const struct _rtp_info *)data;
-    media_state_t *state = (media_state_t *)msstun_report_of(&media_kind, tapdata)->state;
     media_stream_t *stream;
     media_leg_t *leg;
     media_note_t *note;
@@ -1179,6 +1433,7 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     char *path;
     char *hops;
     uint32_t alloc_frame;
+    media_leg_kind_t kind;
     bool new_leg;
 
     note = take_note(state, pinfo, rtp);
@@ -1204,27 +1459,135 @@ media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     if (new_leg)
         draw_rtcp(state, rtp->info_sync_src);
 
-    packet_path(state, note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame);
+    packet_path(state, note, src, dst, pinfo->ptype == PT_TCP, &path, &hops, &alloc_frame, &kind);
+    if (new_leg) {
+        leg->kind = kind;
+        leg->encoding = g_strdup(rtp->info_payload_type_str);
+    }
     g_free(src);
     g_free(dst);
     if (msstun_strset_add(&stream->paths, path))
-        msstun_report_set_string(state->report, stream->row, MEDIA_PATH, msstun_strset_join(&stream->paths, "; "));
+        set_cell(state, stream->row, MEDIA_PATH, msstun_strset_join(&stream->paths, "; "));
     if (msstun_strset_add(&stream->hops, hops))
-        msstun_report_set_string(state->report, stream->row, MEDIA_HOPS, msstun_strset_join(&stream->hops, "; "));
+        set_cell(state, stream->row, MEDIA_HOPS, msstun_strset_join(&stream->hops, "; "));
     if (stream->setup_frame == 0)
         draw_setup(state, stream, pinfo, rtp, alloc_frame);
     if (msstun_strset_add(&stream->payload_types, rtp->info_payload_type_str ?
                           g_strdup_printf("%u (%s)", rtp->info_payload_type, rtp->info_payload_type_str) :
                           g_strdup_printf("%u", rtp->info_payload_type)))
-        msstun_report_set_string(state->report, stream->row, MEDIA_PAYLOAD_TYPES,
-                                 msstun_strset_join(&stream->payload_types, ", "));
+        set_cell(state, stream->row, MEDIA_PAYLOAD_TYPES, msstun_strset_join(&stream->payload_types, ", "));
     /* The legs' cells change when a shown leg counts a packet, and the
      * count of the others when a leg is new. */
     if (new_leg || leg_is_shown(stream, leg)) {
         for (unsigned column = MEDIA_LEGS; column <= MEDIA_MAX_DELTA; column++)
             draw_leg_cell(state, stream, column);
+        draw_quality(state, stream);
     }
     return TAP_PACKET_REDRAW;
+}
+
+static tap_packet_status
+media_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
+{
+    return count_media_packet((media_state_t *)msstun_report_of(&media_kind, tapdata)->state, pinfo,
+                              (const struct _rtp_info *)data);
+}
+
+static tap_packet_status
+quality_form_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                    tap_flags_t flags _U_)
+{
+    return count_media_packet((media_state_t *)msstun_report_of(&quality_kind, tapdata)->state, pinfo,
+                              (const struct _rtp_info *)data);
+}
+
+static void
+note_rtt(GHashTable *rtts, uint32_t ssrc, uint32_t lsr, double ms)
+{
+    media_rtt_t *rtt = (media_rtt_t *)g_hash_table_lookup(rtts, GUINT_TO_POINTER(ssrc));
+
+    if (!rtt) {
+        rtt = g_new0(media_rtt_t, 1);
+        g_hash_table_insert(rtts, GUINT_TO_POINTER(ssrc), rtt);
+    }
+    rtt->lsr = lsr;
+    rtt->ms = ms;
+}
+
+static void
+redraw_quality(media_state_t *state, uint32_t ssrc)
+{
+    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
+
+    if (stream)
+        draw_quality(state, stream);
+}
+
+/* An SR seen: when, by its LSR.  An SR relayed is seen on each leg; the
+ * last sighting, nearest the receiver, is kept. */
+static void
+note_sr(media_state_t *state, const msstun_note_t *note, double now)
+{
+    media_srs_t *srs = (media_srs_t *)g_hash_table_lookup(state->srs, GUINT_TO_POINTER(note->ssrc));
+
+    if (!srs) {
+        srs = g_new0(media_srs_t, 1);
+        g_hash_table_insert(state->srs, GUINT_TO_POINTER(note->ssrc), srs);
+    }
+    for (unsigned i = 0; i < srs->n; i++) {
+        if (srs->middle[i] == note->sr_ntp_middle) {
+            srs->time[i] = now;
+            return;
+        }
+    }
+    srs->middle[srs->next] = note->sr_ntp_middle;
+    srs->time[srs->next] = now;
+    srs->next = (srs->next + 1) % MEDIA_SRS_KEPT;
+    if (srs->n < MEDIA_SRS_KEPT)
+        srs->n++;
+}
+
+/* The report's third listener, on the "msstun" tap: the round trips that
+ * RTCP gives at the capture point (tap-msstun-quality.c).  Its tap data is
+ * &state->quality_listening, told apart from the context listener's. */
+static tap_packet_status
+quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                    tap_flags_t flags _U_)
+{
+    media_state_t *state = (media_state_t *)(void *)((char *)tapdata - offsetof(media_state_t, quality_listening));
+    const msstun_tap_t *rec = (const msstun_tap_t *)data;
+    const msstun_note_t *note = rec->note;
+    double now = nstime_to_sec(&pinfo->rel_ts);
+    bool redraw = false;
+
+    if (rec->carrier != MSSTUN_CARRIER_NONE || !note || note->kind != MSSTUN_NOTE_RTCP)
+        return TAP_PACKET_DONT_REDRAW;
+    if (note->has_sr_ntp)
+        note_sr(state, note, now);
+    for (unsigned i = 0; i < note->n_blocks && i < note->n_reported; i++) {
+        uint32_t about = note->reported[i];
+        const media_srs_t *srs = (const media_srs_t *)g_hash_table_lookup(state->srs, GUINT_TO_POINTER(about));
+        const media_rtt_t *known = (const media_rtt_t *)g_hash_table_lookup(state->rtt_about, GUINT_TO_POINTER(about));
+        uint32_t lsr = note->blocks[i].lsr;
+
+        /* A block seen again (relayed, on the next leg) measures nothing
+         * new: the first sighting is the nearer to its sender. */
+        if (lsr == 0 || !srs || (known && known->lsr == lsr))
+            continue;
+        for (unsigned k = 0; k < srs->n; k++) {
+            double ms = msstun_quality_rtt_ms(srs->time[k], now, note->blocks[i].dlsr);
+
+            if (srs->middle[k] == lsr && ms >= 0) {
+                note_rtt(state->rtt_about, about, lsr, ms);
+                note_rtt(state->rtt_by, note->ssrc, lsr, ms);
+                redraw_quality(state, about);
+                redraw_quality(state, note->ssrc);
+                redraw = true;
+                break;
+            }
+        }
+    }
+    return redraw ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
 /*
@@ -1244,11 +1607,20 @@ new_media_state(msstun_report_t *report)
     state->labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->rtcp = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->notes = g_array_new(false, false, sizeof(media_note_t));
+    state->srs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    state->rtt_about = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    state->rtt_by = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     error = register_tap_listener("msstun", state, NULL, TL_REQUIRES_NOTHING, NULL, context_packet, NULL, NULL);
     if (error)
         g_string_free(error, true);
     else
         state->listening = true;
+    error = register_tap_listener("msstun", &state->quality_listening, NULL, TL_REQUIRES_NOTHING, NULL,
+                                  quality_rtcp_packet, NULL, NULL);
+    if (error)
+        g_string_free(error, true);
+    else
+        state->quality_listening = true;
     return state;
 }
 
@@ -1259,7 +1631,10 @@ retire_media_state(void *data)
 
     if (state->listening)
         remove_tap_listener(state);
+    if (state->quality_listening)
+        remove_tap_listener(&state->quality_listening);
     state->listening = false;
+    state->quality_listening = false;
 }
 
 static void
@@ -1272,6 +1647,9 @@ reset_media_state(void *data)
     g_hash_table_remove_all(state->relays);
     g_hash_table_remove_all(state->labels);
     g_hash_table_remove_all(state->rtcp);
+    g_hash_table_remove_all(state->srs);
+    g_hash_table_remove_all(state->rtt_about);
+    g_hash_table_remove_all(state->rtt_by);
     clear_notes(state);
     state->notes_frame = 0;
 }
@@ -1287,6 +1665,9 @@ free_media_state(void *data)
     g_hash_table_destroy(state->relays);
     g_hash_table_destroy(state->labels);
     g_hash_table_destroy(state->rtcp);
+    g_hash_table_destroy(state->srs);
+    g_hash_table_destroy(state->rtt_about);
+    g_hash_table_destroy(state->rtt_by);
     g_array_free(state->notes, true);
     g_free(state);
 }
@@ -1322,9 +1703,64 @@ static msstun_report_kind_t media_kind = {
     true, new_media_state, retire_media_state, free_media_state, reset_media_state, NULL, 0
 };
 
+/* The quality form (tshark -z msstun,media,quality[,filter], Telephony >
+ * MSSTUN Media Quality): one line per stream, its verdict and figures, for
+ * scripts; the same report with fewer columns. */
+static stat_tap_table_item quality_fields[] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "SSRC", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Loss", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Jitter", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Round Trip", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "MOS", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Hops", "%s" },
+};
+
+static const int quality_columns[MEDIA_NFIELDS] = {
+    [MEDIA_SSRC] = 0, [MEDIA_VERDICT] = 1, [MEDIA_LOSS] = 2, [MEDIA_JITTER] = 3, [MEDIA_RTT] = 4, [MEDIA_MOS] = 5,
+    [MEDIA_PATH] = -1, [MEDIA_HOPS] = 6, [MEDIA_SETUP_FRAME] = -1, [MEDIA_LEARNED] = -1, [MEDIA_LEGS] = -1,
+    [MEDIA_PACKETS] = -1, [MEDIA_LOST] = -1, [MEDIA_SEQ_ERRORS] = -1, [MEDIA_MAX_JITTER] = -1,
+    [MEDIA_MEAN_JITTER] = -1, [MEDIA_EXPECTED] = -1, [MEDIA_LOSS_RATE] = -1, [MEDIA_DUPLICATES] = -1,
+    [MEDIA_MAX_DELTA] = -1, [MEDIA_PAYLOAD_TYPES] = -1, [MEDIA_RECEIVER_REPORT] = -1, [MEDIA_RTCP] = -1,
+};
+
+static void *
+new_quality_state(msstun_report_t *report)
+{
+    media_state_t *state = (media_state_t *)new_media_state(report);
+
+    state->columns = quality_columns;
+    return state;
+}
+
+MSSTUN_REPORT_CALLBACKS(quality, quality_kind)
+
+static stat_tap_table_ui quality_ui = {
+    MSSTUN_TELEPHONY_GROUP,
+    "MSSTUN Media Quality",
+    "rtp",
+    "msstun,media,quality",
+    quality_init,
+    quality_form_packet,
+    quality_reset,
+    quality_free_item,
+    NULL,
+    G_N_ELEMENTS(quality_fields), quality_fields,
+    G_N_ELEMENTS(filter_param), filter_param,
+    NULL,
+    0
+};
+
+static msstun_report_kind_t quality_kind = {
+    &quality_ui, "MSSTUN media quality",
+    "(none: no RTP passed the filter)",
+    true, new_quality_state, retire_media_state, free_media_state, reset_media_state, NULL, 0
+};
+
 void
 register_tap_listener_msstun_flow(void)
 {
     register_seq_analysis("msstun", "MSSTUN", proto_msstun, "msstun", TL_REQUIRES_COLUMNS, flow_packet);
     register_stat_tap_table_ui(&media_ui);
+    register_stat_tap_table_ui(&quality_ui);
 }

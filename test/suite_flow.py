@@ -10,9 +10,15 @@ from conftest import ws_at_least
 from msturn_info import INFO_TCP443, INFO_UDP3478
 
 HEURISTIC = ['--enable-heuristic', 'msstun_udp']
-MEDIA_COLUMNS = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
-                 'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Expected', 'Loss (%)', 'Duplicates',
-                 'Max Delta (ms)', 'Payload Types', 'Receiver Report', 'RTCP']
+MEDIA_COLUMNS = ['SSRC', 'Verdict', 'Loss', 'Jitter', 'Round Trip', 'MOS', 'Path', 'Hops', 'Setup Frame',
+                 'Learned From', 'Captured On', 'Packets', 'Lost', 'Sequence Errors', 'Max Jitter (ms)',
+                 'Mean Jitter (ms)', 'Expected', 'Loss (%)', 'Duplicates', 'Max Delta (ms)', 'Payload Types',
+                 'Receiver Report', 'RTCP']
+# The columns media() returns, in this order: all but the quality verdict and its figures
+# (Verdict to MOS, suite_quality's).
+MEDIA_ROW = ['SSRC', 'Setup Frame', 'Learned From', 'Path', 'Hops', 'Captured On', 'Packets', 'Lost',
+             'Sequence Errors', 'Max Jitter (ms)', 'Mean Jitter (ms)', 'Expected', 'Loss (%)', 'Duplicates',
+             'Max Delta (ms)', 'Payload Types', 'Receiver Report', 'RTCP']
 
 
 def flow(tshark, capture, stat_filter=None, extra=()):
@@ -44,7 +50,9 @@ def media(tshark, capture, stat_filter=None, extra=()):
     for line in lines[start + 4:]:
         if line.startswith('====='):
             break
-        rows.append([c.strip() for c in line.split(' |')[:-1]])
+        cells = [c.strip() for c in line.split(' |')[:-1]]
+        # The empty report's single cell stays as it is.
+        rows.append([cells[MEDIA_COLUMNS.index(c)] for c in MEDIA_ROW] if len(cells) == len(MEDIA_COLUMNS) else cells)
     return rows
 
 

@@ -2,18 +2,24 @@
 # Call quality per stream and per leg in the media paths report
 # (tap-msstun-flow.c, tshark -z msstun,media): expected packets, loss rate,
 # duplicates, max delta and jitter per leg, against Wireshark's own
-# -z rtp,streams for the same packets.
+# -z rtp,streams for the same packets; the verdict, the figures per segment,
+# the round trip and the E-model MOS (tap-msstun-quality.c) of the calls of
+# captures/gen_quality.py, computed here from the parameters it injects.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
+import importlib.util
+import math
 import os
 import re
 import struct
+import subprocess
+import sys
 
 import pytest
 
 from conftest import all_local_captures, all_shared_captures, ws_at_least
-from suite_flow import EDGE, HEURISTIC, media
+from suite_flow import EDGE, HEURISTIC, MEDIA_COLUMNS, media
 
 # Columns of -z msstun,media (see suite_flow.MEDIA_COLUMNS).
 LEGS, PACKETS, LOST, MAX_JITTER, MEAN_JITTER, EXPECTED, LOSS, DUPLICATES, MAX_DELTA = 5, 6, 7, 9, 10, 11, 12, 13, 14
@@ -200,3 +206,293 @@ class TestReceiverReports:
             else:
                 assert row[-2] == ''
         assert got == {ssrc: block for ssrc, block in expected.items() if ssrc in {int(r[0], 16) for r in rows}}
+
+
+# ITU-T G.107 (06/2015), written from the Recommendation, independently of
+# tap-msstun-quality.c: the default values of its Table 1 but the delays.
+def g107_r(ie=0.0, bpl=1.0, ppl=0.0, burst_r=1.0, t=0.0):
+    ta, tr = t, 2 * t
+    slr, rlr, stmr, lstr, ds, telr, wepl, qdu = 8, 2, 15, 18, 3, 65, 110, 1
+    nc, nfor, ps, pr, a = -70, -64, 35, 35, 0
+    olr = slr + rlr
+    nos = ps - slr - ds - 100 + 0.004 * (ps - olr - ds - 14) ** 2
+    pre = pr + 10 * math.log10(1 + 10 ** ((10 - lstr) / 10))
+    nor = rlr - 121 + pre + 0.008 * (pre - 35) ** 2
+    nfo = nfor + rlr
+    no = 10 * math.log10(10 ** (nc / 10) + 10 ** (nos / 10) + 10 ** (nor / 10) + 10 ** (nfo / 10))
+    ro = 15 - 1.5 * (slr + no)
+    xolr = olr + 0.2 * (64 + no - rlr)
+    iolr = 20 * ((1 + (xolr / 8) ** 8) ** (1 / 8) - xolr / 8)
+    stmro = -10 * math.log10(10 ** (-stmr / 10) + math.exp(-t / 4) * 10 ** (-telr / 10))
+    i_st = (12 * (1 + ((stmro - 13) / 6) ** 8) ** (1 / 8) - 28 * (1 + ((stmro + 1) / 19.4) ** 35) ** (1 / 35) -
+           13 * (1 + ((stmro - 3) / 33) ** 13) ** (1 / 13) + 29)
+    q = 37 - 15 * math.log10(qdu)
+    g = 1.07 + 0.258 * q + 0.0602 * q * q
+    iq = 15 * math.log10(1 + 10 ** ((ro - 100) / 15 + 46 / 8.4 - g / 9) + 10 ** (46 / 30 - g / 40))
+    roe = -1.5 * (no - rlr)
+    terv = telr - 40 * math.log10((1 + t / 10) / (1 + t / 150)) + 6 * math.exp(-0.3 * t * t)
+    re_ = 80 + 2.5 * (terv - 14)
+    idte = ((roe - re_) / 2 + math.sqrt((roe - re_) ** 2 / 4 + 100) - 1) * (1 - math.exp(-t))
+    rle = 10.5 * (wepl + 7) * (tr + 1) ** -0.25
+    idle = (ro - rle) / 2 + math.sqrt((ro - rle) ** 2 / 4 + 169)
+    idd = 0.0
+    if ta > 100:
+        x = math.log10(ta / 100) / math.log10(2)
+        idd = 25 * ((1 + x ** 6) ** (1 / 6) - 3 * (1 + (x / 3) ** 6) ** (1 / 6) + 2)
+    ie_eff = ie + (95 - ie) * ppl / (ppl / burst_r + bpl)
+    return ro - (iolr + i_st + iq) - (idte + idle + idd) - ie_eff + a
+
+
+def g107_mos(r):
+    '''G.107 Annex B, (B-4).'''
+    if r <= 0:
+        return 1.0
+    if r >= 100:
+        return 4.5
+    return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6
+
+
+class TestEModel:
+    def test_published_points(self):
+        # G.107 (06/2015) 7.7: with every parameter at its default value
+        # R = 93.2; Table B.1: the MOS at the lower limits of its categories
+        # (for R = 80, (B-4) gives 4.024, which the table prints as 4.03).
+        assert round(g107_r(), 1) == 93.2
+        assert round(g107_mos(93.2), 2) == 4.41
+        assert [round(g107_mos(r), 2) for r in (90, 70, 60, 50)] == [4.34, 3.60, 3.10, 2.58]
+        # 7.5: with Ppl = 0, Ie,eff = Ie (G.113 Appendix I, G.729A: 11).
+        assert round(g107_r() - g107_r(ie=11, bpl=19), 6) == 11
+
+
+QUALITY = 'quality-calls.pcap'
+QUALITY_COLUMNS = ['SSRC', 'Verdict', 'Loss', 'Jitter', 'Round Trip', 'MOS', 'Hops']
+CAPTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'captures')
+
+
+def generator():
+    spec = importlib.util.spec_from_file_location('gen_quality', os.path.join(CAPTURES, 'gen_quality.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def table_rows(lines, title, columns):
+    '''The rows of the stat table titled title, its header checked.'''
+    start = lines.index(title)
+    assert [c.strip() for c in lines[start + 2].split(' |')[:-1]] == columns
+    rows = []
+    for line in lines[start + 4:]:
+        if line.startswith('====='):
+            break
+        rows.append([c.strip() for c in line.split(' |')[:-1]])
+    return rows
+
+
+def quality_form(tshark, capture, stat_filter=None, extra=HEURISTIC):
+    arg = 'msstun,media,quality' + (',' + stat_filter if stat_filter else '')
+    lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
+    assert 'Filter for statistics: %s' % (stat_filter or '') in lines
+    return table_rows(lines, 'MSSTUN Media Quality:', QUALITY_COLUMNS)
+
+
+def wireshark_mean_jitter(arrivals_ms, timestamps, rate):
+    '''RFC 3550 6.4.1 / A.8 in ms, averaged over the packets after the first
+    as -z rtp,streams' mean jitter.'''
+    jitter, values = 0.0, []
+    for k in range(1, len(arrivals_ms)):
+        d = (arrivals_ms[k] - arrivals_ms[k - 1]) - (timestamps[k] - timestamps[k - 1]) * 1000 / rate
+        jitter += (abs(d) - jitter) / 16
+        values.append(jitter)
+    return sum(values) / len(values)
+
+
+def receiver_jitter_units(arrivals_us, timestamps, rate):
+    '''RFC 3550 A.8 at the receiver, in timestamp units, as its last report gives it.'''
+    jitter, transit = 0.0, None
+    for t, ts in zip(arrivals_us, timestamps):
+        now = t * rate // 1000000 - ts
+        if transit is not None:
+            jitter += (abs(now - transit) - jitter) / 16
+        transit = now
+    return int(jitter)
+
+
+def expected_rows():
+    '''What the quality form must say of each stream of gen_quality.py's calls,
+    from the parameters it injects (delays, losses, delay variation).'''
+    gen = generator()
+    codecs = {0: (0, 25.1, 'G.711 with PLC'), 8: (0, 25.1, 'G.711 with PLC'), 18: (11, 19, 'G.729A with VAD')}
+    rows = {}
+    for call in gen.CALLS:
+        relayed = 'relay' in call
+        for who, there, back in (('a', 'a_to_b', 'b_to_a'), ('b', 'b_to_a', 'a_to_b')):
+            addr, port, ssrc, pt, rate, _, _ = call[who]
+            other = call['b' if who == 'a' else 'a']
+            up_delay, up_lost, up_var = call[there]['up']
+            down_delay, down_lost, _ = call[there]['down']
+            n = gen.PACKETS
+            assert 0 not in up_lost and n - 1 not in up_lost
+            if relayed:
+                up_seg, down_seg = (('client <-> Edge', 'relay <-> peer') if who == 'a' else
+                                    ('relay <-> peer', 'client <-> Edge'))
+            else:
+                up_seg, down_seg = 'sender <-> capture point', 'capture point <-> receiver'
+            got = [i for i in range(n) if i not in up_lost]
+            sends = [call['start_us'] + (0 if who == 'a' else 5000) + i * gen.PACKET_US for i in got]
+            at_capture = [s + up_delay + (up_var(i) if up_var else 0) for s, i in zip(sends, got)]
+            stamps = [i * rate * gen.PACKET_US // 1000000 for i in got]
+            loss_up = 100 * len(up_lost) / n
+            lost_down = len(set(down_lost) - set(up_lost))
+            loss_down = 100 * lost_down / len(got)
+            jitter_up = wireshark_mean_jitter([t / 1000 for t in at_capture], stamps, rate)
+            delivered = [(t + call['forward_us'] + down_delay, ts) for t, ts, i in zip(at_capture, stamps, got)
+                         if i not in down_lost]
+            jitter_down = receiver_jitter_units(*zip(*delivered), rate) * 1000 / rate
+            # Round trips at the capture point: to the receiver, its SR's way
+            # on and the report's way back; to the sender, the other way.
+            rtt_receiver = (down_delay + call[back]['up'][0]) / 1000
+            rtt_sender = (call[back]['down'][0] + up_delay) / 1000
+            rtt = rtt_receiver + rtt_sender
+            if max(loss_up, loss_down) > 10:
+                verdict = 'Poor: loss %.1f%% > 10%%, %s' % ((loss_up, up_seg) if loss_up >= loss_down else
+                                                          (loss_down, down_seg))
+            elif jitter_up > 30:
+                verdict = 'Poor: jitter %.1f ms > 30 ms, %s' % (jitter_up, up_seg)
+            elif jitter_down > 30:
+                verdict = 'Poor: jitter %.1f ms > 30 ms, %s' % (jitter_down, down_seg)
+            elif rtt > 500:
+                verdict = 'Poor: round trip %.1f ms > 500 ms, %s' % (rtt, up_seg if rtt_sender > rtt_receiver
+                                                                     else down_seg)
+            else:
+                verdict = 'Good'
+            if pt in codecs:
+                ie, bpl, name = codecs[pt]
+                r = g107_r(ie, bpl, 100 * (len(up_lost) + lost_down) / n, 1.0, rtt / 2 + 2 * jitter_down + 20)
+                mos = '%.2f (R %.1f, %s)' % (g107_mos(r), r, name)
+            else:
+                mos = 'no estimate: no published G.113 values for payload type %d' % pt
+            path = [call[who][:2]] + ([call['server'], call['relay']] if relayed else [])
+            if relayed and who == 'b':
+                path = [call['b'][:2], call['relay'], call['server']]
+            hops = ' > '.join('%s:%d' % hop for hop in path + [other[:2]])
+            rows['0x%08x' % ssrc] = [
+                '0x%08x' % ssrc, verdict,
+                '%.1f%% %s, %.1f%% %s' % (loss_up, up_seg, loss_down, down_seg),
+                '%.1f ms %s, %.1f ms at the receiver' % (jitter_up, up_seg, jitter_down),
+                '%.1f ms: %.1f ms to the sender, %.1f ms to the receiver' % (rtt, rtt_sender, rtt_receiver),
+                mos, hops]
+    return rows
+
+
+class TestGeneratedCalls:
+    def test_committed_capture_is_generated(self):
+        subprocess.run([sys.executable, os.path.join(CAPTURES, 'gen_quality.py'), '--check'], check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def test_verdicts_and_figures(self, tshark, local_capture):
+        # Every stream's verdict, loss and jitter per segment, round trip and
+        # MOS as the injected parameters make them.
+        rows = quality_form(tshark, local_capture(QUALITY))
+        assert {row[0]: row for row in rows} == expected_rows()
+        # What the calls were made to show: loss before the Edge, jitter on
+        # the peer's side, a 300 ms hop, G.722 without an estimate.
+        assert [row[1] for row in rows] == [
+            'Poor: loss 12.4% > 10%, client <-> Edge',
+            'Poor: jitter 30.8 ms > 30 ms, relay <-> peer',
+            'Poor: round trip 604.0 ms > 500 ms, capture point <-> receiver',
+            'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point']
+        assert rows[1][5] == 'no estimate: no published G.113 values for payload type 9'
+
+    def test_media_paths_columns(self, tshark, local_capture):
+        # The full report shows the same cells, first after the SSRC.
+        lines = tshark('-n', '-q', '-r', local_capture(QUALITY), '-z', 'msstun,media', *HEURISTIC).splitlines()
+        rows = table_rows(lines, 'MSSTUN Media Paths:', MEDIA_COLUMNS)
+        assert {row[0]: row[:6] + [row[7]] for row in rows} == expected_rows()
+
+    def test_round_trip_from_rtcp_fields(self, tshark, local_capture):
+        # Independently of the generator: from tshark's own RTCP fields, the
+        # capture time of each SR by its LSR, and of the first block naming it.
+        sr_seen, rtt = {}, {}
+        for line in tshark('-n', '-r', local_capture(QUALITY), *HEURISTIC, '-Y', 'rtcp.pt == 200', '-T', 'fields',
+                           '-E', 'occurrence=a', '-e', 'frame.time_relative', '-e', 'rtcp.senderssrc',
+                           '-e', 'rtcp.timestamp.ntp.msw', '-e', 'rtcp.timestamp.ntp.lsw',
+                           '-e', 'rtcp.ssrc.identifier', '-e', 'rtcp.ssrc.lsr', '-e', 'rtcp.ssrc.dlsr').splitlines():
+            t, sender, msw, lsw, ids, lsr, dlsr = line.split('\t')
+            t, sender = float(t), int(sender.split(',')[0], 16)
+            sr_seen[(sender, ((int(msw) & 0xFFFF) << 16) | (int(lsw) >> 16))] = t
+            about = [int(i, 16) for i in ids.split(',') if int(i, 16) != sender]
+            key = (about[0], int(lsr)) if about and lsr else None
+            if key and key in sr_seen and key not in rtt:
+                rtt[key] = (t - sr_seen[key] - int(dlsr) / 65536) * 1000
+        by_ssrc = {}
+        for (ssrc, _), ms in rtt.items():
+            by_ssrc.setdefault('0x%08x' % ssrc, set()).add(round(ms, 1))
+        assert by_ssrc == {'0x5a110001': {80.0}, '0x5b220002': {30.0}, '0x5c330003': {600.0}, '0x5d440004': {4.0}}
+
+    def test_filter(self, tshark, local_capture):
+        # The form takes a display filter as the others do: the direct call.
+        rows = quality_form(tshark, local_capture(QUALITY), 'ip.addr==10.0.0.10')
+        assert sorted(row[0] for row in rows) == ['0x5c330003', '0x5d440004']
+
+    def test_flow_arrows(self, tshark, local_capture):
+        # The media arrows of the flow graph carry CQD's verdict on their
+        # loss: the client's PCMU on both legs of the Edge.
+        from suite_flow import flow
+        arrows = flow(tshark, local_capture(QUALITY), extra=HEURISTIC)
+        poor = [(a[1].strip(), a[2], a[3].split(', ', 1)[0]) for a in arrows if 'Poor' in a[3]]
+        assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '219 packets'),
+                        ('RTP SSRC 0x5a110001', '49200 -> 6000', '219 packets')]
+        assert all(a[3].endswith('; Poor: loss 12.4% > 10%') for a in arrows if 'Poor' in a[3])
+
+
+class TestCodecsWithoutEstimate:
+    def test_silk_rtaudio_video(self, tshark, local_capture):
+        # srtp-relay-dyn.pcap with its keys file (a=rtpmap names and clock
+        # rates): SILK and RTAudio are audio with a verdict but no E-model
+        # estimate; X-H264UC at 90000 Hz is video, without a verdict.
+        from suite_reports_trust import capture_args
+        args = capture_args(local_capture('srtp-relay-dyn.pcap'))
+        rows = {row[0]: row for row in quality_form(tshark, args[3], extra=args[4:])}
+        assert [rows['0x0a0a0101'][i] for i in (1, 5)] == ['Good', 'no estimate: no published G.113 values for SILK']
+        assert [rows['0x0b0b0202'][i] for i in (1, 5)] == ['Good',
+                                                          'no estimate: no published G.113 values for x-msrta']
+        assert [rows['0x0c0c0303'][i] for i in (1, 5)] == [
+            'no verdict: video (CQD judges video by decoder figures)', 'no estimate: not known as audio']
+
+
+def full_rows(tshark, capture, extra=()):
+    lines = tshark('-n', '-q', '-r', capture, '-z', 'msstun,media', *extra).splitlines()
+    return [row for row in table_rows(lines, 'MSSTUN Media Paths:', MEDIA_COLUMNS) if not row[0].startswith('(none')]
+
+
+class TestSegments:
+    def test_edge_single_legs(self, tshark, local_capture):
+        # turn-edge-relay.pcap: the TCP call's streams are each captured on
+        # one leg only; the leg names the segment before the Edge for the
+        # stream that arrives on it.
+        rows = {row[0]: row for row in quality_form(tshark, local_capture(EDGE), extra=())}
+        assert rows['0xd00dfeed'][1:3] == ['Good', '8.3% relay <-> peer']
+        assert rows['0xc0ffee03'][1:3] == ['Good', '0.0% client <-> Edge']
+        assert rows['0xa11ce001'][2] == '4.2% client <-> Edge, 0.0% relay <-> peer'
+
+    def test_one_leg_leaving_the_edge(self, tshark, local_capture):
+        # Filtered to the relay's leg, the client's stream is seen leaving
+        # the Edge only: the loss it arrives with happened on the client's
+        # side, before the Edge, and what the peer reports beyond it after.
+        rows = {row[0]: row for row in quality_form(tshark, local_capture(QUALITY), 'udp.port==6000')}
+        assert rows['0x5a110001'][1:3] == ['Poor: loss 12.4% > 10%, client <-> Edge',
+                                           '12.4% client <-> Edge, 1.8% relay <-> peer']
+        assert rows['0x5b220002'][2] == '0.0% relay <-> peer, 0.0% client <-> Edge'
+
+    @pytest.mark.parametrize('capture', [os.path.join(CAPTURES, c) for c in all_local_captures()],
+                             ids=os.path.basename)
+    def test_upstream_is_first_leg(self, tshark, capture):
+        # The upstream loss and jitter of every stream are the loss rate and
+        # mean jitter of the first leg it was captured on (which equal
+        # -z rtp,streams, above).
+        for row in full_rows(tshark, capture, HEURISTIC):
+            loss = MEDIA_COLUMNS.index('Loss (%)')
+            jitter = MEDIA_COLUMNS.index('Mean Jitter (ms)')
+            assert row[2].split('%')[0] == row[loss].split(' / ')[0]
+            if not row[3].startswith('(no clock rate)'):
+                assert abs(float(row[3].split(' ms')[0]) - float(row[jitter].split(' / ')[0])) <= 0.05 + 1e-9

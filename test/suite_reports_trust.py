@@ -93,9 +93,9 @@ def test_two_instances_msturn_udp3478(tshark, local_capture):
     tables = parse_tables(tshark('-n', '-q', '-r', capture, '-z', 'msstun,media',
                                  '-z', 'msstun,media,' + SMALL_FILTER))
     rows = {f: r for _, f, r in tables}
-    assert [(r[0], r[3], r[6], r[7], r[8]) for r in rows[SMALL_FILTER]] == [
+    assert [(r[0], r[6], r[11], r[12], r[13]) for r in rows[SMALL_FILTER]] == [
         ('0x1a2b3c4d', 'relayed UDP, Send/Data', '1', '0', '0')]
-    assert [(r[0], r[6], r[7], r[8]) for r in rows['']] == [
+    assert [(r[0], r[11], r[12], r[13]) for r in rows['']] == [
         ('0x1a2b3c4d', '4', '0', '0'), ('0x5e6f7a8b', '2', '0', '0')]
 
 
@@ -140,8 +140,8 @@ def test_media_packets_equal_rtp_ssrc_count(tshark, capture):
     for row in rows:
         if row[0].startswith('(none'):
             continue
-        assert 'more legs' not in row[6]
-        reported[row[0]] = sum(int(p) for p in row[6].split(' / '))
+        assert 'more legs' not in row[11]
+        reported[row[0]] = sum(int(p) for p in row[11].split(' / '))
     assert reported == dict(counted)
 
 
@@ -199,8 +199,9 @@ class TestReportsScaleLinearly:
         capture = make_hostile('media')(20)
         [(_, _, [row])] = parse_tables(tshark('-n', '-q', '-r', capture, '-d', 'udp.port==5004,rtp',
                                               '-z', 'msstun,media'))
-        assert row[5].endswith('198.51.100.20:10007 > 203.0.113.70:5004 and 12 more legs')
-        assert row[6] == ' / '.join(['1'] * 8) + ' and 12 more legs'
+        # Captured On and Packets (after the quality columns, suite_flow.MEDIA_COLUMNS).
+        assert row[10].endswith('198.51.100.20:10007 > 203.0.113.70:5004 and 12 more legs')
+        assert row[11] == ' / '.join(['1'] * 8) + ' and 12 more legs'
 
 
 def count_frames(tshark, capture, dfilter, extra=()):
