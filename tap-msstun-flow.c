@@ -296,7 +296,9 @@ describe_stream(flow_stream_t *stream)
         double loss = 100.0 * ((int)(expected - stream->packets)) / expected;
 
         if (msstun_quality_cqd_audio(loss, NAN, NAN) == MSSTUN_CQD_LOSS)
-            g_string_append_printf(str, "; Poor: loss %.1f%% > %.0f%%", loss, MSSTUN_CQD_AUDIO_LOSS_PCT);
+            g_string_append_printf(str, "; %s: loss %.1f%% > %.0f%%",
+                                   expected > MSSTUN_CQD_AUDIO_MIN_PACKETS ? "Poor" : "Unclassified (500 packets or fewer)",
+                                   loss, MSSTUN_CQD_AUDIO_LOSS_PCT);
     }
     g_free(stream->item->comment);
     stream->item->comment = g_string_free(str, false);
@@ -979,6 +981,7 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
     double e2e_jitter;
     int lost_up;
     const char *segment = NULL;
+    char *reason = NULL;
     char *verdict;
     GString *str;
 
@@ -1041,24 +1044,33 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
                                          jitter_down : jitter_up, rtt)) {
         case MSSTUN_CQD_LOSS:
             segment = worst_loss == loss_up ? segment_name(up, true) : segment_name(down, false);
-            verdict = g_strdup_printf("Poor: loss %.1f%% > %.0f%%, %s", worst_loss, MSSTUN_CQD_AUDIO_LOSS_PCT, segment);
+            reason = g_strdup_printf("loss %.1f%% > %.0f%%, %s", worst_loss, MSSTUN_CQD_AUDIO_LOSS_PCT, segment);
             break;
         case MSSTUN_CQD_JITTER:
             if (jitter_up > MSSTUN_CQD_AUDIO_JITTER_MS)
-                verdict = g_strdup_printf("Poor: jitter %.1f ms > %.0f ms, %s", jitter_up, MSSTUN_CQD_AUDIO_JITTER_MS,
-                                          segment_name(up, true));
+                reason = g_strdup_printf("jitter %.1f ms > %.0f ms, %s", jitter_up, MSSTUN_CQD_AUDIO_JITTER_MS,
+                                         segment_name(up, true));
             else
-                verdict = g_strdup_printf("Poor: jitter %.1f ms > %.0f ms, %s", jitter_down,
-                                          MSSTUN_CQD_AUDIO_JITTER_MS, segment_name(down, false));
+                reason = g_strdup_printf("jitter %.1f ms > %.0f ms, %s", jitter_down,
+                                         MSSTUN_CQD_AUDIO_JITTER_MS, segment_name(down, false));
             break;
         case MSSTUN_CQD_RTT:
-            verdict = g_strdup_printf("Poor: round trip %.1f ms > %.0f ms, %s", rtt, MSSTUN_CQD_AUDIO_RTT_MS,
-                                      rtt_up->ms > rtt_down->ms ? segment_name(up, true) : segment_name(down, false));
+            reason = g_strdup_printf("round trip %.1f ms > %.0f ms, %s", rtt, MSSTUN_CQD_AUDIO_RTT_MS,
+                                     rtt_up->ms > rtt_down->ms ? segment_name(up, true) : segment_name(down, false));
             break;
         default:
-            verdict = g_strdup("Good");
             break;
         }
+        /* The packets the sender sent: those expected on the first leg. */
+        if (leg_expected(up) <= MSSTUN_CQD_AUDIO_MIN_PACKETS)
+            verdict = g_strdup_printf("Unclassified: %u packets (CQD classifies over %u)%s%s",
+                                      (unsigned)leg_expected(up), MSSTUN_CQD_AUDIO_MIN_PACKETS,
+                                      reason ? "; " : "", reason ? reason : "");
+        else if (reason)
+            verdict = g_strdup_printf("Poor: %s", reason);
+        else
+            verdict = g_strdup("Good");
+        g_free(reason);
         break;
     case MSSTUN_MEDIA_VIDEO:
         verdict = g_strdup("no verdict: video (CQD judges video by decoder figures)");

@@ -15,9 +15,11 @@
  *
  * The verdict: Microsoft's "Stream classification in Call Quality Dashboard
  * (CQD)" (learn.microsoft.com/microsoftteams/stream-classification-in-call-
- * quality-dashboard) classifies an audio stream as Poor when any of
- * Audio Degradation Avg > 1.0, Round Trip > 500 ms, Packet Loss Rate > 0.1,
- * Jitter > 30 ms or Ratio Concealed Samples Avg > 0.07.  A capture measures
+ * quality-dashboard) classifies an audio stream of more than 500 packets
+ * (its Packet Utilization) as Poor when any of Round Trip > 500 ms, Packet
+ * Loss Rate > 0.1 or Jitter > 30 ms (earlier versions of the page also had
+ * Audio Degradation Avg > 1.0 and Ratio Concealed Samples Avg > 0.07), and
+ * leaves a stream of 500 packets or fewer Unclassified.  A capture measures
  * the loss rate, the jitter (RFC 3550, as the clients report it) and the
  * round trip; the degradation (network MOS degradation) and the concealed
  * samples are computed inside the receiving client's decoder and are not on

@@ -34,6 +34,9 @@ msstun_media_type_t msstun_quality_media_type(unsigned clock_rate);
 #define MSSTUN_CQD_AUDIO_LOSS_PCT   10.0
 #define MSSTUN_CQD_AUDIO_JITTER_MS  30.0
 #define MSSTUN_CQD_AUDIO_RTT_MS     500.0
+/* CQD classifies an audio stream only when its Packet Utilization (the
+ * packets sent) is over this; below, the stream is Unclassified. */
+#define MSSTUN_CQD_AUDIO_MIN_PACKETS 500U
 
 typedef enum {
     MSSTUN_CQD_NONE,            /* no threshold exceeded */

@@ -17,15 +17,15 @@ one-way delay, delay variation and loss are the injected parameters (CALLS):
      REALM and NONCE, Allocate with the long-term credential, CreatePermission, ChannelBind
      0x4000, then ChannelData, RFC 5766 6-11, HMAC-SHA1 MESSAGE-INTEGRITY and FINGERPRINT,
      RFC 5389 15.4-15.5), relayed from 192.0.2.15:49200 to the peer 203.0.113.9:6000 as plain
-     UDP.  Client -> peer: PCMU (PT 0), one packet in eight (31 of 250) lost between the client
-     and the Edge and 5 of 250 between the Edge and the peer (one of them already lost before);
+     UDP.  Client -> peer: PCMU (PT 0), one packet in eight (75 of 600) lost between the client
+     and the Edge and 12 of 600 between the Edge and the peer (three of them already lost before);
      peer -> client: G.722 (PT 9, RTP clock 8000 Hz, RFC 3551 4.5.2) whose delay between the
      peer and the Edge varies by a saw-tooth of up to 114 ms (bursts: one packet late, the next
      six bunched, none reordered).
   2  direct (MS-ICE2 host candidates), captured next to the client 10.0.0.10:50010: answered
      Binding checks both ways (the plugin learns the 5-tuple), then PCMA (PT 8) from the
      client and G.729 (PT 18) from the peer 203.0.113.60:54000 over a 300 ms satellite hop:
-     5 of the client's 250 packets lost beyond the capture point.
+     12 of the client's 600 packets lost beyond the capture point.
 
 Each end sends RTP every 20 ms and, once a second and once after its last packet, compound
 RTCP (rtcp-mux, RFC 5761): an SR (RFC 3550 6.4.1, NTP timestamp of its own clock, which is
@@ -52,7 +52,7 @@ from lib.stun import (MI_TURN_RFC, REALM, TURN_USER, Msg, a_error, a_raw, a_str,
 NAME = 'quality-calls.pcap'
 FORWARD_US = 200            # the Edge's forwarding time
 PACKET_US = 20000           # 20 ms of audio per packet
-PACKETS = 250               # 5 s of each stream
+PACKETS = 600               # 12 s of each stream: CQD classifies over 500 packets
 MAC_A = bytes.fromhex('00005e005310')
 MAC_B = bytes.fromhex('00005e005311')
 
@@ -85,7 +85,7 @@ CALLS = [
         'a': ('10.0.0.10', 50010, 0x5c330003, 8, 8000, 160, 0),
         'b': ('203.0.113.60', 54000, 0x5d440004, 18, 8000, 20, -987654321),
         'forward_us': 0,
-        'start_us': 6100000,
+        'start_us': 13100000,
         'a_to_b': {'up': (2000, set(), None),
                    'down': (300000, {i for i in range(PACKETS) if i % 50 == 10}, None)},
         'b_to_a': {'up': (300000, set(), None),

@@ -44,6 +44,8 @@ NOT_RUN = {
     'sudo apt-get install ./dist/wireshark-msstun_*.deb': 'installs a package into the system',
     'tools/matrix.sh all': 'debootstrap roots and the whole suite per Wireshark version: tens of minutes, root',
     'tools/matrix.sh 4.6': 'as tools/matrix.sh all, for one version',
+    'tools/matrix.sh --host-ran-suite all': 'as tools/matrix.sh all, the host\'s own release without its suite',
+    'tools/matrix.sh --gui 4.4': 'Qt GUI under Xvfb in a debootstrap root: root, minutes; CI runs it',
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
     'tools/windows.sh': 'cross-builds Wireshark and its dependencies as root (about 40 minutes the first time); CI runs it',
     'tools/windows.sh STAGE...': 'stages of tools/windows.sh, as above',

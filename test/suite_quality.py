@@ -354,17 +354,21 @@ def expected_rows():
             rtt_sender = (call[back]['down'][0] + up_delay) / 1000
             rtt = rtt_receiver + rtt_sender
             if max(loss_up, loss_down) > 10:
-                verdict = 'Poor: loss %.1f%% > 10%%, %s' % ((loss_up, up_seg) if loss_up >= loss_down else
-                                                          (loss_down, down_seg))
+                reason = 'loss %.1f%% > 10%%, %s' % ((loss_up, up_seg) if loss_up >= loss_down else
+                                                   (loss_down, down_seg))
             elif jitter_up > 30:
-                verdict = 'Poor: jitter %.1f ms > 30 ms, %s' % (jitter_up, up_seg)
+                reason = 'jitter %.1f ms > 30 ms, %s' % (jitter_up, up_seg)
             elif jitter_down > 30:
-                verdict = 'Poor: jitter %.1f ms > 30 ms, %s' % (jitter_down, down_seg)
+                reason = 'jitter %.1f ms > 30 ms, %s' % (jitter_down, down_seg)
             elif rtt > 500:
-                verdict = 'Poor: round trip %.1f ms > 500 ms, %s' % (rtt, up_seg if rtt_sender > rtt_receiver
-                                                                     else down_seg)
+                reason = 'round trip %.1f ms > 500 ms, %s' % (rtt, up_seg if rtt_sender > rtt_receiver else down_seg)
             else:
-                verdict = 'Good'
+                reason = None
+            # CQD classifies a stream of more than 500 packets sent.
+            if n <= 500:
+                verdict = 'Unclassified: %d packets (CQD classifies over 500)%s' % (n, '; ' + reason if reason else '')
+            else:
+                verdict = 'Poor: ' + reason if reason else 'Good'
             if pt in codecs:
                 ie, bpl, name = codecs[pt]
                 r = g107_r(ie, bpl, 100 * (len(up_lost) + lost_down) / n, 1.0, rtt / 2 + 2 * jitter_down + 20)
@@ -397,8 +401,8 @@ class TestGeneratedCalls:
         # What the calls were made to show: loss before the Edge, jitter on
         # the peer's side, a 300 ms hop, G.722 without an estimate.
         assert [row[1] for row in rows] == [
-            'Poor: loss 12.4% > 10%, client <-> Edge',
-            'Poor: jitter 30.8 ms > 30 ms, relay <-> peer',
+            'Poor: loss 12.5% > 10%, client <-> Edge',
+            'Poor: jitter 31.8 ms > 30 ms, relay <-> peer',
             'Poor: round trip 604.0 ms > 500 ms, capture point <-> receiver',
             'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point']
         assert rows[1][5] == 'no estimate: no published G.113 values for payload type 9'
@@ -440,21 +444,25 @@ class TestGeneratedCalls:
         from suite_flow import flow
         arrows = flow(tshark, local_capture(QUALITY), extra=HEURISTIC)
         poor = [(a[1].strip(), a[2], a[3].split(', ', 1)[0]) for a in arrows if 'Poor' in a[3]]
-        assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '219 packets'),
-                        ('RTP SSRC 0x5a110001', '49200 -> 6000', '219 packets')]
-        assert all(a[3].endswith('; Poor: loss 12.4% > 10%') for a in arrows if 'Poor' in a[3])
+        assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '525 packets'),
+                        ('RTP SSRC 0x5a110001', '49200 -> 6000', '525 packets')]
+        assert all(a[3].endswith('; Poor: loss 12.5% > 10%') for a in arrows if 'Poor' in a[3])
+
+
+UNCLASSIFIED = 'Unclassified: %d packets (CQD classifies over 500)'
 
 
 class TestCodecsWithoutEstimate:
     def test_silk_rtaudio_video(self, tshark, local_capture):
         # srtp-relay-dyn.pcap with its keys file (a=rtpmap names and clock
-        # rates): SILK and RTAudio are audio with a verdict but no E-model
-        # estimate; X-H264UC at 90000 Hz is video, without a verdict.
+        # rates): SILK and RTAudio are audio, judged but no E-model estimate
+        # (too few packets for CQD to classify); X-H264UC at 90000 Hz is
+        # video, without a verdict.
         from suite_reports_trust import capture_args
         args = capture_args(local_capture('srtp-relay-dyn.pcap'))
         rows = {row[0]: row for row in quality_form(tshark, args[3], extra=args[4:])}
-        assert [rows['0x0a0a0101'][i] for i in (1, 5)] == ['Good', 'no estimate: no published G.113 values for SILK']
-        assert [rows['0x0b0b0202'][i] for i in (1, 5)] == ['Good',
+        assert [rows['0x0a0a0101'][i] for i in (1, 5)] == [UNCLASSIFIED % 6, 'no estimate: no published G.113 values for SILK']
+        assert [rows['0x0b0b0202'][i] for i in (1, 5)] == [UNCLASSIFIED % 6,
                                                           'no estimate: no published G.113 values for x-msrta']
         assert [rows['0x0c0c0303'][i] for i in (1, 5)] == [
             'no verdict: video (CQD judges video by decoder figures)', 'no estimate: not known as audio']
@@ -471,8 +479,8 @@ class TestSegments:
         # one leg only; the leg names the segment before the Edge for the
         # stream that arrives on it.
         rows = {row[0]: row for row in quality_form(tshark, local_capture(EDGE), extra=())}
-        assert rows['0xd00dfeed'][1:3] == ['Good', '8.3% relay <-> peer']
-        assert rows['0xc0ffee03'][1:3] == ['Good', '0.0% client <-> Edge']
+        assert rows['0xd00dfeed'][1:3] == [UNCLASSIFIED % 12, '8.3% relay <-> peer']
+        assert rows['0xc0ffee03'][1:3] == [UNCLASSIFIED % 12, '0.0% client <-> Edge']
         assert rows['0xa11ce001'][2] == '4.2% client <-> Edge, 0.0% relay <-> peer'
 
     def test_one_leg_leaving_the_edge(self, tshark, local_capture):
@@ -480,8 +488,8 @@ class TestSegments:
         # the Edge only: the loss it arrives with happened on the client's
         # side, before the Edge, and what the peer reports beyond it after.
         rows = {row[0]: row for row in quality_form(tshark, local_capture(QUALITY), 'udp.port==6000')}
-        assert rows['0x5a110001'][1:3] == ['Poor: loss 12.4% > 10%, client <-> Edge',
-                                           '12.4% client <-> Edge, 1.8% relay <-> peer']
+        assert rows['0x5a110001'][1:3] == ['Poor: loss 12.5% > 10%, client <-> Edge',
+                                           '12.5% client <-> Edge, 1.7% relay <-> peer']
         assert rows['0x5b220002'][2] == '0.0% relay <-> peer, 0.0% client <-> Edge'
 
     @pytest.mark.parametrize('capture', [os.path.join(CAPTURES, c) for c in all_local_captures()],
