@@ -37,30 +37,30 @@ def made(ws_root):
     return write
 
 
+@pytest.fixture(scope='module')
+def srtcp_rows(tshark, made):
+    return tshark.fields(made('edges-srtcp-clear.pcap'),
+                         ['frame.number', 'rtcp.pt', 'srtcp.e', 'srtcp.index', 'msstun.srtcp_encrypted',
+                          'msstun.srtcp.clear_malformed', '_ws.malformed', '_ws.col.Info'])
+
+
 class TestSrtcpClearPart:
     '''Item 10: SRTCP (RFC 3711 3.4) with no key: the E flag says what is
     encrypted; a bounds error in the clear part is a malformed packet.'''
 
-    FIELDS = ['frame.number', 'rtcp.pt', 'srtcp.e', 'srtcp.index', 'msstun.srtcp_encrypted',
-              'msstun.srtcp.clear_malformed', '_ws.malformed', '_ws.col.Info']
-
-    @pytest.fixture(scope='class')
-    def rows(self, tshark, made):
-        return tshark.fields(made('edges-srtcp-clear.pcap'), self.FIELDS)
-
-    def test_encrypted_sr(self, rows):
+    def test_encrypted_sr(self, srtcp_rows):
         '''E set after an SR: RTCP shows the clear header and the trailer.'''
-        assert rows[0] == ['1', '200', '1', '1', '', '', '', 'Sender Report   ']
+        assert srtcp_rows[0] == ['1', '200', '1', '1', '', '', '', 'Sender Report   ']
 
-    def test_authenticated_only(self, rows):
+    def test_authenticated_only(self, srtcp_rows):
         '''E clear (libsrtp's authentication-only SRTCP): the whole compound is RTCP.'''
-        assert rows[1] == ['2', '201,202', '', '', '', '', '', 'Receiver Report   Source description   ']
+        assert srtcp_rows[1] == ['2', '201,202', '', '', '', '', '', 'Receiver Report   Source description   ']
 
-    def test_malformed_clear_sdes(self, rows):
+    def test_malformed_clear_sdes(self, srtcp_rows):
         '''E clear and an SDES item that runs past the packet: malformed, not encrypted.'''
-        assert rows[2][:6] == ['3', '201,202', '', '', '', '']
-        assert rows[2][6] == '[Malformed Packet: RTCP],_ws.malformed'
-        assert rows[2][7] == 'Receiver Report   Source description   [Malformed Packet]'
+        assert srtcp_rows[2][:6] == ['3', '201,202', '', '', '', '']
+        assert srtcp_rows[2][6] == '[Malformed Packet: RTCP],_ws.malformed'
+        assert srtcp_rows[2][7] == 'Receiver Report   Source description   [Malformed Packet]'
 
     def test_first_header_past_index(self, tshark, made):
         '''E set, and the clear SR's length counts the SRTCP index: flagged where it is.'''
