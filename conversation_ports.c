@@ -94,23 +94,41 @@ msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint3
 }
 
 void
-msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port)
+msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const address *other_addr,
+                   uint32_t other_port)
 {
     conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
-    conversation_t *conv;
     const struct _rtcp_conversation_info *rtcp_data;
+    dissector_handle_t before = NULL;
+    dissector_handle_t before_start = NULL;
+    conversation_t *conv;
+    address writable;
 
     if (PINFO_FD_VISITED(pinfo) || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP))
         return;
     /* As RTP looks its setup up (packet-rtp.c, get_conv_info()). */
-    conv = find_conversation(pinfo->num, addr, NULL, ctype, port, other_port, NO_ADDR_B);
+    conv = find_conversation(pinfo->num, addr, other_addr, ctype, port, other_port, NO_ADDR_B);
     if (conv && conversation_get_proto_data(conv, proto_rtp))
         return;
     /* rtp_add_address() would clear the SRTCP setup that RTCP keeps there. */
     rtcp_data = conv ? (const struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp) : NULL;
     if (rtcp_data && rtcp_data->srtcp_info)
         return;
-    msstun_claim_rtp(pinfo, pinfo->ptype, addr, port, other_port, "MSSTUN", RTP_MEDIA_AUDIO, NULL);
+    if (conv) {
+        before = conversation_get_dissector(conv, pinfo->num);
+        before_start = conversation_get_dissector(conv, 0);
+    }
+    copy_address_shallow(&writable, addr);
+    rtp_add_address(pinfo, pinfo->ptype, &writable, (int)port, (int)other_port, "MSSTUN", pinfo->num,
+                    RTP_MEDIA_AUDIO, NULL);
+    /* Only the label: the packets reach the multiplexer as they did (its
+     * port, Decode As, a heuristic), and an earlier conversation there keeps
+     * the dissector that srtcp_add_address() sets from its first frame. */
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, 0, before_start);
+    conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, before);
 }
 
 void

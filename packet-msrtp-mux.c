@@ -645,13 +645,6 @@ dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstu
 
     dissect_msstun_message(tvb, pinfo, tree, ctx, &result);
     msstun_learn_media(pinfo, result.learned, result.n_learned);
-    /* MS-TURN: after a Set Active Destination success, media flows on the
-     * 5-tuple without TURN framing, both ways; this frame sets it up. */
-    if (ctx->depth == 0 && result.tap && result.tap->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST &&
-        result.tap->cls == MSSTUN_CLASS_SUCCESS) {
-        msstun_claim_media(pinfo, &pinfo->net_dst, pinfo->destport, pinfo->srcport);
-        msstun_claim_media(pinfo, &pinfo->net_src, pinfo->srcport, pinfo->destport);
-    }
     if (result.tap)
         msstun_tap_queue(pinfo, result.tap);
     if (result.relayed) {
@@ -815,7 +808,9 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         break;
     case PAYLOAD_RTP:
         msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
-        msstun_claim_media(pinfo, &pinfo->net_dst, pinfo->destport, pinfo->srcport);
+        /* Media that no signalling set up (relayed, after Set Active
+         * Destination, 0xFF10, end-to-end data): its first packet does. */
+        msstun_claim_media(pinfo, &pinfo->net_dst, pinfo->destport, &pinfo->net_src, pinfo->srcport);
         if (subdissector_room(tvb, pinfo, tree) && !msstun_srtp_dissect(tvb, pinfo, tree, false))
             call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
         break;

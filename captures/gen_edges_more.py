@@ -12,13 +12,16 @@ AES_CM_128_HMAC_SHA1_80 without MKI: index and E flag, then a 10-byte tag.
 One UDP 5-tuple, client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478.
 
   sad_media()        14: Set Active Destination request (1) and success (2),
-                     then media on the 5-tuple: RTP client -> Edge (3),
-                     RTP Edge -> client (4), RTP in 0xFF10 multiplexed TURN (5).
+                     then media on the 5-tuple: RTP client ->
+                     Edge (3), RTP Edge -> client (4), RTP in 0xFF10
+                     multiplexed TURN (5).
   srtcp_cases()      10: (1) SRTCP, E set, SR + SDES; (2) SRTCP with E clear
                      (libsrtp's authentication-only policy, RFC 3711 3.4), RR +
                      SDES; (3) as 2 with the SDES CNAME length 255 (the item
                      runs past the packet); (4) as 1 with the SR length
-                     counting the index too (it runs past the index).
+                     counting the index too (it runs past the index); (5) an
+                     RR without report blocks under AES_CM_128_HMAC_SHA1_32,
+                     16 bytes, shorter than the 80-bit suite's trailer.
   sdp_throws()       11: a SIP INVITE whose plain application/sdp body holds a
                      key, then a c= line with no address (Wireshark's SDP
                      dissector throws there), then an SRTP packet under that key
@@ -37,8 +40,8 @@ from lib.base import H  # noqa: E402
 from lib.capture import Capture  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import MAC_CLIENT, MAC_EDGE, Host, udp_frame  # noqa: E402
-from lib.rtp import packet as rtp_packet, receiver_report, report_block, sdes_cname, sender_report  # noqa: E402
-from lib.srtp import LIB, MasterKey, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
+from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
+from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
 from lib.stun import MI_TURN, TURN_USER, Msg, a_addr, a_magic, a_seqnum, a_str, cookie_tid, mturn  # noqa: E402
 
 CLIENT = Host('10.0.0.10', MAC_CLIENT, 128, 0x2400)
@@ -87,19 +90,19 @@ def sad_media():
 
 # 10: SRTCP whose clear part is malformed
 
-class AuthOnlyRtcpSender(SrtpSender):
-    """libsrtp2 with SRTCP authenticated but not encrypted (sec_serv_auth):
-    the E flag is clear and the compound stays readable (RFC 3711 3.4)."""
+class RtcpPolicySender(SrtpSender):
+    """libsrtp2 with an SRTCP policy of one's own: set_policy, a libsrtp
+    srtp_crypto_policy_set_* function name, and sec_serv (srtp2/srtp.h
+    srtp_sec_serv_t: 2 authentication only, the E flag then clear and the
+    compound readable, 3 both, RFC 3711 3.4)."""
 
-    SEC_SERV_AUTH = 2     # srtp2/srtp.h srtp_sec_serv_t
-
-    def __init__(self, key_salt):     # pylint: disable=super-init-not-called
+    def __init__(self, key_salt, set_policy, sec_serv):     # pylint: disable=super-init-not-called
         self.key_salt, self.suite, self.mki, self.mki_len = key_salt, 80, None, 0
         self._buf_key = ctypes.create_string_buffer(key_salt, 30)
         p = Policy()
         LIB.srtp_crypto_policy_set_rtp_default(ctypes.byref(p.rtp))
-        LIB.srtp_crypto_policy_set_rtcp_default(ctypes.byref(p.rtcp))
-        p.rtcp.sec_serv = self.SEC_SERV_AUTH
+        getattr(LIB, set_policy)(ctypes.byref(p.rtcp))
+        p.rtcp.sec_serv = sec_serv
         p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0)
         p.window_size = 128
         p.key = ctypes.cast(self._buf_key, ctypes.c_char_p)
@@ -120,7 +123,7 @@ def rr_sdes():
 def srtcp_cases():
     sender = SrtpSender(SRTCP_KEY)
     encrypted = sender.rtcp(sr_sdes())
-    clear = AuthOnlyRtcpSender(SRTCP_KEY).rtcp(rr_sdes())
+    clear = RtcpPolicySender(SRTCP_KEY, 'srtp_crypto_policy_set_rtcp_default', 2).rtcp(rr_sdes())
     assert clear[:len(rr_sdes())] == rr_sdes() and not clear[-SRTCP_TRAILER] & 0x80
     assert encrypted[-SRTCP_TRAILER] & 0x80
     # 3: the CNAME item's length (RR 32 bytes, SDES header 4, SSRC 4, type 1) set to 255.
@@ -131,7 +134,12 @@ def srtcp_cases():
     second = sender.rtcp(sr_sdes())
     index_offset = len(second) - SRTCP_TRAILER
     long_sr = second[:2] + struct.pack('!H', (index_offset + 4) // 4 - 1) + second[4:]
-    return capture([(True, encrypted), (True, clear), (True, bad_item), (True, long_sr)], 'SRTCP clear parts')
+    # 5: an RR without report blocks under a 32-bit tag: 16 bytes.
+    short = RtcpPolicySender(SRTCP_KEY, 'srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32', 3).rtcp(
+        rtcp_header(201, 0, struct.pack('!I', CLIENT_SSRC)))
+    assert len(short) == 16
+    return capture([(True, encrypted), (True, clear), (True, bad_item), (True, long_sr), (True, short)],
+                   'SRTCP clear parts')
 
 
 # 11: plain SDP that makes Wireshark's SDP dissector throw

@@ -69,6 +69,15 @@ class TestSrtcpClearPart:
         assert rows == [['4', '200', '1', 'SRTCP: the first RTCP packet (88 bytes) runs past the SRTCP index at byte 84,'
                          'Encrypted RTCP Payload - not dissected', '8388608,6291456']]
 
+    def test_shorter_than_the_trailer(self, tshark, made):
+        '''16 bytes under a 32-bit tag on a stream set up with the 80-bit one:
+        flagged, and RTCP shows the RR.'''
+        rows = tshark.fields(made('edges-srtcp-clear.pcap'), ['frame.number', 'rtcp.pt', 'rtcp.senderssrc',
+                                                               'msstun.srtcp.clear_malformed', '_ws.expert.message'],
+                             dfilter='frame.number == 5')
+        assert rows == [['5', '201', '0x0e0d0001', '1', 'SRTCP of 16 bytes: shorter than a clear header, index and '
+                         'tag (22)']]
+
     def test_only_clear_parts_malformed(self, tshark, made):
         '''Nothing here is reported as reduced-size encryption (every first header is an SR or RR).'''
         rows = tshark.fields(made('edges-srtcp-clear.pcap'), ['frame.number'], dfilter='msstun.srtcp_encrypted')
@@ -76,39 +85,36 @@ class TestSrtcpClearPart:
 
 
 class TestMediaSetup:
-    '''Item 14: RTP's "Stream setup by" on media that MSSTUN hands on.'''
+    '''Item 14: RTP's "Stream setup by" on media that MSSTUN hands on and no
+    signalling set up: MSSTUN, and the frame of the stream's first packet on
+    that 5-tuple and direction (what Media Paths, which takes a setup frame
+    that is the packet itself for no signalling, reads as its TURN carrier).'''
 
     def test_after_set_active_destination(self, tshark, made):
-        '''Media on the 5-tuple after the Set Active Destination success (frame
-        2), both ways and in 0xFF10, is set up by MSSTUN in frame 2.'''
+        '''Media on the 5-tuple after the Set Active Destination success, both
+        ways and in 0xFF10: no longer "DECODE AS".'''
         rows = tshark.fields(made('edges-sad-media.pcap'), ['frame.number', 'rtp.ssrc', 'rtp.setup-method',
                                                             'rtp.setup-frame'], dfilter='rtp')
-        assert rows == [['3', '0x0e0d0001', 'MSSTUN', '2'], ['4', '0x0e0d0002', 'MSSTUN', '2'],
-                        ['5', '0x0e0d0001', 'MSSTUN', '2']]
+        assert rows == [['3', '0x0e0d0001', 'MSSTUN', '3'], ['4', '0x0e0d0002', 'MSSTUN', '4'],
+                        ['5', '0x0e0d0001', 'MSSTUN', '3']]
 
     def test_same_in_two_passes(self, tshark, made):
         fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame', '_ws.col.Info']
         cap = made('edges-sad-media.pcap')
         assert tshark.fields(cap, fields, extra=['-2']) == tshark.fields(cap, fields)
 
-    def test_end_to_end_data(self, tshark, local_capture):
-        '''TCP end-to-end data (msturn-tcp443.pcap): every RTP frame is set up
-        by MSSTUN in the frame of the Set Active Destination success.'''
-        cap = local_capture('msturn-tcp443.pcap')
-        sad = [r[0] for r in tshark.fields(cap, ['frame.number', '_ws.col.Info'])
-               if r[1] == 'Set Active Destination Success Response']
-        rows = tshark.fields(cap, ['frame.number', 'rtp.setup-method', 'rtp.setup-frame'], dfilter='rtp')
-        assert len(sad) == 1 and [r[0] for r in rows] == ['17', '18', '19', '22']
-        assert [r[1:] for r in rows] == [['MSSTUN', sad[0]]] * 4
-
-    def test_relayed_and_after_sad(self, tshark, local_capture):
-        '''msturn-udp3478.pcap: RTP relayed in Send (frame 7) sets the client's
-        direction up; the Edge's direction is set up by the Set Active
-        Destination success (frame 10).'''
-        rows = tshark.fields(local_capture('msturn-udp3478.pcap'),
-                             ['frame.number', 'rtp.setup-method', 'rtp.setup-frame'], dfilter='rtp')
-        assert rows == [['7', 'MSSTUN', '7'], ['11', 'MSSTUN', '7'], ['12', 'MSSTUN', '10'], ['13', 'MSSTUN', '7'],
-                        ['14', 'MSSTUN', '10'], ['19', 'MSSTUN', '7']]
+    @pytest.mark.parametrize('name, count', [('msturn-tcp443.pcap', 4), ('msturn-udp3478.pcap', 6)])
+    def test_first_packet_of_each_direction(self, tshark, local_capture, name, count):
+        '''TCP end-to-end data (msturn-tcp443.pcap); RTP relayed in Send, after
+        Set Active Destination and in 0xFF10 (msturn-udp3478.pcap): every RTP
+        frame names MSSTUN and the first RTP frame of its direction.'''
+        rows = tshark.fields(local_capture(name), ['frame.number', 'ip.dst', 'rtp.setup-method', 'rtp.setup-frame'],
+                             dfilter='rtp')
+        first = {}
+        for number, dst, _, _ in rows:
+            first.setdefault(dst, number)
+        assert len(rows) == count and len(first) == 2
+        assert [r[2:] for r in rows] == [['MSSTUN', first[r[1]]] for r in rows]
 
     @pytest.mark.parametrize('name', ['srtp-sip-call.pcap', 'srtp-msrtcp.pcap'])
     def test_sdp_keeps_its_label(self, tshark, tshark_builtin, local_capture, name):
