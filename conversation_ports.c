@@ -19,6 +19,7 @@
 
 static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
+static int proto_rtp = -1;
 static int proto_rtcp = -1;
 
 /*
@@ -51,18 +52,83 @@ keep_conversation(packet_info *pinfo, conversation_t *conv)
         conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
 }
 
+/* The label of a stream that another dissector (SDP, SIP, H.245) set up
+ * on conv, which a claim keeps: RTP's own, private on 4.2 and later, is
+ * found in the RTCP data that rtp_add_address() writes with it (UDP).  Not
+ * MSSTUN's own labels, nor "DECODE AS", RTP's when nobody set it up.  Only
+ * a label of conv's own setup frame: a setup frame before the conversation
+ * would make rtp_add_address() start a new one in the past. */
+static bool
+foreign_setup(conversation_t *conv, char *method, size_t method_size, uint32_t *frame)
+{
+    const struct _rtcp_conversation_info *rtcp_data;
+
+    if (!conv)
+        return false;
+    rtcp_data = (const struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
+    if (!rtcp_data || !rtcp_data->setup_method_set || rtcp_data->setup_frame_number != conv->setup_frame ||
+        strncmp(rtcp_data->setup_method, "MSSTUN", strlen("MSSTUN")) == 0 ||
+        strcmp(rtcp_data->setup_method, "DECODE AS") == 0)
+        return false;
+    (void)g_strlcpy(method, rtcp_data->setup_method, method_size);
+    *frame = rtcp_data->setup_frame_number;
+    return true;
+}
+
 void
 msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint32_t port, uint32_t other_port,
                  const char *setup_method, unsigned media_type, rtp_dyn_payload_t *payloads)
 {
+    conversation_type ctype = conversation_pt_to_conversation_type(ptype);
+    char method[MAX_RTP_SETUP_METHOD_SIZE + 1];
+    uint32_t frame = pinfo->num;
     address writable;
 
+    if (!foreign_setup(find_media_conversation(pinfo->num, ctype, addr, port, other_port), method, sizeof(method),
+                       &frame))
+        (void)g_strlcpy(method, setup_method, sizeof(method));
     /* rtp_add_address() wants a writable address; it copies it. */
     copy_address_shallow(&writable, addr);
-    rtp_add_address(pinfo, ptype, &writable, (int)port, (int)other_port, setup_method, pinfo->num, media_type,
-                    payloads);
-    keep_conversation(pinfo, find_media_conversation(pinfo->num, conversation_pt_to_conversation_type(ptype), addr,
-                                                     port, other_port));
+    rtp_add_address(pinfo, ptype, &writable, (int)port, (int)other_port, method, frame, media_type, payloads);
+    keep_conversation(pinfo, find_media_conversation(pinfo->num, ctype, addr, port, other_port));
+}
+
+void
+msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const address *other_addr,
+                   uint32_t other_port)
+{
+    conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
+    const struct _rtcp_conversation_info *rtcp_data;
+    dissector_handle_t before = NULL;
+    dissector_handle_t before_start = NULL;
+    conversation_t *conv;
+    address writable;
+
+    if (PINFO_FD_VISITED(pinfo) || (ctype != CONVERSATION_UDP && ctype != CONVERSATION_TCP))
+        return;
+    /* As RTP looks its setup up (packet-rtp.c, get_conv_info()). */
+    conv = find_conversation(pinfo->num, addr, other_addr, ctype, port, other_port, NO_ADDR_B);
+    if (conv && conversation_get_proto_data(conv, proto_rtp))
+        return;
+    /* rtp_add_address() would clear the SRTCP setup that RTCP keeps there. */
+    rtcp_data = conv ? (const struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp) : NULL;
+    if (rtcp_data && rtcp_data->srtcp_info)
+        return;
+    if (conv) {
+        before = conversation_get_dissector(conv, pinfo->num);
+        before_start = conversation_get_dissector(conv, 0);
+    }
+    copy_address_shallow(&writable, addr);
+    rtp_add_address(pinfo, pinfo->ptype, &writable, (int)port, (int)other_port, "MSSTUN", pinfo->num,
+                    RTP_MEDIA_AUDIO, NULL);
+    /* Only the label: the packets reach the multiplexer as they did (its
+     * port, Decode As, a heuristic), and an earlier conversation there keeps
+     * the dissector that srtcp_add_address() sets from its first frame. */
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, 0, before_start);
+    conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
+    if (conv)
+        conversation_set_dissector_from_frame_number(conv, pinfo->num, before);
 }
 
 void
@@ -159,5 +225,6 @@ msstun_ports_handoff(void)
 {
     msstun_handle = find_dissector("msstun");
     rtp_handle = find_dissector("rtp");
+    proto_rtp = proto_get_id_by_filter_name("rtp");
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
 }

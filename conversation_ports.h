@@ -21,6 +21,15 @@ void msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, 
                       uint32_t other_port, const char *setup_method, unsigned media_type,
                       rtp_dyn_payload_t *payloads);
 
+/* RTP's setup information, MSSTUN's label and this frame, for the packets
+ * to addr:port from other_addr:other_port (UDP or TCP, as pinfo), unless
+ * RTP finds a setup for them; the conversation's dissector stays as it
+ * was.  The multiplexer hands RTP media that no signalling set up (relayed,
+ * after Set Active Destination, 0xFF10, end-to-end data), which RTP would
+ * label "DECODE AS".  First pass only. */
+void msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const address *other_addr,
+                        uint32_t other_port);
+
 /* The conversation of addr:port (UDP, towards any peer) kept by the
  * multiplexer from this frame on, created if there is none. */
 void msstun_claim_udp_port(packet_info *pinfo, const address *addr, uint32_t port);

@@ -129,7 +129,7 @@ typedef struct {
     msstun_e2e_stream_t e2e_stream[2]; /* inner stream per direction */
     uint8_t      bind_request_id[STUN_TRANSACTION_LEN]; /* last RFC 6062 ConnectionBind request */
     unsigned     bind_request_dir;  /* its direction + 1; 0: none */
-    bool         srtcp_setup;       /* RTCP told about SRTCP */
+    const struct srtp_info *srtcp_suite; /* RTCP told about SRTCP with it, or NULL */
     bool         opened_with_tls;   /* first TCP payload a TLS record (real or pseudo) */
 } msstun_mux_conv_t;
 
@@ -191,6 +191,7 @@ static expert_field ei_msstun_tcp_control_not_stun = EI_INIT;
 static expert_field ei_msstun_ptls_not_pseudo = EI_INIT;
 static expert_field ei_msstun_unrecognised = EI_INIT;
 static expert_field ei_msstun_srtcp_encrypted = EI_INIT;
+static expert_field ei_msstun_srtcp_clear_malformed = EI_INIT;
 static expert_field ei_msstun_unrecognised_payload = EI_INIT;
 static expert_field ei_msstun_layer_limit = EI_INIT;
 static expert_field ei_msstun_original_exception = EI_INIT;
@@ -441,8 +442,8 @@ srtcp_trailer_length(tvbuff_t *tvb, unsigned len)
 }
 
 /* Lets Wireshark's RTCP dissector show SRTCP as encrypted instead of
- * parsing ciphertext. */
-static bool
+ * parsing ciphertext; returns the suite RTCP was told about, or NULL. */
+static const struct srtp_info *
 setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
 {
     /* By the bytes after the index: AEAD; AES_CM_128_HMAC_SHA1_80 (the only
@@ -458,20 +459,20 @@ setup_srtcp(tvbuff_t *tvb, packet_info *pinfo)
     struct srtp_info *info = NULL;
     int trailer;
 
-    if (conv_data->srtcp_setup || PINFO_FD_VISITED(pinfo))
-        return conv_data->srtcp_setup;
+    if (conv_data->srtcp_suite || PINFO_FD_VISITED(pinfo))
+        return conv_data->srtcp_suite;
     trailer = srtcp_trailer_length(tvb, tvb_reported_length(tvb));
     for (unsigned i = 0; i < G_N_ELEMENTS(suites); i++) {
         if ((int)(suites[i].mki_len + suites[i].auth_tag_len) == trailer)
             info = &suites[i];
     }
     if (!info)
-        return false;
-    conv_data->srtcp_setup = true;
+        return NULL;
+    conv_data->srtcp_suite = info;
     /* RTCP finds it from either end. */
     msstun_claim_srtcp(pinfo, &pinfo->dst, pinfo->destport, pinfo->srcport, info);
     msstun_claim_srtcp(pinfo, &pinfo->src, pinfo->srcport, pinfo->destport, info);
-    return true;
+    return info;
 }
 
 /* The header checks that the captured bytes allow: in a packet cut short
@@ -709,18 +710,49 @@ classify_payload(tvbuff_t *tvb, const msstun_payload_ctx_t *ctx)
     return PAYLOAD_UNKNOWN;
 }
 
-/* Wireshark's RTCP dissector stops at the encrypted part of SRTCP only
- * after a clear SR or RR header.  Reduced-size SRTCP (RFC 5506, MS-RTP
- * feedback) starts with another type, and parsing its ciphertext runs off
- * the end: that is reported here as encryption, not as a malformed packet. */
+/* SRTCP by RFC 3711 3.4: the E flag and index follow the compound, then
+ * the MKI and tag.  With E set only the first header and SSRC are clear,
+ * and Wireshark's RTCP dissector stops there after an SR, RR or APP header;
+ * reduced-size SRTCP (RFC 5506, MS-RTP feedback) starts with another type,
+ * whose ciphertext RTCP parses: running off the end there is encryption.
+ * Anything else thrown, and a clear part that does not end at the index,
+ * is a malformed packet. */
 static void
-dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct srtp_info *suite)
 {
+    unsigned len = tvb_reported_length(tvb);
+    unsigned trailer = 4 + suite->mki_len + suite->auth_tag_len;
+    unsigned index_offset, first_length, first_type;
+    bool encrypted;
+
+    if (len < 8 + trailer) {
+        proto_tree_add_expert_format(tree, pinfo, &ei_msstun_srtcp_clear_malformed, tvb, 0, -1,
+                                     "SRTCP of %u bytes: shorter than a clear header, index and tag (%u)",
+                                     len, 8 + trailer);
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        return;
+    }
+    index_offset = len - trailer;
+    encrypted = (tvb_get_uint8(tvb, index_offset) & 0x80) != 0;
+    first_type = tvb_get_uint8(tvb, 1);
+    first_length = 4 * (tvb_get_ntohs(tvb, 2) + 1U);
+    if (encrypted ? first_length > index_offset : rtcp_compound_end(tvb, index_offset) != index_offset)
+        proto_tree_add_expert_format(tree, pinfo, &ei_msstun_srtcp_clear_malformed, tvb, 0, index_offset,
+                                     encrypted ? "SRTCP: the first RTCP packet (%u bytes) runs past the SRTCP index "
+                                                 "at byte %u"
+                                               : "SRTCP, not encrypted (E flag clear): the RTCP packets do not end "
+                                                 "at the SRTCP index at byte %u",
+                                     encrypted ? first_length : index_offset, index_offset);
+    /* RFC 3550 12.1: SR 200, RR 201, APP 204. */
+    if (!encrypted || first_type == 200 || first_type == 201 || first_type == 204) {
+        call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
+        return;
+    }
     TRY {
         call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
     }
     CATCH_BOUNDS_ERRORS {
-        proto_tree_add_expert(tree, pinfo, &ei_msstun_srtcp_encrypted, tvb, 0, -1);
+        proto_tree_add_expert(tree, pinfo, &ei_msstun_srtcp_encrypted, tvb, 8, index_offset - 8);
     }
     ENDTRY;
 }
@@ -730,14 +762,16 @@ dissect_srtcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static bool
 dissect_rtcp_payload(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
+    const struct srtp_info *suite;
+
     if (!subdissector_room(tvb, pinfo, tree))
         return true;
     if (!is_srtcp(tvb, tvb_reported_length(tvb)))
         call_dissector_only(rtcp_handle, tvb, pinfo, tree, NULL);
     else if (msstun_srtp_dissect(tvb, pinfo, tree, true))
         return false;
-    else if (setup_srtcp(tvb, pinfo))
-        dissect_srtcp(tvb, pinfo, tree);
+    else if ((suite = setup_srtcp(tvb, pinfo)) != NULL)
+        dissect_srtcp(tvb, pinfo, tree, suite);
     else
         call_data_dissector(tvb, pinfo, tree);
     return true;
@@ -774,6 +808,9 @@ dissect_classified(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ms
         break;
     case PAYLOAD_RTP:
         msstun_tap_note(tvb, pinfo, ctx, MSSTUN_NOTE_RTP, NULL);
+        /* Media that no signalling set up (relayed, after Set Active
+         * Destination, 0xFF10, end-to-end data): its first packet does. */
+        msstun_claim_media(pinfo, &pinfo->net_dst, pinfo->destport, &pinfo->net_src, pinfo->srcport);
         if (subdissector_room(tvb, pinfo, tree) && !msstun_srtp_dissect(tvb, pinfo, tree, false))
             call_dissector_only(rtp_handle, tvb, pinfo, tree, NULL);
         break;
@@ -2026,6 +2063,9 @@ proto_register_msrtp_mux(void)
         { &ei_msstun_srtcp_encrypted,
           { "msstun.srtcp_encrypted", PI_UNDECODED, PI_NOTE,
             "Reduced-size SRTCP: the packets after the first header are encrypted", EXPFILL }},
+        { &ei_msstun_srtcp_clear_malformed,
+          { "msstun.srtcp.clear_malformed", PI_MALFORMED, PI_ERROR,
+            "SRTCP: the clear RTCP packets do not fit the SRTCP index and tag", EXPFILL }},
         { &ei_msstun_unrecognised,
           { "msstun.unrecognised", PI_UNDECODED, PI_NOTE, "Payload not recognised", EXPFILL }},
         { &ei_msstun_layer_limit,

@@ -595,9 +595,15 @@ add_key_source(proto_tree *tree, tvbuff_t *tvb, const msstun_srtp_key_t *key)
 /* Hands the plaintext to RTP or RTCP.  An RTCP conversation set up as
  * SRTCP (by Wireshark's SDP dissector, or by the multiplexer for the
  * packets it cannot decrypt) would make RTCP look for an SRTCP trailer in
- * the plaintext: that setup is hidden for the duration of the call.  (RTP
- * conversations that the SDP dissector set up as SRTP are set up again as
- * RTP when srtp-keys.c claims them.) */
+ * the plaintext.  RTCP (packet-rtcp.c, dissect_rtcp_common())
+ * takes that setup only from the conversation of the packet's addresses
+ * and ports; it ignores its data argument, and its "srtcp" handle differs
+ * only where there is no conversation.  Any plaintext it is given that
+ * keeps the trailer (E flag cleared) is shown as protocol "srtcp", which
+ * users' "rtcp" filters miss.  So the setup is hidden for the duration of
+ * the call, the only way these releases offer.  (RTP conversations that
+ * the SDP dissector set up as SRTP are set up again as RTP when
+ * srtp-keys.c claims them.) */
 static void
 call_plaintext(tvbuff_t *plain, packet_info *pinfo, proto_tree *tree, bool rtcp)
 {

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen_edges_more.py - the edge cases of issue 26 items 10, 11 and 14, made at
+test time by test/suite_edges_more.py.
+
+Usage:  python3 gen_edges_more.py OUTDIR
+
+Every message is built by captures/lib (MS-TURN messages with
+MESSAGE-INTEGRITY, RTP and RTCP by RFC 3550); every SRTCP packet is
+protected by libsrtp2 (captures/lib/srtp.py, RFC 3711) under
+AES_CM_128_HMAC_SHA1_80 without MKI: index and E flag, then a 10-byte tag.
+One UDP 5-tuple, client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478.
+
+  sad_media()        14: Set Active Destination request (1) and success (2),
+                     then media on the 5-tuple: RTP client ->
+                     Edge (3), RTP Edge -> client (4), RTP in 0xFF10
+                     multiplexed TURN (5).
+  srtcp_cases()      10: (1) SRTCP, E set, SR + SDES; (2) SRTCP with E clear
+                     (libsrtp's authentication-only policy, RFC 3711 3.4), RR +
+                     SDES; (3) as 2 with the SDES CNAME length 255 (the item
+                     runs past the packet); (4) as 1 with the SR length
+                     counting the index too (it runs past the index); (5) an
+                     RR without report blocks under AES_CM_128_HMAC_SHA1_32,
+                     16 bytes, shorter than the 80-bit suite's trailer.
+  sdp_throws()       11: a SIP INVITE whose plain application/sdp body holds a
+                     key, then a c= line with no address (Wireshark's SDP
+                     dissector throws there), then an SRTP packet under that key
+                     to the offered media address.
+"""
+
+import base64
+import ctypes
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from lib.base import H  # noqa: E402
+from lib.capture import Capture  # noqa: E402
+from lib.cli import write_files  # noqa: E402
+from lib.net import MAC_CLIENT, MAC_EDGE, Host, udp_frame  # noqa: E402
+from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
+from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
+from lib.stun import MI_TURN, TURN_USER, Msg, a_addr, a_magic, a_seqnum, a_str, cookie_tid, mturn  # noqa: E402
+
+CLIENT = Host('10.0.0.10', MAC_CLIENT, 128, 0x2400)
+EDGE = Host('192.0.2.1', MAC_EDGE, 128, 0x3400)
+CLIENT_PORT, TURN_PORT = 50000, 3478
+PEER = ('203.0.113.9', 50012)
+CLIENT_SSRC, EDGE_SSRC = 0x0E0D0001, 0x0E0D0002
+CNAME = b'client@msstun.example'
+SRTCP_KEY = H('edges-more-srtcp-key', 30)
+SRTCP_TRAILER = 4 + 10        # E flag and index, 80-bit tag (RFC 3711 3.4)
+T0_US = 1700000000 * 1000000
+
+
+def capture(frames, title):
+    """frames: (from client, payload) on the 5-tuple; a pcap file's bytes."""
+    cap = Capture('edges-more', title)
+    for from_client, payload in frames:
+        if from_client:
+            f = udp_frame(CLIENT, CLIENT_PORT, EDGE, TURN_PORT, payload, CLIENT.mac, EDGE.mac)
+        else:
+            f = udp_frame(EDGE, TURN_PORT, CLIENT, CLIENT_PORT, payload, EDGE.mac, CLIENT.mac)
+        cap.add(f, '', [])
+    return cap.pcap()
+
+
+def rtp(ssrc, seq):
+    """RTP (RFC 3550 5.1), PT 0 (PCMU), 160 bytes of u-law silence."""
+    return rtp_packet(0, seq, seq * 160, ssrc, b'\xff' * 160)
+
+
+# 14: media after Set Active Destination
+
+MTURN_SESSION = H('edges-more-mturn-session', 8)
+
+
+def sad_media():
+    connid = H('edges-more-connid', 20)
+    req = Msg(0x0006, cookie_tid('edges-more-sad'),
+              [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+               a_addr(0x0011, 'DESTINATION-ADDRESS', *PEER)], 'ms-turn', MI_TURN)
+    resp = Msg(0x0106, req.tid, [a_magic()], 'ms-turn', MI_TURN)
+    return capture([(True, req.raw), (False, resp.raw), (True, rtp(CLIENT_SSRC, 100)),
+                    (False, rtp(EDGE_SSRC, 500)), (True, mturn(MTURN_SESSION, rtp(CLIENT_SSRC, 101)))],
+                   'media after Set Active Destination')
+
+
+# 10: SRTCP whose clear part is malformed
+
+class RtcpPolicySender(SrtpSender):
+    """libsrtp2 with an SRTCP policy of one's own: set_policy, a libsrtp
+    srtp_crypto_policy_set_* function name, and sec_serv (srtp2/srtp.h
+    srtp_sec_serv_t: 2 authentication only, the E flag then clear and the
+    compound readable, 3 both, RFC 3711 3.4)."""
+
+    def __init__(self, key_salt, set_policy, sec_serv):     # pylint: disable=super-init-not-called
+        self.key_salt, self.suite, self.mki, self.mki_len = key_salt, 80, None, 0
+        self._buf_key = ctypes.create_string_buffer(key_salt, 30)
+        p = Policy()
+        LIB.srtp_crypto_policy_set_rtp_default(ctypes.byref(p.rtp))
+        getattr(LIB, set_policy)(ctypes.byref(p.rtcp))
+        p.rtcp.sec_serv = sec_serv
+        p.ssrc = Ssrc(SSRC_ANY_OUTBOUND, 0)
+        p.window_size = 128
+        p.key = ctypes.cast(self._buf_key, ctypes.c_char_p)
+        self._policy = p
+        self.ctx = ctypes.c_void_p()
+        assert LIB.srtp_create(ctypes.byref(self.ctx), ctypes.byref(p)) == 0
+
+
+def sr_sdes():
+    sr, _, _ = sender_report(CLIENT_SSRC, T0_US, 16000, 100, 16000, report_block(EDGE_SSRC, 500, 12))
+    return sr + sdes_cname(CLIENT_SSRC, CNAME)
+
+
+def rr_sdes():
+    return receiver_report(CLIENT_SSRC, report_block(EDGE_SSRC, 501, 12)) + sdes_cname(CLIENT_SSRC, CNAME)
+
+
+def srtcp_cases():
+    sender = SrtpSender(SRTCP_KEY)
+    encrypted = sender.rtcp(sr_sdes())
+    clear = RtcpPolicySender(SRTCP_KEY, 'srtp_crypto_policy_set_rtcp_default', 2).rtcp(rr_sdes())
+    assert clear[:len(rr_sdes())] == rr_sdes() and not clear[-SRTCP_TRAILER] & 0x80
+    assert encrypted[-SRTCP_TRAILER] & 0x80
+    # 3: the CNAME item's length (RR 32 bytes, SDES header 4, SSRC 4, type 1) set to 255.
+    cname_length = 32 + 4 + 4 + 1
+    assert clear[cname_length] == len(CNAME)
+    bad_item = clear[:cname_length] + b'\xff' + clear[cname_length + 1:]
+    # 4: the SR's length counts the index too; the packet otherwise libsrtp's.
+    second = sender.rtcp(sr_sdes())
+    index_offset = len(second) - SRTCP_TRAILER
+    long_sr = second[:2] + struct.pack('!H', (index_offset + 4) // 4 - 1) + second[4:]
+    # 5: an RR without report blocks under a 32-bit tag: 16 bytes.
+    short = RtcpPolicySender(SRTCP_KEY, 'srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32', 3).rtcp(
+        rtcp_header(201, 0, struct.pack('!I', CLIENT_SSRC)))
+    assert len(short) == 16
+    return capture([(True, encrypted), (True, clear), (True, bad_item), (True, long_sr), (True, short)],
+                   'SRTCP clear parts')
+
+
+# 11: plain SDP that makes Wireshark's SDP dissector throw
+
+SDP_KEY = H('edges-more-sdp-key', 30)
+SDP_MEDIA = ('10.0.0.20', 40000)
+SDP_SSRC = 0x0E0D0011
+
+
+def sdp_throws():
+    key = base64.b64encode(SDP_KEY).decode()
+    sdp = ('v=0\r\n'
+           'o=- 1 1 IN IP4 %s\r\n'
+           's=edges\r\n'
+           't=0 0\r\n'
+           'm=audio %d RTP/SAVP 0\r\n'
+           'c=IN IP4 %s\r\n'
+           'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n'
+           'a=rtpmap:0 PCMU/8000\r\n'
+           'c=IN IP4 \r\n' % (SDP_MEDIA[0], SDP_MEDIA[1], SDP_MEDIA[0], key)).encode()
+    sip = ('INVITE sip:bob@msstun.example SIP/2.0\r\n'
+           'Via: SIP/2.0/UDP 10.0.0.10:5060;branch=z9hG4bK-edges-1\r\n'
+           'Max-Forwards: 70\r\n'
+           'From: <sip:alice@msstun.example>;tag=edges1\r\n'
+           'To: <sip:bob@msstun.example>\r\n'
+           'Call-ID: edges-more-1@10.0.0.10\r\n'
+           'CSeq: 1 INVITE\r\n'
+           'Contact: <sip:alice@10.0.0.10:5060>\r\n'
+           'Content-Type: application/sdp\r\n'
+           'Content-Length: %d\r\n\r\n' % len(sdp)).encode() + sdp
+    server = Host(SDP_MEDIA[0], MAC_EDGE, 128, 0x3500)
+    srtp = SrtpSender(SDP_KEY).rtp(rtp(SDP_SSRC, 7))
+    cap = Capture('edges-more', 'SDP that throws')
+    cap.add(udp_frame(CLIENT, 5060, server, 5060, sip, CLIENT.mac, MAC_EDGE), '', [])
+    cap.add(udp_frame(CLIENT, 30000, server, SDP_MEDIA[1], srtp, CLIENT.mac, MAC_EDGE), '', [])
+    return cap.pcap()
+
+
+BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-clear.pcap': srtcp_cases,
+          'edges-sdp-throws.pcap': sdp_throws}
+
+
+def main(argv):
+    if len(argv) != 2:
+        print('usage: %s OUTDIR' % os.path.basename(argv[0]), file=sys.stderr)
+        return 2
+    write_files(argv[1], {name: build() for name, build in BUILDS.items()})
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,139 @@
+# suite_edges_more.py
+# The edge cases of issue 26 left after suite_edges_tcp.py and its
+# neighbours: SRTCP whose clear part is malformed is reported as malformed,
+# not as encrypted (item 10); RTP that MSSTUN hands on names MSSTUN and the
+# frame that set it up, and streams that SDP set up keep SDP's label
+# (item 14); keys of a plain application/sdp body that makes SIP throw
+# (item 11, an open limit).  Generated inputs: captures/gen_edges_more.py
+# (libsrtp2 for SRTCP and SRTP, captures/lib for MS-TURN and RTP).
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import os
+import sys
+
+import pytest
+
+from conftest import LOCAL_CAPTURES
+
+sys.path.insert(0, LOCAL_CAPTURES)
+import gen_edges_more as G  # noqa: E402
+
+
+@pytest.fixture(scope='module')
+def made(ws_root):
+    '''The generator's captures in the session's temporary folder, readable by every user.'''
+    d = os.path.join(ws_root, 'edges-more')
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o755)
+
+    def write(name):
+        path = os.path.join(d, name)
+        if not os.path.exists(path):
+            with open(path, 'wb') as f:
+                f.write(G.BUILDS[name]())
+            os.chmod(path, 0o644)
+        return path
+    return write
+
+
+@pytest.fixture(scope='module')
+def srtcp_rows(tshark, made):
+    return tshark.fields(made('edges-srtcp-clear.pcap'),
+                         ['frame.number', 'rtcp.pt', 'srtcp.e', 'srtcp.index', 'msstun.srtcp_encrypted',
+                          'msstun.srtcp.clear_malformed', '_ws.malformed', '_ws.col.Info'])
+
+
+class TestSrtcpClearPart:
+    '''Item 10: SRTCP (RFC 3711 3.4) with no key: the E flag says what is
+    encrypted; a bounds error in the clear part is a malformed packet.'''
+
+    def test_encrypted_sr(self, srtcp_rows):
+        '''E set after an SR: RTCP shows the clear header and the trailer.'''
+        assert srtcp_rows[0] == ['1', '200', '1', '1', '', '', '', 'Sender Report   ']
+
+    def test_authenticated_only(self, srtcp_rows):
+        '''E clear (libsrtp's authentication-only SRTCP): the whole compound is RTCP.'''
+        assert srtcp_rows[1] == ['2', '201,202', '', '', '', '', '', 'Receiver Report   Source description   ']
+
+    def test_malformed_clear_sdes(self, srtcp_rows):
+        '''E clear and an SDES item that runs past the packet: malformed, not encrypted.'''
+        assert srtcp_rows[2][:6] == ['3', '201,202', '', '', '', '']
+        assert srtcp_rows[2][6] == '[Malformed Packet: RTCP],_ws.malformed'
+        assert srtcp_rows[2][7] == 'Receiver Report   Source description   [Malformed Packet]'
+
+    def test_first_header_past_index(self, tshark, made):
+        '''E set, and the clear SR's length counts the SRTCP index: flagged where it is.'''
+        rows = tshark.fields(made('edges-srtcp-clear.pcap'), ['frame.number', 'rtcp.pt', 'srtcp.e', '_ws.expert.message',
+                                                               '_ws.expert.severity'], dfilter='frame.number == 4')
+        assert rows == [['4', '200', '1', 'SRTCP: the first RTCP packet (88 bytes) runs past the SRTCP index at byte 84,'
+                         'Encrypted RTCP Payload - not dissected', '8388608,6291456']]
+
+    def test_shorter_than_the_trailer(self, tshark, made):
+        '''16 bytes under a 32-bit tag on a stream set up with the 80-bit one:
+        flagged, and RTCP shows the RR.'''
+        rows = tshark.fields(made('edges-srtcp-clear.pcap'), ['frame.number', 'rtcp.pt', 'rtcp.senderssrc',
+                                                               'msstun.srtcp.clear_malformed', '_ws.expert.message'],
+                             dfilter='frame.number == 5')
+        assert rows == [['5', '201', '0x0e0d0001', '1', 'SRTCP of 16 bytes: shorter than a clear header, index and '
+                         'tag (22)']]
+
+    def test_only_clear_parts_malformed(self, tshark, made):
+        '''Nothing here is reported as reduced-size encryption (every first header is an SR or RR).'''
+        rows = tshark.fields(made('edges-srtcp-clear.pcap'), ['frame.number'], dfilter='msstun.srtcp_encrypted')
+        assert rows == []
+
+
+class TestMediaSetup:
+    '''Item 14: RTP's "Stream setup by" on media that MSSTUN hands on and no
+    signalling set up: MSSTUN, and the frame of the stream's first packet on
+    that 5-tuple and direction (what Media Paths, which takes a setup frame
+    that is the packet itself for no signalling, reads as its TURN carrier).'''
+
+    def test_after_set_active_destination(self, tshark, made):
+        '''Media on the 5-tuple after the Set Active Destination success, both
+        ways and in 0xFF10: no longer "DECODE AS".'''
+        rows = tshark.fields(made('edges-sad-media.pcap'), ['frame.number', 'rtp.ssrc', 'rtp.setup-method',
+                                                            'rtp.setup-frame'], dfilter='rtp')
+        assert rows == [['3', '0x0e0d0001', 'MSSTUN', '3'], ['4', '0x0e0d0002', 'MSSTUN', '4'],
+                        ['5', '0x0e0d0001', 'MSSTUN', '3']]
+
+    def test_same_in_two_passes(self, tshark, made):
+        fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame', '_ws.col.Info']
+        cap = made('edges-sad-media.pcap')
+        assert tshark.fields(cap, fields, extra=['-2']) == tshark.fields(cap, fields)
+
+    @pytest.mark.parametrize('name, count', [('msturn-tcp443.pcap', 4), ('msturn-udp3478.pcap', 6)])
+    def test_first_packet_of_each_direction(self, tshark, local_capture, name, count):
+        '''TCP end-to-end data (msturn-tcp443.pcap); RTP relayed in Send, after
+        Set Active Destination and in 0xFF10 (msturn-udp3478.pcap): every RTP
+        frame names MSSTUN and the first RTP frame of its direction.'''
+        rows = tshark.fields(local_capture(name), ['frame.number', 'ip.dst', 'rtp.setup-method', 'rtp.setup-frame'],
+                             dfilter='rtp')
+        first = {}
+        for number, dst, _, _ in rows:
+            first.setdefault(dst, number)
+        assert len(rows) == count and len(first) == 2
+        assert [r[2:] for r in rows] == [['MSSTUN', first[r[1]]] for r in rows]
+
+    @pytest.mark.parametrize('name', ['srtp-sip-call.pcap', 'srtp-msrtcp.pcap'])
+    def test_sdp_keeps_its_label(self, tshark, tshark_builtin, local_capture, name):
+        '''A SIP call whose SDP set its RTP up: with the plugin (which decrypts
+        it) RTP says what Wireshark alone says, "SDP" and the SDP's frame.'''
+        fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame']
+        builtin = {r[0]: r[1:] for r in tshark_builtin.fields(local_capture(name), fields, dfilter='rtp')}
+        rows = tshark.fields(local_capture(name), fields, dfilter='rtp')
+        assert builtin and all(v[0] == 'SDP' for v in builtin.values())
+        assert {r[0]: r[1:] for r in rows if r[0] in builtin} == builtin
+        assert {r[1] for r in rows} == {'SDP'}
+
+
+class TestSdpThatThrows:
+    @pytest.mark.xfail(strict=True, reason='SIP (packet-sip.c) parses an application/sdp body itself, '
+                       'setup_sdp_transport(), before it hands the body to the media_type table: when that '
+                       'throws, no body dissector runs, and the plugin reads keys in its media_type entry')
+    def test_keys_of_plain_sdp(self, tshark, made):
+        '''Item 11: the key of a plain application/sdp body whose later c= line
+        has no address decrypts the SRTP that follows.'''
+        rows = tshark.fields(made('edges-sdp-throws.pcap'), ['frame.number', 'msstun.srtp.auth.status', 'rtp.ssrc'])
+        assert rows[1] == ['2', '1', '0x0e0d0011']
