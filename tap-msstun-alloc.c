@@ -410,8 +410,10 @@ track_data(msstun_alloc_tracker_t *tracker, const msstun_tap_t *rec, const char 
     }
     *alloc = (msstun_alloc_t *)lookup_either_way(tracker->allocs, src, dst, rec->over_tcp, from_client);
     if (*alloc) {
-        /* A datagram of no known kind is relayed data only when the
-         * client has an active destination (MS-TURN 3.2.5.x). */
+        /* Once a Set Active Destination succeeds, data between client and
+         * server goes unwrapped (MS-TURN 2.2.2.8: MAGIC-COOKIE tells
+         * messages from it); before, a datagram of no known kind is not
+         * relayed data. */
         if (carrier == MSSTUN_CARRIER_RAW && !(*alloc)->active_dest) {
             *alloc = NULL;
             return MSSTUN_ALLOC_NONE;
@@ -433,6 +435,8 @@ track_data(msstun_alloc_tracker_t *tracker, const msstun_tap_t *rec, const char 
 msstun_alloc_what_t
 msstun_alloc_kind_of(const msstun_tap_t *rec)
 {
+    /* Media in a carrier counts with its carrier; the messages relayed in
+     * DATA are the peer's, not the allocation's. */
     if (rec->note)
         return rec->note->kind == MSSTUN_NOTE_PSEUDO_TLS || rec->note->carrier != MSSTUN_CARRIER_NONE ?
                MSSTUN_ALLOC_NONE : MSSTUN_ALLOC_DATA;
