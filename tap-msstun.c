@@ -11,8 +11,10 @@
  * pairs first appear, and the cells of a row are rewritten from its state
  * whenever a packet changes it; a list in a cell names its first entries
  * and counts the rest, so a packet costs the same however long the lists.
- * What a message means for an allocation (relayed and reflexive addresses,
- * peers) is the dissector's reading, handed over in the tap record.
+ * The allocations themselves (addresses, peers, active destination,
+ * channels, RFC 6062 connections and the data relayed) are those of the
+ * report's own tracker (tap-msstun-alloc.c), which Media Paths shares; this
+ * file adds how each allocation's requests were answered.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
