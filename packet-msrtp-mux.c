@@ -927,6 +927,8 @@ dissect_unrecognised_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     } else {
         col_set_str(pinfo->cinfo, COL_INFO, "Unrecognised payload");
     }
+    /* Relayed data when the client sends it to its active destination. */
+    msstun_tap_carrier(pinfo, MSSTUN_CARRIER_RAW, false, tvb_reported_length(tvb));
     show_data(tvb, pinfo, tree);
     return tvb_captured_length(tvb);
 }
@@ -1896,6 +1898,7 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     case TCP_MODE_RAW_DATA:
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
         col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relayed data");
+        msstun_tap_carrier(pinfo, MSSTUN_CARRIER_RAW, true, tvb_reported_length(tvb));
         show_data(tvb, pinfo, tree);
         break;
     case TCP_MODE_UNDECIDED:

@@ -1125,6 +1125,15 @@ dissect_lifetime(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item
     return dissect_uint(tvb, pinfo, tree, hf_msstun_att_lifetime, 4, &msg->rec->lifetime);
 }
 
+/* RFC 6062 6.2.1: what ties a data connection to its peer's connection. */
+static const char *
+dissect_connection_id(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item _U_,
+                      msstun_msg_t *msg, const att_desc_t *desc _U_, unsigned att_offset _U_)
+{
+    msg->rec->has_connection_id = true;
+    return dissect_uint(tvb, pinfo, tree, hf_msstun_att_connection_id, 4, &msg->rec->connection_id);
+}
+
 static const char *
 dissect_magic_cookie(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, proto_item *att_item,
                      msstun_msg_t *msg _U_, const att_desc_t *desc _U_, unsigned att_offset)
@@ -1438,7 +1447,7 @@ static const att_desc_t attributes[] = {
     ATTR_BYTES(ATT_PADDING, "PADDING", &hf_msstun_att_padding_value, 0, 0),
     ATTR_UINT(ATT_RESPONSE_PORT, "RESPONSE-PORT", &hf_msstun_att_response_port, 2, NULL),
     ATTR_XOR_ADDRESS(ATT_XOR_REFLECTED_FROM, "XOR-REFLECTED-FROM", MSSTUN_ROLE_XOR_REFLECTED_FROM, NULL),
-    ATTR_UINT(ATT_CONNECTION_ID, "CONNECTION-ID", &hf_msstun_att_connection_id, 4, "connection"),
+    ATTR_CUSTOM(ATT_CONNECTION_ID, "CONNECTION-ID", dissect_connection_id, 4, 0, "connection"),
     ATTR_FIELDS(ATT_ADDITIONAL_ADDRESS_FAMILY, "ADDITIONAL-ADDRESS-FAMILY", family_fields, 4, msstun_family_vals),
     ATTR_CUSTOM(ATT_ADDRESS_ERROR_CODE, "ADDRESS-ERROR-CODE", dissect_address_error_code, 4, 0, NULL),
     ATTR_CUSTOM(ATT_PASSWORD_ALGORITHMS, "PASSWORD-ALGORITHMS", dissect_password_algorithms, 0, 0, NULL),

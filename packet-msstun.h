@@ -70,7 +70,11 @@ typedef enum {
     MSSTUN_CARRIER_DATA,            /* the DATA attribute of a Send or Data message */
     MSSTUN_CARRIER_CHANNELDATA,
     MSSTUN_CARRIER_MTURN,           /* MS-TURN 0xFF10 multiplexed TURN */
-    MSSTUN_CARRIER_TCP_E2E          /* MS-TURN TCP end-to-end data */
+    MSSTUN_CARRIER_TCP_E2E,         /* MS-TURN TCP end-to-end data */
+    /* Bytes with no framing at all on the packet's own 5-tuple: an RFC 6062
+     * TCP data connection after its ConnectionBind success, or a datagram on
+     * a TURN port that is none of the kinds the multiplexer knows. */
+    MSSTUN_CARRIER_RAW
 } msstun_carrier_t;
 
 /* How a payload reached the classifier. */
@@ -144,6 +148,8 @@ typedef struct {
     unsigned    bwm_site_valid;
     uint32_t    data_length;    /* relayed bytes (DATA or ChannelData) */
     uint32_t    channel;        /* ChannelData channel or CHANNEL-NUMBER, 0 when none */
+    bool        has_connection_id;  /* RFC 6062 CONNECTION-ID */
+    uint32_t    connection_id;
     /* The transport addresses of the message: those of the packet, or for
      * a message relayed inside DATA, the TURN client and the peer. */
     address     src;
@@ -161,7 +167,8 @@ typedef struct {
     uint32_t    peer_mask;
     /* Set, with method 0, on the records of msstun_tap_carrier(): relayed
      * data in a carrier with no STUN header (0xFF10 multiplexed TURN, TCP
-     * end-to-end data), data_length bytes. */
+     * end-to-end data) or with none at all (MSSTUN_CARRIER_RAW), data_length
+     * bytes. */
     msstun_carrier_t carrier;
     /* Set, with method 0, on the records of msstun_tap_note(). */
     const msstun_note_t *note;

@@ -27,6 +27,7 @@
  */
 
 #include "tap-msstun.h"
+#include "tap-msstun-alloc.h"
 #include "tap-msstun-quality.h"
 
 #include <math.h>
@@ -154,6 +155,7 @@ carrier_name(msstun_carrier_t carrier, bool over_tcp)
     case MSSTUN_CARRIER_TCP_E2E:
         return "relayed TCP, end-to-end data";
     case MSSTUN_CARRIER_NONE:
+    case MSSTUN_CARRIER_RAW:
         break;
     }
     return over_tcp ? "TCP" : "UDP";
@@ -614,17 +616,6 @@ typedef struct {
     GPtrArray  *shown_legs;     /* the first MEDIA_LEGS_SHOWN legs */
 } media_stream_t;
 
-/* What the "msstun" tap tells about one TURN allocation. */
-typedef struct {
-    char       *client;
-    char       *server;
-    char       *relayed;        /* the first relayed address, or NULL */
-    char       *active_dest;    /* the last successful Set Active Destination */
-    char       *pending_dest;   /* the destination of the last request */
-    uint32_t    frame;          /* of the Allocate success */
-    GHashTable *channels;       /* channel -> char * peer */
-} media_alloc_t;
-
 /* An RTP note of the frame being tapped, waiting for its RTP tap record. */
 typedef struct {
     uint32_t ssrc;
@@ -671,8 +662,7 @@ typedef struct {
     msstun_report_t *report;
     bool            listening;  /* the "msstun" listener is registered */
     GHashTable     *streams;    /* SSRC -> media_stream_t */
-    GHashTable     *allocs;     /* "client server" -> media_alloc_t */
-    GHashTable     *relays;     /* relayed address -> media_alloc_t */
+    msstun_alloc_tracker_t *allocs;     /* the TURN allocations */
     GHashTable     *labels;     /* frame -> char * label of its first message */
     GHashTable     *rtcp;       /* SSRC -> media_rtcp_t */
     GArray         *notes;      /* media_note_t of notes_frame */
@@ -1151,88 +1141,11 @@ free_media_leg(gpointer data)
 }
 
 static void
-free_media_alloc(gpointer data)
-{
-    media_alloc_t *alloc = (media_alloc_t *)data;
-
-    g_free(alloc->client);
-    g_free(alloc->server);
-    g_free(alloc->relayed);
-    g_free(alloc->active_dest);
-    g_free(alloc->pending_dest);
-    g_hash_table_destroy(alloc->channels);
-    g_free(alloc);
-}
-
-static void
 clear_notes(media_state_t *state)
 {
     for (unsigned i = 0; i < state->notes->len; i++)
         g_free(g_array_index(state->notes, media_note_t, i).peer);
     g_array_set_size(state->notes, 0);
-}
-
-static media_alloc_t *
-find_media_alloc(media_state_t *state, const char *a, const char *b, bool *a_is_client)
-{
-    char *key = g_strdup_printf("%s %s", a, b);
-    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
-
-    g_free(key);
-    *a_is_client = alloc != NULL;
-    if (!alloc) {
-        key = g_strdup_printf("%s %s", b, a);
-        alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
-        g_free(key);
-    }
-    return alloc;
-}
-
-/* The TURN messages: allocations, active destinations and channels. */
-static void
-context_allocation(media_state_t *state, packet_info *pinfo, const msstun_tap_t *rec)
-{
-    bool from_client = rec->cls == MSSTUN_CLASS_REQUEST;
-    char *src = msstun_transport_address(&rec->src, rec->src_port);
-    char *dst = msstun_transport_address(&rec->dst, rec->dst_port);
-    char *key = from_client ? g_strdup_printf("%s %s", src, dst) : g_strdup_printf("%s %s", dst, src);
-    media_alloc_t *alloc = (media_alloc_t *)g_hash_table_lookup(state->allocs, key);
-    const msstun_endpoint_t *ep;
-
-    if (!alloc) {
-        alloc = g_new0(media_alloc_t, 1);
-        alloc->client = g_strdup(from_client ? src : dst);
-        alloc->server = g_strdup(from_client ? dst : src);
-        alloc->channels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        g_hash_table_insert(state->allocs, key, alloc);
-    } else {
-        g_free(key);
-    }
-    g_free(src);
-    g_free(dst);
-
-    if (!alloc->relayed) {
-        for (unsigned i = 0; i < rec->n_endpoints && !alloc->relayed; i++) {
-            if ((rec->relayed_mask & (1U << i)) && rec->endpoints[i].addr.type == AT_IPv4) {
-                alloc->relayed = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
-                alloc->frame = pinfo->num;
-                g_hash_table_insert(state->relays, g_strdup(alloc->relayed), alloc);
-            }
-        }
-    }
-    ep = find_endpoint(rec, MSSTUN_ROLE_DESTINATION, MSSTUN_ROLE_XOR_PEER);
-    if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_REQUEST && ep) {
-        g_free(alloc->pending_dest);
-        alloc->pending_dest = msstun_transport_address(&ep->addr, ep->port);
-    } else if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_SUCCESS &&
-               alloc->pending_dest) {
-        g_free(alloc->active_dest);
-        alloc->active_dest = g_strdup(alloc->pending_dest);
-    } else if (rec->method == MSSTUN_METHOD_CHANNEL_BIND && rec->cls == MSSTUN_CLASS_REQUEST && ep &&
-               rec->channel != 0) {
-        g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel),
-                            msstun_transport_address(&ep->addr, ep->port));
-    }
 }
 
 static void
@@ -1283,7 +1196,10 @@ context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
 {
     media_state_t *state = (media_state_t *)tapdata;
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
+    msstun_alloc_t *alloc;
+    bool from_client;
 
+    (void)msstun_alloc_track(state->allocs, pinfo, rec, &alloc, &from_client);
     if (state->notes_frame != pinfo->num) {
         clear_notes(state);
         state->notes_frame = pinfo->num;
@@ -1301,9 +1217,6 @@ context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
     }
     if (!g_hash_table_contains(state->labels, GUINT_TO_POINTER(pinfo->num)))
         g_hash_table_insert(state->labels, GUINT_TO_POINTER(pinfo->num), message_label(rec));
-    if (rec->depth == 0 && (rec->method == MSSTUN_METHOD_ALLOCATE || rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST ||
-                            rec->method == MSSTUN_METHOD_CHANNEL_BIND))
-        context_allocation(state, pinfo, rec);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -1314,8 +1227,8 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
             char **path, char **hops, uint32_t *alloc_frame, media_leg_kind_t *kind)
 {
     bool src_is_client;
-    media_alloc_t *alloc = find_media_alloc(state, src, dst, &src_is_client);
-    const media_alloc_t *relay_alloc;
+    const msstun_alloc_t *alloc = msstun_alloc_find(state->allocs, src, dst, over_tcp, &src_is_client);
+    const msstun_alloc_t *relay_alloc;
     const char *peer = NULL;
     const char *chain[4];
     unsigned n = 0;
@@ -1331,32 +1244,32 @@ packet_path(media_state_t *state, const media_note_t *note, const char *src, con
         if (note->carrier == MSSTUN_CARRIER_DATA)
             peer = note->peer;
         else if (note->carrier == MSSTUN_CARRIER_CHANNELDATA)
-            peer = (const char *)g_hash_table_lookup(alloc->channels, GUINT_TO_POINTER(note->channel));
+            peer = msstun_alloc_channel_peer(alloc, note->channel);
         else
             peer = alloc->active_dest;
         *path = g_strdup(note->carrier == MSSTUN_CARRIER_NONE ? (over_tcp ? "relayed TCP, active destination" :
                                                                 "relayed UDP, active destination") :
                          carrier_name(note->carrier, over_tcp));
-        *alloc_frame = alloc->frame;
+        *alloc_frame = alloc->relayed_frame;
         *kind = src_is_client ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = alloc->client;
         chain[n++] = alloc->server;
-        if (alloc->relayed)
-            chain[n++] = alloc->relayed;
+        if (alloc->first_relayed)
+            chain[n++] = alloc->first_relayed;
         if (peer)
             chain[n++] = peer;
         reverse = !src_is_client;
-    } else if ((relay_alloc = (const media_alloc_t *)g_hash_table_lookup(state->relays, src)) != NULL ||
-               (relay_alloc = (const media_alloc_t *)g_hash_table_lookup(state->relays, dst)) != NULL) {
+    } else if ((relay_alloc = msstun_alloc_by_relayed(state->allocs, src)) != NULL ||
+               (relay_alloc = msstun_alloc_by_relayed(state->allocs, dst)) != NULL) {
         /* The leg between the relayed address and the peer. */
-        bool from_relay = strcmp(relay_alloc->relayed, src) == 0;
+        bool from_relay = msstun_alloc_by_relayed(state->allocs, src) == relay_alloc;
 
         *path = g_strdup(over_tcp ? "relayed TCP, relay leg" : "relayed UDP, relay leg");
-        *alloc_frame = relay_alloc->frame;
+        *alloc_frame = relay_alloc->relayed_frame;
         *kind = from_relay ? MEDIA_LEG_TO_PEER : MEDIA_LEG_TO_CLIENT;
         chain[n++] = relay_alloc->client;
         chain[n++] = relay_alloc->server;
-        chain[n++] = relay_alloc->relayed;
+        chain[n++] = from_relay ? src : dst;
         chain[n++] = from_relay ? dst : src;
         reverse = !from_relay;
     } else {
@@ -1614,8 +1527,7 @@ new_media_state(msstun_report_t *report)
 
     state->report = report;
     state->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_media_stream);
-    state->allocs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_media_alloc);
-    state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state->allocs = msstun_alloc_tracker_new(NULL);
     state->labels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->rtcp = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->notes = g_array_new(false, false, sizeof(media_note_t));
@@ -1655,8 +1567,7 @@ reset_media_state(void *data)
     media_state_t *state = (media_state_t *)data;
 
     g_hash_table_remove_all(state->streams);
-    g_hash_table_remove_all(state->allocs);
-    g_hash_table_remove_all(state->relays);
+    msstun_alloc_tracker_reset(state->allocs);
     g_hash_table_remove_all(state->labels);
     g_hash_table_remove_all(state->rtcp);
     g_hash_table_remove_all(state->srs);
@@ -1673,8 +1584,7 @@ free_media_state(void *data)
 
     reset_media_state(state);
     g_hash_table_destroy(state->streams);
-    g_hash_table_destroy(state->allocs);
-    g_hash_table_destroy(state->relays);
+    msstun_alloc_tracker_free(state->allocs);
     g_hash_table_destroy(state->labels);
     g_hash_table_destroy(state->rtcp);
     g_hash_table_destroy(state->srs);

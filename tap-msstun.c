@@ -11,13 +11,15 @@
  * pairs first appear, and the cells of a row are rewritten from its state
  * whenever a packet changes it; a list in a cell names its first entries
  * and counts the rest, so a packet costs the same however long the lists.
- * What a message means for an allocation (relayed and reflexive addresses,
- * peers) is the dissector's reading, handed over in the tap record.
+ * The allocations themselves (addresses, peers, active destination,
+ * channels, RFC 6062 connections and the data relayed) are those of the
+ * report's own tracker (tap-msstun-alloc.c), which Media Paths shares; this
+ * file adds how each allocation's requests were answered.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "tap-msstun.h"
+#include "tap-msstun-alloc.h"
 
 #include <epan/tap.h>
 
@@ -83,47 +85,24 @@ G_STATIC_ASSERT(MSSTUN_MAX_ENDPOINTS <= 32);    /* the masks of msstun_tap_t */
 static msstun_report_kind_t allocations_kind;
 static msstun_report_kind_t checks_kind;
 
-typedef struct {
-    unsigned tx_packets;
-    unsigned tx_bytes;
-    unsigned rx_packets;
-    unsigned rx_bytes;
-} traffic_t;
-
-/* What went between the client and a peer: on the client's leg (to and
- * from the server, in any carrier) and on the relay leg (between the
- * relayed address and the peer, when the capture has it).  "Sent" is
- * toward the peer. */
-typedef struct {
-    traffic_t client_leg;
-    traffic_t relay_leg;
-} peer_traffic_t;
-
+/* The Allocations report's own figures of an allocation: its row, and how
+ * its requests were answered.  The allocation itself (addresses, peers,
+ * data) is the tracker's (tap-msstun-alloc.c). */
 typedef struct {
     unsigned    row;
-    char       *client;
     unsigned    requests;
     unsigned    retries;
     GHashTable *pending;        /* transaction IDs of requests not answered yet */
     unsigned    challenges;
     GArray     *errors;         /* unsigned pairs: code, count; bounded by the codes there are */
-    msstun_strset_t relayed;
-    char       *reflexive;
-    bool        allocated;
     unsigned    refreshes;
-    GHashTable *peers;          /* char * -> peer_traffic_t * */
-    GPtrArray  *shown_peers;    /* the first peers, names in peers */
-    peer_traffic_t all_peers;   /* the sums over every peer */
-    GHashTable *channels;       /* channel -> char * peer */
-    char       *pending_dest;   /* the destination of the last Set Active Destination request */
-    char       *active_dest;    /* and of the last one that succeeded */
     unsigned    sad_ok;
     unsigned    sad_errors;
     GArray     *sad_error_codes;    /* unsigned, the first MSSTUN_REPORT_SHOWN */
     unsigned    bwm_requests[3];
     unsigned    bwm_site_responses;
     unsigned    bwm_site_valid;
-} allocation_t;
+} alloc_row_t;
 
 typedef struct {
     unsigned    row;
@@ -139,8 +118,8 @@ typedef struct {
 /* The state of one report: its allocations or its pairs. */
 typedef struct {
     msstun_report_t *report;
-    GHashTable      *entries;   /* key string -> allocation_t or pair_t */
-    GHashTable      *relays;    /* relayed transport address -> allocation_t */
+    GHashTable      *entries;   /* pairs: key string -> pair_t */
+    msstun_alloc_tracker_t *allocs;     /* allocations: report_data is an alloc_row_t */
 } table_state_t;
 
 static const char *
@@ -180,87 +159,34 @@ lookup_either_way(GHashTable *table, const char *a, const char *b, const char *t
  */
 
 static void
-free_allocation(gpointer data)
+free_alloc_row(gpointer data)
 {
-    allocation_t *alloc = (allocation_t *)data;
+    alloc_row_t *row = (alloc_row_t *)data;
 
-    g_free(alloc->client);
-    g_hash_table_destroy(alloc->pending);
-    g_array_free(alloc->errors, true);
-    msstun_strset_free(&alloc->relayed);
-    g_free(alloc->reflexive);
-    g_ptr_array_free(alloc->shown_peers, true);
-    g_hash_table_destroy(alloc->peers);
-    g_hash_table_destroy(alloc->channels);
-    g_free(alloc->pending_dest);
-    g_free(alloc->active_dest);
-    g_array_free(alloc->sad_error_codes, true);
-    g_free(alloc);
+    g_hash_table_destroy(row->pending);
+    g_array_free(row->errors, true);
+    g_array_free(row->sad_error_codes, true);
+    g_free(row);
 }
 
-static bool
-is_allocation_method(unsigned method)
+static alloc_row_t *
+alloc_row(msstun_report_t *report, msstun_alloc_t *alloc, const packet_info *pinfo)
 {
-    switch (method) {
-    case MSSTUN_METHOD_ALLOCATE:
-    case MSSTUN_METHOD_REFRESH:
-    case MSSTUN_METHOD_SEND:
-    case MSSTUN_METHOD_DATA:
-    case MSSTUN_METHOD_CREATE_PERMISSION:
-    case MSSTUN_METHOD_CHANNEL_BIND:
-    case MSSTUN_METHOD_CONNECT:
-    case MSSTUN_METHOD_CONNECTION_BIND:
-    case MSSTUN_METHOD_CONNECTION_ATTEMPT:
-    case MSSTUN_METHOD_MS_SEND:
-    case MSSTUN_METHOD_MS_DATA:
-    case MSSTUN_METHOD_MS_SET_ACTIVE_DEST:
-        return true;
-    default:
-        return false;
-    }
-}
+    alloc_row_t *row = (alloc_row_t *)alloc->report_data;
 
-/* Requests and the Send indication go from the client to the server;
- * responses, Data and ConnectionAttempt indications the other way. */
-static bool
-sent_by_client(const msstun_tap_t *rec)
-{
-    return rec->cls == MSSTUN_CLASS_REQUEST || (rec->cls == MSSTUN_CLASS_INDICATION && rec->method == MSSTUN_METHOD_SEND);
-}
-
-static peer_traffic_t *
-peer_traffic(allocation_t *alloc, char *owned_name)
-{
-    peer_traffic_t *traffic = (peer_traffic_t *)g_hash_table_lookup(alloc->peers, owned_name);
-
-    if (traffic) {
-        g_free(owned_name);
-        return traffic;
-    }
-    traffic = g_new0(peer_traffic_t, 1);
-    g_hash_table_insert(alloc->peers, owned_name, traffic);
-    if (alloc->shown_peers->len < MSSTUN_REPORT_SHOWN)
-        g_ptr_array_add(alloc->shown_peers, owned_name);
-    return traffic;
-}
-
-static void
-add_traffic(traffic_t *traffic, bool toward_peer, uint32_t length)
-{
-    if (toward_peer) {
-        traffic->tx_packets++;
-        traffic->tx_bytes += length;
-    } else {
-        traffic->rx_packets++;
-        traffic->rx_bytes += length;
-    }
-}
-
-static void
-count_traffic(allocation_t *alloc, peer_traffic_t *traffic, bool relay_leg, bool toward_peer, uint32_t length)
-{
-    add_traffic(relay_leg ? &traffic->relay_leg : &traffic->client_leg, toward_peer, length);
-    add_traffic(relay_leg ? &alloc->all_peers.relay_leg : &alloc->all_peers.client_leg, toward_peer, length);
+    if (row)
+        return row;
+    row = g_new0(alloc_row_t, 1);
+    row->row = msstun_report_add_row(report);
+    row->errors = g_array_new(false, false, sizeof(unsigned));
+    row->pending = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    row->sad_error_codes = g_array_new(false, false, sizeof(unsigned));
+    alloc->report_data = row;
+    msstun_report_set_string(report, row->row, ALLOC_CLIENT, g_strdup(alloc->client));
+    msstun_report_set_string(report, row->row, ALLOC_SERVER, g_strdup(alloc->server));
+    msstun_report_set_string(report, row->row, ALLOC_TRANSPORT, g_strdup(alloc->over_tcp ? "TCP" : "UDP"));
+    msstun_report_set_uint(report, row->row, ALLOC_FIRST, pinfo->num);
+    return row;
 }
 
 static void
@@ -278,10 +204,10 @@ count_error(GArray *errors, unsigned code)
 }
 
 static void
-append_traffic(GString *str, const peer_traffic_t *t)
+append_traffic(GString *str, const msstun_peer_traffic_t *t)
 {
-    const traffic_t *c = &t->client_leg;
-    const traffic_t *r = &t->relay_leg;
+    const msstun_traffic_t *c = &t->client_leg;
+    const msstun_traffic_t *r = &t->relay_leg;
 
     g_string_append_printf(str, " sent %u/%uB received %u/%uB", c->tx_packets, c->tx_bytes, c->rx_packets,
                            c->rx_bytes);
@@ -291,7 +217,7 @@ append_traffic(GString *str, const peer_traffic_t *t)
 }
 
 static void
-subtract_traffic(traffic_t *from, const traffic_t *t)
+subtract_traffic(msstun_traffic_t *from, const msstun_traffic_t *t)
 {
     from->tx_packets -= t->tx_packets;
     from->tx_bytes -= t->tx_bytes;
@@ -300,231 +226,130 @@ subtract_traffic(traffic_t *from, const traffic_t *t)
 }
 
 static void
-draw_allocation(msstun_report_t *report, const allocation_t *alloc)
+draw_allocation(msstun_report_t *report, const msstun_alloc_t *alloc)
 {
+    const alloc_row_t *row = (const alloc_row_t *)alloc->report_data;
     GString *str;
-    peer_traffic_t others = alloc->all_peers;
+    msstun_peer_traffic_t others = alloc->all_peers;
     unsigned npeers = g_hash_table_size(alloc->peers);
     static const char *acm_names[3] = { "Check", "Commit", "Update" };
 
-    msstun_report_set_uint(report, alloc->row, ALLOC_REQUESTS, alloc->requests);
-    msstun_report_set_uint(report, alloc->row, ALLOC_RETRIES, alloc->retries);
-    msstun_report_set_uint(report, alloc->row, ALLOC_UNANSWERED, g_hash_table_size(alloc->pending));
-    msstun_report_set_uint(report, alloc->row, ALLOC_CHALLENGES, alloc->challenges);
-    msstun_report_set_uint(report, alloc->row, ALLOC_REFRESHES, alloc->refreshes);
+    msstun_report_set_uint(report, row->row, ALLOC_REQUESTS, row->requests);
+    msstun_report_set_uint(report, row->row, ALLOC_RETRIES, row->retries);
+    msstun_report_set_uint(report, row->row, ALLOC_UNANSWERED, g_hash_table_size(row->pending));
+    msstun_report_set_uint(report, row->row, ALLOC_CHALLENGES, row->challenges);
+    msstun_report_set_uint(report, row->row, ALLOC_REFRESHES, row->refreshes);
 
     str = g_string_new(NULL);
-    for (unsigned i = 0; i + 1 < alloc->errors->len && i < 2 * MSSTUN_REPORT_SHOWN; i += 2)
-        g_string_append_printf(str, "%s%u x%u", i ? ", " : "", g_array_index(alloc->errors, unsigned, i),
-                               g_array_index(alloc->errors, unsigned, i + 1));
-    if (alloc->errors->len > 2 * MSSTUN_REPORT_SHOWN)
-        g_string_append_printf(str, " and %u more codes", alloc->errors->len / 2 - MSSTUN_REPORT_SHOWN);
-    msstun_report_set_string(report, alloc->row, ALLOC_ERRORS, g_string_free(str, false));
+    for (unsigned i = 0; i + 1 < row->errors->len && i < 2 * MSSTUN_REPORT_SHOWN; i += 2)
+        g_string_append_printf(str, "%s%u x%u", i ? ", " : "", g_array_index(row->errors, unsigned, i),
+                               g_array_index(row->errors, unsigned, i + 1));
+    if (row->errors->len > 2 * MSSTUN_REPORT_SHOWN)
+        g_string_append_printf(str, " and %u more codes", row->errors->len / 2 - MSSTUN_REPORT_SHOWN);
+    msstun_report_set_string(report, row->row, ALLOC_ERRORS, g_string_free(str, false));
 
-    msstun_report_set_string(report, alloc->row, ALLOC_RELAYED, msstun_strset_join(&alloc->relayed, ", "));
-    msstun_report_set_string(report, alloc->row, ALLOC_REFLEXIVE, g_strdup(alloc->reflexive ? alloc->reflexive : ""));
+    msstun_report_set_string(report, row->row, ALLOC_RELAYED, msstun_strset_join(&alloc->relayed, ", "));
+    msstun_report_set_string(report, row->row, ALLOC_REFLEXIVE, g_strdup(alloc->reflexive ? alloc->reflexive : ""));
 
     str = g_string_new(NULL);
     for (unsigned i = 0; i < alloc->shown_peers->len; i++) {
         const char *name = (const char *)g_ptr_array_index(alloc->shown_peers, i);
-        const peer_traffic_t *t = (const peer_traffic_t *)g_hash_table_lookup(alloc->peers, name);
+        const msstun_peer_traffic_t *t = (const msstun_peer_traffic_t *)g_hash_table_lookup(alloc->peers, name);
 
         g_string_append_printf(str, "%s%s", i ? ", " : "", name);
         append_traffic(str, t);
         subtract_traffic(&others.client_leg, &t->client_leg);
         subtract_traffic(&others.relay_leg, &t->relay_leg);
     }
-    if (npeers > alloc->shown_peers->len) {
+    if (npeers > alloc->shown_peers->len || alloc->more_peers) {
         g_string_append_printf(str, " and %u more peers", npeers - alloc->shown_peers->len);
+        if (alloc->more_peers)
+            g_string_append_printf(str, " and more (over %u)", MSSTUN_ALLOC_MAX_PEERS);
         append_traffic(str, &others);
     }
-    msstun_report_set_string(report, alloc->row, ALLOC_PEERS, g_string_free(str, false));
+    msstun_report_set_string(report, row->row, ALLOC_PEERS, g_string_free(str, false));
 
     /* The destination the last successful Set Active Destination chose,
      * then how those requests were answered. */
     str = g_string_new(NULL);
-    if (alloc->sad_ok || alloc->sad_errors) {
+    if (row->sad_ok || row->sad_errors) {
         g_string_append_printf(str, "%s (%u ok, %u error", alloc->active_dest ? alloc->active_dest : "none",
-                               alloc->sad_ok, alloc->sad_errors);
-        for (unsigned i = 0; i < alloc->sad_error_codes->len; i++)
-            g_string_append_printf(str, "%s%u", i ? "," : " ", g_array_index(alloc->sad_error_codes, unsigned, i));
-        if (alloc->sad_errors > alloc->sad_error_codes->len)
-            g_string_append_printf(str, " and %u more", alloc->sad_errors - alloc->sad_error_codes->len);
+                               row->sad_ok, row->sad_errors);
+        for (unsigned i = 0; i < row->sad_error_codes->len; i++)
+            g_string_append_printf(str, "%s%u", i ? "," : " ", g_array_index(row->sad_error_codes, unsigned, i));
+        if (row->sad_errors > row->sad_error_codes->len)
+            g_string_append_printf(str, " and %u more", row->sad_errors - row->sad_error_codes->len);
         g_string_append_c(str, ')');
     }
-    msstun_report_set_string(report, alloc->row, ALLOC_ACTIVE_DEST, g_string_free(str, false));
+    msstun_report_set_string(report, row->row, ALLOC_ACTIVE_DEST, g_string_free(str, false));
 
     str = g_string_new(NULL);
     for (unsigned i = 0; i < G_N_ELEMENTS(acm_names); i++) {
-        if (alloc->bwm_requests[i])
-            g_string_append_printf(str, "%s%s x%u", str->len ? ", " : "", acm_names[i], alloc->bwm_requests[i]);
+        if (row->bwm_requests[i])
+            g_string_append_printf(str, "%s%s x%u", str->len ? ", " : "", acm_names[i], row->bwm_requests[i]);
     }
-    if (alloc->bwm_site_responses)
+    if (row->bwm_site_responses)
         g_string_append_printf(str, "%ssite responses %u valid of %u", str->len ? ", " : "",
-                               alloc->bwm_site_valid, alloc->bwm_site_responses);
-    msstun_report_set_string(report, alloc->row, ALLOC_BANDWIDTH, g_string_free(str, false));
+                               row->bwm_site_valid, row->bwm_site_responses);
+    msstun_report_set_string(report, row->row, ALLOC_BANDWIDTH, g_string_free(str, false));
 }
 
-static allocation_t *
-find_allocation(table_state_t *state, packet_info *pinfo, const msstun_tap_t *rec, bool *from_client)
-{
-    msstun_report_t *report = state->report;
-    char *src = msstun_transport_address(&rec->src, rec->src_port);
-    char *dst = msstun_transport_address(&rec->dst, rec->dst_port);
-    const char *transport = transport_name(rec);
-    char *key;
-    allocation_t *alloc;
-
-    if (rec->is_channeldata) {
-        /* Either direction of a known allocation. */
-        alloc = (allocation_t *)lookup_either_way(state->entries, src, dst, transport, from_client);
-        g_free(src);
-        g_free(dst);
-        return alloc;
-    }
-
-    *from_client = sent_by_client(rec);
-    key = *from_client ? make_key(src, dst, transport) : make_key(dst, src, transport);
-    alloc = (allocation_t *)g_hash_table_lookup(state->entries, key);
-    if (!alloc) {
-        alloc = g_new0(allocation_t, 1);
-        alloc->row = msstun_report_add_row(report);
-        alloc->client = g_strdup(*from_client ? src : dst);
-        alloc->errors = g_array_new(false, false, sizeof(unsigned));
-        alloc->pending = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
-        msstun_strset_init(&alloc->relayed);
-        alloc->shown_peers = g_ptr_array_new();
-        alloc->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        alloc->channels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        alloc->sad_error_codes = g_array_new(false, false, sizeof(unsigned));
-        g_hash_table_insert(state->entries, key, alloc);
-        msstun_report_set_string(report, alloc->row, ALLOC_CLIENT, g_strdup(alloc->client));
-        msstun_report_set_string(report, alloc->row, ALLOC_SERVER, g_strdup(*from_client ? dst : src));
-        msstun_report_set_string(report, alloc->row, ALLOC_TRANSPORT, g_strdup(transport));
-        msstun_report_set_uint(report, alloc->row, ALLOC_FIRST, pinfo->num);
-    } else {
-        g_free(key);
-    }
-    g_free(src);
-    g_free(dst);
-    return alloc;
-}
-
+/* How a message's requests were answered: requests, retries, unanswered,
+ * refreshes, errors and challenges, Set Active Destination and bandwidth
+ * admission. */
 static void
-account_peers(allocation_t *alloc, const msstun_tap_t *rec, bool from_client)
+account_answers(alloc_row_t *row, const msstun_alloc_t *alloc, const msstun_tap_t *rec)
 {
-    for (unsigned i = 0; i < rec->n_endpoints; i++) {
-        const msstun_endpoint_t *ep = &rec->endpoints[i];
-        peer_traffic_t *traffic;
+    /* Requests wait for their response; the MS-TURN Send request has none. */
+    if (rec->cls == MSSTUN_CLASS_REQUEST && rec->method != MSSTUN_METHOD_MS_SEND)
+        g_hash_table_add(row->pending, g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id)));
+    else if (rec->cls == MSSTUN_CLASS_SUCCESS || rec->cls == MSSTUN_CLASS_ERROR) {
+        GBytes *id = g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id));
 
-        if (!(rec->peer_mask & (1U << i)))
-            continue;
-        traffic = peer_traffic(alloc, msstun_transport_address(&ep->addr, ep->port));
-        if (rec->method == MSSTUN_METHOD_CHANNEL_BIND && rec->cls == MSSTUN_CLASS_REQUEST && rec->channel != 0)
-            g_hash_table_insert(alloc->channels, GUINT_TO_POINTER(rec->channel),
-                                msstun_transport_address(&ep->addr, ep->port));
-        if (rec->data_length != 0)
-            count_traffic(alloc, traffic, false, from_client, rec->data_length);
+        g_hash_table_remove(row->pending, id);
+        g_bytes_unref(id);
     }
-}
-
-static void
-account_allocation_result(table_state_t *state, allocation_t *alloc, const msstun_tap_t *rec)
-{
-    if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST) {
-        if (rec->cls == MSSTUN_CLASS_REQUEST) {
-            for (unsigned i = 0; i < rec->n_endpoints; i++) {
-                if (rec->peer_mask & (1U << i)) {
-                    g_free(alloc->pending_dest);
-                    alloc->pending_dest = msstun_transport_address(&rec->endpoints[i].addr, rec->endpoints[i].port);
-                }
-            }
-        } else if (rec->cls == MSSTUN_CLASS_SUCCESS) {
-            if (alloc->pending_dest) {
-                g_free(alloc->active_dest);
-                alloc->active_dest = g_strdup(alloc->pending_dest);
-            }
-            alloc->sad_ok++;
-        } else if (rec->cls == MSSTUN_CLASS_ERROR) {
-            alloc->sad_errors++;
-            if (alloc->sad_error_codes->len < MSSTUN_REPORT_SHOWN)
-                g_array_append_val(alloc->sad_error_codes, rec->error_code);
+    if (rec->cls == MSSTUN_CLASS_REQUEST) {
+        if (rec->retransmission) {
+            row->retries++;
+        } else {
+            row->requests++;
+            /* MS-TURN refreshes with Allocate (MS-TURN 3.2.5.x), RFC TURN with
+             * Refresh.  A request leaves the tracker's "allocated" as it was. */
+            if (rec->method == MSSTUN_METHOD_REFRESH || (rec->method == MSSTUN_METHOD_ALLOCATE && alloc->allocated))
+                row->refreshes++;
+            if (rec->bwm_acm >= 0 && rec->bwm_acm < 3)
+                row->bwm_requests[rec->bwm_acm]++;
         }
+    }
+    if (rec->retransmission)
+        return;
+    if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_SUCCESS) {
+        row->sad_ok++;
+    } else if (rec->method == MSSTUN_METHOD_MS_SET_ACTIVE_DEST && rec->cls == MSSTUN_CLASS_ERROR) {
+        row->sad_errors++;
+        if (row->sad_error_codes->len < MSSTUN_REPORT_SHOWN)
+            g_array_append_val(row->sad_error_codes, rec->error_code);
     }
     if (rec->cls == MSSTUN_CLASS_ERROR && rec->error_code != 0) {
         /* A 401 to an Allocate is the credential challenge, not a failure. */
         if (rec->error_code == 401 && rec->method == MSSTUN_METHOD_ALLOCATE)
-            alloc->challenges++;
+            row->challenges++;
         else
-            count_error(alloc->errors, rec->error_code);
+            count_error(row->errors, rec->error_code);
     }
-    if (rec->cls != MSSTUN_CLASS_SUCCESS)
-        return;
-    alloc->bwm_site_responses += rec->bwm_site_responses;
-    alloc->bwm_site_valid += rec->bwm_site_valid;
-    if (rec->method == MSSTUN_METHOD_ALLOCATE)
-        alloc->allocated = true;
-    for (unsigned i = 0; i < rec->n_endpoints; i++) {
-        const msstun_endpoint_t *ep = &rec->endpoints[i];
-
-        if (rec->relayed_mask & (1U << i)) {
-            char *relayed = msstun_transport_address(&ep->addr, ep->port);
-
-            if (!g_hash_table_contains(state->relays, relayed))
-                g_hash_table_insert(state->relays, g_strdup(relayed), alloc);
-            msstun_strset_add(&alloc->relayed, relayed);
-        } else if (rec->reflexive_mask & (1U << i)) {
-            g_free(alloc->reflexive);
-            alloc->reflexive = msstun_transport_address(&ep->addr, ep->port);
-        }
+    if (rec->cls == MSSTUN_CLASS_SUCCESS) {
+        row->bwm_site_responses += rec->bwm_site_responses;
+        row->bwm_site_valid += rec->bwm_site_valid;
     }
 }
 
-/* Relayed data that no TURN message carries: to the active destination on
- * the allocation's own 5-tuple (in 0xFF10 multiplexed TURN or TCP
- * end-to-end data, the records of msstun_tap_carrier(), or unwrapped RTP
- * and RTCP, the notes with no carrier), or RTP and RTCP between a relayed
- * address and a peer.  Send/Data and ChannelData count with their
- * messages. */
-static tap_packet_status
-allocations_note(void *tapdata, packet_info *pinfo, const msstun_tap_t *rec)
+/* Whether the listener has a report yet: one without has no allocation
+ * that data could go through. */
+static bool
+has_allocations_report(const void *tapdata)
 {
-    const msstun_note_t *note = rec->note;
-    msstun_carrier_t carrier = note ? note->carrier : rec->carrier;
-    uint32_t length = note ? note->length : rec->data_length;
-    msstun_report_t *report;
-    table_state_t *state;
-    allocation_t *alloc;
-    char *src;
-    char *dst;
-    bool from_client;
-
-    if (note && (note->kind == MSSTUN_NOTE_PSEUDO_TLS || note->carrier != MSSTUN_CARRIER_NONE))
-        return TAP_PACKET_DONT_REDRAW;
-    report = msstun_report_of(&allocations_kind, tapdata);
-    state = (table_state_t *)report->state;
-    src = msstun_transport_address(&rec->src, rec->src_port);
-    dst = msstun_transport_address(&rec->dst, rec->dst_port);
-    alloc = (allocation_t *)lookup_either_way(state->entries, src, dst, rec->over_tcp ? "TCP" : "UDP", &from_client);
-    if (alloc) {
-        count_traffic(alloc, peer_traffic(alloc, g_strdup(alloc->active_dest ? alloc->active_dest :
-                                                          "active destination")),
-                      false, from_client, length);
-    } else if (carrier == MSSTUN_CARRIER_NONE) {
-        bool from_relay = (alloc = (allocation_t *)g_hash_table_lookup(state->relays, src)) != NULL;
-
-        if (!alloc)
-            alloc = (allocation_t *)g_hash_table_lookup(state->relays, dst);
-        if (alloc)
-            count_traffic(alloc, peer_traffic(alloc, g_strdup(from_relay ? dst : src)), true, from_relay, length);
-    }
-    g_free(src);
-    g_free(dst);
-    if (!alloc)
-        return TAP_PACKET_DONT_REDRAW;
-    msstun_report_set_uint(report, alloc->row, ALLOC_LAST, pinfo->num);
-    draw_allocation(report, alloc);
-    return TAP_PACKET_REDRAW;
+    return ((const stat_data_t *)tapdata)->stat_tap_data != allocations_kind.registered;
 }
 
 static tap_packet_status
@@ -532,59 +357,27 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
                    tap_flags_t flags _U_)
 {
     const msstun_tap_t *rec = (const msstun_tap_t *)data;
+    msstun_alloc_what_t may_be = msstun_alloc_kind_of(rec);
     msstun_report_t *report;
-    table_state_t *state;
-    allocation_t *alloc;
+    msstun_alloc_t *alloc;
+    alloc_row_t *row;
     bool from_client;
 
-    if (rec->note || rec->carrier != MSSTUN_CARRIER_NONE)
-        return allocations_note(tapdata, pinfo, rec);
-    if (rec->depth > 0 || (!rec->is_channeldata && !is_allocation_method(rec->method)))
+    if (may_be == MSSTUN_ALLOC_NONE || (may_be == MSSTUN_ALLOC_DATA && !has_allocations_report(tapdata)))
         return TAP_PACKET_DONT_REDRAW;
     report = msstun_report_of(&allocations_kind, tapdata);
-    state = (table_state_t *)report->state;
-    alloc = find_allocation(state, pinfo, rec, &from_client);
-    if (!alloc)
+    if (msstun_alloc_track(((table_state_t *)report->state)->allocs, pinfo, rec, &alloc, &from_client) ==
+        MSSTUN_ALLOC_NONE)
         return TAP_PACKET_DONT_REDRAW;
-    msstun_report_set_uint(report, alloc->row, ALLOC_LAST, pinfo->num);
-
-    if (rec->is_channeldata) {
-        const char *peer = (const char *)g_hash_table_lookup(alloc->channels, GUINT_TO_POINTER(rec->channel));
-        char *name = peer ? g_strdup(peer) : g_strdup_printf("channel 0x%04x", rec->channel);
-
-        count_traffic(alloc, peer_traffic(alloc, name), false, from_client, rec->data_length);
-        draw_allocation(report, alloc);
-        return TAP_PACKET_REDRAW;
+    row = alloc_row(report, alloc, pinfo);
+    msstun_report_set_uint(report, row->row, ALLOC_LAST, pinfo->num);
+    if (may_be == MSSTUN_ALLOC_MESSAGE) {
+        account_answers(row, alloc, rec);
+        if (rec->ms_version)
+            msstun_report_set_string(report, row->row, ALLOC_MS_VERSION, g_strdup_printf("%u", rec->ms_version));
+        if (rec->has_lifetime && rec->cls == MSSTUN_CLASS_SUCCESS)
+            msstun_report_set_string(report, row->row, ALLOC_LIFETIME, g_strdup_printf("%u", rec->lifetime));
     }
-
-    /* Requests wait for their response; the MS-TURN Send request has none. */
-    if (rec->cls == MSSTUN_CLASS_REQUEST && rec->method != MSSTUN_METHOD_MS_SEND)
-        g_hash_table_add(alloc->pending, g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id)));
-    else if (rec->cls == MSSTUN_CLASS_SUCCESS || rec->cls == MSSTUN_CLASS_ERROR) {
-        GBytes *id = g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id));
-
-        g_hash_table_remove(alloc->pending, id);
-        g_bytes_unref(id);
-    }
-    if (rec->cls == MSSTUN_CLASS_REQUEST) {
-        if (rec->retransmission) {
-            alloc->retries++;
-        } else {
-            alloc->requests++;
-            /* MS-TURN refreshes with Allocate (MS-TURN 3.2.5.x), RFC TURN with Refresh. */
-            if (rec->method == MSSTUN_METHOD_REFRESH || (rec->method == MSSTUN_METHOD_ALLOCATE && alloc->allocated))
-                alloc->refreshes++;
-            if (rec->bwm_acm >= 0 && rec->bwm_acm < 3)
-                alloc->bwm_requests[rec->bwm_acm]++;
-        }
-    }
-    if (!rec->retransmission)
-        account_allocation_result(state, alloc, rec);
-    account_peers(alloc, rec, from_client);
-    if (rec->ms_version)
-        msstun_report_set_string(report, alloc->row, ALLOC_MS_VERSION, g_strdup_printf("%u", rec->ms_version));
-    if (rec->has_lifetime && rec->cls == MSSTUN_CLASS_SUCCESS)
-        msstun_report_set_string(report, alloc->row, ALLOC_LIFETIME, g_strdup_printf("%u", rec->lifetime));
     draw_allocation(report, alloc);
     return TAP_PACKET_REDRAW;
 }
@@ -707,28 +500,29 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
  * Registration
  */
 
-/* The relays map serves the allocations only. */
+/* Pairs in entries, or allocations in a tracker of their own. */
 static table_state_t *
-new_table_state(msstun_report_t *report, GDestroyNotify free_entry)
+new_table_state(msstun_report_t *report, bool allocations)
 {
     table_state_t *state = g_new0(table_state_t, 1);
 
     state->report = report;
-    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_entry);
-    state->relays = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    state->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_pair);
+    if (allocations)
+        state->allocs = msstun_alloc_tracker_new(free_alloc_row);
     return state;
 }
 
 static void *
 new_allocations_state(msstun_report_t *report)
 {
-    return new_table_state(report, free_allocation);
+    return new_table_state(report, true);
 }
 
 static void *
 new_checks_state(msstun_report_t *report)
 {
-    return new_table_state(report, free_pair);
+    return new_table_state(report, false);
 }
 
 static void
@@ -736,7 +530,8 @@ free_table_state(void *data)
 {
     table_state_t *state = (table_state_t *)data;
 
-    g_hash_table_destroy(state->relays);
+    if (state->allocs)
+        msstun_alloc_tracker_free(state->allocs);
     g_hash_table_destroy(state->entries);
     g_free(state);
 }
@@ -746,7 +541,8 @@ reset_table_state(void *data)
 {
     table_state_t *state = (table_state_t *)data;
 
-    g_hash_table_remove_all(state->relays);
+    if (state->allocs)
+        msstun_alloc_tracker_reset(state->allocs);
     g_hash_table_remove_all(state->entries);
 }
 
