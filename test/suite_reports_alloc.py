@@ -27,6 +27,7 @@ import sys
 import pytest
 
 from conftest import LOCAL_CAPTURES, SHARED_CAPTURES, all_local_captures, all_shared_captures
+from suite_flow import MEDIA_COLUMNS
 from suite_reports_trust import capture_args, parse_tables
 
 EVERY_CAPTURE = ([os.path.join(LOCAL_CAPTURES, c) for c in all_local_captures()] +
@@ -257,7 +258,7 @@ def test_media_paths_agree_on_the_allocation(tshark, capture):
     for stream in tables['media']:
         if stream[0].startswith('(none:'):
             continue
-        for chain in [hop.split(' > ') for hop in stream[4].split('; ') if ' and ' not in hop]:
+        for chain in [hop.split(' > ') for hop in stream[MEDIA_COLUMNS.index('Hops')].split('; ') if ' and ' not in hop]:
             row, i = hops_allocation(rows, chain)
             # Hops through a TURN server are through an allocation of the
             # Allocations report (a client and server alone when neither a

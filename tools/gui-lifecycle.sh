@@ -1,7 +1,7 @@
 #!/bin/sh
 # The life of the MSSTUN reports in the real Wireshark GUI (Qt) under Xvfb, with the plugin
 # from build/ in a private personal plugin folder (as tools/screenshot.sh runs it).  For each
-# capture and each report (Telephony > MSSTUN TURN Allocations, ICE Checks, Media Paths):
+# capture and each report (Telephony > MSSTUN TURN Allocations, ICE Checks, Media Paths, Media Quality):
 #
 #   open it with `wireshark -r FILE -z msstun,REPORT`, close it (Escape), re-read the packets
 #   (Ctrl+R), apply a display filter and clear it, open the report again from the Telephony
@@ -15,10 +15,10 @@
 # Needs (Debian packages): wireshark-qt xvfb xdotool (not CI dependencies of the build:
 # tools/deps.sh does not install them; test/suite_gui.py skips without them).  Run as root,
 # Wireshark runs as nobody.  Menu positions are those of Wireshark 4.0 (Telephony: the
-# MSSTUN items 17 to 19, one lower from 4.4 on; Statistics: Flow Graph 17th), as in tools/screenshot.sh.
+# MSSTUN items 16 to 19, one lower from 4.4 on; Statistics: Flow Graph 17th), as in tools/screenshot.sh.
 # Usage: tools/gui-lifecycle.sh [CAPTURE...]   (names in captures/; default: the three below)
 # MSSTUN_PLUGIN=PATH runs another build of the plugin (default build/msstun.so);
-# GUI_REPORTS="media ..." runs only those reports (allocations checks media).
+# GUI_REPORTS="media ..." runs only those reports (allocations checks media quality).
 # Prints one line per capture and report, and the time taken.
 set -eu
 cd "$(dirname "$0")/.."
@@ -128,11 +128,12 @@ lifecycle() {
 
 for cap in $CAPTURES; do
     [ -f "$WORK/$cap" ] || fail "no capture captures/$cap"
-    for report in ${GUI_REPORTS:-allocations checks media}; do
+    for report in ${GUI_REPORTS:-allocations checks media quality}; do
         case $report in
-        allocations) lifecycle "$cap" allocations 'MSSTUN TURN Allocations' 18 ;;
+        allocations) lifecycle "$cap" allocations 'MSSTUN TURN Allocations' 19 ;;
         checks) lifecycle "$cap" checks 'MSSTUN ICE Checks' 16 ;;
         media) lifecycle "$cap" media 'MSSTUN Media Paths' 17 ;;
+        quality) lifecycle "$cap" media,quality 'MSSTUN Media Quality' 18 ;;
         *) fail "no report $report" ;;
         esac
     done
