@@ -7,8 +7,9 @@
 # Stages:
 #   sources   apt source packages (deb-src, a private sources list) of
 #             Wireshark 4.0.17 and the MinGW builds' dependencies
-#   toolchain mingw-w64 and the MinGW libgcrypt/libgpg-error (wine64,
-#             zlib, flex and bison come with the stages that need them)
+#   toolchain MinGW-w64's 64-bit C compiler, Wine and the MinGW
+#             libgcrypt/libgpg-error (C++, zlib, flex and bison come with
+#             the stages that build Wireshark)
 #   deps      glib, libffi, pcre2 cross-built for x86_64-w64-mingw32
 #   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (c-ares first)
 #   ws4.2     the same of Wireshark 4.2.2 (Ubuntu 24.04's source); not in
@@ -75,12 +76,13 @@ stage_sources() {
 
 # ---- toolchain ------------------------------------------------------------
 # What msstun.dll needs (stages deps, plugin, package: CI's route on a
-# fresh machine) ...
-TOOLCHAIN_PACKAGES="mingw-w64 libgcrypt-mingw-w64-dev libgpg-error-mingw-w64-dev meson ninja-build cmake
-    pkg-config python3 zip"
-# ... and what the Windows tshark and its tests add (stages ws4.0, intree,
-# test); Wine alone is over 100 MB to download.
-WIRESHARK_PACKAGES="wine64 libz-mingw-w64-dev flex bison"
+# fresh machine): the 64-bit compiler only (mingw-w64 would add the 32-bit
+# one and both C++ compilers), and Wine, through which GLib's configure
+# runs its test programs ...
+TOOLCHAIN_PACKAGES="gcc-mingw-w64-x86-64-win32 wine64 libgcrypt-mingw-w64-dev libgpg-error-mingw-w64-dev meson
+    ninja-build cmake pkg-config python3 zip"
+# ... and what the Windows tshark adds (stages ws4.0, ws4.2, intree).
+WIRESHARK_PACKAGES="g++-mingw-w64-x86-64-win32 libz-mingw-w64-dev flex bison"
 ensure_packages() {   # ensure_packages PACKAGE...
     local installed
     installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "$@" 2> /dev/null | grep -c '^ii' || true)
@@ -558,6 +560,6 @@ stage_test() {
 # ---- main -----------------------------------------------------------------
 [ $# -eq 0 ] && set -- sources toolchain deps ws4.0 plugin intree package test
 for stage in "$@"; do
-    log "stage $stage"
+    log "stage $stage ($(date +%T))"
     "stage_${stage//./_}"
 done
