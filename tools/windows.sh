@@ -236,6 +236,8 @@ ws_collect() {
     cp "$PREFIX"/bin/*.dll "$bin/"
     cp /usr/$HOST/bin/libgcrypt-20.dll /usr/$HOST/bin/libgpg-error-0.dll /usr/$HOST/lib/zlib1.dll \
         /usr/$HOST/lib/libwinpthread-1.dll "$bin/"
+    # GCC's runtime: 4.2's libwireshark.dll, linked as C++, imports it.
+    cp "$($HOST-gcc -print-file-name=libgcc_s_seh-1.dll)" "$($HOST-gcc -print-file-name=libstdc++-6.dll)" "$bin/"
     mkdir -p "$bin/plugins/$mm/epan"
 }
 stage_ws4_0() {
