@@ -20,6 +20,21 @@
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 /*
+ * Windows: TRY (epan/except.h) calls setjmp() in the plugin, and
+ * except_throw() calls longjmp() in libwireshark.  For 64-bit Windows,
+ * MinGW's setjmp() gives the C runtime its frame address so that longjmp()
+ * unwinds the stack by SEH (RtlUnwindEx); from the MSVC longjmp() of the
+ * official Wireshark to a frame GCC described, that unwind is known to end
+ * in STATUS_BAD_STACK.  With no frame, longjmp() restores the registers
+ * without unwinding, all that C code without SEH handlers needs.
+ */
+#if defined(_WIN64) && defined(__MINGW64__)
+#include <setjmp.h>
+#undef setjmp
+#define setjmp(buf) _setjmp((buf), NULL)
+#endif
+
+/*
  * Plugin registration: every release exports plugin_version,
  * plugin_want_major/minor and plugin_register().  4.4 adds
  * plugin_describe() and installs <wsutil/plugins.h>, which Debian's 4.0

@@ -50,9 +50,7 @@ typedef http_message_info_t sdp_body_info_t;
 #endif
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define CRYPTO_PREFIX           "a=crypto:"
 #define CRYPTOSCALE_PREFIX      "a=cryptoscale:"
@@ -550,36 +548,33 @@ add_keys_from_text(const char *text, size_t len, msstun_srtp_key_origin_t origin
  * block or never end), of at most KEYS_FILE_MAX bytes, mapped rather than
  * read so that no more than the size it had when mapped is ever looked at.
  * GLib does the file work (UTF-8 paths on Windows, and no descriptor
- * shared between two C runtimes).  Every failure is reported as for a
- * missing file: a dialog in Wireshark, a message on tshark's standard
- * error. */
+ * shared between two C runtimes).  Nothing of a C runtime's state is read
+ * here: on Windows, errno is that of the runtime that set it (GLib's, not
+ * the plugin's), and GStatBuf has one layout in an MSVC GLib (the official
+ * Wireshark's) and another in a MinGW build.  Every failure is reported as
+ * for a missing file: a dialog in Wireshark, a message on tshark's
+ * standard error. */
 static void
 load_keys_file(const char *path)
 {
-    GStatBuf st;
     GMappedFile *mapped;
     GError *error = NULL;
     size_t len;
 
-    if (g_stat(path, &st) != 0) {
-        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, g_strerror(errno));
-        return;
-    }
-    if (!S_ISREG(st.st_mode)) {
+    if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         report_failure("MSSTUN SRTP keys file \"%s\": %s", path, "not a regular file");
-        return;
-    }
-    if ((uint64_t)st.st_size > KEYS_FILE_MAX) {
-        report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
         return;
     }
     mapped = g_mapped_file_new(path, FALSE, &error);
     if (!mapped) {
-        report_failure("MSSTUN SRTP keys file \"%s\": %s", path, error->message);
+        /* GLib's own words for a missing file name it twice. */
+        report_failure("MSSTUN SRTP keys file \"%s\": %s", path,
+                       g_error_matches(error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? g_strerror(ENOENT)
+                                                                                : error->message);
         g_error_free(error);
         return;
     }
-    /* The file may have grown since it was looked at. */
+    /* Mapped, not read: a larger file costs address space only. */
     len = g_mapped_file_get_length(mapped);
     if (len > KEYS_FILE_MAX)
         report_failure("MSSTUN SRTP keys file \"%s\" is larger than %u MiB", path, KEYS_FILE_MAX >> 20);

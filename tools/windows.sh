@@ -7,14 +7,19 @@
 # Stages:
 #   sources   apt source packages (deb-src, a private sources list) of
 #             Wireshark 4.0.17 and the MinGW builds' dependencies
-#   toolchain mingw-w64, wine64 and the MinGW libgcrypt/libgpg-error/zlib
-#   deps      glib, libffi, pcre2, c-ares cross-built for x86_64-w64-mingw32
-#   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (and in-tree msstun.dll)
+#   toolchain MinGW-w64's 64-bit C compiler, Wine and the MinGW
+#             libgcrypt/libgpg-error (C++, zlib, flex and bison come with
+#             the stages that build Wireshark)
+#   deps      glib, libffi, pcre2 cross-built for x86_64-w64-mingw32
+#   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (c-ares first)
+#   ws4.2     the same of Wireshark 4.2.2 (Ubuntu 24.04's source); not in
+#             the default stages (half an hour more on 2 cores)
 #   plugin    msstun.dll for each release (4.0, 4.2 when built, 4.4/4.6 from
 #             the matrix roots' headers), its imports checked
 #   intree    the plugin built inside the 4.0.17 tree by Wireshark's CMake
 #   package   dist/msstun-VERSION-wireshark-X.Y-win64.zip
 #   test      the whole test suite against the Wine tshark of 4.0
+#             ($MSSTUN_WINDOWS_TEST_VERSION: of that X.Y instead)
 # Everything lives in $MSSTUN_WINDOWS_CACHE (/var/cache/msstun-windows).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -70,16 +75,23 @@ stage_sources() {
 }
 
 # ---- toolchain ------------------------------------------------------------
-TOOLCHAIN_PACKAGES="mingw-w64 wine64 libgcrypt-mingw-w64-dev libgpg-error-mingw-w64-dev
-    libz-mingw-w64-dev meson ninja-build cmake pkg-config flex bison python3 zip"
+# What msstun.dll needs (stages deps, plugin, package: CI's route on a
+# fresh machine): the 64-bit compiler only (mingw-w64 would add the 32-bit
+# one and both C++ compilers), and Wine, through which GLib's configure
+# runs its test programs ...
+TOOLCHAIN_PACKAGES="gcc-mingw-w64-x86-64-win32 wine64 libgcrypt-mingw-w64-dev libgpg-error-mingw-w64-dev meson
+    ninja-build cmake pkg-config python3 zip"
+# ... and what the Windows tshark adds (stages ws4.0, ws4.2, intree).
+WIRESHARK_PACKAGES="g++-mingw-w64-x86-64-win32 libz-mingw-w64-dev flex bison"
+ensure_packages() {   # ensure_packages PACKAGE...
+    local installed
+    installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "$@" 2> /dev/null | grep -c '^ii' || true)
+    [ "$installed" -eq $# ] && return 0
+    apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends "$@"
+}
 stage_toolchain() {
-    local wanted installed
-    wanted=$(echo $TOOLCHAIN_PACKAGES | wc -w)
     # shellcheck disable=SC2086
-    installed=$(dpkg-query -W -f='${db:Status-Abbrev}\n' $TOOLCHAIN_PACKAGES 2> /dev/null | grep -c '^ii' || true)
-    [ "$installed" -eq "$wanted" ] && return 0
-    # shellcheck disable=SC2086
-    apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends $TOOLCHAIN_PACKAGES
+    ensure_packages $TOOLCHAIN_PACKAGES
 }
 
 # ---- deps -----------------------------------------------------------------
@@ -104,7 +116,7 @@ cmake_dep() {   # cmake_dep NAME DIR CMAKE-ARGS...
     cmake --install "$CACHE/build/$name-mingw"
 }
 stage_deps() {
-    mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include" "$PREFIX/bin"
+    mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include" "$PREFIX/bin" "$CACHE/build"
     local dir
     if ! built libintl; then
         # GLib needs libintl on Windows: a stub without translations.
@@ -125,11 +137,6 @@ stage_deps() {
         cmake_dep pcre2 "$dir" -DBUILD_SHARED_LIBS=ON -DBUILD_STATIC_LIBS=OFF -DPCRE2_BUILD_PCRE2GREP=OFF \
             -DPCRE2_BUILD_TESTS=OFF -DPCRE2_SUPPORT_UNICODE=ON
         mark_built pcre2
-    fi
-    if ! built c-ares; then
-        dir=$(unpack 'c-ares_*.orig.tar.gz' c-ares-1.18.1)
-        cmake_dep c-ares "$dir" -DCARES_SHARED=ON -DCARES_STATIC=OFF -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF
-        mark_built c-ares
     fi
     if ! built glib; then
         dir=$(unpack 'glib2.0_*.orig.tar.xz' glib-2.74.6)
@@ -184,9 +191,21 @@ WS_CMAKE_OFF="wireshark logray rawshark dumpcap text2pcap mergecap reordercap ed
 WS_ENABLE_OFF="PCAP AIRPCAP MINIZIP LZ4 BROTLI SNAPPY ZSTD NGHTTP2 LUA SMI GNUTLS KERBEROS SBC
     SPANDSP BCG729 ILBC LIBXML2 OPUS SINSP WINSPARKLE NETLINK CAP"
 ws_dir() { echo "$CACHE/wireshark-$1"; }   # the Windows tshark of X.Y: bin/ holds tshark.exe and every DLL
+# What Wireshark needs besides the plugin's dependencies (stage deps).
+ws_deps() {
+    local dir
+    # shellcheck disable=SC2086
+    ensure_packages $WIRESHARK_PACKAGES
+    if ! built c-ares; then
+        dir=$(unpack 'c-ares_*.orig.tar.gz' c-ares-1.18.1)
+        cmake_dep c-ares "$dir" -DCARES_SHARED=ON -DCARES_STATIC=OFF -DCARES_BUILD_TOOLS=OFF -DCARES_BUILD_TESTS=OFF
+        mark_built c-ares
+    fi
+}
 ws_cross_build() {   # ws_cross_build X.Y SOURCE-DIR
     local mm=$1 dir=$2 build=$CACHE/build/wireshark-$1-mingw out opts= o
     [ -e "$(ws_dir "$mm")/bin/tshark.exe" ] && return 0
+    ws_deps
     if [ ! -e "$dir/.msstun-patched" ]; then
         patch -d "$dir" -p1 < "$SRC/tools/windows/wireshark-$mm-mingw.patch"
         touch "$dir/.msstun-patched"
@@ -217,12 +236,19 @@ ws_collect() {
     cp "$PREFIX"/bin/*.dll "$bin/"
     cp /usr/$HOST/bin/libgcrypt-20.dll /usr/$HOST/bin/libgpg-error-0.dll /usr/$HOST/lib/zlib1.dll \
         /usr/$HOST/lib/libwinpthread-1.dll "$bin/"
+    # GCC's runtime: 4.2's libwireshark.dll, linked as C++, imports it.
+    cp "$($HOST-gcc -print-file-name=libgcc_s_seh-1.dll)" "$($HOST-gcc -print-file-name=libstdc++-6.dll)" "$bin/"
     mkdir -p "$bin/plugins/$mm/epan"
 }
 stage_ws4_0() {
     local dir
     dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
     ws_cross_build 4.0 "$dir"
+}
+stage_ws4_2() {
+    local dir
+    dir=$(unpack 'wireshark_4.2.2.orig.tar.gz' wireshark-wireshark-4.2.2)
+    ws_cross_build 4.2 "$dir"
 }
 
 # ---- plugin ---------------------------------------------------------------
@@ -238,7 +264,41 @@ stage_ws4_0() {
 # GLib has it (wsutil/glib-compat.h), so no lower limit compiles there.
 PLUGIN_VERSION=$(sed -n 's/^project(msstun VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
 OFFICIAL_DLLS="libwireshark.dll libwsutil.dll glib-2.0-0.dll libgcrypt-20.dll"
-SYSTEM_DLLS="KERNEL32.dll msvcrt.dll"
+# The C runtime: the official Wireshark is built by MSVC and runs on the
+# Universal C Runtime (ucrtbase.dll, imported through api-ms-win-crt-*.dll),
+# one per process, so a plugin built for UCRT shares errno, the heap and
+# stdio with libwireshark and GLib.  Debian 12's MinGW targets msvcrt.dll
+# only; trixie's (gcc-mingw-w64-ucrt64, in tools/matrix.sh's trixie root)
+# targets UCRT.  Both are built where they can be, and the zips take the
+# UCRT one (see stage_package).
+UCRT_ROOT=$MATRIX_CACHE/trixie
+UCRT_HOST=x86_64-w64-mingw32ucrt
+# Where this machine's / is seen from inside the trixie root (ucrt_run).
+UCRT_HOST_ROOT=/run/msstun-host
+system_dlls() {   # system_dlls RUNTIME: the Windows DLLs a plugin of that C runtime may import
+    case "$1" in
+        msvcrt) echo "KERNEL32.dll msvcrt.dll" ;;
+        ucrt) echo "KERNEL32.dll api-ms-win-crt-*.dll" ;;
+    esac
+}
+# The UCRT compiler, installed in the trixie root when missing.
+ucrt_ready() {
+    [ -e "$UCRT_ROOT/.msstun-matrix-ready" ] || return 1
+    [ -x "$UCRT_ROOT/usr/bin/$UCRT_HOST-gcc" ] && return 0
+    chroot "$UCRT_ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends gcc-mingw-w64-ucrt64 \
+        > "$CACHE/ucrt-toolchain.log" 2>&1 || { tail -20 "$CACHE/ucrt-toolchain.log" >&2; return 1; }
+}
+# Runs a command in the trixie root with this machine's / bound (not
+# recursively: one file system here) at $UCRT_HOST_ROOT, in a mount
+# namespace of its own: the mount ends with the command.
+ucrt_run() {
+    mkdir -p "$UCRT_ROOT$UCRT_HOST_ROOT"
+    # shellcheck disable=SC2016
+    unshare --mount --propagation private -- /bin/sh -c \
+        'mount --bind / "$0$1" && shift && exec chroot "$0" /usr/bin/env -i PATH=/usr/bin:/bin "$@"' \
+        "$UCRT_ROOT" "$UCRT_HOST_ROOT" "$@"
+}
 glib_floor() {
     case "$1" in 4.0) echo GLIB_VERSION_2_50 ;; 4.2) echo GLIB_VERSION_2_54 ;; *) echo GLIB_VERSION_2_68 ;; esac
 }
@@ -265,62 +325,74 @@ linux_exports_def() {   # linux_exports_def LIB.so DLL-NAME
 }
 # The CMakeLists.txt warning set, for MinGW; -Wundef only where the
 # release's headers pass it (cmake/msstun-wundef.cmake's check).
-plugin_cflags() {   # plugin_cflags INCLUDE-FLAGS
-    local flags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-prototypes
+plugin_cflags() {   # plugin_cflags CC INCLUDE-FLAGS
+    local cc=$1 flags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-prototypes
         -Wshadow -Wpointer-arith -Wformat=2 -Wcast-align -Wvla -Wold-style-definition
-        -fno-strict-aliasing -fvisibility=hidden $1"
+        -fno-strict-aliasing -fvisibility=hidden $2"
     # shellcheck disable=SC2086
     if printf '#include <wireshark.h>\n#include <epan/packet.h>\nint main(void) { return 0; }\n' \
-        | $HOST-gcc $flags -Wundef -Werror -fsyntax-only -x c - 2> /dev/null; then
+        | $cc $flags -Wundef -Werror -fsyntax-only -x c - 2> /dev/null; then
         flags="$flags -Wundef"
     fi
     echo "$flags"
 }
-build_plugin() {   # build_plugin X.Y
-    local mm=$1 root out lib so f objs=
+# plugin_dir X.Y RUNTIME: where msstun.dll of X.Y for that C runtime is built.
+plugin_dir() { if [ "$2" = ucrt ]; then echo "$CACHE/plugin-$1-ucrt"; else echo "$CACHE/plugin-$1"; fi; }
+build_plugin() {   # build_plugin X.Y RUNTIME (msvcrt or ucrt)
+    local mm=$1 runtime=$2 root out lib so f objs='' cc=$HOST-gcc h=''
+    if [ "$runtime" = ucrt ]; then
+        # Trixie's compiler, in its root, sees these paths under $UCRT_HOST_ROOT.
+        cc="ucrt_run $UCRT_HOST-gcc"
+        h=$UCRT_HOST_ROOT
+    fi
     root=$(release_root "$mm")
-    out=$CACHE/plugin-$mm
+    out=$(plugin_dir "$mm" "$runtime")
     lib=$out/importlibs
     rm -rf "$out"
-    mkdir -p "$lib" "$out/obj"
+    mkdir -p "$lib" "$out/obj" "$out/include"
     for so in libwireshark libwsutil; do
         f=$(ls "$root"/usr/lib/x86_64-linux-gnu/$so.so.[0-9]* | sort | head -1)
         linux_exports_def "$f" "$so.dll" > "$lib/$so.def"
         $HOST-dlltool -d "$lib/$so.def" -l "$lib/$so.dll.a" -D "$so.dll"
     done
-    # GLib's import library under the official name (our glib build has it).
-    cp "$PREFIX/lib/glib-2.0.dll.a" "$lib/"
+    # GLib's and libgcrypt's import libraries under the official names (our
+    # glib build and Debian's libgcrypt-mingw-w64-dev have them), and
+    # libgcrypt's headers alone: the folders of Debian 12's MinGW also hold
+    # its msvcrt C library and headers, which a UCRT build must not see.
+    cp "$PREFIX/lib/glib-2.0.dll.a" /usr/$HOST/lib/libgcrypt.dll.a "$lib/"
+    cp /usr/$HOST/include/gcrypt.h /usr/$HOST/include/gpg-error.h /usr/$HOST/include/gpgrt.h "$out/include/"
     local cflags
-    cflags="$(plugin_cflags "-DHAVE_SSIZE_T -DGLIB_VERSION_MIN_REQUIRED=$(glib_floor "$mm")
-        -DGLIB_VERSION_MAX_ALLOWED=$(glib_floor "$mm") -I$SRC -I$root/usr/include/wireshark
-        -I$PREFIX/include/glib-2.0 -I$PREFIX/lib/glib-2.0/include -I/usr/$HOST/include")
+    cflags="$(plugin_cflags "$cc" "-DHAVE_SSIZE_T -DGLIB_VERSION_MIN_REQUIRED=$(glib_floor "$mm")
+        -DGLIB_VERSION_MAX_ALLOWED=$(glib_floor "$mm") -I$h$SRC -I$h$root/usr/include/wireshark
+        -I$h$PREFIX/include/glib-2.0 -I$h$PREFIX/lib/glib-2.0/include -I$h$out/include")
         -DVERSION=\"$PLUGIN_VERSION\""
     for f in $(sed -n '/^set(MSSTUN_SOURCES/,/^)/p' "$SRC/CMakeLists.txt" | grep -o '[a-z0-9_-]*\.c'); do
         # shellcheck disable=SC2086
-        $HOST-gcc $cflags -c "$SRC/$f" -o "$out/obj/${f%.c}.o"
-        objs="$objs $out/obj/${f%.c}.o"
+        $cc $cflags -c "$h$SRC/$f" -o "$h$out/obj/${f%.c}.o"
+        objs="$objs $h$out/obj/${f%.c}.o"
     done
     # shellcheck disable=SC2086
-    $HOST-gcc -shared -o "$out/msstun.dll" $objs -L"$lib" -lwireshark -lwsutil -lglib-2.0 \
-        -L/usr/$HOST/lib -lgcrypt -Wl,--no-undefined
-    check_plugin_imports "$mm" "$out/msstun.dll"
+    $cc -shared -o "$h$out/msstun.dll" $objs -L"$h$lib" -lwireshark -lwsutil -lglib-2.0 -lgcrypt -Wl,--no-undefined
+    check_plugin_imports "$mm" "$runtime" "$out/msstun.dll"
 }
 # Every DLL msstun.dll imports is one the official installer ships (or a
 # Windows system DLL), and every symbol it takes from libwireshark /
 # libwsutil is exported by release X.Y's library.
-check_plugin_imports() {   # check_plugin_imports X.Y DLL
-    local mm=$1 dll=$2 name bad=0 so f
+check_plugin_imports() {   # check_plugin_imports X.Y RUNTIME DLL
+    local mm=$1 runtime=$2 dll=$3 name bad=0 so f allowed
     $HOST-objdump -p "$dll" > "$dll.imports"
     for name in $(sed -n 's/^\tDLL Name: //p' "$dll.imports"); do
-        case " $OFFICIAL_DLLS $SYSTEM_DLLS " in
-            *" $name "*) ;;
-            *) echo "msstun.dll for $mm imports $name, which the official installer does not ship" >&2; bad=1 ;;
-        esac
+        allowed=0
+        for f in $OFFICIAL_DLLS $(system_dlls "$runtime"); do
+            # shellcheck disable=SC2053
+            [[ $name == $f ]] && allowed=1
+        done
+        [ "$allowed" -eq 1 ] || { echo "msstun.dll for $mm ($runtime) imports $name, which the official installer or $runtime does not ship" >&2; bad=1; }
     done
     for so in libwireshark libwsutil; do
         awk -v dll="$so.dll" '/^\tDLL Name: / { cur = $3 } cur == dll && NF == 3 && $1 ~ /^[0-9a-f]+$/ { print $3 }' \
             "$dll.imports" | sort -u > "$dll.$so.imports"
-        sed -n '3,$p' "$CACHE/plugin-$mm/importlibs/$so.def" | sed 's/ DATA$//' | sort -u > "$dll.$so.exports"
+        sed -n '3,$p' "$(dirname "$dll")/importlibs/$so.def" | sed 's/ DATA$//' | sort -u > "$dll.$so.exports"
         if [ -n "$(comm -23 "$dll.$so.imports" "$dll.$so.exports")" ]; then
             echo "msstun.dll for $mm imports from $so.dll symbols $mm does not export:" >&2
             comm -23 "$dll.$so.imports" "$dll.$so.exports" >&2
@@ -343,12 +415,14 @@ check_plugin_imports() {   # check_plugin_imports X.Y DLL
         fi
     done
     [ "$bad" -eq 0 ] || return 1
-    log "msstun.dll for $mm: imports $(sed -n 's/^\tDLL Name: //p' "$dll.imports" | tr '\n' ' ')($(cat "$dll".lib*.imports | wc -l) Wireshark symbols, all exported by $mm)"
+    log "msstun.dll for $mm ($runtime): imports $(sed -n 's/^\tDLL Name: //p' "$dll.imports" | tr '\n' ' ')($(cat "$dll".lib*.imports | wc -l) Wireshark symbols, all exported by $mm)"
 }
 stage_plugin() {
     local mm
     for mm in 4.0 4.2 4.4 4.6; do
-        if release_ready "$mm"; then build_plugin "$mm"; else log "no headers for $mm ($(release_root "$mm")): skipped"; fi
+        if ! release_ready "$mm"; then log "no headers for $mm ($(release_root "$mm")): skipped"; continue; fi
+        build_plugin "$mm" msvcrt
+        if ucrt_ready; then build_plugin "$mm" ucrt; else log "no UCRT compiler ($UCRT_ROOT): $mm for msvcrt only"; fi
     done
 }
 
@@ -358,6 +432,8 @@ stage_plugin() {
 # own CMake with MinGW, then loaded by the Windows tshark under Wine.
 stage_intree() {
     local mm=4.0 dir build out
+    # shellcheck disable=SC2086
+    ensure_packages $WIRESHARK_PACKAGES
     dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
     build=$CACHE/build/wireshark-$mm-mingw
     [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
@@ -408,39 +484,59 @@ intree_linux() {   # intree_linux SOURCE-DIR
 
 # ---- package --------------------------------------------------------------
 # dist/msstun-VERSION-wireshark-X.Y-win64.zip: msstun.dll, INSTALL.txt, LICENSE.
+# The DLL is the UCRT build, the official Wireshark's C runtime, where this
+# machine has the UCRT compiler (tools/matrix.sh's trixie root), else the
+# msvcrt one (a fresh CI machine).
 stage_package() {
-    local mm stage zip
+    local mm stage zip runtime dll
     mkdir -p "$SRC/dist"
     for mm in 4.0 4.2 4.4 4.6; do
-        [ -e "$CACHE/plugin-$mm/msstun.dll" ] || continue
+        runtime=ucrt
+        [ -e "$(plugin_dir "$mm" ucrt)/msstun.dll" ] || runtime=msvcrt
+        dll=$(plugin_dir "$mm" "$runtime")/msstun.dll
+        [ -e "$dll" ] || continue
         stage=$CACHE/package-$mm
         zip=$SRC/dist/msstun-$PLUGIN_VERSION-wireshark-$mm-win64.zip
         rm -rf "$stage" "$zip"
         mkdir -p "$stage"
-        $HOST-strip --strip-unneeded -o "$stage/msstun.dll" "$CACHE/plugin-$mm/msstun.dll"
-        sed -e "s/@PLUGIN_VERSION@/$PLUGIN_VERSION/g" -e "s/@WS@/$mm/g" "$SRC/tools/windows/INSTALL.txt.in" \
+        $HOST-strip --strip-unneeded -o "$stage/msstun.dll" "$dll"
+        sed -e "s/@PLUGIN_VERSION@/$PLUGIN_VERSION/g" -e "s/@WS@/$mm/g" -e "s/@RUNTIME@/$(runtime_text "$runtime")/" \
+            "$SRC/tools/windows/INSTALL.txt.in" \
             | sed 's/$/\r/' > "$stage/INSTALL.txt"
         sed 's/$/\r/' "$SRC/LICENSE" > "$stage/LICENSE.txt"
         (cd "$stage" && TZ=UTC touch -d "1980-01-02 00:00" ./* && zip -q -X "$zip" msstun.dll INSTALL.txt LICENSE.txt)
         chmod 0644 "$zip"
-        log "$zip"
+        echo "$runtime" > "$stage/runtime"
+        log "$zip ($runtime)"
     done
+}
+runtime_text() {
+    case "$1" in
+        ucrt) echo "the Universal C Runtime (UCRT), as Wireshark's own" ;;
+        msvcrt) echo "msvcrt.dll (not Wireshark's UCRT)" ;;
+    esac
 }
 
 # ---- test -----------------------------------------------------------------
 # The whole test suite against the Windows tshark of X.Y under Wine, with
 # the msstun.dll of the zip (stage package; test/conftest.py: MSSTUN_TSHARK...).
 # MSSTUN_WINDOWS_PYTEST: the suites to run (all of test/ by default).
+# The zip's UCRT msstun.dll in this MinGW (msvcrt) tshark.exe is the official
+# Wireshark's case the other way round: two C runtimes in one process, so
+# the tests pass only if no C runtime state (errno, heap, FILE) crosses
+# between the plugin and libwireshark/GLib.
 run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     local mm=$1 rc=0
     shift
     [ $# -eq 0 ] && set -- test
+    ensure_packages wine64
     mkdir -p "$WINEPREFIX"
     # One wineserver for the whole run, and Wine's background services
     # started now, away from pytest's pipes (started by the first tshark.exe,
     # they would inherit its stdout and keep it open).
     wineserver -p 2> /dev/null || true
     wine64 "$(ws_dir "$mm")/bin/tshark.exe" --version < /dev/null > /dev/null 2>&1
+    log "tests under Wine: tshark.exe $mm (msvcrt), msstun.dll of the zip ($(cat "$CACHE/package-$mm/runtime"))"
     (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
         MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
         nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
@@ -449,20 +545,23 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
 }
 # Left out: the RSA-key TLS tests, which need GnuTLS (the uat:rsa_keys
 # preference), built out of this tshark.exe (no GnuTLS for MinGW in
-# Debian 12); the TLS key-log tests run.
-WINDOWS_DESELECT='not (TestTls443 and (rsa or html_body_decrypted))'
+# Debian 12); the TLS key-log tests run.  And the keys file that is a FIFO
+# or /dev/zero: Windows has neither, and under Wine GLib does not see them
+# as files at all (the folder case runs).
+WINDOWS_DESELECT='not (TestTls443 and (rsa or html_body_decrypted)) and not (test_not_a_regular_file and (zero or fifo))'
 stage_test() {
+    local mm=${MSSTUN_WINDOWS_TEST_VERSION:-4.0}
     if [ -n "${MSSTUN_WINDOWS_PYTEST:-}" ]; then
         # shellcheck disable=SC2086
-        run_suite_windows 4.0 $MSSTUN_WINDOWS_PYTEST -k "$WINDOWS_DESELECT"
+        run_suite_windows "$mm" $MSSTUN_WINDOWS_PYTEST -k "$WINDOWS_DESELECT"
     else
-        run_suite_windows 4.0 test -k "$WINDOWS_DESELECT"
+        run_suite_windows "$mm" test -k "$WINDOWS_DESELECT"
     fi
 }
 
 # ---- main -----------------------------------------------------------------
 [ $# -eq 0 ] && set -- sources toolchain deps ws4.0 plugin intree package test
 for stage in "$@"; do
-    log "stage $stage"
+    log "stage $stage ($(date +%T))"
     "stage_${stage//./_}"
 done
