@@ -1625,9 +1625,11 @@ static msstun_report_kind_t media_kind = {
     true, new_media_state, retire_media_state, free_media_state, reset_media_state, NULL, 0
 };
 
-/* The quality form (tshark -z msstun,media,quality[,filter], Telephony >
+/* The quality form (tshark -z msstun,quality[,filter], Telephony >
  * MSSTUN Media Quality): one line per stream, its verdict and figures, for
- * scripts; the same report with fewer columns. */
+ * scripts; the same report with fewer columns.  Not "msstun,media,quality":
+ * the Qt GUI gives such a -z argument to the "msstun,media" dialog, with
+ * "quality" as its filter. */
 static stat_tap_table_item quality_fields[] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "SSRC", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
@@ -1661,7 +1663,7 @@ static stat_tap_table_ui quality_ui = {
     MSSTUN_TELEPHONY_GROUP,
     "MSSTUN Media Quality",
     "rtp",
-    "msstun,media,quality",
+    "msstun,quality",
     quality_init,
     quality_form_packet,
     quality_reset,

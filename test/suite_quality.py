@@ -289,7 +289,7 @@ def table_rows(lines, title, columns):
 
 
 def quality_form(tshark, capture, stat_filter=None, extra=HEURISTIC):
-    arg = 'msstun,media,quality' + (',' + stat_filter if stat_filter else '')
+    arg = 'msstun,quality' + (',' + stat_filter if stat_filter else '')
     lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
     assert 'Filter for statistics: %s' % (stat_filter or '') in lines
     return table_rows(lines, 'MSSTUN Media Quality:', QUALITY_COLUMNS)

@@ -133,7 +133,7 @@ for cap in $CAPTURES; do
         allocations) lifecycle "$cap" allocations 'MSSTUN TURN Allocations' 19 ;;
         checks) lifecycle "$cap" checks 'MSSTUN ICE Checks' 16 ;;
         media) lifecycle "$cap" media 'MSSTUN Media Paths' 17 ;;
-        quality) lifecycle "$cap" media,quality 'MSSTUN Media Quality' 18 ;;
+        quality) lifecycle "$cap" quality 'MSSTUN Media Quality' 18 ;;
         *) fail "no report $report" ;;
         esac
     done
