@@ -21,6 +21,7 @@ python3 gen_turn_edge.py "$out" >/dev/null
 python3 gen_tls_split.py "$out" >/dev/null
 python3 gen_tcp_edges.py "$out" >/dev/null
 python3 gen_quality.py "$out" >/dev/null
+python3 gen_alloc_edges.py "$out" >/dev/null
 python3 gen_pathological.py dribble "$out/regressions/msturn-e2e-dribble-65537.pcap.gz" 65537
 for crash in 1b6d716ef1cb lengthless-short-22; do
     python3 ../fuzz/input2pcap.py tcp443 "regressions/fuzz-tcp443/crash-$crash" \

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.slow
 
 # Files regenerate.sh rebuilds and compares: the nine of gen_msturn.py, gen_srtp.py's seven
 # pcaps but the TLS one, its three key files and srtp-expected.json, turn-edge-relay.pcap,
-# tls-split-8443.pcap, the three of gen_tcp_edges.py, gen_quality.py's quality-calls.pcap and
-# three regression captures.
-COMPARED = 9 + 6 + 3 + 1 + 1 + 1 + 3 + 1 + 3
+# tls-split-8443.pcap, the three of gen_tcp_edges.py, gen_quality.py's quality-calls.pcap,
+# gen_alloc_edges.py's msturn-active-dest-data.pcap and three regression captures.
+COMPARED = 9 + 6 + 3 + 1 + 1 + 1 + 3 + 1 + 1 + 3
 
 
 def test_regenerated_captures_are_byte_identical(tmp_path):
