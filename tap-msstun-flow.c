@@ -643,7 +643,7 @@ typedef struct {
 
 typedef struct {
     uint32_t middle[MEDIA_SRS_KEPT];
-    double   time[MEDIA_SRS_KEPT];
+    double   seen_at[MEDIA_SRS_KEPT];
     unsigned n;                 /* kept */
     unsigned next;              /* the next to replace */
 } media_srs_t;
@@ -1461,12 +1461,12 @@ note_sr(media_state_t *state, const msstun_note_t *note, double now)
     }
     for (unsigned i = 0; i < srs->n; i++) {
         if (srs->middle[i] == note->sr_ntp_middle) {
-            srs->time[i] = now;
+            srs->seen_at[i] = now;
             return;
         }
     }
     srs->middle[srs->next] = note->sr_ntp_middle;
-    srs->time[srs->next] = now;
+    srs->seen_at[srs->next] = now;
     srs->next = (srs->next + 1) % MEDIA_SRS_KEPT;
     if (srs->n < MEDIA_SRS_KEPT)
         srs->n++;
@@ -1500,7 +1500,7 @@ quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, 
         if (lsr == 0 || !srs || (known && known->lsr == lsr))
             continue;
         for (unsigned k = 0; k < srs->n; k++) {
-            double ms = msstun_quality_rtt_ms(srs->time[k], now, note->blocks[i].dlsr);
+            double ms = msstun_quality_rtt_ms(srs->seen_at[k], now, note->blocks[i].dlsr);
 
             if (srs->middle[k] == lsr && ms >= 0) {
                 note_rtt(state->rtt_about, about, lsr, ms);
