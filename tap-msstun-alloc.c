@@ -28,24 +28,13 @@ struct msstun_alloc_tracker {
 static char *
 key_of(const char *client, const char *server, bool over_tcp)
 {
-    return g_strdup_printf("%s %s %s", client, server, over_tcp ? "TCP" : "UDP");
+    return msstun_report_pair_key(client, server, over_tcp ? "TCP" : "UDP");
 }
 
-/* Looks a key up as a -> b, then as b -> a; *forward tells which matched. */
 static void *
 lookup_either_way(GHashTable *table, const char *a, const char *b, bool over_tcp, bool *forward)
 {
-    char *key = key_of(a, b, over_tcp);
-    void *value = g_hash_table_lookup(table, key);
-
-    g_free(key);
-    *forward = value != NULL;
-    if (!value) {
-        key = key_of(b, a, over_tcp);
-        value = g_hash_table_lookup(table, key);
-        g_free(key);
-    }
-    return value;
+    return msstun_report_lookup_either_way(table, a, b, over_tcp ? "TCP" : "UDP", forward);
 }
 
 static void

@@ -19,6 +19,28 @@ msstun_transport_address(const address *addr, uint32_t port)
     return str;
 }
 
+char *
+msstun_report_pair_key(const char *a, const char *b, const char *transport)
+{
+    return g_strdup_printf("%s %s %s", a, b, transport);
+}
+
+void *
+msstun_report_lookup_either_way(GHashTable *table, const char *a, const char *b, const char *transport, bool *forward)
+{
+    char *key = msstun_report_pair_key(a, b, transport);
+    void *value = g_hash_table_lookup(table, key);
+
+    g_free(key);
+    *forward = value != NULL;
+    if (!value) {
+        key = msstun_report_pair_key(b, a, transport);
+        value = g_hash_table_lookup(table, key);
+        g_free(key);
+    }
+    return value;
+}
+
 /*
  * String sets
  */

@@ -130,30 +130,6 @@ transport_name(const msstun_tap_t *rec)
     return rec->over_tcp ? "TCP" : "UDP";
 }
 
-static char *
-make_key(const char *a, const char *b, const char *transport)
-{
-    return g_strdup_printf("%s %s %s", a, b, transport);
-}
-
-/* Looks an allocation or pair up as a -> b, then as b -> a; *forward tells
- * which one matched. */
-static void *
-lookup_either_way(GHashTable *table, const char *a, const char *b, const char *transport, bool *forward)
-{
-    char *key = make_key(a, b, transport);
-    void *value = g_hash_table_lookup(table, key);
-
-    g_free(key);
-    *forward = value != NULL;
-    if (!value) {
-        key = make_key(b, a, transport);
-        value = g_hash_table_lookup(table, key);
-        g_free(key);
-    }
-    return value;
-}
-
 /*
  * Allocations
  */
@@ -445,7 +421,7 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
 
     src = msstun_transport_address(&rec->src, rec->src_port);
     dst = msstun_transport_address(&rec->dst, rec->dst_port);
-    pair = (pair_t *)lookup_either_way(pairs, src, dst, transport, &forward);
+    pair = (pair_t *)msstun_report_lookup_either_way(pairs, src, dst, transport, &forward);
     /* A pair starts with a connectivity check: a Binding request carrying
      * USERNAME or ICE attributes (not a plain NAT-discovery Binding). */
     if (!pair && rec->cls == MSSTUN_CLASS_REQUEST && (rec->username || rec->use_candidate)) {
@@ -453,7 +429,7 @@ checks_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, co
         pair->row = msstun_report_add_row(report);
         pair->local = g_strdup(src);
         pair->remote = g_strdup(dst);
-        g_hash_table_insert(pairs, make_key(src, dst, transport), pair);
+        g_hash_table_insert(pairs, msstun_report_pair_key(src, dst, transport), pair);
         msstun_report_set_string(report, pair->row, PAIR_LOCAL, g_strdup(pair->local));
         msstun_report_set_string(report, pair->row, PAIR_REMOTE, g_strdup(pair->remote));
         msstun_report_set_string(report, pair->row, PAIR_TRANSPORT, g_strdup(transport));

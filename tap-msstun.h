@@ -21,6 +21,15 @@
 /* "192.0.2.1:3478", "[2001:db8::1]:3478", g_malloc'd. */
 char *msstun_transport_address(const address *addr, uint32_t port);
 
+/* The key of the transport addresses a and b over transport ("UDP", "TCP",
+ * ...) in a report's table of pairs or allocations, g_malloc'd. */
+char *msstun_report_pair_key(const char *a, const char *b, const char *transport);
+
+/* Looks a pair up in table as a -> b, then as b -> a; *forward tells which
+ * one matched. */
+void *msstun_report_lookup_either_way(GHashTable *table, const char *a, const char *b, const char *transport,
+                                      bool *forward);
+
 /*
  * A set of strings in order of first appearance: membership by hash, and
  * the first MSSTUN_REPORT_SHOWN kept in order for display.
