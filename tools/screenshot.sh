@@ -168,8 +168,10 @@ media_check() {
     for passes in "" -2; do
         tshark_user $passes -r "$WORK/$cap" --enable-heuristic msstun_udp \
             -z "msstun,media${1:+,$1}" | table_rows >"$WORK/media-tshark.txt"
-        cmp -s "$WORK/media-gui.txt" "$WORK/media-tshark.txt" ||
+        cmp -s "$WORK/media-gui.txt" "$WORK/media-tshark.txt" || {
+            diff "$WORK/media-gui.txt" "$WORK/media-tshark.txt" >&2
             fail "MSSTUN Media Paths ${1:-} differ from tshark $passes -z msstun,media${1:+,$1}"
+        }
     done
     echo "MSSTUN Media Paths${1:+ with $1}: $(wc -l <"$WORK/media-gui.txt") rows, identical to tshark -z msstun,media (one and two passes)"
 }
