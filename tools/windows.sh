@@ -97,7 +97,20 @@ stage_toolchain() {
 # ---- deps -----------------------------------------------------------------
 # Each dependency is built once: $PREFIX/.built-NAME marks it done.
 export MSSTUN_MINGW_PREFIX=$PREFIX
-TOOLCHAIN_FILE=$SRC/tools/windows/toolchain-mingw64.cmake
+# CMake keeps the toolchain file's path in each build folder of the cache:
+# a copy in the cache, so that a build folder outlives the checkout that
+# made it.
+TOOLCHAIN_FILE=$CACHE/toolchain-mingw64.cmake
+install -m 0644 "$SRC/tools/windows/toolchain-mingw64.cmake" "$TOOLCHAIN_FILE"
+# use_toolchain_copy BUILD: a build folder configured with another path of
+# the toolchain file (a checkout since gone) is pointed at the copy.
+use_toolchain_copy() {
+    local f
+    for f in "$1/CMakeCache.txt" "$1"/CMakeFiles/*/CMakeSystem.cmake; do
+        [ -e "$f" ] && sed -i "s|/[^\"]*/tools/windows/toolchain-mingw64\.cmake|$TOOLCHAIN_FILE|g" "$f"
+    done
+    return 0
+}
 WINEPREFIX=$CACHE/wine
 export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unpack() {   # unpack TARBALL-GLOB DIR
@@ -212,6 +225,7 @@ ws_cross_build() {   # ws_cross_build X.Y SOURCE-DIR
     fi
     for o in $WS_CMAKE_OFF; do opts="$opts -DBUILD_$o=OFF"; done
     for o in $WS_ENABLE_OFF; do opts="$opts -DENABLE_$o=OFF"; done
+    use_toolchain_copy "$build"
     # shellcheck disable=SC2086
     MSYSTEM=MINGW64 PKG_CONFIG_LIBDIR="$PREFIX/lib/pkgconfig:/usr/$HOST/lib/pkgconfig" \
         cmake -S "$dir" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN_FILE" \
@@ -437,6 +451,7 @@ stage_intree() {
     dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
     build=$CACHE/build/wireshark-$mm-mingw
     [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
+    use_toolchain_copy "$build"
     rm -rf "$dir/plugins/epan/msstun"
     mkdir -p "$dir/plugins/epan/msstun"
     (cd "$SRC" && git ls-files -z -- '*.c' '*.h' CMakeLists.txt cmake | xargs -0 cp --parents -t "$dir/plugins/epan/msstun")
