@@ -12,9 +12,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "packet-msstun.h"
 #include "conversation_ports.h"
+#include "prefs.h"
 
+#include <epan/conversation.h>
 #include <epan/dissectors/packet-rtcp.h>
 
 static dissector_handle_t msstun_handle;

@@ -1,6 +1,7 @@
 /* conversation_ports.h
- * The one owner of the conversations MSSTUN claims (conversation_ports.c):
- * RTP, RTCP and SRTCP set up on learned and SDP addresses, with the
+ * The learner and the one owner of the conversations MSSTUN claims
+ * (conversation_ports.c): media learned from what STUN/TURN messages teach,
+ * and RTP, RTCP and SRTCP set up on learned and SDP addresses, with the
  * 5-tuple kept by the multiplexer.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,10 +10,32 @@
 #ifndef CONVERSATION_PORTS_H
 #define CONVERSATION_PORTS_H
 
+#include "msstun-compat.h"
+
 #include <epan/packet.h>
 #include <epan/dissectors/packet-rtp.h>
 
 struct srtp_info;
+
+/* What a message teaches about where media will flow. */
+typedef enum {
+    MSSTUN_LEARN_RELAYED,       /* the relayed address of a TURN allocation */
+    MSSTUN_LEARN_REFLEXIVE,     /* the reflexive address of a TURN allocation */
+    MSSTUN_LEARN_PEER,          /* a peer that a TURN message names */
+    MSSTUN_LEARN_CHECK          /* the 5-tuple of an answered connectivity check */
+} msstun_learn_kind_t;
+
+typedef struct {
+    msstun_learn_kind_t kind;
+    address  addr;
+    uint32_t port;
+    uint32_t other_port;        /* CHECK, PEER: the port at the other end, or 0 */
+} msstun_learned_t;
+
+/* Media learned from STUN/TURN and ICE: each becomes RTP/RTCP decoded by the
+ * multiplexer (the msstun.learn_media and msstun.learn_ports preferences). */
+void msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned count);
+void msstun_ports_handoff(void);
 
 /* RTP set up for addr:port (towards any port when other_port is 0), with
  * setup_method and the payload type names, and the conversation kept by the

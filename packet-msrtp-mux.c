@@ -33,8 +33,10 @@
 
 #include "packet-msstun.h"
 #include "conversation_ports.h"
+#include "prefs.h"
 #include "srtp.h"
 
+#include <epan/conversation.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/proto_data.h>
@@ -42,9 +44,14 @@
 #include <epan/dissectors/packet-rtcp.h>
 #include <epan/dissectors/packet-rtp.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <wsutil/ws_roundup.h>
 
 void proto_register_msrtp_mux(void);
 void proto_reg_handoff_msrtp_mux(void);
+
+/* Relayed payloads (DATA, ChannelData, 0xFF10, TCP end-to-end data) go back
+ * into the classifier; this bounds that recursion. */
+#define MSSTUN_MAX_NESTING          4
 
 #define CHANNELDATA_HDR_LEN         4U
 #define MS_MULTIPLEXED_TURN         0xFF10  /* MS-TURN 2.2.3 */
@@ -2105,7 +2112,7 @@ proto_register_msrtp_mux(void)
 
     msstun_module = prefs_register_protocol(proto_msstun, apply_msstun_prefs);
     msstun_prefs_register(msstun_module);
-    msstun_srtp_register(msstun_module);
+    msstun_srtp_register(msstun_module, proto_msstun);
 
     msstun_handle = register_dissector("msstun", dissect_msstun_transport, proto_msstun);
     msstun_message_handle = register_dissector("msstun_message", dissect_msstun_message_only, proto_msstun_message);

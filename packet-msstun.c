@@ -57,6 +57,7 @@
 #include <epan/to_str.h>
 #include <epan/unit_strings.h>
 #include <wsutil/crc32.h>
+#include <wsutil/ws_roundup.h>
 
 #include <stdlib.h>
 

@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "packet-msstun.h"
+#include "prefs.h"
 
 /* The range the Lync/Skype for Business Lua plugin learned ports in. */
 #define DEFAULT_LEARN_PORTS         "1024-65535"

@@ -23,8 +23,9 @@
  */
 
 #include "conversation_ports.h"
-#include "srtp.h"
+#include "srtp-keys.h"
 
+#include <epan/conversation.h>
 #include <epan/dissectors/packet-sdp.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
@@ -1030,7 +1031,7 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     call_id = sip_call_id(data);
     if (!PINFO_FD_VISITED(pinfo))
         reclaim_call(pinfo, call_id);
-    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA);
+    ti = proto_tree_add_item(tree, proto_srtp_keys, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ", SRTP keys from SDP");
     keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
     memset(&m, 0, sizeof(m));

@@ -29,7 +29,9 @@
 
 #include "conversation_ports.h"
 #include "srtp.h"
+#include "srtp-keys.h"
 
+#include <epan/conversation.h>
 #include <epan/exceptions.h>
 #include <epan/expert.h>
 #include <epan/proto_data.h>
@@ -125,6 +127,10 @@ typedef struct {
     bool first_packet;
 } search_t;
 
+/* MSSTUN, which SRTP's items and proto data belong to: handed over by
+ * msstun_srtp_register(), so that SRTP includes nothing of the files that
+ * call it. */
+static int proto_msstun = -1;
 static int proto_rtcp = -1;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
@@ -751,7 +757,7 @@ srtp_init(void)
 }
 
 void
-msstun_srtp_register(module_t *module)
+msstun_srtp_register(module_t *module, int proto)
 {
     static hf_register_info hf[] = {
         { &hf_msstun_srtp_auth_status,
@@ -807,6 +813,7 @@ msstun_srtp_register(module_t *module)
     };
     expert_module_t *expert;
 
+    proto_msstun = proto;
     proto_register_field_array(proto_msstun, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert = expert_register_protocol(proto_msstun);

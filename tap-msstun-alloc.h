@@ -22,6 +22,7 @@
 #define TAP_MSSTUN_ALLOC_H
 
 #include "tap-msstun.h"
+#include "tap-msstun-report.h"
 
 /* Bounds of one tracker.  Past them the data of further peers counts in the
  * allocation's totals only (the Allocations report says "and more peers"),

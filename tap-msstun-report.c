@@ -1,11 +1,11 @@
 /* tap-msstun-report.c
  * The life of the reports' state and the bounded string sets of their cells
- * (see tap-msstun.h).
+ * (see tap-msstun-report.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "tap-msstun.h"
+#include "tap-msstun-report.h"
 
 #include <epan/to_str.h>
 

@@ -1,7 +1,11 @@
 /* tap-msstun.h
- * What the report files (tap-msstun.c, tap-msstun-flow.c) share: the life
- * of a report's state, bounded string sets for its cells, and the text of
- * transport addresses.
+ * The records of the "msstun" tap, what the reports (tap-msstun.c,
+ * tap-msstun-alloc.c, tap-msstun-flow.c) read: one for each STUN/TURN
+ * message and ChannelData packet, for relayed data in a carrier without a
+ * STUN header, and for each RTP, RTCP or pseudo-TLS handshake the
+ * multiplexer hands on.  The message dissector (packet-msstun.c) queues
+ * them, for itself and for the multiplexer (packet-msstun.h); this header
+ * has the records and the numbers in them, nothing above them.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,123 +13,169 @@
 #ifndef TAP_MSSTUN_H
 #define TAP_MSSTUN_H
 
-#include "packet-msstun.h"
+#include "msstun-compat.h"
 
-#include <epan/stat_tap_ui.h>
+#include <epan/address.h>
+#include <epan/proto.h>
 
-/* How many entries a cell names before it counts the rest ("and 12 more"):
- * a cell stays readable and costs the same to rewrite however many entries
- * a capture makes. */
-#define MSSTUN_REPORT_SHOWN         16
+/* Address attributes; each role has its own fields. */
+typedef enum {
+    MSSTUN_ROLE_MAPPED,
+    MSSTUN_ROLE_RESPONSE,
+    MSSTUN_ROLE_SOURCE,
+    MSSTUN_ROLE_CHANGED,
+    MSSTUN_ROLE_REFLECTED_FROM,
+    MSSTUN_ROLE_ALTERNATE_SERVER,
+    MSSTUN_ROLE_DESTINATION,
+    MSSTUN_ROLE_REMOTE,
+    MSSTUN_ROLE_XOR_PEER,
+    MSSTUN_ROLE_XOR_RELAYED,
+    MSSTUN_ROLE_XOR_MAPPED,
+    MSSTUN_ROLE_MS_XOR_MAPPED,
+    MSSTUN_ROLE_XOR_REFLECTED_FROM,
+    MSSTUN_ROLE_RESPONSE_ORIGIN,
+    MSSTUN_ROLE_OTHER_ADDRESS,
+    MSSTUN_ROLE_MS_ALT_MAPPED,
+    MSSTUN_ROLE_REMOTE_SITE,
+    MSSTUN_ROLE_REMOTE_RELAY_SITE,
+    MSSTUN_ROLE_LOCAL_SITE,
+    MSSTUN_ROLE_LOCAL_RELAY_SITE,
+    MSSTUN_ROLE_COUNT
+} msstun_addr_role_t;
 
-/* "192.0.2.1:3478", "[2001:db8::1]:3478", g_malloc'd. */
-char *msstun_transport_address(const address *addr, uint32_t port);
+#define MSSTUN_MAX_ENDPOINTS        16
 
-/* The key of the transport addresses a and b over transport ("UDP", "TCP",
- * ...) in a report's table of pairs or allocations, g_malloc'd. */
-char *msstun_report_pair_key(const char *a, const char *b, const char *transport);
-
-/* Looks a pair up in table as a -> b, then as b -> a; *forward tells which
- * one matched. */
-void *msstun_report_lookup_either_way(GHashTable *table, const char *a, const char *b, const char *transport,
-                                      bool *forward);
-
-/*
- * A set of strings in order of first appearance: membership by hash, and
- * the first MSSTUN_REPORT_SHOWN kept in order for display.
- */
+/* A transport address carried by an address attribute. */
 typedef struct {
-    GHashTable *index;          /* char * (owned), every member */
-    GPtrArray  *shown;          /* the first members, pointers into index */
-} msstun_strset_t;
+    msstun_addr_role_t role;
+    address            addr;
+    uint32_t           port;
+} msstun_endpoint_t;
 
-void msstun_strset_init(msstun_strset_t *set);
-void msstun_strset_free(msstun_strset_t *set);
-void msstun_strset_clear(msstun_strset_t *set);
-/* Takes owned (g_malloc'd); true when it was not a member yet. */
-bool msstun_strset_add(msstun_strset_t *set, char *owned);
-/* The shown members joined by sep, then " and N more" when there are. */
-char *msstun_strset_join(const msstun_strset_t *set, const char *sep);
+/* What a payload was carried in. */
+typedef enum {
+    MSSTUN_CARRIER_NONE,            /* the packet itself */
+    MSSTUN_CARRIER_DATA,            /* the DATA attribute of a Send or Data message */
+    MSSTUN_CARRIER_CHANNELDATA,
+    MSSTUN_CARRIER_MTURN,           /* MS-TURN 0xFF10 multiplexed TURN */
+    MSSTUN_CARRIER_TCP_E2E,         /* MS-TURN TCP end-to-end data */
+    /* Bytes with no framing at all on the packet's own 5-tuple: an RFC 6062
+     * TCP data connection after its ConnectionBind success, or a datagram on
+     * a TURN port that is none of the kinds the multiplexer knows. */
+    MSSTUN_CARRIER_RAW
+} msstun_carrier_t;
 
-/*
- * The life of a report (one -z argument, one run of a Statistics dialog).
- *
- * tshark and Wireshark hand every listener of a stat tap table the
- * stat_tap_table_ui that was registered, tables included: two reports at
- * once (two -z arguments with different filters) would count into the same
- * rows.  So each listener gets a report of its own, a copy of the registered
- * UI with its own table and state, and its stat_data_t is pointed at the
- * copy, which is what tshark prints and Wireshark's dialog shows
- * (SimpleStatisticsDialog draws stat_data->stat_tap_data).
- *
- * The registered UI keeps one row that says why a report is empty; it is
- * what a listener that saw no packet shows.  Its cell also marks the end of
- * the reports made from the UI: free_stat_tables(), which the dialog calls
- * when the last dialog of the UI closes, hands it to the free callback, and
- * the reports go with it.  A dialog that runs again (a new display filter)
- * retires the reports of its earlier run: their extra listeners are removed
- * when the new run starts (msstun_report_init), and their tables freed when
- * the dialog resets the registered table, just before it drops the rows that
- * showed them.  tshark keeps every report until it exits.
- */
-typedef struct msstun_report_kind msstun_report_kind_t;
+/* Media and handshakes that the multiplexer hands on, for the flow graph
+ * and the media paths report (tap-msstun-flow.c). */
+typedef enum {
+    MSSTUN_NOTE_RTP,
+    MSSTUN_NOTE_RTCP,
+    MSSTUN_NOTE_PSEUDO_TLS,
+    /* SRTCP that the SRTP module decrypted: noted from its plaintext, as
+     * MSSTUN_NOTE_RTCP. */
+    MSSTUN_NOTE_SRTCP
+} msstun_note_kind_t;
 
 typedef struct {
-    stat_tap_table_ui     ui;       /* first: what the listener's stat_data points at */
-    stat_tap_table        table;    /* ui.tables' only table */
-    msstun_report_kind_t *kind;
-    unsigned              generation;
-    bool                  claimed;  /* a listener's stat_data points at it */
-    bool                  retired;
-    void                 *state;
-} msstun_report_t;
+    msstun_note_kind_t kind;
+    msstun_carrier_t   carrier;
+    uint32_t ssrc;              /* RTP SSRC, or the sender SSRC of RTCP */
+    uint32_t seq;               /* RTP sequence number */
+    uint32_t length;            /* bytes of the RTP or RTCP packet */
+    unsigned payload_type;      /* RTP payload type, or the first RTCP packet type */
+    unsigned n_reported;        /* RTCP report blocks ... */
+    uint32_t reported[31];      /* ... and the SSRCs they are about */
+    const char *handshake;      /* pseudo-TLS: the handshake messages */
+    /* RTCP SR: the middle 32 bits of its NTP timestamp (what a report
+     * block's LSR names), RFC 3550 6.4.1. */
+    bool     has_sr_ntp;
+    uint32_t sr_ntp_middle;
+    /* The report blocks in full, in the order of reported[]: the first
+     * n_blocks were captured whole. */
+    unsigned n_blocks;
+    struct {
+        uint8_t  fraction_lost; /* of 256 */
+        int32_t  cumulative_lost;
+        uint32_t highest_seq;   /* extended */
+        uint32_t jitter;        /* in timestamp units */
+        uint32_t lsr;
+        uint32_t dlsr;          /* in 1/65536 s */
+    } blocks[31];
+} msstun_note_t;
 
-struct msstun_report_kind {
-    stat_tap_table_ui *registered;
-    const char        *table_name;
-    const char        *why_empty;   /* the first cell of the row of an empty report */
-    bool               eager;       /* a report is made when a run starts, not on its first packet */
-    void *(*new_state)(msstun_report_t *report);
-    void  (*retire_state)(void *state);     /* removes what listens for it; may be NULL */
-    void  (*free_state)(void *state);
-    void  (*reset_state)(void *state);
-    /* Every report not freed yet: an ownership list, no report's data. */
-    GPtrArray         *live;
-    unsigned           generation;  /* of the current dialog run */
-};
+/* What the "msstun" tap gets for each STUN/TURN message and ChannelData
+ * packet (tap-msstun.c builds the troubleshooting reports from it). */
+typedef struct {
+    bool        is_channeldata;
+    unsigned    method;         /* msstun.method */
+    unsigned    cls;            /* msstun.class */
+    unsigned    dialect;
+    unsigned    depth;          /* 0 unless relayed inside DATA */
+    bool        over_tcp;
+    bool        retransmission;
+    uint8_t     transaction_id[16]; /* bytes 4..19 of the message */
+    unsigned    error_code;     /* 0 when none */
+    bool        has_lifetime;
+    uint32_t    lifetime;
+    uint32_t    ms_version;     /* 0 when absent */
+    bool        use_candidate;
+    const char *username;       /* displayable, or NULL */
+    int         bwm_acm;        /* MS-TURNBWM admission message type, -1 when absent */
+    unsigned    bwm_site_responses;
+    unsigned    bwm_site_valid;
+    uint32_t    data_length;    /* relayed bytes (DATA or ChannelData) */
+    uint32_t    channel;        /* ChannelData channel or CHANNEL-NUMBER, 0 when none */
+    bool        has_connection_id;  /* RFC 6062 CONNECTION-ID */
+    uint32_t    connection_id;
+    /* The transport addresses of the message: those of the packet, or for
+     * a message relayed inside DATA, the TURN client and the peer. */
+    address     src;
+    address     dst;
+    uint32_t    src_port;
+    uint32_t    dst_port;
+    unsigned    n_endpoints;
+    msstun_endpoint_t endpoints[MSSTUN_MAX_ENDPOINTS];
+    /* What the message means for its TURN allocation, by the dissector's
+     * rules for its dialect (bit i stands for endpoints[i]): the relayed
+     * addresses a server allocated, the client's reflexive address, and the
+     * peers the message names. */
+    uint32_t    relayed_mask;
+    uint32_t    reflexive_mask;
+    uint32_t    peer_mask;
+    /* Set, with method 0, on the records of msstun_tap_carrier(): relayed
+     * data in a carrier with no STUN header (0xFF10 multiplexed TURN, TCP
+     * end-to-end data) or with none at all (MSSTUN_CARRIER_RAW), data_length
+     * bytes. */
+    msstun_carrier_t carrier;
+    /* Set, with method 0, on the records of msstun_tap_note(). */
+    const msstun_note_t *note;
+    const msstun_endpoint_t *peer;  /* the TURN peer of a payload carried in DATA */
+} msstun_tap_t;
 
-/* The stat_tap_init_cb of a kind's UI. */
-void msstun_report_init(msstun_report_kind_t *kind);
-/* The report of the listener whose tap data this is: its own, or one made
- * (or taken from those msstun_report_init made) on its first packet. */
-msstun_report_t *msstun_report_of(msstun_report_kind_t *kind, void *tapdata);
-/* The stat_tap_reset_table_cb and stat_tap_free_table_item_cb of a kind's UI. */
-void msstun_report_reset_table(msstun_report_kind_t *kind, stat_tap_table *table);
-void msstun_report_free_item(msstun_report_kind_t *kind, stat_tap_table_item_type *field);
+/* Methods: the 12-bit RFC 5389 methods, plus the MS-TURN message types that
+ * have no RFC method, numbered above 0xFFF so that they cannot collide. */
+#define MSSTUN_METHOD_BINDING               0x001
+#define MSSTUN_METHOD_SHARED_SECRET         0x002
+#define MSSTUN_METHOD_ALLOCATE              0x003
+#define MSSTUN_METHOD_REFRESH               0x004
+#define MSSTUN_METHOD_SEND                  0x006
+#define MSSTUN_METHOD_DATA                  0x007
+#define MSSTUN_METHOD_CREATE_PERMISSION     0x008
+#define MSSTUN_METHOD_CHANNEL_BIND          0x009
+#define MSSTUN_METHOD_CONNECT               0x00A
+#define MSSTUN_METHOD_CONNECTION_BIND       0x00B
+#define MSSTUN_METHOD_CONNECTION_ATTEMPT    0x00C
+#define MSSTUN_METHOD_GOOG_PING             0x080
+#define MSSTUN_METHOD_MS_SEND               0x1004  /* MS-TURN 0x0004 Send request */
+#define MSSTUN_METHOD_MS_DATA               0x1005  /* MS-TURN 0x0115 Data Indication */
+#define MSSTUN_METHOD_MS_SET_ACTIVE_DEST    0x1006  /* MS-TURN 0x0006/0x0106/0x0116 */
 
-/* Defines the stat_tap_init_cb, stat_tap_reset_table_cb and
- * stat_tap_free_table_item_cb of a kind's UI: prefix##_init, _reset and
- * _free_item. */
-#define MSSTUN_REPORT_CALLBACKS(prefix, kind) \
-    static void \
-    prefix##_init(stat_tap_table_ui *ui _U_) \
-    { \
-        msstun_report_init(&(kind)); \
-    } \
-    static void \
-    prefix##_reset(stat_tap_table *table) \
-    { \
-        msstun_report_reset_table(&(kind), table); \
-    } \
-    static void \
-    prefix##_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *field) \
-    { \
-        msstun_report_free_item(&(kind), field); \
-    }
+#define MSSTUN_CLASS_REQUEST        0
+#define MSSTUN_CLASS_INDICATION     1
+#define MSSTUN_CLASS_SUCCESS        2
+#define MSSTUN_CLASS_ERROR          3
 
-/* A new row of strings and unsigned integers as the kind's fields say; its index. */
-unsigned msstun_report_add_row(msstun_report_t *report);
-void msstun_report_set_string(msstun_report_t *report, unsigned row, unsigned column, char *owned);
-void msstun_report_set_uint(msstun_report_t *report, unsigned row, unsigned column, unsigned value);
+/* The names of the methods (msstun.method), from packet-msstun.c. */
+extern const value_string msstun_method_vals[];
 
 #endif /* TAP_MSSTUN_H */

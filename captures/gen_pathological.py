@@ -54,7 +54,7 @@ from lib.rtp import packet as rtp_packet  # noqa: E402
 from lib.stun import COOKIE, MS_MAGIC as MS_COOKIE, addr_value, attr, message, msturn_tcp_frame, rfc4571  # noqa: E402
 from lib.stun import channel_data, mturn as mturn_raw  # noqa: E402
 
-MAX_NESTING = 4                 # MSSTUN_MAX_NESTING in packet-msstun.h
+MAX_NESTING = 4                 # MSSTUN_MAX_NESTING in packet-msrtp-mux.c
 
 ATT_MAPPED_ADDRESS = 0x0001
 ATT_LIFETIME = 0x000D

@@ -33,7 +33,7 @@ from suite_reports_trust import capture_args, parse_tables
 EVERY_CAPTURE = ([os.path.join(LOCAL_CAPTURES, c) for c in all_local_captures()] +
                  [os.path.join(SHARED_CAPTURES, c) for c in all_shared_captures()])
 
-# msstun.method of the messages of an allocation (packet-msstun.h): the
+# msstun.method of the messages of an allocation (tap-msstun.h): the
 # RFC 5766/6062 methods and MS-TURN's Send request, Data indication and Set
 # Active Destination.
 ALLOCATION_METHODS = {0x003, 0x004, 0x006, 0x007, 0x008, 0x009, 0x00A, 0x00B, 0x00C, 0x1004, 0x1005, 0x1006}

@@ -36,9 +36,9 @@ gen = _load_generator()
 
 
 def _max_nesting():
-    with open(os.path.join(SOURCE_DIR, 'packet-msstun.h')) as f:
+    with open(os.path.join(SOURCE_DIR, 'packet-msrtp-mux.c')) as f:
         m = re.search(r'#define\s+MSSTUN_MAX_NESTING\s+(\d+)', f.read())
-    assert m, 'MSSTUN_MAX_NESTING not found in packet-msstun.h'
+    assert m, 'MSSTUN_MAX_NESTING not found in packet-msrtp-mux.c'
     return int(m.group(1))
 
 
