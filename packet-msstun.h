@@ -23,11 +23,10 @@
 #define MSSTUN_RFC5389_COOKIE       0x2112A442  /* RFC 5389 section 6 */
 #define MSSTUN_MS_TURN_COOKIE       0x72C64BC6  /* MS-TURN 2.2.2.8 MAGIC-COOKIE value */
 
-/* The message dissector registers protocol MSSTUN, which the multiplexer
- * adds its fields to (and hands on to SRTP), and "msstun_message" (Decode As
- * of the message dissector alone, and the key of its per-conversation
- * state). */
-extern int proto_msstun;
+/* The message dissector registers protocol MSSTUN (proto_msstun, in
+ * tap-msstun.h), which the multiplexer adds its fields to (and hands on to
+ * SRTP), and "msstun_message" (Decode As of the message dissector alone, and
+ * the key of its per-conversation state). */
 extern int proto_msstun_message;
 
 /* The proto data of proto for this packet's own 5-tuple, allocated zeroed

@@ -1685,8 +1685,7 @@ static msstun_report_kind_t quality_kind = {
 void
 register_tap_listener_msstun_flow(void)
 {
-    register_seq_analysis("msstun", "MSSTUN", proto_get_id_by_filter_name("msstun"), "msstun", TL_REQUIRES_COLUMNS,
-                          flow_packet);
+    register_seq_analysis("msstun", "MSSTUN", proto_msstun, "msstun", TL_REQUIRES_COLUMNS, flow_packet);
     register_stat_tap_table_ui(&media_ui);
     register_stat_tap_table_ui(&quality_ui);
 }

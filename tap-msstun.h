@@ -18,6 +18,9 @@
 #include <epan/address.h>
 #include <epan/proto.h>
 
+/* MSSTUN (packet-msstun.c): the protocol of the tap and of the flow graph. */
+extern int proto_msstun;
+
 /* Address attributes; each role has its own fields. */
 typedef enum {
     MSSTUN_ROLE_MAPPED,
