@@ -111,8 +111,48 @@ use_toolchain_copy() {
     done
     return 0
 }
-WINEPREFIX=$CACHE/wine
-export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# Wine: each run of this script has a Wine prefix, and so a wineserver, of
+# its own.  Runs used to share one ($CACHE/wine), so the "wineserver -k" that
+# ends a run killed the tshark.exe of any other run then under way (another
+# checkout's test stage, CI's): it exits with status 1 and no output at all
+# (issue 28: a suite_srtp test failing so, once, in CI; reproduced by
+# "wineserver -k" during a tshark.exe run).  The prefix of a run is made
+# from a template in the cache ($CACHE/wine, made once by wineboot, remade
+# when Wine is upgraded) in a moment: its registry files copied (Wine
+# rewrites them by renaming), drive_c hard-linked (700 MB of Wine's DLLs,
+# which Wine does not write to in an up-to-date prefix).
+WINE_TEMPLATE=$CACHE/wine
+WINE_SESSION=
+wine_template() {   # the template, (re)made when missing or older than this Wine (under a lock)
+    local stamp new
+    stamp=$(stat -c %Y /usr/share/wine/wine.inf)
+    [ "$(head -1 "$WINE_TEMPLATE/.update-timestamp" 2> /dev/null)" = "$stamp" ] && return 0
+    new=$WINE_TEMPLATE.new
+    rm -rf "$new"
+    mkdir -p "$new"
+    WINEPREFIX=$new wine64 wineboot --init > /dev/null 2>&1
+    WINEPREFIX=$new wineserver -w
+    rm -rf "$WINE_TEMPLATE"
+    mv "$new" "$WINE_TEMPLATE"
+}
+wine_session() {   # WINEPREFIX: a prefix of this run's own, removed at exit
+    [ -n "$WINE_SESSION" ] && return 0
+    ensure_packages wine64
+    (flock 9 && wine_template) 9> "$CACHE/wine.lock"
+    WINEPREFIX=$(mktemp -d /tmp/msstun-wine.XXXXXX)
+    export WINEPREFIX
+    WINE_SESSION=$WINEPREFIX
+    trap wine_session_end EXIT
+    cp -a "$WINE_TEMPLATE"/*.reg "$WINE_TEMPLATE/.update-timestamp" "$WINE_TEMPLATE/dosdevices" "$WINEPREFIX/"
+    cp -al "$WINE_TEMPLATE/drive_c" "$WINEPREFIX/"
+}
+wine_session_end() {
+    # Only this run's wineserver (that of its prefix) and its processes.
+    WINEPREFIX=$WINE_SESSION wineserver -k 2> /dev/null || true
+    WINEPREFIX=$WINE_SESSION wineserver -w 2> /dev/null || true
+    rm -rf "$WINE_SESSION"
+}
 unpack() {   # unpack TARBALL-GLOB DIR
     local dir=$CACHE/build/$2
     [ -d "$dir" ] || (mkdir -p "$CACHE/build" && cd "$CACHE/build" && tar xf "$CACHE"/src/$1)
@@ -129,6 +169,7 @@ cmake_dep() {   # cmake_dep NAME DIR CMAKE-ARGS...
     cmake --install "$CACHE/build/$name-mingw"
 }
 stage_deps() {
+    wine_session   # GLib's configure runs its test programs through Wine
     mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include" "$PREFIX/bin" "$CACHE/build"
     local dir
     if ! built libintl; then
@@ -451,6 +492,7 @@ stage_intree() {
     dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
     build=$CACHE/build/wireshark-$mm-mingw
     [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
+    wine_session
     use_toolchain_copy "$build"
     rm -rf "$dir/plugins/epan/msstun"
     mkdir -p "$dir/plugins/epan/msstun"
@@ -544,8 +586,7 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     local mm=$1 rc=0
     shift
     [ $# -eq 0 ] && set -- test
-    ensure_packages wine64
-    mkdir -p "$WINEPREFIX"
+    wine_session
     # One wineserver for the whole run, and Wine's background services
     # started now, away from pytest's pipes (started by the first tshark.exe,
     # they would inherit its stdout and keep it open).
@@ -555,7 +596,6 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
         MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
         nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
-    wineserver -k 2> /dev/null || true
     return $rc
 }
 # Left out: the RSA-key TLS tests, which need GnuTLS (the uat:rsa_keys
