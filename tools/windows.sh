@@ -380,10 +380,14 @@ linux_exports_def() {   # linux_exports_def LIB.so DLL-NAME
 }
 # The CMakeLists.txt warning set, for MinGW; -Wundef only where the
 # release's headers pass it (cmake/msstun-wundef.cmake's check).
+# -fasynchronous-unwind-tables: SEH unwind information (.pdata/.xdata) for
+# every function, which MSVC's longjmp needs to unwind through the plugin's
+# frames (tools/windows/check-unwind.py); GCC's default for
+# x86_64-w64-mingw32, said here so that no flag added later drops it.
 plugin_cflags() {   # plugin_cflags CC INCLUDE-FLAGS
     local cc=$1 flags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-prototypes
         -Wshadow -Wpointer-arith -Wformat=2 -Wcast-align -Wvla -Wold-style-definition
-        -fno-strict-aliasing -fvisibility=hidden $2"
+        -fno-strict-aliasing -fvisibility=hidden -fasynchronous-unwind-tables $2"
     # shellcheck disable=SC2086
     if printf '#include <wireshark.h>\n#include <epan/packet.h>\nint main(void) { return 0; }\n' \
         | $cc $flags -Wundef -Werror -fsyntax-only -x c - 2> /dev/null; then
@@ -429,6 +433,14 @@ build_plugin() {   # build_plugin X.Y RUNTIME (msvcrt or ucrt)
     # shellcheck disable=SC2086
     $cc -shared -o "$h$out/msstun.dll" $objs -L"$h$lib" -lwireshark -lwsutil -lglib-2.0 -lgcrypt -Wl,--no-undefined
     check_plugin_imports "$mm" "$runtime" "$out/msstun.dll"
+    check_unwind "$out/msstun.dll"
+}
+# Unwind information for every frame an exception can unwind through, and
+# TRY's setjmp calls with a NULL frame (tools/windows/check-unwind.py).
+check_unwind() {   # check_unwind DLL...
+    local line
+    line=$(MSSTUN_OBJDUMP=$HOST-objdump python3 "$SRC/tools/windows/check-unwind.py" "$@") || return 1
+    log "$line"
 }
 # Every DLL msstun.dll imports is one the official installer ships (or a
 # Windows system DLL), and every symbol it takes from libwireshark /
@@ -504,6 +516,7 @@ stage_intree() {
         || { grep -B2 -A10 'error' "$build.intree.log" | head -60 >&2; return 1; }
     out=$(find "$build/run" -name msstun.dll | head -1)
     [ -n "$out" ] || { log "intree: no msstun.dll in $build/run"; return 1; }
+    check_unwind "$out"
     # Loaded by tshark.exe from a personal plugin folder of its own.
     local conf=$CACHE/build/intree-config listed
     rm -rf "$conf"
@@ -557,6 +570,7 @@ stage_package() {
         rm -rf "$stage" "$zip"
         mkdir -p "$stage"
         $HOST-strip --strip-unneeded -o "$stage/msstun.dll" "$dll"
+        check_unwind "$stage/msstun.dll"
         sed -e "s/@PLUGIN_VERSION@/$PLUGIN_VERSION/g" -e "s/@WS@/$mm/g" -e "s/@RUNTIME@/$(runtime_text "$runtime")/" \
             "$SRC/tools/windows/INSTALL.txt.in" \
             | sed 's/$/\r/' > "$stage/INSTALL.txt"
