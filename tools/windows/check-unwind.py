@@ -100,6 +100,15 @@ def moves_rsp(mnemonic, operands):
     return destination == '%rsp' and not mnemonic.startswith(('cmp', 'test'))
 
 
+def null_second_argument(before):
+    '''Whether the last of these instructions to write rdx (the second argument) zeroes it.'''
+    for _, _, mnemonic, operands, _ in reversed(before):
+        if operands.split('#')[0].strip().split(',')[-1] in ('%rdx', '%edx', '%dx', '%dl'):
+            return ((mnemonic == 'xor' and operands in ('%edx,%edx', '%rdx,%rdx'))
+                    or (mnemonic.startswith('mov') and operands in ('$0x0,%edx', '$0x0,%rdx')))
+    return False
+
+
 def check(dll):
     section, text_start, text_end = text_section(dll)
     table = function_table(dll)
@@ -144,8 +153,7 @@ def check(dll):
     for i, (address, following, mnemonic, operands, _) in enumerate(code):
         if mnemonic.startswith('call') and SETJMP.search(operands):
             setjmps += 1
-            before = [(r[2], r[3]) for r in code[max(0, i - 4):i]]
-            if not any(m == 'xor' and o in ('%edx,%edx', '%rdx,%rdx') for m, o in before):
+            if not null_second_argument(code[max(0, i - 8):i]):
                 problems.append('%x: %s %s without a NULL frame (TRY would unwind to a GCC frame)'
                                 % (address, mnemonic, operands))
     name = os.path.basename(os.path.dirname(os.path.abspath(dll))) + '/' + os.path.basename(dll)
