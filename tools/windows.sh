@@ -127,7 +127,8 @@ WINE_SESSION=
 wine_template() {   # the template, (re)made when missing or older than this Wine (under a lock)
     local stamp new
     stamp=$(stat -c %Y /usr/share/wine/wine.inf)
-    [ "$(head -1 "$WINE_TEMPLATE/.update-timestamp" 2> /dev/null)" = "$stamp" ] && return 0
+    # Wine writes the time of its wine.inf there, with a CRLF.
+    [ "$(head -1 "$WINE_TEMPLATE/.update-timestamp" 2> /dev/null | tr -d '\r')" = "$stamp" ] && return 0
     new=$WINE_TEMPLATE.new
     rm -rf "$new"
     mkdir -p "$new"
@@ -139,13 +140,14 @@ wine_template() {   # the template, (re)made when missing or older than this Win
 wine_session() {   # WINEPREFIX: a prefix of this run's own, removed at exit
     [ -n "$WINE_SESSION" ] && return 0
     ensure_packages wine64
-    (flock 9 && wine_template) 9> "$CACHE/wine.lock"
     WINEPREFIX=$(mktemp -d /tmp/msstun-wine.XXXXXX)
     export WINEPREFIX
     WINE_SESSION=$WINEPREFIX
     trap wine_session_end EXIT
-    cp -a "$WINE_TEMPLATE"/*.reg "$WINE_TEMPLATE/.update-timestamp" "$WINE_TEMPLATE/dosdevices" "$WINEPREFIX/"
-    cp -al "$WINE_TEMPLATE/drive_c" "$WINEPREFIX/"
+    # Copied under the lock: another run may be remaking the template.
+    (flock 9 && wine_template \
+        && cp -a "$WINE_TEMPLATE"/*.reg "$WINE_TEMPLATE/.update-timestamp" "$WINE_TEMPLATE/dosdevices" "$WINEPREFIX/" \
+        && cp -al "$WINE_TEMPLATE/drive_c" "$WINEPREFIX/") 9> "$CACHE/wine.lock"
 }
 wine_session_end() {
     # Only this run's wineserver (that of its prefix) and its processes.
