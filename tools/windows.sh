@@ -111,8 +111,50 @@ use_toolchain_copy() {
     done
     return 0
 }
-WINEPREFIX=$CACHE/wine
-export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# Wine: each run of this script has a Wine prefix, and so a wineserver, of
+# its own.  Runs used to share one ($CACHE/wine), so the "wineserver -k" that
+# ends a run killed the tshark.exe of any other run then under way (another
+# checkout's test stage, CI's): it exits with status 1 and no output at all
+# (issue 28: a suite_srtp test failing so, once, in CI; reproduced by
+# "wineserver -k" during a tshark.exe run).  The prefix of a run is made
+# from a template in the cache ($CACHE/wine, made once by wineboot, remade
+# when Wine is upgraded) in a moment: its registry files copied (Wine
+# rewrites them by renaming), drive_c hard-linked (700 MB of Wine's DLLs,
+# which Wine does not write to in an up-to-date prefix).
+WINE_TEMPLATE=$CACHE/wine
+WINE_SESSION=
+wine_template() {   # the template, (re)made when missing or older than this Wine (under a lock)
+    local stamp new
+    stamp=$(stat -c %Y /usr/share/wine/wine.inf)
+    # Wine writes the time of its wine.inf there, with a CRLF.
+    [ "$(head -1 "$WINE_TEMPLATE/.update-timestamp" 2> /dev/null | tr -d '\r')" = "$stamp" ] && return 0
+    new=$WINE_TEMPLATE.new
+    rm -rf "$new"
+    mkdir -p "$new"
+    WINEPREFIX=$new wine64 wineboot --init > /dev/null 2>&1
+    WINEPREFIX=$new wineserver -w
+    rm -rf "$WINE_TEMPLATE"
+    mv "$new" "$WINE_TEMPLATE"
+}
+wine_session() {   # WINEPREFIX: a prefix of this run's own, removed at exit
+    [ -n "$WINE_SESSION" ] && return 0
+    ensure_packages wine64
+    WINEPREFIX=$(mktemp -d /tmp/msstun-wine.XXXXXX)
+    export WINEPREFIX
+    WINE_SESSION=$WINEPREFIX
+    trap wine_session_end EXIT
+    # Copied under the lock: another run may be remaking the template.
+    (flock 9 && wine_template \
+        && cp -a "$WINE_TEMPLATE"/*.reg "$WINE_TEMPLATE/.update-timestamp" "$WINE_TEMPLATE/dosdevices" "$WINEPREFIX/" \
+        && cp -al "$WINE_TEMPLATE/drive_c" "$WINEPREFIX/") 9> "$CACHE/wine.lock"
+}
+wine_session_end() {
+    # Only this run's wineserver (that of its prefix) and its processes.
+    WINEPREFIX=$WINE_SESSION wineserver -k 2> /dev/null || true
+    WINEPREFIX=$WINE_SESSION wineserver -w 2> /dev/null || true
+    rm -rf "$WINE_SESSION"
+}
 unpack() {   # unpack TARBALL-GLOB DIR
     local dir=$CACHE/build/$2
     [ -d "$dir" ] || (mkdir -p "$CACHE/build" && cd "$CACHE/build" && tar xf "$CACHE"/src/$1)
@@ -129,6 +171,7 @@ cmake_dep() {   # cmake_dep NAME DIR CMAKE-ARGS...
     cmake --install "$CACHE/build/$name-mingw"
 }
 stage_deps() {
+    wine_session   # GLib's configure runs its test programs through Wine
     mkdir -p "$PREFIX/lib/pkgconfig" "$PREFIX/include" "$PREFIX/bin" "$CACHE/build"
     local dir
     if ! built libintl; then
@@ -339,10 +382,14 @@ linux_exports_def() {   # linux_exports_def LIB.so DLL-NAME
 }
 # The CMakeLists.txt warning set, for MinGW; -Wundef only where the
 # release's headers pass it (cmake/msstun-wundef.cmake's check).
+# -fasynchronous-unwind-tables: SEH unwind information (.pdata/.xdata) for
+# every function, which MSVC's longjmp needs to unwind through the plugin's
+# frames (tools/windows/check-unwind.py); GCC's default for
+# x86_64-w64-mingw32, said here so that no flag added later drops it.
 plugin_cflags() {   # plugin_cflags CC INCLUDE-FLAGS
     local cc=$1 flags="-std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wmissing-prototypes -Wstrict-prototypes
         -Wshadow -Wpointer-arith -Wformat=2 -Wcast-align -Wvla -Wold-style-definition
-        -fno-strict-aliasing -fvisibility=hidden $2"
+        -fno-strict-aliasing -fvisibility=hidden -fasynchronous-unwind-tables $2"
     # shellcheck disable=SC2086
     if printf '#include <wireshark.h>\n#include <epan/packet.h>\nint main(void) { return 0; }\n' \
         | $cc $flags -Wundef -Werror -fsyntax-only -x c - 2> /dev/null; then
@@ -388,6 +435,14 @@ build_plugin() {   # build_plugin X.Y RUNTIME (msvcrt or ucrt)
     # shellcheck disable=SC2086
     $cc -shared -o "$h$out/msstun.dll" $objs -L"$h$lib" -lwireshark -lwsutil -lglib-2.0 -lgcrypt -Wl,--no-undefined
     check_plugin_imports "$mm" "$runtime" "$out/msstun.dll"
+    check_unwind "$out/msstun.dll"
+}
+# Unwind information for every frame an exception can unwind through, and
+# TRY's setjmp calls with a NULL frame (tools/windows/check-unwind.py).
+check_unwind() {   # check_unwind DLL...
+    local line
+    line=$(MSSTUN_OBJDUMP=$HOST-objdump python3 "$SRC/tools/windows/check-unwind.py" "$@") || return 1
+    log "$line"
 }
 # Every DLL msstun.dll imports is one the official installer ships (or a
 # Windows system DLL), and every symbol it takes from libwireshark /
@@ -451,6 +506,7 @@ stage_intree() {
     dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
     build=$CACHE/build/wireshark-$mm-mingw
     [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
+    wine_session
     use_toolchain_copy "$build"
     rm -rf "$dir/plugins/epan/msstun"
     mkdir -p "$dir/plugins/epan/msstun"
@@ -462,6 +518,7 @@ stage_intree() {
         || { grep -B2 -A10 'error' "$build.intree.log" | head -60 >&2; return 1; }
     out=$(find "$build/run" -name msstun.dll | head -1)
     [ -n "$out" ] || { log "intree: no msstun.dll in $build/run"; return 1; }
+    check_unwind "$out"
     # Loaded by tshark.exe from a personal plugin folder of its own.
     local conf=$CACHE/build/intree-config listed
     rm -rf "$conf"
@@ -515,6 +572,7 @@ stage_package() {
         rm -rf "$stage" "$zip"
         mkdir -p "$stage"
         $HOST-strip --strip-unneeded -o "$stage/msstun.dll" "$dll"
+        check_unwind "$stage/msstun.dll"
         sed -e "s/@PLUGIN_VERSION@/$PLUGIN_VERSION/g" -e "s/@WS@/$mm/g" -e "s/@RUNTIME@/$(runtime_text "$runtime")/" \
             "$SRC/tools/windows/INSTALL.txt.in" \
             | sed 's/$/\r/' > "$stage/INSTALL.txt"
@@ -544,8 +602,7 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     local mm=$1 rc=0
     shift
     [ $# -eq 0 ] && set -- test
-    ensure_packages wine64
-    mkdir -p "$WINEPREFIX"
+    wine_session
     # One wineserver for the whole run, and Wine's background services
     # started now, away from pytest's pipes (started by the first tshark.exe,
     # they would inherit its stdout and keep it open).
@@ -555,7 +612,6 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
         MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
         nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
-    wineserver -k 2> /dev/null || true
     return $rc
 }
 # Left out: the RSA-key TLS tests, which need GnuTLS (the uat:rsa_keys
