@@ -15,6 +15,7 @@ One UDP 5-tuple, client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478.
                      then media on the 5-tuple: RTP client ->
                      Edge (3), RTP Edge -> client (4), RTP in 0xFF10
                      multiplexed TURN (5).
+  srtcp_first()      14: as sad_media(), SRTCP on the 5-tuple before RTP.
   srtcp_cases()      10: (1) SRTCP, E set, SR + SDES; (2) SRTCP with E clear
                      (libsrtp's authentication-only policy, RFC 3711 3.4), RR +
                      SDES; (3) as 2 with the SDES CNAME length 255 (the item
@@ -92,6 +93,24 @@ def sad_media():
     return capture([(True, req.raw), (False, resp.raw), (True, rtp(CLIENT_SSRC, 100)),
                     (False, rtp(EDGE_SSRC, 500)), (True, mturn(MTURN_SESSION, rtp(CLIENT_SSRC, 101)))],
                    'media after Set Active Destination')
+
+
+def srtcp_first():
+    """14, SRTCP before RTP: Set Active Destination request (1) and success
+    (2), then on the 5-tuple SRTCP from the client (3, libsrtp2, no key in
+    the capture), RTP client -> Edge (4), Edge -> client (5), SRTCP from the
+    Edge (6), RTP client -> Edge (7)."""
+    connid = H('edges-more-connid-srtcp', 20)
+    req = Msg(0x0006, cookie_tid('edges-more-sad-srtcp'),
+              [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+               a_addr(0x0011, 'DESTINATION-ADDRESS', *PEER)], 'ms-turn', MI_TURN)
+    resp = Msg(0x0106, req.tid, [a_magic()], 'ms-turn', MI_TURN)
+    client_rtcp = SrtpSender(SRTCP_KEY).rtcp(sr_sdes())
+    edge_sr, _, _ = sender_report(EDGE_SSRC, T0_US, 32000, 100, 16000, report_block(CLIENT_SSRC, 100, 12))
+    edge_rtcp = SrtpSender(H('edges-more-srtcp-edge-key', 30)).rtcp(edge_sr + sdes_cname(EDGE_SSRC, CNAME))
+    return capture([(True, req.raw), (False, resp.raw), (True, client_rtcp), (True, rtp(CLIENT_SSRC, 100)),
+                    (False, rtp(EDGE_SSRC, 500)), (False, edge_rtcp), (True, rtp(CLIENT_SSRC, 101))],
+                   'SRTCP before RTP after Set Active Destination')
 
 
 # 10: SRTCP whose clear part is malformed
@@ -237,7 +256,7 @@ def sdp_throws_many(n, padding=120):
     return cap.pcap()
 
 
-BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-clear.pcap': srtcp_cases,
+BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-first.pcap': srtcp_first, 'edges-srtcp-clear.pcap': srtcp_cases,
           'edges-sdp-throws.pcap': sdp_throws, 'edges-sdp-throws-tcp.pcap': sdp_throws_tcp}
 
 

@@ -2,8 +2,8 @@
 # The edge cases of issue 26 left after suite_edges_tcp.py and its
 # neighbours: SRTCP whose clear part is malformed is reported as malformed,
 # not as encrypted (item 10); RTP that MSSTUN hands on names MSSTUN and the
-# frame that set it up, and streams that SDP set up keep SDP's label
-# (item 14); keys of a plain application/sdp body that makes SIP throw,
+# frame that set it up, also after SRTCP set the 5-tuple up first, and
+# streams that SDP set up keep SDP's label (item 14); keys of a plain application/sdp body that makes SIP throw,
 # read after the frame (item 11).  Generated inputs: captures/gen_edges_more.py
 # (libsrtp2 for SRTCP and SRTP, captures/lib for MS-TURN and RTP).
 #
@@ -103,6 +103,20 @@ class TestMediaSetup:
         fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame', '_ws.col.Info']
         cap = made('edges-sad-media.pcap')
         assert tshark.fields(cap, fields, extra=['-2']) == tshark.fields(cap, fields)
+
+    def test_srtcp_before_rtp(self, tshark, made):
+        '''SRTCP set up on the 5-tuple before any RTP (3): RTP still names
+        MSSTUN and its direction's first packet (not "DECODE AS", nor nothing
+        on the first pass), and the Edge's SRTCP after it (6) is still SRTCP
+        with the setup of frame 3.'''
+        fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame', 'rtcp.setup-method', 'rtcp.setup-frame',
+                  'srtcp.e']
+        cap = made('edges-srtcp-first.pcap')
+        rows = tshark.fields(cap, fields, dfilter='rtp || srtcp')
+        assert rows == [['3', '', '', 'MSSTUN', '3', '1'], ['4', 'MSSTUN', '4', '', '', ''],
+                        ['5', 'MSSTUN', '5', '', '', ''], ['6', '', '', 'MSSTUN', '3', '1'],
+                        ['7', 'MSSTUN', '4', '', '', '']]
+        assert tshark.fields(cap, fields, dfilter='rtp || srtcp', extra=['-2']) == rows
 
     @pytest.mark.parametrize('name, count', [('msturn-tcp443.pcap', 4), ('msturn-udp3478.pcap', 6)])
     def test_first_packet_of_each_direction(self, tshark, local_capture, name, count):
