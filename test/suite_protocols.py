@@ -247,14 +247,14 @@ class TestShowOriginal:
         assert '\n[Malformed Packet: STUN]' not in out
         if ws_at_least(4, 6):
             # 4.6's STUN catches its exceptions itself: its "stun-udp"
-            # dissector is udp_dissect_pdus(), and its heuristic ("stun_udp",
-            # the only other entry point for UDP) gets there too, so that
-            # udp_dissect_pdus() reports each message's exception with
-            # show_exception() in the tree it was given, the Original
-            # Dissection subtree (a top-level item: its children are
-            # indented by 4).  No exception reaches the plugin, and the
-            # frames on which Wireshark alone reports one are malformed
-            # frames with the option on, as they are without the plugin.
+            # dissector is udp_dissect_pdus(), which reports each message's
+            # exception with show_exception() in the tree it was given, the
+            # Original Dissection subtree (a top-level item: its children
+            # are indented by 4).  Its heuristic ("stun_udp", the only other
+            # entry point for UDP) was tried in its place: it catches them
+            # too.  No exception reaches the plugin, and the frames on which
+            # Wireshark alone reports one are malformed frames with the
+            # option on, as they are without the plugin.
             assert _frames(tshark, cap, 'msstun.original.exception', self.SHOW) == []
             assert _frames(tshark, cap, self.EXCEPTION, self.SHOW) == thrown
             assert out.count('\n    [Malformed Packet: STUN]\n') == len(thrown)
