@@ -94,12 +94,38 @@ msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint3
     keep_conversation(pinfo, find_media_conversation(pinfo->num, ctype, addr, port, other_port));
 }
 
+/* The SRTCP setup that RTCP keeps for a conversation: rtp_add_address()
+ * makes a conversation from its setup frame on, and sets RTCP up there
+ * without it (UDP, RFC 5761 multiplexing) or not at all (TCP). */
+typedef struct {
+    struct srtp_info *info;
+    char method[MAX_RTCP_SETUP_METHOD_SIZE + 1];
+    uint32_t frame;
+} srtcp_setup_t;
+
+static void
+put_srtcp_setup(conversation_t *conv, const srtcp_setup_t *setup)
+{
+    struct _rtcp_conversation_info *rtcp_data =
+        (struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp);
+
+    if (!rtcp_data) {
+        rtcp_data = wmem_new0(wmem_file_scope(), struct _rtcp_conversation_info);
+        conversation_add_proto_data(conv, proto_rtcp, rtcp_data);
+    }
+    rtcp_data->setup_method_set = true;
+    (void)g_strlcpy(rtcp_data->setup_method, setup->method, sizeof(rtcp_data->setup_method));
+    rtcp_data->setup_frame_number = setup->frame;
+    rtcp_data->srtcp_info = setup->info;
+}
+
 void
 msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const address *other_addr,
                    uint32_t other_port)
 {
     conversation_type ctype = conversation_pt_to_conversation_type(pinfo->ptype);
     const struct _rtcp_conversation_info *rtcp_data;
+    srtcp_setup_t srtcp;
     dissector_handle_t before = NULL;
     dissector_handle_t before_start = NULL;
     conversation_t *conv;
@@ -111,10 +137,13 @@ msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const
     conv = find_conversation(pinfo->num, addr, other_addr, ctype, port, other_port, NO_ADDR_B);
     if (conv && conversation_get_proto_data(conv, proto_rtp))
         return;
-    /* rtp_add_address() would clear the SRTCP setup that RTCP keeps there. */
+    memset(&srtcp, 0, sizeof(srtcp));
     rtcp_data = conv ? (const struct _rtcp_conversation_info *)conversation_get_proto_data(conv, proto_rtcp) : NULL;
-    if (rtcp_data && rtcp_data->srtcp_info)
-        return;
+    if (rtcp_data && rtcp_data->srtcp_info) {
+        srtcp.info = rtcp_data->srtcp_info;
+        (void)g_strlcpy(srtcp.method, rtcp_data->setup_method, sizeof(srtcp.method));
+        srtcp.frame = rtcp_data->setup_frame_number;
+    }
     if (conv) {
         before = conversation_get_dissector(conv, pinfo->num);
         before_start = conversation_get_dissector(conv, 0);
@@ -128,8 +157,13 @@ msstun_claim_media(packet_info *pinfo, const address *addr, uint32_t port, const
     if (conv)
         conversation_set_dissector_from_frame_number(conv, 0, before_start);
     conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
-    if (conv)
+    if (conv) {
         conversation_set_dissector_from_frame_number(conv, pinfo->num, before);
+        /* SRTCP set up before the first RTP stays SRTCP (encrypted RTCP
+         * shown as such, with its label). */
+        if (srtcp.info)
+            put_srtcp_setup(conv, &srtcp);
+    }
 }
 
 void

@@ -37,6 +37,7 @@
 #include <wsutil/report_message.h>
 #include <wsutil/str_util.h>
 #include <wsutil/strtoi.h>
+#include <wsutil/wmem/wmem_strutl.h>
 
 /* What SIP hands a body's dissector: 4.0's HTTP message info, the media
  * content info from 4.2 on (both with the SIP call's sdp_setup_info_t). */
@@ -67,6 +68,10 @@ typedef http_message_info_t sdp_body_info_t;
  * the multiplexer; the media sections past it keep the RTP setup of
  * Wireshark's SDP dissector (and said so). */
 #define SDP_CLAIMS_MAX          20000U
+/* The packet data of the bodies read in the frame (pinfo->pool), and the
+ * mark of a frame whose keys SIP did not hand on (file scope). */
+#define SDP_PKT_KEY_BODIES_READ 0x53445042  /* "SDPB" */
+#define SDP_PKT_KEY_READ_APART  0x53445041  /* "SDPA" */
 
 static const struct {
     const char *name;
@@ -98,6 +103,7 @@ static expert_field ei_msstun_srtp_cryptoscale = EI_INIT;
 static expert_field ei_msstun_srtp_unsupported = EI_INIT;
 static expert_field ei_msstun_srtp_too_many_keys = EI_INIT;
 static expert_field ei_msstun_srtp_too_many_claims = EI_INIT;
+static expert_field ei_msstun_srtp_keys_apart = EI_INIT;
 
 /* The keys of the capture being dissected, in order of arrival, the same
  * keys indexed by their material (key_material_hash()); the transport
@@ -997,6 +1003,89 @@ parse_sdp(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb, const char *text,
     return found;
 }
 
+/* The keys of one body: the MSSTUN item (under tree) that lists them, the
+ * claims made for its media, the call's claims made again.  call_id: the
+ * SIP call's, or NULL; apart: SIP did not hand the body on.  Frames whose
+ * keys were read apart on the first pass say so on every pass: on the
+ * second SIP does hand the body on. */
+static proto_item *
+read_body_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const char *call_id, bool apart)
+{
+    unsigned length = tvb_captured_length(tvb);
+    proto_item *ti;
+    proto_tree *keys_tree;
+    sdp_media_t m;
+    unsigned found;
+
+    if (!PINFO_FD_VISITED(pinfo))
+        reclaim_call(pinfo, call_id);
+    ti = proto_tree_add_item(tree, proto_srtp_keys, tvb, 0, 0, ENC_NA);
+    proto_item_append_text(ti, ", SRTP keys from SDP");
+    keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
+    memset(&m, 0, sizeof(m));
+    m.named = wmem_array_new(pinfo->pool, sizeof(claimed_t *));
+    found = parse_sdp(pinfo, keys_tree, tvb, (const char *)tvb_memdup(pinfo->pool, tvb, 0, length), length, &m);
+    proto_item_append_text(ti, ": %u", found);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        remember_call(call_id, m.named);
+        if (m.claims_full)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0, GUINT_TO_POINTER(1));
+        if (apart && found > 0)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, SDP_PKT_KEY_READ_APART, GUINT_TO_POINTER(1));
+    }
+    if (found > 0 && p_get_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, SDP_PKT_KEY_READ_APART))
+        expert_add_info(pinfo, ti, &ei_msstun_srtp_keys_apart);
+    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0))
+        expert_add_info_format(pinfo, ti, &ei_msstun_srtp_too_many_claims,
+                               "Media not claimed for decryption: the capture's SDP claimed the %u transport "
+                               "addresses that MSSTUN takes from SDP", SDP_CLAIMS_MAX);
+    return ti;
+}
+
+/* Where a body's bytes are: the real data under its tvb and its offset
+ * there, the same whichever tvb of that data source reaches it. */
+typedef struct {
+    tvbuff_t *data;
+    unsigned offset;
+} body_place_t;
+
+static unsigned
+body_place_hash(const void *k)
+{
+    const body_place_t *place = (const body_place_t *)k;
+
+    return g_direct_hash(place->data) ^ (place->offset * 2654435761U);
+}
+
+static gboolean
+body_place_equal(const void *a, const void *b)
+{
+    const body_place_t *x = (const body_place_t *)a;
+    const body_place_t *y = (const body_place_t *)b;
+
+    return x->data == y->data && x->offset == y->offset;
+}
+
+/* The frame's bodies whose keys were read, by place (body_place_t). */
+static wmem_map_t *
+bodies_read(packet_info *pinfo)
+{
+    wmem_map_t *read = (wmem_map_t *)p_get_proto_data(pinfo->pool, pinfo, proto_srtp_keys, SDP_PKT_KEY_BODIES_READ);
+
+    if (!read) {
+        read = wmem_map_new(pinfo->pool, body_place_hash, body_place_equal);
+        p_add_proto_data(pinfo->pool, pinfo, proto_srtp_keys, SDP_PKT_KEY_BODIES_READ, read);
+    }
+    return read;
+}
+
+static void
+body_place(tvbuff_t *tvb, body_place_t *place)
+{
+    place->data = tvb_get_ds_tvb(tvb);
+    place->offset = (unsigned)tvb_raw_offset(tvb);
+}
+
 /*
  * An application/sdp body: Wireshark's SDP dissector first (it sets up RTP
  * for the media addresses), then the keys.  Taking over the body type, not
@@ -1009,11 +1098,7 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 {
     volatile int consumed = 0;     /* volatile: set before the longjmp of an exception */
     unsigned length = tvb_captured_length(tvb);
-    proto_item *ti;
-    proto_tree *keys_tree;
-    unsigned found;
-    const char *call_id;
-    sdp_media_t m;
+    body_place_t *place;
 
     /* The keys are read whatever SDP's dissector makes of the body: an
      * exception there (a malformed c= line, an empty key in another
@@ -1028,26 +1113,193 @@ dissect_sdp_keys(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ENDTRY;
     if (!msstun_srtp_enabled() || length == 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_srtp_keys)))
         return consumed;
-    call_id = sip_call_id(data);
-    if (!PINFO_FD_VISITED(pinfo))
-        reclaim_call(pinfo, call_id);
-    ti = proto_tree_add_item(tree, proto_srtp_keys, tvb, 0, 0, ENC_NA);
-    proto_item_append_text(ti, ", SRTP keys from SDP");
-    keys_tree = proto_item_add_subtree(ti, ett_msstun_srtp_sdp);
-    memset(&m, 0, sizeof(m));
-    m.named = wmem_array_new(pinfo->pool, sizeof(claimed_t *));
-    found = parse_sdp(pinfo, keys_tree, tvb, (const char *)tvb_memdup(pinfo->pool, tvb, 0, length), length, &m);
-    proto_item_append_text(ti, ": %u", found);
-    if (!PINFO_FD_VISITED(pinfo)) {
-        remember_call(call_id, m.named);
-        if (m.claims_full)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0, GUINT_TO_POINTER(1));
-    }
-    if (p_get_proto_data(wmem_file_scope(), pinfo, proto_srtp_keys, 0))
-        expert_add_info_format(pinfo, ti, &ei_msstun_srtp_too_many_claims,
-                               "Media not claimed for decryption: the capture's SDP claimed the %u transport "
-                               "addresses that MSSTUN takes from SDP", SDP_CLAIMS_MAX);
+    place = wmem_new(pinfo->pool, body_place_t);
+    body_place(tvb, place);
+    wmem_map_insert(bodies_read(pinfo), place, place);
+    read_body_keys(tvb, pinfo, tree, sip_call_id(data), false);
     return consumed;
+}
+
+/*
+ * SIP bodies that SIP never handed on.  SIP reads an application/sdp body
+ * itself (setup_sdp_transport(), which sets up RTP for its media) before it
+ * hands the body to the "media_type" table: when that throws (a c= line
+ * without an address, say), or a header before it does, the body reaches
+ * no dissector and dissect_sdp_keys() never sees its keys.  After the
+ * frame, the SIP messages in its data sources (the frame, reassembled TCP,
+ * decrypted TLS) are found again, and the keys read of every
+ * application/sdp body that dissect_sdp_keys() did not read.  Each data
+ * source is read once, line by line: its cost is its size.
+ */
+
+typedef struct {
+    bool in_headers;
+    bool sdp;                  /* Content-Type: application/sdp */
+    bool encoded;              /* a Content-Encoding (gzip): SIP's own data source holds the body */
+    bool has_length;
+    uint32_t length;           /* Content-Length */
+    const char *call_id;       /* Call-ID, in the data source; call_id_len bytes */
+    size_t call_id_len;
+} sip_message_t;
+
+static bool
+is_sip_version(const char *text)
+{
+    return memcmp(text, "SIP/2.0", 7) == 0;
+}
+
+/* A Request-Line ends with the SIP version, a Status-Line starts with it
+ * and a three-digit code (RFC 3261 7.1, 7.2).  In a frame's own bytes the
+ * lower layers' headers come before it on its line. */
+static bool
+is_sip_start_line(const char *line, size_t len)
+{
+    const char *status;
+
+    if (len >= 8 && line[len - 8] == ' ' && is_sip_version(line + len - 7))
+        return true;
+    status = (const char *)ws_memmem(line, len, "SIP/2.0 ", 8);
+    return status && (size_t)(line + len - status) >= 11 && g_ascii_isdigit(status[8]) &&
+           g_ascii_isdigit(status[9]) && g_ascii_isdigit(status[10]) &&
+           ((size_t)(line + len - status) == 11 || status[11] == ' ');
+}
+
+/* The value of a header line named name or compact (RFC 3261 7.3.3), with
+ * the spaces around it removed; NULL when the line is another header. */
+static const char *
+header_value(const char *line, size_t len, const char *name, char compact, size_t *value_len)
+{
+    const char *colon = (const char *)memchr(line, ':', len);
+    size_t name_len;
+    const char *value;
+    const char *end = line + len;
+
+    if (!colon)
+        return NULL;
+    for (name_len = (size_t)(colon - line); name_len > 0 && (line[name_len - 1] == ' ' || line[name_len - 1] == '\t');
+         name_len--)
+        ;
+    if (!((name_len == strlen(name) && g_ascii_strncasecmp(line, name, name_len) == 0) ||
+          (name_len == 1 && g_ascii_tolower(line[0]) == compact)))
+        return NULL;
+    for (value = colon + 1; value < end && (*value == ' ' || *value == '\t'); value++)
+        ;
+    while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    *value_len = (size_t)(end - value);
+    return value;
+}
+
+static void
+read_sip_header(const char *line, size_t len, sip_message_t *msg)
+{
+    const char *value;
+    size_t value_len;
+    uint32_t length;
+    const char *after;
+
+    if ((value = header_value(line, len, "Content-Type", 'c', &value_len)) != NULL) {
+        size_t type_len = 0;
+
+        while (type_len < value_len && value[type_len] != ';' && value[type_len] != ' ' && value[type_len] != '\t')
+            type_len++;
+        msg->sdp = type_len == strlen("application/sdp") &&
+                   g_ascii_strncasecmp(value, "application/sdp", type_len) == 0;
+    } else if ((value = header_value(line, len, "Content-Length", 'l', &value_len)) != NULL) {
+        char digits[11];
+
+        if (value_len > 0 && value_len < sizeof(digits)) {
+            memcpy(digits, value, value_len);
+            digits[value_len] = '\0';
+            msg->has_length = ws_strtou32(digits, &after, &length) && *after == '\0';
+            msg->length = length;
+        }
+    } else if ((value = header_value(line, len, "Content-Encoding", 'e', &value_len)) != NULL) {
+        msg->encoded = !(value_len == strlen("identity") && g_ascii_strncasecmp(value, "identity", value_len) == 0);
+    } else if ((value = header_value(line, len, "Call-ID", 'i', &value_len)) != NULL) {
+        msg->call_id = value;
+        msg->call_id_len = value_len;
+    }
+}
+
+/* The keys of a body that SIP did not hand on, under tree; false when
+ * dissect_sdp_keys() read it. */
+static bool
+read_body_apart(tvbuff_t *source, unsigned offset, unsigned length, const sip_message_t *msg, packet_info *pinfo,
+                proto_tree *tree)
+{
+    tvbuff_t *body = tvb_new_subset_length(source, offset, length);
+    body_place_t place;
+    proto_item *ti;
+
+    body_place(body, &place);
+    if (wmem_map_contains(bodies_read(pinfo), &place))
+        return false;
+    ti = read_body_keys(body, pinfo, tree,
+                        msg->call_id ? wmem_strndup(pinfo->pool, msg->call_id, msg->call_id_len) : NULL, true);
+    proto_item_set_len(ti, (int)length);
+    return true;
+}
+
+/* The number of bodies read apart in source. */
+static unsigned
+read_bodies_of_source(tvbuff_t *source, packet_info *pinfo, proto_tree *tree)
+{
+    unsigned len = tvb_captured_length(source);
+    const char *text = len ? (const char *)tvb_get_ptr(source, 0, len) : NULL;
+    sip_message_t msg;
+    unsigned pos = 0;
+    unsigned read = 0;
+
+    memset(&msg, 0, sizeof(msg));
+    while (pos < len) {
+        const char *nl = (const char *)memchr(text + pos, '\n', len - pos);
+        unsigned end = nl ? (unsigned)(nl - text) : len;
+        unsigned line_len = end - pos;
+        unsigned body;
+
+        if (line_len > 0 && text[end - 1] == '\r')
+            line_len--;
+        if (!msg.in_headers) {
+            if (is_sip_start_line(text + pos, line_len)) {
+                memset(&msg, 0, sizeof(msg));
+                msg.in_headers = true;
+            }
+            pos = end + 1;
+            continue;
+        }
+        if (line_len > 0) {
+            read_sip_header(text + pos, line_len, &msg);
+            pos = end + 1;
+            continue;
+        }
+        /* The empty line: the body follows, Content-Length long, or to the
+         * end of the datagram without one (RFC 3261 18.3).  A body cut
+         * short is left for the frame that holds all of it. */
+        msg.in_headers = false;
+        body = nl ? end + 1 : len;
+        if (msg.has_length && msg.length > len - body)
+            break;
+        if (msg.sdp && !msg.encoded && (msg.has_length ? msg.length : len - body) > 0 &&
+            read_body_apart(source, body, msg.has_length ? msg.length : len - body, &msg, pinfo, tree))
+            read++;
+        pos = msg.has_length ? body + msg.length : len;
+    }
+    return read;
+}
+
+/* A postdissector: returns 0 (MSSTUN left out of the frame's layers) when
+ * it read nothing. */
+static int
+dissect_sip_bodies_apart(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    unsigned read = 0;
+
+    if (!msstun_srtp_enabled() || !proto_is_frame_protocol(pinfo->layers, "sip"))
+        return 0;
+    for (GSList *src = pinfo->data_src; src; src = src->next)
+        read += read_bodies_of_source(get_data_source_tvb((const struct data_source *)src->data), pinfo, tree);
+    return read ? (int)tvb_captured_length(tvb) : 0;
 }
 
 /*
@@ -1120,6 +1372,10 @@ msstun_srtp_keys_register(module_t *module, int proto)
         { &ei_msstun_srtp_too_many_keys,
           { "msstun.srtp.too_many_keys", PI_UNDECODED, PI_WARN,
             "Key not used: the capture's keys reached the number that decryption holds", EXPFILL }},
+        { &ei_msstun_srtp_keys_apart,
+          { "msstun.srtp.keys_without_sdp", PI_PROTOCOL, PI_NOTE,
+            "SRTP keys read from an application/sdp body that SIP did not hand on: SIP or its SDP setup threw "
+            "an exception first", EXPFILL }},
     };
     static uat_field_t key_row_fields[] = {
         UAT_FLD_CSTRING(key_rows, crypto, "Crypto attribute",
@@ -1155,6 +1411,7 @@ msstun_srtp_keys_register(module_t *module, int proto)
      * refuses a table entry that has neither). */
     sdp_keys_handle = create_dissector_handle_with_name_and_description(dissect_sdp_keys, -1, "msstun_sdp_keys",
                                                                         "SDP, with SRTP keys for MSSTUN");
+    register_postdissector(create_dissector_handle(dissect_sip_bodies_apart, proto));
     register_init_routine(srtp_keys_init);
     register_cleanup_routine(srtp_keys_cleanup);
 }

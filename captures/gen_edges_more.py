@@ -15,6 +15,7 @@ One UDP 5-tuple, client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478.
                      then media on the 5-tuple: RTP client ->
                      Edge (3), RTP Edge -> client (4), RTP in 0xFF10
                      multiplexed TURN (5).
+  srtcp_first()      14: as sad_media(), SRTCP on the 5-tuple before RTP.
   srtcp_cases()      10: (1) SRTCP, E set, SR + SDES; (2) SRTCP with E clear
                      (libsrtp's authentication-only policy, RFC 3711 3.4), RR +
                      SDES; (3) as 2 with the SDES CNAME length 255 (the item
@@ -22,10 +23,15 @@ One UDP 5-tuple, client 10.0.0.10:50000 <-> Edge 192.0.2.1:3478.
                      counting the index too (it runs past the index); (5) an
                      RR without report blocks under AES_CM_128_HMAC_SHA1_32,
                      16 bytes, shorter than the 80-bit suite's trailer.
-  sdp_throws()       11: a SIP INVITE whose plain application/sdp body holds a
-                     key, then a c= line with no address (Wireshark's SDP
-                     dissector throws there), then an SRTP packet under that key
-                     to the offered media address.
+  sdp_throws()       11: a SIP call over UDP whose INVITE's plain
+                     application/sdp body holds a key, then a c= line with no
+                     address (Wireshark's SDP code throws there), its 200 OK
+                     with a well-formed answer, its ACK, then SRTP each way
+                     under the key of the sender's SDP.
+  sdp_throws_tcp()   11: that INVITE over TCP in two segments, then the
+                     caller's SRTP.
+  sdp_throws_many(n) 11: n such INVITEs, each with 120 extension headers
+                     (made by the cost test, not by main()).
 """
 
 import base64
@@ -37,9 +43,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from lib.base import H  # noqa: E402
-from lib.capture import Capture  # noqa: E402
+from lib.capture import Capture, TcpFlow  # noqa: E402
 from lib.cli import write_files  # noqa: E402
-from lib.net import MAC_CLIENT, MAC_EDGE, Host, udp_frame  # noqa: E402
+from lib.net import ACK, MAC_CLIENT, MAC_EDGE, PSH, Host, udp_frame  # noqa: E402
+from lib.sip import sip_call  # noqa: E402
 from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
 from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
 from lib.stun import MI_TURN, TURN_USER, Msg, a_addr, a_magic, a_seqnum, a_str, cookie_tid, mturn  # noqa: E402
@@ -86,6 +93,24 @@ def sad_media():
     return capture([(True, req.raw), (False, resp.raw), (True, rtp(CLIENT_SSRC, 100)),
                     (False, rtp(EDGE_SSRC, 500)), (True, mturn(MTURN_SESSION, rtp(CLIENT_SSRC, 101)))],
                    'media after Set Active Destination')
+
+
+def srtcp_first():
+    """14, SRTCP before RTP: Set Active Destination request (1) and success
+    (2), then on the 5-tuple SRTCP from the client (3, libsrtp2, no key in
+    the capture), RTP client -> Edge (4), Edge -> client (5), SRTCP from the
+    Edge (6), RTP client -> Edge (7)."""
+    connid = H('edges-more-connid-srtcp', 20)
+    req = Msg(0x0006, cookie_tid('edges-more-sad-srtcp'),
+              [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+               a_addr(0x0011, 'DESTINATION-ADDRESS', *PEER)], 'ms-turn', MI_TURN)
+    resp = Msg(0x0106, req.tid, [a_magic()], 'ms-turn', MI_TURN)
+    client_rtcp = SrtpSender(SRTCP_KEY).rtcp(sr_sdes())
+    edge_sr, _, _ = sender_report(EDGE_SSRC, T0_US, 32000, 100, 16000, report_block(CLIENT_SSRC, 100, 12))
+    edge_rtcp = SrtpSender(H('edges-more-srtcp-edge-key', 30)).rtcp(edge_sr + sdes_cname(EDGE_SSRC, CNAME))
+    return capture([(True, req.raw), (False, resp.raw), (True, client_rtcp), (True, rtp(CLIENT_SSRC, 100)),
+                    (False, rtp(EDGE_SSRC, 500)), (False, edge_rtcp), (True, rtp(CLIENT_SSRC, 101))],
+                   'SRTCP before RTP after Set Active Destination')
 
 
 # 10: SRTCP whose clear part is malformed
@@ -145,41 +170,94 @@ def srtcp_cases():
 # 11: plain SDP that makes Wireshark's SDP dissector throw
 
 SDP_KEY = H('edges-more-sdp-key', 30)
-SDP_MEDIA = ('10.0.0.20', 40000)
-SDP_SSRC = 0x0E0D0011
+ANSWER_KEY = H('edges-more-answer-key', 30)
+CALLEE = Host('10.0.0.20', MAC_EDGE, 128, 0x3500)
+OFFER_MEDIA = (CLIENT.ip, 30000)
+ANSWER_MEDIA = (CALLEE.ip, 40000)
+SDP_SSRC, ANSWER_SSRC = 0x0E0D0011, 0x0E0D0012
+
+
+def throwing_offer():
+    """The caller's offer: an audio section with its key, then a c= line
+    without an address (RFC 4566 5.7 requires one; Wireshark's SDP
+    dissector throws there)."""
+    key = base64.b64encode(SDP_KEY).decode()
+    return ('v=0\r\n'
+            'o=- 1 1 IN IP4 %s\r\n'
+            's=edges\r\n'
+            't=0 0\r\n'
+            'm=audio %d RTP/SAVP 0\r\n'
+            'c=IN IP4 %s\r\n'
+            'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n'
+            'a=rtpmap:0 PCMU/8000\r\n'
+            'c=IN IP4 \r\n' % (OFFER_MEDIA[0], OFFER_MEDIA[1], OFFER_MEDIA[0], key))
+
+
+def answer():
+    key = base64.b64encode(ANSWER_KEY).decode()
+    return ('v=0\r\n'
+            'o=- 2 1 IN IP4 %s\r\n'
+            's=edges\r\n'
+            'c=IN IP4 %s\r\n'
+            't=0 0\r\n'
+            'm=audio %d RTP/SAVP 0\r\n'
+            'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n'
+            'a=rtpmap:0 PCMU/8000\r\n' % (ANSWER_MEDIA[0], ANSWER_MEDIA[0], ANSWER_MEDIA[1], key))
 
 
 def sdp_throws():
-    key = base64.b64encode(SDP_KEY).decode()
-    sdp = ('v=0\r\n'
-           'o=- 1 1 IN IP4 %s\r\n'
-           's=edges\r\n'
-           't=0 0\r\n'
-           'm=audio %d RTP/SAVP 0\r\n'
-           'c=IN IP4 %s\r\n'
-           'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n'
-           'a=rtpmap:0 PCMU/8000\r\n'
-           'c=IN IP4 \r\n' % (SDP_MEDIA[0], SDP_MEDIA[1], SDP_MEDIA[0], key)).encode()
-    sip = ('INVITE sip:bob@msstun.example SIP/2.0\r\n'
-           'Via: SIP/2.0/UDP 10.0.0.10:5060;branch=z9hG4bK-edges-1\r\n'
-           'Max-Forwards: 70\r\n'
-           'From: <sip:alice@msstun.example>;tag=edges1\r\n'
-           'To: <sip:bob@msstun.example>\r\n'
-           'Call-ID: edges-more-1@10.0.0.10\r\n'
-           'CSeq: 1 INVITE\r\n'
-           'Contact: <sip:alice@10.0.0.10:5060>\r\n'
-           'Content-Type: application/sdp\r\n'
-           'Content-Length: %d\r\n\r\n' % len(sdp)).encode() + sdp
-    server = Host(SDP_MEDIA[0], MAC_EDGE, 128, 0x3500)
-    srtp = SrtpSender(SDP_KEY).rtp(rtp(SDP_SSRC, 7))
+    """INVITE with the throwing offer (1), 200 OK with a well-formed answer
+    (2), ACK (3); SRTP from the caller under the offer's key (4), from the
+    callee under the answer's (5) (RFC 4568 6.1: each side sends with the
+    key of its own SDP)."""
+    invite, ok, ack = sip_call('edges-more-1@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
+                               throwing_offer(), answer(), 'edges', 'edges')
     cap = Capture('edges-more', 'SDP that throws')
-    cap.add(udp_frame(CLIENT, 5060, server, 5060, sip, CLIENT.mac, MAC_EDGE), '', [])
-    cap.add(udp_frame(CLIENT, 30000, server, SDP_MEDIA[1], srtp, CLIENT.mac, MAC_EDGE), '', [])
+    for src, dst, payload in ((CLIENT, CALLEE, invite), (CALLEE, CLIENT, ok), (CLIENT, CALLEE, ack)):
+        cap.add(udp_frame(src, 5060, dst, 5060, payload, src.mac, dst.mac), '', [])
+    cap.add(udp_frame(CLIENT, OFFER_MEDIA[1], CALLEE, ANSWER_MEDIA[1], SrtpSender(SDP_KEY).rtp(rtp(SDP_SSRC, 7)),
+                      CLIENT.mac, CALLEE.mac), '', [])
+    cap.add(udp_frame(CALLEE, ANSWER_MEDIA[1], CLIENT, OFFER_MEDIA[1],
+                      SrtpSender(ANSWER_KEY).rtp(rtp(ANSWER_SSRC, 9)), CALLEE.mac, CLIENT.mac), '', [])
     return cap.pcap()
 
 
-BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-clear.pcap': srtcp_cases,
-          'edges-sdp-throws.pcap': sdp_throws}
+def sdp_throws_tcp():
+    """The INVITE of sdp_throws() over TCP (RFC 3261 18.3), its bytes in two
+    segments (4, 6: SIP's body is then in Wireshark's reassembled TCP data),
+    each acknowledged; then the caller's SRTP (8)."""
+    invite, _, _ = sip_call('edges-more-2@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
+                            throwing_offer(), answer(), 'edgestcp', 'edgestcp')
+    invite = invite.replace(b'SIP/2.0/UDP', b'SIP/2.0/TCP').replace(b'transport=udp', b'transport=tcp')
+    cap = Capture('edges-more', 'SDP that throws, over TCP')
+    flow = TcpFlow(cap, CLIENT, 50600, CLIENT.mac, CALLEE, 5060, CALLEE.mac, 0x5d1e0001, 0x5d1e8001, 64240, 65535)
+    flow.handshake()
+    half = len(invite) // 2
+    for part in (invite[:half], invite[half:]):
+        flow.seg('A', PSH | ACK, part)
+        flow.seg('B', ACK)
+    cap.add(udp_frame(CLIENT, OFFER_MEDIA[1], CALLEE, ANSWER_MEDIA[1], SrtpSender(SDP_KEY).rtp(rtp(SDP_SSRC, 7)),
+                      CLIENT.mac, CALLEE.mac), '', [])
+    return cap.pcap()
+
+
+def sdp_throws_many(n, padding=120):
+    """n INVITEs over UDP, each with padding extension headers (RFC 3261
+    7.3) and the throwing offer: every frame's bytes are read again after
+    SIP threw (a cost test)."""
+    cap = Capture('edges-more', 'SDP that throws, %d times' % n)
+    for i in range(n):
+        invite, _, _ = sip_call('edges-more-many-%d@10.0.0.10' % i, 'alice', 'bob', CLIENT.ip, CALLEE.ip,
+                                throwing_offer(), answer(), 'many%d' % i, 'many%d' % i)
+        head, body = invite.split(b'\r\n\r\n', 1)
+        pad = b''.join(b'X-Edges-Pad-%d: %s\r\n' % (j, b'p' * 20) for j in range(padding))
+        invite = head + b'\r\n' + pad + b'\r\n' + body
+        cap.add(udp_frame(CLIENT, 5060, CALLEE, 5060, invite, CLIENT.mac, CALLEE.mac), '', [])
+    return cap.pcap()
+
+
+BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-first.pcap': srtcp_first, 'edges-srtcp-clear.pcap': srtcp_cases,
+          'edges-sdp-throws.pcap': sdp_throws, 'edges-sdp-throws-tcp.pcap': sdp_throws_tcp}
 
 
 def main(argv):

@@ -2,9 +2,9 @@
 # The edge cases of issue 26 left after suite_edges_tcp.py and its
 # neighbours: SRTCP whose clear part is malformed is reported as malformed,
 # not as encrypted (item 10); RTP that MSSTUN hands on names MSSTUN and the
-# frame that set it up, and streams that SDP set up keep SDP's label
-# (item 14); keys of a plain application/sdp body that makes SIP throw
-# (item 11, an open limit).  Generated inputs: captures/gen_edges_more.py
+# frame that set it up, also after SRTCP set the 5-tuple up first, and
+# streams that SDP set up keep SDP's label (item 14); keys of a plain application/sdp body that makes SIP throw,
+# read after the frame (item 11).  Generated inputs: captures/gen_edges_more.py
 # (libsrtp2 for SRTCP and SRTP, captures/lib for MS-TURN and RTP).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from conftest import LOCAL_CAPTURES
+from costs import assert_linear
 
 sys.path.insert(0, LOCAL_CAPTURES)
 import gen_edges_more as G  # noqa: E402
@@ -103,6 +104,20 @@ class TestMediaSetup:
         cap = made('edges-sad-media.pcap')
         assert tshark.fields(cap, fields, extra=['-2']) == tshark.fields(cap, fields)
 
+    def test_srtcp_before_rtp(self, tshark, made):
+        '''SRTCP set up on the 5-tuple before any RTP (3): RTP still names
+        MSSTUN and its direction's first packet (not "DECODE AS", nor nothing
+        on the first pass), and the Edge's SRTCP after it (6) is still SRTCP
+        with the setup of frame 3.'''
+        fields = ['frame.number', 'rtp.setup-method', 'rtp.setup-frame', 'rtcp.setup-method', 'rtcp.setup-frame',
+                  'srtcp.e']
+        cap = made('edges-srtcp-first.pcap')
+        rows = tshark.fields(cap, fields, dfilter='rtp || srtcp')
+        assert rows == [['3', '', '', 'MSSTUN', '3', '1'], ['4', 'MSSTUN', '4', '', '', ''],
+                        ['5', 'MSSTUN', '5', '', '', ''], ['6', '', '', 'MSSTUN', '3', '1'],
+                        ['7', 'MSSTUN', '4', '', '', '']]
+        assert tshark.fields(cap, fields, dfilter='rtp || srtcp', extra=['-2']) == rows
+
     @pytest.mark.parametrize('name, count', [('msturn-tcp443.pcap', 4), ('msturn-udp3478.pcap', 6)])
     def test_first_packet_of_each_direction(self, tshark, local_capture, name, count):
         '''TCP end-to-end data (msturn-tcp443.pcap); RTP relayed in Send, after
@@ -128,12 +143,71 @@ class TestMediaSetup:
         assert {r[1] for r in rows} == {'SDP'}
 
 
+SDP_KEY_ITEM = 'tag 1 AES_CM_128_HMAC_SHA1_80, media to 10.0.0.10:30000'
+READ_APART = 'SRTP keys read from an application/sdp body that SIP did not hand on: SIP or its SDP setup threw an exception first'
+
+
 class TestSdpThatThrows:
-    @pytest.mark.xfail(strict=True, reason='SIP (packet-sip.c) parses an application/sdp body itself, '
-                       'setup_sdp_transport(), before it hands the body to the media_type table: when that '
-                       'throws, no body dissector runs, and the plugin reads keys in its media_type entry')
+    '''Item 11: SIP reads an application/sdp body itself (setup_sdp_transport())
+    before the "media_type" table hands it to SDP; when that throws, the
+    body's keys are read after the frame (a postdissector).'''
+
+    FIELDS = ['frame.number', 'frame.protocols', 'msstun.srtp.sdp.key', '_ws.expert.message', 'msstun.srtp.auth.status',
+              'rtp.ssrc', 'rtp.setup-method', 'rtp.setup-frame']
+
+    def test_builtin_throws(self, tshark_builtin, made):
+        '''Without the plugin the INVITE is a malformed SIP frame whose body reaches no dissector.'''
+        rows = tshark_builtin.fields(made('edges-sdp-throws.pcap'), ['frame.protocols', '_ws.malformed'],
+                                     dfilter='frame.number == 1')
+        assert rows == [['eth:ethertype:ip:udp:sip', '[Malformed Packet: SIP],_ws.malformed']]
+
     def test_keys_of_plain_sdp(self, tshark, made):
-        '''Item 11: the key of a plain application/sdp body whose later c= line
-        has no address decrypts the SRTP that follows.'''
-        rows = tshark.fields(made('edges-sdp-throws.pcap'), ['frame.number', 'msstun.srtp.auth.status', 'rtp.ssrc'])
-        assert rows[1] == ['2', '1', '0x0e0d0011']
+        '''The offer's key decrypts the caller's SRTP, the answer's the callee's;
+        the caller's media address, which only the offer names, is set up by
+        MSSTUN from the offer's frame, the callee's keeps SDP's setup.'''
+        rows = tshark.fields(made('edges-sdp-throws.pcap'), self.FIELDS)
+        assert rows[0] == ['1', 'eth:ethertype:ip:udp:sip', SDP_KEY_ITEM,
+                           'Malformed Packet (Exception occurred),' + READ_APART, '', '', '', '']
+        assert rows[1] == ['2', 'eth:ethertype:ip:udp:sip:sdp', 'tag 1 AES_CM_128_HMAC_SHA1_80, media to 10.0.0.20:40000',
+                           '', '', '', '', '']
+        assert rows[3:] == [['4', 'eth:ethertype:ip:udp:msstun:rtp', '', '', '1', '0x0e0d0011', 'SDP', '1'],
+                            ['5', 'eth:ethertype:ip:udp:msstun:rtp', '', '', '1', '0x0e0d0012', 'MSSTUN', '1']]
+
+    def test_same_in_two_passes(self, tshark, made):
+        '''On the second pass SIP hands the body to SDP, which throws in the
+        plugin's body entry: the same key, the same note.'''
+        fields = self.FIELDS[2:] + ['_ws.col.Info']
+        cap = made('edges-sdp-throws.pcap')
+        assert tshark.fields(cap, fields, extra=['-2']) == tshark.fields(cap, fields)
+
+    def test_over_tcp(self, tshark, made):
+        '''The body in TCP's reassembled data: read there, once.'''
+        rows = tshark.fields(made('edges-sdp-throws-tcp.pcap'), self.FIELDS,
+                             dfilter='frame.number == 6 || frame.number == 8')
+        assert rows == [['6', 'eth:ethertype:ip:tcp:sip', SDP_KEY_ITEM, 'Malformed Packet (Exception occurred),' + READ_APART,
+                         '', '', '', ''],
+                        ['8', 'eth:ethertype:ip:udp:msstun:rtp', '', '', '1', '0x0e0d0011', 'MSSTUN SRTP', '8']]
+
+    def test_not_without_decryption(self, tshark, made):
+        '''msstun.srtp_decrypt off: no key read, frame 1 as without the plugin.'''
+        rows = tshark.fields(made('edges-sdp-throws.pcap'), ['msstun.srtp.sdp.key', '_ws.expert.message'],
+                             dfilter='frame.number == 1', extra=['-o', 'msstun.srtp_decrypt:FALSE'])
+        assert rows == [['', 'Malformed Packet (Exception occurred)']]
+
+
+@pytest.mark.hostile
+class TestSdpThatThrowsCost:
+    def test_frames_read_again(self, tshark, tshark_builtin, ws_root):
+        '''N INVITEs of 120 extension headers whose SDP setup throws: each
+        frame's bytes read once more, its body's keys once.'''
+        d = os.path.join(ws_root, 'edges-more')
+        os.makedirs(d, exist_ok=True)
+
+        def make(n):
+            path = os.path.join(d, 'sdp-throws-many-%d.pcap' % n)
+            if not os.path.exists(path):
+                with open(path, 'wb') as f:
+                    f.write(G.sdp_throws_many(n))
+                os.chmod(path, 0o644)
+            return path
+        assert_linear('sdp throws: N INVITEs read again', tshark, tshark_builtin, make, 1000)

@@ -226,34 +226,41 @@ class TestShowOriginal:
     '''Issue 26, item 7: frames on which Wireshark's own STUN dissector throws
     (without the plugin: its "Malformed Packet"), shown in the subtree.'''
 
-    # On Wireshark 4.0 (the host of the suite); later STUN dissectors throw on
-    # fewer of them (4.6: none), so the frames are those on which tshark
-    # without the plugin reports an exception.
+    # On Wireshark 4.0 (the host of the suite); the frames are those on which
+    # tshark without the plugin reports an exception.
     THROWN_ON_4_0 = {UDP3478: [3, 5, 7, 9, 17, 20, 22], 'srtp-roc.pcap': list(range(1, 16))}
+    EXCEPTION = '_ws.expert.message == "Malformed Packet (Exception occurred)"'
+    SHOW = ['-o', 'msstun.show_original:TRUE']
 
-    # Open on Wireshark 4.6, and not the plugin's to fix: 4.6's "stun-udp"
-    # dissector is udp_dissect_pdus() (4.4's calls its message dissector
-    # directly), which catches each PDU's exception itself and reports it
-    # with show_exception() in the tree it was given, the Original
-    # Dissection subtree.  The columns stay MSSTUN's and the subtree holds
-    # "[Malformed Packet: STUN]", but no exception reaches the plugin, so
-    # msstun.original.exception is on no frame.
-    @pytest.mark.xfail(ws_at_least(4, 6), strict=True,
-                       reason="4.6's stun-udp is udp_dissect_pdus(), which reports the exception itself "
-                       '(show_exception() in the Original Dissection subtree); none reaches the plugin')
     @pytest.mark.parametrize('capture', [UDP3478, 'srtp-roc.pcap'])
     def test_exception_in_subtree_columns_kept(self, tshark, tshark_builtin, local_capture, capture):
         cap = local_capture(capture)
-        thrown = _frames(tshark_builtin, cap, '_ws.expert.message == "Malformed Packet (Exception occurred)"')
+        thrown = _frames(tshark_builtin, cap, self.EXCEPTION)
         if not ws_at_least(4, 2):
             assert thrown == self.THROWN_ON_4_0[capture]
+        assert thrown and _frames(tshark, cap, self.EXCEPTION) == []
         plain = tshark.fields(cap, ['frame.number', '_ws.col.Protocol', '_ws.col.Info'])
-        shown = tshark.fields(cap, ['frame.number', '_ws.col.Protocol', '_ws.col.Info'],
-                              extra=['-o', 'msstun.show_original:TRUE'])
+        shown = tshark.fields(cap, ['frame.number', '_ws.col.Protocol', '_ws.col.Info'], extra=self.SHOW)
         assert shown == plain
-        assert _frames(tshark, cap, 'msstun.original.exception', ['-o', 'msstun.show_original:TRUE']) == thrown
-        # The exception no longer escapes: no frame-level "Malformed Packet: STUN".
-        out = tshark('-n', '-r', cap, '-o', 'msstun.show_original:TRUE', '-V')
+        out = tshark('-n', '-r', cap, '-V', *self.SHOW)
+        # No frame-level "Malformed Packet: STUN" (a top-level item).
+        assert '\n[Malformed Packet: STUN]' not in out
+        if ws_at_least(4, 6):
+            # 4.6's STUN catches its exceptions itself: its "stun-udp"
+            # dissector is udp_dissect_pdus(), which reports each message's
+            # exception with show_exception() in the tree it was given, the
+            # Original Dissection subtree (a top-level item: its children
+            # are indented by 4).  Its heuristic ("stun_udp", the only other
+            # entry point for UDP) was tried in its place: it catches them
+            # too.  No exception reaches the plugin, and the frames on which
+            # Wireshark alone reports one are malformed frames with the
+            # option on, as they are without the plugin.
+            assert _frames(tshark, cap, 'msstun.original.exception', self.SHOW) == []
+            assert _frames(tshark, cap, self.EXCEPTION, self.SHOW) == thrown
+            assert out.count('\n    [Malformed Packet: STUN]\n') == len(thrown)
+            return
+        assert _frames(tshark, cap, 'msstun.original.exception', self.SHOW) == thrown
+        assert _frames(tshark, cap, self.EXCEPTION, self.SHOW) == []
         assert '[Malformed Packet: STUN]' not in out
         assert out.count("[Expert Info (Note/Undecoded): Wireshark's STUN dissector stopped: malformed packet]") == len(
             thrown)
