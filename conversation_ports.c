@@ -15,6 +15,8 @@
 #include "packet-msstun.h"
 #include "conversation_ports.h"
 
+#include <epan/expert.h>
+#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/to_str.h>
 #include <epan/dissectors/packet-rtcp.h>
@@ -239,6 +241,12 @@ typedef struct {
     wmem_map_t *connects;       /* transaction_key_t * -> msstun_endpoint_t * peer */
 } control_conn_t;
 
+/* The frame's (file-scope) proto data of protocol MSSTUN under this key:
+ * it holds a Connect request that the bound kept from being followed. */
+#define RELAY_LEG_PKT_KEY_UNFOLLOWED    0x524C4547  /* "RLEG" */
+
+static expert_field ei_msstun_relay_leg_bound = EI_INIT;
+
 static wmem_map_t *control_conns;   /* conversation_t * -> control_conn_t * */
 static wmem_map_t *relay_legs;      /* conversation_t * -> msstun_relay_leg_t * */
 
@@ -309,16 +317,23 @@ claim_relay_leg(packet_info *pinfo, const control_conn_t *control, const msstun_
 }
 
 void
-msstun_learn_relay_leg(packet_info *pinfo, const msstun_tap_t *rec)
+msstun_learn_relay_leg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_tap_t *rec)
 {
     conversation_t *conv;
     control_conn_t *control;
     const msstun_endpoint_t *peer;
     transaction_key_t probe;
 
-    if (PINFO_FD_VISITED(pinfo) || !msstun_handle || pinfo->ptype != PT_TCP || !rec->over_tcp || rec->depth > 0 ||
-        rec->is_channeldata)
+    if (!msstun_handle || pinfo->ptype != PT_TCP || !rec->over_tcp || rec->depth > 0 || rec->is_channeldata)
         return;
+    if (PINFO_FD_VISITED(pinfo)) {
+        if (rec->method == MSSTUN_METHOD_CONNECT && rec->cls == MSSTUN_CLASS_REQUEST &&
+            p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun, RELAY_LEG_PKT_KEY_UNFOLLOWED))
+            proto_tree_add_expert_format(tree, pinfo, &ei_msstun_relay_leg_bound, tvb, 0, 0,
+                                         "RFC 6062 relay leg not learned: %u Connect requests of this "
+                                         "connection already wait for their answer", MSSTUN_RELAY_LEG_MAX_CONNECTS);
+        return;
+    }
     conv = tcp_conversation(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport);
     if (!conv)
         return;
@@ -346,9 +361,18 @@ msstun_learn_relay_leg(packet_info *pinfo, const msstun_tap_t *rec)
         transaction_key_t *key;
         msstun_endpoint_t *copy;
 
-        if (!peer || (wmem_map_size(control->connects) >= MSSTUN_RELAY_LEG_MAX_CONNECTS &&
-                      !wmem_map_contains(control->connects, &probe)))
+        if (!peer)
             return;
+        if (wmem_map_size(control->connects) >= MSSTUN_RELAY_LEG_MAX_CONNECTS &&
+            !wmem_map_contains(control->connects, &probe)) {
+            /* Said on every pass, from the first one's verdict. */
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, RELAY_LEG_PKT_KEY_UNFOLLOWED,
+                             GUINT_TO_POINTER(1));
+            proto_tree_add_expert_format(tree, pinfo, &ei_msstun_relay_leg_bound, tvb, 0, 0,
+                                         "RFC 6062 relay leg not learned: %u Connect requests of this "
+                                         "connection already wait for their answer", MSSTUN_RELAY_LEG_MAX_CONNECTS);
+            return;
+        }
         key = wmem_new(wmem_file_scope(), transaction_key_t);
         *key = probe;
         copy = wmem_new0(wmem_file_scope(), msstun_endpoint_t);
@@ -398,6 +422,18 @@ msstun_tap_relay_leg(packet_info *pinfo, const msstun_relay_leg_t *leg, uint32_t
     rec->dst_port = pinfo->destport;
     rec->peer = &leg->peer;
     msstun_tap_queue(pinfo, rec);
+}
+
+void
+msstun_ports_register(void)
+{
+    static ei_register_info ei[] = {
+        { &ei_msstun_relay_leg_bound,
+          { "msstun.relay_leg.bound", PI_UNDECODED, PI_NOTE,
+            "RFC 6062 relay leg not learned: too many Connect requests wait for their answer", EXPFILL } },
+    };
+
+    expert_register_field_array(expert_register_protocol(proto_msstun), ei, array_length(ei));
 }
 
 void

@@ -65,11 +65,15 @@ typedef struct {
     const char *label;          /* "RFC 6062 relay leg of relayed address ..., peer ... (frame N)" */
 } msstun_relay_leg_t;
 
-/* Learns from a TURN message on a TCP control connection (depth 0): its
- * relayed address (Allocate success), the peer of a Connect request, and
+/* Registers the expert item of the relay legs (in protocol MSSTUN). */
+void msstun_ports_register(void);
+
+/* Learns from a TURN message (tvb) on a TCP control connection (depth 0):
+ * its relayed address (Allocate success), the peer of a Connect request, and
  * the relay leg a Connect success or ConnectionAttempt names, when the
- * capture has that TCP connection. */
-void msstun_learn_relay_leg(packet_info *pinfo, const msstun_tap_t *rec);
+ * capture has that TCP connection.  A Connect request past
+ * MSSTUN_RELAY_LEG_MAX_CONNECTS pending gets an expert item in tree. */
+void msstun_learn_relay_leg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_tap_t *rec);
 
 /* The relay leg this TCP segment belongs to, or NULL. */
 const msstun_relay_leg_t *msstun_relay_leg_of(packet_info *pinfo);

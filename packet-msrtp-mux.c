@@ -646,7 +646,7 @@ dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstu
     dissect_msstun_message(tvb, pinfo, tree, ctx, &result);
     msstun_learn_media(pinfo, result.learned, result.n_learned);
     if (result.tap) {
-        msstun_learn_relay_leg(pinfo, result.tap);
+        msstun_learn_relay_leg(tvb, pinfo, tree, result.tap);
         msstun_tap_queue(pinfo, result.tap);
     }
     if (result.relayed) {
@@ -2115,6 +2115,7 @@ proto_register_msrtp_mux(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert_mux = expert_register_protocol(proto_msstun);
     expert_register_field_array(expert_mux, ei, array_length(ei));
+    msstun_ports_register();
 
     msstun_module = prefs_register_protocol(proto_msstun, apply_msstun_prefs);
     msstun_prefs_register(msstun_module);

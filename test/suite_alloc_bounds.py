@@ -7,6 +7,8 @@
 #     Peers cell: "and more (over 4096)" peers, "Connect requests past 64
 #     pending not followed", "RFC 6062 connections past 4096 not tied to this
 #     allocation"; at the bound exactly, nothing.
+#   - The dissector's own bound on pending Connect requests (64 per control
+#     connection, for the relay legs) has an expert item.
 #   - The cost of -z msstun,allocations -z msstun,media grows linearly with
 #     N (hostile, test/costs.py).
 #
@@ -74,6 +76,25 @@ class TestNotes:
         assert peers_cell(tshark, make_flood(4097)) == shown_peers(16) + (
             ' and 4080 more peers and more (over 4096) sent 0/0B received 0/0B; ' + CONNECTS_NOTE + '; ' +
             CONNECTIONS_NOTE)
+
+
+class TestDissectorBound:
+    '''The dissector follows at most 64 pending Connect requests per control
+    connection to learn RFC 6062 relay legs (conversation_ports.h); the
+    request past that has an expert item, on either pass.'''
+
+    @pytest.mark.parametrize('two_pass', [False, True])
+    def test_connect_past_the_bound(self, tshark, make_flood, two_pass):
+        extra = ['-2'] if two_pass else []
+        assert tshark.fields(make_flood(64), ['frame.number'], 'msstun.relay_leg.bound', extra) == []
+        # The segments hold 10 Connect requests each (132 bytes: header 20,
+        # XOR-PEER-ADDRESS 12, USERNAME 16, REALM 32, NONCE 20,
+        # MESSAGE-INTEGRITY 24, FINGERPRINT 8), each acknowledged: the 65th is
+        # in the seventh, frame 20.
+        rows = tshark.fields(make_flood(65), ['frame.number', '_ws.expert.message'], 'msstun.relay_leg.bound', extra)
+        assert [(r[0], r[1].split(',')[-1]) for r in rows] == [
+            ('20', 'RFC 6062 relay leg not learned: 64 Connect requests of this connection already wait for their '
+                   'answer')]
 
 
 @pytest.mark.hostile
