@@ -17,7 +17,6 @@
 
 #include <epan/expert.h>
 #include <epan/proto_data.h>
-#include <epan/tap.h>
 #include <epan/to_str.h>
 #include <epan/dissectors/packet-rtcp.h>
 
@@ -25,7 +24,6 @@ static dissector_handle_t msstun_handle;
 static dissector_handle_t rtp_handle;
 static int proto_rtp = -1;
 static int proto_rtcp = -1;
-static int msstun_tap_id = -1;
 
 /*
  * Conversation claims.  Wireshark's RTP and RTCP setup (rtp_add_address(),
@@ -405,26 +403,6 @@ msstun_relay_leg_of(packet_info *pinfo)
 }
 
 void
-msstun_tap_relay_leg(packet_info *pinfo, const msstun_relay_leg_t *leg, uint32_t length)
-{
-    msstun_tap_t *rec;
-
-    if (!have_tap_listener(msstun_tap_id) || pinfo->flags.in_error_pkt)
-        return;
-    rec = wmem_new0(pinfo->pool, msstun_tap_t);
-    rec->carrier = MSSTUN_CARRIER_RAW;
-    rec->over_tcp = true;
-    rec->data_length = length;
-    rec->bwm_acm = -1;
-    copy_address_shallow(&rec->src, &pinfo->src);
-    copy_address_shallow(&rec->dst, &pinfo->dst);
-    rec->src_port = pinfo->srcport;
-    rec->dst_port = pinfo->destport;
-    rec->peer = &leg->peer;
-    msstun_tap_queue(pinfo, rec);
-}
-
-void
 msstun_ports_register(void)
 {
     static ei_register_info ei[] = {
@@ -439,7 +417,6 @@ msstun_ports_register(void)
 void
 msstun_ports_handoff(void)
 {
-    msstun_tap_id = find_tap_id("msstun");
     control_conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     relay_legs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     msstun_handle = find_dissector("msstun");

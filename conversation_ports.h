@@ -78,8 +78,4 @@ void msstun_learn_relay_leg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 /* The relay leg this TCP segment belongs to, or NULL. */
 const msstun_relay_leg_t *msstun_relay_leg_of(packet_info *pinfo);
 
-/* Queues the "msstun" tap's record of length bytes on a relay leg: carrier
- * MSSTUN_CARRIER_RAW over TCP, with peer set to the leg's peer. */
-void msstun_tap_relay_leg(packet_info *pinfo, const msstun_relay_leg_t *leg, uint32_t length);
-
 #endif /* CONVERSATION_PORTS_H */

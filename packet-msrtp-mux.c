@@ -1883,7 +1883,7 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
         col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relay leg data");
         proto_item_append_text(proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA), ", %s", leg->label);
-        msstun_tap_relay_leg(pinfo, leg, tvb_reported_length(tvb));
+        msstun_tap_carrier(pinfo, MSSTUN_CARRIER_RAW, true, tvb_reported_length(tvb));
         show_data(tvb, pinfo, tree);
         return len;
     }

@@ -388,9 +388,10 @@ account_message(msstun_alloc_tracker_t *tracker, msstun_alloc_t *alloc, const pa
     }
 }
 
-/* A segment of an RFC 6062 relay leg (the record's peer set): relayed
- * through the allocation at either end whose relayed address it is, at
- * both when two allocations connect their relayed addresses. */
+/* A segment of an RFC 6062 relay leg (raw TCP data on no data connection:
+ * the multiplexer's relay legs are the only other TCP connections with raw
+ * data): relayed through the allocation at either end whose relayed address
+ * it is, at both when two allocations connect their relayed addresses. */
 static msstun_alloc_what_t
 track_relay_leg(msstun_alloc_tracker_t *tracker, const char *src, const char *dst, uint32_t length,
                 msstun_alloc_t **alloc, bool *from_client)
@@ -424,12 +425,10 @@ track_data(msstun_alloc_tracker_t *tracker, const msstun_tap_t *rec, const char 
     uint32_t length = note ? note->length : rec->data_length;
     connection_t *conn;
 
-    if (carrier == MSSTUN_CARRIER_RAW && rec->over_tcp && rec->peer)
-        return track_relay_leg(tracker, src, dst, length, alloc, from_client);
     if (carrier == MSSTUN_CARRIER_RAW && rec->over_tcp) {
         conn = (connection_t *)lookup_either_way(tracker->data_conns, src, dst, true, from_client);
         if (!conn)
-            return MSSTUN_ALLOC_NONE;
+            return track_relay_leg(tracker, src, dst, length, alloc, from_client);
         *alloc = conn->alloc;
         count_traffic(conn->alloc, conn->peer, false, *from_client, length);
         return MSSTUN_ALLOC_DATA;
