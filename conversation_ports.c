@@ -303,13 +303,11 @@ claim_relay_leg(packet_info *pinfo, const control_conn_t *control, const msstun_
     if (!conv)
         return;
     leg = wmem_new0(wmem_file_scope(), msstun_relay_leg_t);
-    copy_endpoint(&leg->relayed, &control->relayed);
-    copy_endpoint(&leg->peer, peer);
     leg->frame = pinfo->num;
     leg->label = wmem_strdup_printf(wmem_file_scope(), "RFC 6062 relay leg of relayed address %s port %u, peer %s "
-                                    "port %u (frame %u)", address_to_str(pinfo->pool, &leg->relayed.addr),
-                                    leg->relayed.port, address_to_str(pinfo->pool, &leg->peer.addr), leg->peer.port,
-                                    leg->frame);
+                                    "port %u (frame %u)", address_to_str(pinfo->pool, &control->relayed.addr),
+                                    control->relayed.port, address_to_str(pinfo->pool, &peer->addr), peer->port,
+                                    pinfo->num);
     wmem_map_insert(relay_legs, conv, leg);
     conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
 }

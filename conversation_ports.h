@@ -59,8 +59,6 @@ void msstun_claim_srtcp(packet_info *pinfo, const address *addr, uint32_t port, 
 #define MSSTUN_RELAY_LEG_MAX_CONNECTS   64
 
 typedef struct {
-    msstun_endpoint_t relayed;  /* the allocation's relayed transport address */
-    msstun_endpoint_t peer;
     uint32_t frame;             /* the message that named the connection */
     const char *label;          /* "RFC 6062 relay leg of relayed address ..., peer ... (frame N)" */
 } msstun_relay_leg_t;
