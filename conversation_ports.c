@@ -16,6 +16,9 @@
 #include "prefs.h"
 
 #include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
 #include <epan/dissectors/packet-rtcp.h>
 
 static dissector_handle_t msstun_handle;
@@ -255,9 +258,200 @@ msstun_learn_media(packet_info *pinfo, const msstun_learned_t *learned, unsigned
         learn_address(pinfo, &learned[i].addr, learned[i].port, learned[i].other_port);
 }
 
+/*
+ * RFC 6062 relay legs.  Per TCP control connection: the relayed address of
+ * its allocation and the peers of its pending Connect requests; per relay
+ * leg (the TCP conversation between relayed address and peer): the leg.
+ * Both maps belong to the capture file.
+ */
+
+typedef struct {
+    uint8_t id[16];             /* bytes 4..19 of the request */
+} transaction_key_t;
+
+typedef struct {
+    msstun_endpoint_t relayed;  /* addr.type AT_NONE until an Allocate success names one */
+    wmem_map_t *connects;       /* transaction_key_t * -> msstun_endpoint_t * peer */
+} control_conn_t;
+
+/* The frame's (file-scope) proto data of protocol MSSTUN under this key:
+ * it holds a Connect request that the bound kept from being followed. */
+#define RELAY_LEG_PKT_KEY_UNFOLLOWED    0x524C4547  /* "RLEG" */
+
+static expert_field ei_msstun_relay_leg_bound = EI_INIT;
+
+static wmem_map_t *control_conns;   /* conversation_t * -> control_conn_t * */
+static wmem_map_t *relay_legs;      /* conversation_t * -> msstun_relay_leg_t * */
+
+static unsigned
+transaction_hash(const void *key)
+{
+    const transaction_key_t *k = (const transaction_key_t *)key;
+    unsigned hash = 2166136261U;    /* FNV-1a */
+
+    for (size_t i = 0; i < sizeof(k->id); i++)
+        hash = (hash ^ k->id[i]) * 16777619U;
+    return hash;
+}
+
+static gboolean
+transaction_equal(const void *a, const void *b)
+{
+    return memcmp(((const transaction_key_t *)a)->id, ((const transaction_key_t *)b)->id,
+                  sizeof(((const transaction_key_t *)a)->id)) == 0;
+}
+
+static conversation_t *
+tcp_conversation(const packet_info *pinfo, const address *a, uint32_t a_port, const address *b, uint32_t b_port)
+{
+    return find_conversation(pinfo->num, a, b, CONVERSATION_TCP, a_port, b_port, 0);
+}
+
+static const msstun_endpoint_t *
+first_peer(const msstun_tap_t *rec)
+{
+    for (unsigned i = 0; i < rec->n_endpoints; i++) {
+        if (rec->peer_mask & (1U << i))
+            return &rec->endpoints[i];
+    }
+    return NULL;
+}
+
+static void
+copy_endpoint(msstun_endpoint_t *to, const msstun_endpoint_t *from)
+{
+    to->role = from->role;
+    copy_address_wmem(wmem_file_scope(), &to->addr, &from->addr);
+    to->port = from->port;
+}
+
+/* The TCP connection between the relayed address and peer, if the capture
+ * has it (its handshake came before the message that names it), is the
+ * multiplexer's from this frame on. */
+static void
+claim_relay_leg(packet_info *pinfo, const control_conn_t *control, const msstun_endpoint_t *peer)
+{
+    conversation_t *conv = tcp_conversation(pinfo, &control->relayed.addr, control->relayed.port, &peer->addr,
+                                            peer->port);
+    msstun_relay_leg_t *leg;
+
+    if (!conv)
+        return;
+    leg = wmem_new0(wmem_file_scope(), msstun_relay_leg_t);
+    leg->frame = pinfo->num;
+    leg->label = wmem_strdup_printf(wmem_file_scope(), "RFC 6062 relay leg of relayed address %s port %u, peer %s "
+                                    "port %u (frame %u)", address_to_str(pinfo->pool, &control->relayed.addr),
+                                    control->relayed.port, address_to_str(pinfo->pool, &peer->addr), peer->port,
+                                    pinfo->num);
+    wmem_map_insert(relay_legs, conv, leg);
+    conversation_set_dissector_from_frame_number(conv, pinfo->num, msstun_handle);
+}
+
+void
+msstun_learn_relay_leg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_tap_t *rec)
+{
+    conversation_t *conv;
+    control_conn_t *control;
+    const msstun_endpoint_t *peer;
+    transaction_key_t probe;
+
+    if (!msstun_handle || pinfo->ptype != PT_TCP || !rec->over_tcp || rec->depth > 0 || rec->is_channeldata)
+        return;
+    if (PINFO_FD_VISITED(pinfo)) {
+        if (rec->method == MSSTUN_METHOD_CONNECT && rec->cls == MSSTUN_CLASS_REQUEST &&
+            p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun, RELAY_LEG_PKT_KEY_UNFOLLOWED))
+            proto_tree_add_expert_format(tree, pinfo, &ei_msstun_relay_leg_bound, tvb, 0, 0,
+                                         "RFC 6062 relay leg not learned: %u Connect requests of this "
+                                         "connection already wait for their answer", MSSTUN_RELAY_LEG_MAX_CONNECTS);
+        return;
+    }
+    conv = tcp_conversation(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport);
+    if (!conv)
+        return;
+    control = (control_conn_t *)wmem_map_lookup(control_conns, conv);
+    if (!control) {
+        if (rec->method != MSSTUN_METHOD_ALLOCATE || rec->cls != MSSTUN_CLASS_SUCCESS || rec->relayed_mask == 0)
+            return;
+        control = wmem_new0(wmem_file_scope(), control_conn_t);
+        control->connects = wmem_map_new(wmem_file_scope(), transaction_hash, transaction_equal);
+        wmem_map_insert(control_conns, conv, control);
+    }
+    if (rec->method == MSSTUN_METHOD_ALLOCATE && rec->cls == MSSTUN_CLASS_SUCCESS) {
+        /* The allocation of the connection: the first relayed address. */
+        for (unsigned i = 0; i < rec->n_endpoints && control->relayed.addr.type == AT_NONE; i++) {
+            if (rec->relayed_mask & (1U << i))
+                copy_endpoint(&control->relayed, &rec->endpoints[i]);
+        }
+        return;
+    }
+    if (control->relayed.addr.type == AT_NONE)
+        return;
+    memcpy(probe.id, rec->transaction_id, sizeof(probe.id));
+    peer = first_peer(rec);
+    if (rec->method == MSSTUN_METHOD_CONNECT && rec->cls == MSSTUN_CLASS_REQUEST) {
+        transaction_key_t *key;
+        msstun_endpoint_t *copy;
+
+        if (!peer)
+            return;
+        if (wmem_map_size(control->connects) >= MSSTUN_RELAY_LEG_MAX_CONNECTS &&
+            !wmem_map_contains(control->connects, &probe)) {
+            /* Said on every pass, from the first one's verdict. */
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, RELAY_LEG_PKT_KEY_UNFOLLOWED,
+                             GUINT_TO_POINTER(1));
+            proto_tree_add_expert_format(tree, pinfo, &ei_msstun_relay_leg_bound, tvb, 0, 0,
+                                         "RFC 6062 relay leg not learned: %u Connect requests of this "
+                                         "connection already wait for their answer", MSSTUN_RELAY_LEG_MAX_CONNECTS);
+            return;
+        }
+        key = wmem_new(wmem_file_scope(), transaction_key_t);
+        *key = probe;
+        copy = wmem_new0(wmem_file_scope(), msstun_endpoint_t);
+        copy_endpoint(copy, peer);
+        wmem_map_insert(control->connects, key, copy);
+    } else if (rec->method == MSSTUN_METHOD_CONNECT) {
+        /* RFC 6062 5.2: the success comes once the server's connection
+         * from the relayed address to the peer of the request is up. */
+        const msstun_endpoint_t *connect_peer = (const msstun_endpoint_t *)wmem_map_remove(control->connects, &probe);
+
+        if (connect_peer && rec->cls == MSSTUN_CLASS_SUCCESS)
+            claim_relay_leg(pinfo, control, connect_peer);
+    } else if (rec->method == MSSTUN_METHOD_CONNECTION_ATTEMPT && rec->cls == MSSTUN_CLASS_INDICATION && peer) {
+        /* RFC 6062 5.3: the peer connected to the relayed address. */
+        claim_relay_leg(pinfo, control, peer);
+    }
+}
+
+const msstun_relay_leg_t *
+msstun_relay_leg_of(packet_info *pinfo)
+{
+    conversation_t *conv;
+    const msstun_relay_leg_t *leg;
+
+    if (pinfo->ptype != PT_TCP || wmem_map_size(relay_legs) == 0)
+        return NULL;
+    conv = tcp_conversation(pinfo, &pinfo->src, pinfo->srcport, &pinfo->dst, pinfo->destport);
+    leg = conv ? (const msstun_relay_leg_t *)wmem_map_lookup(relay_legs, conv) : NULL;
+    return leg && leg->frame < pinfo->num ? leg : NULL;
+}
+
+void
+msstun_ports_register(void)
+{
+    static ei_register_info ei[] = {
+        { &ei_msstun_relay_leg_bound,
+          { "msstun.relay_leg.bound", PI_UNDECODED, PI_NOTE,
+            "RFC 6062 relay leg not learned: too many Connect requests wait for their answer", EXPFILL } },
+    };
+
+    expert_register_field_array(expert_register_protocol(proto_msstun), ei, array_length(ei));
+}
+
 void
 msstun_ports_handoff(void)
 {
+    control_conns = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    relay_legs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     msstun_handle = find_dissector("msstun");
     rtp_handle = find_dissector("rtp");
     proto_rtp = proto_get_id_by_filter_name("rtp");

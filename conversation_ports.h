@@ -11,6 +11,7 @@
 #define CONVERSATION_PORTS_H
 
 #include "msstun-compat.h"
+#include "tap-msstun.h"
 
 #include <epan/packet.h>
 #include <epan/dissectors/packet-rtp.h>
@@ -65,5 +66,36 @@ void msstun_claim_back_from_rtp(packet_info *pinfo, const address *addr, uint32_
  * the conversation kept by the multiplexer. */
 void msstun_claim_srtcp(packet_info *pinfo, const address *addr, uint32_t port, uint32_t other_port,
                         struct srtp_info *info);
+
+/*
+ * RFC 6062 relay legs: the TCP connection between a TURN allocation's
+ * relayed transport address and a peer, which the server opens for a
+ * successful Connect (RFC 6062 5.2) or the peer opens, as a
+ * ConnectionAttempt indication tells (5.3).  Learned on the first pass from
+ * the messages of the allocation's control connection and kept as the TCP
+ * conversation's dissector from the message on.
+ */
+
+/* Pending Connect requests remembered per control connection, to learn
+ * the relay leg from their success; later ones are not. */
+#define MSSTUN_RELAY_LEG_MAX_CONNECTS   64
+
+typedef struct {
+    uint32_t frame;             /* the message that named the connection */
+    const char *label;          /* "RFC 6062 relay leg of relayed address ..., peer ... (frame N)" */
+} msstun_relay_leg_t;
+
+/* Registers the expert item of the relay legs (in protocol MSSTUN). */
+void msstun_ports_register(void);
+
+/* Learns from a TURN message (tvb) on a TCP control connection (depth 0):
+ * its relayed address (Allocate success), the peer of a Connect request, and
+ * the relay leg a Connect success or ConnectionAttempt names, when the
+ * capture has that TCP connection.  A Connect request past
+ * MSSTUN_RELAY_LEG_MAX_CONNECTS pending gets an expert item in tree. */
+void msstun_learn_relay_leg(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstun_tap_t *rec);
+
+/* The relay leg this TCP segment belongs to, or NULL. */
+const msstun_relay_leg_t *msstun_relay_leg_of(packet_info *pinfo);
 
 #endif /* CONVERSATION_PORTS_H */

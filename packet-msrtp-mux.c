@@ -652,8 +652,10 @@ dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const msstu
 
     dissect_msstun_message(tvb, pinfo, tree, ctx, &result);
     msstun_learn_media(pinfo, result.learned, result.n_learned);
-    if (result.tap)
+    if (result.tap) {
+        msstun_learn_relay_leg(tvb, pinfo, tree, result.tap);
         msstun_tap_queue(pinfo, result.tap);
+    }
     if (result.relayed) {
         msstun_payload_ctx_t inner = { ctx->depth + 1, ctx->over_tcp, result.peer, result.toward_peer,
                                        MSSTUN_CARRIER_DATA };
@@ -1880,7 +1882,18 @@ dissect_msstun_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 {
     msstun_mux_conv_t *conv_data = mux_conv_data(pinfo);
     int len = tvb_captured_length(tvb);
+    const msstun_relay_leg_t *leg = msstun_relay_leg_of(pinfo);
 
+    if (leg) {
+        /* RFC 6062 5.2, 5.3: the peer's own bytes, as on the client's data
+         * connection. */
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "MSSTUN");
+        col_set_str(pinfo->cinfo, COL_INFO, "RFC 6062 relay leg data");
+        proto_item_append_text(proto_tree_add_item(tree, proto_msstun, tvb, 0, 0, ENC_NA), ", %s", leg->label);
+        msstun_tap_carrier(pinfo, MSSTUN_CARRIER_RAW, true, tvb_reported_length(tvb));
+        show_data(tvb, pinfo, tree);
+        return len;
+    }
     switch (tcp_mode(tvb, pinfo, conv_data)) {
     case TCP_MODE_TLS:
         /* Real TLS is Wireshark's: the connection's later segments go to it
@@ -2109,6 +2122,7 @@ proto_register_msrtp_mux(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert_mux = expert_register_protocol(proto_msstun);
     expert_register_field_array(expert_mux, ei, array_length(ei));
+    msstun_ports_register();
 
     msstun_module = prefs_register_protocol(proto_msstun, apply_msstun_prefs);
     msstun_prefs_register(msstun_module);

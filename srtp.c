@@ -38,7 +38,7 @@
 #include <epan/tfs.h>
 #include <epan/dissectors/packet-rtcp.h>
 
-/* Proto data keys (proto_msstun): the number of SRTP/SRTCP packets seen
+/* Proto data keys (proto_srtp_msstun): the number of SRTP/SRTCP packets seen
  * so far in the frame (packet scope), and the record of the n-th one
  * (file scope, SRTP_PKT_KEY_RECORD + n). */
 #define SRTP_PKT_KEY_COUNT          0x53525450  /* "SRTP" */
@@ -130,7 +130,7 @@ typedef struct {
 /* MSSTUN, which SRTP's items and proto data belong to: handed over by
  * msstun_srtp_register(), so that SRTP includes nothing of the files that
  * call it. */
-static int proto_msstun = -1;
+static int proto_srtp_msstun = -1;
 static int proto_rtcp = -1;
 static dissector_handle_t rtp_handle;
 static dissector_handle_t rtcp_handle;
@@ -654,7 +654,7 @@ show_packet(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rtcp, cons
     srtp_status_t result;
     tvbuff_t *plain;
 
-    ti = proto_tree_add_item(tree, proto_msstun, tvb, 0, -1, ENC_NA);
+    ti = proto_tree_add_item(tree, proto_srtp_msstun, tvb, 0, -1, ENC_NA);
     proto_item_append_text(ti, rtcp ? ", SRTCP" : ", SRTP");
     srtp_tree = proto_item_add_subtree(ti, ett_msstun_srtp);
     if (rec->status == PKT_NO_KEY) {
@@ -738,13 +738,13 @@ msstun_srtp_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool rt
      * any earlier pass either, and no per-packet state to look up. */
     if (!msstun_srtp_enabled() || msstun_srtp_key_count() == 0)
         return false;
-    n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT));
-    p_add_proto_data(pinfo->pool, pinfo, proto_msstun, SRTP_PKT_KEY_COUNT, GUINT_TO_POINTER(n + 1));
-    rec = (pkt_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n);
+    n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_srtp_msstun, SRTP_PKT_KEY_COUNT));
+    p_add_proto_data(pinfo->pool, pinfo, proto_srtp_msstun, SRTP_PKT_KEY_COUNT, GUINT_TO_POINTER(n + 1));
+    rec = (pkt_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_srtp_msstun, SRTP_PKT_KEY_RECORD + n);
     if (!rec) {
         if (PINFO_FD_VISITED(pinfo) || !(rec = decide(tvb, pinfo, rtcp)))
             return false;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_msstun, SRTP_PKT_KEY_RECORD + n, rec);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_srtp_msstun, SRTP_PKT_KEY_RECORD + n, rec);
     }
     return show_packet(tvb, pinfo, tree, rtcp, rec);
 }
@@ -813,12 +813,12 @@ msstun_srtp_register(module_t *module, int proto)
     };
     expert_module_t *expert;
 
-    proto_msstun = proto;
-    proto_register_field_array(proto_msstun, hf, array_length(hf));
+    proto_srtp_msstun = proto;
+    proto_register_field_array(proto_srtp_msstun, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert = expert_register_protocol(proto_msstun);
+    expert = expert_register_protocol(proto_srtp_msstun);
     expert_register_field_array(expert, ei, array_length(ei));
-    msstun_srtp_keys_register(module, proto_msstun);
+    msstun_srtp_keys_register(module, proto_srtp_msstun);
     streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
     register_init_routine(srtp_init);
     carriers = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), carrier_hash, carrier_equal);
@@ -827,8 +827,8 @@ msstun_srtp_register(module_t *module, int proto)
 void
 msstun_srtp_handoff(void)
 {
-    rtp_handle = find_dissector_add_dependency("rtp", proto_msstun);
-    rtcp_handle = find_dissector_add_dependency("rtcp", proto_msstun);
+    rtp_handle = find_dissector_add_dependency("rtp", proto_srtp_msstun);
+    rtcp_handle = find_dissector_add_dependency("rtcp", proto_srtp_msstun);
     proto_rtcp = proto_get_id_by_filter_name("rtcp");
     msstun_srtp_keys_handoff();
 }

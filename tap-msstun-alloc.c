@@ -22,6 +22,7 @@ struct msstun_alloc_tracker {
     GHashTable    *relays;      /* relayed transport address -> msstun_alloc_t */
     GHashTable    *connections; /* "server connection-id" -> connection_t */
     GHashTable    *data_conns;  /* "client server TCP" of a data connection -> connection_t */
+    msstun_alloc_t *far_end;    /* the second allocation of the last record, or NULL */
     GDestroyNotify free_report_data;
 };
 
@@ -90,6 +91,7 @@ msstun_alloc_tracker_reset(msstun_alloc_tracker_t *tracker)
     GHashTableIter iter;
     gpointer value;
 
+    tracker->far_end = NULL;
     g_hash_table_remove_all(tracker->data_conns);
     g_hash_table_remove_all(tracker->connections);
     g_hash_table_remove_all(tracker->relays);
@@ -233,12 +235,15 @@ connection_key(const char *server, uint32_t connection_id)
     return g_strdup_printf("%s %u", server, connection_id);
 }
 
+/* Past the bound, the allocation says that a connection of its own was
+ * not tied to it. */
 static void
 add_connection(GHashTable *table, char *owned_key, msstun_alloc_t *alloc, const char *peer)
 {
     connection_t *conn;
 
     if (g_hash_table_size(table) >= MSSTUN_ALLOC_MAX_CONNECTIONS && !g_hash_table_contains(table, owned_key)) {
+        alloc->more_connections = true;
         g_free(owned_key);
         return;
     }
@@ -322,10 +327,17 @@ account_message(msstun_alloc_tracker_t *tracker, msstun_alloc_t *alloc, const pa
             g_free(alloc->pending_dest);
             alloc->pending_dest = g_strdup(name);
         }
-        if (rec->method == MSSTUN_METHOD_CONNECT && rec->cls == MSSTUN_CLASS_REQUEST &&
-            g_hash_table_size(alloc->connects) < MSSTUN_ALLOC_MAX_CONNECTS)
-            g_hash_table_replace(alloc->connects, g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id)),
-                                 g_strdup(name));
+        if (rec->method == MSSTUN_METHOD_CONNECT && rec->cls == MSSTUN_CLASS_REQUEST) {
+            GBytes *id = g_bytes_new(rec->transaction_id, sizeof(rec->transaction_id));
+
+            if (g_hash_table_size(alloc->connects) < MSSTUN_ALLOC_MAX_CONNECTS ||
+                g_hash_table_contains(alloc->connects, id)) {
+                g_hash_table_replace(alloc->connects, id, g_strdup(name));
+            } else {
+                alloc->more_connects = true;
+                g_bytes_unref(id);
+            }
+        }
         if (rec->method == MSSTUN_METHOD_CONNECTION_ATTEMPT && rec->has_connection_id)
             add_connection(tracker->connections, connection_key(alloc->server, rec->connection_id), alloc, name);
         g_free(name);
@@ -376,10 +388,34 @@ account_message(msstun_alloc_tracker_t *tracker, msstun_alloc_t *alloc, const pa
     }
 }
 
+/* A segment of an RFC 6062 relay leg (raw TCP data on no data connection:
+ * the multiplexer's relay legs are the only other TCP connections with raw
+ * data): relayed through the allocation at either end whose relayed address
+ * it is, at both when two allocations connect their relayed addresses. */
+static msstun_alloc_what_t
+track_relay_leg(msstun_alloc_tracker_t *tracker, const char *src, const char *dst, uint32_t length,
+                msstun_alloc_t **alloc, bool *from_client)
+{
+    msstun_alloc_t *from_relayed = msstun_alloc_by_relayed(tracker, src);
+    msstun_alloc_t *to_relayed = msstun_alloc_by_relayed(tracker, dst);
+
+    if (from_relayed)
+        count_traffic(from_relayed, dst, true, true, length);
+    if (to_relayed && to_relayed != from_relayed)
+        count_traffic(to_relayed, src, true, false, length);
+    else
+        to_relayed = NULL;
+    *from_client = from_relayed != NULL;
+    *alloc = from_relayed ? from_relayed : to_relayed;
+    if (from_relayed)
+        tracker->far_end = to_relayed;
+    return *alloc ? MSSTUN_ALLOC_DATA : MSSTUN_ALLOC_NONE;
+}
+
 /* Relayed data in no TURN message: on an allocation's 5-tuple (0xFF10,
  * TCP end-to-end data, RTP, RTCP or other data sent unwrapped to the
- * active destination), on an RFC 6062 data connection, or between a
- * relayed address and a peer (RTP and RTCP of the relay leg). */
+ * active destination), on an RFC 6062 data connection or relay leg, or
+ * between a relayed address and a peer (RTP and RTCP of the relay leg). */
 static msstun_alloc_what_t
 track_data(msstun_alloc_tracker_t *tracker, const msstun_tap_t *rec, const char *src, const char *dst,
            msstun_alloc_t **alloc, bool *from_client)
@@ -392,7 +428,7 @@ track_data(msstun_alloc_tracker_t *tracker, const msstun_tap_t *rec, const char 
     if (carrier == MSSTUN_CARRIER_RAW && rec->over_tcp) {
         conn = (connection_t *)lookup_either_way(tracker->data_conns, src, dst, true, from_client);
         if (!conn)
-            return MSSTUN_ALLOC_NONE;
+            return track_relay_leg(tracker, src, dst, length, alloc, from_client);
         *alloc = conn->alloc;
         count_traffic(conn->alloc, conn->peer, false, *from_client, length);
         return MSSTUN_ALLOC_DATA;
@@ -446,6 +482,7 @@ msstun_alloc_track(msstun_alloc_tracker_t *tracker, const packet_info *pinfo, co
 
     *alloc = NULL;
     *from_client = false;
+    tracker->far_end = NULL;
     if (msstun_alloc_kind_of(rec) == MSSTUN_ALLOC_NONE)
         return MSSTUN_ALLOC_NONE;
     src = msstun_transport_address(&rec->src, rec->src_port);
@@ -471,4 +508,10 @@ msstun_alloc_track(msstun_alloc_tracker_t *tracker, const packet_info *pinfo, co
     g_free(src);
     g_free(dst);
     return what;
+}
+
+msstun_alloc_t *
+msstun_alloc_far_end(const msstun_alloc_tracker_t *tracker)
+{
+    return tracker->far_end;
 }

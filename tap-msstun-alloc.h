@@ -10,7 +10,10 @@
  * through it per peer, in every carrier: Send/Data, ChannelData, 0xFF10,
  * MS-TURN TCP end-to-end data, data sent unwrapped to the active
  * destination, RFC 6062 data connections, and, apart, the relay leg
- * (between a relayed address and a peer) where the capture has it.
+ * (between a relayed address and a peer) where the capture has it: RTP and
+ * RTCP there, and the segments of an RFC 6062 relay leg (TCP payload
+ * bytes), counted by the allocation at each end whose relayed address it
+ * is.
  *
  * Each report owns one tracker, made and freed with its state; every string
  * is the tracker's own.
@@ -25,8 +28,12 @@
 #include "tap-msstun-report.h"
 
 /* Bounds of one tracker.  Past them the data of further peers counts in the
- * allocation's totals only (the Allocations report says "and more peers"),
- * and further RFC 6062 connections are not tied to their allocation. */
+ * allocation's totals only (the Allocations report says "and more (over
+ * 4096)"), further Connect requests are not matched with their success and
+ * further RFC 6062 connections are not tied to their allocation (their data
+ * connections get rows of their own); the allocation notes each (more_peers,
+ * more_connects, more_connections), which the Allocations report shows in
+ * its Peers column. */
 #define MSSTUN_ALLOC_MAX_PEERS          4096    /* per allocation */
 #define MSSTUN_ALLOC_MAX_CONNECTS       64      /* Connect requests waiting for their answer, per allocation */
 #define MSSTUN_ALLOC_MAX_CONNECTIONS    4096    /* CONNECTION-IDs and data connections, per tracker */
@@ -63,6 +70,8 @@ typedef struct {
     char       *pending_dest;   /* the destination of the last Set Active Destination request */
     char       *active_dest;    /* and of the last one that succeeded */
     GHashTable *connects;       /* GBytes * transaction ID of a Connect request -> char * peer */
+    bool        more_connects;  /* Connect requests past MSSTUN_ALLOC_MAX_CONNECTS pending, not followed */
+    bool        more_connections;   /* its RFC 6062 connections past MSSTUN_ALLOC_MAX_CONNECTIONS, not tied */
     void       *report_data;    /* the report's own, freed by the tracker's free_report_data */
 } msstun_alloc_t;
 
@@ -97,6 +106,11 @@ msstun_alloc_t *msstun_alloc_find(msstun_alloc_tracker_t *tracker, const char *a
                                   bool *a_is_client);
 /* The allocation that a relayed address belongs to. */
 msstun_alloc_t *msstun_alloc_by_relayed(msstun_alloc_tracker_t *tracker, const char *relayed);
+/* The other allocation the last record of msstun_alloc_track() was about:
+ * a relay leg between the relayed addresses of two allocations is relayed
+ * through both (the first is *alloc, this one received it); else NULL. */
+msstun_alloc_t *msstun_alloc_far_end(const msstun_alloc_tracker_t *tracker);
+
 /* The peer a channel of the allocation is bound to, or NULL. */
 const char *msstun_alloc_channel_peer(const msstun_alloc_t *alloc, uint32_t channel);
 

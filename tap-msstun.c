@@ -243,6 +243,11 @@ draw_allocation(msstun_report_t *report, const msstun_alloc_t *alloc)
             g_string_append_printf(str, " and more (over %u)", MSSTUN_ALLOC_MAX_PEERS);
         append_traffic(str, &others);
     }
+    if (alloc->more_connects)
+        g_string_append_printf(str, "; Connect requests past %u pending not followed", MSSTUN_ALLOC_MAX_CONNECTS);
+    if (alloc->more_connections)
+        g_string_append_printf(str, "; RFC 6062 connections past %u not tied to this allocation",
+                               MSSTUN_ALLOC_MAX_CONNECTIONS);
     msstun_report_set_string(report, row->row, ALLOC_PEERS, g_string_free(str, false));
 
     /* The destination the last successful Set Active Destination chose,
@@ -336,6 +341,7 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
     msstun_alloc_what_t may_be = msstun_alloc_kind_of(rec);
     msstun_report_t *report;
     msstun_alloc_t *alloc;
+    msstun_alloc_t *far_end;
     alloc_row_t *row;
     bool from_client;
 
@@ -345,6 +351,11 @@ allocations_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, c
     if (msstun_alloc_track(((table_state_t *)report->state)->allocs, pinfo, rec, &alloc, &from_client) ==
         MSSTUN_ALLOC_NONE)
         return TAP_PACKET_DONT_REDRAW;
+    far_end = msstun_alloc_far_end(((table_state_t *)report->state)->allocs);
+    if (far_end) {
+        msstun_report_set_uint(report, alloc_row(report, far_end, pinfo)->row, ALLOC_LAST, pinfo->num);
+        draw_allocation(report, far_end);
+    }
     row = alloc_row(report, alloc, pinfo);
     msstun_report_set_uint(report, row->row, ALLOC_LAST, pinfo->num);
     if (may_be == MSSTUN_ALLOC_MESSAGE) {

@@ -683,17 +683,21 @@ class TestCoturn:
             ['84'] + d + ['120'], ['87'] + d + ['120'], ['90'] + d + ['240'], ['94'] + d + ['240'],
         ]
 
-    def test_rfc6062_peer_connection_not_claimed(self, run, run_builtin):
-        # The relay's own TCP connection to the peer (49161 <-> 49168) is plain data.
+    def test_rfc6062_relay_leg(self, run, run_builtin):
+        # The relay's own TCP connection to the peer (49161 <-> 49168), which
+        # the Connect success (frame 51) and the ConnectionAttempt (frame 44)
+        # name, is the relay leg (issue 27): the peer's bytes as data, as
+        # without the plugin, with or without Decode As on its port; no
+        # STUN or ChannelData read into them.
         dfilter = 'tcp.port == 49161 && tcp.len > 0'
-        extra = ['-d', 'tcp.port==49161,msstun']
-        rows = run(COTURN_6062, COLS + ['msstun.type', 'msstun.channel'], dfilter=dfilter, extra=extra)
         base = run_builtin(COTURN_6062, COLS, dfilter=dfilter)
-        assert [r[0] for r in rows] == ['73', '80', '85', '92']
-        assert [r[2:4] for r in rows] == [r[2:4] for r in base]
-        assert {tuple(r[4:]) for r in rows} == {('', '')}
-        # Not recognised: left to TCP, shown exactly as without the plugin.
-        assert [r[1] for r in rows] == [r[1] for r in base] == ['eth:ethertype:ip:tcp:data'] * 4
+        assert [r[1] for r in base] == ['eth:ethertype:ip:tcp:data'] * 4
+        for extra in ([], ['-d', 'tcp.port==49161,msstun']):
+            rows = run(COTURN_6062, COLS + ['msstun.type', 'msstun.channel'], dfilter=dfilter, extra=extra)
+            assert [r[0] for r in rows] == ['73', '80', '85', '92']
+            assert [r[1:4] for r in rows] == [['eth:ethertype:ip:tcp:msstun:data', 'MSSTUN',
+                                               'RFC 6062 relay leg data']] * 4
+            assert {tuple(r[4:]) for r in rows} == {('', '')}
 
 
 class TestLibniceTurn443:

@@ -10,7 +10,11 @@
 #     and MS-TURN end-to-end frame on the allocation's 5-tuple, its RTP and
 #     RTCP, its other data after a Set Active Destination success, and the
 #     bytes of its RFC 6062 data connections after their ConnectionBind
-#     success; RTP and RTCP between its relayed addresses and peers apart.
+#     success; apart, the relay leg: RTP and RTCP between its relayed
+#     addresses and peers, and the TCP payload (tcp.len) of the RFC 6062
+#     connections between its relayed address (XOR-RELAYED-ADDRESS of its
+#     Allocate success) and a peer (XOR-PEER-ADDRESS of a Connect request
+#     answered by a success, or of a ConnectionAttempt), once named.
 #   - A capture with no TURN allocation message has no allocation row.
 #   - Allocations and Media Paths agree on which allocation a relayed stream
 #     went through (the client, server and relayed address of its hops).
@@ -37,15 +41,18 @@ EVERY_CAPTURE = ([os.path.join(LOCAL_CAPTURES, c) for c in all_local_captures()]
 # RFC 5766/6062 methods and MS-TURN's Send request, Data indication and Set
 # Active Destination.
 ALLOCATION_METHODS = {0x003, 0x004, 0x006, 0x007, 0x008, 0x009, 0x00A, 0x00B, 0x00C, 0x1004, 0x1005, 0x1006}
-SEND, CONNECT, CONNECTION_BIND, CONNECTION_ATTEMPT, SET_ACTIVE_DEST = 0x006, 0x00A, 0x00B, 0x00C, 0x1006
-REQUEST, INDICATION, SUCCESS = 0, 1, 2
+ALLOCATE, SEND, CONNECT, CONNECTION_BIND, CONNECTION_ATTEMPT, SET_ACTIVE_DEST = (0x003, 0x006, 0x00A, 0x00B, 0x00C,
+                                                                           0x1006)
+REQUEST, INDICATION, SUCCESS, ERROR = 0, 1, 2, 3
 MEDIA_LAYERS = {'rtp', 'rtcp', 'srtp', 'srtcp'}
 
 FIELDS = ['frame.number', 'frame.protocols', 'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst', 'udp.srcport',
           'udp.dstport', 'tcp.srcport', 'tcp.dstport', 'udp.length', 'tcp.len', 'tcp.stream', 'msstun.type',
           'msstun.method', 'msstun.class', 'msstun.id', 'msstun.att.data', 'msstun.channel.length', 'msstun.mturn.length',
           'msstun.tcp.type', 'msstun.tcp.length', 'msstun.att.connection_id',
-          'msstun.unrecognised_payload.first_byte', 'msstun.rfc4571.repeated']
+          'msstun.unrecognised_payload.first_byte', 'msstun.rfc4571.repeated', 'msstun.att.xor_peer.ipv4',
+          'msstun.att.xor_peer.ipv6', 'msstun.att.xor_peer.port', 'msstun.att.xor_relayed.ipv4',
+          'msstun.att.xor_relayed.ipv6', 'msstun.att.xor_relayed.port']
 
 TRAFFIC = re.compile(r'sent (\d+)/(\d+)B received (\d+)/(\d+)B')
 PEER = re.compile(r'(?:^|, )(.+?) sent \d+/\d+B received \d+/\d+B(?: \(relay leg sent \d+/\d+B received '
@@ -82,6 +89,12 @@ class Frame:
     def ints(self, field):
         return [int(x, 0) for x in self.values[field]]
 
+    def address(self, attribute):
+        '''The first transport address of an address attribute, or None.'''
+        host = self.first('msstun.att.%s.ipv4' % attribute) or self.first('msstun.att.%s.ipv6' % attribute)
+        port = self.first('msstun.att.%s.port' % attribute)
+        return endpoint(host, port) if host and port else None
+
     def payload(self):
         return int(self.first('udp.length')) - 8 if self.udp else int(self.first('tcp.len') or 0)
 
@@ -109,6 +122,9 @@ def independent_counts(frames, relayed_of):
     connection_ids = {}     # (server, connection id) -> key of the control connection
     data_streams = {}       # tcp.stream -> [key, client, ConnectionBind transaction, bound]
     sad_done = set()
+    tcp_relayed = {}        # key of a TCP allocation -> its first relayed address
+    connects = {}           # (key, transaction) -> the peer of a Connect request
+    tcp_legs = {}           # frozenset((relayed, peer)) -> the frame that named the connection
     client_leg = collections.defaultdict(lambda: [0, 0, 0, 0])
     relay_leg = collections.defaultdict(lambda: [0, 0, 0, 0])
 
@@ -141,6 +157,18 @@ def independent_counts(frames, relayed_of):
                     connection_ids.setdefault((key[1], cid), key)
             if (SET_ACTIVE_DEST, SUCCESS) in alloc_messages:
                 sad_done.add(key)
+            if not f.udp and (ALLOCATE, SUCCESS) in alloc_messages and f.address('xor_relayed'):
+                tcp_relayed.setdefault(key, f.address('xor_relayed'))
+            leg_peer = None
+            if (CONNECT, REQUEST) in alloc_messages and f.address('xor_peer'):
+                connects[(key, f.first('msstun.id'))] = f.address('xor_peer')
+            elif (CONNECT, SUCCESS) in alloc_messages or (CONNECT, ERROR) in alloc_messages:
+                leg_peer = connects.pop((key, f.first('msstun.id')), None)
+                leg_peer = leg_peer if (CONNECT, SUCCESS) in alloc_messages else None
+            elif (CONNECTION_ATTEMPT, INDICATION) in alloc_messages:
+                leg_peer = f.address('xor_peer')
+            if leg_peer and key in tcp_relayed:
+                tcp_legs.setdefault(frozenset((tcp_relayed[key], leg_peer)), f.number)
         key = on_five_tuple.get((f.src, f.dst, f.transport))
         if stream and stream[3]:
             # RFC 6062: after the ConnectionBind success, the peer's bytes.
@@ -168,6 +196,13 @@ def independent_counts(frames, relayed_of):
                 add(client_leg, key, sent, f.payload())
             elif not carried and f.values['msstun.unrecognised_payload.first_byte'] and key in sad_done:
                 add(client_leg, key, sent, f.payload())
+        elif not f.udp and tcp_legs.get(frozenset((f.src, f.dst)), f.number) < f.number:
+            # RFC 6062 5.2, 5.3: the connection between a relayed address and
+            # a peer, relayed through the allocation at either end.
+            if f.payload() > 0:
+                for relay_key, relayed in tcp_relayed.items():
+                    if relayed in (f.src, f.dst):
+                        add(relay_leg, relay_key, f.src == relayed, f.payload())
         elif f.layers & MEDIA_LAYERS and not f.values['msstun.type']:
             # The relay leg: the first allocation that relayed the address.
             for relay_key, relayed in relayed_of:
@@ -213,17 +248,44 @@ class TestCarriers:
     '''The carriers of issue 27, each with the figures tshark's fields give
     (test_allocation_counts_equal_tshark_fields) written out.'''
 
-    def test_rfc6062_data_connections(self, tshark, shared_capture):
+    def test_rfc6062_data_connections_and_relay_leg(self, tshark, shared_capture):
         # coturn: each allocation's data connection (ConnectionBind with the
         # CONNECTION-ID of a Connect success or ConnectionAttempt) relays two
         # 120- and 240-byte writes each way; the data connections are no
-        # allocations of their own.
+        # allocations of their own.  The relay leg, TCP 49161 <-> 49168
+        # (frames 73, 80 from 49168 and 85, 92 from 49161), joins the two
+        # allocations' relayed addresses: 35672's Connect (frame 39, success
+        # 51) opened it from its relayed 49161 to its peer 49168, and
+        # 35680's ConnectionAttempt (frame 44) names 49161 as the peer that
+        # connected to its relayed 49168.  Each allocation relays it: what
+        # one sends towards its peer, the other receives from its peer.
         rows = allocation_rows(tshark, shared_capture('real-peers/coturn-4.6.1-rfc6062-tcp-relay.pcapng'))
-        assert [(row[0], row[3]) for row in rows] == [
-            ('127.0.0.1:35656', ''),
-            ('127.0.0.1:35672', '127.0.0.1:49168 sent 2/360B received 2/360B'),
-            ('127.0.0.1:35680', '127.0.0.1:49161 sent 2/360B received 2/360B'),
+        assert [(row[0], row[8], row[3]) for row in rows] == [
+            ('127.0.0.1:35656', '127.0.0.1:49191', ''),
+            ('127.0.0.1:35672', '127.0.0.1:49161',
+             '127.0.0.1:49168 sent 2/360B received 2/360B (relay leg sent 2/360B received 2/360B)'),
+            ('127.0.0.1:35680', '127.0.0.1:49168',
+             '127.0.0.1:49161 sent 2/360B received 2/360B (relay leg sent 2/360B received 2/360B)'),
         ]
+
+    def test_rfc6062_relay_leg_decode(self, tshark, shared_capture):
+        # The relay leg's segments with payload are MSSTUN's from the
+        # ConnectionAttempt (frame 44) on, the peer's bytes shown as data;
+        # the handshake and the bare ACKs stay TCP's.
+        capture = shared_capture('real-peers/coturn-4.6.1-rfc6062-tcp-relay.pcapng')
+        rows = tshark.fields(capture, ['frame.number', 'frame.protocols', 'tcp.len', '_ws.col.Info'],
+                             dfilter='tcp.port == 49161 && tcp.port == 49168')
+        assert [(r[0], r[1].split(':', 3)[-1], r[2]) for r in rows] == [
+            ('41', 'tcp', '0'), ('42', 'tcp', '0'), ('43', 'tcp', '0'),
+            ('73', 'tcp:msstun:data', '120'), ('74', 'tcp', '0'),
+            ('80', 'tcp:msstun:data', '240'), ('81', 'tcp', '0'),
+            ('85', 'tcp:msstun:data', '120'), ('86', 'tcp', '0'),
+            ('92', 'tcp:msstun:data', '240'), ('93', 'tcp', '0'), ('101', 'tcp', '0'),
+        ]
+        assert {r[3] for r in rows if r[2] != '0'} == {'RFC 6062 relay leg data'}
+        tree = tshark('-n', '-r', capture, '-Y', 'frame.number == 73', '-O', 'msstun', '-V')
+        assert ('Microsoft STUN/TURN/ICE, RFC 6062 relay leg of relayed address 127.0.0.1 port 49161, '
+                'peer 127.0.0.1 port 49168 (frame 51)') in tree
 
     def test_data_connection_without_its_control_connection(self, tshark, local_capture):
         rows = allocation_rows(tshark, local_capture('tcp-connectionbind.pcap'))
