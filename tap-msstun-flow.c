@@ -1631,23 +1631,26 @@ static msstun_report_kind_t media_kind = {
  * scripts; the same report with fewer columns.  Not "msstun,media,quality":
  * the Qt GUI gives such a -z argument to the "msstun,media" dialog, with
  * "quality" as its filter. */
-static stat_tap_table_item quality_fields[] = {
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "SSRC", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Verdict", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Loss", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Jitter", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Round Trip", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "MOS", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Hops", "%s" },
+static const unsigned quality_media_columns[] = {
+    MEDIA_SSRC, MEDIA_VERDICT, MEDIA_LOSS, MEDIA_JITTER, MEDIA_RTT, MEDIA_MOS, MEDIA_HOPS,
 };
 
-static const int quality_columns[MEDIA_NFIELDS] = {
-    [MEDIA_SSRC] = 0, [MEDIA_VERDICT] = 1, [MEDIA_LOSS] = 2, [MEDIA_JITTER] = 3, [MEDIA_RTT] = 4, [MEDIA_MOS] = 5,
-    [MEDIA_PATH] = -1, [MEDIA_HOPS] = 6, [MEDIA_SETUP_FRAME] = -1, [MEDIA_LEARNED] = -1, [MEDIA_LEGS] = -1,
-    [MEDIA_PACKETS] = -1, [MEDIA_LOST] = -1, [MEDIA_SEQ_ERRORS] = -1, [MEDIA_MAX_JITTER] = -1,
-    [MEDIA_MEAN_JITTER] = -1, [MEDIA_EXPECTED] = -1, [MEDIA_LOSS_RATE] = -1, [MEDIA_DUPLICATES] = -1,
-    [MEDIA_MAX_DELTA] = -1, [MEDIA_PAYLOAD_TYPES] = -1, [MEDIA_RECEIVER_REPORT] = -1, [MEDIA_RTCP] = -1,
-};
+/* Media Paths' fields of those columns, and the quality column of each
+ * Media Paths column, -1 for those it leaves out: made by
+ * make_quality_columns() before the form is registered. */
+static stat_tap_table_item quality_fields[G_N_ELEMENTS(quality_media_columns)];
+static int quality_columns[MEDIA_NFIELDS];
+
+static void
+make_quality_columns(void)
+{
+    for (unsigned i = 0; i < MEDIA_NFIELDS; i++)
+        quality_columns[i] = -1;
+    for (unsigned i = 0; i < G_N_ELEMENTS(quality_media_columns); i++) {
+        quality_fields[i] = media_fields[quality_media_columns[i]];
+        quality_columns[quality_media_columns[i]] = (int)i;
+    }
+}
 
 static void *
 new_quality_state(msstun_report_t *report)
@@ -1687,5 +1690,6 @@ register_tap_listener_msstun_flow(void)
 {
     register_seq_analysis("msstun", "MSSTUN", proto_msstun, "msstun", TL_REQUIRES_COLUMNS, flow_packet);
     register_stat_tap_table_ui(&media_ui);
+    make_quality_columns();
     register_stat_tap_table_ui(&quality_ui);
 }

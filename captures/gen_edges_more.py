@@ -43,7 +43,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from lib.base import H  # noqa: E402
-from lib.capture import Capture, TcpFlow  # noqa: E402
+from lib.capture import Capture, TcpFlow, udp_exchange  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import ACK, MAC_CLIENT, MAC_EDGE, PSH, Host, udp_frame  # noqa: E402
 from lib.sip import sip_call  # noqa: E402
@@ -64,14 +64,8 @@ T0_US = 1700000000 * 1000000
 
 def capture(frames, title):
     """frames: (from client, payload) on the 5-tuple; a pcap file's bytes."""
-    cap = Capture('edges-more', title)
-    for from_client, payload in frames:
-        if from_client:
-            f = udp_frame(CLIENT, CLIENT_PORT, EDGE, TURN_PORT, payload, CLIENT.mac, EDGE.mac)
-        else:
-            f = udp_frame(EDGE, TURN_PORT, CLIENT, CLIENT_PORT, payload, EDGE.mac, CLIENT.mac)
-        cap.add(f, '', [])
-    return cap.pcap()
+    return udp_exchange('edges-more', title, CLIENT, CLIENT_PORT, EDGE,
+                        [(from_client, TURN_PORT, payload) for from_client, payload in frames])
 
 
 def rtp(ssrc, seq):

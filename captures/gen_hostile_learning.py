@@ -46,7 +46,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_reports_hostile import attr, rtp, stun, tid, udp_frame, write_pcap, xor_address  # noqa: E402
+from gen_reports_hostile import attr, rtp, run_case, stun, tid, udp_frame, xor_address  # noqa: E402
 from lib.pcap import read as read_pcap  # noqa: E402
 
 ESP_GATEWAY = ('198.51.100.7', 4500)
@@ -171,9 +171,7 @@ CASES = {'sdp': sdp, 'peers': peers, 'reinvite': reinvite, 'newcall': newcall}
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in CASES:
-        sys.exit(__doc__)
-    write_pcap(argv[3], CASES[argv[1]](int(argv[2])))
+    run_case(argv, CASES, __doc__)
 
 
 if __name__ == '__main__':

@@ -46,7 +46,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from lib.base import H  # noqa: E402
-from lib.capture import Capture  # noqa: E402
+from lib.capture import Capture, udp_exchange  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import MAC_CLIENT, MAC_EDGE, Host, udp_frame  # noqa: E402  (IPv4/UDP)
 from lib.srtp import SrtpSender  # noqa: E402  (libsrtp2 through ctypes)
@@ -95,14 +95,7 @@ def legit_packets(key, count=3, mki=None, mki_len=0, ssrc=LEGIT_SSRC):
 
 def capture(frames):
     """frames: (from client, destination port, payload); a pcap file's bytes."""
-    cap = Capture('hostile-srtp', 'hostile SRTP')
-    for from_client, dport, payload in frames:
-        if from_client:
-            f = udp_frame(CLIENT, CLIENT_PORT, SERVER, dport, payload, CLIENT.mac, SERVER.mac)
-        else:
-            f = udp_frame(SERVER, dport, CLIENT, CLIENT_PORT, payload, SERVER.mac, CLIENT.mac)
-        cap.add(f, '', [])
-    return cap.pcap()
+    return udp_exchange('hostile-srtp', 'hostile SRTP', CLIENT, CLIENT_PORT, SERVER, frames)
 
 
 BOUNDARY = 'hostile-boundary-1'

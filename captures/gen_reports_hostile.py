@@ -131,13 +131,19 @@ def write_pcap(path, frames):
             f.write(frame)
 
 
+def run_case(argv, cases, usage):
+    """argv: the script, CASE, N, OUT.pcap: writes the frames cases[CASE](N)
+    to OUT.pcap; exits with usage when argv is not that."""
+    if len(argv) != 4 or argv[1] not in cases:
+        sys.exit(usage)
+    write_pcap(argv[3], cases[argv[1]](int(argv[2])))
+
+
 CASES = {'allocations': allocations, 'media': media, 'flow': flow}
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in CASES:
-        sys.exit(__doc__)
-    write_pcap(argv[3], CASES[argv[1]](int(argv[2])))
+    run_case(argv, CASES, __doc__)
 
 
 if __name__ == '__main__':

@@ -317,6 +317,28 @@ def local_capture():
     return _capture_resolver(LOCAL_CAPTURES, 'capture (captures/ generators)')
 
 
+def generated_inputs(ws_root, folder, write):
+    '''A function (name, what) -> the path of a generated input in the session's temporary
+    folder ws_root/folder, readable by every user: write(path, what) makes it the first time
+    it is asked for.'''
+    d = os.path.join(ws_root, folder)
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o755)
+
+    def made(name, what):
+        path = os.path.join(d, name)
+        if not os.path.exists(path):
+            write(path, what)
+            os.chmod(path, 0o644)
+        return path
+    return made
+
+
+def write_bytes(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
 def cached_fields(ts):
     '''ts.fields(capture, names, dfilter, extra) with each distinct run done once (for a
     module-scoped fixture of a suite that asks for the same rows in many tests).'''

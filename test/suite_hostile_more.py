@@ -10,12 +10,11 @@
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
-import os
 import sys
 
 import pytest
 
-from conftest import LOCAL_CAPTURES
+from conftest import LOCAL_CAPTURES, generated_inputs
 from costs import assert_linear
 
 sys.path.insert(0, LOCAL_CAPTURES)
@@ -31,17 +30,7 @@ CLAIM_BOUND_TEXT = ("Media not claimed for decryption: the capture's SDP claimed
 def made(ws_root):
     '''made(name, frames) writes a generated capture into the session's
     temporary folder, readable by every user, and returns its path.'''
-    d = os.path.join(ws_root, 'hostile-more')
-    os.makedirs(d, exist_ok=True)
-    os.chmod(d, 0o755)
-
-    def write(name, make_frames):
-        path = os.path.join(d, name)
-        if not os.path.exists(path):
-            R.write_pcap(path, make_frames())
-            os.chmod(path, 0o644)
-        return path
-    return write
+    return generated_inputs(ws_root, 'hostile-more', lambda path, make_frames: R.write_pcap(path, make_frames()))
 
 
 @pytest.mark.hostile

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import LOCAL_CAPTURES
+from conftest import LOCAL_CAPTURES, generated_inputs, write_bytes
 from costs import assert_linear
 
 sys.path.insert(0, LOCAL_CAPTURES)
@@ -29,18 +29,7 @@ SEARCH_BOUND_TEXT = ('Not decrypted: the key search reached its bound (262144 ta
 @pytest.fixture(scope='module')
 def made(ws_root):
     '''Writes a generated input into the session's temporary folder, readable by every user.'''
-    d = os.path.join(ws_root, 'hostile-srtp')
-    os.makedirs(d, exist_ok=True)
-    os.chmod(d, 0o755)
-
-    def write(name, data):
-        path = os.path.join(d, name)
-        if not os.path.exists(path):
-            with open(path, 'wb') as f:
-                f.write(data)
-            os.chmod(path, 0o644)
-        return path
-    return write
+    return generated_inputs(ws_root, 'hostile-srtp', write_bytes)
 
 
 class KeysFileOfCapture:

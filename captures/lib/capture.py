@@ -110,6 +110,17 @@ class UdpFlow:
         self.cap.add(f, summary, [head] + obj.describe())
 
 
+def udp_exchange(name, title, client, client_port, server, frames):
+    """The pcap file's bytes of UDP datagrams between Host client:client_port and Host server:
+    frames are (from the client, the server's port, payload), without summaries or notes."""
+    cap = Capture(name, title)
+    for from_client, server_port, payload in frames:
+        ends = [(client, client_port), (server, server_port)]
+        (src, sport), (dst, dport) = ends if from_client else ends[::-1]
+        cap.add(udp_frame(src, sport, dst, dport, payload, src.mac, dst.mac), '', [])
+    return cap.pcap()
+
+
 class TcpFlow:
     """RFC 793 segments with correct seq/ack; ack = everything the peer has sent."""
 
