@@ -196,4 +196,20 @@ typedef gboolean msstun_uat_ret_t;
     rtp_dyn_payload_insert(payloads, pt, name, rate)
 #endif
 
+/* rtp_dyn_payload_get_full() also gives the channel count and the fmtp
+ * map from 4.2 on (checked on 4.0.17, 4.2.2 and 4.6). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+#define msstun_rtp_dyn_payload_get(payloads, pt, name, rate) \
+    rtp_dyn_payload_get_full(payloads, pt, name, rate, &(unsigned){ 0 }, &(wmem_map_t *){ NULL })
+#else
+#define msstun_rtp_dyn_payload_get(payloads, pt, name, rate) rtp_dyn_payload_get_full(payloads, pt, name, rate)
+#endif
+
+/* wmem's user callbacks return gboolean up to 4.2 and bool from 4.4 on. */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
+typedef bool msstun_wmem_cb_ret_t;
+#else
+typedef gboolean msstun_wmem_cb_ret_t;
+#endif
+
 #endif /* MSSTUN_COMPAT_H */

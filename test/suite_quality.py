@@ -439,14 +439,35 @@ class TestGeneratedCalls:
         assert sorted(row[0] for row in rows) == ['0x5c330003', '0x5d440004']
 
     def test_flow_arrows(self, tshark, local_capture):
-        # The media arrows of the flow graph carry CQD's verdict on their
-        # loss: the client's PCMU on both legs of the Edge.
+        # The media arrows of the flow graph carry the stream's full verdict,
+        # as the parameters make it (expected_rows), on every leg.
         from suite_flow import flow
         arrows = flow(tshark, local_capture(QUALITY), extra=HEURISTIC)
-        poor = [(a[1].strip(), a[2], a[3].split(', ', 1)[0]) for a in arrows if 'Poor' in a[3]]
-        assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '525 packets'),
-                        ('RTP SSRC 0x5a110001', '49200 -> 6000', '525 packets')]
-        assert all(a[3].endswith('; Poor: loss 12.5% > 10%') for a in arrows if 'Poor' in a[3])
+        rtp = [(a[1].split()[2], a[2], a[3]) for a in arrows if a[1].strip().startswith('RTP SSRC')]
+        verdicts = {ssrc: row[1] for ssrc, row in expected_rows().items()}
+        assert [(ssrc, ports, comment.split('; ', 1)[1]) for ssrc, ports, comment in rtp] == [
+            ('0x5a110001', '50000 -> 3478', verdicts['0x5a110001']),
+            ('0x5a110001', '49200 -> 6000', verdicts['0x5a110001']),
+            ('0x5b220002', '6000 -> 49200', verdicts['0x5b220002']),
+            ('0x5b220002', '3478 -> 50000', verdicts['0x5b220002']),
+            ('0x5c330003', '50010 -> 54000', verdicts['0x5c330003']),
+            ('0x5d440004', '54000 -> 50010', verdicts['0x5d440004'])]
+        assert rtp[2][2] == ('600 packets, frames 13-2280, relayed UDP, relay leg; '
+                             'Poor: jitter 31.8 ms > 30 ms, relay <-> peer')
+
+    @pytest.mark.parametrize('capture', [os.path.join(CAPTURES, c) for c in all_local_captures()],
+                             ids=os.path.basename)
+    def test_flow_arrows_equal_quality_form(self, tshark, capture):
+        # On every capture, an RTP arrow carries its stream's verdict in the
+        # quality form when that verdict names a reason, and nothing else.
+        from suite_flow import flow
+        verdicts = {row[0]: row[1] for row in quality_form(tshark, capture) if not row[0].startswith('(none')}
+        for arrow in flow(tshark, capture, extra=HEURISTIC):
+            if arrow[1].strip().startswith('RTP SSRC'):
+                # (RTP cut short by the snapshot length is in neither.)
+                verdict = verdicts.get(arrow[1].split()[2], '')
+                named = verdict.startswith('Poor') or '; ' in verdict
+                assert arrow[3].split('; ', 1)[1:] == ([verdict] if named else [])
 
 
 UNCLASSIFIED = 'Unclassified: %d packets (CQD classifies over 500)'
