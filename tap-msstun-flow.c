@@ -1132,6 +1132,9 @@ draw_quality(media_state_t *state, media_stream_t *stream)
     codec = msstun_quality_codec(down->pt, down->encoding);
     if (msstun_quality_media_type(down->clock_rate) != MSSTUN_MEDIA_AUDIO) {
         set_cell(state, stream->row, MEDIA_MOS, g_strdup("no estimate: not known as audio"));
+    } else if (!codec && msstun_quality_is_g722(down->pt, down->encoding)) {
+        set_cell(state, stream->row, MEDIA_MOS,
+                 g_strdup("no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)"));
     } else if (!codec) {
         set_cell(state, stream->row, MEDIA_MOS, down->encoding ?
                  g_strdup_printf("no estimate: no published G.113 values for %s", down->encoding) :

@@ -373,6 +373,8 @@ def expected_rows():
                 ie, bpl, name = codecs[pt]
                 r = g107_r(ie, bpl, 100 * (len(up_lost) + lost_down) / n, 1.0, rtt / 2 + 2 * jitter_down + 20)
                 mos = '%.2f (R %.1f, %s)' % (g107_mos(r), r, name)
+            elif pt == 9:
+                mos = 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
             else:
                 mos = 'no estimate: no published G.113 values for payload type %d' % pt
             path = [call[who][:2]] + ([call['server'], call['relay']] if relayed else [])
@@ -405,7 +407,7 @@ class TestGeneratedCalls:
             'Poor: jitter 31.8 ms > 30 ms, relay <-> peer',
             'Poor: round trip 604.0 ms > 500 ms, capture point <-> receiver',
             'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point']
-        assert rows[1][5] == 'no estimate: no published G.113 values for payload type 9'
+        assert rows[1][5] == 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
 
     def test_media_paths_columns(self, tshark, local_capture):
         # The full report shows the same cells, first after the SSRC.
