@@ -898,11 +898,19 @@ analyse_packet(const media_state_t *state, media_leg_t *leg, const packet_info *
 static msstun_report_kind_t media_kind;
 static msstun_report_kind_t quality_kind;
 
+/* Whether the report shows a column (a flow graph's tracker shows none):
+ * the cells of the others are not made. */
+static bool
+cell_shown(const media_state_t *state, unsigned column)
+{
+    return state->report && (!state->columns || state->columns[column] >= 0);
+}
+
 /* A cell of the report, in its column of the quality form's. */
 static void
 set_cell(media_state_t *state, unsigned row, unsigned column, char *owned)
 {
-    if (!state->report || (state->columns && state->columns[column] < 0)) {
+    if (!cell_shown(state, column)) {
         g_free(owned);
         return;
     }
@@ -925,9 +933,12 @@ leg_is_shown(const media_stream_t *stream, const media_leg_t *leg)
 static void
 draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned column)
 {
-    GString *str = g_string_new(NULL);
+    GString *str;
     unsigned nlegs = g_hash_table_size(stream->legs);
 
+    if (!cell_shown(state, column))
+        return;
+    str = g_string_new(NULL);
     for (unsigned i = 0; i < stream->shown_legs->len; i++) {
         const media_leg_t *leg = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, i);
         unsigned expected = leg_expected(leg);
@@ -1053,29 +1064,33 @@ draw_quality(media_state_t *state, media_stream_t *stream)
         rtt = rtt_down->ms + rtt_up->ms;
 
     /* Loss, each segment with its figure. */
-    str = g_string_new(NULL);
-    g_string_printf(str, "%.1f%% %s", loss_up, segment_name(up, true));
-    if (!isnan(loss_down))
-        g_string_append_printf(str, ", %.1f%% %s", loss_down, segment_name(down, false));
-    set_cell(state, stream->row, MEDIA_LOSS, g_string_free(str, false));
-
-    str = g_string_new(NULL);
-    if (isnan(jitter_up))
-        g_string_printf(str, "(no clock rate)");
-    else
-        g_string_printf(str, "%.1f ms %s", jitter_up, segment_name(up, true));
-    if (!isnan(jitter_down))
-        g_string_append_printf(str, ", %.1f ms at the receiver", jitter_down);
-    set_cell(state, stream->row, MEDIA_JITTER, g_string_free(str, false));
-
-    str = g_string_new(NULL);
-    if (!isnan(rtt))
-        g_string_printf(str, "%.1f ms: ", rtt);
-    if (rtt_up)
-        g_string_append_printf(str, "%.1f ms to the sender", rtt_up->ms);
-    if (rtt_down)
-        g_string_append_printf(str, "%s%.1f ms to the receiver", rtt_up ? ", " : "", rtt_down->ms);
-    set_cell(state, stream->row, MEDIA_RTT, g_string_free(str, false));
+    if (cell_shown(state, MEDIA_LOSS)) {
+        str = g_string_new(NULL);
+        g_string_printf(str, "%.1f%% %s", loss_up, segment_name(up, true));
+        if (!isnan(loss_down))
+            g_string_append_printf(str, ", %.1f%% %s", loss_down, segment_name(down, false));
+        set_cell(state, stream->row, MEDIA_LOSS, g_string_free(str, false));
+    }
+    if (cell_shown(state, MEDIA_JITTER)) {
+        str = g_string_new(NULL);
+        if (isnan(jitter_up))
+            g_string_printf(str, "(no clock rate)");
+        else
+            g_string_printf(str, "%.1f ms %s", jitter_up, segment_name(up, true));
+        if (!isnan(jitter_down))
+            g_string_append_printf(str, ", %.1f ms at the receiver", jitter_down);
+        set_cell(state, stream->row, MEDIA_JITTER, g_string_free(str, false));
+    }
+    if (cell_shown(state, MEDIA_RTT)) {
+        str = g_string_new(NULL);
+        if (!isnan(rtt))
+            g_string_printf(str, "%.1f ms: ", rtt);
+        if (rtt_up)
+            g_string_append_printf(str, "%.1f ms to the sender", rtt_up->ms);
+        if (rtt_down)
+            g_string_append_printf(str, "%s%.1f ms to the receiver", rtt_up ? ", " : "", rtt_down->ms);
+        set_cell(state, stream->row, MEDIA_RTT, g_string_free(str, false));
+    }
 
     /* CQD's verdict, on the worse segment. */
     worst_loss = !isnan(loss_down) && !(loss_down <= loss_up) ? loss_down : loss_up;
@@ -1130,6 +1145,8 @@ draw_quality(media_state_t *state, media_stream_t *stream)
 
     /* The E-model estimate, end to end. */
     codec = msstun_quality_codec(down->pt, down->encoding);
+    if (!cell_shown(state, MEDIA_MOS))
+        return;
     if (msstun_quality_media_type(down->clock_rate) != MSSTUN_MEDIA_AUDIO) {
         set_cell(state, stream->row, MEDIA_MOS, g_strdup("no estimate: not known as audio"));
     } else if (!codec && msstun_quality_is_g722(down->pt, down->encoding)) {

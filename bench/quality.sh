@@ -5,12 +5,16 @@
 # capture of BENCH_QUALITY_SIZE frames (default 10000), each configuration once:
 #   A  baseline: tshark without the plugin, -o stun.stunversion:Auto --enable-heuristic rtp_udp,
 #      -q -z rtp,streams (Wireshark's own per-stream RTP statistics)
-#   B  plugin, -q, no report
+#   B  plugin, -q -z rtp,streams: the plugin's decode, none of its reports (every packet is
+#      dissected: tshark -q without a tap or filter would not dissect at all)
 #   M  plugin, -q -z msstun,media
 #   Q  plugin, -q -z msstun,quality
 #   F  plugin, -q -z flow,msstun,network (the flow graph, whose media arrows carry the verdict)
+#   P  BENCH_QUALITY_BEFORE (another build of the plugin, e.g. main's), as B: equal to B
+#      when a change costs nothing with the reports off
 # The 1-frame capture gives each configuration's start-up, left out of the per-frame figures.
-# Environment: BENCH_QUALITY_SIZE, BENCH_CACHE, MSSTUN_PLUGIN, MSSTUN_TEST_USER (as bench/run.sh).
+# Environment: BENCH_QUALITY_SIZE, BENCH_QUALITY_BEFORE, BENCH_CACHE, MSSTUN_PLUGIN,
+# MSSTUN_TEST_USER (as bench/run.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,27 +28,24 @@ log() { printf '%s\n' "$*" >&2; }
 command -v valgrind >/dev/null || { log "bench/quality.sh needs valgrind (apt-get install valgrind)"; exit 2; }
 [ -f "$PLUGIN" ] || { log "no plugin at $PLUGIN (tools/build.sh)"; exit 2; }
 
-mkdir -p "$CACHE"
-chmod 755 "$CACHE"
-for n in 1 "$SIZE"; do
-    f=$CACHE/edge-$n.pcap
-    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_edge.py" -nt "$f" ] || [ -n "$(find "$ROOT/captures/lib" -name '*.py' -newer "$f")" ]; then
-        log "generating $f"
-        python3 "$ROOT/bench/gen_edge.py" --frames "$n" --out "$f.tmp" >&2
-        mv "$f.tmp" "$f"
-    fi
-    chmod 644 "$f"
-done
-
 . "$ROOT/bench/homes.sh"
+edge_captures 1 "$SIZE"
 make_homes /tmp/msstun-bench-quality.XXXXXX
 mkdir -p "$WORK/cg"
-if [ "$(id -u)" = 0 ]; then chown "$RUN_USER" "$WORK/cg"; fi
+CONFIGS="A B M Q F"
+if [ -n "${BENCH_QUALITY_BEFORE:-}" ]; then
+    mkdir -p "$WORK/home-before/.local/lib/wireshark/plugins/$MAJMIN/epan"
+    cp "$BENCH_QUALITY_BEFORE" "$WORK/home-before/.local/lib/wireshark/plugins/$MAJMIN/epan/msstun.so"
+    CONFIGS="$CONFIGS P"
+fi
+if [ "$(id -u)" = 0 ]; then chown -R "$RUN_USER" "$WORK/cg" "$WORK/home-before" 2>/dev/null || true; fi
 
 ir() {   # frames config: callgrind's instruction count of one run
     local n=$1 cfg=$2 home=$WORK/home-plugin args=(-q)
     case $cfg in
         A) home=$WORK/home-base; args=("${BASEOPTS[@]}" -q -z rtp,streams) ;;
+        B) args+=(-z rtp,streams) ;;
+        P) home=$WORK/home-before; args+=(-z rtp,streams) ;;
         M) args+=(-z msstun,media) ;;
         Q) args+=(-z msstun,quality) ;;
         F) args+=(-z flow,msstun,network) ;;
@@ -59,14 +60,15 @@ ir() {   # frames config: callgrind's instruction count of one run
 echo "msstun report cost: $(tshark --version 2>/dev/null | head -1), edge-$SIZE.pcap, callgrind Ir"
 printf '%-34s %14s %14s %12s %8s %8s\n' config 'start-up Ir' 'run Ir' 'Ir/frame' 'xA' 'xB'
 declare -A per
-for cfg in A B M Q F; do
+for cfg in $CONFIGS; do
     log "  callgrind $cfg"
     s=$(ir 1 "$cfg")
     r=$(ir "$SIZE" "$cfg")
     per[$cfg]=$(( (r - s) / (SIZE - 1) ))
     case $cfg in
         A) name='A baseline, -z rtp,streams' ;;
-        B) name='B plugin, no report' ;;
+        B) name='B plugin, -z rtp,streams' ;;
+        P) name='P before, -z rtp,streams' ;;
         M) name='M plugin, -z msstun,media' ;;
         Q) name='Q plugin, -z msstun,quality' ;;
         F) name='F plugin, -z flow,msstun,network' ;;
