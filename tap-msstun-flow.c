@@ -33,6 +33,7 @@
 #include <math.h>
 
 #include MSSTUN_RTP_PT_HEADER
+#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-rtp.h>
 
@@ -1717,8 +1718,8 @@ new_quality_tracker(void)
 }
 
 /* The RTP record the "rtp" tap would give for an RTP note: its header
- * fields, and the name and clock rate of a dynamic payload type from its
- * conversation's map (what the RTP dissector took them from). */
+ * fields, and the name and clock rate of a dynamic payload type from the
+ * map the RTP dissector used for the packet. */
 static void
 rtp_record_of_note(packet_info *pinfo, const msstun_note_t *note, struct _rtp_info *rtp)
 {
@@ -1729,9 +1730,8 @@ rtp_record_of_note(packet_info *pinfo, const msstun_note_t *note, struct _rtp_in
     rtp->info_marker_set = note->marker;
     rtp->info_payload_type = (uint8_t)note->payload_type;
     if (note->payload_type >= 96) {
-        conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-        struct _rtp_conversation_info *info = conv ? (struct _rtp_conversation_info *)
-                                              conversation_get_proto_data(conv, proto_rtp) : NULL;
+        const msstun_rtp_packet_data_t *info = (const msstun_rtp_packet_data_t *)
+            p_get_proto_data(wmem_file_scope(), pinfo, proto_rtp, MSSTUN_RTP_PACKET_DATA_KEY);
         const char *name = NULL;
         int rate = 0;
 
