@@ -196,4 +196,32 @@ typedef gboolean msstun_uat_ret_t;
     rtp_dyn_payload_insert(payloads, pt, name, rate)
 #endif
 
+/* rtp_dyn_payload_get_full() also gives the channel count and the fmtp
+ * map from 4.2 on (checked on 4.0.17, 4.2.2 and 4.6). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+#define msstun_rtp_dyn_payload_get(payloads, pt, name, rate) \
+    rtp_dyn_payload_get_full(payloads, pt, name, rate, &(unsigned){ 0 }, &(wmem_map_t *){ NULL })
+#else
+#define msstun_rtp_dyn_payload_get(payloads, pt, name, rate) rtp_dyn_payload_get_full(payloads, pt, name, rate)
+#endif
+
+/* What the RTP dissector keeps about a packet's conversation (its payload
+ * type map), in its per-packet data under key 0: struct _rtp_conversation_info
+ * in 4.0, struct _rtp_packet_info from 4.2 on, when the conversation's own
+ * data became private (checked on 4.0.17, 4.2.2 and 4.6). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+typedef struct _rtp_packet_info msstun_rtp_packet_data_t;
+#else
+typedef struct _rtp_conversation_info msstun_rtp_packet_data_t;
+#endif
+#define MSSTUN_RTP_PACKET_DATA_KEY 0
+
+/* wmem's user callbacks return gboolean in 4.0 and bool from 4.2 on
+ * (checked on 4.0.17, 4.2 and 4.6). */
+#if MSSTUN_WS_VERSION_AT_LEAST(4, 2)
+typedef bool msstun_wmem_cb_ret_t;
+#else
+typedef gboolean msstun_wmem_cb_ret_t;
+#endif
+
 #endif /* MSSTUN_COMPAT_H */

@@ -2173,6 +2173,10 @@ msstun_tap_note(tvbuff_t *tvb, packet_info *pinfo, const msstun_payload_ctx_t *c
         note->ssrc = tvb_get_ntohl(tvb, kind == MSSTUN_NOTE_RTP ? 8 : 4);
         note->payload_type = tvb_get_uint8(tvb, 1) & (kind == MSSTUN_NOTE_RTP ? 0x7F : 0xFF);
         note->seq = tvb_get_ntohs(tvb, 2);
+        if (kind == MSSTUN_NOTE_RTP) {
+            note->timestamp = tvb_get_ntohl(tvb, 4);
+            note->marker = (tvb_get_uint8(tvb, 1) & 0x80) != 0;
+        }
     }
     if (kind == MSSTUN_NOTE_RTCP && (note->payload_type == 200 || note->payload_type == 201)) {
         /* RFC 3550 6.4: report blocks of 24 bytes after the SR sender info or the RR header. */

@@ -34,6 +34,7 @@
 #include <math.h>
 
 #include MSSTUN_RTP_PT_HEADER
+#include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-rtp.h>
 
@@ -208,12 +209,22 @@ typedef struct {
     uint32_t first_frame;
     uint32_t last_frame;
     uint32_t prev_last_frame;   /* before the last packet counted */
-    /* RTP of a static audio payload type: its sequence numbers, for the
-     * loss of the arrow's verdict. */
-    bool     audio;
-    uint32_t first_seq;
-    uint32_t highest_seq;       /* extended across wraps */
+    /* RTP: the SSRC whose verdict the arrow carries. */
+    bool     rtp;
+    uint32_t ssrc;
 } flow_stream_t;
+
+/* The media paths' figures of every stream the graph draws (below). */
+typedef struct media_state media_state_t;
+
+static media_state_t *new_quality_tracker(void);
+static void track_quality(media_state_t *tracker, packet_info *pinfo, const msstun_tap_t *rec);
+static const char *stream_verdict(const media_state_t *tracker, uint32_t ssrc);
+static bool take_changed_verdict(media_state_t *tracker, uint32_t *ssrc);
+
+/* How many arrows of one SSRC follow each change of its verdict; the
+ * others take it when they count a packet. */
+#define FLOW_VERDICT_ARROWS     16
 
 /* What one flow graph has drawn so far.  It lives in the comment of a
  * hidden first arrow of the graph (libwireshark g_free()s it with the
@@ -230,6 +241,10 @@ typedef struct {
     flow_stream_t     *channeldata;
     uint32_t           channeldata_frame;
     uint32_t           channel;
+    /* The quality of the streams, as Media Paths computes it from the
+     * same packets, for the verdict on their arrows. */
+    media_state_t     *quality;
+    wmem_map_t        *ssrc_arrows; /* SSRC -> wmem_array_t of flow_stream_t *, the first FLOW_VERDICT_ARROWS */
 } flow_state_t;
 
 #define FLOW_STATE_MAGIC    "msstun flow"
@@ -273,6 +288,8 @@ flow_state(packet_info *pinfo, msstun_seq_info_t *sainfo)
     (void)g_strlcpy(state->magic, FLOW_STATE_MAGIC, sizeof(state->magic));
     state->streams = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     state->relays = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    state->ssrc_arrows = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    state->quality = new_quality_tracker();
     first = add_arrow(pinfo, sainfo, g_strdup(""), (char *)state);
     if (!first)
         return NULL;
@@ -281,7 +298,7 @@ flow_state(packet_info *pinfo, msstun_seq_info_t *sainfo)
 }
 
 static void
-describe_stream(flow_stream_t *stream)
+describe_stream(const flow_state_t *state, flow_stream_t *stream)
 {
     GString *str = g_string_new(NULL);
 
@@ -292,34 +309,48 @@ describe_stream(flow_stream_t *stream)
                         stream->last_frame, stream->carriers);
     if (stream->n_changes)
         g_string_append_printf(str, ", then %u more changes of carrier", stream->n_changes);
-    if (stream->audio) {
-        /* CQD's audio verdict on the one figure an arrow has: its loss
-         * (jitter and round trip: Media Paths). */
-        unsigned expected = stream->highest_seq - stream->first_seq + 1;
-        double loss = 100.0 * ((int)(expected - stream->packets)) / expected;
+    if (stream->rtp) {
+        /* The stream's verdict in Media Paths, when it names a reason. */
+        const char *verdict = stream_verdict(state->quality, stream->ssrc);
 
-        if (msstun_quality_cqd_audio(loss, NAN, NAN) == MSSTUN_CQD_LOSS)
-            g_string_append_printf(str, "; %s: loss %.1f%% > %.0f%%",
-                                   expected > MSSTUN_CQD_AUDIO_MIN_PACKETS ? "Poor" : "Unclassified (500 packets or fewer)",
-                                   loss, MSSTUN_CQD_AUDIO_LOSS_PCT);
+        if (verdict)
+            g_string_append_printf(str, "; %s", verdict);
     }
     g_free(stream->item->comment);
     stream->item->comment = g_string_free(str, false);
 }
 
-/* The RTP note of an audio payload type (RFC 3551's static 0-23) on its arrow. */
+/* A new RTP arrow follows the verdict of its SSRC. */
 static void
-count_audio_seq(flow_stream_t *stream, const msstun_note_t *note)
+follow_verdict(flow_state_t *state, flow_stream_t *stream, uint32_t ssrc)
 {
-    int16_t ahead = (int16_t)(uint16_t)(note->seq - stream->highest_seq);
+    wmem_array_t *arrows = (wmem_array_t *)wmem_map_lookup(state->ssrc_arrows, GUINT_TO_POINTER(ssrc));
 
-    if (note->kind != MSSTUN_NOTE_RTP || note->payload_type > 23)
-        return;
-    if (!stream->audio) {
-        stream->audio = true;
-        stream->first_seq = stream->highest_seq = (uint16_t)note->seq;
-    } else if (ahead > 0) {
-        stream->highest_seq += (uint32_t)ahead;
+    stream->rtp = true;
+    stream->ssrc = ssrc;
+    if (!arrows) {
+        arrows = wmem_array_new(wmem_file_scope(), sizeof(flow_stream_t *));
+        wmem_map_insert(state->ssrc_arrows, GUINT_TO_POINTER(ssrc), arrows);
+    }
+    if (wmem_array_get_count(arrows) < FLOW_VERDICT_ARROWS)
+        wmem_array_append_one(arrows, stream);
+}
+
+/* The arrows of the streams whose verdict the last packet changed. */
+static void
+redescribe_changed(flow_state_t *state)
+{
+    uint32_t ssrc;
+
+    while (take_changed_verdict(state->quality, &ssrc)) {
+        wmem_array_t *arrows = (wmem_array_t *)wmem_map_lookup(state->ssrc_arrows, GUINT_TO_POINTER(ssrc));
+
+        for (unsigned i = 0; arrows && i < wmem_array_get_count(arrows); i++) {
+            flow_stream_t *stream = *(flow_stream_t **)wmem_array_index(arrows, i);
+
+            if (stream->item->display)
+                describe_stream(state, stream);
+        }
     }
 }
 
@@ -366,9 +397,9 @@ count_stream(flow_state_t *state, packet_info *pinfo, msstun_seq_info_t *sainfo,
     stream->packets++;
     stream->prev_last_frame = stream->last_frame;
     stream->last_frame = pinfo->num;
-    if (note)
-        count_audio_seq(stream, note);
-    describe_stream(stream);
+    if (note && !stream->rtp)
+        follow_verdict(state, stream, note->ssrc);
+    describe_stream(state, stream);
     return stream;
 }
 
@@ -389,7 +420,7 @@ uncount_channeldata(flow_state_t *state, const packet_info *pinfo)
         stream->item->display = false;
         wmem_map_remove(state->streams, stream->key);
     } else {
-        describe_stream(stream);
+        describe_stream(state, stream);
     }
 }
 
@@ -477,11 +508,20 @@ flow_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const vo
     const char *info;
     char *label;
 
-    /* A carrier's arrow is that of the media it carries. */
-    if (!state || rec->carrier != MSSTUN_CARRIER_NONE)
+    if (!state)
         return TAP_PACKET_DONT_REDRAW;
-    if (rec->note)
-        return flow_note(state, pinfo, sainfo, rec);
+    track_quality(state->quality, pinfo, rec);
+    /* A carrier's arrow is that of the media it carries. */
+    if (rec->carrier != MSSTUN_CARRIER_NONE) {
+        redescribe_changed(state);
+        return TAP_PACKET_DONT_REDRAW;
+    }
+    if (rec->note) {
+        tap_packet_status status = flow_note(state, pinfo, sainfo, rec);
+
+        redescribe_changed(state);
+        return status;
+    }
     if (rec->is_channeldata) {
         state->channeldata = count_stream(state, pinfo, sainfo, stream_key("ChannelData", rec->channel, pinfo),
                                           g_strdup_printf("ChannelData 0x%04x", rec->channel),
@@ -615,6 +655,10 @@ typedef struct {
     msstun_strset_t payload_types;
     GHashTable *legs;           /* "src > dst" -> media_leg_t */
     GPtrArray  *shown_legs;     /* the first MEDIA_LEGS_SHOWN legs */
+    /* The verdict cell, and whether it names a reason (a CQD threshold
+     * exceeded): for the flow graph's arrows. */
+    char       *verdict;
+    bool        verdict_reason;
 } media_stream_t;
 
 /* An RTP note of the frame being tapped, waiting for its RTP tap record. */
@@ -658,9 +702,11 @@ typedef struct {
 
 /* One media paths report: its streams from the (filtered) "rtp" listener,
  * and the context from its own unfiltered listener on the "msstun" tap,
- * registered when the report is made and removed when it is retired. */
-typedef struct {
-    msstun_report_t *report;
+ * registered when the report is made and removed when it is retired.
+ * Or the quality tracker of a flow graph: the same, without a report and
+ * its listeners, fed by the graph's own listener (RTP from its notes). */
+struct media_state {
+    msstun_report_t *report;    /* NULL for a flow graph's tracker */
     bool            listening;  /* the "msstun" listener is registered */
     GHashTable     *streams;    /* SSRC -> media_stream_t */
     msstun_alloc_tracker_t *allocs;     /* the TURN allocations */
@@ -677,7 +723,10 @@ typedef struct {
     /* The report's column of each MEDIA_ column, -1 for none; NULL for the
      * full table. */
     const int      *columns;
-} media_state_t;
+    /* A flow graph's tracker: the SSRCs whose verdict changed, until the
+     * graph takes them. */
+    GArray         *changed;
+};
 
 /* RTP clock rates of the static payload types and of the dynamic ones by
  * name, as in ui/tap-rtp-analysis.c. */
@@ -732,17 +781,19 @@ clock_rate(const struct _rtp_info *rtp)
 
 /* The timestamp of the packet as the RTP analysis of this Wireshark sees it. */
 static uint64_t
-extended_timestamp(const media_leg_t *leg, const struct _rtp_info *rtp)
+extended_timestamp(const media_state_t *state, const media_leg_t *leg, const struct _rtp_info *rtp)
 {
 #ifdef MSSTUN_RTP_TAP_EXTENDED_TIMESTAMP
-    (void)leg;
-    return rtp->info_extended_timestamp;
+    /* (A flow graph's tracker makes its RTP records from notes, without.) */
+    if (state->report)
+        return rtp->info_extended_timestamp;
 #else
+    (void)state;
+#endif
     /* Unwrapped along the leg, from 2^32 so that it may go back. */
     if (!leg->started)
         return G_GUINT64_CONSTANT(0x100000000) + rtp->info_timestamp;
     return leg->timestamp + (int64_t)(int32_t)(rtp->info_timestamp - (uint32_t)leg->timestamp);
-#endif
 }
 
 /* A packet whose sequence number was already received on the leg, among
@@ -775,10 +826,10 @@ leg_expected(const media_leg_t *leg)
 
 /* rtppacket_analyse(), for what the report shows. */
 static void
-analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_info *rtp)
+analyse_packet(const media_state_t *state, media_leg_t *leg, const packet_info *pinfo, const struct _rtp_info *rtp)
 {
     double now = nstime_to_msec(&pinfo->rel_ts);
-    uint64_t timestamp = extended_timestamp(leg, rtp);
+    uint64_t timestamp = extended_timestamp(state, leg, rtp);
     bool in_time_sequence;
     bool regular;
     unsigned rate;
@@ -849,11 +900,19 @@ analyse_packet(media_leg_t *leg, const packet_info *pinfo, const struct _rtp_inf
 static msstun_report_kind_t media_kind;
 static msstun_report_kind_t quality_kind;
 
+/* Whether the report shows a column (a flow graph's tracker shows none):
+ * the cells of the others are not made. */
+static bool
+cell_shown(const media_state_t *state, unsigned column)
+{
+    return state->report && (!state->columns || state->columns[column] >= 0);
+}
+
 /* A cell of the report, in its column of the quality form's. */
 static void
 set_cell(media_state_t *state, unsigned row, unsigned column, char *owned)
 {
-    if (state->columns && state->columns[column] < 0) {
+    if (!cell_shown(state, column)) {
         g_free(owned);
         return;
     }
@@ -876,9 +935,12 @@ leg_is_shown(const media_stream_t *stream, const media_leg_t *leg)
 static void
 draw_leg_cell(media_state_t *state, const media_stream_t *stream, unsigned column)
 {
-    GString *str = g_string_new(NULL);
+    GString *str;
     unsigned nlegs = g_hash_table_size(stream->legs);
 
+    if (!cell_shown(state, column))
+        return;
+    str = g_string_new(NULL);
     for (unsigned i = 0; i < stream->shown_legs->len; i++) {
         const media_leg_t *leg = (const media_leg_t *)g_ptr_array_index(stream->shown_legs, i);
         unsigned expected = leg_expected(leg);
@@ -954,7 +1016,7 @@ lost_percent(int lost, unsigned of)
  * receiver reports lost beyond what the last leg misses was lost after the
  * Edge. */
 static void
-draw_quality(media_state_t *state, const media_stream_t *stream)
+draw_quality(media_state_t *state, media_stream_t *stream)
 {
     const media_leg_t *up;
     const media_leg_t *down;
@@ -974,6 +1036,7 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
     const char *segment = NULL;
     char *reason = NULL;
     char *verdict;
+    bool verdict_reason = false;
     GString *str;
 
     if (stream->shown_legs->len == 0)
@@ -1003,29 +1066,33 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
         rtt = rtt_down->ms + rtt_up->ms;
 
     /* Loss, each segment with its figure. */
-    str = g_string_new(NULL);
-    g_string_printf(str, "%.1f%% %s", loss_up, segment_name(up, true));
-    if (!isnan(loss_down))
-        g_string_append_printf(str, ", %.1f%% %s", loss_down, segment_name(down, false));
-    set_cell(state, stream->row, MEDIA_LOSS, g_string_free(str, false));
-
-    str = g_string_new(NULL);
-    if (isnan(jitter_up))
-        g_string_printf(str, "(no clock rate)");
-    else
-        g_string_printf(str, "%.1f ms %s", jitter_up, segment_name(up, true));
-    if (!isnan(jitter_down))
-        g_string_append_printf(str, ", %.1f ms at the receiver", jitter_down);
-    set_cell(state, stream->row, MEDIA_JITTER, g_string_free(str, false));
-
-    str = g_string_new(NULL);
-    if (!isnan(rtt))
-        g_string_printf(str, "%.1f ms: ", rtt);
-    if (rtt_up)
-        g_string_append_printf(str, "%.1f ms to the sender", rtt_up->ms);
-    if (rtt_down)
-        g_string_append_printf(str, "%s%.1f ms to the receiver", rtt_up ? ", " : "", rtt_down->ms);
-    set_cell(state, stream->row, MEDIA_RTT, g_string_free(str, false));
+    if (cell_shown(state, MEDIA_LOSS)) {
+        str = g_string_new(NULL);
+        g_string_printf(str, "%.1f%% %s", loss_up, segment_name(up, true));
+        if (!isnan(loss_down))
+            g_string_append_printf(str, ", %.1f%% %s", loss_down, segment_name(down, false));
+        set_cell(state, stream->row, MEDIA_LOSS, g_string_free(str, false));
+    }
+    if (cell_shown(state, MEDIA_JITTER)) {
+        str = g_string_new(NULL);
+        if (isnan(jitter_up))
+            g_string_printf(str, "(no clock rate)");
+        else
+            g_string_printf(str, "%.1f ms %s", jitter_up, segment_name(up, true));
+        if (!isnan(jitter_down))
+            g_string_append_printf(str, ", %.1f ms at the receiver", jitter_down);
+        set_cell(state, stream->row, MEDIA_JITTER, g_string_free(str, false));
+    }
+    if (cell_shown(state, MEDIA_RTT)) {
+        str = g_string_new(NULL);
+        if (!isnan(rtt))
+            g_string_printf(str, "%.1f ms: ", rtt);
+        if (rtt_up)
+            g_string_append_printf(str, "%.1f ms to the sender", rtt_up->ms);
+        if (rtt_down)
+            g_string_append_printf(str, "%s%.1f ms to the receiver", rtt_up ? ", " : "", rtt_down->ms);
+        set_cell(state, stream->row, MEDIA_RTT, g_string_free(str, false));
+    }
 
     /* CQD's verdict, on the worse segment. */
     worst_loss = !isnan(loss_down) && !(loss_down <= loss_up) ? loss_down : loss_up;
@@ -1061,6 +1128,7 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
             verdict = g_strdup_printf("Poor: %s", reason);
         else
             verdict = g_strdup("Good");
+        verdict_reason = reason != NULL;
         g_free(reason);
         break;
     case MSSTUN_MEDIA_VIDEO:
@@ -1070,12 +1138,22 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
         verdict = g_strdup("no verdict: not known as audio (no clock rate)");
         break;
     }
+    if (state->changed && (verdict_reason != stream->verdict_reason || g_strcmp0(verdict, stream->verdict) != 0))
+        g_array_append_val(state->changed, stream->ssrc);
+    g_free(stream->verdict);
+    stream->verdict = g_strdup(verdict);
+    stream->verdict_reason = verdict_reason;
     set_cell(state, stream->row, MEDIA_VERDICT, verdict);
 
     /* The E-model estimate, end to end. */
     codec = msstun_quality_codec(down->pt, down->encoding);
+    if (!cell_shown(state, MEDIA_MOS))
+        return;
     if (msstun_quality_media_type(down->clock_rate) != MSSTUN_MEDIA_AUDIO) {
         set_cell(state, stream->row, MEDIA_MOS, g_strdup("no estimate: not known as audio"));
+    } else if (!codec && msstun_quality_is_g722(down->pt, down->encoding)) {
+        set_cell(state, stream->row, MEDIA_MOS,
+                 g_strdup("no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)"));
     } else if (!codec) {
         set_cell(state, stream->row, MEDIA_MOS, down->encoding ?
                  g_strdup_printf("no estimate: no published G.113 values for %s", down->encoding) :
@@ -1095,7 +1173,7 @@ draw_quality(media_state_t *state, const media_stream_t *stream)
 static void
 draw_rtcp(media_state_t *state, uint32_t ssrc)
 {
-    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
+    media_stream_t *stream = (media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
     const media_rtcp_t *rtcp = (const media_rtcp_t *)g_hash_table_lookup(state->rtcp, GUINT_TO_POINTER(ssrc));
 
     if (stream && rtcp)
@@ -1126,6 +1204,7 @@ free_media_stream(gpointer data)
     msstun_strset_free(&stream->paths);
     msstun_strset_free(&stream->hops);
     msstun_strset_free(&stream->payload_types);
+    g_free(stream->verdict);
     g_ptr_array_free(stream->shown_legs, true);
     g_hash_table_destroy(stream->legs);
     g_free(stream);
@@ -1191,12 +1270,10 @@ context_note(media_state_t *state, const msstun_tap_t *rec)
     }
 }
 
-/* The report's second listener: everything the "msstun" tap tells, unfiltered. */
+/* What the "msstun" tap tells of the path. */
 static tap_packet_status
-context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
+track_context(media_state_t *state, const packet_info *pinfo, const msstun_tap_t *rec)
 {
-    media_state_t *state = (media_state_t *)tapdata;
-    const msstun_tap_t *rec = (const msstun_tap_t *)data;
     msstun_alloc_t *alloc;
     bool from_client;
 
@@ -1219,6 +1296,13 @@ context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
     if (!g_hash_table_contains(state->labels, GUINT_TO_POINTER(pinfo->num)))
         g_hash_table_insert(state->labels, GUINT_TO_POINTER(pinfo->num), message_label(rec));
     return TAP_PACKET_DONT_REDRAW;
+}
+
+/* The report's second listener: everything the "msstun" tap tells, unfiltered. */
+static tap_packet_status
+context_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
+{
+    return track_context((media_state_t *)tapdata, pinfo, (const msstun_tap_t *)data);
 }
 
 /* The path of one packet, its hops from sender to receiver, and the frame
@@ -1309,7 +1393,7 @@ new_media_stream(media_state_t *state, uint32_t ssrc)
 {
     media_stream_t *stream = g_new0(media_stream_t, 1);
 
-    stream->row = msstun_report_add_row(state->report);
+    stream->row = state->report ? msstun_report_add_row(state->report) : 0;
     stream->ssrc = ssrc;
     msstun_strset_init(&stream->paths);
     msstun_strset_init(&stream->hops);
@@ -1381,7 +1465,7 @@ count_media_packet(media_state_t *state, packet_info *pinfo, const struct _rtp_i
     } else {
         g_free(name);
     }
-    analyse_packet(leg, pinfo, rtp);
+    analyse_packet(state, leg, pinfo, rtp);
     if (new_leg)
         draw_rtcp(state, rtp->info_sync_src);
 
@@ -1443,7 +1527,7 @@ note_rtt(GHashTable *rtts, uint32_t ssrc, uint32_t lsr, double ms)
 static void
 redraw_quality(media_state_t *state, uint32_t ssrc)
 {
-    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
+    media_stream_t *stream = (media_stream_t *)g_hash_table_lookup(state->streams, GUINT_TO_POINTER(ssrc));
 
     if (stream)
         draw_quality(state, stream);
@@ -1477,11 +1561,8 @@ note_sr(media_state_t *state, const msstun_note_t *note, double now)
  * RTCP gives at the capture point (tap-msstun-quality.c).  Its tap data is
  * &state->quality_listening, told apart from the context listener's. */
 static tap_packet_status
-quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
-                    tap_flags_t flags _U_)
+track_rtt(media_state_t *state, const packet_info *pinfo, const msstun_tap_t *rec)
 {
-    media_state_t *state = (media_state_t *)(void *)((char *)tapdata - offsetof(media_state_t, quality_listening));
-    const msstun_tap_t *rec = (const msstun_tap_t *)data;
     const msstun_note_t *note = rec->note;
     double now = nstime_to_sec(&pinfo->rel_ts);
     bool redraw = false;
@@ -1516,15 +1597,22 @@ quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, 
     return redraw ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
 }
 
+static tap_packet_status
+quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                    tap_flags_t flags _U_)
+{
+    return track_rtt((media_state_t *)(void *)((char *)tapdata - offsetof(media_state_t, quality_listening)), pinfo,
+                     (const msstun_tap_t *)data);
+}
+
 /*
  * The report's life (see tap-msstun.h)
  */
 
-static void *
-new_media_state(msstun_report_t *report)
+static media_state_t *
+alloc_media_state(msstun_report_t *report)
 {
     media_state_t *state = g_new0(media_state_t, 1);
-    GString *error;
 
     state->report = report;
     state->streams = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_media_stream);
@@ -1535,6 +1623,15 @@ new_media_state(msstun_report_t *report)
     state->srs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->rtt_about = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     state->rtt_by = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    return state;
+}
+
+static void *
+new_media_state(msstun_report_t *report)
+{
+    media_state_t *state = alloc_media_state(report);
+    GString *error;
+
     error = register_tap_listener("msstun", state, NULL, TL_REQUIRES_NOTHING, NULL, context_packet, NULL, NULL);
     if (error)
         g_string_free(error, true);
@@ -1592,7 +1689,94 @@ free_media_state(void *data)
     g_hash_table_destroy(state->rtt_about);
     g_hash_table_destroy(state->rtt_by);
     g_array_free(state->notes, true);
+    if (state->changed)
+        g_array_free(state->changed, true);
     g_free(state);
+}
+
+/*
+ * A flow graph's quality tracker
+ */
+
+static int proto_rtp = -1;
+
+static msstun_wmem_cb_ret_t
+free_quality_tracker(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *data)
+{
+    free_media_state(data);
+    return false;
+}
+
+/* Lives as long as the graph's arrows, until the file is closed. */
+static media_state_t *
+new_quality_tracker(void)
+{
+    media_state_t *tracker = alloc_media_state(NULL);
+
+    tracker->changed = g_array_new(false, false, sizeof(uint32_t));
+    wmem_register_callback(wmem_file_scope(), free_quality_tracker, tracker);
+    return tracker;
+}
+
+/* The RTP record the "rtp" tap would give for an RTP note: its header
+ * fields, and the name and clock rate of a dynamic payload type from the
+ * map the RTP dissector used for the packet. */
+static void
+rtp_record_of_note(packet_info *pinfo, const msstun_note_t *note, struct _rtp_info *rtp)
+{
+    memset(rtp, 0, sizeof(*rtp));
+    rtp->info_sync_src = note->ssrc;
+    rtp->info_seq_num = (uint16_t)note->seq;
+    rtp->info_timestamp = note->timestamp;
+    rtp->info_marker_set = note->marker;
+    rtp->info_payload_type = (uint8_t)note->payload_type;
+    if (note->payload_type >= 96) {
+        const msstun_rtp_packet_data_t *info = (const msstun_rtp_packet_data_t *)
+            p_get_proto_data(wmem_file_scope(), pinfo, proto_rtp, MSSTUN_RTP_PACKET_DATA_KEY);
+        const char *name = NULL;
+        int rate = 0;
+
+        if (info && info->rtp_dyn_payload &&
+            msstun_rtp_dyn_payload_get(info->rtp_dyn_payload, note->payload_type, &name, &rate)) {
+            rtp->info_payload_type_str = name;
+            rtp->info_payload_rate = rate;
+        }
+    }
+}
+
+/* A record of the graph's listener, for the tracker: the context, the
+ * round trips, and the RTP that the notes tell. */
+static void
+track_quality(media_state_t *tracker, packet_info *pinfo, const msstun_tap_t *rec)
+{
+    (void)track_context(tracker, pinfo, rec);
+    (void)track_rtt(tracker, pinfo, rec);
+    if (rec->carrier == MSSTUN_CARRIER_NONE && rec->note && rec->note->kind == MSSTUN_NOTE_RTP) {
+        struct _rtp_info rtp;
+
+        rtp_record_of_note(pinfo, rec->note, &rtp);
+        (void)count_media_packet(tracker, pinfo, &rtp);
+    }
+}
+
+/* The verdict of an SSRC's stream when it names a reason, else NULL. */
+static const char *
+stream_verdict(const media_state_t *tracker, uint32_t ssrc)
+{
+    const media_stream_t *stream = (const media_stream_t *)g_hash_table_lookup(tracker->streams,
+                                                                               GUINT_TO_POINTER(ssrc));
+
+    return stream && stream->verdict_reason ? stream->verdict : NULL;
+}
+
+static bool
+take_changed_verdict(media_state_t *tracker, uint32_t *ssrc)
+{
+    if (tracker->changed->len == 0)
+        return false;
+    *ssrc = g_array_index(tracker->changed, uint32_t, tracker->changed->len - 1);
+    g_array_set_size(tracker->changed, tracker->changed->len - 1);
+    return true;
 }
 
 MSSTUN_REPORT_CALLBACKS(media, media_kind)
@@ -1689,6 +1873,7 @@ void
 register_tap_listener_msstun_flow(void)
 {
     register_seq_analysis("msstun", "MSSTUN", proto_msstun, "msstun", TL_REQUIRES_COLUMNS, flow_packet);
+    proto_rtp = proto_get_id_by_filter_name("rtp");
     register_stat_tap_table_ui(&media_ui);
     make_quality_columns();
     register_stat_tap_table_ui(&quality_ui);

@@ -36,9 +36,12 @@
  * (Tables I.1 and I.3): G.711 with the packet-loss concealment of G.711
  * Appendix I (Ie 0, Bpl 25.1: clients conceal loss; without concealment it
  * would be 4.3), G.729A with VAD (Ie 11, Bpl 19.0; the payload type does not
- * tell G.729 from G.729A).  G.722 has values only on G.107.1's wideband
- * scale, not on this one, and SILK, RTAudio and the other codecs have no
- * published values: no estimate.  Loss is taken as random (BurstR 1).
+ * tell G.729 from G.729A).  G.722 has values only on the wideband scale of
+ * ITU-T G.107.1 (Ro 129; G.113 Appendix IV), which this estimate does not
+ * compute: its Ie,wb and Bpl could not be checked against the text of the
+ * Recommendation, so G.722 gets no estimate, said as such.  SILK, RTAudio
+ * and the other codecs have no published values: no estimate.  Loss is
+ * taken as random (BurstR 1).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -102,6 +105,12 @@ msstun_quality_codec(unsigned payload_type, const char *encoding_name)
             return &g729a;
     }
     return NULL;
+}
+
+bool
+msstun_quality_is_g722(unsigned payload_type, const char *encoding_name)
+{
+    return payload_type == 9 || (payload_type >= 96 && encoding_name && strcmp(encoding_name, "G722") == 0);
 }
 
 double

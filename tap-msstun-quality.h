@@ -60,6 +60,10 @@ typedef struct {
  * or NULL when no published value applies (SILK, RTAudio, G.722, ...). */
 const msstun_codec_impairment_t *msstun_quality_codec(unsigned payload_type, const char *encoding_name);
 
+/* G.722 (RFC 3551's static type 9, or named G722): a wideband codec, whose
+ * impairment values are on the wideband scale of G.107.1 (see the .c). */
+bool msstun_quality_is_g722(unsigned payload_type, const char *encoding_name);
+
 /* The one-way mouth-to-ear delay in ms the E-model is given: half the round
  * trip, plus a jitter buffer of twice the mean jitter, plus one packet. */
 double msstun_quality_one_way_ms(double rtt_ms, double mean_jitter_ms, double packet_ms);

@@ -84,6 +84,8 @@ typedef struct {
     msstun_carrier_t   carrier;
     uint32_t ssrc;              /* RTP SSRC, or the sender SSRC of RTCP */
     uint32_t seq;               /* RTP sequence number */
+    uint32_t timestamp;         /* RTP timestamp ... */
+    bool     marker;            /* ... and marker bit, for the flow graph's jitter */
     uint32_t length;            /* bytes of the RTP or RTCP packet */
     unsigned payload_type;      /* RTP payload type, or the first RTCP packet type */
     unsigned n_reported;        /* RTCP report blocks ... */

@@ -1,4 +1,4 @@
-# bench/homes.sh, sourced by bench/run.sh and bench/srtp.sh: the two HOMEs a
+# bench/homes.sh, sourced by bench/run.sh, bench/srtp.sh and bench/quality.sh: the two HOMEs a
 # comparison runs tshark in, under a temporary $WORK removed on exit:
 # home-base without the plugin, home-plugin with $PLUGIN in its personal
 # plugin folder.  When run as root both belong to $RUN_USER and tshark runs
@@ -6,6 +6,24 @@
 # msstun.so would be loaded by the baseline too: the benchmark stops then.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
+
+# edge_captures N...: $CACHE/edge-N.pcap from bench/gen_edge.py for each N, reused while
+# bench/gen_edge.py and captures/lib/ are older than the capture.
+edge_captures() {
+    local n f
+    mkdir -p "$CACHE"
+    chmod 755 "$CACHE"
+    for n in "$@"; do
+        f=$CACHE/edge-$n.pcap
+        if [ ! -f "$f" ] || [ "$ROOT/bench/gen_edge.py" -nt "$f" ] ||
+           [ -n "$(find "$ROOT/captures/lib" -name '*.py' -newer "$f")" ]; then
+            log "generating $f"
+            python3 "$ROOT/bench/gen_edge.py" --frames "$n" --out "$f.tmp" >&2
+            mv "$f.tmp" "$f"
+        fi
+        chmod 644 "$f"
+    done
+}
 
 # ts HOME ARGS...: the installed tshark in a hermetic environment.
 ts() {

@@ -51,20 +51,11 @@ fi
 
 # --- captures (cache, reused while bench/gen_edge.py and captures/lib/ are unchanged);
 # the 1-frame capture measures tshark's start-up and exit (registering every dissector), a fixed cost
-mkdir -p "$CACHE"
-chmod 755 "$CACHE"
-for n in 1 $SIZES; do
-    f=$CACHE/edge-$n.pcap
-    if [ ! -f "$f" ] || [ "$ROOT/bench/gen_edge.py" -nt "$f" ] || [ -n "$(find "$ROOT/captures/lib" -name '*.py' -newer "$f")" ]; then
-        log "generating $f"
-        python3 "$ROOT/bench/gen_edge.py" --frames "$n" --out "$f.tmp" >&2
-        mv "$f.tmp" "$f"
-    fi
-    chmod 644 "$f"
-done
+. "$ROOT/bench/homes.sh"
+# shellcheck disable=SC2086
+edge_captures 1 $SIZES
 
 # --- temporary HOMEs: one empty (baseline), one with the plugin
-. "$ROOT/bench/homes.sh"
 make_homes /tmp/msstun-bench.XXXXXX
 
 # --- decode summary (what the plugin makes of the capture)

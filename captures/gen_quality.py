@@ -26,6 +26,15 @@ one-way delay, delay variation and loss are the injected parameters (CALLS):
      Binding checks both ways (the plugin learns the 5-tuple), then PCMA (PT 8) from the
      client and G.729 (PT 18) from the peer 203.0.113.60:54000 over a 300 ms satellite hop:
      12 of the client's 600 packets lost beyond the capture point.
+  3  relayed through an Edge over TCP 443, captured on the Edge: the client 198.51.100.30:51000
+     opens a TCP connection to 192.0.2.1:443 (every segment acknowledging what its sender has
+     received), the MS-TURN pseudo-TLS handshake (MS-TURN 2.1.1), then in 0x02 control frames
+     (2.1.4) Allocate, 401, Allocate with the long-term credential (HMAC-SHA256
+     MESSAGE-INTEGRITY, MS-TURN 3.2.2) answered with the relayed address 192.0.2.15:49300,
+     and Set Active Destination to the peer 203.0.113.20:6100 (2.2.2.5); the media then
+     travels as end-to-end data, 0x03 frames of RFC 4571 framed RTP and RTCP, and as plain UDP
+     between the relay and the peer.  Client -> peer: PCMU, clean; peer -> client: PCMA with
+     3 of every 20 packets (90 of 600) lost between the peer and the Edge.
 
 Each end sends RTP every 20 ms and, once a second and once after its last packet, compound
 RTCP (rtcp-mux, RFC 5761): an SR (RFC 3550 6.4.1, NTP timestamp of its own clock, which is
@@ -43,11 +52,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lib.base import H, NTP_OFFSET, T0  # noqa: E402
-from lib.net import Host, udp_frame  # noqa: E402
+from lib.net import ACK, FIN, PSH, SYN, Host, tcp_frame, udp_frame  # noqa: E402
 from lib import pcap  # noqa: E402
 from lib.rtp import packet as rtp_packet, report_block, rtcp_header, sdes_cname  # noqa: E402
-from lib.stun import (MI_TURN_RFC, REALM, TURN_USER, Msg, a_error, a_raw, a_str, a_u32, a_xaddr,  # noqa: E402
-                      channel_data, cookie_tid, ice_request, ice_response, prio)
+from lib.stun import (MI_TURN, MI_TURN_RFC, REALM, TURN_USER, Msg, a_addr, a_error, a_magic, a_msver,  # noqa: E402
+                      a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, channel_data, cookie_tid, frame02,
+                      frame03, ice_request, ice_response, prio, rfc4571)
+from lib.tls import CLIENT_HELLO, server_hello  # noqa: E402
 
 NAME = 'quality-calls.pcap'
 FORWARD_US = 200            # the Edge's forwarding time
@@ -90,6 +101,20 @@ CALLS = [
                    'down': (300000, {i for i in range(PACKETS) if i % 50 == 10}, None)},
         'b_to_a': {'up': (300000, set(), None),
                    'down': (2000, set(), None)},
+    },
+    {
+        'name': 'relayed TCP 443',
+        'a': ('198.51.100.30', 51000, 0x5e550005, 0, 8000, 160, 0),
+        'b': ('203.0.113.20', 6100, 0x5f660006, 8, 8000, 160, 55555555),
+        'relay': ('192.0.2.15', 49300),
+        'server': ('192.0.2.1', 443),
+        'tcp': True,
+        'forward_us': FORWARD_US,
+        'start_us': 26600000,
+        'a_to_b': {'up': (15000, set(), None),
+                   'down': (40000, set(), None)},
+        'b_to_a': {'up': (40000, {i for i in range(PACKETS) if i % 20 in (4, 9, 16)}, None),
+                   'down': (15000, set(), None)},
     },
 ]
 
@@ -235,6 +260,61 @@ def turn_setup(t_us, client, server, relay, peer):
             (t_us + 45000, True, bind), (t_us + 45500, False, bound)]
 
 
+class TcpLeg:
+    """The client's TCP connection to the Edge, captured on the Edge: each segment acknowledges
+    what its sender has received, the client's data on capture (the Edge receives it there), the
+    Edge's data one round trip (2 client_us) after it was captured."""
+
+    def __init__(self, records, client, edge, client_us):
+        self.records, self.hosts, self.client_us = records, (client, edge), client_us
+        self.seq = [0x51A00000, 0x7E300000]
+        self.sent = ([], [])        # per side: (capture time, sequence number after the segment)
+
+    def seg(self, t, from_client, flags, payload=b''):
+        me, other = (0, 1) if from_client else (1, 0)
+        delay = 2 * self.client_us if from_client else 0
+        acked = [end for when, end in self.sent[other] if when + delay <= t]
+        ack = acked[-1] if acked else 0
+        (src, sport), (dst, dport) = self.hosts[me], self.hosts[other]
+        self.records.append((t, tcp_frame(src, sport, dst, dport, self.seq[me], ack, flags | (ACK if acked else 0),
+                                          65535, payload)))
+        self.seq[me] += len(payload) + (1 if flags & (SYN | FIN) else 0)
+        self.sent[me].append((t, self.seq[me]))
+
+
+def tcp_setup(leg, t_us, client, relay, peer):
+    """Call 3's TCP connection, MS-TURN pseudo-TLS (MS-TURN 2.1.1) and allocation in 0x02
+    frames (2.1.4): Allocate, 401, Allocate with the long-term credential (MS-TURN 3.2.2), then
+    Set Active Destination to the peer (2.2.2.5); one client round trip apart."""
+    rtt = 2 * leg.client_us
+    nonce = H('quality tcp nonce', 15).hex().encode()
+    connid = H('quality tcp connection', 20)
+    leg.seg(t_us, True, SYN)
+    leg.seg(t_us + 100, False, SYN)
+    t = t_us + 100 + rtt
+    leg.seg(t, True, ACK)
+    leg.seg(t + 50, True, PSH, CLIENT_HELLO)
+    leg.seg(t + 150, False, PSH, server_hello()[0])
+    first = Msg(0x0003, cookie_tid('quality tcp allocate 1'), [a_magic(), a_msver(6), a_svcq(1, 0)], 'ms-turn')
+    challenge = Msg(0x0113, first.tid, [a_magic(), a_error(401, b'Unauthorized'),
+                                        a_str(0x0014, 'NONCE (MS-TURN numbering)', nonce),
+                                        a_str(0x0015, 'REALM (MS-TURN numbering)', REALM), a_msver(6)], 'ms-turn')
+    allocate = Msg(0x0003, cookie_tid('quality tcp allocate 2'), [a_magic(), a_msver(6)] + auth_attrs(nonce) +
+                   [a_svcq(1, 0)], 'ms-turn', MI_TURN)
+    allocated = Msg(0x0103, allocate.tid, [a_magic(), a_addr(0x0001, 'MAPPED-ADDRESS', *relay),
+                                           a_xaddr(0x8020, 'XOR-MAPPED-ADDRESS (MS-TURN)', *client),
+                                           a_u32(0x000D, 'LIFETIME', 480, ' seconds'), a_msver(6),
+                                           a_seqnum(connid, 0)], 'ms-turn', MI_TURN)
+    destination = Msg(0x0006, cookie_tid('quality tcp destination'),
+                      [a_magic(), a_str(0x0006, 'USERNAME', TURN_USER), a_seqnum(connid, 1),
+                       a_addr(0x0011, 'DESTINATION-ADDRESS', *peer)], 'ms-turn', MI_TURN)
+    active = Msg(0x0106, destination.tid, [a_magic()], 'ms-turn', MI_TURN)
+    for request, response in ((first, challenge), (allocate, allocated), (destination, active)):
+        t += rtt
+        leg.seg(t, True, PSH, frame02(request))
+        leg.seg(t + 100, False, PSH, frame02(response))
+
+
 def build():
     records = []
     # Call 1, captured on the Edge: the client's leg (ChannelData) and the relay's.
@@ -274,6 +354,28 @@ def build():
     udp(t + 100000 + 2 * call['b_to_a']['down'][0], a, b, ice_response(request, *b).raw)
     for t, who, raw in simulate(call):
         udp(t, a, b, raw) if who == 'a' else udp(t, b, a, raw)
+
+    # Call 3, captured on the Edge: the client's leg over TCP 443 (end-to-end data in 0x03
+    # frames, RFC 4571 framed, MS-TURN 2.1.4), the relay's over UDP.
+    call = CALLS[2]
+    client, peer = call['a'][:2], call['b'][:2]
+    server, relay = call['server'], call['relay']
+    for ip, mac in ((client[0], MAC_A), (peer[0], MAC_A)):
+        hosts[ip] = Host(ip, mac, 64, 0xA00)
+    leg = TcpLeg(records, (hosts[client[0]], client[1]), (hosts[server[0]], server[1]), call['a_to_b']['up'][0])
+    tcp_setup(leg, call['start_us'] - 500000, client, relay, peer)
+    t = 0
+    for t, who, raw in simulate(call):
+        if who == 'a':
+            leg.seg(t, True, PSH, frame03(rfc4571(raw)))
+            udp(t + FORWARD_US, relay, peer, raw)
+        else:
+            udp(t, peer, relay, raw)
+            leg.seg(t + FORWARD_US, False, PSH, frame03(rfc4571(raw)))
+    t += 100000
+    leg.seg(t, True, FIN)
+    leg.seg(t + 100, False, FIN)
+    leg.seg(t + 100 + 2 * leg.client_us, True, ACK)
 
     records.sort(key=lambda r: r[0])
     return pcap.write([(T0 * 1000000 + t, frame) for t, frame in records])

@@ -28,7 +28,7 @@ def flow(tshark, capture, stat_filter=None, extra=()):
     lines = tshark('-n', '-q', '-r', capture, '-z', arg, *extra).splitlines()
     arrows = []
     for i, line in enumerate(lines):
-        if re.match(r'^\|\d+\.\d+ ', line):
+        if re.match(r'^\|\d+\.\d+ *\|', line):
             arrow = lines[i + 1]
             ports = re.findall(r'\((\d+)\)', arrow)
             if '>' not in arrow:

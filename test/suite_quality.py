@@ -373,6 +373,8 @@ def expected_rows():
                 ie, bpl, name = codecs[pt]
                 r = g107_r(ie, bpl, 100 * (len(up_lost) + lost_down) / n, 1.0, rtt / 2 + 2 * jitter_down + 20)
                 mos = '%.2f (R %.1f, %s)' % (g107_mos(r), r, name)
+            elif pt == 9:
+                mos = 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
             else:
                 mos = 'no estimate: no published G.113 values for payload type %d' % pt
             path = [call[who][:2]] + ([call['server'], call['relay']] if relayed else [])
@@ -399,13 +401,16 @@ class TestGeneratedCalls:
         rows = quality_form(tshark, local_capture(QUALITY))
         assert {row[0]: row for row in rows} == expected_rows()
         # What the calls were made to show: loss before the Edge, jitter on
-        # the peer's side, a 300 ms hop, G.722 without an estimate.
+        # the peer's side, a 300 ms hop, G.722 without an estimate; over TCP
+        # 443, a clean stream and loss between the peer and the relay.
         assert [row[1] for row in rows] == [
             'Poor: loss 12.5% > 10%, client <-> Edge',
             'Poor: jitter 31.8 ms > 30 ms, relay <-> peer',
             'Poor: round trip 604.0 ms > 500 ms, capture point <-> receiver',
-            'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point']
-        assert rows[1][5] == 'no estimate: no published G.113 values for payload type 9'
+            'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point',
+            'Good',
+            'Poor: loss 15.0% > 10%, relay <-> peer']
+        assert rows[1][5] == 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
 
     def test_media_paths_columns(self, tshark, local_capture):
         # The full report shows the same cells, first after the SSRC.
@@ -431,7 +436,8 @@ class TestGeneratedCalls:
         by_ssrc = {}
         for (ssrc, _), ms in rtt.items():
             by_ssrc.setdefault('0x%08x' % ssrc, set()).add(round(ms, 1))
-        assert by_ssrc == {'0x5a110001': {80.0}, '0x5b220002': {30.0}, '0x5c330003': {600.0}, '0x5d440004': {4.0}}
+        assert by_ssrc == {'0x5a110001': {80.0}, '0x5b220002': {30.0}, '0x5c330003': {600.0}, '0x5d440004': {4.0},
+                           '0x5e550005': {80.0}, '0x5f660006': {30.0}}
 
     def test_filter(self, tshark, local_capture):
         # The form takes a display filter as the others do: the direct call.
@@ -439,14 +445,40 @@ class TestGeneratedCalls:
         assert sorted(row[0] for row in rows) == ['0x5c330003', '0x5d440004']
 
     def test_flow_arrows(self, tshark, local_capture):
-        # The media arrows of the flow graph carry CQD's verdict on their
-        # loss: the client's PCMU on both legs of the Edge.
+        # The media arrows of the flow graph carry the stream's full verdict,
+        # as the parameters make it (expected_rows), on every leg.
         from suite_flow import flow
         arrows = flow(tshark, local_capture(QUALITY), extra=HEURISTIC)
-        poor = [(a[1].strip(), a[2], a[3].split(', ', 1)[0]) for a in arrows if 'Poor' in a[3]]
-        assert poor == [('RTP SSRC 0x5a110001', '50000 -> 3478', '525 packets'),
-                        ('RTP SSRC 0x5a110001', '49200 -> 6000', '525 packets')]
-        assert all(a[3].endswith('; Poor: loss 12.5% > 10%') for a in arrows if 'Poor' in a[3])
+        rtp = [(a[1].split()[2], a[2], a[3]) for a in arrows if a[1].strip().startswith('RTP SSRC')]
+        verdicts = {ssrc: row[1] for ssrc, row in expected_rows().items()}
+        verdicts['0x5e550005'] = None       # Good: no verdict on the arrow
+        assert [(ssrc, ports, (comment.split('; ', 1) + [None])[1]) for ssrc, ports, comment in rtp] == [
+            ('0x5a110001', '50000 -> 3478', verdicts['0x5a110001']),
+            ('0x5a110001', '49200 -> 6000', verdicts['0x5a110001']),
+            ('0x5b220002', '6000 -> 49200', verdicts['0x5b220002']),
+            ('0x5b220002', '3478 -> 50000', verdicts['0x5b220002']),
+            ('0x5c330003', '50010 -> 54000', verdicts['0x5c330003']),
+            ('0x5d440004', '54000 -> 50010', verdicts['0x5d440004']),
+            ('0x5e550005', '51000 -> 443', None),
+            ('0x5e550005', '49300 -> 6100', None),
+            ('0x5f660006', '6100 -> 49300', verdicts['0x5f660006']),
+            ('0x5f660006', '443 -> 51000', verdicts['0x5f660006'])]
+        assert rtp[2][2] == ('600 packets, frames 13-2280, relayed UDP, relay leg; '
+                             'Poor: jitter 31.8 ms > 30 ms, relay <-> peer')
+
+    @pytest.mark.parametrize('capture', [os.path.join(CAPTURES, c) for c in all_local_captures()],
+                             ids=os.path.basename)
+    def test_flow_arrows_equal_quality_form(self, tshark, capture):
+        # On every capture, an RTP arrow carries its stream's verdict in the
+        # quality form when that verdict names a reason, and nothing else.
+        from suite_flow import flow
+        verdicts = {row[0]: row[1] for row in quality_form(tshark, capture) if not row[0].startswith('(none')}
+        for arrow in flow(tshark, capture, extra=HEURISTIC):
+            if arrow[1].strip().startswith('RTP SSRC'):
+                # (RTP cut short by the snapshot length is in neither.)
+                verdict = verdicts.get(arrow[1].split()[2], '')
+                named = verdict.startswith('Poor') or '; ' in verdict
+                assert arrow[3].split('; ', 1)[1:] == ([verdict] if named else [])
 
 
 UNCLASSIFIED = 'Unclassified: %d packets (CQD classifies over 500)'
