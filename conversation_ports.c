@@ -84,12 +84,20 @@ msstun_claim_rtp(packet_info *pinfo, port_type ptype, const address *addr, uint3
                  const char *setup_method, unsigned media_type, rtp_dyn_payload_t *payloads)
 {
     conversation_type ctype = conversation_pt_to_conversation_type(ptype);
+    conversation_t *conv = find_media_conversation(pinfo->num, ctype, addr, port, other_port);
     char method[MAX_RTP_SETUP_METHOD_SIZE + 1];
     uint32_t frame = pinfo->num;
     address writable;
 
-    if (!foreign_setup(find_media_conversation(pinfo->num, ctype, addr, port, other_port), method, sizeof(method),
-                       &frame))
+    /* Media that SDP (or SIP, H.245) set up keeps that setup whole, its
+     * label and its payload types (a SILK or RED dynamic type): a second
+     * rtp_add_address() without payloads would start a conversation that
+     * knows none of them.  Only the multiplexer takes the packets. */
+    if (!payloads && foreign_setup(conv, method, sizeof(method), &frame)) {
+        keep_conversation(pinfo, conv);
+        return;
+    }
+    if (!foreign_setup(conv, method, sizeof(method), &frame))
         (void)g_strlcpy(method, setup_method, sizeof(method));
     /* rtp_add_address() wants a writable address; it copies it. */
     copy_address_shallow(&writable, addr);

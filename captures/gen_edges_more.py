@@ -43,13 +43,14 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from lib.base import H  # noqa: E402
-from lib.capture import Capture, TcpFlow, udp_exchange  # noqa: E402
+from lib.capture import Blob, Capture, TcpFlow, UdpFlow, udp_exchange  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import ACK, MAC_CLIENT, MAC_EDGE, PSH, Host, udp_frame  # noqa: E402
 from lib.sip import sip_call  # noqa: E402
 from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
 from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
-from lib.stun import MI_TURN, TURN_USER, Msg, a_addr, a_magic, a_seqnum, a_str, cookie_tid, mturn  # noqa: E402
+from lib.stun import (MI_TURN, TURN_USER, Msg, Stun, a_addr, a_magic, a_seqnum, a_str, cookie_tid,  # noqa: E402
+                      ice_request, ice_response, mturn, prio)
 
 CLIENT = Host('10.0.0.10', MAC_CLIENT, 128, 0x2400)
 EDGE = Host('192.0.2.1', MAC_EDGE, 128, 0x3400)
@@ -250,8 +251,46 @@ def sdp_throws_many(n, padding=120):
     return cap.pcap()
 
 
+# A SIP call's dynamic payload type on a 5-tuple the ICE checks also teach
+
+SILK_PT = 103
+
+
+def silk_sdp(ip, port, session):
+    """RFC 4566 audio offer or answer of SILK wideband (RFC 3551 6: a
+    dynamic type named by a=rtpmap), as Skype for Business offers it."""
+    return ('v=0\r\n'
+            'o=- %d 1 IN IP4 %s\r\n'
+            's=session\r\n'
+            'c=IN IP4 %s\r\n'
+            't=0 0\r\n'
+            'm=audio %d RTP/AVP %d\r\n'
+            'a=rtpmap:%d SILK/16000\r\n' % (session, ip, ip, port, SILK_PT, SILK_PT))
+
+
+def sdp_ice_silk():
+    """INVITE (1), 200 OK (2) and ACK (3) that map payload type 103 to
+    SILK/16000; an ICE check on the media 5-tuple, request (4) and success
+    (5), which MSSTUN learns the 5-tuple from; then RTP of type 103 each way
+    (6, 7), 20 ms of SILK at 16 kHz apart (320 timestamp units)."""
+    invite, ok, ack = sip_call('edges-more-silk@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
+                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1), silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2),
+                               'silk', 'silk')
+    cap = Capture('edges-more', 'SILK offered in SDP, its 5-tuple checked by ICE')
+    for src, dst, payload in ((CLIENT, CALLEE, invite), (CALLEE, CLIENT, ok), (CLIENT, CALLEE, ack)):
+        cap.add(udp_frame(src, 5060, dst, 5060, payload, src.mac, dst.mac), '', [])
+    media = UdpFlow(cap, CLIENT, OFFER_MEDIA[1], CLIENT.mac, CALLEE, ANSWER_MEDIA[1], CALLEE.mac)
+    check = ice_request('edges-silk-check', True, prio(126, 65535), 0x5113A0C0FFEE0001, True, b'1', use_cand=True)
+    media.send('A', Stun(check), 'Binding Request')
+    media.send('B', Stun(ice_response(check, CLIENT.ip, OFFER_MEDIA[1])), 'Binding Success Response')
+    media.send('A', Blob(rtp_packet(SILK_PT, 1000, 32000, SDP_SSRC, b'\x5a' * 60, True), []), 'RTP')
+    media.send('B', Blob(rtp_packet(SILK_PT, 2000, 64000, ANSWER_SSRC, b'\xa5' * 60, True), []), 'RTP')
+    return cap.pcap()
+
+
 BUILDS = {'edges-sad-media.pcap': sad_media, 'edges-srtcp-first.pcap': srtcp_first, 'edges-srtcp-clear.pcap': srtcp_cases,
-          'edges-sdp-throws.pcap': sdp_throws, 'edges-sdp-throws-tcp.pcap': sdp_throws_tcp}
+          'edges-sdp-throws.pcap': sdp_throws, 'edges-sdp-throws-tcp.pcap': sdp_throws_tcp,
+          'edges-sdp-ice-silk.pcap': sdp_ice_silk}
 
 
 def main(argv):

@@ -147,6 +147,29 @@ SDP_KEY_ITEM = 'tag 1 AES_CM_128_HMAC_SHA1_80, media to 10.0.0.10:30000'
 READ_APART = 'SRTP keys read from an application/sdp body that SIP did not hand on: SIP or its SDP setup threw an exception first'
 
 
+class TestSdpPayloadTypes:
+    '''A SIP call's dynamic payload type (SILK/16000 as type 103) on a
+    5-tuple that MSSTUN also learns from the ICE check on it (with its
+    heuristic on): RTP keeps SDP's setup whole, its label and its types.'''
+
+    FIELDS = ['frame.number', '_ws.col.Protocol', 'rtp.p_type', '_ws.col.Info', 'rtp.setup-method',
+              'rtp.setup-frame']
+    RTP = [['6', 'RTP', '103', 'PT=SILK, SSRC=0xE0D0011, Seq=1000, Time=32000, Mark', 'SDP', '1'],
+           ['7', 'RTP', '103', 'PT=SILK, SSRC=0xE0D0012, Seq=2000, Time=64000, Mark', 'SDP', '1']]
+
+    @pytest.mark.parametrize('two_pass', [False, True], ids=['1pass', '2pass'])
+    def test_learned_keeps_sdp_payload_types(self, tshark, made, two_pass):
+        rows = tshark.fields(made('edges-sdp-ice-silk.pcap'), self.FIELDS,
+                             extra=['--enable-heuristic', 'msstun_udp'] + (['-2'] if two_pass else []))
+        assert [r[1] for r in rows[3:5]] == ['MSSTUN', 'MSSTUN']
+        assert rows[5:] == self.RTP
+
+    def test_as_wireshark_names_it(self, tshark_builtin, made):
+        # Wireshark alone, from the SDP: the caller's RTP is SILK.
+        rows = tshark_builtin.fields(made('edges-sdp-ice-silk.pcap'), self.FIELDS)
+        assert rows[5] == self.RTP[0]
+
+
 class TestSdpThatThrows:
     '''Item 11: SIP reads an application/sdp body itself (setup_sdp_transport())
     before the "media_type" table hands it to SDP; when that throws, the
