@@ -984,30 +984,52 @@ dissect_msstun_heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
  * TCP
  */
 
-/* MS-TURN 2.1.1: the ClientHello that opens a pseudo-TLS session. */
-static bool
-is_pseudo_tls_client_hello(tvbuff_t *tvb, unsigned offset)
-{
-    static const uint8_t head[] = { 0x16, 0x03, 0x01, 0x00, 0x2D, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
-    static const uint8_t tail[] = { 0x00, 0x00, 0x02, 0x00, 0x18, 0x01, 0x00 };
+/* A pseudo-TLS hello: at least min_len bytes, with fixed bytes at fixed
+ * offsets from its start. */
+typedef struct {
+    unsigned offset;
+    const uint8_t *bytes;
+    unsigned len;
+} fixed_bytes_t;
 
-    return tvb_captured_length_remaining(tvb, offset) >= PSEUDO_TLS_CLIENT_HELLO_LEN &&
-           tvb_memeql(tvb, offset, head, sizeof(head)) == 0 &&
-           tvb_memeql(tvb, offset + 43, tail, sizeof(tail)) == 0;
-}
+typedef struct {
+    unsigned min_len;
+    unsigned n_fixed;
+    fixed_bytes_t fixed[3];
+} pseudo_tls_hello_t;
+
+/* MS-TURN 2.1.1: the ClientHello that opens a pseudo-TLS session. */
+static const uint8_t client_hello_fixed_head[] = { 0x16, 0x03, 0x01, 0x00, 0x2D, 0x01, 0x00, 0x00, 0x29, 0x03, 0x01 };
+static const uint8_t client_hello_fixed_tail[] = { 0x00, 0x00, 0x02, 0x00, 0x18, 0x01, 0x00 };
+static const pseudo_tls_hello_t pseudo_tls_client_hello = {
+    PSEUDO_TLS_CLIENT_HELLO_LEN, 2, {
+        { 0, client_hello_fixed_head, sizeof(client_hello_fixed_head) },
+        { 43, client_hello_fixed_tail, sizeof(client_hello_fixed_tail) },
+    }
+};
 
 /* ServerHello with cipher 0x0018 and ServerHelloDone in one record, with
  * no Certificate: impossible in a real DH_anon handshake. */
-static bool
-is_pseudo_tls_server_hello(tvbuff_t *tvb, unsigned offset)
-{
-    static const uint8_t head[] = { 0x16, 0x03, 0x01, 0x00, 0x4E, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01 };
-    static const uint8_t tail[] = { 0x00, 0x18, 0x00, 0x0E, 0x00, 0x00, 0x00 };
+static const uint8_t server_hello_fixed_head[] = { 0x16, 0x03, 0x01, 0x00, 0x4E, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01 };
+static const uint8_t server_hello_session_id_len[] = { 0x20 };
+static const uint8_t server_hello_fixed_tail[] = { 0x00, 0x18, 0x00, 0x0E, 0x00, 0x00, 0x00 };
+static const pseudo_tls_hello_t pseudo_tls_server_hello = {
+    PSEUDO_TLS_SERVER_HELLO_LEN, 3, {
+        { 0, server_hello_fixed_head, sizeof(server_hello_fixed_head) },
+        { 43, server_hello_session_id_len, sizeof(server_hello_session_id_len) },
+        { 76, server_hello_fixed_tail, sizeof(server_hello_fixed_tail) },
+    }
+};
 
-    return tvb_captured_length_remaining(tvb, offset) >= PSEUDO_TLS_SERVER_HELLO_LEN &&
-           tvb_memeql(tvb, offset, head, sizeof(head)) == 0 &&
-           tvb_get_uint8(tvb, offset + 43) == 0x20 &&
-           tvb_memeql(tvb, offset + 76, tail, sizeof(tail)) == 0;
+static bool
+is_pseudo_tls_hello(tvbuff_t *tvb, unsigned offset, const pseudo_tls_hello_t *hello)
+{
+    if (tvb_captured_length_remaining(tvb, offset) < (int)hello->min_len)
+        return false;
+    for (unsigned i = 0; i < hello->n_fixed; i++)
+        if (tvb_memeql(tvb, offset + hello->fixed[i].offset, hello->fixed[i].bytes, hello->fixed[i].len) != 0)
+            return false;
+    return true;
 }
 
 static bool
@@ -1155,7 +1177,7 @@ detect_tcp_mode(tvbuff_t *tvb)
     if (is_pseudo_tls_hello_prefix(tvb, client_hello_head, sizeof(client_hello_head), PSEUDO_TLS_CLIENT_HELLO_LEN) ||
         is_pseudo_tls_hello_prefix(tvb, server_hello_head, sizeof(server_hello_head), PSEUDO_TLS_SERVER_HELLO_LEN))
         return TCP_MODE_UNDECIDED;
-    if (is_pseudo_tls_client_hello(tvb, 0) || is_pseudo_tls_server_hello(tvb, 0))
+    if (is_pseudo_tls_hello(tvb, 0, &pseudo_tls_client_hello) || is_pseudo_tls_hello(tvb, 0, &pseudo_tls_server_hello))
         return TCP_MODE_MSTURN;
     if (is_tls_record(tvb, 0))
         return TCP_MODE_TLS;
@@ -1288,7 +1310,8 @@ dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     unsigned len = tvb_reported_length(tvb);
     unsigned offset = TLS_RECORD_HDR_LEN;
-    bool pseudo = is_pseudo_tls_client_hello(tvb, 0) || is_pseudo_tls_server_hello(tvb, 0);
+    bool pseudo = is_pseudo_tls_hello(tvb, 0, &pseudo_tls_client_hello) ||
+                  is_pseudo_tls_hello(tvb, 0, &pseudo_tls_server_hello);
     proto_item *ti;
     proto_tree *ptls_tree;
 
@@ -1303,7 +1326,7 @@ dissect_pseudo_tls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         expert_add_info(pinfo, ti, &ei_msstun_ptls_not_pseudo);
     else
         msstun_tap_note(tvb, pinfo, NULL, MSSTUN_NOTE_PSEUDO_TLS,
-                        is_pseudo_tls_client_hello(tvb, 0) ? "ClientHello" : "ServerHello");
+                        is_pseudo_tls_hello(tvb, 0, &pseudo_tls_client_hello) ? "ClientHello" : "ServerHello");
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_content_type, tvb, 0, 1, ENC_NA);
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_version, tvb, 1, 2, ENC_BIG_ENDIAN);
     proto_tree_add_item(ptls_tree, hf_msstun_ptls_record_length, tvb, 3, 2, ENC_BIG_ENDIAN);

@@ -169,23 +169,20 @@ get_frame_ts(struct packet_provider_data *prov, guint32 frame_num)
 /* The interface callbacks take the record's section number from 4.4 on
  * (checked on 4.2.2 and 4.4.19). */
 #if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
-static const char *
-get_interface_name(struct packet_provider_data *prov _U_, uint32_t interface_id _U_, unsigned section _U_)
+#define INTERFACE_CALLBACK_PARAMS \
+    struct packet_provider_data *prov _U_, uint32_t interface_id _U_, unsigned section _U_
 #else
-static const char *
-get_interface_name(struct packet_provider_data *prov _U_, guint32 interface_id _U_)
+#define INTERFACE_CALLBACK_PARAMS struct packet_provider_data *prov _U_, guint32 interface_id _U_
 #endif
+
+static const char *
+get_interface_name(INTERFACE_CALLBACK_PARAMS)
 {
     return "fuzz";
 }
 
-#if MSSTUN_WS_VERSION_AT_LEAST(4, 4)
 static const char *
-get_interface_description(struct packet_provider_data *prov _U_, uint32_t interface_id _U_, unsigned section _U_)
-#else
-static const char *
-get_interface_description(struct packet_provider_data *prov _U_, guint32 interface_id _U_)
-#endif
+get_interface_description(INTERFACE_CALLBACK_PARAMS)
 {
     return NULL;
 }

@@ -4,6 +4,8 @@
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
+import pytest
+
 # What an engineer reads first (the relayed traffic, the active
 # destination, the errors), then the bookkeeping.
 ALLOC_COLUMNS = ['Client', 'Server', 'Transport', 'Peers', 'Active Destination', 'Errors', 'Unanswered',
@@ -48,9 +50,8 @@ def report(tshark, capture, name, extra=(), stat_filter=None):
 
 
 class TestAllocationsReport:
-    def test_msturn_udp3478(self, tshark, local_capture):
-        rows = report(tshark, local_capture('msturn-udp3478.pcap'), 'allocations')
-        assert rows == [[
+    @pytest.mark.parametrize('capture, stat_filter, expected', [
+        pytest.param('msturn-udp3478.pcap', None, [
             # Frame 26, the last Allocate, is never answered.
             '10.0.0.10:50000', '192.0.2.1:3478', 'UDP',
             # Send/Data (2 and 2), then the RTP and RTCP to the active
@@ -60,26 +61,24 @@ class TestAllocationsReport:
             '203.0.113.9:50012 (1 ok, 1 error 439)', '439 x1', '1', '1',
             '192.0.2.15:50000, [2001:db8::15]:50002', '198.51.100.7:40000', '10', '0', '4', '480',
             'Check x1, site responses 3 valid of 4', '6', '1', '26',
-        ]]
-
-    def test_display_filter(self, tshark, local_capture):
-        rows = report(tshark, local_capture('msturn-udp3478.pcap'), 'allocations', stat_filter='frame.number<=10')
-        assert rows == [[
+        ], id='msturn_udp3478'),
+        pytest.param('msturn-udp3478.pcap', 'frame.number<=10', [
             '10.0.0.10:50000', '192.0.2.1:3478', 'UDP', '203.0.113.9:50012 sent 2/176B received 2/156B',
             '203.0.113.9:50012 (1 ok, 0 error)', '', '0', '1', '192.0.2.15:50000, [2001:db8::15]:50002',
             '198.51.100.7:40000', '5', '0', '0', '480', '', '6', '1', '10',
-        ]]
-
-    def test_msturn_tcp443(self, tshark, local_capture):
-        rows = report(tshark, local_capture('msturn-tcp443.pcap'), 'allocations')
-        assert rows == [[
+        ], id='display_filter'),
+        pytest.param('msturn-tcp443.pcap', None, [
             # Send/Data, and the six end-to-end data frames to the active
             # destination (with their RFC 4571 framing), the last in frame 23
             # (issue 27).
             '10.0.0.10:51000', '192.0.2.1:443', 'TCP', '203.0.113.9:50012 sent 6/488B received 4/320B',
             '203.0.113.9:50012 (1 ok, 0 error)', '', '0', '1', '192.0.2.15:50100, [2001:db8::15]:50102',
             '198.51.100.7:41000', '5', '0', '0', '480', '', '6', '6', '23',
-        ]]
+        ], id='msturn_tcp443'),
+    ])
+    def test_one_allocation(self, tshark, local_capture, capture, stat_filter, expected):
+        rows = report(tshark, local_capture(capture), 'allocations', stat_filter=stat_filter)
+        assert rows == [expected]
 
     def test_coturn_channeldata(self, tshark, shared_capture):
         # Five allocations; ChannelData is counted against the peer of its ChannelBind.

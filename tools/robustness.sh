@@ -342,25 +342,26 @@ SMALL_PATHO=$(ls "$PATHO"/*.pcap)
 log "corpus: $(wc -l <"$CORPUS") captures ($(grep -c /captures/regressions/ "$CORPUS" || true) regression captures), plus $(echo "$SMALL_PATHO" | wc -w) small pathological ones"
 
 section_time() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/section-times.txt"; }
+# A section of tshark runs starts its clock and an empty jobs file ($s0,
+# $jobs), and ends by running the jobs and recording its time.
+section_begin() { s0=$(date +%s); jobs="$WORK/jobs-$1.txt"; : >"$jobs"; }
+section_end() { run_jobs "$jobs"; section_time "$1" $(( $(date +%s) - s0 )); }
 
 if want corpus; then
-    s0=$(date +%s)
-    jobs="$WORK/jobs-corpus.txt"; : >"$jobs"
+    section_begin corpus
     for f in $(cat "$CORPUS") $SMALL_PATHO; do
         add_jobs "$jobs" corpus "$f" simple "$V_ARGS" "$V2_ARGS" "$QUICK_PLAIN$V_ARGS $ALL_PORTS"
     done
     log "corpus: $(wc -l <"$jobs") tshark runs"
-    run_jobs "$jobs"
-    section_time corpus $(( $(date +%s) - s0 ))
+    section_end corpus
 fi
 
 # ---------------------------------------------------------------------------
 # Mutation fuzzing with editcap -E (seeded: --seed)
 
 if want fuzz; then
-    s0=$(date +%s)
+    section_begin fuzz
     FUZZ="$WORK/fuzz"; mkdir -p "$FUZZ"
-    jobs="$WORK/jobs-fuzz.txt"; : >"$jobs"
     # Regression captures are dissected as they are, not mutated.
     for f in $(grep -v /captures/regressions/ "$CORPUS") $SMALL_PATHO; do
         base=$(basename "$f"); base=${base%.gz}; base=${base%.*}
@@ -385,17 +386,15 @@ if want fuzz; then
     done
     (cd "$FUZZ" && sha256sum -- *.pcapng >SHA256SUMS)
     log "fuzz: $(ls "$FUZZ"/*.pcapng | wc -l) mutated captures (editcap -E $FUZZ_RATES, seeds $FUZZ_SEEDS), $(wc -l <"$jobs") tshark runs"
-    run_jobs "$jobs"
-    section_time fuzz $(( $(date +%s) - s0 ))
+    section_end fuzz
 fi
 
 # ---------------------------------------------------------------------------
 # randpkt (no seed option: every file's sha256 is recorded, failing ones kept)
 
 if want randpkt; then
-    s0=$(date +%s)
+    section_begin randpkt
     RP="$WORK/randpkt"; mkdir -p "$RP"
-    jobs="$WORK/jobs-randpkt.txt"; : >"$jobs"
     for i in $(seq 1 "$RANDPKT_FILES"); do
         for t in udp tcp; do
             raw="$RP/randpkt-$t-$i.pcap"
@@ -410,8 +409,7 @@ if want randpkt; then
     done
     (cd "$RP" && sha256sum -- *.pcap >SHA256SUMS)
     log "randpkt: $(ls "$RP"/*.pcap | wc -l) captures of $RANDPKT_COUNT packets, $(wc -l <"$jobs") tshark runs"
-    run_jobs "$jobs"
-    section_time randpkt $(( $(date +%s) - s0 ))
+    section_end randpkt
 fi
 
 # ---------------------------------------------------------------------------
