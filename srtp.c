@@ -814,9 +814,9 @@ msstun_srtp_register(module_t *module, int proto)
     expert_module_t *expert;
 
     proto_srtp_msstun = proto;
-    proto_register_field_array(proto_srtp_msstun, hf, array_length(hf));
+    proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert = expert_register_protocol(proto_srtp_msstun);
+    expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
     msstun_srtp_keys_register(module, proto_srtp_msstun);
     streams = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), stream_hash, stream_equal);
