@@ -14,6 +14,8 @@
 #   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (c-ares first)
 #   ws4.2     the same of Wireshark 4.2.2 (Ubuntu 24.04's source); not in
 #             the default stages (half an hour more on 2 cores)
+#   intree4.2 the intree stage in the 4.2.2 tree (after ws4.2); not in the
+#             default stages
 #   plugin    msstun.dll for each release (4.0, 4.2 when built, 4.4/4.6 from
 #             the matrix roots' headers), its imports checked
 #   intree    the plugin built inside the 4.0.17 tree by Wireshark's CMake
@@ -297,14 +299,20 @@ ws_collect() {
     cp "$($HOST-gcc -print-file-name=libgcc_s_seh-1.dll)" "$($HOST-gcc -print-file-name=libstdc++-6.dll)" "$bin/"
     mkdir -p "$bin/plugins/$mm/epan"
 }
+ws_source() {   # ws_source X.Y: Wireshark X.Y's source tree, unpacked
+    case "$1" in
+        4.0) unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17 ;;
+        4.2) unpack 'wireshark_4.2.2.orig.tar.gz' wireshark-wireshark-4.2.2 ;;
+    esac
+}
 stage_ws4_0() {
     local dir
-    dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
+    dir=$(ws_source 4.0)
     ws_cross_build 4.0 "$dir"
 }
 stage_ws4_2() {
     local dir
-    dir=$(unpack 'wireshark_4.2.2.orig.tar.gz' wireshark-wireshark-4.2.2)
+    dir=$(ws_source 4.2)
     ws_cross_build 4.2 "$dir"
 }
 
@@ -497,15 +505,23 @@ stage_plugin() {
 
 # ---- intree ---------------------------------------------------------------
 # The in-tree route of CMakeLists.txt (what Windows and macOS builders use):
-# the plugin as plugins/epan/msstun of the 4.0.17 tree, built by Wireshark's
-# own CMake with MinGW, then loaded by the Windows tshark under Wine.
+# the plugin as plugins/epan/msstun of the 4.0.17 tree (intree) or of the
+# 4.2.2 tree (intree4.2), built by Wireshark's own CMake with MinGW in the
+# build folder of stage ws4.0 / ws4.2, then loaded by that release's
+# Windows tshark under Wine.
 stage_intree() {
-    local mm=4.0 dir build out
+    intree 4.0 intree "$CACHE/build/intree-config"
+}
+stage_intree4_2() {
+    intree 4.2 intree4.2 "$CACHE/build/intree-4.2-config"
+}
+intree() {   # intree X.Y STAGE CONFIG-DIR
+    local mm=$1 stage=$2 conf=$3 dir build out listed
     # shellcheck disable=SC2086
     ensure_packages $WIRESHARK_PACKAGES
-    dir=$(unpack 'wireshark_4.0.17.orig.tar.bz2' wireshark-v4.0.17)
+    dir=$(ws_source "$mm")
     build=$CACHE/build/wireshark-$mm-mingw
-    [ -e "$build/build.ninja" ] || { log "intree: run the ws4.0 stage first"; return 1; }
+    [ -e "$build/build.ninja" ] || { log "$stage: run the ws$mm stage first"; return 1; }
     wine_session
     use_toolchain_copy "$build"
     rm -rf "$dir/plugins/epan/msstun"
@@ -517,32 +533,40 @@ stage_intree() {
     MSYSTEM=MINGW64 nice cmake --build "$build" --target msstun >> "$build.intree.log" 2>&1 \
         || { grep -B2 -A10 'error' "$build.intree.log" | head -60 >&2; return 1; }
     out=$(find "$build/run" -name msstun.dll | head -1)
-    [ -n "$out" ] || { log "intree: no msstun.dll in $build/run"; return 1; }
+    [ -n "$out" ] || { log "$stage: no msstun.dll in $build/run"; return 1; }
     check_unwind "$out"
     # Loaded by tshark.exe from a personal plugin folder of its own.
-    local conf=$CACHE/build/intree-config listed
     rm -rf "$conf"
     mkdir -p "$conf/plugins/$mm/epan"
     cp "$out" "$conf/plugins/$mm/epan/msstun.dll"
     listed=$(WIRESHARK_CONFIG_DIR="Z:$conf" wine64 "$(ws_dir "$mm")/bin/tshark.exe" -G plugins < /dev/null 2> /dev/null \
         | grep '^msstun' || true)
-    echo "$listed" | grep -q 'dissector' || { log "intree: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
-    log "intree: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
-    intree_linux "$dir"
+    echo "$listed" | grep -q 'dissector' || { log "$stage: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
+    log "$stage: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
+    intree_linux "$mm" "$stage" "$dir"
 }
 # The same tree configured natively on Linux, where Wireshark's project is
 # "wireshark": its CMake takes the plugin's in-tree route, and the plugin's
 # sources compile with Wireshark's own flags (linking would need all of
-# libwireshark built natively, half an hour more: not done).
-intree_linux() {   # intree_linux SOURCE-DIR
-    local dir=$1 build=$CACHE/build/wireshark-4.0-linux objs
+# libwireshark built natively, half an hour more: not done).  Off: what
+# Debian 12 lacks the development files of (Qt for wireshark, and for 4.2
+# SpeexDSP, which 4.2 requires for wireshark and sharkd).
+intree_linux_options() {   # intree_linux_options X.Y
+    case "$1" in
+        4.0) echo "-DBUILD_wireshark=OFF -DENABLE_PCAP=OFF -DENABLE_LUA=OFF" ;;
+        *) echo "-DBUILD_wireshark=OFF -DBUILD_sharkd=OFF" ;;
+    esac
+}
+intree_linux() {   # intree_linux X.Y STAGE SOURCE-DIR
+    local mm=$1 stage=$2 dir=$3 build=$CACHE/build/wireshark-$1-linux objs
     dpkg-query -W -f='${db:Status-Abbrev}' libc-ares-dev 2> /dev/null | grep -q '^ii' \
         || apt-get install -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends libc-ares-dev > /dev/null
-    cmake -S "$dir" -B "$build" -G Ninja -DBUILD_wireshark=OFF -DENABLE_PCAP=OFF -DENABLE_LUA=OFF \
+    # shellcheck disable=SC2046
+    cmake -S "$dir" -B "$build" -G Ninja $(intree_linux_options "$mm") \
         -DCUSTOM_PLUGIN_SRC_DIR=plugins/epan/msstun > "$build.configure.log" 2>&1 \
         || { tail -30 "$build.configure.log" >&2; return 1; }
     objs=$(ninja -C "$build" -t targets all | sed -n 's|^\(plugins/epan/msstun/CMakeFiles/msstun.dir/[^:]*\.c\.o\):.*|\1|p')
-    [ -n "$objs" ] || { log "intree (Linux): no msstun objects in Wireshark's build"; return 1; }
+    [ -n "$objs" ] || { log "$stage (Linux): no msstun objects in Wireshark's build"; return 1; }
     # Each object's own compile command only ("ninja OBJECT" would first
     # build the dissectors' generated sources, most of Wireshark).
     local obj
@@ -551,7 +575,7 @@ intree_linux() {   # intree_linux SOURCE-DIR
         (cd "$build" && eval "nice $(ninja -t commands "$obj" | tail -1)") >> "$build.build.log" 2>&1 \
             || { tail -40 "$build.build.log" >&2; return 1; }
     done
-    log "intree (Linux): $(echo "$objs" | wc -w) plugin sources compiled in the tree by Wireshark's CMake"
+    log "$stage (Linux): $(echo "$objs" | wc -w) plugin sources compiled in the tree by Wireshark's CMake"
 }
 
 # ---- package --------------------------------------------------------------
