@@ -46,7 +46,7 @@ from lib.base import H  # noqa: E402
 from lib.capture import Blob, Capture, TcpFlow, UdpFlow, udp_exchange  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import ACK, MAC_CLIENT, MAC_EDGE, PSH, Host, udp_frame  # noqa: E402
-from lib.sip import sip_call  # noqa: E402
+from lib.sip import silk_sdp, sip_call  # noqa: E402
 from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
 from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
 from lib.stun import (MI_TURN, TURN_USER, Msg, Stun, a_addr, a_magic, a_seqnum, a_str, cookie_tid,  # noqa: E402
@@ -256,25 +256,13 @@ def sdp_throws_many(n, padding=120):
 SILK_PT = 103
 
 
-def silk_sdp(ip, port, session):
-    """RFC 4566 audio offer or answer of SILK wideband (RFC 3551 6: a
-    dynamic type named by a=rtpmap), as Skype for Business offers it."""
-    return ('v=0\r\n'
-            'o=- %d 1 IN IP4 %s\r\n'
-            's=session\r\n'
-            'c=IN IP4 %s\r\n'
-            't=0 0\r\n'
-            'm=audio %d RTP/AVP %d\r\n'
-            'a=rtpmap:%d SILK/16000\r\n' % (session, ip, ip, port, SILK_PT, SILK_PT))
-
-
 def sdp_ice_silk():
     """INVITE (1), 200 OK (2) and ACK (3) that map payload type 103 to
     SILK/16000; an ICE check on the media 5-tuple, request (4) and success
     (5), which MSSTUN learns the 5-tuple from; then RTP of type 103 each way
     (6, 7), 20 ms of SILK at 16 kHz apart (320 timestamp units)."""
     invite, ok, ack = sip_call('edges-more-silk@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
-                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1), silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2),
+                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1, SILK_PT), silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2, SILK_PT),
                                'silk', 'silk')
     cap = Capture('edges-more', 'SILK offered in SDP, its 5-tuple checked by ICE')
     for src, dst, payload in ((CLIENT, CALLEE, invite), (CALLEE, CLIENT, ok), (CLIENT, CALLEE, ack)):

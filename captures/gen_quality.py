@@ -9,7 +9,7 @@ Usage:  python3 gen_quality.py [--check] [OUTDIR]
   library only, no randomness.  test/suite_quality.py imports CALLS and simulate() to compute,
   independently of the plugin, what the media paths report must say.
 
-Two calls, each a simulation of packets sent by two ends across network segments whose
+Four calls, each a simulation of packets sent by two ends across network segments whose
 one-way delay, delay variation and loss are the injected parameters (CALLS):
 
   1  relayed through an Edge, captured on the Edge (both legs): RFC 5766 TURN over UDP 3478
@@ -35,6 +35,14 @@ one-way delay, delay variation and loss are the injected parameters (CALLS):
      travels as end-to-end data, 0x03 frames of RFC 4571 framed RTP and RTCP, and as plain UDP
      between the relay and the peer.  Client -> peer: PCMU, clean; peer -> client: PCMA with
      3 of every 20 packets (90 of 600) lost between the peer and the Edge.
+  4  direct, set up by SIP over UDP 5060 (RFC 3261 INVITE, 200 OK, ACK) as Skype for Business
+     sets up a call: the SDP offer and answer (RFC 4566) name SILK/16000 as the dynamic payload
+     type 104, with rtcp-mux (RFC 5761) and each end's SRTP key (RFC 4568 a=crypto,
+     AES_CM_128_HMAC_SHA1_80), captured next to the client 10.0.0.20:50020: SRTP and SRTCP
+     (RFC 3711, protected by libsrtp2) of SILK both ways (RTP clock 16000 Hz, 320 timestamp units
+     per packet) with the peer 203.0.113.80:52000 over a 60 ms hop; client -> peer: 3 of every 25
+     packets (72 of 600) lost beyond the capture point; peer -> client: delay varying by a
+     saw-tooth of up to 48 ms before the capture point.
 
 Each end sends RTP every 20 ms and, once a second and once after its last packet, compound
 RTCP (rtcp-mux, RFC 5761): an SR (RFC 3550 6.4.1, NTP timestamp of its own clock, which is
@@ -55,6 +63,8 @@ from lib.base import H, NTP_OFFSET, T0  # noqa: E402
 from lib.net import ACK, FIN, PSH, SYN, Host, tcp_frame, udp_frame  # noqa: E402
 from lib import pcap  # noqa: E402
 from lib.rtp import packet as rtp_packet, report_block, rtcp_header, sdes_cname  # noqa: E402
+from lib.sip import silk_sdp, sip_call  # noqa: E402
+from lib.srtp import SrtpSender, b64  # noqa: E402
 from lib.stun import (MI_TURN, MI_TURN_RFC, REALM, TURN_USER, Msg, a_addr, a_error, a_magic, a_msver,  # noqa: E402
                       a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, channel_data, cookie_tid, frame02,
                       frame03, ice_request, ice_response, prio, rfc4571)
@@ -70,13 +80,17 @@ MAC_B = bytes.fromhex('00005e005311')
 # The saw-tooth of delay variation (ms) of call 1's peer -> Edge segment: a packet 114 ms
 # late, then six that catch up 19 ms each, so that every packet arrives after the one before.
 SAWTOOTH_MS = [0, 114, 95, 76, 57, 38, 19]
+# Call 4's, of the peer -> client segment: 48 ms late, then three that catch up 16 ms each.
+SILK_SAWTOOTH_MS = [0, 48, 32, 16]
+SILK_PT = 104
 
 # Per call: the ends (address, port, SSRC, payload type, RTP clock, payload bytes, clock
 # offset of its NTP timestamps in us), where the capture point is, and per direction the
 # segments between the sender and the capture point ('up', to where it is first seen) and
 # between the capture point and the receiver ('down', from where it is last seen, forward_us
 # later on an Edge): base one-way delay (us), the indices of the packets lost there, and the
-# delay variation (us) of each packet.
+# delay variation (us) of each packet.  A call set up by SIP names its dynamic payload types
+# ('rtpmap').
 CALLS = [
     {
         'name': 'relayed UDP 3478',
@@ -115,6 +129,18 @@ CALLS = [
                    'down': (40000, set(), None)},
         'b_to_a': {'up': (40000, {i for i in range(PACKETS) if i % 20 in (4, 9, 16)}, None),
                    'down': (15000, set(), None)},
+    },
+    {
+        'name': 'direct SILK',
+        'a': ('10.0.0.20', 50020, 0x60770007, SILK_PT, 16000, 80, 0),
+        'b': ('203.0.113.80', 52000, 0x61880008, SILK_PT, 16000, 80, -24681357),
+        'rtpmap': {SILK_PT: 'SILK/16000'},
+        'forward_us': 0,
+        'start_us': 40600000,
+        'a_to_b': {'up': (2000, set(), None),
+                   'down': (60000, {i for i in range(PACKETS) if i % 25 in (3, 11, 19)}, None)},
+        'b_to_a': {'up': (60000, set(), lambda i: SILK_SAWTOOTH_MS[i % 4] * 1000),
+                   'down': (2000, set(), None)},
     },
 ]
 
@@ -376,6 +402,30 @@ def build():
     leg.seg(t, True, FIN)
     leg.seg(t + 100, False, FIN)
     leg.seg(t + 100 + 2 * leg.client_us, True, ACK)
+
+    # Call 4, direct, captured next to the client: SIP sets up SILK, then the media.
+    call = CALLS[3]
+    a, b = call['a'][:2], call['b'][:2]
+    for ip, mac in ((a[0], MAC_A), (b[0], MAC_B)):
+        hosts[ip] = Host(ip, mac, 64, 0xB00)
+    rtt = call['a_to_b']['down'][0] + call['b_to_a']['up'][0]
+    (pt, name), = call['rtpmap'].items()
+    assert name == 'SILK/16000' and pt == call['a'][3] == call['b'][3]
+    keys = {who: H('quality silk key %s' % who, 30) for who in 'ab'}
+    offer, answer = (silk_sdp(end[0], end[1], session, pt, rtcp_mux=True,
+                              crypto='a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(keys[who]))
+                     for who, end, session in (('a', a, 4), ('b', b, 5)))
+    invite, ok, ack = sip_call('quality-silk@%s' % a[0], 'alice', 'bob', a[0], b[0], offer, answer,
+                               'quality', 'quality')
+    senders = {who: SrtpSender(keys[who]) for who in 'ab'}
+    t = call['start_us'] - 1000000
+    udp(t, (a[0], 5060), (b[0], 5060), invite)
+    udp(t + rtt, (b[0], 5060), (a[0], 5060), ok)
+    udp(t + rtt + 1000, (a[0], 5060), (b[0], 5060), ack)
+    for t, who, raw in simulate(call):
+        # Protected as each end sent it: the RTCP packet type is the second octet's value 200.
+        raw = senders[who].rtcp(raw) if raw[1] == 200 else senders[who].rtp(raw)
+        udp(t, a, b, raw) if who == 'a' else udp(t, b, a, raw)
 
     records.sort(key=lambda r: r[0])
     return pcap.write([(T0 * 1000000 + t, frame) for t, frame in records])

@@ -11,7 +11,10 @@
 # The block runs with /bin/sh in the source directory, as the `tshark`
 # fixture's user with its environment (its HOME holds the build under test,
 # its global plugin folder no other msstun), so `tshark` in an example is
-# the fixture's tshark.  It must exit 0 and write nothing to stderr.
+# the fixture's tshark.  It must exit 0 and write nothing to stderr.  Under
+# a Windows tshark (MSSTUN_TSHARK_PLATFORM=windows, tools/windows.sh test)
+# `tshark` in an example is that tshark.exe, through a `tshark` script first
+# on PATH, and its output is read as the other tests read it.
 #
 # Any other shell block, and any inline `tshark ...`, `tools/...` or
 # `bench/...` command, must either be part of an example or be listed in
@@ -23,11 +26,12 @@ import glob
 import os
 import pwd
 import re
+import shlex
 import subprocess
 
 import pytest
 
-from conftest import SOURCE_DIR
+from conftest import SOURCE_DIR, TSHARK_COMMAND, WINDOWS, windows_output
 
 DOCUMENTS = ['README.md'] + sorted(os.path.relpath(p, SOURCE_DIR)
                                    for p in glob.glob(os.path.join(SOURCE_DIR, 'docs', '*.md')))
@@ -161,13 +165,31 @@ def _normalise(line):
     return ' '.join(line.split())
 
 
+def tshark_on_path(tshark):
+    '''The environment of an example: the fixture's, and under a Windows tshark
+    a `tshark` script that runs it (MSSTUN_TSHARK) first on PATH.'''
+    if not WINDOWS:
+        return tshark.env
+    folder = os.path.join(tshark.home, 'bin')
+    script = os.path.join(folder, 'tshark')
+    if not os.path.exists(script):
+        os.makedirs(folder, exist_ok=True)
+        with open(script, 'w', encoding='utf-8') as f:
+            f.write('#!/bin/sh\nexec %s "$@"\n' % shlex.join(TSHARK_COMMAND))
+        os.chmod(script, 0o755)
+    return dict(tshark.env, PATH=folder + ':' + tshark.env['PATH'])
+
+
 def run_example(tshark, block):
     cmd = ['/bin/sh', '-c', block.text]
     if tshark.run_as is not None:
         pw = pwd.getpwnam(tshark.run_as)
         cmd = ['setpriv', '--reuid=%d' % pw.pw_uid, '--regid=%d' % pw.pw_gid, '--clear-groups', '--'] + cmd
-    return subprocess.run(cmd, env=tshark.env, cwd=SOURCE_DIR, capture_output=True, text=True,
+    proc = subprocess.run(cmd, env=tshark_on_path(tshark), cwd=SOURCE_DIR, capture_output=True, text=True,
                           timeout=300, errors='replace')
+    if WINDOWS:
+        proc.stdout = windows_output(proc.stdout)
+    return proc
 
 
 def test_documents_have_examples():

@@ -153,6 +153,7 @@ class TestDuplicates:
         assert complete and got == rtp_streams(tshark, dest)
 
 
+REPORTED_CLOCK_RATES = {'0': 8000, '8': 8000, '9': 8000, '18': 8000, '104 (SILK)': 16000}
 RECEIVER_REPORT = re.compile(r'^by (0x[0-9a-f]{8}): fraction lost (\d+)/256 \([\d.]+%\), cumulative lost (-?\d+), '
                              r'jitter (?:([\d.]+) ms|(\d+) timestamp units)$')
 
@@ -199,9 +200,11 @@ class TestReceiverReports:
         for row in rows:
             m = RECEIVER_REPORT.match(row[-2])
             if m:
-                # Shown in ms, the reported streams of these captures are
-                # all at 8000 Hz (PCMU, PCMA, G.722).
-                jitter = round(float(m.group(4)) * 8) if m.group(4) else int(m.group(5))
+                # Shown in ms at the stream's RTP clock rate: RFC 3551's for
+                # the static types of these captures (PCMU, PCMA, G.722,
+                # G.729), the SDP's a=rtpmap for SILK (SILK/16000).
+                rate = REPORTED_CLOCK_RATES[row[-3]] if m.group(4) else None
+                jitter = round(float(m.group(4)) * rate / 1000) if m.group(4) else int(m.group(5))
                 got[int(row[0], 16)] = (int(m.group(1), 16), int(m.group(2)), int(m.group(3)), jitter)
             else:
                 assert row[-2] == ''
@@ -373,6 +376,8 @@ def expected_rows():
                 ie, bpl, name = codecs[pt]
                 r = g107_r(ie, bpl, 100 * (len(up_lost) + lost_down) / n, 1.0, rtt / 2 + 2 * jitter_down + 20)
                 mos = '%.2f (R %.1f, %s)' % (g107_mos(r), r, name)
+            elif call.get('rtpmap', {}).get(pt, '').startswith('SILK/'):
+                mos = 'no estimate: no published G.113 values for SILK'
             elif pt == 9:
                 mos = 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
             else:
@@ -402,15 +407,22 @@ class TestGeneratedCalls:
         assert {row[0]: row for row in rows} == expected_rows()
         # What the calls were made to show: loss before the Edge, jitter on
         # the peer's side, a 300 ms hop, G.722 without an estimate; over TCP
-        # 443, a clean stream and loss between the peer and the relay.
+        # 443, a clean stream and loss between the peer and the relay; SRTP
+        # SILK keyed and named by SDP, its loss beyond the capture point
+        # known from the peer's (SRTCP) reports, its jitter at 16000 Hz.
         assert [row[1] for row in rows] == [
             'Poor: loss 12.5% > 10%, client <-> Edge',
             'Poor: jitter 31.8 ms > 30 ms, relay <-> peer',
             'Poor: round trip 604.0 ms > 500 ms, capture point <-> receiver',
             'Poor: round trip 604.0 ms > 500 ms, sender <-> capture point',
             'Good',
-            'Poor: loss 15.0% > 10%, relay <-> peer']
+            'Poor: loss 15.0% > 10%, relay <-> peer',
+            'Poor: loss 12.0% > 10%, capture point <-> receiver',
+            'Good']
         assert rows[1][5] == 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
+        assert [row[3] for row in rows[6:]] == ['0.0 ms sender <-> capture point, 0.0 ms at the receiver',
+                                                '23.4 ms sender <-> capture point, 23.7 ms at the receiver']
+        assert {row[5] for row in rows[6:]} == {'no estimate: no published G.113 values for SILK'}
 
     def test_media_paths_columns(self, tshark, local_capture):
         # The full report shows the same cells, first after the SSRC.
@@ -437,7 +449,7 @@ class TestGeneratedCalls:
         for (ssrc, _), ms in rtt.items():
             by_ssrc.setdefault('0x%08x' % ssrc, set()).add(round(ms, 1))
         assert by_ssrc == {'0x5a110001': {80.0}, '0x5b220002': {30.0}, '0x5c330003': {600.0}, '0x5d440004': {4.0},
-                           '0x5e550005': {80.0}, '0x5f660006': {30.0}}
+                           '0x5e550005': {80.0}, '0x5f660006': {30.0}, '0x60770007': {120.0}, '0x61880008': {4.0}}
 
     def test_filter(self, tshark, local_capture):
         # The form takes a display filter as the others do: the direct call.
@@ -451,7 +463,8 @@ class TestGeneratedCalls:
         arrows = flow(tshark, local_capture(QUALITY), extra=HEURISTIC)
         rtp = [(a[1].split()[2], a[2], a[3]) for a in arrows if a[1].strip().startswith('RTP SSRC')]
         verdicts = {ssrc: row[1] for ssrc, row in expected_rows().items()}
-        verdicts['0x5e550005'] = None       # Good: no verdict on the arrow
+        for good in ('0x5e550005', '0x61880008'):
+            verdicts[good] = None           # Good: no verdict on the arrow
         assert [(ssrc, ports, (comment.split('; ', 1) + [None])[1]) for ssrc, ports, comment in rtp] == [
             ('0x5a110001', '50000 -> 3478', verdicts['0x5a110001']),
             ('0x5a110001', '49200 -> 6000', verdicts['0x5a110001']),
@@ -462,7 +475,9 @@ class TestGeneratedCalls:
             ('0x5e550005', '51000 -> 443', None),
             ('0x5e550005', '49300 -> 6100', None),
             ('0x5f660006', '6100 -> 49300', verdicts['0x5f660006']),
-            ('0x5f660006', '443 -> 51000', verdicts['0x5f660006'])]
+            ('0x5f660006', '443 -> 51000', verdicts['0x5f660006']),
+            ('0x60770007', '50020 -> 52000', verdicts['0x60770007']),
+            ('0x61880008', '52000 -> 50020', None)]
         assert rtp[2][2] == ('600 packets, frames 13-2280, relayed UDP, relay leg; '
                              'Poor: jitter 31.8 ms > 30 ms, relay <-> peer')
 
