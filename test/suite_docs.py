@@ -51,7 +51,7 @@ NOT_RUN = {
     'tools/matrix.sh --host-ran-suite all': 'as tools/matrix.sh all, the host\'s own release without its suite',
     'tools/matrix.sh --gui 4.4': 'Qt GUI under Xvfb in a debootstrap root: root, minutes; CI runs it',
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
-    'tools/windows.sh': 'cross-builds Wireshark and its dependencies as root (about 40 minutes the first time); CI runs it',
+    'tools/windows.sh': 'cross-builds two Wiresharks and their dependencies as root (over an hour the first time); CI runs it',
     'tools/windows.sh STAGE...': 'stages of tools/windows.sh, as above',
     'tools/test.sh test -m "not slow and not hostile"': 'the suite that runs this test, in part',
     'tools/lint.sh': 'downloads Wireshark source packages as root on its first run; CI runs it',

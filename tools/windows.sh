@@ -12,16 +12,16 @@
 #             the stages that build Wireshark)
 #   deps      glib, libffi, pcre2 cross-built for x86_64-w64-mingw32
 #   ws4.0     Wireshark 4.0.17's tshark.exe + libwireshark.dll (c-ares first)
-#   ws4.2     the same of Wireshark 4.2.2 (Ubuntu 24.04's source); not in
-#             the default stages (half an hour more on 2 cores)
+#   ws4.2     the same of Wireshark 4.2.2 (Ubuntu 24.04's source; about
+#             40 minutes more on 2 cores)
 #   intree4.2 the intree stage in the 4.2.2 tree (after ws4.2); not in the
 #             default stages
 #   plugin    msstun.dll for each release (4.0, 4.2 when built, 4.4/4.6 from
 #             the matrix roots' headers), its imports checked
 #   intree    the plugin built inside the 4.0.17 tree by Wireshark's CMake
 #   package   dist/msstun-VERSION-wireshark-X.Y-win64.zip
-#   test      the whole test suite against the Wine tshark of 4.0
-#             ($MSSTUN_WINDOWS_TEST_VERSION: of that X.Y instead)
+#   test      the whole test suite against each Wine tshark built (4.0,
+#             4.2; $MSSTUN_WINDOWS_TEST_VERSION: of that X.Y only)
 # Everything lives in $MSSTUN_WINDOWS_CACHE (/var/cache/msstun-windows).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -645,17 +645,20 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
 # as files at all (the folder case runs).
 WINDOWS_DESELECT='not (TestTls443 and (rsa or html_body_decrypted)) and not (test_not_a_regular_file and (zero or fifo))'
 stage_test() {
-    local mm=${MSSTUN_WINDOWS_TEST_VERSION:-4.0}
-    if [ -n "${MSSTUN_WINDOWS_PYTEST:-}" ]; then
-        # shellcheck disable=SC2086
-        run_suite_windows "$mm" $MSSTUN_WINDOWS_PYTEST -k "$WINDOWS_DESELECT"
-    else
-        run_suite_windows "$mm" test -k "$WINDOWS_DESELECT"
+    local mm versions=${MSSTUN_WINDOWS_TEST_VERSION:-}
+    if [ -z "$versions" ]; then
+        for mm in 4.0 4.2; do
+            [ -e "$(ws_dir "$mm")/bin/tshark.exe" ] && versions="$versions $mm"
+        done
     fi
+    for mm in $versions; do
+        # shellcheck disable=SC2086
+        run_suite_windows "$mm" ${MSSTUN_WINDOWS_PYTEST:-test} -k "$WINDOWS_DESELECT"
+    done
 }
 
 # ---- main -----------------------------------------------------------------
-[ $# -eq 0 ] && set -- sources toolchain deps ws4.0 plugin intree package test
+[ $# -eq 0 ] && set -- sources toolchain deps ws4.0 ws4.2 plugin intree package test
 for stage in "$@"; do
     log "stage $stage ($(date +%T))"
     "stage_${stage//./_}"
