@@ -157,7 +157,7 @@ ensure_root() {
     }
 }
 
-# Copies the working tree (not build output) and ../shared into the root,
+# Copies the working tree (not build output) and ../shared/captures into the root,
 # as /msstun/main and /msstun/shared (or DIR/main and DIR/shared).
 copy_sources() {
     local root=$1 dir=${2:-/msstun}
@@ -165,9 +165,11 @@ copy_sources() {
     mkdir -p "$root$dir/main"
     tar -C "$SRC" --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./dist -cf - . |
         tar -C "$root$dir/main" -xf -
-    if [ -d "$SHARED" ]; then
-        # Dereferenced: ../shared may be a symbolic link to outside the root.
-        cp -rL "$SHARED/." "$root$dir/shared"
+    if [ -d "$SHARED/captures" ]; then
+        # The captures the tests read, dereferenced: ../shared may be a
+        # symbolic link to outside the root (and may hold one to itself).
+        mkdir -p "$root$dir/shared"
+        cp -rL "$SHARED/captures" "$root$dir/shared/"
     fi
 }
 
