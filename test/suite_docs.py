@@ -53,6 +53,7 @@ NOT_RUN = {
     'tools/robustness.sh --quick': 'minutes of sanitizer and valgrind runs; CI runs it',
     'tools/windows.sh': 'cross-builds two Wiresharks and their dependencies as root (over an hour the first time); CI runs it',
     'tools/windows.sh STAGE...': 'stages of tools/windows.sh, as above',
+    'tools/windows.sh test': 'the whole suite under Wine against each cross-built Windows tshark: over half an hour',
     'tools/test.sh test -m "not slow and not hostile"': 'the suite that runs this test, in part',
     'tools/lint.sh': 'downloads Wireshark source packages as root on its first run; CI runs it',
     'tools/gui-lifecycle.sh [CAPTURE...]': 'drives the Qt GUI under Xvfb for minutes; test/suite_gui.py runs it',
