@@ -126,6 +126,14 @@ export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 # which Wine does not write to in an up-to-date prefix).
 WINE_TEMPLATE=$CACHE/wine
 WINE_SESSION=
+# How tshark.exe is started.  When a process starts, Wine maps Windows'
+# shared user data at its fixed address; with the Linux address space laid
+# out at random, something occasionally sits there already and wine64 exits
+# with status 1 and no output before tshark.exe runs ("failed to map the
+# shared user data: c0000018" with WINEDEBUG=err+all; about 1 start in 200
+# of the 4.2.2 tshark.exe, so about one test per whole-suite run).  Without
+# the randomisation (setarch -R) the layout is the same at every start.
+WINE_RUN="setarch $(uname -m) -R /usr/lib/wine/wine64"
 wine_template() {   # the template, (re)made when missing or older than this Wine (under a lock)
     local stamp new
     stamp=$(stat -c %Y /usr/share/wine/wine.inf)
@@ -539,7 +547,7 @@ intree() {   # intree X.Y STAGE CONFIG-DIR
     rm -rf "$conf"
     mkdir -p "$conf/plugins/$mm/epan"
     cp "$out" "$conf/plugins/$mm/epan/msstun.dll"
-    listed=$(WIRESHARK_CONFIG_DIR="Z:$conf" wine64 "$(ws_dir "$mm")/bin/tshark.exe" -G plugins < /dev/null 2> /dev/null \
+    listed=$(WIRESHARK_CONFIG_DIR="Z:$conf" $WINE_RUN "$(ws_dir "$mm")/bin/tshark.exe" -G plugins < /dev/null 2> /dev/null \
         | grep '^msstun' || true)
     echo "$listed" | grep -q 'dissector' || { log "$stage: tshark.exe does not list the in-tree msstun.dll: $listed"; return 1; }
     log "$stage: $out built by Wireshark's CMake, loaded by tshark.exe: $listed"
@@ -631,9 +639,9 @@ run_suite_windows() {   # run_suite_windows X.Y [PYTEST-ARGS...]
     # started now, away from pytest's pipes (started by the first tshark.exe,
     # they would inherit its stdout and keep it open).
     wineserver -p 2> /dev/null || true
-    wine64 "$(ws_dir "$mm")/bin/tshark.exe" --version < /dev/null > /dev/null 2>&1
+    $WINE_RUN "$(ws_dir "$mm")/bin/tshark.exe" --version < /dev/null > /dev/null 2>&1
     log "tests under Wine: tshark.exe $mm (msvcrt), msstun.dll of the zip ($(cat "$CACHE/package-$mm/runtime"))"
-    (cd "$SRC" && MSSTUN_TSHARK="/usr/lib/wine/wine64 $(ws_dir "$mm")/bin/tshark.exe" \
+    (cd "$SRC" && MSSTUN_TSHARK="$WINE_RUN $(ws_dir "$mm")/bin/tshark.exe" \
         MSSTUN_TSHARK_PLATFORM=windows MSSTUN_TEST_USER= MSSTUN_PLUGIN="$CACHE/package-$mm/msstun.dll" \
         nice /usr/bin/python3 -m pytest -c test/pytest.ini "$@") || rc=$?
     return $rc
