@@ -130,9 +130,10 @@ WINE_SESSION=
 # shared user data at its fixed address; with the Linux address space laid
 # out at random, something occasionally sits there already and wine64 exits
 # with status 1 and no output before tshark.exe runs ("failed to map the
-# shared user data: c0000018" with WINEDEBUG=err+all; about 1 start in 200
-# of the 4.2.2 tshark.exe, so about one test per whole-suite run).  Without
-# the randomisation (setarch -R) the layout is the same at every start.
+# shared user data: c0000018" with WINEDEBUG=err+all: once in 950 starts of
+# the 4.2.2 tshark.exe in a loop, and one test in each of two whole-suite
+# runs).  Without the randomisation (setarch -R) the layout is the same at
+# every start (no failure in 1000 starts).
 WINE_RUN="setarch $(uname -m) -R /usr/lib/wine/wine64"
 wine_template() {   # the template, (re)made when missing or older than this Wine (under a lock)
     local stamp new
