@@ -262,7 +262,8 @@ def sdp_ice_silk():
     (5), which MSSTUN learns the 5-tuple from; then RTP of type 103 each way
     (6, 7), 20 ms of SILK at 16 kHz apart (320 timestamp units)."""
     invite, ok, ack = sip_call('edges-more-silk@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
-                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1, SILK_PT), silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2, SILK_PT),
+                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1, SILK_PT),
+                               silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2, SILK_PT),
                                'silk', 'silk')
     cap = Capture('edges-more', 'SILK offered in SDP, its 5-tuple checked by ICE')
     for src, dst, payload in ((CLIENT, CALLEE, invite), (CALLEE, CLIENT, ok), (CLIENT, CALLEE, ack)):

@@ -8,7 +8,8 @@
 # the first re-read after closing it aborted in stat_tap_ui.c or crashed).
 # Skipped where Wireshark's Qt GUI, Xvfb or xdotool is not installed, when
 # MSSTUN_GUI_TESTS=0, and under a Windows tshark (tools/windows.sh test
-# builds no Windows GUI; this test would drive the Linux one).  About three minutes per capture.
+# builds no Windows GUI; this test would drive the Linux one).  About three
+# minutes per capture.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 

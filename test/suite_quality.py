@@ -203,8 +203,10 @@ class TestReceiverReports:
                 # Shown in ms at the stream's RTP clock rate: RFC 3551's for
                 # the static types of these captures (PCMU, PCMA, G.722,
                 # G.729), the SDP's a=rtpmap for SILK (SILK/16000).
-                rate = REPORTED_CLOCK_RATES[row[-3]] if m.group(4) else None
-                jitter = round(float(m.group(4)) * rate / 1000) if m.group(4) else int(m.group(5))
+                if m.group(4):
+                    jitter = round(float(m.group(4)) * REPORTED_CLOCK_RATES[row[-3]] / 1000)
+                else:
+                    jitter = int(m.group(5))
                 got[int(row[0], 16)] = (int(m.group(1), 16), int(m.group(2)), int(m.group(3)), jitter)
             else:
                 assert row[-2] == ''

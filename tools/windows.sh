@@ -659,6 +659,7 @@ stage_test() {
         for mm in 4.0 4.2; do
             [ -e "$(ws_dir "$mm")/bin/tshark.exe" ] && versions="$versions $mm"
         done
+        [ -n "$versions" ] || { log "test: no Windows tshark built (stage ws4.0 or ws4.2)"; return 1; }
     fi
     for mm in $versions; do
         # shellcheck disable=SC2086
