@@ -136,6 +136,24 @@ class TestUnwindInformation:
         proc = check_unwind(mingw_dll('seh', NON_LEAF_SOURCE))
         assert proc.returncode == 0, proc.stderr
 
+    def test_constructor_lists_are_data(self, mingw_dll):
+        '''GNU ld's constructor and destructor lists at the end of .text are
+        pointers, not code: with an image base holding an 0xe8 byte (a base
+        the linker chose for a DLL of a temporary folder), a pointer reads as
+        a call without unwind information.  The check passes such a DLL,
+        with its symbols and stripped.'''
+        dll = mingw_dll('ctors', NON_LEAF_SOURCE, '-Wl,--image-base,0x1e8350000')
+        listing = subprocess.run([OBJDUMP, '-d', '-j', '.text', dll], capture_output=True, text=True,
+                                 check=True).stdout
+        ctors = listing[listing.index('<.ctors.65535>:'):listing.index('<__DTOR_LIST__>:')]
+        assert re.search(r'\scall ', ctors), ctors
+        stripped = dll.replace('.dll', '-stripped.dll')
+        subprocess.run([OBJDUMP.replace('objdump', 'strip'), '-o', stripped, dll], check=True)
+        proc = check_unwind(dll, stripped)
+        assert proc.returncode == 0, proc.stderr
+        assert re.search(r'ctors\.dll: .* \d+ call sites and', proc.stdout), proc.stdout
+        assert re.search(r'ctors-stripped\.dll: .* no symbols; \d+ call sites covered', proc.stdout), proc.stdout
+
     def test_fails_without_unwind_tables(self, mingw_dll):
         '''The check fails on a DLL built without unwind tables, naming the functions.'''
         proc = check_unwind(mingw_dll('noseh', NON_LEAF_SOURCE, '-fno-asynchronous-unwind-tables',

@@ -17,6 +17,9 @@
 #     that moves rsp (push, sub/add/lea/mov/and to %rsp).
 # Code that moves rsp but calls nothing (libgcc's ___chkstk_ms, mingw-w64's
 # exp2l) is a leaf: never a frame of an unwind, listed but not an error.
+# GNU ld puts the constructor and destructor lists (pointers) at the end of
+# .text: they are data, whose bytes can read as a call (an image base with
+# an 0xe8 byte), so they are left out of the disassembly.
 # And msstun's own TRY blocks ask for no unwind at all: each setjmp call
 # passes a NULL frame (msstun-compat.h), so that longjmp back to them
 # restores registers without RtlUnwindEx (an unwind ending in a GCC frame
@@ -28,6 +31,7 @@
 import bisect
 import os
 import re
+import struct
 import subprocess
 import sys
 
@@ -48,6 +52,38 @@ def text_section(dll):
             start = int(f[3], 16)
             return int(f[0]) + 1, start, start + int(f[2], 16)
     raise SystemExit('%s: no .text section' % dll)
+
+
+def pointer_lists(dll):
+    '''The (begin, end) addresses of .text's constructor and destructor lists:
+    a word of all ones, pointers into the image, a word of zeros (64-bit words).'''
+    with open(dll, 'rb') as f:
+        image = f.read()
+    pe = struct.unpack_from('<I', image, 0x3c)[0]
+    sections, optional_size = struct.unpack_from('<H12xH', image, pe + 6)
+    optional = pe + 24
+    image_base, = struct.unpack_from('<Q', image, optional + 24)
+    image_size, = struct.unpack_from('<I', image, optional + 56)
+    lists = []
+    for i in range(sections):
+        header = optional + optional_size + 40 * i
+        name, size, address, raw_size, raw = struct.unpack_from('<8sIIII', image, header)
+        if name.rstrip(b'\0') != b'.text':
+            continue
+        text = image[raw:raw + min(size, raw_size)]
+        start = text.find(b'\xff' * 8)
+        while start >= 0:
+            end = start + 8
+            while end + 8 <= len(text):
+                word, = struct.unpack_from('<Q', text, end)
+                end += 8
+                if word == 0:
+                    lists.append((image_base + address + start, image_base + address + end))
+                    break
+                if not image_base <= word < image_base + image_size:
+                    break
+            start = text.find(b'\xff' * 8, start + 1)
+    return lists
 
 
 def function_table(dll):
@@ -79,15 +115,17 @@ def symbols(dll, section, base):
 
 def instructions(dll):
     '''(address, next address, mnemonic, operands) of each instruction of .text.'''
+    lists = pointer_lists(dll)
     rows = []
     for m in re.finditer(r'^ +([0-9a-f]+):\t(\S+)[ \t]*(.*)$', objdump('-d', '-j', '.text', '--no-show-raw-insn', dll),
                          re.M):
         words = (m.group(2) + ' ' + m.group(3)).split()
         while words and words[0] in PREFIXES:
             words.pop(0)
-        if not words:
+        address = int(m.group(1), 16)
+        if not words or any(begin <= address < end for begin, end in lists):
             continue
-        rows.append([int(m.group(1), 16), None, words[0], ' '.join(words[1:])])
+        rows.append([address, None, words[0], ' '.join(words[1:])])
     for i, row in enumerate(rows):
         row[1] = rows[i + 1][0] if i + 1 < len(rows) else row[0] + 1
     return rows
