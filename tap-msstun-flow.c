@@ -34,6 +34,7 @@
 #include <math.h>
 
 #include MSSTUN_RTP_PT_HEADER
+#include <epan/epan_dissect.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-rtp.h>
@@ -701,8 +702,9 @@ typedef struct {
 } media_rtt_t;
 
 /* One media paths report: its streams from the (filtered) "rtp" listener,
- * and the context from its own unfiltered listener on the "msstun" tap,
- * registered when the report is made and removed when it is retired.
+ * and the context from its own unfiltered listeners on the "msstun" tap and
+ * (RTCP without MSSTUN) the "frame" tap, registered when the report is made
+ * and removed when it is retired.
  * Or the quality tracker of a flow graph: the same, without a report and
  * its listeners, fed by the graph's own listener (RTP from its notes). */
 struct media_state {
@@ -717,6 +719,8 @@ struct media_state {
     uint32_t        channel;    /* of the ChannelData of notes_frame */
     /* Round trips from RTCP (tap-msstun-quality.c), from a third listener. */
     bool            quality_listening;
+    /* RTCP without the multiplexer, from a fourth listener (plain_rtcp_packet). */
+    bool            plain_rtcp_listening;
     GHashTable     *srs;        /* SSRC -> media_srs_t, its last SRs seen */
     GHashTable     *rtt_about;  /* SSRC -> media_rtt_t, capture point <-> its receiver */
     GHashTable     *rtt_by;     /* SSRC -> media_rtt_t, capture point <-> its sender */
@@ -1605,6 +1609,65 @@ quality_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, 
                      (const msstun_tap_t *)data);
 }
 
+/* The report's fourth listener, on the "frame" tap: RTCP that Wireshark's
+ * RTCP dissector took without the multiplexer (RTP and RTCP that SDP set up
+ * without keys, on a port of their own or multiplexed with RTP) makes the
+ * same notes as the multiplexer's RTCP.  The filter primes the RTCP
+ * protocol items, whose bytes each compound's note is read from; a frame
+ * with MSSTUN has its RTCP noted by the multiplexer, and RTCP quoted by
+ * ICMP reports nothing. */
+#define PLAIN_RTCP_FILTER "rtcp && !msstun && !icmp && !icmpv6"
+
+static int proto_rtcp_id = -1;
+
+static void
+note_plain_rtcp(media_state_t *state, packet_info *pinfo, tvbuff_t *compound)
+{
+    msstun_note_t note = { 0 };
+    msstun_tap_t rec = { 0 };
+
+    msstun_note_read(&note, compound, MSSTUN_NOTE_RTCP, true);
+    rec.note = &note;
+    rec.bwm_acm = -1;
+    rec.over_tcp = pinfo->ptype == PT_TCP;
+    copy_address_shallow(&rec.src, &pinfo->src);
+    copy_address_shallow(&rec.dst, &pinfo->dst);
+    rec.src_port = pinfo->srcport;
+    rec.dst_port = pinfo->destport;
+    context_note(state, &rec);
+    (void)track_rtt(state, pinfo, &rec);
+}
+
+static tap_packet_status
+plain_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data _U_,
+                  tap_flags_t flags _U_)
+{
+    media_state_t *state = (media_state_t *)(void *)((char *)tapdata - offsetof(media_state_t, plain_rtcp_listening));
+    GPtrArray *items = edt && edt->tree ? proto_get_finfo_ptr_array(edt->tree, proto_rtcp_id) : NULL;
+    tvbuff_t *source = NULL;
+    int start = 0;
+    int end = 0;
+    bool redraw = false;
+
+    /* One item for each packet of a compound, back to back (RFC 3550 6.1). */
+    for (unsigned i = 0; items && i <= items->len; i++) {
+        const field_info *fi = i < items->len ? (const field_info *)g_ptr_array_index(items, i) : NULL;
+
+        if (fi && fi->ds_tvb == source && fi->start == end && fi->length > 0) {
+            end += fi->length;
+            continue;
+        }
+        if (source) {
+            note_plain_rtcp(state, pinfo, tvb_new_subset_length(source, start, end - start));
+            redraw = true;
+        }
+        source = fi && fi->length > 0 ? fi->ds_tvb : NULL;
+        start = fi ? fi->start : 0;
+        end = fi ? fi->start + fi->length : 0;
+    }
+    return redraw ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
 /*
  * The report's life (see tap-msstun.h)
  */
@@ -1643,6 +1706,14 @@ new_media_state(msstun_report_t *report)
         g_string_free(error, true);
     else
         state->quality_listening = true;
+    if (proto_rtcp_id == -1)
+        proto_rtcp_id = proto_get_id_by_filter_name("rtcp");
+    error = register_tap_listener("frame", &state->plain_rtcp_listening, PLAIN_RTCP_FILTER, TL_REQUIRES_NOTHING,
+                                  NULL, plain_rtcp_packet, NULL, NULL);
+    if (error)
+        g_string_free(error, true);
+    else
+        state->plain_rtcp_listening = true;
     return state;
 }
 
@@ -1655,8 +1726,11 @@ retire_media_state(void *data)
         remove_tap_listener(state);
     if (state->quality_listening)
         remove_tap_listener(&state->quality_listening);
+    if (state->plain_rtcp_listening)
+        remove_tap_listener(&state->plain_rtcp_listening);
     state->listening = false;
     state->quality_listening = false;
+    state->plain_rtcp_listening = false;
 }
 
 static void

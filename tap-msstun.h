@@ -108,6 +108,11 @@ typedef struct {
     } blocks[31];
 } msstun_note_t;
 
+/* Reads a note's figures from the RTP or RTCP packet (or RTCP compound) in
+ * tvb: the header, and an SR's or RR's report blocks, whose figures past the
+ * SSRCs only when clear (RTCP, or the plaintext of SRTCP). */
+void msstun_note_read(msstun_note_t *note, tvbuff_t *tvb, msstun_note_kind_t kind, bool clear);
+
 /* What the "msstun" tap gets for each STUN/TURN message and ChannelData
  * packet (tap-msstun.c builds the troubleshooting reports from it). */
 typedef struct {

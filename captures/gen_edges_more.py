@@ -46,7 +46,7 @@ from lib.base import H  # noqa: E402
 from lib.capture import Blob, Capture, TcpFlow, UdpFlow, udp_exchange  # noqa: E402
 from lib.cli import write_files  # noqa: E402
 from lib.net import ACK, MAC_CLIENT, MAC_EDGE, PSH, Host, udp_frame  # noqa: E402
-from lib.sip import silk_sdp, sip_call  # noqa: E402
+from lib.sip import media_sdp, sip_call  # noqa: E402
 from lib.rtp import packet as rtp_packet, receiver_report, report_block, rtcp_header, sdes_cname, sender_report  # noqa: E402
 from lib.srtp import LIB, Policy, Ssrc, SSRC_ANY_OUTBOUND, SrtpSender  # noqa: E402
 from lib.stun import (MI_TURN, TURN_USER, Msg, Stun, a_addr, a_magic, a_seqnum, a_str, cookie_tid,  # noqa: E402
@@ -262,8 +262,8 @@ def sdp_ice_silk():
     (5), which MSSTUN learns the 5-tuple from; then RTP of type 103 each way
     (6, 7), 20 ms of SILK at 16 kHz apart (320 timestamp units)."""
     invite, ok, ack = sip_call('edges-more-silk@10.0.0.10', 'alice', 'bob', CLIENT.ip, CALLEE.ip,
-                               silk_sdp(CLIENT.ip, OFFER_MEDIA[1], 1, SILK_PT),
-                               silk_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2, SILK_PT),
+                               media_sdp(CLIENT.ip, OFFER_MEDIA[1], 1, SILK_PT, 'SILK/16000'),
+                               media_sdp(CALLEE.ip, ANSWER_MEDIA[1], 2, SILK_PT, 'SILK/16000'),
                                'silk', 'silk')
     cap = Capture('edges-more', 'SILK offered in SDP, its 5-tuple checked by ICE')
     for src, dst, payload in ((CLIENT, CALLEE, invite), (CALLEE, CLIENT, ok), (CLIENT, CALLEE, ack)):

@@ -9,7 +9,7 @@ Usage:  python3 gen_quality.py [--check] [OUTDIR]
   library only, no randomness.  test/suite_quality.py imports CALLS and simulate() to compute,
   independently of the plugin, what the media paths report must say.
 
-Four calls, each a simulation of packets sent by two ends across network segments whose
+Five calls, each a simulation of packets sent by two ends across network segments whose
 one-way delay, delay variation and loss are the injected parameters (CALLS):
 
   1  relayed through an Edge, captured on the Edge (both legs): RFC 5766 TURN over UDP 3478
@@ -43,9 +43,16 @@ one-way delay, delay variation and loss are the injected parameters (CALLS):
      per packet) with the peer 203.0.113.80:52000 over a 60 ms hop; client -> peer: 3 of every 25
      packets (72 of 600) lost beyond the capture point; peer -> client: delay varying by a
      saw-tooth of up to 48 ms before the capture point.
+  5  direct, a SIP trunk: SIP over UDP 5060 as in call 4 between the Mediation Server
+     10.0.0.30:50030, where it is captured, and a gateway 203.0.113.100:40000, whose SDP offer
+     and answer name PCMU/8000 (payload type 0) over plain RTP (RTP/AVP), RTCP on the next
+     port (RFC 3550 11: 50031 and 40001); Mediation Server -> gateway: 1 of every 50 packets
+     lost and delay varying by a saw-tooth of up to 90 ms beyond the capture point (a packet
+     late by 90 ms arrives after the next);
+     gateway -> Mediation Server: 2 of every 25 packets (48 of 600) lost before it.
 
 Each end sends RTP every 20 ms and, once a second and once after its last packet, compound
-RTCP (rtcp-mux, RFC 5761): an SR (RFC 3550 6.4.1, NTP timestamp of its own clock, which is
+RTCP (rtcp-mux, RFC 5761, but for call 5): an SR (RFC 3550 6.4.1, NTP timestamp of its own clock, which is
 offset from the other end's) with one report block about the stream it receives, computed
 from what that end received (RFC 3550 A.3 loss: expected from the extended highest sequence
 number, cumulative lost, fraction lost since the previous report; A.8 interarrival jitter in
@@ -63,7 +70,7 @@ from lib.base import H, NTP_OFFSET, T0  # noqa: E402
 from lib.net import ACK, FIN, PSH, SYN, Host, tcp_frame, udp_frame  # noqa: E402
 from lib import pcap  # noqa: E402
 from lib.rtp import packet as rtp_packet, report_block, rtcp_header, sdes_cname  # noqa: E402
-from lib.sip import silk_sdp, sip_call  # noqa: E402
+from lib.sip import media_sdp, sip_call  # noqa: E402
 from lib.srtp import SrtpSender, b64  # noqa: E402
 from lib.stun import (MI_TURN, MI_TURN_RFC, REALM, TURN_USER, Msg, a_addr, a_error, a_magic, a_msver,  # noqa: E402
                       a_raw, a_seqnum, a_str, a_svcq, a_u32, a_xaddr, auth_attrs, channel_data, cookie_tid, frame02,
@@ -83,14 +90,18 @@ SAWTOOTH_MS = [0, 114, 95, 76, 57, 38, 19]
 # Call 4's, of the peer -> client segment: 48 ms late, then three that catch up 16 ms each.
 SILK_SAWTOOTH_MS = [0, 48, 32, 16]
 SILK_PT = 104
+# Call 5's, of the capture point -> gateway segment: 90 ms late, then three that catch up
+# 30 ms each.
+TRUNK_SAWTOOTH_MS = [0, 90, 60, 30]
 
 # Per call: the ends (address, port, SSRC, payload type, RTP clock, payload bytes, clock
 # offset of its NTP timestamps in us), where the capture point is, and per direction the
 # segments between the sender and the capture point ('up', to where it is first seen) and
 # between the capture point and the receiver ('down', from where it is last seen, forward_us
 # later on an Edge): base one-way delay (us), the indices of the packets lost there, and the
-# delay variation (us) of each packet.  A call set up by SIP names its dynamic payload types
-# ('rtpmap').
+# delay variation (us) of each packet.  A call set up by SIP names its payload types
+# ('rtpmap'), and says whether its media are SRTP ('srtp') and RTCP shares the RTP port
+# ('rtcp_mux'; otherwise RTCP uses the next port).
 CALLS = [
     {
         'name': 'relayed UDP 3478',
@@ -135,11 +146,28 @@ CALLS = [
         'a': ('10.0.0.20', 50020, 0x60770007, SILK_PT, 16000, 80, 0),
         'b': ('203.0.113.80', 52000, 0x61880008, SILK_PT, 16000, 80, -24681357),
         'rtpmap': {SILK_PT: 'SILK/16000'},
+        'srtp': True,
+        'rtcp_mux': True,
         'forward_us': 0,
         'start_us': 40600000,
         'a_to_b': {'up': (2000, set(), None),
                    'down': (60000, {i for i in range(PACKETS) if i % 25 in (3, 11, 19)}, None)},
         'b_to_a': {'up': (60000, set(), lambda i: SILK_SAWTOOTH_MS[i % 4] * 1000),
+                   'down': (2000, set(), None)},
+    },
+    {
+        'name': 'SIP trunk',
+        'a': ('10.0.0.30', 50030, 0x62990009, 0, 8000, 160, 0),
+        'b': ('203.0.113.100', 40000, 0x63aa000a, 0, 8000, 160, 31415926),
+        'rtpmap': {0: 'PCMU/8000'},
+        'srtp': False,
+        'rtcp_mux': False,
+        'forward_us': 0,
+        'start_us': 54100000,
+        'a_to_b': {'up': (2000, set(), None),
+                   'down': (35000, {i for i in range(PACKETS) if i % 50 == 20},
+                            lambda i: TRUNK_SAWTOOTH_MS[i % 4] * 1000)},
+        'b_to_a': {'up': (35000, {i for i in range(PACKETS) if i % 25 in (1, 13)}, None),
                    'down': (2000, set(), None)},
     },
 ]
@@ -341,6 +369,54 @@ def tcp_setup(leg, t_us, client, relay, peer):
         leg.seg(t + 100, False, PSH, frame02(response))
 
 
+def sip_media(call, ident, hosts, udp):
+    """A call that SIP sets up (INVITE, 200 OK, ACK over UDP 5060), then its RTP and RTCP:
+    SRTP and SRTCP protected by libsrtp2 with each end's a=crypto key, or plain."""
+    a, b = call['a'][:2], call['b'][:2]
+    for ip, mac in ((a[0], MAC_A), (b[0], MAC_B)):
+        hosts[ip] = Host(ip, mac, 64, ident)
+    rtt = call['a_to_b']['down'][0] + call['b_to_a']['up'][0]
+    (pt, name), = call['rtpmap'].items()
+    assert pt == call['a'][3] == call['b'][3]
+    keys = {who: H('quality %s key %s' % (name.split('/')[0].lower(), who), 30) for who in 'ab'}
+    offer, answer = (media_sdp(end[0], end[1], session, pt, name, rtcp_mux=call['rtcp_mux'],
+                               crypto='a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(keys[who])
+                               if call['srtp'] else None)
+                     for who, end, session in (('a', a, 4), ('b', b, 5)))
+    user = name.split('/')[0].lower()
+    invite, ok, ack = sip_call('quality-%s@%s' % (user, a[0]), 'alice', 'bob', a[0], b[0], offer, answer,
+                               'quality', 'quality')
+    senders = {who: SrtpSender(keys[who]) for who in 'ab'}
+    t = call['start_us'] - 1000000
+    udp(t, (a[0], 5060), (b[0], 5060), invite)
+    udp(t + rtt, (b[0], 5060), (a[0], 5060), ok)
+    udp(t + rtt + 1000, (a[0], 5060), (b[0], 5060), ack)
+    for t, who, raw in simulate(call):
+        # The RTCP packet type is the second octet's value 200 (an SR first).
+        rtcp = raw[1] == 200
+        if call['srtp']:
+            raw = senders[who].rtcp(raw) if rtcp else senders[who].rtp(raw)
+        port = 1 if rtcp and not call['rtcp_mux'] else 0
+        src, dst = (a, b) if who == 'a' else (b, a)
+        udp(t, (src[0], src[1] + port), (dst[0], dst[1] + port), raw)
+
+
+def udp_sender(records, hosts):
+    """udp(t, (ip, port), (ip, port), payload): a datagram between two of hosts, into records."""
+    def udp(t, src, dst, payload):
+        records.append((t, udp_frame(hosts[src[0]], src[1], hosts[dst[0]], dst[1], payload,
+                                     hosts[src[0]].mac, hosts[dst[0]].mac)))
+    return udp
+
+
+def sip_capture(call):
+    """A capture of one call that SIP sets up, alone (test/suite_quality.py makes call 5 with
+    rtcp-mux)."""
+    records, hosts = [], {}
+    sip_media(call, 0xC00, hosts, udp_sender(records, hosts))
+    return pcap.write([(T0 * 1000000 + t, frame) for t, frame in sorted(records, key=lambda r: r[0])])
+
+
 def build():
     records = []
     # Call 1, captured on the Edge: the client's leg (ChannelData) and the relay's.
@@ -349,10 +425,7 @@ def build():
     server, relay = call['server'], call['relay']
     hosts = {ip: Host(ip, MAC_A if ip in (client[0], peer[0]) else MAC_B, 64, 0x100 + n)
              for n, ip in enumerate((client[0], peer[0], server[0], relay[0]))}
-
-    def udp(t, src, dst, payload):
-        records.append((t, udp_frame(hosts[src[0]], src[1], hosts[dst[0]], dst[1], payload,
-                                     hosts[src[0]].mac, hosts[dst[0]].mac)))
+    udp = udp_sender(records, hosts)
 
     for t, from_client, msg in turn_setup(0, client, server, relay, peer):
         udp(t, client, server, msg.raw) if from_client else udp(t, server, client, msg.raw)
@@ -403,29 +476,9 @@ def build():
     leg.seg(t + 100, False, FIN)
     leg.seg(t + 100 + 2 * leg.client_us, True, ACK)
 
-    # Call 4, direct, captured next to the client: SIP sets up SILK, then the media.
-    call = CALLS[3]
-    a, b = call['a'][:2], call['b'][:2]
-    for ip, mac in ((a[0], MAC_A), (b[0], MAC_B)):
-        hosts[ip] = Host(ip, mac, 64, 0xB00)
-    rtt = call['a_to_b']['down'][0] + call['b_to_a']['up'][0]
-    (pt, name), = call['rtpmap'].items()
-    assert name == 'SILK/16000' and pt == call['a'][3] == call['b'][3]
-    keys = {who: H('quality silk key %s' % who, 30) for who in 'ab'}
-    offer, answer = (silk_sdp(end[0], end[1], session, pt, rtcp_mux=True,
-                              crypto='a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(keys[who]))
-                     for who, end, session in (('a', a, 4), ('b', b, 5)))
-    invite, ok, ack = sip_call('quality-silk@%s' % a[0], 'alice', 'bob', a[0], b[0], offer, answer,
-                               'quality', 'quality')
-    senders = {who: SrtpSender(keys[who]) for who in 'ab'}
-    t = call['start_us'] - 1000000
-    udp(t, (a[0], 5060), (b[0], 5060), invite)
-    udp(t + rtt, (b[0], 5060), (a[0], 5060), ok)
-    udp(t + rtt + 1000, (a[0], 5060), (b[0], 5060), ack)
-    for t, who, raw in simulate(call):
-        # Protected as each end sent it: the RTCP packet type is the second octet's value 200.
-        raw = senders[who].rtcp(raw) if raw[1] == 200 else senders[who].rtp(raw)
-        udp(t, a, b, raw) if who == 'a' else udp(t, b, a, raw)
+    # Calls 4 and 5, direct, captured next to the client: SIP sets up the media.
+    for call, mac in ((CALLS[3], 0xB00), (CALLS[4], 0xC00)):
+        sip_media(call, mac, hosts, udp)
 
     records.sort(key=lambda r: r[0])
     return pcap.write([(T0 * 1000000 + t, frame) for t, frame in records])

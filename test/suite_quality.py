@@ -334,7 +334,7 @@ def expected_rows():
             addr, port, ssrc, pt, rate, _, _ = call[who]
             other = call['b' if who == 'a' else 'a']
             up_delay, up_lost, up_var = call[there]['up']
-            down_delay, down_lost, _ = call[there]['down']
+            down_delay, down_lost, down_var = call[there]['down']
             n = gen.PACKETS
             assert 0 not in up_lost and n - 1 not in up_lost
             if relayed:
@@ -350,9 +350,11 @@ def expected_rows():
             lost_down = len(set(down_lost) - set(up_lost))
             loss_down = 100 * lost_down / len(got)
             jitter_up = wireshark_mean_jitter([t / 1000 for t in at_capture], stamps, rate)
-            delivered = [(t + call['forward_us'] + down_delay, ts) for t, ts, i in zip(at_capture, stamps, got)
-                         if i not in down_lost]
-            jitter_down = receiver_jitter_units(*zip(*delivered), rate) * 1000 / rate
+            delivered = [(t + call['forward_us'] + down_delay + (down_var(i) if down_var else 0), ts)
+                         for t, ts, i in zip(at_capture, stamps, got) if i not in down_lost]
+            # The receiver computes its jitter in arrival order (call 5's
+            # delay variation reorders packets).
+            jitter_down = receiver_jitter_units(*zip(*sorted(delivered, key=lambda d: d[0])), rate) * 1000 / rate
             # Round trips at the capture point: to the receiver, its SR's way
             # on and the report's way back; to the sender, the other way.
             rtt_receiver = (down_delay + call[back]['up'][0]) / 1000
@@ -420,11 +422,23 @@ class TestGeneratedCalls:
             'Good',
             'Poor: loss 15.0% > 10%, relay <-> peer',
             'Poor: loss 12.0% > 10%, capture point <-> receiver',
+            'Good',
+            'Poor: jitter 43.2 ms > 30 ms, capture point <-> receiver',
             'Good']
         assert rows[1][5] == 'no estimate: G.722 is wideband (ITU-T G.107.1 scale, G.113 Appendix IV values not built in)'
-        assert [row[3] for row in rows[6:]] == ['0.0 ms sender <-> capture point, 0.0 ms at the receiver',
-                                                '23.4 ms sender <-> capture point, 23.7 ms at the receiver']
-        assert {row[5] for row in rows[6:]} == {'no estimate: no published G.113 values for SILK'}
+        assert [row[3] for row in rows[6:8]] == ['0.0 ms sender <-> capture point, 0.0 ms at the receiver',
+                                                 '23.4 ms sender <-> capture point, 23.7 ms at the receiver']
+        assert {row[5] for row in rows[6:8]} == {'no estimate: no published G.113 values for SILK'}
+        # A SIP trunk's plain RTP and RTCP (RTCP on the next port, no MSSTUN
+        # in its frames): the gateway's reports give the jitter and loss
+        # beyond the capture point, and the round trip.
+        assert [row[2:5] for row in rows[8:]] == [
+            ['0.0% sender <-> capture point, 2.0% capture point <-> receiver',
+             '0.0 ms sender <-> capture point, 43.2 ms at the receiver',
+             '74.0 ms: 4.0 ms to the sender, 70.0 ms to the receiver'],
+            ['8.0% sender <-> capture point, 0.0% capture point <-> receiver',
+             '0.0 ms sender <-> capture point, 0.0 ms at the receiver',
+             '74.0 ms: 70.0 ms to the sender, 4.0 ms to the receiver']]
 
     def test_media_paths_columns(self, tshark, local_capture):
         # The full report shows the same cells, first after the SSRC.
@@ -451,7 +465,8 @@ class TestGeneratedCalls:
         for (ssrc, _), ms in rtt.items():
             by_ssrc.setdefault('0x%08x' % ssrc, set()).add(round(ms, 1))
         assert by_ssrc == {'0x5a110001': {80.0}, '0x5b220002': {30.0}, '0x5c330003': {600.0}, '0x5d440004': {4.0},
-                           '0x5e550005': {80.0}, '0x5f660006': {30.0}, '0x60770007': {120.0}, '0x61880008': {4.0}}
+                           '0x5e550005': {80.0}, '0x5f660006': {30.0}, '0x60770007': {120.0}, '0x61880008': {4.0},
+                           '0x62990009': {70.0}, '0x63aa000a': {4.0}}
 
     def test_filter(self, tshark, local_capture):
         # The form takes a display filter as the others do: the direct call.
@@ -499,6 +514,84 @@ class TestGeneratedCalls:
 
 
 UNCLASSIFIED = 'Unclassified: %d packets (CQD classifies over 500)'
+
+
+TRUNK = ('0x62990009', '0x63aa000a')
+
+
+def write_readable(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+    return path
+
+
+def rtcp_frames(tshark, capture, address):
+    '''(frame.protocols, udp.srcport) of each RTCP frame to or from address.'''
+    out = tshark('-n', '-r', capture, *HEURISTIC, '-Y', 'ip.addr==%s && rtcp' % address, '-T', 'fields',
+                 '-e', 'frame.protocols', '-e', 'udp.srcport')
+    return [tuple(line.split('\t')) for line in out.splitlines()]
+
+
+class TestPlainRtcp:
+    '''Call 5, a SIP trunk's plain RTP and RTCP: RTCP that reaches Wireshark's
+    RTCP dissector without MSSTUN, read by the report from the frames.'''
+
+    def test_rtcp_on_the_next_port(self, tshark, local_capture):
+        # Each end's six compounds, on the port after its RTP port, without
+        # MSSTUN; test_verdicts_and_figures checks what the report reads.
+        frames = rtcp_frames(tshark, local_capture(QUALITY), '10.0.0.30')
+        assert sorted(set(frames)) == [('eth:ethertype:ip:udp:rtcp', '40001'), ('eth:ethertype:ip:udp:rtcp', '50031')]
+        assert len(frames) == 12
+
+    def test_rtcp_mux(self, tshark, ws_root):
+        # The same call with a=rtcp-mux in both SDPs: Wireshark's RTP hands
+        # RTCP on the RTP ports to its RTCP; the same figures.
+        gen = generator()
+        path = write_readable(os.path.join(ws_root, 'trunk-rtcp-mux.pcap'),
+                              gen.sip_capture(dict(gen.CALLS[4], rtcp_mux=True)))
+        frames = rtcp_frames(tshark, path, '10.0.0.30')
+        assert sorted(set(frames)) == [('eth:ethertype:ip:udp:rtp:rtcp', '40000'), ('eth:ethertype:ip:udp:rtp:rtcp', '50030')]
+        expected = expected_rows()
+        assert {row[0]: row for row in quality_form(tshark, path)} == {ssrc: expected[ssrc] for ssrc in TRUNK}
+
+    def test_quoted_by_icmp(self, tshark, local_capture, ws_root):
+        # An ICMP port unreachable (RFC 792) from the Mediation Server, last
+        # in the file, quoting a whole RTCP RR from the gateway about
+        # 0x62990009 with other figures: Wireshark dissects the quoted RTCP,
+        # the report does not count it.
+        sys.path.insert(0, CAPTURES)
+        from lib import net
+        from lib.rtp import report_block, rtcp_header
+        server, gateway = net.Host('10.0.0.30', b'\x00\x00\x5e\x00\x53\x10', 64, 0xD00), \
+            net.Host('203.0.113.100', b'\x00\x00\x5e\x00\x53\x11', 64, 0xD00)
+        rr = rtcp_header(201, 1, struct.pack('!I', 0x63aa000a) + report_block(0x62990009, 1700, 4000, 0, 0, 200, 300))
+        quoted = net.ipv4_packet(gateway.packed, server.packed, 17,
+                                 net.udp_segment(gateway.packed, 40001, server.packed, 50031, rr))
+        icmp = struct.pack('!BBHI', 3, 3, 0, 0) + quoted
+        icmp = icmp[:2] + struct.pack('!H', net.csum(icmp)) + icmp[4:]
+        frame = net.ethernet(gateway.mac, server.mac, net.ipv4(server, gateway, 1, icmp, False))
+        with open(local_capture(QUALITY), 'rb') as f:
+            data = f.read()
+        times = record_times(data)
+        path = write_readable(os.path.join(ws_root, 'quality-icmp.pcap'),
+                              data + struct.pack('<IIII', times[-1][0] + 1, 0, len(frame), len(frame)) + frame)
+        quoted_rtcp = tshark('-n', '-r', path, *HEURISTIC, '-Y', 'icmp && rtcp.ssrc.fraction == 200', '-T', 'fields',
+                             '-e', 'frame.number')
+        assert quoted_rtcp.split() == [str(len(times) + 1)]
+        expected = expected_rows()
+        rows = {row[0]: row for row in quality_form(tshark, path)}
+        assert {ssrc: rows[ssrc] for ssrc in TRUNK} == {ssrc: expected[ssrc] for ssrc in TRUNK}
+
+
+def record_times(data):
+    '''The (sec, usec) of each record of a classic pcap file.'''
+    frames, offset = [], 24
+    while offset < len(data):
+        sec, usec, incl, _ = struct.unpack_from('<IIII', data, offset)
+        frames.append((sec, usec))
+        offset += 16 + incl
+    return frames
 
 
 class TestCodecsWithoutEstimate:

@@ -17,10 +17,11 @@ def audio_sdp(ip, port, ssrc, crypto):
             % (ip, ip, port, port + 1, ssrc, ssrc, crypto))
 
 
-def silk_sdp(ip, port, session, payload_type, rtcp_mux=False, crypto=None):
-    """An RFC 4566 offer or answer of one SILK wideband audio stream (RFC 3551 6: a dynamic payload
-    type named by a=rtpmap), as Skype for Business offers it; with rtcp_mux, RTCP on the RTP port
-    (RFC 5761 5.1.1); with crypto (an RFC 4568 a=crypto line), as SRTP (RTP/SAVP)."""
+def media_sdp(ip, port, session, payload_type, encoding, rtcp_mux=False, crypto=None):
+    """An RFC 4566 offer or answer of one audio stream of one payload type, named by a=rtpmap
+    (encoding: 'SILK/16000' as Skype for Business offers it, 'PCMU/8000' as a gateway does);
+    RTCP on the next port (RFC 3550 11) or, with rtcp_mux, on the RTP port (RFC 5761 5.1.1);
+    with crypto (an RFC 4568 a=crypto line), as SRTP (RTP/SAVP)."""
     return ('v=0\r\n'
             'o=- %d 1 IN IP4 %s\r\n'
             's=session\r\n'
@@ -28,9 +29,9 @@ def silk_sdp(ip, port, session, payload_type, rtcp_mux=False, crypto=None):
             't=0 0\r\n'
             'm=audio %d RTP/%s %d\r\n'
             '%s%s'
-            'a=rtpmap:%d SILK/16000\r\n' % (session, ip, ip, port, 'SAVP' if crypto else 'AVP', payload_type,
-                                            'a=rtcp-mux\r\n' if rtcp_mux else '',
-                                            crypto + '\r\n' if crypto else '', payload_type))
+            'a=rtpmap:%d %s\r\n' % (session, ip, ip, port, 'SAVP' if crypto else 'AVP', payload_type,
+                                     'a=rtcp-mux\r\n' if rtcp_mux else '',
+                                     crypto + '\r\n' if crypto else '', payload_type, encoding))
 
 
 def sip_call(call_id, caller, callee, a_ip, b_ip, offer, answer, tag, branch, cseq=1):
