@@ -4,7 +4,7 @@
 (issue 25, cases 6 to 8), at a size n of the caller's choice.
 
 Usage:  python3 gen_reports_hostile.py CASE N OUT.pcap
-        CASE: allocations | media | flow
+        CASE: allocations | media | flow | rtcp
 
   allocations  one TURN allocation (RFC 5766 over UDP 3478, client
                10.0.0.10:50000, server 192.0.2.1:3478): N Send indications
@@ -22,6 +22,11 @@ Usage:  python3 gen_reports_hostile.py CASE N OUT.pcap
                0x7FFF in turn, one new number per packet) on one 5-tuple to
                192.0.2.1:3478, each carrying an RTP packet of one SSRC.  For
                -z flow,msstun,network.
+  rtcp         N RTCP receiver reports (RFC 3550 6.4.2, PT 201) from
+               198.51.100.20:10001 to 203.0.113.70:5005, each from a new
+               SSRC with 31 report blocks (the most RC can count) about 31
+               new SSRCs.  For -z msstun,media with -d udp.port==5005,rtcp:
+               Wireshark's RTCP, without MSSTUN.
 
 Everything is UDP (no TCP, so no sequence analysis to feed ACKs to); IPv4
 and UDP checksums are computed (RFC 791, RFC 768).  STUN messages follow
@@ -122,6 +127,19 @@ def flow(n):
     return frames
 
 
+def rtcp(n):
+    frames = []
+    for i in range(n):
+        # Report blocks: SSRC, fraction lost, cumulative lost (24 bits),
+        # extended highest sequence number, jitter, LSR, DLSR.
+        blocks = b''.join(struct.pack('!IB3sIIII', 0x52000000 + 31 * i + k, k, (i + k).to_bytes(3, 'big'),
+                                      1000 + i, 8 * k, 0, 0) for k in range(31))
+        body = struct.pack('!I', 0x51000000 + i) + blocks
+        packet = struct.pack('!BBH', 0x80 | 31, 201, len(body) // 4) + body
+        frames.append(udp_frame('198.51.100.20', 10001, '203.0.113.70', 5005, packet))
+    return frames
+
+
 def write_pcap(path, frames):
     with open(path, 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -139,7 +157,7 @@ def run_case(argv, cases, usage):
     write_pcap(argv[3], cases[argv[1]](int(argv[2])))
 
 
-CASES = {'allocations': allocations, 'media': media, 'flow': flow}
+CASES = {'allocations': allocations, 'media': media, 'flow': flow, 'rtcp': rtcp}
 
 
 def main(argv):

@@ -183,6 +183,12 @@ class TestReportsScaleLinearly:
         assert_linear('reports media', tshark, tshark_builtin, make_hostile('media'), 1000,
                       args=['-q', '-d', 'udp.port==5004,rtp', '-z', 'msstun,media'])
 
+    def test_media_plain_rtcp_new_ssrcs(self, tshark, tshark_builtin, make_hostile):
+        # RTCP without MSSTUN (the frame listener of the media report): each
+        # receiver report from a new SSRC about 31 new SSRCs.
+        assert_linear('reports media plain rtcp', tshark, tshark_builtin, make_hostile('rtcp'), 1000,
+                      args=['-q', '-d', 'udp.port==5005,rtcp', '-z', 'msstun,media'])
+
     def test_flow_new_channel_per_packet(self, tshark, tshark_builtin, make_hostile):
         # Case 8: one RTP stream on one 5-tuple, a new channel number per packet.
         assert_linear('reports flow', tshark, tshark_builtin, make_hostile('flow'), 4000,
