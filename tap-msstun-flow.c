@@ -1657,7 +1657,9 @@ plain_rtcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const 
             end += fi->length;
             continue;
         }
-        if (source) {
+        /* An item lies within its data source; checked all the same, so
+         * that nothing here can throw. */
+        if (source && start >= 0 && (unsigned)end <= tvb_reported_length(source)) {
             note_plain_rtcp(state, pinfo, tvb_new_subset_length(source, start, end - start));
             redraw = true;
         }
@@ -1708,12 +1710,14 @@ new_media_state(msstun_report_t *report)
         state->quality_listening = true;
     if (proto_rtcp_id == -1)
         proto_rtcp_id = proto_get_id_by_filter_name("rtcp");
-    error = register_tap_listener("frame", &state->plain_rtcp_listening, PLAIN_RTCP_FILTER, TL_REQUIRES_NOTHING,
-                                  NULL, plain_rtcp_packet, NULL, NULL);
-    if (error)
-        g_string_free(error, true);
-    else
-        state->plain_rtcp_listening = true;
+    if (proto_rtcp_id != -1) {
+        error = register_tap_listener("frame", &state->plain_rtcp_listening, PLAIN_RTCP_FILTER,
+                                      TL_REQUIRES_NOTHING, NULL, plain_rtcp_packet, NULL, NULL);
+        if (error)
+            g_string_free(error, true);
+        else
+            state->plain_rtcp_listening = true;
+    }
     return state;
 }
 
