@@ -1624,16 +1624,11 @@ static void
 note_plain_rtcp(media_state_t *state, packet_info *pinfo, tvbuff_t *compound)
 {
     msstun_note_t note = { 0 };
+    /* What the two trackers read of a record: the note, its carrier none. */
     msstun_tap_t rec = { 0 };
 
     msstun_note_read(&note, compound, MSSTUN_NOTE_RTCP, true);
     rec.note = &note;
-    rec.bwm_acm = -1;
-    rec.over_tcp = pinfo->ptype == PT_TCP;
-    copy_address_shallow(&rec.src, &pinfo->src);
-    copy_address_shallow(&rec.dst, &pinfo->dst);
-    rec.src_port = pinfo->srcport;
-    rec.dst_port = pinfo->destport;
     context_note(state, &rec);
     (void)track_rtt(state, pinfo, &rec);
 }

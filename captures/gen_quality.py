@@ -378,13 +378,13 @@ def sip_media(call, ident, hosts, udp):
     rtt = call['a_to_b']['down'][0] + call['b_to_a']['up'][0]
     (pt, name), = call['rtpmap'].items()
     assert pt == call['a'][3] == call['b'][3]
-    keys = {who: H('quality %s key %s' % (name.split('/')[0].lower(), who), 30) for who in 'ab'}
+    codec = name.split('/')[0].lower()
+    keys = {who: H('quality %s key %s' % (codec, who), 30) for who in 'ab'}
     offer, answer = (media_sdp(end[0], end[1], session, pt, name, rtcp_mux=call['rtcp_mux'],
                                crypto='a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31' % b64(keys[who])
                                if call['srtp'] else None)
                      for who, end, session in (('a', a, 4), ('b', b, 5)))
-    user = name.split('/')[0].lower()
-    invite, ok, ack = sip_call('quality-%s@%s' % (user, a[0]), 'alice', 'bob', a[0], b[0], offer, answer,
+    invite, ok, ack = sip_call('quality-%s@%s' % (codec, a[0]), 'alice', 'bob', a[0], b[0], offer, answer,
                                'quality', 'quality')
     senders = {who: SrtpSender(keys[who]) for who in 'ab'}
     t = call['start_us'] - 1000000

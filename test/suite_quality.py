@@ -109,19 +109,32 @@ class TestLegFigures:
         ]
 
 
+def pcap_records(data):
+    '''The (sec, usec, record) of each record of the classic pcap file data.'''
+    assert data[:4] == b'\xd4\xc3\xb2\xa1'
+    records, offset = [], 24
+    while offset < len(data):
+        sec, usec, incl, _ = struct.unpack_from('<IIII', data, offset)
+        records.append((sec, usec, data[offset:offset + 16 + incl]))
+        offset += 16 + incl
+    return records
+
+
+def write_readable(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+    return path
+
+
 def pcap_with_copies(source, dest, copies):
     '''A copy of the classic pcap source where each frame number in copies
     (1-based) is sent again, as a network duplicates a packet: after the
     frame given with it, 0.1 ms after that frame's time.'''
     with open(source, 'rb') as f:
         data = f.read()
-    assert data[:4] == b'\xd4\xc3\xb2\xa1'
-    header, frames, offset = data[:24], [], 24
-    while offset < len(data):
-        sec, usec, incl, _ = struct.unpack_from('<IIII', data, offset)
-        frames.append((sec, usec, data[offset:offset + 16 + incl]))
-        offset += 16 + incl
-    out = [header]
+    frames = pcap_records(data)
+    out = [data[:24]]
     for number, (sec, usec, record) in enumerate(frames, 1):
         out.append(record)
         for copied, after in copies.items():
@@ -129,9 +142,7 @@ def pcap_with_copies(source, dest, copies):
                 csec, cusec, crecord = frames[copied - 1]
                 usec_later = usec + 100
                 out.append(struct.pack('<II', sec + usec_later // 1000000, usec_later % 1000000) + crecord[8:])
-    with open(dest, 'wb') as f:
-        f.write(b''.join(out))
-    os.chmod(dest, 0o644)
+    write_readable(dest, b''.join(out))
 
 
 class TestDuplicates:
@@ -519,13 +530,6 @@ UNCLASSIFIED = 'Unclassified: %d packets (CQD classifies over 500)'
 TRUNK = ('0x62990009', '0x63aa000a')
 
 
-def write_readable(path, data):
-    with open(path, 'wb') as f:
-        f.write(data)
-    os.chmod(path, 0o644)
-    return path
-
-
 def rtcp_frames(tshark, capture, address):
     '''(frame.protocols, udp.srcport) of each RTCP frame to or from address.'''
     out = tshark('-n', '-r', capture, *HEURISTIC, '-Y', 'ip.addr==%s && rtcp' % address, '-T', 'fields',
@@ -573,25 +577,15 @@ class TestPlainRtcp:
         frame = net.ethernet(gateway.mac, server.mac, net.ipv4(server, gateway, 1, icmp, False))
         with open(local_capture(QUALITY), 'rb') as f:
             data = f.read()
-        times = record_times(data)
+        records = pcap_records(data)
         path = write_readable(os.path.join(ws_root, 'quality-icmp.pcap'),
-                              data + struct.pack('<IIII', times[-1][0] + 1, 0, len(frame), len(frame)) + frame)
+                              data + struct.pack('<IIII', records[-1][0] + 1, 0, len(frame), len(frame)) + frame)
         quoted_rtcp = tshark('-n', '-r', path, *HEURISTIC, '-Y', 'icmp && rtcp.ssrc.fraction == 200', '-T', 'fields',
                              '-e', 'frame.number')
-        assert quoted_rtcp.split() == [str(len(times) + 1)]
+        assert quoted_rtcp.split() == [str(len(records) + 1)]
         expected = expected_rows()
         rows = {row[0]: row for row in quality_form(tshark, path)}
         assert {ssrc: rows[ssrc] for ssrc in TRUNK} == {ssrc: expected[ssrc] for ssrc in TRUNK}
-
-
-def record_times(data):
-    '''The (sec, usec) of each record of a classic pcap file.'''
-    frames, offset = [], 24
-    while offset < len(data):
-        sec, usec, incl, _ = struct.unpack_from('<IIII', data, offset)
-        frames.append((sec, usec))
-        offset += 16 + incl
-    return frames
 
 
 class TestCodecsWithoutEstimate:

@@ -24,6 +24,7 @@ CACHE = os.environ.get('MSSTUN_WINDOWS_CACHE', '/var/cache/msstun-windows')
 CHECK_UNWIND = os.path.join(SOURCE_DIR, 'tools', 'windows', 'check-unwind.py')
 MINGW_GCC = 'x86_64-w64-mingw32-gcc'
 OBJDUMP = 'x86_64-w64-mingw32-objdump'
+STRIP = 'x86_64-w64-mingw32-strip'
 
 
 def project_version():
@@ -148,7 +149,7 @@ class TestUnwindInformation:
         ctors = listing[listing.index('<.ctors.65535>:'):listing.index('<__DTOR_LIST__>:')]
         assert re.search(r'\scall ', ctors), ctors
         stripped = dll.replace('.dll', '-stripped.dll')
-        subprocess.run([OBJDUMP.replace('objdump', 'strip'), '-o', stripped, dll], check=True)
+        subprocess.run([STRIP, '-o', stripped, dll], check=True)
         proc = check_unwind(dll, stripped)
         assert proc.returncode == 0, proc.stderr
         assert re.search(r'ctors\.dll: .* \d+ call sites and', proc.stdout), proc.stdout

@@ -45,44 +45,31 @@ def objdump(*args):
 
 
 def text_section(dll):
-    '''(1-based section number, start, end) of .text.'''
+    '''(1-based section number, start, end, file offset) of .text.'''
     for line in objdump('-h', dll).splitlines():
         f = line.split()
-        if len(f) >= 4 and f[1] == '.text':
+        if len(f) >= 6 and f[1] == '.text':
             start = int(f[3], 16)
-            return int(f[0]) + 1, start, start + int(f[2], 16)
+            return int(f[0]) + 1, start, start + int(f[2], 16), int(f[5], 16)
     raise SystemExit('%s: no .text section' % dll)
 
 
-def pointer_lists(dll):
+def pointer_lists(dll, start, end, offset):
     '''The (begin, end) addresses of .text's constructor and destructor lists:
-    a word of all ones, pointers into the image, a word of zeros (64-bit words).'''
+    a word of all ones, pointers into .text, a word of zeros (64-bit words).'''
     with open(dll, 'rb') as f:
-        image = f.read()
-    pe = struct.unpack_from('<I', image, 0x3c)[0]
-    sections, optional_size = struct.unpack_from('<H12xH', image, pe + 6)
-    optional = pe + 24
-    image_base, = struct.unpack_from('<Q', image, optional + 24)
-    image_size, = struct.unpack_from('<I', image, optional + 56)
+        f.seek(offset)
+        text = f.read(end - start)
     lists = []
-    for i in range(sections):
-        header = optional + optional_size + 40 * i
-        name, size, address, raw_size, raw = struct.unpack_from('<8sIIII', image, header)
-        if name.rstrip(b'\0') != b'.text':
-            continue
-        text = image[raw:raw + min(size, raw_size)]
-        start = text.find(b'\xff' * 8)
-        while start >= 0:
-            end = start + 8
-            while end + 8 <= len(text):
-                word, = struct.unpack_from('<Q', text, end)
-                end += 8
-                if word == 0:
-                    lists.append((image_base + address + start, image_base + address + end))
-                    break
-                if not image_base <= word < image_base + image_size:
-                    break
-            start = text.find(b'\xff' * 8, start + 1)
+    head = text.find(b'\xff' * 8)
+    while head >= 0:
+        for tail in range(head + 8, len(text) - 7, 8):
+            word, = struct.unpack_from('<Q', text, tail)
+            if word == 0:
+                lists.append((start + head, start + tail + 8))
+            if not start <= word < end:
+                break
+        head = text.find(b'\xff' * 8, head + 1)
     return lists
 
 
@@ -113,9 +100,9 @@ def symbols(dll, section, base):
     return names, functions
 
 
-def instructions(dll):
-    '''(address, next address, mnemonic, operands) of each instruction of .text.'''
-    lists = pointer_lists(dll)
+def instructions(dll, lists):
+    '''(address, next address, mnemonic, operands) of each instruction of .text
+    outside lists (pointer_lists).'''
     rows = []
     for m in re.finditer(r'^ +([0-9a-f]+):\t(\S+)[ \t]*(.*)$', objdump('-d', '-j', '.text', '--no-show-raw-insn', dll),
                          re.M):
@@ -148,7 +135,7 @@ def null_second_argument(before):
 
 
 def check(dll):
-    section, text_start, text_end = text_section(dll)
+    section, text_start, text_end, text_offset = text_section(dll)
     table = function_table(dll)
     begins = [b for b, e in table]
 
@@ -158,7 +145,7 @@ def check(dll):
 
     names, functions = symbols(dll, section, text_start)
     marks = sorted(names)
-    code = instructions(dll)
+    code = instructions(dll, pointer_lists(dll, text_start, text_end, text_offset))
     # The code between two symbols: a function, a piece of one, or libgcc's
     # assembly; one region for all of it without symbols (stripped).
     regions = {}
